@@ -1,0 +1,186 @@
+//! The command line, as clap sees it. Nothing here does I/O: `config` turns these into
+//! validated settings first.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pbxbulk",
+    version,
+    about = "Import and export whole directories of PBX extensions through the PBXs' own APIs",
+    after_help = "Exit codes: 0 every row ok or unchanged; 1 some rows invalid or failed (see the \
+                  report); 2 nothing or not everything could be attempted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every row against the API's field rules; nothing is sent.
+    Validate(ValidateArgs),
+    /// Send the spreadsheet's rows to the PBX and write a per-row report.
+    Import(ImportArgs),
+    /// Print the header row and an example row that passes; --describe prints the rules.
+    Template(TemplateArgs),
+    /// Run a simulated PBX on this machine (for rehearsals and tests).
+    Sim(SimArgs),
+    /// Start the simulator and import the bundled sample into it, end to end.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiArg {
+    #[value(name = "yeastar-v2")]
+    YeastarV2,
+    #[value(name = "yeastar-v1")]
+    YeastarV1,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Every row creates an extension.
+    Add,
+    /// Every row changes an existing extension.
+    Update,
+    /// Add the rows the PBX does not have, update the others.
+    Upsert,
+    /// Like upsert, and --prune deletes what the file does not list.
+    Sync,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The spreadsheet (CSV); - reads standard input.
+    pub file: PathBuf,
+    #[arg(long, env = "PBXBULK_API")]
+    pub api: ApiArg,
+    /// Write a per-row report here (CSV).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// add checks the fields adding requires; update and upsert cannot know which rows are new.
+    #[arg(long, value_enum, default_value = "upsert")]
+    pub mode: ModeArg,
+    /// The PBX is set to weak passwords (shorter passwords pass).
+    #[arg(long)]
+    pub weak_passwords: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The PBX's base URL, e.g. https://192.0.2.10:8088
+    #[arg(long, env = "PBXBULK_URL")]
+    pub url: String,
+    /// The API user name.
+    #[arg(long, env = "PBXBULK_USER")]
+    pub user: String,
+    /// A file whose first line is the API password (otherwise $PBXBULK_PASSWORD).
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+    /// Accept any certificate (PBXs with self-signed certificates).
+    #[arg(long, conflicts_with = "ca_cert")]
+    pub insecure: bool,
+    /// Trust this PEM certificate (the PBX's own, or its CA).
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet (CSV); - reads standard input.
+    pub file: PathBuf,
+    #[arg(long, env = "PBXBULK_API")]
+    pub api: ApiArg,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[arg(long, value_enum, default_value = "upsert")]
+    pub mode: ModeArg,
+    /// With --mode sync: delete extensions the file does not list.
+    #[arg(long)]
+    pub prune: bool,
+    /// Log in and plan, but write nothing; the report shows what would be sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Requests per second at most; 0 for no limit.
+    #[arg(long, default_value_t = 10.0, value_name = "PER_SEC")]
+    pub rate: f64,
+    /// Requests in flight at most.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    /// Retries of a request that failed for a passing reason (timeouts, 5xx, errno 10025).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub retries: u32,
+    /// Where to write the report (default: beside the input, FILE.report.csv).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// The PBX is set to weak passwords (shorter passwords pass).
+    #[arg(long)]
+    pub weak_passwords: bool,
+    /// Seconds without traffic before a heartbeat keeps the token alive.
+    #[arg(long, default_value_t = 300.0, hide = true)]
+    pub heartbeat_secs: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[arg(long, env = "PBXBULK_API")]
+    pub api: ApiArg,
+    /// Print the field rules as a table instead.
+    #[arg(long)]
+    pub describe: bool,
+    /// Describe passwords under the PBX's weak policy.
+    #[arg(long)]
+    pub weak_passwords: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    #[arg(long, env = "PBXBULK_API")]
+    pub api: ApiArg,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: String,
+    /// The API user name the simulator accepts.
+    #[arg(long, default_value = "api")]
+    pub user: String,
+    /// The API password the simulator accepts.
+    #[arg(long, env = "PBXBULK_PASSWORD", hide_env_values = true, default_value = "Sim-Passw0rd")]
+    pub password: String,
+    /// Start with the extensions of this spreadsheet.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Answer this share of requests (0.0-1.0) with a random transient errno.
+    #[arg(long, default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Idle seconds after which a token expires (the PBX's is 1800; traffic extends it).
+    #[arg(long, default_value_t = 1800.0)]
+    pub token_ttl_secs: f64,
+    /// Expire every token this many seconds after login, traffic or not (fault knob).
+    #[arg(long)]
+    pub token_max_age_secs: Option<f64>,
+    /// Writes per second above which the PBX answers errno 10025.
+    #[arg(long)]
+    pub max_writes_per_sec: Option<u32>,
+    /// Enforce the weak password policy instead of the strong one.
+    #[arg(long)]
+    pub weak_passwords: bool,
+    /// Seed for the fault injector, for reproducible runs.
+    #[arg(long)]
+    pub random_seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo's report.
+    #[arg(long, default_value = "pbxbulk-demo-report.csv")]
+    pub report: PathBuf,
+}

@@ -1,0 +1,215 @@
+//! The PBX session: HTTP transport, the token, and logging in again when it expires.
+//!
+//! Every request in flight shares one token. When the PBX says the token is gone, the first
+//! request to notice logs in again while the others wait for it, so one expiry costs one login,
+//! not one per request. A refused login is final: five refusals lock the client's address for
+//! ten minutes, so the client never tries a second time.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::api::{ApiError, ErrorClass, Op, Protocol, Reply};
+use crate::config::Connection;
+
+/// How many times one request may trigger a new login before it gives up.
+const MAX_RELOGINS_PER_REQUEST: u32 = 2;
+
+pub struct Client {
+    http: reqwest::Client,
+    proto: Box<dyn Protocol>,
+    conn: Connection,
+    /// The current token and its generation (bumped at every login).
+    token: Mutex<(Arc<str>, u64)>,
+    login_lock: tokio::sync::Mutex<()>,
+    /// Set once a login has been refused: no further attempt is made.
+    refused: AtomicBool,
+    last_use: Mutex<Instant>,
+    logins: AtomicU32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot set up HTTPS: {0}")]
+    Tls(String),
+}
+
+impl Client {
+    pub fn new(proto: Box<dyn Protocol>, conn: Connection) -> Result<Client, ClientError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("pbxbulk/", env!("CARGO_PKG_VERSION")))
+            .timeout(conn.timeout)
+            .connect_timeout(conn.timeout.min(Duration::from_secs(10)))
+            .no_proxy();
+        if conn.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        if let Some(pem) = &conn.ca_cert {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| ClientError::Tls(format!("--ca-cert is not a PEM certificate: {e}")))?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let http = builder.build().map_err(|e| ClientError::Tls(e.to_string()))?;
+        Ok(Client {
+            http,
+            proto,
+            conn,
+            token: Mutex::new((Arc::from(""), 0)),
+            login_lock: tokio::sync::Mutex::new(()),
+            refused: AtomicBool::new(false),
+            last_use: Mutex::new(Instant::now()),
+            logins: AtomicU32::new(0),
+        })
+    }
+
+    pub fn protocol(&self) -> &dyn Protocol {
+        self.proto.as_ref()
+    }
+
+    /// Successful logins so far.
+    pub fn logins(&self) -> u32 {
+        self.logins.load(Ordering::Relaxed)
+    }
+
+    /// Logs in; an error here means nothing can be attempted.
+    pub async fn login(&self) -> Result<(), ApiError> {
+        let generation = self.current().1;
+        self.relogin(generation).await
+    }
+
+    /// Sends `op` with the session's token, logging in again (shared) if the token expired.
+    pub async fn call(&self, op: &Op<'_>) -> Result<Reply, ApiError> {
+        let mut relogins = 0;
+        loop {
+            let (token, generation) = self.current();
+            match self.send(op, Some(&token)).await {
+                Err(e) if e.class() == ErrorClass::TokenExpired && relogins < MAX_RELOGINS_PER_REQUEST => {
+                    relogins += 1;
+                    self.relogin(generation).await?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Ends the session; failures are ignored, the run's outcome is already decided.
+    pub async fn logout(&self) {
+        let (token, _) = self.current();
+        if !token.is_empty() {
+            let _ = self.send(&Op::Logout, Some(&token)).await;
+        }
+    }
+
+    /// Keeps the token alive through quiet stretches (long backoffs, a slow plan): after
+    /// `idle` without traffic a heartbeat is sent. Stops when the client is dropped.
+    pub fn spawn_heartbeat(self: &Arc<Self>, idle: Duration) -> tokio::task::JoinHandle<()> {
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let tick = (idle / 4).max(Duration::from_millis(50));
+            loop {
+                tokio::time::sleep(tick).await;
+                let Some(client) = weak.upgrade() else { return };
+                let quiet = client.last_use.lock().expect("last_use lock").elapsed();
+                if quiet >= idle {
+                    let _ = client.call(&Op::Heartbeat).await;
+                }
+            }
+        })
+    }
+
+    fn current(&self) -> (Arc<str>, u64) {
+        self.token.lock().expect("token lock").clone()
+    }
+
+    /// Logs in again unless another request already did since `seen` was current.
+    async fn relogin(&self, seen: u64) -> Result<(), ApiError> {
+        let _one_at_a_time = self.login_lock.lock().await;
+        if self.refused.load(Ordering::SeqCst) {
+            return Err(refused_again());
+        }
+        if self.current().1 != seen {
+            return Ok(());
+        }
+        let op = Op::Login {
+            user: &self.conn.user,
+            password: &self.conn.password,
+        };
+        // A login that failed for a passing reason (no answer, a busy PBX) is safe to repeat;
+        // only a refusal of the credentials is final.
+        let mut answer = self.send(&op, None).await;
+        for pause in [200, 800, 3200] {
+            match &answer {
+                Err(e) if e.class() == ErrorClass::Transient => {
+                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                    answer = self.send(&op, None).await;
+                }
+                _ => break,
+            }
+        }
+        match answer {
+            Ok(Reply::Token(token)) => {
+                let mut current = self.token.lock().expect("token lock");
+                *current = (Arc::from(token), current.1 + 1);
+                self.logins.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            Ok(_) => Err(ApiError::BadResponse("login answer has no token".into())),
+            Err(e) => {
+                if e.class() == ErrorClass::LoginRefused {
+                    self.refused.store(true, Ordering::SeqCst);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// One HTTP exchange.
+    async fn send(&self, op: &Op<'_>, token: Option<&str>) -> Result<Reply, ApiError> {
+        let request = self.proto.encode(op, token);
+        *self.last_use.lock().expect("last_use lock") = Instant::now();
+        let response = self
+            .http
+            .post(format!("{}{}", self.conn.base_url, request.path))
+            .header(reqwest::header::CONTENT_TYPE, request.content_type)
+            .body(request.body)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        match self.proto.decode(op, status, &body) {
+            Err(ApiError::Http { status, .. }) => Err(ApiError::Http {
+                status,
+                retry_after,
+            }),
+            other => other,
+        }
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            return ApiError::Timeout(self.conn.timeout);
+        }
+        // The innermost cause says what actually happened (refused, reset, bad certificate).
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(inner) = cause.source() {
+            cause = inner;
+        }
+        ApiError::Connection(cause.to_string())
+    }
+}
+
+fn refused_again() -> ApiError {
+    ApiError::Refused {
+        code: String::new(),
+        meaning: "not logging in again after a refused login (the PBX locks the address after 5)"
+            .into(),
+        class: ErrorClass::LoginRefused,
+    }
+}

@@ -1,0 +1,220 @@
+//! The import pipeline: a stream of planned rows, a rate limiter, a bounded set of requests in
+//! flight, and one consumer that writes the report in input order and moves the progress bar.
+//!
+//! A row's failure is data (its report line), never an error that stops the run. The run stops
+//! early only through [`Abort`]: a refused login, a PBX that stopped answering, or Ctrl-C; rows
+//! not yet attempted are then reported as `skipped`, so every row still appears exactly once.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use csv::ByteRecord;
+use futures::StreamExt;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::sync::mpsc;
+
+use crate::api::{ApiError, ErrorClass, Op, Record};
+use crate::client::Client;
+use crate::outcome::{Action, Code, RowResult, Status};
+use crate::progress::Progress;
+use crate::report::Report;
+
+/// Longest pause between two tries of one request.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// One unit of the pipeline, numbered in input order.
+pub struct Work {
+    pub seq: u64,
+    /// How far into the input file this row ends, for the progress bar.
+    pub offset: u64,
+    pub raw: Option<ByteRecord>,
+    pub task: Task,
+}
+
+pub enum Task {
+    /// Nothing to send: the row's line is already known (invalid, blank, dry run).
+    Done(RowResult),
+    Send(Job),
+}
+
+pub struct Job {
+    pub row: u64,
+    pub number: String,
+    pub action: Action,
+    pub record: Record,
+    /// The fields sent, comma-separated, for the report.
+    pub changed: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    pub rate: Option<f64>,
+    pub concurrency: usize,
+    pub retries: u32,
+}
+
+/// Why the run stopped early, once set.
+#[derive(Debug, Default)]
+pub struct Abort(OnceLock<String>);
+
+impl Abort {
+    pub fn stop(&self, why: impl Into<String>) {
+        let _ = self.0.set(why.into());
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
+struct Finished {
+    seq: u64,
+    offset: u64,
+    raw: Option<ByteRecord>,
+    result: RowResult,
+    unreachable: bool,
+}
+
+/// Runs every row of `work` and writes each line of the report in input order.
+pub async fn run(
+    work: mpsc::Receiver<Work>,
+    client: Arc<Client>,
+    settings: &EngineSettings,
+    report: &mut Report,
+    progress: &Progress,
+    abort: Arc<Abort>,
+) -> std::io::Result<()> {
+    let limiter = settings.rate.map(limiter);
+    let limiter = limiter.as_ref();
+    let retries = settings.retries;
+    let stream = futures::stream::unfold(work, |mut rx| async move { rx.recv().await.map(|w| (w, rx)) });
+    let finished = stream
+        .map(|work| {
+            let (client, abort) = (client.clone(), abort.clone());
+            async move {
+                let (result, unreachable) = match work.task {
+                    Task::Done(result) => (result, false),
+                    Task::Send(job) => execute(job, &client, limiter, retries, &abort).await,
+                };
+                Finished {
+                    seq: work.seq,
+                    offset: work.offset,
+                    raw: work.raw,
+                    result,
+                    unreachable,
+                }
+            }
+        })
+        .buffer_unordered(settings.concurrency);
+    let mut finished = std::pin::pin!(finished);
+
+    // Rows finish out of order; hold the early ones until every row before them is written.
+    let mut waiting: BTreeMap<u64, Finished> = BTreeMap::new();
+    let mut next = 0;
+    let mut unreachable_in_a_row = 0;
+    let give_up_after = (2 * settings.concurrency).max(10);
+    while let Some(done) = finished.next().await {
+        if done.unreachable {
+            unreachable_in_a_row += 1;
+            if unreachable_in_a_row >= give_up_after {
+                abort.stop(format!(
+                    "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
+                ));
+            }
+        } else if done.result.attempts > 0 {
+            unreachable_in_a_row = 0;
+        }
+        waiting.insert(done.seq, done);
+        while let Some(done) = waiting.remove(&next) {
+            report.write(&done.result, done.raw.as_ref())?;
+            progress.advance(done.offset, &report.summary);
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
+fn limiter(per_sec: f64) -> DefaultDirectRateLimiter {
+    // A burst of one spaces requests evenly, so no second ever sees more than the rate.
+    let period = Duration::from_secs_f64(1.0 / per_sec).max(Duration::from_nanos(1));
+    let quota = Quota::with_period(period)
+        .expect("period is positive")
+        .allow_burst(NonZeroU32::MIN);
+    RateLimiter::direct(quota)
+}
+
+/// Sends one row, retrying passing failures; returns its line and whether the PBX was
+/// unreachable in the end.
+async fn execute(
+    job: Job,
+    client: &Client,
+    limiter: Option<&DefaultDirectRateLimiter>,
+    retries: u32,
+    abort: &Abort,
+) -> (RowResult, bool) {
+    let mut result = RowResult::new(Some(job.row), &job.number, job.action, Status::Ok);
+    result.changed = job.changed.clone();
+    let op = match job.action {
+        Action::Add => Op::Add(&job.record),
+        _ => Op::Update(&job.record),
+    };
+    let started = Instant::now();
+    let mut last_error: Option<ApiError> = None;
+    for attempt in 1..=retries + 1 {
+        if let Some(limiter) = limiter {
+            limiter.until_ready().await;
+        }
+        if let Some(why) = abort.reason() {
+            if attempt == 1 {
+                result.status = Status::Skipped;
+                result.error_code = Code::Aborted.to_string();
+                result.message = format!("not attempted: {why}");
+                return (result, false);
+            }
+            break;
+        }
+        result.attempts = attempt;
+        match client.call(&op).await {
+            Ok(_) => {
+                result.latency_ms = started.elapsed().as_millis() as u64;
+                return (result, false);
+            }
+            Err(e) => {
+                let class = e.class();
+                if class == ErrorClass::LoginRefused {
+                    abort.stop(format!("the PBX refused to log in again: {e}"));
+                }
+                let retry_after = match &e {
+                    ApiError::Http { retry_after, .. } => *retry_after,
+                    _ => None,
+                };
+                last_error = Some(e);
+                if class != ErrorClass::Transient || attempt > retries {
+                    break;
+                }
+                tokio::time::sleep(backoff(attempt, retry_after)).await;
+            }
+        }
+    }
+    let e = last_error.expect("the loop ends with an error unless it returned");
+    result.latency_ms = started.elapsed().as_millis() as u64;
+    result.status = Status::Failed;
+    result.error_code = e.code();
+    result.message = if result.attempts > 1 {
+        format!("{} failed: {e}; gave up after {} attempts", job.action, result.attempts)
+    } else {
+        format!("{} failed: {e}", job.action)
+    };
+    (result, e.is_unreachable())
+}
+
+/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms … up to 10 s, each between half
+/// and all of that, so retries of many rows do not arrive together.
+fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
+    let base = Duration::from_millis(200).saturating_mul(1 << attempt.min(10).saturating_sub(1));
+    let capped = base.min(MAX_BACKOFF);
+    let jittered = capped.mul_f64(0.5 + fastrand::f64() / 2.0);
+    jittered.max(retry_after.unwrap_or_default().min(Duration::from_secs(120)))
+}

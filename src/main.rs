@@ -1,0 +1,26 @@
+//! The `pbxbulk` command: parse the command line, run it, map the outcome to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // A bug must still end in one line and exit code 2, never a stack trace.
+    std::panic::set_hook(Box::new(|info| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pbxbulk: internal error ({info}); please report it"
+        );
+    }));
+    let cli = pbxbulk::cli::Cli::parse();
+    match std::panic::catch_unwind(|| pbxbulk::run(cli)) {
+        Ok(Ok(exit)) => ExitCode::from(exit as u8),
+        Ok(Err(error)) => {
+            // The chain of causes on one line: what failed and why.
+            let _ = writeln!(std::io::stderr(), "pbxbulk: {error:#}");
+            ExitCode::from(pbxbulk::Exit::Incomplete as u8)
+        }
+        Err(_) => ExitCode::from(pbxbulk::Exit::Incomplete as u8),
+    }
+}

@@ -1,0 +1,163 @@
+//! What happened to a row: the vocabulary of the results report.
+//!
+//! `Action` and `Status` are the report's columns; `Code` is our own stable error code for
+//! failures that have no code of the API's (documented in the README, so scripts may match them).
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Add,
+    Update,
+    Delete,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Ok,
+    Unchanged,
+    Invalid,
+    Failed,
+    Skipped,
+}
+
+/// Our own error codes. The API's codes (`10006`, `ERROR_ILLEGAL_ARGUMENT`) are passed through
+/// as they are; these cover everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// A required cell is blank.
+    MissingField,
+    /// A cell breaks its field's rule.
+    BadValue,
+    /// A cell is needed because of another cell (a forward to Mobile Number needs `mobile`).
+    NeedsField,
+    /// The number already appears in an earlier row of the file.
+    DuplicateNumber,
+    /// A rename would land on a number another row uses.
+    RenameConflict,
+    /// A cell is not valid UTF-8.
+    NotUtf8,
+    /// The row has more cells than the header has columns.
+    ExtraCells,
+    /// The row needs an operation the API does not have (adding through yeastar-v1).
+    NotSupported,
+    /// The PBX did not answer within `--timeout`.
+    Timeout,
+    /// The connection failed or was dropped.
+    Connection,
+    /// The PBX answered with an HTTP error status.
+    HttpStatus,
+    /// The PBX's answer could not be read.
+    BadResponse,
+    /// The row was not attempted because the run was stopped.
+    Aborted,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MissingField => "MISSING_FIELD",
+            Code::BadValue => "BAD_VALUE",
+            Code::NeedsField => "NEEDS_FIELD",
+            Code::DuplicateNumber => "DUPLICATE_NUMBER",
+            Code::RenameConflict => "RENAME_CONFLICT",
+            Code::NotUtf8 => "NOT_UTF8",
+            Code::ExtraCells => "EXTRA_CELLS",
+            Code::NotSupported => "NOT_SUPPORTED",
+            Code::Timeout => "TIMEOUT",
+            Code::Connection => "CONNECTION",
+            Code::HttpStatus => "HTTP_STATUS",
+            Code::BadResponse => "BAD_RESPONSE",
+            Code::Aborted => "ABORTED",
+        }
+    }
+
+    /// Every code with its meaning, for the README and `--help`.
+    pub const ALL: [Code; 13] = [
+        Code::MissingField,
+        Code::BadValue,
+        Code::NeedsField,
+        Code::DuplicateNumber,
+        Code::RenameConflict,
+        Code::NotUtf8,
+        Code::ExtraCells,
+        Code::NotSupported,
+        Code::Timeout,
+        Code::Connection,
+        Code::HttpStatus,
+        Code::BadResponse,
+        Code::Aborted,
+    ];
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Add => "add",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::None => "none",
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::Unchanged => "unchanged",
+            Status::Invalid => "invalid",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        })
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The report line of one input row (or of one delete the plan added).
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    /// The spreadsheet row number; `None` for deletes of extensions the file does not list.
+    pub row: Option<u64>,
+    pub number: String,
+    pub action: Action,
+    pub status: Status,
+    /// The API's own code, or one of ours.
+    pub error_code: String,
+    pub message: String,
+    /// The fields the error is about, comma-separated.
+    pub field: String,
+    /// The fields sent (or that would be sent), comma-separated.
+    pub changed: String,
+    pub attempts: u32,
+    pub latency_ms: u64,
+}
+
+impl RowResult {
+    pub fn new(row: Option<u64>, number: impl Into<String>, action: Action, status: Status) -> Self {
+        RowResult {
+            row,
+            number: number.into(),
+            action,
+            status,
+            error_code: String::new(),
+            message: String::new(),
+            field: String::new(),
+            changed: String::new(),
+            attempts: 0,
+            latency_ms: 0,
+        }
+    }
+
+    pub fn with_error(mut self, code: impl Into<String>, message: impl Into<String>) -> Self {
+        self.error_code = code.into();
+        self.message = message.into();
+        self
+    }
+}

@@ -1,0 +1,208 @@
+//! Deciding what each row needs: validate it, pick its action, and catch rows that clash
+//! with earlier rows of the same file.
+//!
+//! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
+//! need: a hash of every number seen and the row that claimed it (about 16 bytes a row).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use csv::ByteRecord;
+
+use crate::api::Record;
+use crate::config::Mode;
+use crate::outcome::{Action, Code, RowResult, Status};
+use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
+use crate::sheet::{Sheet, SheetError};
+
+/// A row's plan: either its final report line, or what to send.
+#[derive(Debug)]
+pub enum Planned {
+    Done(RowResult),
+    Send {
+        row: u64,
+        number: String,
+        action: Action,
+        record: Record,
+        /// The fields sent besides the key, comma-separated.
+        changed: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    Key,
+    Rename,
+}
+
+pub struct Planner {
+    table: &'static Table,
+    mode: Mode,
+    /// The numbers on the PBX, where a listing was made (upsert).
+    existing: Option<HashSet<String>>,
+    weak_passwords: bool,
+    claims: HashMap<u64, (u64, Claim)>,
+}
+
+impl Planner {
+    pub fn new(
+        table: &'static Table,
+        mode: Mode,
+        existing: Option<HashSet<String>>,
+        weak_passwords: bool,
+    ) -> Self {
+        Planner {
+            table,
+            mode,
+            existing,
+            weak_passwords,
+            claims: HashMap::new(),
+        }
+    }
+
+    /// Plans one row from its cells (or from the problem that made them unreadable).
+    pub fn plan(&mut self, row: u64, cells: Result<Cells<'_>, Problem>) -> Planned {
+        let table = self.table;
+        let cells = match cells {
+            Ok(cells) => cells,
+            Err(problem) => return Planned::Done(invalid(row, "", Action::None, &[problem])),
+        };
+        if cells.values.iter().all(|v| v.is_empty()) {
+            return Planned::Done(
+                RowResult::new(Some(row), "", Action::None, Status::Skipped)
+                    .with_error("", "blank row: nothing to do"),
+            );
+        }
+        let number = cells.values[table.key_index()];
+        let action = self.action(number);
+        let mut problems = Vec::new();
+        if action == Action::Add && !table.api.can_add() {
+            problems.push(Problem {
+                field: table.key,
+                code: Code::NotSupported,
+                message: format!(
+                    "extension {number} is not on the PBX and {} cannot add extensions; \
+                     create it on the PBX first",
+                    table.api.name()
+                ),
+            });
+        }
+        let ctx = CheckContext {
+            adding: action == Action::Add,
+            weak_passwords: self.weak_passwords,
+        };
+        problems.extend(check_cells(table, &cells, ctx));
+        problems.extend(self.claim(row, &cells));
+        if !problems.is_empty() {
+            return Planned::Done(invalid(row, number, action, &problems));
+        }
+        let filled = || {
+            table
+                .fields
+                .iter()
+                .zip(&cells.values)
+                .filter(|(_, v)| !v.is_empty())
+        };
+        let changed = filled()
+            .filter(|(f, _)| f.name != table.key)
+            .map(|(f, _)| f.name)
+            .collect::<Vec<_>>()
+            .join(",");
+        Planned::Send {
+            row,
+            number: number.to_string(),
+            action,
+            record: filled().map(|(f, v)| (f.name.to_string(), v.to_string())).collect(),
+            changed,
+        }
+    }
+
+    fn action(&self, number: &str) -> Action {
+        match self.mode {
+            Mode::Add => Action::Add,
+            Mode::Update => Action::Update,
+            Mode::Upsert => match &self.existing {
+                Some(existing) if !existing.contains(number) => Action::Add,
+                _ => Action::Update,
+            },
+        }
+    }
+
+    /// Records the numbers this row uses and reports clashes with earlier rows.
+    fn claim(&mut self, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
+        let table = self.table;
+        let mut problems = Vec::new();
+        let number = cells.values[table.key_index()];
+        if !number.is_empty() {
+            match self.claims.get(&hash(number)) {
+                Some(&(earlier, Claim::Key)) => problems.push(Problem {
+                    field: table.key,
+                    code: Code::DuplicateNumber,
+                    message: format!("{} {number} already appears in row {earlier}", table.key),
+                }),
+                Some(&(earlier, Claim::Rename)) => problems.push(Problem {
+                    field: table.key,
+                    code: Code::RenameConflict,
+                    message: format!("row {earlier} renames another extension to {number}"),
+                }),
+                None => {
+                    self.claims.insert(hash(number), (row, Claim::Key));
+                }
+            }
+        }
+        let Some(rename) = table.rename else {
+            return problems;
+        };
+        let new_number = cells.get(table, rename);
+        if !new_number.is_empty() && new_number != number {
+            match self.claims.get(&hash(new_number)) {
+                Some(&(earlier, _)) => problems.push(Problem {
+                    field: rename,
+                    code: Code::RenameConflict,
+                    message: format!("{rename} {new_number} is already used by row {earlier}"),
+                }),
+                None => {
+                    self.claims.insert(hash(new_number), (row, Claim::Rename));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// The report line of a row that will not be sent, listing every problem.
+pub fn invalid(row: u64, number: &str, action: Action, problems: &[Problem]) -> RowResult {
+    let mut fields: Vec<&str> = problems.iter().map(|p| p.field).filter(|f| !f.is_empty()).collect();
+    fields.dedup();
+    let mut result = RowResult::new(Some(row), number, action, Status::Invalid).with_error(
+        problems.first().map_or("", |p| p.code.as_str()),
+        problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "),
+    );
+    result.field = fields.join(",");
+    result
+}
+
+fn hash(number: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    number.hash(&mut h);
+    h.finish()
+}
+
+
+/// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
+/// it ends; stops early when `emit` returns false.
+pub fn plan_sheet(
+    sheet: &mut Sheet,
+    planner: &mut Planner,
+    mut emit: impl FnMut(u64, Planned, ByteRecord) -> bool,
+) -> Result<(), SheetError> {
+    let mut record = ByteRecord::new();
+    while let Some(row) = sheet.read(&mut record)? {
+        let planned = planner.plan(row, sheet.cells(&record));
+        let offset = sheet.offset();
+        if !emit(offset, planned, record.clone()) {
+            break;
+        }
+    }
+    Ok(())
+}

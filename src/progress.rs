@@ -1,0 +1,41 @@
+//! The progress bar: on stderr when it is a terminal, silent otherwise (cron, pipes, tests).
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::report::Summary;
+
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// A bar over `bytes` of input (the rows' positions in the file), or a spinner when the
+    /// size is unknown (standard input).
+    pub fn new(bytes: Option<u64>) -> Progress {
+        let bar = match bytes {
+            Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
+                .with_style(
+                    ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} [{elapsed_precise}, eta {eta}]")
+                        .expect("valid template"),
+                ),
+            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+                .with_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").expect("valid template")),
+        };
+        Progress { bar }
+    }
+
+    pub fn advance(&self, offset: u64, summary: &Summary) {
+        self.bar.set_position(offset);
+        self.bar.set_message(format!(
+            "{} rows: {} ok, {} invalid, {} failed",
+            summary.total(),
+            summary.ok + summary.unchanged,
+            summary.invalid,
+            summary.failed
+        ));
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

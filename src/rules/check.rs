@@ -1,0 +1,229 @@
+//! Applying a [`Table`] to one row's cells.
+//!
+//! The same function serves the client (a spreadsheet row, where a blank cell means "keep the
+//! PBX's value") and the simulator (a stored record merged with an update), so the two can never
+//! disagree about what a field accepts.
+
+use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
+use crate::outcome::Code;
+
+/// One row's values, indexed like the table's fields; `""` is a blank (or absent) cell.
+#[derive(Debug, Clone)]
+pub struct Cells<'a> {
+    pub values: Vec<&'a str>,
+}
+
+impl<'a> Cells<'a> {
+    pub fn blank(table: &Table) -> Self {
+        Cells {
+            values: vec![""; table.fields.len()],
+        }
+    }
+
+    pub fn get(&self, table: &Table, name: &str) -> &'a str {
+        table.index(name).map_or("", |i| self.values[i])
+    }
+}
+
+/// What the check needs to know beyond the row itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckContext {
+    /// The row creates the extension, so fields required on add must be filled.
+    pub adding: bool,
+    /// The PBX is set to weak passwords.
+    pub weak_passwords: bool,
+}
+
+/// One broken rule in one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub code: Code,
+    /// Plain words; never contains a secret's value.
+    pub message: String,
+}
+
+/// Every problem of the row, field by field, in table order; empty when the row is valid.
+pub fn check_cells(table: &Table, cells: &Cells<'_>, ctx: CheckContext) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (field, value) in table.fields.iter().zip(&cells.values) {
+        if value.is_empty() {
+            let required = field.need == Need::Always || (field.need == Need::OnAdd && ctx.adding);
+            if required {
+                let when = if field.need == Need::OnAdd { " to add an extension" } else { "" };
+                problems.push(Problem {
+                    field: field.name,
+                    code: Code::MissingField,
+                    message: format!("{} is required{when}", field.name),
+                });
+            }
+            continue;
+        }
+        if let Some(why) = check_value(field, value, ctx.weak_passwords) {
+            problems.push(Problem {
+                field: field.name,
+                code: Code::BadValue,
+                message: describe_problem(field, value, &why),
+            });
+        }
+    }
+    for rule in table.cross {
+        check_cross(table, rule, cells, ctx, &mut problems);
+    }
+    problems
+}
+
+fn check_cross(
+    table: &Table,
+    rule: &Cross,
+    cells: &Cells<'_>,
+    ctx: CheckContext,
+    problems: &mut Vec<Problem>,
+) {
+    match rule {
+        Cross::NeededWhen {
+            field,
+            when,
+            values,
+        } => {
+            let trigger = cells.get(table, when);
+            if values.contains(&trigger) && cells.get(table, field).is_empty() {
+                problems.push(Problem {
+                    field,
+                    code: Code::NeedsField,
+                    message: format!("{field} is required when {when} is {trigger}"),
+                });
+            }
+        }
+        Cross::NotContaining { field, others } => {
+            let strong = matches!(
+                table.field(field).map(|f| f.kind),
+                Some(Kind::Password(PasswordRule {
+                    strong_min: Some(_),
+                    ..
+                }))
+            );
+            let password = cells.get(table, field).to_lowercase();
+            if !strong || ctx.weak_passwords || password.is_empty() {
+                return;
+            }
+            for other in *others {
+                let value = cells.get(table, other).to_lowercase();
+                if !value.is_empty() && password.contains(&value) {
+                    problems.push(Problem {
+                        field,
+                        code: Code::BadValue,
+                        message: format!("{field} must not contain the {other} (strong password policy)"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Why `value` breaks the field's rule, or `None` when it is fine.
+fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<String> {
+    match field.kind {
+        Kind::Text { max, chars } => check_chars(value, chars).or_else(|| check_len(value, 0, max)),
+        Kind::Digits { max } => {
+            if !value.bytes().all(|b| b.is_ascii_digit()) {
+                Some("only digits are allowed".into())
+            } else {
+                check_len(value, 1, max)
+            }
+        }
+        Kind::OneOf(values) => {
+            (!values.contains(&value)).then(|| format!("must be one of: {}", values.join(", ")))
+        }
+        Kind::Switch => (!matches!(value, "on" | "off")).then(|| "must be on or off".into()),
+        Kind::Range(lo, hi) => match value.parse::<u32>() {
+            Ok(n) if (lo..=hi).contains(&n) => None,
+            _ => Some(format!("must be a whole number from {lo} to {hi}")),
+        },
+        Kind::Email => (!is_email(value)).then(|| "is not an e-mail address".into()),
+        Kind::Password(rule) => check_password(value, rule, weak_passwords),
+    }
+}
+
+fn check_chars(value: &str, chars: Chars) -> Option<String> {
+    let mut bad: Vec<String> = Vec::new();
+    for c in value.chars().filter(|&c| !chars.allows(c)) {
+        let shown = match c {
+            ' ' => "space".to_string(),
+            c if c.is_control() => format!("{:?}", c),
+            c => c.to_string(),
+        };
+        if !bad.contains(&shown) {
+            bad.push(shown);
+        }
+    }
+    (!bad.is_empty()).then(|| format!("contains {}; allowed: {}", bad.join(" "), chars.describe()))
+}
+
+fn check_len(value: &str, min: usize, max: usize) -> Option<String> {
+    let len = value.chars().count();
+    if len > max {
+        Some(format!("is {len} characters long, at most {max} allowed"))
+    } else if len < min {
+        Some(format!("is {len} characters long, at least {min} needed"))
+    } else {
+        None
+    }
+}
+
+fn check_password(value: &str, rule: PasswordRule, weak_passwords: bool) -> Option<String> {
+    // A password's characters are never echoed: only which rule it breaks.
+    if value.chars().any(|c| !rule.chars.allows(c)) {
+        return Some(format!("may only contain {}", rule.chars.describe()));
+    }
+    let strong_min = rule.strong_min.filter(|_| !weak_passwords);
+    let min = strong_min.unwrap_or(rule.weak_min);
+    if let Some(why) = check_len(value, min, rule.max) {
+        return Some(why);
+    }
+    if strong_min.is_some() && !password_is_strong(value) {
+        return Some(
+            "is not strong: it needs upper and lower case letters and digits, \
+             and no 4 sequential or identical digits (or set --weak-passwords)"
+                .into(),
+        );
+    }
+    None
+}
+
+/// Mixed case and digits, with no run like `1234`, `4321` or `1111`.
+pub fn password_is_strong(value: &str) -> bool {
+    let has = |f: fn(&char) -> bool| value.chars().any(|c| f(&c));
+    if !(has(char::is_ascii_uppercase) && has(char::is_ascii_lowercase) && has(char::is_ascii_digit)) {
+        return false;
+    }
+    let bytes = value.as_bytes();
+    !bytes.windows(4).any(|w| {
+        w.iter().all(u8::is_ascii_digit)
+            && [0i16, 1, -1].iter().any(|&step| {
+                w.windows(2).all(|p| p[1] as i16 - p[0] as i16 == step)
+            })
+    })
+}
+
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.rsplit_once('@') else {
+        return false;
+    };
+    let labels_ok = domain.split('.').count() >= 2
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
+    !local.is_empty()
+        && !local.contains('@')
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        && labels_ok
+}
+
+fn describe_problem(field: &Field, value: &str, why: &str) -> String {
+    if field.secret {
+        format!("{}: {why}", field.name)
+    } else {
+        format!("{} {:?}: {why}", field.name, value)
+    }
+}

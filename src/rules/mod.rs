@@ -1,0 +1,212 @@
+//! The vendors' field rules, kept as data.
+//!
+//! Each API has one [`Table`]: its columns, what each accepts, when it is required, and the
+//! rules that tie fields together. Validation (`validate`, `import`), `template --describe` and
+//! the simulator's own server-side checks all read these tables, so a rule is written once.
+
+mod check;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
+pub mod yeastar;
+
+pub use check::{Cells, CheckContext, Problem, check_cells, password_is_strong};
+
+use crate::api::ApiKind;
+
+/// What a cell may hold.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Free text up to `max` characters drawn from `chars`.
+    Text { max: usize, chars: Chars },
+    /// Digits only, `1..=max` of them.
+    Digits { max: usize },
+    /// Exactly one of the listed values (compared case-sensitively, as the PBX does).
+    OneOf(&'static [&'static str]),
+    /// `on` or `off`.
+    Switch,
+    /// A whole number in the inclusive range.
+    Range(u32, u32),
+    /// An e-mail address.
+    Email,
+    /// A password: `chars` and a length that depends on the PBX's password policy.
+    Password(PasswordRule),
+}
+
+/// Character classes used by [`Kind::Text`] and [`Kind::Password`].
+#[derive(Debug, Clone, Copy)]
+pub enum Chars {
+    /// Anything printable.
+    Any,
+    /// ASCII letters and digits.
+    Alnum,
+    /// Letters of any script, digits and spaces: what people's names need.
+    Name,
+    /// ASCII letters, digits and the listed extras.
+    AlnumPlus(&'static str),
+    /// Anything printable except the listed characters.
+    Without(&'static str),
+}
+
+/// Length limits of a password under the PBX's strong (default) and weak policies.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordRule {
+    pub chars: Chars,
+    pub max: usize,
+    /// Minimum length when the PBX enforces strong passwords; also requires mixed case and
+    /// digits, no four sequential or identical digits, and neither the number nor the name.
+    pub strong_min: Option<usize>,
+    /// Minimum length under the weak policy (or when the API documents no strong policy).
+    pub weak_min: usize,
+}
+
+/// When a cell must be filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Optional,
+    /// Required when the row creates the extension.
+    OnAdd,
+    /// Required on every row (the key).
+    Always,
+}
+
+/// One column of the spreadsheet, which is also one field of the API.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub need: Need,
+    /// Never shown in a report, message, log or terminal.
+    pub secret: bool,
+    /// What the field means, for `template --describe`.
+    pub about: &'static str,
+}
+
+/// A rule that ties two fields of the same row together.
+#[derive(Debug, Clone, Copy)]
+pub enum Cross {
+    /// `field` must be filled when `when` holds one of `values`.
+    NeededWhen {
+        field: &'static str,
+        when: &'static str,
+        values: &'static [&'static str],
+    },
+    /// Under the strong policy the password `field` must not contain these fields' values.
+    NotContaining {
+        field: &'static str,
+        others: &'static [&'static str],
+    },
+}
+
+/// The complete rule set of one API.
+#[derive(Debug)]
+pub struct Table {
+    pub api: ApiKind,
+    /// The column that names the extension (`number`, `extid`).
+    pub key: &'static str,
+    /// The column that renames it, where the API can (`extnumber` in v1).
+    pub rename: Option<&'static str>,
+    pub fields: &'static [Field],
+    pub cross: &'static [Cross],
+    /// Other header spellings accepted for a column, lower case.
+    pub aliases: &'static [(&'static str, &'static str)],
+    /// One row that passes every rule, for `template`.
+    pub example: &'static [(&'static str, &'static str)],
+    /// Where the rules come from and what is inferred, for `template --describe`.
+    pub notes: &'static [&'static str],
+}
+
+impl Table {
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The column a header cell names, matched case-insensitively, spaces trimmed.
+    pub fn column_for(&self, header: &str) -> Option<usize> {
+        let h = header.trim().to_lowercase();
+        let name = self
+            .aliases
+            .iter()
+            .find(|(alias, _)| *alias == h)
+            .map(|(_, name)| *name)
+            .unwrap_or(h.as_str());
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    pub fn key_index(&self) -> usize {
+        self.index(self.key).expect("every table holds its key field")
+    }
+
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.field(name).is_some_and(|f| f.secret)
+    }
+}
+
+/// The rule table of an API.
+pub fn table(api: ApiKind) -> &'static Table {
+    match api {
+        ApiKind::YeastarV2 => &yeastar::V2,
+        ApiKind::YeastarV1 => &yeastar::V1,
+    }
+}
+
+impl Kind {
+    /// The rule in a few words, for `--describe` and error messages.
+    pub fn describe(&self, weak_passwords: bool) -> String {
+        match self {
+            Kind::Text { max, chars } => format!("{}, at most {max}", chars.describe()),
+            Kind::Digits { max } => format!("digits, at most {max}"),
+            Kind::OneOf(values) => format!("one of: {}", values.join(", ")),
+            Kind::Switch => "on or off".into(),
+            Kind::Range(lo, hi) => format!("a whole number from {lo} to {hi}"),
+            Kind::Email => "an e-mail address (name@domain.tld)".into(),
+            Kind::Password(p) => {
+                let min = match (p.strong_min, weak_passwords) {
+                    (Some(strong), false) => {
+                        return format!(
+                            "{}, {strong} to {} long, upper and lower case and digits, \
+                             no 4 sequential or identical digits, not containing the number or name",
+                            p.chars.describe(),
+                            p.max
+                        );
+                    }
+                    _ => p.weak_min,
+                };
+                format!("{}, {min} to {} long", p.chars.describe(), p.max)
+            }
+        }
+    }
+}
+
+impl Chars {
+    pub fn allows(&self, c: char) -> bool {
+        match self {
+            Chars::Any => !c.is_control(),
+            Chars::Alnum => c.is_ascii_alphanumeric(),
+            Chars::Name => c.is_alphanumeric() || c == ' ',
+            Chars::AlnumPlus(extra) => c.is_ascii_alphanumeric() || extra.contains(c),
+            Chars::Without(bad) => !c.is_control() && !bad.contains(c),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Chars::Any => "text".into(),
+            Chars::Alnum => "letters and digits".into(),
+            Chars::Name => "letters, digits and spaces".into(),
+            Chars::AlnumPlus(extra) => format!("letters, digits and {}", spaced(extra)),
+            Chars::Without(bad) => format!("text without {}", spaced(bad)),
+        }
+    }
+}
+
+fn spaced(chars: &str) -> String {
+    chars
+        .chars()
+        .map(|c| if c == ' ' { "space".to_string() } else { c.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

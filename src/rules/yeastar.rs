@@ -1,0 +1,165 @@
+//! Yeastar S-Series field rules: API v1.x (seeds 002/003) and v2.0.0 (reference §5).
+//!
+//! Each field is written once as a constant and listed in the tables that carry it, so v1 and
+//! v2 share every rule they have in common and differ only where the documents do.
+
+use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
+use crate::api::ApiKind;
+
+const fn field(name: &'static str, kind: Kind, about: &'static str) -> Field {
+    Field { name, kind, need: Need::Optional, secret: false, about }
+}
+const fn on_add(mut f: Field) -> Field {
+    f.need = Need::OnAdd;
+    f
+}
+const fn secret(mut f: Field) -> Field {
+    f.secret = true;
+    f
+}
+const fn digits(max: usize) -> Kind {
+    Kind::Digits { max }
+}
+const fn text(max: usize, chars: Chars) -> Kind {
+    Kind::Text { max, chars }
+}
+
+const DESTINATIONS: &[&str] = &["Voicemail", "Extension", "Mobile Number", "Custom Number"];
+/// Seed 000/002/003: `; & " ' \ < > ` |` and space are not allowed in v1 passwords.
+const V1_PASSWORD_CHARS: Chars = Chars::Without(";&\"'\\<>`| ");
+/// Reference §5.1: v2 passwords take only letters, digits and `~ ^ * - _ ?`.
+const V2_PASSWORD_CHARS: Chars = Chars::AlnumPlus("~^*-_?");
+
+const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key)") };
+const EXTID: Field = Field { need: Need::Always, ..field("extid", digits(7), "extension number to configure (the key)") };
+const EXTNUMBER: Field = field("extnumber", digits(7), "new extension number (renames extid)");
+const USERNAME_V1: Field = field("username", text(31, Chars::Name), "caller ID name (display name)");
+const USERNAME_V2: Field = on_add(field("username", text(31, Chars::Without("!%.@:;&\"'\\<>`$")), "caller ID name (display name)"));
+const CALLERID: Field = field("callerid", text(31, Chars::Alnum), "caller ID number");
+const REGISTERNAME: Field = field("registername", text(31, Chars::Alnum), "SIP registration name");
+const REGISTERPASSWORD_V1: Field = secret(field("registerpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 31, strong_min: None, weak_min: 1 }), "SIP registration password"));
+const REGISTERPASSWORD_V2: Field = on_add(secret(field("registerpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 31, strong_min: Some(16), weak_min: 8 }), "SIP registration password")));
+const MAXREGISTRATIONS: Field = field("maxregistrations", Kind::Range(1, 5), "concurrent registrations");
+const LOGINPASSWORD_V1: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 63, strong_min: None, weak_min: 6 }), "user (web, Linkus) password"));
+const LOGINPASSWORD_V2: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 63, strong_min: Some(10), weak_min: 8 }), "user (web, Linkus) password"));
+const EMAIL: Field = field("email", Kind::Email, "e-mail address");
+const MOBILE: Field = field("mobile", digits(31), "mobile number");
+const HASVOICEMAIL: Field = field("hasvoicemail", Kind::Switch, "voicemail");
+const ENABLEVMTOEMAIL: Field = field("enablevmtoemail", Kind::Switch, "send voicemail to e-mail");
+const VMSECRET: Field = secret(field("vmsecret", digits(63), "voicemail PIN"));
+const ALWAYSFORWARD: Field = field("alwaysforward", Kind::Switch, "always forward");
+const ATRANSFERTO: Field = field("atransferto", Kind::OneOf(DESTINATIONS), "always-forward destination");
+const ATRANSFEREXT: Field = field("atransferext", digits(7), "always-forward extension (destination Extension)");
+const ATRANSFERPREFIX: Field = field("atransferprefix", digits(7), "always-forward dial prefix");
+const ATRANSFERNUM: Field = field("atransfernum", digits(15), "always-forward number (destination Custom Number)");
+const NOANSWERFORWARD: Field = field("noanswerforward", Kind::Switch, "forward when not answered");
+const NTRANSFERTO: Field = field("ntransferto", Kind::OneOf(DESTINATIONS), "no-answer destination");
+const NTRANSFEREXT: Field = field("ntransferext", digits(7), "no-answer extension (destination Extension)");
+const NTRANSFERPREFIX: Field = field("ntransferprefix", digits(15), "no-answer dial prefix (seeds say 15 here, 7 elsewhere)");
+const NTRANSFERNUM: Field = field("ntransfernum", digits(15), "no-answer number (destination Custom Number)");
+const BUSYFORWARD: Field = field("busyforward", Kind::Switch, "forward when busy");
+const BTRANSFERTO: Field = field("btransferto", Kind::OneOf(DESTINATIONS), "when-busy destination");
+const BTRANSFEREXT: Field = field("btransferext", digits(7), "when-busy extension (destination Extension)");
+const BTRANSFERPREFIX: Field = field("btransferprefix", digits(7), "when-busy dial prefix");
+const BTRANSFERNUM: Field = field("btransfernum", digits(15), "when-busy number (destination Custom Number)");
+const ENABLEMOBILE: Field = field("enablemobile", Kind::Switch, "mobility extension");
+const RINGSIMULTANEOUS: Field = field("ringsimultaneous", Kind::Switch, "ring the mobile simultaneously");
+const MOBILEPREFIX: Field = field("mobileprefix", digits(7), "outbound prefix for the mobility extension");
+const ALLOWBEINGMONITORED: Field = field("allowbeingmonitored", Kind::Switch, "allow being monitored");
+const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
+const RINGTIMEOUT: Field = field("ringtimeout", Kind::OneOf(&["15", "30", "60", "120", "300"]), "ring timeout, seconds");
+const MAXDURATION: Field = field("maxduration", Kind::OneOf(&["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000"]), "maximum call duration, seconds");
+const DND: Field = field("dnd", Kind::Switch, "do not disturb");
+const CALLRESTRICTION: Field = field("callrestriction", Kind::Switch, "outbound dialling restriction");
+const AGENTID: Field = field("agentid", text(31, Chars::Alnum), "agent ID announced to queue callers");
+
+/// The forward and mobility dependencies, the same in every version (seed 003, `mobile` and
+/// the `*transfernum` rows).
+const FORWARD_RULES: [Cross; 10] = [
+    Cross::NeededWhen { field: "atransferext", when: "atransferto", values: &["Extension"] },
+    Cross::NeededWhen { field: "atransfernum", when: "atransferto", values: &["Custom Number"] },
+    Cross::NeededWhen { field: "mobile", when: "atransferto", values: &["Mobile Number"] },
+    Cross::NeededWhen { field: "ntransferext", when: "ntransferto", values: &["Extension"] },
+    Cross::NeededWhen { field: "ntransfernum", when: "ntransferto", values: &["Custom Number"] },
+    Cross::NeededWhen { field: "mobile", when: "ntransferto", values: &["Mobile Number"] },
+    Cross::NeededWhen { field: "btransferext", when: "btransferto", values: &["Extension"] },
+    Cross::NeededWhen { field: "btransfernum", when: "btransferto", values: &["Custom Number"] },
+    Cross::NeededWhen { field: "mobile", when: "btransferto", values: &["Mobile Number"] },
+    Cross::NeededWhen { field: "mobile", when: "enablemobile", values: &["on"] },
+];
+
+const ALIASES: &[(&str, &str)] = &[("fullname", "username"), ("name", "username"), ("moblie", "mobile")];
+
+pub static V2: Table = Table {
+    api: ApiKind::YeastarV2,
+    key: "number",
+    rename: None,
+    fields: &[
+        NUMBER, USERNAME_V2, CALLERID, on_add(REGISTERNAME), REGISTERPASSWORD_V2, MAXREGISTRATIONS,
+        LOGINPASSWORD_V2, EMAIL, MOBILE, HASVOICEMAIL, ENABLEVMTOEMAIL, VMSECRET,
+        ALWAYSFORWARD, ATRANSFERTO, ATRANSFEREXT, ATRANSFERPREFIX, ATRANSFERNUM,
+        NOANSWERFORWARD, NTRANSFERTO, NTRANSFEREXT, NTRANSFERPREFIX, NTRANSFERNUM,
+        BUSYFORWARD, BTRANSFERTO, BTRANSFEREXT, BTRANSFERPREFIX, BTRANSFERNUM,
+        ENABLEMOBILE, RINGSIMULTANEOUS, MOBILEPREFIX, ALLOWBEINGMONITORED, MONITORMODE,
+        RINGTIMEOUT, MAXDURATION, DND, CALLRESTRICTION, AGENTID,
+    ],
+    cross: &[
+        FORWARD_RULES[0], FORWARD_RULES[1], FORWARD_RULES[2], FORWARD_RULES[3], FORWARD_RULES[4],
+        FORWARD_RULES[5], FORWARD_RULES[6], FORWARD_RULES[7], FORWARD_RULES[8], FORWARD_RULES[9],
+        Cross::NotContaining { field: "registerpassword", others: &["number", "username"] },
+        Cross::NotContaining { field: "loginpassword", others: &["number", "username"] },
+    ],
+    aliases: &[("extension", "number"), ALIASES[0], ALIASES[1], ALIASES[2]],
+    example: &[
+        ("number", "1001"), ("username", "Alice Martin"), ("callerid", "1001"),
+        ("registername", "1001"), ("registerpassword", "Kx7mQ2vRt9LpW4zA"),
+        ("maxregistrations", "2"), ("loginpassword", "Bq8nT5wYe3"),
+        ("email", "alice.martin@example.com"), ("mobile", "15550100001"),
+        ("hasvoicemail", "on"), ("enablevmtoemail", "on"), ("vmsecret", "4821"),
+        ("noanswerforward", "on"), ("ntransferto", "Mobile Number"),
+        ("busyforward", "on"), ("btransferto", "Voicemail"),
+        ("monitormode", "Disabled"), ("ringtimeout", "30"), ("maxduration", "Follow System"),
+        ("dnd", "off"),
+    ],
+    notes: &[
+        "Source: Yeastar S-Series API v2.0.0 (reference yeastar-api.md §5); fields after `email` follow v1 (the v2 copy seen was truncated).",
+        "Adding needs number, username, registername and registerpassword.",
+        "Passwords follow the PBX's strong policy unless --weak-passwords is given (weak: 8 or more characters).",
+        "A blank cell leaves the PBX's value as it is; forward rules are checked on the row's own cells.",
+    ],
+};
+
+pub static V1: Table = Table {
+    api: ApiKind::YeastarV1,
+    key: "extid",
+    rename: Some("extnumber"),
+    fields: &[
+        EXTID, EXTNUMBER, USERNAME_V1, CALLERID, REGISTERNAME, REGISTERPASSWORD_V1, MAXREGISTRATIONS,
+        LOGINPASSWORD_V1, EMAIL, MOBILE, HASVOICEMAIL, ENABLEVMTOEMAIL, VMSECRET,
+        ALWAYSFORWARD, ATRANSFERTO, ATRANSFEREXT, ATRANSFERPREFIX, ATRANSFERNUM,
+        NOANSWERFORWARD, NTRANSFERTO, NTRANSFEREXT, NTRANSFERPREFIX, NTRANSFERNUM,
+        BUSYFORWARD, BTRANSFERTO, BTRANSFEREXT, BTRANSFERPREFIX, BTRANSFERNUM,
+        ENABLEMOBILE, RINGSIMULTANEOUS, MOBILEPREFIX, ALLOWBEINGMONITORED, MONITORMODE,
+        RINGTIMEOUT, MAXDURATION, DND, CALLRESTRICTION, AGENTID,
+    ],
+    cross: &FORWARD_RULES,
+    aliases: &[("number", "extid"), ("extension", "extid"), ALIASES[0], ALIASES[1], ALIASES[2]],
+    example: &[
+        ("extid", "1001"), ("username", "Alice Martin"), ("callerid", "1001"),
+        ("registername", "1001"), ("registerpassword", "Sip-Secret-1001"),
+        ("maxregistrations", "2"), ("loginpassword", "Login-1001x"),
+        ("email", "alice.martin@example.com"), ("mobile", "15550100001"),
+        ("hasvoicemail", "on"), ("enablevmtoemail", "on"), ("vmsecret", "4821"),
+        ("noanswerforward", "on"), ("ntransferto", "Mobile Number"),
+        ("busyforward", "on"), ("btransferto", "Voicemail"),
+        ("monitormode", "Disabled"), ("ringtimeout", "30"), ("maxduration", "Follow System"),
+        ("dnd", "off"), ("callrestriction", "off"),
+    ],
+    notes: &[
+        "Source: Yeastar S-Series API v1.0.0/v1.1.0, extension/update (seeds 002 and 003).",
+        "v1 cannot add or delete extensions: every row must name an extension the PBX already has.",
+        "extnumber renames the extension extid; it must not be a number another row uses.",
+        "username allows spaces as well as the documented letters and digits (inferred: names have them).",
+        "A blank cell leaves the PBX's value as it is; forward rules are checked on the row's own cells.",
+    ],
+};

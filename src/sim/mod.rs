@@ -1,0 +1,392 @@
+//! `pbxbulk sim`: a stateful stand-in for a PBX, served over real HTTP.
+//!
+//! This module holds what every simulated API shares: the extension store, tokens with an
+//! idle expiry, the lockout after five failed logins, the fault knobs (latency, injected
+//! transient errors, forced token expiry, a write-rate ceiling) and the counters and request
+//! log that tests and rehearsals read at `GET /_sim/stats` and `GET /_sim/log`. Each API's
+//! wire format lives in its own file beside this one.
+
+mod yeastar;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderValue, Method, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::api::{ApiKind, Record};
+use crate::config::Secret;
+use crate::rules::{self, Cells, CheckContext, Problem, Table};
+use crate::sheet::Sheet;
+
+/// Failed logins in a row that lock an address, and for how long (reference §3.6).
+const LOCKOUT_AFTER: u32 = 5;
+const LOCKOUT_FOR: Duration = Duration::from_secs(600);
+/// The request log keeps at most this many entries.
+const LOG_LIMIT: usize = 1_000_000;
+
+#[derive(Debug, Clone)]
+pub struct SimSettings {
+    pub api: ApiKind,
+    pub listen: String,
+    pub user: String,
+    pub password: Secret,
+    pub seed: Option<PathBuf>,
+    pub latency: Duration,
+    pub fail_rate: f64,
+    pub token_ttl: Duration,
+    pub token_max_age: Option<Duration>,
+    pub max_writes_per_sec: Option<u32>,
+    pub weak_passwords: bool,
+    pub random_seed: Option<u64>,
+}
+
+/// What the simulator counted, at `GET /_sim/stats`.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Stats {
+    pub requests: u64,
+    pub logins: u64,
+    pub failed_logins: u64,
+    pub logouts: u64,
+    pub heartbeats: u64,
+    pub applies: u64,
+    /// Write requests (add, update, delete) received, whatever their outcome.
+    pub write_requests: u64,
+    /// Writes that changed the store.
+    pub writes: u64,
+    /// Writes refused with the "too frequent" error of the write-rate ceiling.
+    pub throttled: u64,
+    /// Requests answered with an injected transient error.
+    pub injected_faults: u64,
+    /// Requests refused because their token had expired.
+    pub expired_token_requests: u64,
+    /// Distinct tokens that expired while in use.
+    pub expired_tokens: u64,
+    pub extensions: u64,
+}
+
+/// One request, at `GET /_sim/log`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    /// Milliseconds since the simulator started.
+    pub t_ms: f64,
+    pub op: &'static str,
+    pub number: String,
+    /// The error answered, empty on success.
+    pub error: String,
+}
+
+struct Token {
+    issued: Instant,
+    last_use: Instant,
+}
+
+#[derive(Default)]
+struct Lockout {
+    failures: u32,
+    until: Option<Instant>,
+}
+
+/// Why a token was not accepted.
+pub enum TokenProblem {
+    Blank,
+    Unknown,
+    Expired,
+}
+
+/// Why a login was refused.
+pub enum LoginProblem {
+    Locked,
+    BadCredentials,
+}
+
+pub struct Sim {
+    pub settings: SimSettings,
+    pub table: &'static Table,
+    started: Instant,
+    state: Mutex<Store>,
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub extensions: BTreeMap<String, Record>,
+    tokens: HashMap<String, Token>,
+    lockouts: HashMap<IpAddr, Lockout>,
+    recent_writes: VecDeque<Instant>,
+    rng: fastrand::Rng,
+    pub stats: Stats,
+    log: Vec<LogEntry>,
+}
+
+/// A running simulator.
+pub struct SimServer {
+    pub addr: SocketAddr,
+    pub sim: Arc<Sim>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+impl SimServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Binds the listening socket and serves in the background.
+pub async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
+    let table = rules::table(settings.api);
+    let mut state = Store {
+        rng: settings.random_seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
+        ..Store::default()
+    };
+    if let Some(seed) = &settings.seed {
+        load_seed(&mut state, table, seed)?;
+    }
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    let sim = Arc::new(Sim {
+        settings,
+        table,
+        started: Instant::now(),
+        state: Mutex::new(state),
+    });
+    let app = axum::Router::new()
+        .fallback(handle)
+        .with_state(sim.clone())
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            eprintln!("pbxbulk sim: server stopped: {e}");
+        }
+    });
+    Ok(SimServer { addr, sim, task })
+}
+
+fn load_seed(state: &mut Store, table: &'static Table, path: &std::path::Path) -> anyhow::Result<()> {
+    let mut sheet = Sheet::open(path, table)?;
+    let mut record = csv::ByteRecord::new();
+    while let Some(row) = sheet.read(&mut record)? {
+        let cells = sheet
+            .cells(&record)
+            .map_err(|p| anyhow::anyhow!("{}: row {row}: {}", path.display(), p.message))?;
+        let ext = record_from(table, &cells);
+        if let Some(number) = ext.get(table.key).cloned() {
+            state.extensions.insert(number, ext);
+        }
+    }
+    Ok(())
+}
+
+async fn handle(
+    State(sim): State<Arc<Sim>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    if !sim.settings.latency.is_zero() {
+        tokio::time::sleep(sim.settings.latency).await;
+    }
+    let mut response = if method == Method::GET && uri.path() == "/_sim/stats" {
+        axum::Json(sim.stats()).into_response()
+    } else if method == Method::GET && uri.path() == "/_sim/log" {
+        axum::Json(sim.with_state(|s| s.log.clone())).into_response()
+    } else {
+        sim.with_state(|s| s.stats.requests += 1);
+        match sim.settings.api {
+            ApiKind::YeastarV1 | ApiKind::YeastarV2 => {
+                yeastar::handle(&sim, peer.ip(), &method, &uri, &body)
+            }
+        }
+    };
+    let headers = response.headers_mut();
+    // Like the real PBX: one request per connection, and the headers of its examples.
+    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    headers.insert(header::SERVER, HeaderValue::from_static("Boa/0.94.14rc21"));
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    response
+}
+
+impl Sim {
+    pub fn with_state<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.state.lock().expect("sim state lock"))
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.with_state(|s| {
+            let mut stats = s.stats.clone();
+            stats.extensions = s.extensions.len() as u64;
+            stats
+        })
+    }
+
+    fn elapsed_ms(&self) -> f64 {
+        self.started.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// Checks the credentials and the lockout; on success, a new token.
+    pub fn login(&self, ip: IpAddr, user: &str, password_md5: &str) -> Result<String, LoginProblem> {
+        let expected = crate::api::yeastar::md5_hex(self.settings.password.expose());
+        let now = Instant::now();
+        let t_ms = self.elapsed_ms();
+        self.with_state(|s| {
+            let lock = s.lockouts.entry(ip).or_default();
+            let result = if lock.until.is_some_and(|until| until > now) {
+                Err(LoginProblem::Locked)
+            } else if user == self.settings.user && password_md5.eq_ignore_ascii_case(&expected) {
+                *lock = Lockout::default();
+                Ok(())
+            } else {
+                lock.failures += 1;
+                if lock.failures >= LOCKOUT_AFTER {
+                    lock.until = Some(now + LOCKOUT_FOR);
+                    lock.failures = 0;
+                }
+                Err(LoginProblem::BadCredentials)
+            };
+            let error = if result.is_ok() { "" } else { "refused" };
+            s.push_log(t_ms, "login", "", error);
+            result?;
+            s.stats.logins += 1;
+            let token = format!("{:032x}", s.rng.u128(..));
+            s.tokens.insert(token.clone(), Token { issued: now, last_use: now });
+            Ok(token)
+        })
+    }
+
+    /// Accepts a token (and extends its idle life) or says why not.
+    pub fn check_token(&self, token: Option<&str>) -> Result<(), TokenProblem> {
+        let token = token.filter(|t| !t.is_empty()).ok_or(TokenProblem::Blank)?;
+        let now = Instant::now();
+        let (ttl, max_age) = (self.settings.token_ttl, self.settings.token_max_age);
+        self.with_state(|s| {
+            let t = s.tokens.get_mut(token).ok_or(TokenProblem::Unknown)?;
+            let expired = now.duration_since(t.last_use) > ttl
+                || max_age.is_some_and(|age| now.duration_since(t.issued) > age);
+            if expired {
+                // The PBX erases an expired token; later uses of it are unknown tokens.
+                s.tokens.remove(token);
+                s.stats.expired_tokens += 1;
+                s.stats.expired_token_requests += 1;
+                return Err(TokenProblem::Expired);
+            }
+            t.last_use = now;
+            Ok(())
+        })
+    }
+
+    pub fn logout(&self, token: &str) {
+        self.with_state(|s| {
+            s.tokens.remove(token);
+            s.stats.logouts += 1;
+        });
+    }
+
+    /// Whether to answer this request with an injected transient error (`--fail-rate`).
+    pub fn inject_fault(&self) -> bool {
+        let rate = self.settings.fail_rate;
+        rate > 0.0
+            && self.with_state(|s| {
+                let hit = s.rng.f64() < rate;
+                if hit {
+                    s.stats.injected_faults += 1;
+                }
+                hit
+            })
+    }
+
+    pub fn pick<T: Copy>(&self, choices: &[T]) -> T {
+        self.with_state(|s| choices[s.rng.usize(..choices.len())])
+    }
+
+    /// Counts a write request and says whether the write-rate ceiling lets it through.
+    pub fn admit_write(&self) -> bool {
+        let now = Instant::now();
+        let ceiling = self.settings.max_writes_per_sec;
+        self.with_state(|s| {
+            s.stats.write_requests += 1;
+            let Some(ceiling) = ceiling else { return true };
+            while s.recent_writes.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+                s.recent_writes.pop_front();
+            }
+            if s.recent_writes.len() as u32 >= ceiling {
+                s.stats.throttled += 1;
+                return false;
+            }
+            s.recent_writes.push_back(now);
+            true
+        })
+    }
+
+    pub fn log(&self, op: &'static str, number: &str, error: &str) {
+        let t_ms = self.elapsed_ms();
+        self.with_state(|s| s.push_log(t_ms, op, number, error));
+    }
+
+    /// The rule problems of a record as stored, checked with the same table as the client.
+    pub fn problems(&self, record: &Record, adding: bool) -> Vec<Problem> {
+        let cells = Cells {
+            values: self
+                .table
+                .fields
+                .iter()
+                .map(|f| record.get(f.name).map_or("", String::as_str))
+                .collect(),
+        };
+        let ctx = CheckContext {
+            adding,
+            weak_passwords: self.settings.weak_passwords,
+        };
+        rules::check_cells(self.table, &cells, ctx)
+    }
+}
+
+impl Store {
+    fn push_log(&mut self, t_ms: f64, op: &'static str, number: &str, error: &str) {
+        if self.log.len() < LOG_LIMIT {
+            self.log.push(LogEntry {
+                t_ms,
+                op,
+                number: number.to_string(),
+                error: error.to_string(),
+            });
+        }
+    }
+}
+
+/// The non-blank cells of a row as a stored record.
+fn record_from(table: &Table, cells: &Cells<'_>) -> Record {
+    table
+        .fields
+        .iter()
+        .zip(&cells.values)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(f, v)| (f.name.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Runs `pbxbulk sim` in the foreground until the process is killed.
+pub async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
+    let api = settings.api;
+    let server = start(settings).await?;
+    println!("listening on {}", server.url());
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    eprintln!(
+        "simulating {} with {} extensions; counters at {}/_sim/stats, request log at {}/_sim/log",
+        api.name(),
+        server.sim.stats().extensions,
+        server.url(),
+        server.url()
+    );
+    server.task.await.context("the simulator stopped")?;
+    Ok(())
+}
