@@ -150,7 +150,12 @@ pub struct SimArgs {
     #[arg(long, default_value = "api")]
     pub user: String,
     /// The API password the simulator accepts.
-    #[arg(long, env = "PBXBULK_PASSWORD", hide_env_values = true, default_value = "Sim-Passw0rd")]
+    #[arg(
+        long,
+        env = "PBXBULK_PASSWORD",
+        hide_env_values = true,
+        default_value = "Sim-Passw0rd"
+    )]
     pub password: String,
     /// Start with the extensions of this spreadsheet.
     #[arg(long, value_name = "FILE")]

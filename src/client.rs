@@ -14,6 +14,8 @@ use crate::config::Connection;
 
 /// How many times one request may trigger a new login before it gives up.
 const MAX_RELOGINS_PER_REQUEST: u32 = 2;
+/// Longest pause between two tries of one request.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 pub struct Client {
     http: reqwest::Client,
@@ -45,11 +47,14 @@ impl Client {
             builder = builder.danger_accept_invalid_certs(true);
         }
         if let Some(pem) = &conn.ca_cert {
-            let cert = reqwest::Certificate::from_pem(pem)
-                .map_err(|e| ClientError::Tls(format!("--ca-cert is not a PEM certificate: {e}")))?;
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                ClientError::Tls(format!("--ca-cert is not a PEM certificate: {e}"))
+            })?;
             builder = builder.add_root_certificate(cert);
         }
-        let http = builder.build().map_err(|e| ClientError::Tls(e.to_string()))?;
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Tls(e.to_string()))?;
         Ok(Client {
             http,
             proto,
@@ -83,9 +88,27 @@ impl Client {
         loop {
             let (token, generation) = self.current();
             match self.send(op, Some(&token)).await {
-                Err(e) if e.class() == ErrorClass::TokenExpired && relogins < MAX_RELOGINS_PER_REQUEST => {
+                Err(e)
+                    if e.class() == ErrorClass::TokenExpired
+                        && relogins < MAX_RELOGINS_PER_REQUEST =>
+                {
                     relogins += 1;
                     self.relogin(generation).await?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Like [`Client::call`], retrying passing failures up to `retries` times; for the calls
+    /// around the rows (listing, apply), which have no report line to record a failure in.
+    pub async fn call_retrying(&self, op: &Op<'_>, retries: u32) -> Result<Reply, ApiError> {
+        let mut attempt = 1;
+        loop {
+            match self.call(op).await {
+                Err(e) if e.class() == ErrorClass::Transient && attempt <= retries => {
+                    tokio::time::sleep(backoff(attempt, e.retry_after())).await;
+                    attempt += 1;
                 }
                 other => return other,
             }
@@ -182,7 +205,10 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
         match self.proto.decode(op, status, &body) {
             Err(ApiError::Http { status, .. }) => Err(ApiError::Http {
                 status,
@@ -212,4 +238,18 @@ fn refused_again() -> ApiError {
             .into(),
         class: ErrorClass::LoginRefused,
     }
+}
+
+/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms … up to 10 s, each between half
+/// and all of that, so retries of many rows do not arrive together. A `Retry-After` from the
+/// PBX is honoured (up to two minutes).
+pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
+    let base =
+        Duration::from_millis(200).saturating_mul(1 << attempt.clamp(1, 10).saturating_sub(1));
+    let jittered = base.min(MAX_BACKOFF).mul_f64(0.5 + fastrand::f64() / 2.0);
+    jittered.max(
+        retry_after
+            .unwrap_or_default()
+            .min(Duration::from_secs(120)),
+    )
 }

@@ -123,7 +123,10 @@ impl Connection {
         let url = reqwest::Url::parse(args.url.trim())
             .with_context(|| format!("--url {:?} is not a URL", args.url))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            bail!("--url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}", args.url);
+            bail!(
+                "--url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}",
+                args.url
+            );
         }
         if args.user.trim().is_empty() {
             bail!("--user (or $PBXBULK_USER) is empty");
@@ -202,7 +205,10 @@ impl ValidateSettings {
     pub fn from_args(args: ValidateArgs) -> anyhow::Result<Self> {
         let api = ApiKind::from(args.api);
         if args.mode == ModeArg::Add && !api.can_add() {
-            bail!("{} cannot add extensions; validate with --mode update or upsert", api.name());
+            bail!(
+                "{} cannot add extensions; validate with --mode update or upsert",
+                api.name()
+            );
         }
         Ok(ValidateSettings {
             file: args.file,

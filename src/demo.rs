@@ -42,7 +42,10 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
     std::fs::write(&file, SAMPLE).with_context(|| format!("cannot write {}", file.display()))?;
 
     let rows = SAMPLE.lines().count().saturating_sub(1);
-    println!("pbxbulk demo: a simulated Yeastar S-Series PBX (API v2.0.0) is listening at {}", server.url());
+    println!(
+        "pbxbulk demo: a simulated Yeastar S-Series PBX (API v2.0.0) is listening at {}",
+        server.url()
+    );
     println!(
         "importing the bundled sample ({rows} rows; a few are invalid on purpose, and the \
          simulator fails 5% of requests to show retries at work)"

@@ -16,13 +16,10 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::mpsc;
 
 use crate::api::{ApiError, ErrorClass, Op, Record};
-use crate::client::Client;
+use crate::client::{Client, backoff};
 use crate::outcome::{Action, Code, RowResult, Status};
 use crate::progress::Progress;
 use crate::report::Report;
-
-/// Longest pause between two tries of one request.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// One unit of the pipeline, numbered in input order.
 pub struct Work {
@@ -89,7 +86,10 @@ pub async fn run(
     let limiter = settings.rate.map(limiter);
     let limiter = limiter.as_ref();
     let retries = settings.retries;
-    let stream = futures::stream::unfold(work, |mut rx| async move { rx.recv().await.map(|w| (w, rx)) });
+    let stream = futures::stream::unfold(
+        work,
+        |mut rx| async move { rx.recv().await.map(|w| (w, rx)) },
+    );
     let finished = stream
         .map(|work| {
             let (client, abort) = (client.clone(), abort.clone());
@@ -160,7 +160,7 @@ async fn execute(
         Action::Add => Op::Add(&job.record),
         _ => Op::Update(&job.record),
     };
-    let started = Instant::now();
+    let mut started = None;
     let mut last_error: Option<ApiError> = None;
     for attempt in 1..=retries + 1 {
         if let Some(limiter) = limiter {
@@ -176,6 +176,8 @@ async fn execute(
             break;
         }
         result.attempts = attempt;
+        // Latency counts from the first send, not from the wait for the rate limiter.
+        let started = *started.get_or_insert_with(Instant::now);
         match client.call(&op).await {
             Ok(_) => {
                 result.latency_ms = started.elapsed().as_millis() as u64;
@@ -186,10 +188,7 @@ async fn execute(
                 if class == ErrorClass::LoginRefused {
                     abort.stop(format!("the PBX refused to log in again: {e}"));
                 }
-                let retry_after = match &e {
-                    ApiError::Http { retry_after, .. } => *retry_after,
-                    _ => None,
-                };
+                let retry_after = e.retry_after();
                 last_error = Some(e);
                 if class != ErrorClass::Transient || attempt > retries {
                     break;
@@ -199,22 +198,16 @@ async fn execute(
         }
     }
     let e = last_error.expect("the loop ends with an error unless it returned");
-    result.latency_ms = started.elapsed().as_millis() as u64;
+    result.latency_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64);
     result.status = Status::Failed;
     result.error_code = e.code();
     result.message = if result.attempts > 1 {
-        format!("{} failed: {e}; gave up after {} attempts", job.action, result.attempts)
+        format!(
+            "{} failed: {e}; gave up after {} attempts",
+            job.action, result.attempts
+        )
     } else {
         format!("{} failed: {e}", job.action)
     };
     (result, e.is_unreachable())
-}
-
-/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms … up to 10 s, each between half
-/// and all of that, so retries of many rows do not arrive together.
-fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
-    let base = Duration::from_millis(200).saturating_mul(1 << attempt.min(10).saturating_sub(1));
-    let capped = base.min(MAX_BACKOFF);
-    let jittered = capped.mul_f64(0.5 + fastrand::f64() / 2.0);
-    jittered.max(retry_after.unwrap_or_default().min(Duration::from_secs(120)))
 }

@@ -50,12 +50,13 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let existing = match settings.mode {
-        Mode::Upsert => Some(list_numbers(&client).await.with_context(|| {
-            format!("cannot list the extensions on {url}; nothing was sent")
-        })?),
-        Mode::Add | Mode::Update => None,
-    };
+    let existing =
+        match settings.mode {
+            Mode::Upsert => Some(list_numbers(&client, settings.retries).await.with_context(
+                || format!("cannot list the extensions on {url}; nothing was sent"),
+            )?),
+            Mode::Add | Mode::Update => None,
+        };
     let mut planner = Planner::new(table, settings.mode, existing, settings.weak_passwords);
     let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.delimiter())
         .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
@@ -76,7 +77,12 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
         let mut seq = 0;
         plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
             let task = to_task(planned, dry_run);
-            let work = Work { seq, offset, raw: Some(raw), task };
+            let work = Work {
+                seq,
+                offset,
+                raw: Some(raw),
+                task,
+            };
             seq += 1;
             tx.blocking_send(work).is_ok()
         })
@@ -88,9 +94,16 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
         concurrency: settings.concurrency,
         retries: settings.retries,
     };
-    engine::run(rx, client.clone(), &engine_settings, &mut report, &progress, abort.clone())
-        .await
-        .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    engine::run(
+        rx,
+        client.clone(),
+        &engine_settings,
+        &mut report,
+        &progress,
+        abort.clone(),
+    )
+    .await
+    .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
     progress.finish();
     interrupt.abort();
     let read = producer.await.context("the reader stopped unexpectedly")?;
@@ -98,8 +111,10 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let wrote = report.summary.ok > 0;
     if wrote && settings.api == ApiKind::YeastarV1 && abort.reason().is_none() {
         // v1 applies each write by itself but recommends one apply after a batch.
-        if let Err(e) = client.call(&Op::Apply).await {
-            abort.stop(format!("the changes were written but the final apply failed: {e}"));
+        if let Err(e) = client.call_retrying(&Op::Apply, settings.retries).await {
+            abort.stop(format!(
+                "the changes were written but the final apply failed: {e}"
+            ));
         }
     }
     client.logout().await;
@@ -114,13 +129,25 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
 fn to_task(planned: Planned, dry_run: bool) -> Task {
     match planned {
         Planned::Done(result) => Task::Done(result),
-        Planned::Send { row, number, action, changed, .. } if dry_run => {
+        Planned::Send {
+            row,
+            number,
+            action,
+            changed,
+            ..
+        } if dry_run => {
             let mut result = RowResult::new(Some(row), number, action, Status::Skipped)
                 .with_error("", format!("dry run: would {action}"));
             result.changed = changed;
             Task::Done(result)
         }
-        Planned::Send { row, number, action, record, changed } => Task::Send(Job {
+        Planned::Send {
+            row,
+            number,
+            action,
+            record,
+            changed,
+        } => Task::Send(Job {
             row,
             number,
             action,
@@ -130,10 +157,12 @@ fn to_task(planned: Planned, dry_run: bool) -> Task {
     }
 }
 
-pub async fn list_numbers(client: &Client) -> Result<HashSet<String>, ApiError> {
-    match client.call(&Op::List).await? {
+pub async fn list_numbers(client: &Client, retries: u32) -> Result<HashSet<String>, ApiError> {
+    match client.call_retrying(&Op::List, retries).await? {
         Reply::Numbers(numbers) => Ok(numbers.into_iter().collect()),
-        other => Err(ApiError::BadResponse(format!("unexpected answer to a listing: {other:?}"))),
+        other => Err(ApiError::BadResponse(format!(
+            "unexpected answer to a listing: {other:?}"
+        ))),
     }
 }
 
@@ -166,4 +195,3 @@ pub fn login_failed(url: &str, e: &ApiError) -> anyhow::Error {
         _ => anyhow::anyhow!("cannot log in to {url}: {e}"),
     }
 }
-

@@ -140,7 +140,12 @@ pub struct RowResult {
 }
 
 impl RowResult {
-    pub fn new(row: Option<u64>, number: impl Into<String>, action: Action, status: Status) -> Self {
+    pub fn new(
+        row: Option<u64>,
+        number: impl Into<String>,
+        action: Action,
+        status: Status,
+    ) -> Self {
         RowResult {
             row,
             number: number.into(),

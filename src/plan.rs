@@ -112,7 +112,9 @@ impl Planner {
             row,
             number: number.to_string(),
             action,
-            record: filled().map(|(f, v)| (f.name.to_string(), v.to_string())).collect(),
+            record: filled()
+                .map(|(f, v)| (f.name.to_string(), v.to_string()))
+                .collect(),
             changed,
         }
     }
@@ -172,11 +174,19 @@ impl Planner {
 
 /// The report line of a row that will not be sent, listing every problem.
 pub fn invalid(row: u64, number: &str, action: Action, problems: &[Problem]) -> RowResult {
-    let mut fields: Vec<&str> = problems.iter().map(|p| p.field).filter(|f| !f.is_empty()).collect();
+    let mut fields: Vec<&str> = problems
+        .iter()
+        .map(|p| p.field)
+        .filter(|f| !f.is_empty())
+        .collect();
     fields.dedup();
     let mut result = RowResult::new(Some(row), number, action, Status::Invalid).with_error(
         problems.first().map_or("", |p| p.code.as_str()),
-        problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "),
+        problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
     );
     result.field = fields.join(",");
     result
@@ -187,7 +197,6 @@ fn hash(number: &str) -> u64 {
     number.hash(&mut h);
     h.finish()
 }
-
 
 /// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
 /// it ends; stops early when `emit` returns false.

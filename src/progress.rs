@@ -15,11 +15,15 @@ impl Progress {
         let bar = match bytes {
             Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
                 .with_style(
-                    ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} [{elapsed_precise}, eta {eta}]")
-                        .expect("valid template"),
+                    ProgressStyle::with_template(
+                        "{bar:30} {percent:>3}% {msg} [{elapsed_precise}, eta {eta}]",
+                    )
+                    .expect("valid template"),
                 ),
-            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-                .with_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]").expect("valid template")),
+            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+                ProgressStyle::with_template("{spinner} {msg} [{elapsed_precise}]")
+                    .expect("valid template"),
+            ),
         };
         Progress { bar }
     }

@@ -66,7 +66,10 @@ impl Summary {
             self.skipped
         );
         if secs > 0.0 {
-            line.push_str(&format!(" in {secs:.1}s ({:.1} rows/s)", self.total() as f64 / secs));
+            line.push_str(&format!(
+                " in {secs:.1}s ({:.1} rows/s)",
+                self.total() as f64 / secs
+            ));
         }
         line
     }
@@ -119,7 +122,10 @@ impl Report {
 
     /// The rejects file, if any row went into it.
     pub fn rejects_path(&self) -> Option<&Path> {
-        self.rejects.out.as_ref().map(|_| self.rejects.path.as_path())
+        self.rejects
+            .out
+            .as_ref()
+            .map(|_| self.rejects.path.as_path())
     }
 
     /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
@@ -143,7 +149,8 @@ impl Report {
             &attempts,
             &latency,
         ];
-        self.out.write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
+        self.out
+            .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
         self.out.flush()?;
         if let (Status::Failed | Status::Invalid, Some(raw)) = (result.status, raw) {
             self.rejects.write(raw)?;

@@ -21,9 +21,7 @@ pub enum SheetError {
     Io { path: PathBuf, source: io::Error },
     #[error("{path} is empty: the first row must name the columns")]
     Empty { path: PathBuf },
-    #[error(
-        "{path} is UTF-16 text; save it as \"CSV UTF-8 (comma delimited)\" and try again"
-    )]
+    #[error("{path} is UTF-16 text; save it as \"CSV UTF-8 (comma delimited)\" and try again")]
     Utf16 { path: PathBuf },
     #[error("{path}: the header row is not valid UTF-8 text")]
     HeaderNotUtf8 { path: PathBuf },
@@ -52,8 +50,8 @@ pub struct Sheet {
     delimiter: u8,
     /// The spreadsheet row of the last record read (the header is row 1).
     row: u64,
-    /// The file line where the next record would start if no blank line came first.
-    next_line: u64,
+    /// The reader's line after the last record read.
+    line: u64,
 }
 
 impl Sheet {
@@ -75,7 +73,11 @@ impl Sheet {
                 path: path.to_owned(),
             });
         }
-        let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
         let delimiter = detect_delimiter(&head[bom..]);
         input.consume(bom);
 
@@ -85,13 +87,16 @@ impl Sheet {
             .flexible(true)
             .from_reader(Box::new(input) as Box<dyn Read + Send>);
         let mut header = ByteRecord::new();
-        if !reader.read_byte_record(&mut header).map_err(|e| csv_err(path, e))? {
+        if !reader
+            .read_byte_record(&mut header)
+            .map_err(|e| csv_err(path, e))?
+        {
             return Err(SheetError::Empty {
                 path: path.to_owned(),
             });
         }
         let columns = map_header(path, &header, table)?;
-        let next_line = header.position().map_or(1, |p| p.line()) + newlines(&header) + 1;
+        let line = reader.position().line();
         Ok(Sheet {
             path: path.to_owned(),
             reader,
@@ -100,7 +105,7 @@ impl Sheet {
             columns,
             delimiter,
             row: 1,
-            next_line,
+            line,
         })
     }
 
@@ -130,10 +135,12 @@ impl Sheet {
         {
             return Ok(None);
         }
-        // The csv crate skips blank lines; a spreadsheet shows each as a row, so count them.
-        let line = record.position().map_or(self.next_line, |p| p.line());
-        self.row += 1 + line.saturating_sub(self.next_line);
-        self.next_line = line + newlines(record) + 1;
+        // The csv crate skips blank lines; a spreadsheet shows each as a row, so count them:
+        // the lines this record used beyond its own are blank lines before it.
+        let line = self.reader.position().line();
+        let blank = (line - self.line).saturating_sub(1 + newlines(record));
+        self.row += 1 + blank;
+        self.line = line;
         Ok(Some(self.row))
     }
 
@@ -158,9 +165,7 @@ impl Sheet {
             let text = std::str::from_utf8(raw).map_err(|_| Problem {
                 field: name,
                 code: Code::NotUtf8,
-                message: format!(
-                    "{name} is not valid UTF-8 text; save the file as \"CSV UTF-8\""
-                ),
+                message: format!("{name} is not valid UTF-8 text; save the file as \"CSV UTF-8\""),
             })?;
             cells.values[field] = text.trim();
         }

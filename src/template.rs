@@ -21,7 +21,12 @@ pub fn template(table: &Table, out: &mut impl Write) -> io::Result<()> {
 
 /// The rules as a table a person can read.
 pub fn describe(table: &Table, weak_passwords: bool, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "Field rules for --api {} (key column: {})\n", table.api.name(), table.key)?;
+    writeln!(
+        out,
+        "Field rules for --api {} (key column: {})\n",
+        table.api.name(),
+        table.key
+    )?;
     let rows: Vec<[String; 4]> = table
         .fields
         .iter()
@@ -31,13 +36,28 @@ pub fn describe(table: &Table, weak_passwords: bool, out: &mut impl Write) -> io
                 Need::OnAdd => "to add",
                 Need::Optional => "",
             };
-            let about = if f.secret { format!("{} (secret)", f.about) } else { f.about.to_string() };
-            [f.name.to_string(), need.to_string(), f.kind.describe(weak_passwords), about]
+            let about = if f.secret {
+                format!("{} (secret)", f.about)
+            } else {
+                f.about.to_string()
+            };
+            [
+                f.name.to_string(),
+                need.to_string(),
+                f.kind.describe(weak_passwords),
+                about,
+            ]
         })
         .collect();
     let header = ["column", "required", "rule", "meaning"].map(String::from);
     let widths: Vec<usize> = (0..3)
-        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for row in [&header].into_iter().chain(&rows) {
         writeln!(
@@ -55,9 +75,15 @@ pub fn describe(table: &Table, weak_passwords: bool, out: &mut impl Write) -> io
     writeln!(out, "\nRules between fields:")?;
     for rule in table.cross {
         match rule {
-            Cross::NeededWhen { field, when, values } => {
-                writeln!(out, "  {field} is required when {when} is {}", values.join(" or "))?
-            }
+            Cross::NeededWhen {
+                field,
+                when,
+                values,
+            } => writeln!(
+                out,
+                "  {field} is required when {when} is {}",
+                values.join(" or ")
+            )?,
             Cross::NotContaining { field, others } => writeln!(
                 out,
                 "  {field} must not contain the {} (strong password policy)",

@@ -44,9 +44,20 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
         let result = match planned {
             Planned::Done(result) => result,
-            Planned::Send { row, number, action, changed, .. } => {
-                let action = if settings.mode == Mode::Upsert { Action::None } else { action };
-                let mut result = RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid");
+            Planned::Send {
+                row,
+                number,
+                action,
+                changed,
+                ..
+            } => {
+                let action = if settings.mode == Mode::Upsert {
+                    Action::None
+                } else {
+                    action
+                };
+                let mut result =
+                    RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid");
                 result.changed = changed;
                 result
             }
@@ -67,7 +78,10 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
         return Err(e).context("cannot write the report");
     }
     if summary.invalid > SHOWN && report.is_none() {
-        eprintln!("… and {} more invalid rows (use --report PATH for all)", summary.invalid - SHOWN);
+        eprintln!(
+            "… and {} more invalid rows (use --report PATH for all)",
+            summary.invalid - SHOWN
+        );
     }
     summary.elapsed = started.elapsed();
     if let Some(report) = report {
@@ -76,5 +90,9 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
         println!("report: {}", path.display());
     }
     println!("{}", summary.line());
-    Ok(if summary.invalid > 0 { Exit::RowsFailed } else { Exit::Ok })
+    Ok(if summary.invalid > 0 {
+        Exit::RowsFailed
+    } else {
+        Exit::Ok
+    })
 }

@@ -53,7 +53,10 @@ pub type Record = BTreeMap<String, String>;
 /// One request to the PBX.
 #[derive(Debug)]
 pub enum Op<'a> {
-    Login { user: &'a str, password: &'a Secret },
+    Login {
+        user: &'a str,
+        password: &'a Secret,
+    },
     Logout,
     Heartbeat,
     /// The numbers of every extension.
@@ -152,6 +155,14 @@ impl ApiError {
             ApiError::Connection(_) => Code::Connection.to_string(),
             ApiError::Http { .. } => Code::HttpStatus.to_string(),
             ApiError::BadResponse(_) => Code::BadResponse.to_string(),
+        }
+    }
+
+    /// How long the PBX asked us to wait, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::Http { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 

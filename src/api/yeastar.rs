@@ -39,12 +39,18 @@ const MEANINGS: &[(&str, &str)] = &[
     ("10028", "the number cannot be blank"),
     ("20000", "the PBX only accepts JSON"),
     ("20001", "the PBX only accepts POST"),
-    ("20002", "login refused: this address is locked out after failed logins (10 minutes)"),
-    ("20003", "login refused: wrong API username or password"),
+    (
+        "20002",
+        "this address is locked out after 5 failed logins (for 10 minutes)",
+    ),
+    ("20003", "wrong API username or password"),
     ("20004", "no such token"),
     ("20005", "the token is blank"),
     ("20006", "the token timed out"),
-    ("20010", "the PBX failed to hand the request to its API server"),
+    (
+        "20010",
+        "the PBX failed to hand the request to its API server",
+    ),
     ("30001", "the PBX's API server failed"),
     ("30003", "the PBX's API server is not running"),
 ];
@@ -135,7 +141,10 @@ impl Protocol for Yeastar {
             }
             Op::Query(numbers) => Some(json!({ self.key(): numbers.join(",") })),
             Op::Add(record) | Op::Update(record) => Some(Value::Object(
-                record.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect(),
+                record
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
             )),
             Op::Logout | Op::Heartbeat | Op::List | Op::Apply => None,
         };
@@ -169,17 +178,33 @@ impl Protocol for Yeastar {
                 _ => Err(ApiError::BadResponse("login answer has no token".into())),
             },
             Op::List => {
-                let list = value["extlist"].as_array().ok_or_else(|| missing("extlist"))?;
+                let list = value["extlist"]
+                    .as_array()
+                    .ok_or_else(|| missing("extlist"))?;
                 let numbers = list
                     .iter()
-                    .map(|e| text(e.get("number").or_else(|| e.get("extnumber")).unwrap_or(&Value::Null)))
+                    .map(|e| {
+                        text(
+                            e.get("number")
+                                .or_else(|| e.get("extnumber"))
+                                .unwrap_or(&Value::Null),
+                        )
+                    })
                     .filter(|n| !n.is_empty())
                     .collect();
                 Ok(Reply::Numbers(numbers))
             }
             Op::Query(_) => {
-                let infos = value["extinfos"].as_array().ok_or_else(|| missing("extinfos"))?;
-                Ok(Reply::Records(infos.iter().filter_map(|i| i.as_object()).map(|i| self.record(i)).collect()))
+                let infos = value["extinfos"]
+                    .as_array()
+                    .ok_or_else(|| missing("extinfos"))?;
+                Ok(Reply::Records(
+                    infos
+                        .iter()
+                        .filter_map(|i| i.as_object())
+                        .map(|i| self.record(i))
+                        .collect(),
+                ))
             }
             _ => Ok(Reply::Done),
         }

@@ -50,7 +50,11 @@ pub fn check_cells(table: &Table, cells: &Cells<'_>, ctx: CheckContext) -> Vec<P
         if value.is_empty() {
             let required = field.need == Need::Always || (field.need == Need::OnAdd && ctx.adding);
             if required {
-                let when = if field.need == Need::OnAdd { " to add an extension" } else { "" };
+                let when = if field.need == Need::OnAdd {
+                    " to add an extension"
+                } else {
+                    ""
+                };
                 problems.push(Problem {
                     field: field.name,
                     code: Code::MissingField,
@@ -113,7 +117,9 @@ fn check_cross(
                     problems.push(Problem {
                         field,
                         code: Code::BadValue,
-                        message: format!("{field} must not contain the {other} (strong password policy)"),
+                        message: format!(
+                            "{field} must not contain the {other} (strong password policy)"
+                        ),
                     });
                 }
             }
@@ -194,15 +200,18 @@ fn check_password(value: &str, rule: PasswordRule, weak_passwords: bool) -> Opti
 /// Mixed case and digits, with no run like `1234`, `4321` or `1111`.
 pub fn password_is_strong(value: &str) -> bool {
     let has = |f: fn(&char) -> bool| value.chars().any(|c| f(&c));
-    if !(has(char::is_ascii_uppercase) && has(char::is_ascii_lowercase) && has(char::is_ascii_digit)) {
+    if !(has(char::is_ascii_uppercase)
+        && has(char::is_ascii_lowercase)
+        && has(char::is_ascii_digit))
+    {
         return false;
     }
     let bytes = value.as_bytes();
     !bytes.windows(4).any(|w| {
         w.iter().all(u8::is_ascii_digit)
-            && [0i16, 1, -1].iter().any(|&step| {
-                w.windows(2).all(|p| p[1] as i16 - p[0] as i16 == step)
-            })
+            && [0i16, 1, -1]
+                .iter()
+                .any(|&step| w.windows(2).all(|p| p[1] as i16 - p[0] as i16 == step))
     })
 }
 

@@ -137,7 +137,8 @@ impl Table {
     }
 
     pub fn key_index(&self) -> usize {
-        self.index(self.key).expect("every table holds its key field")
+        self.index(self.key)
+            .expect("every table holds its key field")
     }
 
     pub fn is_secret(&self, name: &str) -> bool {
@@ -206,7 +207,13 @@ impl Chars {
 fn spaced(chars: &str) -> String {
     chars
         .chars()
-        .map(|c| if c == ' ' { "space".to_string() } else { c.to_string() })
+        .map(|c| {
+            if c == ' ' {
+                "space".to_string()
+            } else {
+                c.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -142,7 +142,9 @@ impl SimServer {
 pub async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
     let table = rules::table(settings.api);
     let mut state = Store {
-        rng: settings.random_seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
+        rng: settings
+            .random_seed
+            .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
         ..Store::default()
     };
     if let Some(seed) = &settings.seed {
@@ -170,7 +172,11 @@ pub async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
     Ok(SimServer { addr, sim, task })
 }
 
-fn load_seed(state: &mut Store, table: &'static Table, path: &std::path::Path) -> anyhow::Result<()> {
+fn load_seed(
+    state: &mut Store,
+    table: &'static Table,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
     let mut sheet = Sheet::open(path, table)?;
     let mut record = csv::ByteRecord::new();
     while let Some(row) = sheet.read(&mut record)? {
@@ -233,7 +239,12 @@ impl Sim {
     }
 
     /// Checks the credentials and the lockout; on success, a new token.
-    pub fn login(&self, ip: IpAddr, user: &str, password_md5: &str) -> Result<String, LoginProblem> {
+    pub fn login(
+        &self,
+        ip: IpAddr,
+        user: &str,
+        password_md5: &str,
+    ) -> Result<String, LoginProblem> {
         let expected = crate::api::yeastar::md5_hex(self.settings.password.expose());
         let now = Instant::now();
         let t_ms = self.elapsed_ms();
@@ -253,11 +264,20 @@ impl Sim {
                 Err(LoginProblem::BadCredentials)
             };
             let error = if result.is_ok() { "" } else { "refused" };
+            if result.is_err() {
+                s.stats.failed_logins += 1;
+            }
             s.push_log(t_ms, "login", "", error);
             result?;
             s.stats.logins += 1;
             let token = format!("{:032x}", s.rng.u128(..));
-            s.tokens.insert(token.clone(), Token { issued: now, last_use: now });
+            s.tokens.insert(
+                token.clone(),
+                Token {
+                    issued: now,
+                    last_use: now,
+                },
+            );
             Ok(token)
         })
     }
@@ -314,7 +334,11 @@ impl Sim {
         self.with_state(|s| {
             s.stats.write_requests += 1;
             let Some(ceiling) = ceiling else { return true };
-            while s.recent_writes.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+            while s
+                .recent_writes
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+            {
                 s.recent_writes.pop_front();
             }
             if s.recent_writes.len() as u32 >= ceiling {

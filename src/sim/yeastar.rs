@@ -77,7 +77,7 @@ fn route(sim: &Sim, v1: bool, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8
         }
         ("extension/list", false) | ("extensionlist/query", true) => Ok(list(sim, v1)),
         ("extension/query", _) => query(sim, v1, &body),
-        ("extension/add", false) => write(sim, "add", &body, |sim, body| add(sim, body)),
+        ("extension/add", false) => write(sim, "add", &body, add),
         ("extension/update", _) => write(sim, "update", &body, |sim, body| update(sim, v1, body)),
         ("extension/delete", false) => write(sim, "delete", &body, delete),
         ("apply", true) => {
@@ -141,7 +141,11 @@ fn query(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
         let all = wanted.is_empty() || wanted == "all";
         s.extensions
             .values()
-            .filter(|e| all || wanted.split(',').any(|n| e.get(sim.table.key).is_some_and(|k| k == n.trim())))
+            .filter(|e| {
+                all || wanted
+                    .split(',')
+                    .any(|n| e.get(sim.table.key).is_some_and(|k| k == n.trim()))
+            })
             .map(|e| view(e, v1))
             .collect()
     });
@@ -197,7 +201,10 @@ fn fields(sim: &Sim, body: &Map<String, Value>) -> Record {
     sim.table
         .fields
         .iter()
-        .filter_map(|f| body.get(f.name).map(|v| (f.name.to_string(), text(Some(v)))))
+        .filter_map(|f| {
+            body.get(f.name)
+                .map(|v| (f.name.to_string(), text(Some(v))))
+        })
         .collect()
 }
 

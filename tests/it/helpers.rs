@@ -1,0 +1,214 @@
+//! Small helpers: start the real `pbxbulk sim` on a free loopback port, run the CLI, and talk
+//! to the simulator over plain HTTP (std only, so the tests check the wire, not our client).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub const PASSWORD: &str = "Test-Passw0rd-Secret";
+pub const USER: &str = "api";
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_pbxbulk")
+}
+
+/// A simulator process, killed when dropped.
+pub struct Sim {
+    child: Child,
+    pub url: String,
+}
+
+impl Sim {
+    pub fn start(api: &str, extra: &[&str]) -> Sim {
+        let mut child = Command::new(bin())
+            .args([
+                "sim",
+                "--api",
+                api,
+                "--listen",
+                "127.0.0.1:0",
+                "--user",
+                USER,
+            ])
+            .args(extra)
+            .env("PBXBULK_PASSWORD", PASSWORD)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start pbxbulk sim");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("sim printed {line:?}"))
+            .to_string();
+        Sim { child, url }
+    }
+
+    pub fn addr(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    pub fn stats(&self) -> Value {
+        let (_, body) = http(self.addr(), "GET", "/_sim/stats", "");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    pub fn stat(&self, name: &str) -> u64 {
+        self.stats()[name]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no stat {name}"))
+    }
+
+    pub fn log(&self) -> Vec<Value> {
+        let (_, body) = http(self.addr(), "GET", "/_sim/log", "");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Logs in through the API itself and returns the token.
+    pub fn login(&self, version: &str) -> String {
+        let body = format!(
+            r#"{{"username":"{USER}","password":"{}","port":"8260"}}"#,
+            md5_hex(PASSWORD)
+        );
+        let answer = self.post(&format!("/api/{version}/login"), &body);
+        answer["token"].as_str().expect("token").to_string()
+    }
+
+    /// POSTs JSON to the API and parses the answer.
+    pub fn post(&self, path: &str, body: &str) -> Value {
+        let (status, text) = http(self.addr(), "POST", path, body);
+        assert_eq!(status, 200, "{path}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}"))
+    }
+
+    /// Every extension on the PBX, through `extension/query`, as the API returns them.
+    pub fn extensions(&self, version: &str) -> Vec<Value> {
+        let token = self.login(version);
+        let body = if version.starts_with("v2") {
+            r#"{"number":"all"}"#
+        } else {
+            ""
+        };
+        let answer = self.post(
+            &format!("/api/{version}/extension/query?token={token}"),
+            body,
+        );
+        assert_eq!(answer["status"], "Success", "{answer}");
+        answer["extinfos"].as_array().unwrap().clone()
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.0 exchange; returns the status and the body.
+pub fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let (status, _, body) = http_full(addr, method, path, body);
+    (status, body)
+}
+
+/// One HTTP/1.0 exchange; returns the status, the raw headers and the body.
+pub fn http_full(addr: &str, method: &str, path: &str, body: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+pub fn md5_hex(text: &str) -> String {
+    pbxbulk::api::yeastar::md5_hex(text)
+}
+
+/// Runs the CLI with a clean environment (no PBXBULK_* leaking in) plus `env`.
+pub fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(bin());
+    cmd.args(args).stdin(Stdio::null());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PBXBULK_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("run pbxbulk")
+}
+
+/// `pbxbulk import FILE --api API --url URL --user api` with the password in the environment.
+pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "import",
+        file.to_str().unwrap(),
+        "--api",
+        api,
+        "--url",
+        &sim.url,
+        "--user",
+        USER,
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(&args, &[("PBXBULK_PASSWORD", PASSWORD)])
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The report's rows as maps from column name to cell.
+pub fn report_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/extensions.csv")
+}
+
+/// Writes `content` to a file in `dir` and returns its path.
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}

@@ -1,0 +1,499 @@
+//! `pbxbulk import` against the simulator: what lands on the PBX, faults, tokens, limits.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// The sample's rows as maps, with their spreadsheet row numbers.
+fn sample_rows() -> Vec<HashMap<String, String>> {
+    report_rows(&sample())
+}
+
+fn by_number(extensions: &[Value], key: &str) -> HashMap<String, Value> {
+    extensions
+        .iter()
+        .map(|e| (e[key].as_str().unwrap().to_string(), e.clone()))
+        .collect()
+}
+
+#[test]
+fn the_sample_lands_on_the_pbx_exactly_as_written() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    let out = import(
+        &sim,
+        "yeastar-v2",
+        &sample(),
+        &report,
+        &["--rate", "0", "--concurrency", "8"],
+    );
+    assert_eq!(
+        code(&out),
+        1,
+        "some sample rows are invalid on purpose: {}",
+        stderr(&out)
+    );
+
+    let rows = report_rows(&report);
+    let input = sample_rows();
+    assert_eq!(rows.len(), input.len());
+    let valid: Vec<&HashMap<String, String>> = input
+        .iter()
+        .zip(&rows)
+        .filter(|(_, r)| r["status"] == "ok")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(valid.len(), 190);
+    assert_eq!(rows.iter().filter(|r| r["status"] == "invalid").count(), 10);
+
+    assert_eq!((sim.stat("logins"), sim.stat("logouts")), (1, 1));
+    // Checked through the PBX's own API, not the tool's memory.
+    let on_pbx = by_number(&sim.extensions("v2.0.0"), "number");
+    assert_eq!(
+        on_pbx.len(),
+        valid.len(),
+        "exactly the valid rows, nothing else"
+    );
+    for row in valid {
+        let ext = &on_pbx[&row["number"]];
+        for (field, value) in row.iter().filter(|(_, v)| !v.is_empty()) {
+            assert_eq!(
+                ext[field].as_str(),
+                Some(value.as_str()),
+                "{}: {field}",
+                row["number"]
+            );
+        }
+    }
+}
+
+#[test]
+fn failed_and_invalid_rows_go_to_a_private_reimportable_file_and_secrets_stay_out() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    let out = import(&sim, "yeastar-v2", &sample(), &report, &["--rate", "0"]);
+    let rejects = dir.path().join("report.rejects.csv");
+    let rejected = report_rows(&rejects);
+    let invalid: Vec<String> = report_rows(&report)
+        .into_iter()
+        .filter(|r| r["status"] == "invalid")
+        .map(|r| r["number"].clone())
+        .collect();
+    assert_eq!(
+        rejected
+            .iter()
+            .map(|r| r["number"].clone())
+            .collect::<Vec<_>>(),
+        invalid
+    );
+    // Unchanged: every cell as in the input.
+    let input = sample_rows();
+    for r in &rejected {
+        assert!(input.contains(r), "{r:?} is not an input row as written");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let text = format!(
+        "{}{}{}",
+        std::fs::read_to_string(&report).unwrap(),
+        stdout(&out),
+        stderr(&out)
+    );
+    for row in &input {
+        for secret in ["registerpassword", "loginpassword"] {
+            assert!(
+                !text.contains(row[secret].as_str()),
+                "{secret} of {} leaked",
+                row["number"]
+            );
+        }
+    }
+    assert!(!text.contains(PASSWORD));
+    for r in report_rows(&report) {
+        for row in &input {
+            assert!(
+                r.values().all(|cell| cell != &row["vmsecret"]),
+                "vmsecret leaked"
+            );
+        }
+    }
+}
+
+#[test]
+fn passing_faults_and_expiring_tokens_lose_no_row_and_cost_one_login_per_expiry() {
+    let sim = Sim::start(
+        "yeastar-v2",
+        &[
+            "--fail-rate",
+            "0.2",
+            "--token-ttl-secs",
+            "1",
+            "--token-max-age-secs",
+            "1",
+            "--random-seed",
+            "7",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    let out = import(
+        &sim,
+        "yeastar-v2",
+        &sample(),
+        &report,
+        &["--rate", "60", "--retries", "8"],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    assert_eq!(rows.iter().filter(|r| r["status"] == "ok").count(), 190);
+    assert_eq!(rows.iter().filter(|r| r["status"] == "failed").count(), 0);
+    assert!(
+        rows.iter().any(|r| r["attempts"] != "1"),
+        "some rows needed a retry"
+    );
+    let stats = sim.stats();
+    let expired = stats["expired_tokens"].as_u64().unwrap();
+    let logins = stats["logins"].as_u64().unwrap();
+    assert!(stats["injected_faults"].as_u64().unwrap() > 10, "{stats}");
+    assert!(expired >= 2, "tokens did expire during the run: {stats}");
+    assert!(
+        logins <= expired + 1,
+        "one login per expiry, not one per request: {stats}"
+    );
+    assert_eq!(sim.stat("extensions"), 190);
+}
+
+#[test]
+fn a_wrong_password_stops_after_one_login_and_is_never_shown() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    let wrong = "Wrong-Passw0rd-Guess";
+    let out = run(
+        &[
+            "import",
+            sample().to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            &sim.url,
+            "--user",
+            USER,
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &[("PBXBULK_PASSWORD", wrong)],
+    );
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("wrong API username or password") && err.contains("Nothing was sent"),
+        "{err}"
+    );
+    assert!(!err.contains(wrong) && !stdout(&out).contains(wrong));
+    assert!(!err.contains(&md5_hex(wrong)));
+    let stats = sim.stats();
+    assert_eq!(
+        (stats["failed_logins"].as_u64(), stats["logins"].as_u64()),
+        (Some(1), Some(0)),
+        "{stats}"
+    );
+    assert_eq!(stats["write_requests"], 0);
+    assert!(!report.exists(), "nothing attempted, no report");
+}
+
+#[test]
+fn five_refused_logins_lock_the_address_and_the_tool_says_so() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.csv", "number,username\n1001,Ana\n");
+    let report = dir.path().join("r.csv");
+    let args = [
+        "import",
+        file.to_str().unwrap(),
+        "--api",
+        "yeastar-v2",
+        "--url",
+        &sim.url,
+        "--user",
+        USER,
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    for _ in 0..5 {
+        assert_eq!(code(&run(&args, &[("PBXBULK_PASSWORD", "nope")])), 2);
+    }
+    let out = run(&args, &[("PBXBULK_PASSWORD", PASSWORD)]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("locked out"), "{}", stderr(&out));
+    assert_eq!(sim.stat("failed_logins"), 6);
+}
+
+#[test]
+fn the_rate_limit_holds_in_every_second_of_the_simulators_clock() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = import(
+        &sim,
+        "yeastar-v2",
+        &sample(),
+        &dir.path().join("r.csv"),
+        &["--rate", "20", "--concurrency", "8"],
+    );
+    assert_eq!(code(&out), 1);
+    let writes: Vec<f64> = sim
+        .log()
+        .iter()
+        .filter(|e| e["op"] == "add" || e["op"] == "update")
+        .map(|e| e["t_ms"].as_f64().unwrap())
+        .collect();
+    assert_eq!(writes.len(), 190);
+    // The limiter spaces requests 50 ms apart with a burst of one: any one-second window
+    // holds at most 20, plus one at its edge.
+    for (i, start) in writes.iter().enumerate() {
+        let in_window = writes[i..]
+            .iter()
+            .take_while(|t| **t < start + 1000.0)
+            .count();
+        assert!(
+            in_window <= 21,
+            "{in_window} writes in the second from {start} ms"
+        );
+    }
+}
+
+#[test]
+fn a_heartbeat_keeps_the_token_alive_through_quiet_stretches() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "number,username\n1001,Ana\n1002,Bo\n1003,Cy\n",
+    );
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "number,username,registername,registerpassword\n1001,A,r1,Kx7mQ2vRt9LpW4zA\n1002,B,r2,Kx7mQ2vRt9LpW4zA\n1003,C,r3,Kx7mQ2vRt9LpW4zA\n",
+    );
+    for (heartbeat, expect_relogin) in [("0.2", false), ("100", true)] {
+        let sim = Sim::start(
+            "yeastar-v2",
+            &["--token-ttl-secs", "1", "--seed", seed.to_str().unwrap()],
+        );
+        let report = dir.path().join("r.csv");
+        let out = import(
+            &sim,
+            "yeastar-v2",
+            &file,
+            &report,
+            &["--rate", "0.6", "--heartbeat-secs", heartbeat],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let stats = sim.stats();
+        if expect_relogin {
+            // Without heartbeats the token expires between rows and the client logs in again.
+            assert!(stats["logins"].as_u64().unwrap() > 1, "{stats}");
+        } else {
+            assert_eq!(stats["logins"], 1, "{stats}");
+            assert!(stats["heartbeats"].as_u64().unwrap() >= 1, "{stats}");
+        }
+    }
+}
+
+#[test]
+fn yeastar_v1_updates_renames_and_applies_but_cannot_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "extid,username,mobile\n1001,Ana,1555001\n1002,Bo,1555002\n",
+    );
+    let sim = Sim::start("yeastar-v1", &["--seed", seed.to_str().unwrap()]);
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extid,extnumber,username,mobile,ringtimeout\n1001,,Ana Lima,1555999,60\n1002,2002,,,\n1003,,Cy,,\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "yeastar-v1", &file, &report, &[]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    assert_eq!(rows[0]["status"], "ok");
+    assert_eq!(rows[1]["status"], "ok");
+    assert_eq!(
+        (rows[2]["status"].as_str(), rows[2]["error_code"].as_str()),
+        ("invalid", "NOT_SUPPORTED")
+    );
+    let on_pbx = by_number(&sim.extensions("v1.1.0"), "extnumber");
+    assert_eq!(
+        on_pbx
+            .keys()
+            .map(String::as_str)
+            .collect::<std::collections::BTreeSet<_>>(),
+        ["1001", "2002"].into()
+    );
+    assert_eq!(on_pbx["1001"]["username"], "Ana Lima");
+    assert_eq!(
+        on_pbx["1001"]["moblie"], "1555999",
+        "v1 answers spell it moblie"
+    );
+    assert_eq!(on_pbx["1001"]["ringtimeout"], "60");
+    assert_eq!(
+        on_pbx["2002"]["username"], "Bo",
+        "a rename keeps the other fields"
+    );
+    assert_eq!(sim.stat("applies"), 1, "one apply at the end");
+
+    let out = import(&sim, "yeastar-v1", &file, &report, &["--mode", "add"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("cannot add extensions"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn refusals_are_reported_with_the_apis_code_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "number,username,registername,registerpassword\n1001,Ana,r1,Kx7mQ2vRt9LpW4zA\n",
+    );
+    let sim = Sim::start("yeastar-v2", &["--seed", seed.to_str().unwrap()]);
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "number,username\n1001,Ana Lima\n1009,Nobody\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "update"]);
+    assert_eq!(code(&out), 1);
+    let rows = report_rows(&report);
+    assert_eq!(rows[0]["status"], "ok");
+    assert_eq!(
+        (rows[1]["status"].as_str(), rows[1]["error_code"].as_str()),
+        ("failed", "10006")
+    );
+    assert!(
+        rows[1]["message"].contains("does not exist"),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(rows[1]["attempts"], "1", "a refusal is not retried");
+
+    let add = write(
+        dir.path(),
+        "add.csv",
+        "number,username,registername,registerpassword\n1001,Ana,r1,Kx7mQ2vRt9LpW4zA\n",
+    );
+    let out = import(&sim, "yeastar-v2", &add, &report, &["--mode", "add"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        report_rows(&report)[0]["error_code"],
+        "10017",
+        "a duplicate add is refused"
+    );
+}
+
+#[test]
+fn a_clean_file_exits_0_and_a_dry_run_writes_nothing() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["template", "--api", "yeastar-v2"], &[]);
+    let file = write(dir.path(), "in.csv", &stdout(&out));
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--dry-run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(sim.stat("write_requests"), 0);
+    let rows = report_rows(&report);
+    assert_eq!(
+        (rows[0]["action"].as_str(), rows[0]["status"].as_str()),
+        ("add", "skipped")
+    );
+    assert!(rows[0]["message"].contains("dry run"));
+
+    let out = import(&sim, "yeastar-v2", &file, &report, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(report_rows(&report)[0]["status"], "ok");
+    assert!(stdout(&out).contains("1 rows: 1 ok"), "{}", stdout(&out));
+    assert!(!dir.path().join("r.rejects.csv").exists());
+}
+
+#[test]
+fn an_unreachable_pbx_is_one_clear_line_and_exit_2() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.csv", "number,username\n1001,Ana\n");
+    let out = run(
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            &format!("http://127.0.0.1:{port}"),
+            "--user",
+            USER,
+            "--timeout",
+            "3",
+        ],
+        &[("PBXBULK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot reach") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn the_password_comes_from_a_file_or_the_environment_never_an_argument() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.csv", "number,username\n");
+    let pw = write(dir.path(), "pw", &format!("{PASSWORD}\n"));
+    let base = [
+        "import",
+        file.to_str().unwrap(),
+        "--api",
+        "yeastar-v2",
+        "--url",
+        &sim.url,
+        "--user",
+        USER,
+    ];
+    let mut with_file = base.to_vec();
+    with_file.extend([
+        "--password-file",
+        pw.to_str().unwrap(),
+        "--report",
+        "/dev/null",
+    ]);
+    assert_eq!(code(&run(&with_file, &[])), 0);
+    let out = run(&base, &[]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("PBXBULK_PASSWORD"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&[&base[..], &["--password", "x"]].concat(), &[]);
+    assert_eq!(code(&out), 2, "there is no --password flag");
+}

@@ -1,0 +1,7 @@
+//! The integration tests: the real binary against the real simulator over loopback HTTP.
+
+mod helpers;
+mod import;
+mod reading;
+mod rules;
+mod simulator;

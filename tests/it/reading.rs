@@ -1,0 +1,248 @@
+//! Reading spreadsheets as spreadsheet programs write them, through `pbxbulk validate`.
+
+use crate::helpers::*;
+
+fn validate(file: &std::path::Path, report: &std::path::Path) -> std::process::Output {
+    run(
+        &[
+            "validate",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn bom_semicolons_crlf_and_quoted_cells_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = "\u{feff}Number ; UserName;EMAIL\r\n\
+                   1000;Plain;plain@example.com\r\n\
+                   1001;\"Smith; Anna\";anna@example.com\r\n\
+                   1002;\"Li \"\"Lee\"\" Wei\";lee@example.com\r\n\
+                   1003;\"Multi\nLine\";multi@example.com\r\n\
+                   1004;Ana;bad-email\r\n";
+    let file = write(dir.path(), "in.csv", content);
+    let report = dir.path().join("r.csv");
+    let out = validate(&file, &report);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    // A delimiter, quotes or a newline inside quotes stay in one cell (and each breaks the
+    // username rule, which shows the whole cell); the newline does not shift row numbers.
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_str(),
+                r["number"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2", "1000", "ok"),
+            ("3", "1001", "invalid"),
+            ("4", "1002", "invalid"),
+            ("5", "1003", "invalid"),
+            ("6", "1004", "invalid")
+        ]
+    );
+    assert!(
+        rows[1]["message"].contains(r#"username "Smith; Anna""#),
+        "{:?}",
+        rows[1]
+    );
+    assert!(
+        rows[2]["message"].contains(r#"username "Li \"Lee\" Wei""#),
+        "{:?}",
+        rows[2]
+    );
+    assert!(
+        rows[3]["message"].contains(r#"username "Multi\nLine""#),
+        "{:?}",
+        rows[3]
+    );
+    assert_eq!(rows[4]["field"], "email");
+}
+
+#[test]
+fn row_numbers_are_what_a_spreadsheet_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    // A blank line is a row in a spreadsheet; a quoted newline is not.
+    let content = "number,username\n1001,\"A\nB\"\n\n1002,Bo\n,\n1003,Cy\n";
+    let file = write(dir.path(), "in.csv", content);
+    let report = dir.path().join("r.csv");
+    validate(&file, &report);
+    let rows = report_rows(&report);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["row"].as_str(), r["status"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("2", "invalid"), ("4", "ok"), ("5", "skipped"), ("6", "ok")]
+    );
+}
+
+#[test]
+fn unknown_columns_are_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "number,username,favourite colour,shoe\n1001,Ana,blue,42\n",
+    );
+    let out = validate(&file, &dir.path().join("r.csv"));
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("\"favourite colour\", \"shoe\""), "{err}");
+    assert!(
+        err.contains("registerpassword"),
+        "lists the known columns: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn broken_files_are_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.csv", vec![], "is empty"),
+        (
+            "nokey.csv",
+            b"username,email\nAna,a@example.com\n".to_vec(),
+            "column number is missing",
+        ),
+        (
+            "twice.csv",
+            b"number,Number\n1,2\n".to_vec(),
+            "appears twice",
+        ),
+        ("utf16.csv", vec![0xFF, 0xFE, b'n', 0, b'u', 0], "UTF-16"),
+    ];
+    for (name, bytes, expected) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = validate(&file, &dir.path().join("r.csv"));
+        assert_eq!(code(&out), 2, "{name}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(expected) && err.lines().count() == 1,
+            "{name}: {err}"
+        );
+    }
+    let out = validate(&dir.path().join("missing.csv"), &dir.path().join("r.csv"));
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_cell_that_is_not_utf8_is_a_row_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.csv");
+    std::fs::write(&file, b"number,username\n1001,Jos\xe9\n1002,Ana\n").unwrap();
+    let report = dir.path().join("r.csv");
+    let out = validate(&file, &report);
+    assert_eq!(code(&out), 1);
+    let rows = report_rows(&report);
+    assert_eq!(rows[0]["error_code"], "NOT_UTF8");
+    assert_eq!(rows[0]["field"], "username");
+    assert_eq!(rows[1]["status"], "ok");
+}
+
+#[test]
+fn extra_cells_and_trailing_delimiters() {
+    let dir = tempfile::tempdir().unwrap();
+    // Spreadsheet programs write trailing delimiters; an unnamed column must stay empty.
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "number,username,\n1001,Ana,\n1002,Bo,oops\n1003,Cy,,x\n",
+    );
+    let report = dir.path().join("r.csv");
+    validate(&file, &report);
+    let rows = report_rows(&report);
+    let codes: Vec<&str> = rows.iter().map(|r| r["error_code"].as_str()).collect();
+    assert_eq!(codes, ["", "EXTRA_CELLS", "EXTRA_CELLS"]);
+}
+
+#[test]
+fn a_report_has_one_row_per_input_row_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.csv");
+    let out = validate(&sample(), &report);
+    assert_eq!(code(&out), 1);
+    let rows = report_rows(&report);
+    let input_rows = csv::Reader::from_path(sample()).unwrap().records().count();
+    assert_eq!(rows.len(), input_rows);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r["row"], (i + 2).to_string());
+    }
+}
+
+#[test]
+fn duplicates_and_colliding_renames_are_caught_across_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "v1.csv",
+        "extid,extnumber,username\n1001,,Ana\n1002,1001,Bo\n1003,2000,Cy\n2000,,Di\n1001,,Ana again\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = run(
+        &[
+            "validate",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v1",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 1);
+    let rows = report_rows(&report);
+    let codes: Vec<&str> = rows.iter().map(|r| r["error_code"].as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "",
+            "RENAME_CONFLICT",
+            "",
+            "RENAME_CONFLICT",
+            "DUPLICATE_NUMBER"
+        ]
+    );
+    assert!(rows[4]["message"].contains("row 2"), "{:?}", rows[4]);
+}
+
+#[test]
+fn template_rows_pass_validation_and_describe_lists_every_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    for api in ["yeastar-v2", "yeastar-v1"] {
+        let out = run(&["template", "--api", api], &[]);
+        assert_eq!(code(&out), 0);
+        let file = write(dir.path(), "t.csv", &stdout(&out));
+        let out = run(&["validate", file.to_str().unwrap(), "--api", api], &[]);
+        assert_eq!(code(&out), 0, "{api}: {}{}", stdout(&out), stderr(&out));
+        let describe = stdout(&run(&["template", "--api", api, "--describe"], &[]));
+        for field in pbxbulk::rules::table(pbxbulk::api::ApiKind::from_name(api).unwrap()).fields {
+            assert!(
+                describe.contains(field.name),
+                "{api}: --describe lacks {}",
+                field.name
+            );
+        }
+        assert!(
+            describe.contains("one of: 15, 30, 60, 120, 300"),
+            "{describe}"
+        );
+        assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
+    }
+}

@@ -1,0 +1,153 @@
+//! The simulator's documented behaviour, over raw HTTP (no pbxbulk client involved).
+
+use crate::helpers::*;
+
+#[test]
+fn yeastar_v2_envelope_errors_and_headers() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let (status, head, body) = http_full(sim.addr(), "GET", "/api/v2.0.0/extension/list", "");
+    assert_eq!(status, 200, "errors come inside HTTP 200");
+    assert!(head.to_lowercase().contains("connection: close"), "{head}");
+    assert_eq!(body, r#"{"errno":"20001","status":"Failed"}"#);
+    assert_eq!(sim.post("/api/v2.0.0/login", "<xml/>")["errno"], "20000");
+    let bad = sim.post(
+        "/api/v2.0.0/login",
+        r#"{"username":"api","password":"123"}"#,
+    );
+    assert_eq!(bad["errno"], "20003");
+    let login = sim.post(
+        "/api/v2.0.0/login",
+        &format!(r#"{{"username":"api","password":"{}"}}"#, md5_hex(PASSWORD)),
+    );
+    assert_eq!(
+        (login["status"].as_str(), login["transport"].as_str()),
+        (Some("Success"), Some("TCP"))
+    );
+    let token = login["token"].as_str().unwrap();
+    assert_eq!(token.len(), 32);
+    assert_eq!(sim.post("/api/v2.0.0/extension/list", "")["errno"], "20005");
+    assert_eq!(
+        sim.post("/api/v2.0.0/extension/list?token=0123", "")["errno"],
+        "20004"
+    );
+    let path = |e: &str| format!("/api/v2.0.0/{e}?token={token}");
+    assert_eq!(
+        sim.post(
+            &path("extension/update"),
+            r#"{"number":"4040","username":"x"}"#
+        )["errno"],
+        "10006"
+    );
+    assert_eq!(sim.post(&path("extension/nothing"), "{}")["errno"], "10003");
+    // Server-side rules come from the same table as the client's.
+    let add = |extra: &str| {
+        sim.post(
+            &path("extension/add"),
+            &format!(r#"{{"number":"1001","username":"Ana","registername":"1001","registerpassword":"Kx7mQ2vRt9LpW4zA"{extra}}}"#),
+        )
+    };
+    assert_eq!(add(r#","ringtimeout":"45""#)["errno"], "10017");
+    assert_eq!(
+        sim.post(
+            &path("extension/add"),
+            r#"{"number":"1001","username":"Ana"}"#
+        )["errno"],
+        "10004"
+    );
+    assert_eq!(add("")["status"], "Success");
+    assert_eq!(add("")["errno"], "10017", "a duplicate add is refused");
+    let list = sim.post(&path("extension/list"), "");
+    assert_eq!(list["extlist"][0]["number"], "1001");
+    assert_eq!(
+        sim.post(&path("extension/query"), "{}")["errno"],
+        "10004",
+        "v2 query needs number"
+    );
+    assert_eq!(
+        sim.post(&path("extension/delete"), r#"{"number":"1001"}"#)["status"],
+        "Success"
+    );
+    assert_eq!(sim.stat("extensions"), 0);
+}
+
+#[test]
+fn yeastar_v1_speaks_extid_extnumber_and_moblie_and_has_no_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "extid,username,mobile,loginpassword\n1001,Ana,15550001,Login-pw1\n",
+    );
+    let sim = Sim::start("yeastar-v1", &["--seed", seed.to_str().unwrap()]);
+    let token = sim.login("v1.1.0");
+    let path = |e: &str| format!("/api/v1.1.0/{e}?token={token}");
+    assert_eq!(
+        sim.post(&path("extension/add"), r#"{"extid":"1002"}"#)["errno"],
+        "10003"
+    );
+    let info = &sim.post(&path("extension/query"), "")["extinfos"][0];
+    assert_eq!(info["extnumber"], "1001");
+    assert_eq!(info["moblie"], "15550001");
+    assert_eq!(
+        info["loginpassword"],
+        md5_hex("Login-pw1"),
+        "v1 hands out only the hash"
+    );
+    let list = sim.post(&path("extensionlist/query"), "");
+    assert_eq!(list["extlist"][0]["extnumber"], "1001");
+    assert_eq!(
+        sim.post(
+            &path("extension/update"),
+            r#"{"extid":"1001","extnumber":"1005"}"#
+        )["status"],
+        "Success"
+    );
+    assert_eq!(
+        sim.post(&path("extension/query"), r#"{"extid":"1005"}"#)["extinfos"][0]["username"],
+        "Ana"
+    );
+    assert_eq!(sim.post(&path("apply"), "")["status"], "Success");
+    assert_eq!(
+        sim.post("/api/v1.1.0/login", r#"{"username":"api","password":"x"}"#)["errno"],
+        "10004",
+        "v1 login needs port"
+    );
+}
+
+#[test]
+fn the_write_ceiling_answers_10025_and_faults_are_counted() {
+    let sim = Sim::start("yeastar-v2", &["--max-writes-per-sec", "2"]);
+    let token = sim.login("v2.0.0");
+    let path = format!("/api/v2.0.0/extension/update?token={token}");
+    let errnos: Vec<String> = (0..4)
+        .map(|_| {
+            sim.post(&path, r#"{"number":"1","username":"x"}"#)["errno"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    // Two writes pass the ceiling (and find no extension); the rest in the same second are throttled.
+    assert_eq!(errnos, ["10006", "10006", "10025", "10025"]);
+    assert_eq!(sim.stat("throttled"), 2);
+
+    let faulty = Sim::start("yeastar-v2", &["--fail-rate", "1"]);
+    let token = faulty.login("v2.0.0");
+    let answer = faulty.post(&format!("/api/v2.0.0/extension/list?token={token}"), "");
+    assert!(
+        ["20010", "30001", "30003"].contains(&answer["errno"].as_str().unwrap()),
+        "{answer}"
+    );
+    assert_eq!(faulty.stat("injected_faults"), 1);
+}
+
+#[test]
+fn an_idle_token_expires_and_is_then_unknown() {
+    let sim = Sim::start("yeastar-v2", &["--token-ttl-secs", "0.3"]);
+    let token = sim.login("v2.0.0");
+    let path = format!("/api/v2.0.0/heartbeat?token={token}");
+    assert_eq!(sim.post(&path, "")["status"], "Success");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(sim.post(&path, "")["errno"], "20006");
+    assert_eq!(sim.post(&path, "")["errno"], "20004", "the PBX erased it");
+}
