@@ -24,6 +24,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Send the spreadsheet's rows to the PBX and write a per-row report.
     Import(ImportArgs),
+    /// Write every extension on the PBX to a spreadsheet that import takes back.
+    Export(ExportArgs),
     /// Print the header row and an example row that passes; --describe prints the rules.
     Template(TemplateArgs),
     /// Run a simulated PBX on this machine (for rehearsals and tests).
@@ -104,6 +106,13 @@ pub struct ImportArgs {
     /// With --mode sync: delete extensions the file does not list.
     #[arg(long)]
     pub prune: bool,
+    /// With --prune: delete only numbers in this range (repeatable), e.g. 1000-1999.
+    #[arg(long, value_name = "FROM-TO", requires = "prune")]
+    pub prune_range: Vec<String>,
+    /// With --prune: refuse (exit 2, nothing written) above this many deletes
+    /// [default: 10% of the extensions on the PBX].
+    #[arg(long, value_name = "N", requires = "prune")]
+    pub max_delete: Option<usize>,
     /// Log in and plan, but write nothing; the report shows what would be sent.
     #[arg(long)]
     pub dry_run: bool,
@@ -125,6 +134,20 @@ pub struct ImportArgs {
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, default_value_t = 300.0, hide = true)]
     pub heartbeat_secs: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, env = "PBXBULK_API")]
+    pub api: ApiArg,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The spreadsheet to write (CSV, UTF-8 with a BOM).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Retries of a request that failed for a passing reason.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub retries: u32,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::api::ApiKind;
-use crate::cli::{ApiArg, ConnectArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs};
+use crate::cli::{ApiArg, ConnectArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs};
+use crate::export::ExportSettings;
+use crate::prune::{PruneSettings, parse_range};
 use crate::sim::SimSettings;
 use crate::validate::ValidateSettings;
 
@@ -48,6 +50,8 @@ pub enum Mode {
     Add,
     Update,
     Upsert,
+    /// Upsert, and with `prune` delete what the file does not list.
+    Sync,
 }
 
 /// How to reach and log in to the PBX.
@@ -69,6 +73,8 @@ pub struct ImportSettings {
     pub api: ApiKind,
     pub connection: Connection,
     pub mode: Mode,
+    /// Deletes, with `--mode sync --prune`.
+    pub prune: Option<PruneSettings>,
     pub dry_run: bool,
     /// Requests per second; `None` for no limit.
     pub rate: Option<f64>,
@@ -83,8 +89,11 @@ impl ImportSettings {
     pub fn from_args(args: ImportArgs) -> anyhow::Result<Self> {
         let api = ApiKind::from(args.api);
         let mode = match (args.mode, args.prune) {
-            (ModeArg::Sync, _) | (_, true) => bail!(
-                "--mode sync and --prune are not available yet; use --mode upsert (add or update)"
+            (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
+            (_, true) if !api.can_delete() => bail!(
+                "{} cannot delete extensions (its API has no extension/delete), so --prune \
+                 cannot be done; nothing was sent",
+                api.name()
             ),
             (ModeArg::Add, _) if !api.can_add() => bail!(
                 "{} cannot add extensions (its API has no extension/add); use --mode update or upsert",
@@ -101,12 +110,24 @@ impl ImportSettings {
         if args.retries > 100 {
             bail!("--retries must be at most 100");
         }
+        let prune = match args.prune {
+            false => None,
+            true => Some(PruneSettings {
+                ranges: args
+                    .prune_range
+                    .iter()
+                    .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
+                    .collect::<anyhow::Result<_>>()?,
+                max_delete: args.max_delete,
+            }),
+        };
         let report = args.report.unwrap_or_else(|| default_report(&args.file));
         Ok(ImportSettings {
             connection: Connection::from_args(args.connect)?,
             file: args.file,
             api,
             mode,
+            prune,
             dry_run: args.dry_run,
             rate: (args.rate > 0.0).then_some(args.rate),
             concurrency: args.concurrency,
@@ -196,7 +217,8 @@ impl From<ModeArg> for Mode {
         match mode {
             ModeArg::Add => Mode::Add,
             ModeArg::Update => Mode::Update,
-            ModeArg::Upsert | ModeArg::Sync => Mode::Upsert,
+            ModeArg::Upsert => Mode::Upsert,
+            ModeArg::Sync => Mode::Sync,
         }
     }
 }
@@ -244,6 +266,20 @@ impl SimSettings {
             max_writes_per_sec: args.max_writes_per_sec,
             weak_passwords: args.weak_passwords,
             random_seed: args.random_seed,
+        })
+    }
+}
+
+impl ExportSettings {
+    pub fn from_args(args: ExportArgs) -> anyhow::Result<Self> {
+        if args.retries > 100 {
+            bail!("--retries must be at most 100");
+        }
+        Ok(ExportSettings {
+            api: args.api.into(),
+            connection: Connection::from_args(args.connect)?,
+            output: args.output,
+            retries: args.retries,
         })
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use csv::ByteRecord;
 use futures::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::api::{ApiError, ErrorClass, Op, Record};
 use crate::client::{Client, backoff};
@@ -37,12 +37,17 @@ pub enum Task {
 }
 
 pub struct Job {
-    pub row: u64,
+    /// `None` for a delete of an extension the file does not list.
+    pub row: Option<u64>,
     pub number: String,
     pub action: Action,
     pub record: Record,
     /// The fields sent, comma-separated, for the report.
     pub changed: String,
+    /// Adds of earlier rows this row's forwards point at: wait for them before sending.
+    pub after: Vec<watch::Receiver<bool>>,
+    /// Told when this row is finished, if later rows forward to it.
+    pub done: Option<watch::Sender<bool>>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,7 +101,14 @@ pub async fn run(
             async move {
                 let (result, unreachable) = match work.task {
                     Task::Done(result) => (result, false),
-                    Task::Send(job) => execute(job, &client, limiter, retries, &abort).await,
+                    Task::Send(mut job) => {
+                        let done = job.done.take();
+                        let finished = execute(job, &client, limiter, retries, &abort).await;
+                        if let Some(done) = done {
+                            let _ = done.send(true);
+                        }
+                        finished
+                    }
                 };
                 Finished {
                     seq: work.seq,
@@ -154,10 +166,16 @@ async fn execute(
     retries: u32,
     abort: &Abort,
 ) -> (RowResult, bool) {
-    let mut result = RowResult::new(Some(job.row), &job.number, job.action, Status::Ok);
+    let mut result = RowResult::new(job.row, &job.number, job.action, Status::Ok);
+    for mut earlier in job.after.iter().cloned() {
+        // A closed channel means that row was never sent; this one goes ahead regardless.
+        let _ = earlier.wait_for(|done| *done).await;
+    }
     result.changed = job.changed.clone();
+    let numbers = std::slice::from_ref(&job.number);
     let op = match job.action {
         Action::Add => Op::Add(&job.record),
+        Action::Delete => Op::Delete(numbers),
         _ => Op::Update(&job.record),
     };
     let mut started = None;

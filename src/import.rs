@@ -4,23 +4,26 @@
 //! broken file costs no login), the login before the report is created, and nothing is sent
 //! until the PBX's listing (for upsert) is in hand.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use anyhow::Context;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::Exit;
-use crate::api::{ApiError, ApiKind, ErrorClass, Op, Reply};
+use std::collections::HashMap;
+
+use crate::api::{ApiError, ApiKind, ErrorClass, Op, Record};
 use crate::client::Client;
 use crate::config::{ImportSettings, Mode};
+use crate::directory;
 use crate::engine::{self, Abort, EngineSettings, Job, Task, Work};
-use crate::outcome::{RowResult, Status};
+use crate::outcome::{Action, RowResult, Status};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::progress::Progress;
+use crate::prune;
 use crate::report::{Report, Summary};
 use crate::rules;
-use crate::sheet::Sheet;
+use crate::sheet::{Sheet, SheetError};
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
@@ -43,21 +46,21 @@ pub async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
 pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, Option<String>)> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
-    let mut sheet = Sheet::open(&settings.file, table)?;
+    let sheet = Sheet::open(&settings.file, table)?;
     let client = Client::new(settings.api.protocol(), settings.connection.clone())?;
     let client = Arc::new(client);
     let url = &settings.connection.base_url;
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let existing =
-        match settings.mode {
-            Mode::Upsert => Some(list_numbers(&client, settings.retries).await.with_context(
-                || format!("cannot list the extensions on {url}; nothing was sent"),
-            )?),
-            Mode::Add | Mode::Update => None,
-        };
-    let mut planner = Planner::new(table, settings.mode, existing, settings.weak_passwords);
+    let planned = prepare(settings, &client).await;
+    let (planner, deletes) = match planned {
+        Ok(planned) => planned,
+        Err(e) => {
+            client.logout().await;
+            return Err(e);
+        }
+    };
     let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.delimiter())
         .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
 
@@ -72,21 +75,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     };
 
     let (tx, rx) = mpsc::channel::<Work>(1024);
-    let dry_run = settings.dry_run;
-    let producer = tokio::task::spawn_blocking(move || {
-        let mut seq = 0;
-        plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
-            let task = to_task(planned, dry_run);
-            let work = Work {
-                seq,
-                offset,
-                raw: Some(raw),
-                task,
-            };
-            seq += 1;
-            tx.blocking_send(work).is_ok()
-        })
-    });
+    let producer = tokio::task::spawn_blocking(move || produce(sheet, planner, deletes, tx));
 
     let progress = Progress::new(file_len(settings));
     let engine_settings = EngineSettings {
@@ -126,44 +115,131 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     Ok((summary, abort.reason().map(str::to_string)))
 }
 
-fn to_task(planned: Planned, dry_run: bool) -> Task {
-    match planned {
-        Planned::Done(result) => Task::Done(result),
-        Planned::Send {
-            row,
-            number,
-            action,
-            changed,
-            ..
-        } if dry_run => {
-            let mut result = RowResult::new(Some(row), number, action, Status::Skipped)
-                .with_error("", format!("dry run: would {action}"));
-            result.changed = changed;
-            Task::Done(result)
+/// Reads the PBX's current state where the mode needs it, and works out the deletes of a
+/// prune; an error here means nothing was written.
+async fn prepare(
+    settings: &ImportSettings,
+    client: &Client,
+) -> anyhow::Result<(Planner, Vec<String>)> {
+    let table = rules::table(settings.api);
+    let url = &settings.connection.base_url;
+    let current = match settings.mode {
+        Mode::Upsert | Mode::Sync => {
+            let progress = Progress::items("extensions read from the PBX");
+            let read = directory::fetch(client, table, settings.retries, Some(&progress)).await;
+            progress.finish();
+            Some(read.with_context(|| {
+                format!("cannot read the extensions on {url}; nothing was sent")
+            })?)
         }
-        Planned::Send {
-            row,
-            number,
-            action,
-            record,
-            changed,
-        } => Task::Send(Job {
-            row,
-            number,
-            action,
-            record,
-            changed,
-        }),
+        Mode::Add | Mode::Update => None,
+    };
+    let deletes = match (&settings.prune, &current) {
+        (Some(prune), Some(current)) => {
+            let listed = prune::listed_numbers(&settings.file, table)?;
+            prune::deletes(prune, current, &listed)?
+        }
+        _ => Vec::new(),
+    };
+    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
+    if settings.dry_run {
+        planner = planner.dry_run();
     }
+    Ok((planner, deletes))
 }
 
-pub async fn list_numbers(client: &Client, retries: u32) -> Result<HashSet<String>, ApiError> {
-    match client.call_retrying(&Op::List, retries).await? {
-        Reply::Numbers(numbers) => Ok(numbers.into_iter().collect()),
-        other => Err(ApiError::BadResponse(format!(
-            "unexpected answer to a listing: {other:?}"
-        ))),
+/// Feeds the pipeline: every row of the file in order, then the deletes of a prune.
+///
+/// A row that forwards to an extension an earlier row adds waits for that add: the add is
+/// already in flight or done when the row starts (rows enter the pipeline in order), so the
+/// wait always ends, whatever the concurrency.
+fn produce(
+    mut sheet: Sheet,
+    mut planner: Planner,
+    deletes: Vec<String>,
+    tx: mpsc::Sender<Work>,
+) -> Result<(), SheetError> {
+    let table = sheet.table();
+    let mut adds: HashMap<String, watch::Receiver<bool>> = HashMap::new();
+    let mut seq = 0;
+    let dry_run = planner.is_dry_run();
+    plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
+        let task = match planned {
+            Planned::Done(result) => Task::Done(result),
+            Planned::Send {
+                row,
+                number,
+                action,
+                record,
+                changed,
+            } => {
+                let after = table
+                    .links
+                    .iter()
+                    .filter_map(|link| record.get(*link))
+                    .filter_map(|target| adds.get(target).cloned())
+                    .collect();
+                let done = (action == Action::Add && !table.links.is_empty()).then(|| {
+                    let (done, added) = watch::channel(false);
+                    adds.insert(number.clone(), added);
+                    done
+                });
+                Task::Send(Job {
+                    row: Some(row),
+                    number,
+                    action,
+                    record,
+                    changed,
+                    after,
+                    done,
+                })
+            }
+        };
+        if seq % 4096 == 0 {
+            // Forget adds that have finished; nothing waits for them any more.
+            adds.retain(|_, added| !*added.borrow());
+        }
+        let work = Work {
+            seq,
+            offset,
+            raw: Some(raw),
+            task,
+        };
+        seq += 1;
+        tx.blocking_send(work).is_ok()
+    })?;
+    for number in deletes {
+        let task = if dry_run {
+            Task::Done(
+                RowResult::new(None, number, Action::Delete, Status::Skipped)
+                    .with_error("", "dry run: would delete (not in the file)"),
+            )
+        } else {
+            Task::Send(Job {
+                row: None,
+                number,
+                action: Action::Delete,
+                record: Record::new(),
+                changed: String::new(),
+                after: Vec::new(),
+                done: None,
+            })
+        };
+        let offset = sheet.offset();
+        if tx
+            .blocking_send(Work {
+                seq,
+                offset,
+                raw: None,
+                task,
+            })
+            .is_err()
+        {
+            break;
+        }
+        seq += 1;
     }
+    Ok(())
 }
 
 fn file_len(settings: &ImportSettings) -> Option<u64> {

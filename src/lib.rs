@@ -10,11 +10,15 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod demo;
+pub mod diff;
+pub mod directory;
 pub mod engine;
+pub mod export;
 pub mod import;
 pub mod outcome;
 pub mod plan;
 pub mod progress;
+pub mod prune;
 pub mod report;
 pub mod rules;
 pub mod sheet;
@@ -26,6 +30,7 @@ use anyhow::Context;
 
 use crate::cli::{Cli, Command};
 use crate::config::ImportSettings;
+use crate::export::ExportSettings;
 use crate::sim::SimSettings;
 use crate::validate::ValidateSettings;
 
@@ -57,6 +62,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Import(args) => {
             let settings = ImportSettings::from_args(args)?;
             runtime()?.block_on(import::import(settings))
+        }
+        Command::Export(args) => {
+            let settings = ExportSettings::from_args(args)?;
+            runtime()?.block_on(export::export(settings))
         }
         Command::Sim(args) => {
             let settings = SimSettings::from_args(args)?;

@@ -4,13 +4,15 @@
 //! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
 //! need: a hash of every number seen and the row that claimed it (about 16 bytes a row).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use csv::ByteRecord;
 
 use crate::api::Record;
 use crate::config::Mode;
+use crate::diff::{changed_fields, current_cells, preview};
+use crate::directory::Directory;
 use crate::outcome::{Action, Code, RowResult, Status};
 use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
 use crate::sheet::{Sheet, SheetError};
@@ -38,9 +40,10 @@ enum Claim {
 pub struct Planner {
     table: &'static Table,
     mode: Mode,
-    /// The numbers on the PBX, where a listing was made (upsert).
-    existing: Option<HashSet<String>>,
+    /// The PBX's extensions, where they were read (upsert): rows are compared with them.
+    current: Option<Directory>,
     weak_passwords: bool,
+    dry_run: bool,
     claims: HashMap<u64, (u64, Claim)>,
 }
 
@@ -48,16 +51,27 @@ impl Planner {
     pub fn new(
         table: &'static Table,
         mode: Mode,
-        existing: Option<HashSet<String>>,
+        current: Option<Directory>,
         weak_passwords: bool,
     ) -> Self {
         Planner {
             table,
             mode,
-            existing,
+            current,
             weak_passwords,
+            dry_run: false,
             claims: HashMap::new(),
         }
+    }
+
+    /// Plan only: rows that would be sent are reported as `skipped`, with what would change.
+    pub fn dry_run(mut self) -> Self {
+        self.dry_run = true;
+        self
+    }
+
+    pub fn is_dry_run(&self) -> bool {
+        self.dry_run
     }
 
     /// Plans one row from its cells (or from the problem that made them unreadable).
@@ -74,7 +88,12 @@ impl Planner {
             );
         }
         let number = cells.values[table.key_index()];
-        let action = self.action(number);
+        let current = self.current.as_ref().and_then(|c| c.get(number));
+        let action = match (self.mode, &self.current, current) {
+            (Mode::Add, ..) => Action::Add,
+            (Mode::Update, ..) | (_, None, _) | (_, Some(_), Some(_)) => Action::Update,
+            (Mode::Upsert | Mode::Sync, Some(_), None) => Action::Add,
+        };
         let mut problems = Vec::new();
         if action == Action::Add && !table.api.can_add() {
             problems.push(Problem {
@@ -91,85 +110,104 @@ impl Planner {
             adding: action == Action::Add,
             weak_passwords: self.weak_passwords,
         };
-        problems.extend(check_cells(table, &cells, ctx));
-        problems.extend(self.claim(row, &cells));
+        let base = current.map(|c| current_cells(table, c));
+        problems.extend(check_cells(table, &cells, base.as_ref(), ctx));
+        problems.extend(claim(&mut self.claims, table, row, &cells));
         if !problems.is_empty() {
             return Planned::Done(invalid(row, number, action, &problems));
         }
-        let filled = || {
-            table
-                .fields
-                .iter()
-                .zip(&cells.values)
-                .filter(|(_, v)| !v.is_empty())
+        let send: Vec<usize> = match current {
+            Some(current) => changed_fields(table, &cells, current),
+            None => (0..table.fields.len())
+                .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
+                .collect(),
         };
-        let changed = filled()
-            .filter(|(f, _)| f.name != table.key)
-            .map(|(f, _)| f.name)
+        if send.is_empty() && current.is_some() {
+            return Planned::Done(
+                RowResult::new(Some(row), number, Action::None, Status::Unchanged)
+                    .with_error("", "the PBX already has these values"),
+            );
+        }
+        let changed = send
+            .iter()
+            .map(|&i| table.fields[i].name)
             .collect::<Vec<_>>()
             .join(",");
+        if self.dry_run {
+            let what = match current {
+                Some(current) => format!(
+                    "dry run: would update {}",
+                    preview(table, &cells, &send, current)
+                ),
+                None => format!("dry run: would {action}"),
+            };
+            let mut result =
+                RowResult::new(Some(row), number, action, Status::Skipped).with_error("", what);
+            result.changed = changed;
+            return Planned::Done(result);
+        }
+        let record = std::iter::once(table.key_index())
+            .chain(send)
+            .map(|i| {
+                (
+                    table.fields[i].name.to_string(),
+                    cells.values[i].to_string(),
+                )
+            })
+            .collect();
         Planned::Send {
             row,
             number: number.to_string(),
             action,
-            record: filled()
-                .map(|(f, v)| (f.name.to_string(), v.to_string()))
-                .collect(),
+            record,
             changed,
         }
     }
+}
 
-    fn action(&self, number: &str) -> Action {
-        match self.mode {
-            Mode::Add => Action::Add,
-            Mode::Update => Action::Update,
-            Mode::Upsert => match &self.existing {
-                Some(existing) if !existing.contains(number) => Action::Add,
-                _ => Action::Update,
-            },
-        }
-    }
-
-    /// Records the numbers this row uses and reports clashes with earlier rows.
-    fn claim(&mut self, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
-        let table = self.table;
-        let mut problems = Vec::new();
-        let number = cells.values[table.key_index()];
-        if !number.is_empty() {
-            match self.claims.get(&hash(number)) {
-                Some(&(earlier, Claim::Key)) => problems.push(Problem {
-                    field: table.key,
-                    code: Code::DuplicateNumber,
-                    message: format!("{} {number} already appears in row {earlier}", table.key),
-                }),
-                Some(&(earlier, Claim::Rename)) => problems.push(Problem {
-                    field: table.key,
-                    code: Code::RenameConflict,
-                    message: format!("row {earlier} renames another extension to {number}"),
-                }),
-                None => {
-                    self.claims.insert(hash(number), (row, Claim::Key));
-                }
+/// Records the numbers a row uses and reports clashes with earlier rows.
+fn claim(
+    claims: &mut HashMap<u64, (u64, Claim)>,
+    table: &Table,
+    row: u64,
+    cells: &Cells<'_>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let number = cells.values[table.key_index()];
+    if !number.is_empty() {
+        match claims.get(&hash(number)) {
+            Some(&(earlier, Claim::Key)) => problems.push(Problem {
+                field: table.key,
+                code: Code::DuplicateNumber,
+                message: format!("{} {number} already appears in row {earlier}", table.key),
+            }),
+            Some(&(earlier, Claim::Rename)) => problems.push(Problem {
+                field: table.key,
+                code: Code::RenameConflict,
+                message: format!("row {earlier} renames another extension to {number}"),
+            }),
+            None => {
+                claims.insert(hash(number), (row, Claim::Key));
             }
         }
-        let Some(rename) = table.rename else {
-            return problems;
-        };
-        let new_number = cells.get(table, rename);
-        if !new_number.is_empty() && new_number != number {
-            match self.claims.get(&hash(new_number)) {
-                Some(&(earlier, _)) => problems.push(Problem {
-                    field: rename,
-                    code: Code::RenameConflict,
-                    message: format!("{rename} {new_number} is already used by row {earlier}"),
-                }),
-                None => {
-                    self.claims.insert(hash(new_number), (row, Claim::Rename));
-                }
+    }
+    let Some(rename) = table.rename else {
+        return problems;
+    };
+    let new_number = cells.get(table, rename);
+    if !new_number.is_empty() && new_number != number {
+        match claims.get(&hash(new_number)) {
+            Some(&(earlier, _)) => problems.push(Problem {
+                field: rename,
+                code: Code::RenameConflict,
+                message: format!("{rename} {new_number} is already used by row {earlier}"),
+            }),
+            None => {
+                claims.insert(hash(new_number), (row, Claim::Rename));
             }
         }
-        problems
     }
+    problems
 }
 
 /// The report line of a row that will not be sent, listing every problem.

@@ -39,6 +39,26 @@ impl Progress {
         ));
     }
 
+    /// A bar over `count` items, for reading the PBX.
+    pub fn items(what: &str) -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
+            )
+            .expect("valid template"),
+        );
+        bar.set_message(what.to_string());
+        Progress { bar }
+    }
+
+    pub fn set_length(&self, len: u64) {
+        self.bar.set_length(len);
+    }
+
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+    }
+
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }

@@ -184,15 +184,14 @@ impl Rejects {
     }
 }
 
-/// The rejects file holds the rows as written, passwords included, so only the owner may
-/// read it.
-fn private_file(path: &Path) -> io::Result<File> {
+/// A new CSV file only its owner may read (the rejects file and exports hold passwords),
+/// starting with a BOM so Excel reads it as UTF-8.
+pub fn private_file(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    // Excel reads a CSV as UTF-8 only when it starts with a BOM.
     file.write_all(b"\xEF\xBB\xBF")?;
     Ok(file)
 }

@@ -51,7 +51,7 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
                 changed,
                 ..
             } => {
-                let action = if settings.mode == Mode::Upsert {
+                let action = if matches!(settings.mode, Mode::Upsert | Mode::Sync) {
                     Action::None
                 } else {
                     action

@@ -39,6 +39,11 @@ impl ApiKind {
         !matches!(self, ApiKind::YeastarV1)
     }
 
+    /// Whether the API can delete extensions (only Yeastar v2 has `extension/delete`).
+    pub fn can_delete(self) -> bool {
+        matches!(self, ApiKind::YeastarV2)
+    }
+
     pub fn protocol(self) -> Box<dyn Protocol> {
         match self {
             ApiKind::YeastarV2 => Box::new(yeastar::Yeastar::V2),
@@ -65,6 +70,8 @@ pub enum Op<'a> {
     Query(&'a [String]),
     Add(&'a Record),
     Update(&'a Record),
+    /// Delete the given extensions (never the API's `all`).
+    Delete(&'a [String]),
     /// Make the written configuration live (v1's `apply`).
     Apply,
 }
@@ -79,6 +86,7 @@ impl Op<'_> {
             Op::Query(_) => "query",
             Op::Add(_) => "add",
             Op::Update(_) => "update",
+            Op::Delete(_) => "delete",
             Op::Apply => "apply",
         }
     }

@@ -111,6 +111,7 @@ impl Yeastar {
             (Op::Query(_), _) => "extension/query",
             (Op::Add(_), _) => "extension/add",
             (Op::Update(_), _) => "extension/update",
+            (Op::Delete(_), _) => "extension/delete",
             (Op::Apply, _) => "apply",
         }
     }
@@ -140,6 +141,15 @@ impl Protocol for Yeastar {
                 Some(body)
             }
             Op::Query(numbers) => Some(json!({ self.key(): numbers.join(",") })),
+            Op::Delete(numbers) => {
+                // `all` deletes every extension; only real numbers ever reach this point.
+                assert!(
+                    numbers
+                        .iter()
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                );
+                Some(json!({ self.key(): numbers.join(",") }))
+            }
             Op::Add(record) | Op::Update(record) => Some(Value::Object(
                 record
                     .iter()

@@ -44,7 +44,15 @@ pub struct Problem {
 }
 
 /// Every problem of the row, field by field, in table order; empty when the row is valid.
-pub fn check_cells(table: &Table, cells: &Cells<'_>, ctx: CheckContext) -> Vec<Problem> {
+///
+/// Field rules apply to the row's own cells. Rules between fields see `base` (the PBX's
+/// current record) where the row leaves a cell blank, since a blank cell keeps that value.
+pub fn check_cells(
+    table: &Table,
+    cells: &Cells<'_>,
+    base: Option<&Cells<'_>>,
+    ctx: CheckContext,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (field, value) in table.fields.iter().zip(&cells.values) {
         if value.is_empty() {
@@ -71,8 +79,23 @@ pub fn check_cells(table: &Table, cells: &Cells<'_>, ctx: CheckContext) -> Vec<P
             });
         }
     }
+    let merged;
+    let whole = match base {
+        Some(base) => {
+            merged = Cells {
+                values: cells
+                    .values
+                    .iter()
+                    .zip(&base.values)
+                    .map(|(own, theirs)| if own.is_empty() { *theirs } else { *own })
+                    .collect(),
+            };
+            &merged
+        }
+        None => cells,
+    };
     for rule in table.cross {
-        check_cross(table, rule, cells, ctx, &mut problems);
+        check_cross(table, rule, whole, ctx, &mut problems);
     }
     problems
 }

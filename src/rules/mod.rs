@@ -107,6 +107,12 @@ pub struct Table {
     pub rename: Option<&'static str>,
     pub fields: &'static [Field],
     pub cross: &'static [Cross],
+    /// Fields that name another extension (forward targets): a row that forwards to an
+    /// extension added in the same run is sent after that extension exists.
+    pub links: &'static [&'static str],
+    /// Fields the API hands out in a form it cannot take back (v1's hashed `loginpassword`):
+    /// exported blank, and compared through the same hash.
+    pub hashed_on_read: &'static [&'static str],
     /// Other header spellings accepted for a column, lower case.
     pub aliases: &'static [(&'static str, &'static str)],
     /// One row that passes every rule, for `template`.

@@ -88,6 +88,8 @@ const FORWARD_RULES: [Cross; 10] = [
     Cross::NeededWhen { field: "mobile", when: "enablemobile", values: &["on"] },
 ];
 
+const LINKS: [&str; 3] = ["atransferext", "ntransferext", "btransferext"];
+
 const ALIASES: &[(&str, &str)] = &[("fullname", "username"), ("name", "username"), ("moblie", "mobile")];
 
 pub static V2: Table = Table {
@@ -109,6 +111,8 @@ pub static V2: Table = Table {
         Cross::NotContaining { field: "registerpassword", others: &["number", "username"] },
         Cross::NotContaining { field: "loginpassword", others: &["number", "username"] },
     ],
+    links: &LINKS,
+    hashed_on_read: &[],
     aliases: &[("extension", "number"), ALIASES[0], ALIASES[1], ALIASES[2]],
     example: &[
         ("number", "1001"), ("username", "Alice Martin"), ("callerid", "1001"),
@@ -143,6 +147,8 @@ pub static V1: Table = Table {
         RINGTIMEOUT, MAXDURATION, DND, CALLRESTRICTION, AGENTID,
     ],
     cross: &FORWARD_RULES,
+    links: &LINKS,
+    hashed_on_read: &["loginpassword"],
     aliases: &[("number", "extid"), ("extension", "extid"), ALIASES[0], ALIASES[1], ALIASES[2]],
     example: &[
         ("extid", "1001"), ("username", "Alice Martin"), ("callerid", "1001"),

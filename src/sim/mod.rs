@@ -357,19 +357,12 @@ impl Sim {
 
     /// The rule problems of a record as stored, checked with the same table as the client.
     pub fn problems(&self, record: &Record, adding: bool) -> Vec<Problem> {
-        let cells = Cells {
-            values: self
-                .table
-                .fields
-                .iter()
-                .map(|f| record.get(f.name).map_or("", String::as_str))
-                .collect(),
-        };
+        let cells = crate::diff::current_cells(self.table, record);
         let ctx = CheckContext {
             adding,
             weak_passwords: self.settings.weak_passwords,
         };
-        rules::check_cells(self.table, &cells, ctx)
+        rules::check_cells(self.table, &cells, None, ctx)
     }
 }
 

@@ -12,7 +12,7 @@ use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{LoginProblem, Sim, TokenProblem};
+use super::{LoginProblem, Sim, Store, TokenProblem};
 use crate::api::Record;
 use crate::api::yeastar::{errno, md5_hex};
 use crate::outcome::Code;
@@ -223,7 +223,7 @@ fn add(sim: &Sim, body: &Map<String, Value>) -> Answer {
     refuse_invalid(sim, &record, true)?;
     let number = record[sim.table.key].clone();
     sim.with_state(|s| {
-        if s.extensions.contains_key(&number) {
+        if s.extensions.contains_key(&number) || forwards_nowhere(sim, s, &record) {
             return Err(errno::CONFIG_FAILED);
         }
         s.extensions.insert(number, record);
@@ -255,13 +255,27 @@ fn update(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
     record.insert(sim.table.key.to_string(), new_number.clone());
     refuse_invalid(sim, &record, false)?;
     sim.with_state(|s| {
-        if new_number != number && s.extensions.contains_key(&new_number) {
+        let taken = new_number != number && s.extensions.contains_key(&new_number);
+        if taken || forwards_nowhere(sim, s, &record) {
             return Err(errno::CONFIG_FAILED);
         }
         s.extensions.remove(&number);
         s.extensions.insert(new_number, record);
         Ok(json!({}))
     })
+}
+
+/// A forward to an extension the PBX does not have (inferred: the web UI offers only existing
+/// extensions as destinations, so the API is taken to refuse others with 10017).
+fn forwards_nowhere(sim: &Sim, store: &Store, record: &Record) -> bool {
+    let own = record.get(sim.table.key);
+    sim.table
+        .links
+        .iter()
+        .filter_map(|link| record.get(*link))
+        .any(|target| {
+            !target.is_empty() && Some(target) != own && !store.extensions.contains_key(target)
+        })
 }
 
 fn delete(sim: &Sim, body: &Map<String, Value>) -> Answer {

@@ -5,3 +5,4 @@ mod import;
 mod reading;
 mod rules;
 mod simulator;
+mod sync;

@@ -109,7 +109,7 @@ fn problems_for(table: &Table, field: &str, value: &str, weak: bool) -> Vec<Prob
         adding: false,
         weak_passwords: weak,
     };
-    check_cells(table, &cells, ctx)
+    check_cells(table, &cells, None, ctx)
         .into_iter()
         .filter(|p| p.field == field)
         .collect()
@@ -188,6 +188,7 @@ fn row_problems(api: ApiKind, cells: &[(&str, &str)], adding: bool) -> Vec<Probl
     check_cells(
         table,
         &row,
+        None,
         CheckContext {
             adding,
             weak_passwords: false,
@@ -268,6 +269,25 @@ fn strong_passwords_must_not_contain_the_number_or_the_name() {
     assert!(with("Kx7mQ2vRt9LpW4zA").is_empty());
     assert_eq!(with("Kx7mQ21001vRtLpW4zA")[0].field, "registerpassword");
     assert_eq!(with("Kx7mQ2vRtANA9LpW4zA")[0].field, "registerpassword");
+}
+
+#[test]
+fn rules_between_fields_see_the_pbx_value_behind_a_blank_cell() {
+    let table = table(ApiKind::YeastarV2);
+    let mut row = Cells::blank(table);
+    row.values[table.key_index()] = "1001";
+    row.values[table.index("ntransferto").unwrap()] = "Mobile Number";
+    let mut pbx = Cells::blank(table);
+    let ctx = CheckContext {
+        adding: false,
+        weak_passwords: false,
+    };
+    assert_eq!(check_cells(table, &row, Some(&pbx), ctx)[0].field, "mobile");
+    pbx.values[table.index("mobile").unwrap()] = "15550100";
+    assert!(
+        check_cells(table, &row, Some(&pbx), ctx).is_empty(),
+        "the PBX already has a mobile"
+    );
 }
 
 #[test]

@@ -1,0 +1,57 @@
+//! The PBX's current extensions, read in chunks: one listing for the numbers, then queries of
+//! a hundred numbers at a time (never the API's `all`, which a large PBX answers slowly and
+//! in one huge body).
+
+use std::collections::BTreeMap;
+
+use crate::api::{ApiError, Op, Record, Reply};
+use crate::client::Client;
+use crate::progress::Progress;
+use crate::rules::Table;
+
+/// Numbers per `extension/query`.
+const QUERY_CHUNK: usize = 100;
+
+/// Every extension on the PBX by number, with the fields the rule table knows.
+pub type Directory = BTreeMap<String, Record>;
+
+pub async fn fetch(
+    client: &Client,
+    table: &Table,
+    retries: u32,
+    progress: Option<&Progress>,
+) -> Result<Directory, ApiError> {
+    let mut numbers = match client.call_retrying(&Op::List, retries).await? {
+        Reply::Numbers(numbers) => numbers,
+        other => return Err(unexpected(&other)),
+    };
+    numbers.sort();
+    numbers.dedup();
+    if let Some(p) = progress {
+        p.set_length(numbers.len() as u64);
+    }
+    let mut directory = Directory::new();
+    for chunk in numbers.chunks(QUERY_CHUNK) {
+        let records = match client.call_retrying(&Op::Query(chunk), retries).await {
+            Ok(Reply::Records(records)) => records,
+            // An extension deleted between the listing and the query is simply gone.
+            Err(ApiError::Refused { .. }) if chunk.len() == 1 => Vec::new(),
+            Ok(other) => return Err(unexpected(&other)),
+            Err(e) => return Err(e),
+        };
+        for mut record in records {
+            record.retain(|name, _| table.index(name).is_some());
+            if let Some(number) = record.get(table.key).cloned() {
+                directory.insert(number, record);
+            }
+        }
+        if let Some(p) = progress {
+            p.inc(chunk.len() as u64);
+        }
+    }
+    Ok(directory)
+}
+
+fn unexpected(reply: &Reply) -> ApiError {
+    ApiError::BadResponse(format!("unexpected answer: {reply:?}"))
+}
