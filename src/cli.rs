@@ -40,6 +40,13 @@ pub enum ApiArg {
     YeastarV2,
     #[value(name = "yeastar-v1")]
     YeastarV1,
+    Openvox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BodyArg {
+    Json,
+    Xml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +108,9 @@ pub struct ImportArgs {
     pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
+    /// Request and answer bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub body: BodyArg,
     #[arg(long, value_enum, default_value = "upsert")]
     pub mode: ModeArg,
     /// With --mode sync: delete extensions the file does not list.
@@ -142,6 +152,9 @@ pub struct ExportArgs {
     pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
+    /// Request and answer bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub body: BodyArg,
     /// The spreadsheet to write (CSV, UTF-8 with a BOM).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,

@@ -10,7 +10,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::api::ApiKind;
-use crate::cli::{ApiArg, ConnectArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs};
+use crate::cli::{
+    ApiArg, BodyArg, ConnectArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
+};
 use crate::export::ExportSettings;
 use crate::prune::{PruneSettings, parse_range};
 use crate::sim::SimSettings;
@@ -41,6 +43,7 @@ impl From<ApiArg> for ApiKind {
         match arg {
             ApiArg::YeastarV2 => ApiKind::YeastarV2,
             ApiArg::YeastarV1 => ApiKind::YeastarV1,
+            ApiArg::Openvox => ApiKind::Openvox,
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct ImportSettings {
     pub api: ApiKind,
     pub connection: Connection,
     pub mode: Mode,
+    /// XML bodies (OpenVox `--body xml`).
+    pub xml: bool,
     /// Deletes, with `--mode sync --prune`.
     pub prune: Option<PruneSettings>,
     pub dry_run: bool,
@@ -127,6 +132,7 @@ impl ImportSettings {
             file: args.file,
             api,
             mode,
+            xml: body_xml(api, args.body)?,
             prune,
             dry_run: args.dry_run,
             rate: (args.rate > 0.0).then_some(args.rate),
@@ -278,8 +284,21 @@ impl ExportSettings {
         Ok(ExportSettings {
             api: args.api.into(),
             connection: Connection::from_args(args.connect)?,
+            xml: body_xml(args.api.into(), args.body)?,
             output: args.output,
             retries: args.retries,
         })
+    }
+}
+
+/// `--body xml` is for APIs that take XML bodies (OpenVox); elsewhere it is a mistake.
+fn body_xml(api: ApiKind, body: BodyArg) -> anyhow::Result<bool> {
+    match body {
+        BodyArg::Json => Ok(false),
+        BodyArg::Xml if api.flavor().typed => Ok(true),
+        BodyArg::Xml => bail!(
+            "--body xml is for --api openvox; {} speaks JSON only",
+            api.name()
+        ),
     }
 }

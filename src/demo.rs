@@ -62,6 +62,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
             timeout: Duration::from_secs(10),
         },
         mode: Mode::Upsert,
+        xml: false,
         prune: None,
         dry_run: false,
         rate: Some(50.0),

@@ -26,12 +26,17 @@ pub struct ExportSettings {
     pub connection: Connection,
     pub output: PathBuf,
     pub retries: u32,
+    /// XML bodies (OpenVox `--body xml`).
+    pub xml: bool,
 }
 
 pub async fn export(settings: ExportSettings) -> anyhow::Result<Exit> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
-    let client = Client::new(settings.api.protocol(), settings.connection.clone())?;
+    let client = Client::new(
+        settings.api.protocol(settings.xml),
+        settings.connection.clone(),
+    )?;
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let progress = Progress::items("extensions read");
     let read = directory::fetch(&client, table, settings.retries, Some(&progress)).await;

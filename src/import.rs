@@ -47,7 +47,10 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&settings.file, table)?;
-    let client = Client::new(settings.api.protocol(), settings.connection.clone())?;
+    let client = Client::new(
+        settings.api.protocol(settings.xml),
+        settings.connection.clone(),
+    )?;
     let client = Arc::new(client);
     let url = &settings.connection.base_url;
     client.login().await.map_err(|e| login_failed(url, &e))?;
@@ -176,7 +179,7 @@ fn produce(
                 let after = table
                     .links
                     .iter()
-                    .filter_map(|link| record.get(*link))
+                    .filter_map(|(link, _)| record.get(*link))
                     .filter_map(|target| adds.get(target).cloned())
                     .collect();
                 let done = (action == Action::Add && !table.links.is_empty()).then(|| {

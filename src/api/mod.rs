@@ -5,6 +5,7 @@
 //! `client` and `engine` and are the same for every API, so JSON, XML and SOAP bodies differ
 //! only here.
 
+pub mod xml;
 pub mod yeastar;
 
 use std::collections::BTreeMap;
@@ -18,15 +19,17 @@ use crate::outcome::Code;
 pub enum ApiKind {
     YeastarV2,
     YeastarV1,
+    Openvox,
 }
 
 impl ApiKind {
-    pub const ALL: [ApiKind; 2] = [ApiKind::YeastarV2, ApiKind::YeastarV1];
+    pub const ALL: [ApiKind; 3] = [ApiKind::YeastarV2, ApiKind::YeastarV1, ApiKind::Openvox];
 
     pub fn name(self) -> &'static str {
         match self {
             ApiKind::YeastarV2 => "yeastar-v2",
             ApiKind::YeastarV1 => "yeastar-v1",
+            ApiKind::Openvox => "openvox",
         }
     }
 
@@ -34,21 +37,31 @@ impl ApiKind {
         ApiKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    pub fn flavor(self) -> &'static yeastar::Flavor {
+        match self {
+            ApiKind::YeastarV2 => &yeastar::V2,
+            ApiKind::YeastarV1 => &yeastar::V1,
+            ApiKind::Openvox => &yeastar::OPENVOX,
+        }
+    }
+
     /// Whether the API can create extensions (Yeastar v1 has no `extension/add`).
     pub fn can_add(self) -> bool {
-        !matches!(self, ApiKind::YeastarV1)
+        self.flavor().add_key.is_some()
     }
 
     /// Whether the API can delete extensions (only Yeastar v2 has `extension/delete`).
     pub fn can_delete(self) -> bool {
-        matches!(self, ApiKind::YeastarV2)
+        self.flavor().can_delete
     }
 
-    pub fn protocol(self) -> Box<dyn Protocol> {
-        match self {
-            ApiKind::YeastarV2 => Box::new(yeastar::Yeastar::V2),
-            ApiKind::YeastarV1 => Box::new(yeastar::Yeastar::V1),
-        }
+    /// The wire format; `xml` bodies only where the API takes them (OpenVox).
+    pub fn protocol(self, xml: bool) -> Box<dyn Protocol> {
+        let flavor = self.flavor();
+        Box::new(yeastar::Yeastar {
+            flavor,
+            xml: xml && flavor.typed,
+        })
     }
 }
 

@@ -1,16 +1,17 @@
 //! Yeastar S-Series API v1.1.0 and v2.0.0: JSON over HTTP(S), token in the query string,
 //! errors as `{"status":"Failed","errno":"10006"}` inside HTTP 200.
 //!
-//! The two versions differ in the key (`extid`/`extnumber` vs `number`), in the listing
-//! endpoint, in v1's `moblie` spelling in query answers, and in v1 having no add.
+//! The family (v1, v2, and OpenVox's derived v0.0.1) differs in keys, endpoints and quirks;
+//! those differences are the [`Flavor`] tables below, read by the client and the simulator.
 
 use md5::{Digest, Md5};
 use serde_json::{Map, Value, json};
 
-use super::{ApiError, ApiKind, ErrorClass, HttpRequest, Op, Protocol, Record, Reply};
+use super::{ApiError, ApiKind, ErrorClass, HttpRequest, Op, Protocol, Record, Reply, xml};
 
 /// The documented error numbers (reference §6.2) that matter for extensions and sessions.
 pub mod errno {
+    pub const BAD_XML: &str = "10002";
     pub const NOT_JSON: &str = "20000";
     pub const NOT_POST: &str = "20001";
     pub const LOCKED_OUT: &str = "20002";
@@ -79,68 +80,156 @@ pub fn md5_hex(text: &str) -> String {
     hex::encode(Md5::digest(text.as_bytes()))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Yeastar {
-    V1,
-    V2,
+/// What differs between the members of the Yeastar family, as data that the client and the
+/// simulator both read.
+#[derive(Debug)]
+pub struct Flavor {
+    pub kind: ApiKind,
+    /// The path below the base URL, e.g. `/api/v2.0.0/`.
+    pub prefix: &'static str,
+    /// The versions the simulator accepts in the path.
+    pub versions: &'static [&'static str],
+    /// The listing endpoint.
+    pub list: &'static str,
+    /// The key of this tool's records (the rule table's key column).
+    pub table_key: &'static str,
+    /// The key `extension/add` takes; `None` where the API cannot add.
+    pub add_key: Option<&'static str>,
+    /// The key of `extension/update` and `extension/query`.
+    pub update_key: &'static str,
+    /// The key in listing and query answers.
+    pub answer_key: &'static str,
+    pub can_delete: bool,
+    pub has_apply: bool,
+    /// The login needs the event-report `port`.
+    pub login_port: bool,
+    /// Query answers spell `mobile` as `moblie` and hand out `loginpassword` hashed (v1).
+    pub v1_answers: bool,
+    /// Requests carry `&type=json|xml` and may use XML bodies (OpenVox).
+    pub typed: bool,
+}
+
+pub static V2: Flavor = Flavor {
+    kind: ApiKind::YeastarV2,
+    prefix: "/api/v2.0.0/",
+    versions: &["v2.0.0"],
+    list: "extension/list",
+    table_key: "number",
+    add_key: Some("number"),
+    update_key: "number",
+    answer_key: "number",
+    can_delete: true,
+    has_apply: false,
+    login_port: false,
+    v1_answers: false,
+    typed: false,
+};
+
+pub static V1: Flavor = Flavor {
+    kind: ApiKind::YeastarV1,
+    prefix: "/api/v1.1.0/",
+    // v1.10 is the typo on Yeastar's own login pages, which servers apparently accept.
+    versions: &["v1.0.0", "v1.0.1", "v1.1.0", "v1.10"],
+    list: "extensionlist/query",
+    table_key: "extid",
+    add_key: None,
+    update_key: "extid",
+    answer_key: "extnumber",
+    can_delete: false,
+    has_apply: true,
+    login_port: true,
+    v1_answers: true,
+    typed: false,
+};
+
+/// OpenVox UC-Series v0.0.1 (seeds 000, 001): Yeastar v1's shape plus add, and XML bodies.
+pub static OPENVOX: Flavor = Flavor {
+    kind: ApiKind::Openvox,
+    prefix: "/api/v0.0.1/",
+    versions: &["v0.0.1"],
+    list: "extensionlist/query",
+    table_key: "number",
+    add_key: Some("number"),
+    update_key: "extid",
+    answer_key: "extnumber",
+    can_delete: false,
+    has_apply: false,
+    login_port: true,
+    v1_answers: false,
+    typed: true,
+};
+
+/// A Yeastar-family protocol: the flavour, and whether bodies are XML.
+#[derive(Debug, Clone, Copy)]
+pub struct Yeastar {
+    pub flavor: &'static Flavor,
+    pub xml: bool,
 }
 
 impl Yeastar {
-    fn prefix(self) -> &'static str {
-        match self {
-            Yeastar::V1 => "/api/v1.1.0/",
-            Yeastar::V2 => "/api/v2.0.0/",
+    fn endpoint(&self, op: &Op<'_>) -> &'static str {
+        match op {
+            Op::Login { .. } => "login",
+            Op::Logout => "logout",
+            Op::Heartbeat => "heartbeat",
+            Op::List => self.flavor.list,
+            Op::Query(_) => "extension/query",
+            Op::Add(_) => "extension/add",
+            Op::Update(_) => "extension/update",
+            Op::Delete(_) => "extension/delete",
+            Op::Apply => "apply",
         }
     }
 
-    /// The key field in requests and in this tool's records.
-    pub fn key(self) -> &'static str {
-        match self {
-            Yeastar::V1 => "extid",
-            Yeastar::V2 => "number",
-        }
-    }
-
-    fn endpoint(self, op: &Op<'_>) -> &'static str {
-        match (op, self) {
-            (Op::Login { .. }, _) => "login",
-            (Op::Logout, _) => "logout",
-            (Op::Heartbeat, _) => "heartbeat",
-            (Op::List, Yeastar::V1) => "extensionlist/query",
-            (Op::List, Yeastar::V2) => "extension/list",
-            (Op::Query(_), _) => "extension/query",
-            (Op::Add(_), _) => "extension/add",
-            (Op::Update(_), _) => "extension/update",
-            (Op::Delete(_), _) => "extension/delete",
-            (Op::Apply, _) => "apply",
-        }
+    /// A record with its key under the name `key` takes on the wire.
+    fn wire(&self, record: &Record, key: &str) -> Map<String, Value> {
+        record
+            .iter()
+            .map(|(k, v)| {
+                let k = if k == self.flavor.table_key {
+                    key
+                } else {
+                    k.as_str()
+                };
+                (k.to_string(), Value::String(v.clone()))
+            })
+            .collect()
     }
 }
 
 impl Protocol for Yeastar {
     fn kind(&self) -> ApiKind {
-        match self {
-            Yeastar::V1 => ApiKind::YeastarV1,
-            Yeastar::V2 => ApiKind::YeastarV2,
-        }
+        self.flavor.kind
     }
 
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> HttpRequest {
-        let mut path = format!("{}{}", self.prefix(), self.endpoint(op));
+        let flavor = self.flavor;
+        let mut path = format!("{}{}", flavor.prefix, self.endpoint(op));
+        let mut query = Vec::new();
         if let Some(token) = token {
-            path.push_str("?token=");
-            path.push_str(token);
+            query.push(format!("token={token}"));
         }
-        let body = match op {
+        if flavor.typed {
+            query.push(format!("type={}", if self.xml { "xml" } else { "json" }));
+        }
+        if !query.is_empty() {
+            path = format!("{path}?{}", query.join("&"));
+        }
+        let body: Option<Map<String, Value>> = match op {
             Op::Login { user, password } => {
-                let mut body = json!({"username": user, "password": md5_hex(password.expose())});
-                if *self == Yeastar::V1 {
-                    // v1 requires the event-report port; 8260 is the documented default.
-                    body["port"] = json!("8260");
+                let mut body = Map::new();
+                body.insert("username".into(), json!(user));
+                body.insert("password".into(), json!(md5_hex(password.expose())));
+                if flavor.login_port {
+                    // The event-report port is required; 8260 is the documented default.
+                    body.insert("port".into(), json!("8260"));
                 }
                 Some(body)
             }
-            Op::Query(numbers) => Some(json!({ self.key(): numbers.join(",") })),
+            Op::Query(numbers) => Some(Map::from_iter([(
+                flavor.update_key.to_string(),
+                json!(numbers.join(",")),
+            )])),
             Op::Delete(numbers) => {
                 // `all` deletes every extension; only real numbers ever reach this point.
                 assert!(
@@ -148,20 +237,27 @@ impl Protocol for Yeastar {
                         .iter()
                         .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
                 );
-                Some(json!({ self.key(): numbers.join(",") }))
+                Some(Map::from_iter([(
+                    flavor.update_key.to_string(),
+                    json!(numbers.join(",")),
+                )]))
             }
-            Op::Add(record) | Op::Update(record) => Some(Value::Object(
-                record
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                    .collect(),
-            )),
+            Op::Add(record) => Some(self.wire(record, flavor.add_key.unwrap_or(flavor.update_key))),
+            Op::Update(record) => Some(self.wire(record, flavor.update_key)),
             Op::Logout | Op::Heartbeat | Op::List | Op::Apply => None,
+        };
+        let (content_type, body) = match (body, self.xml) {
+            (None, _) => ("application/json; charset=utf-8", Vec::new()),
+            (Some(body), true) => ("application/xml; charset=utf-8", xml::to_xml("xml", &body)),
+            (Some(body), false) => (
+                "application/json; charset=utf-8",
+                Value::Object(body).to_string().into_bytes(),
+            ),
         };
         HttpRequest {
             path,
-            content_type: "application/json; charset=utf-8",
-            body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+            content_type,
+            body,
         }
     }
 
@@ -172,8 +268,12 @@ impl Protocol for Yeastar {
                 retry_after: None,
             });
         }
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|e| ApiError::BadResponse(format!("not JSON ({e})")))?;
+        let value: Value = if self.xml {
+            xml::from_xml(body).map_err(|e| ApiError::BadResponse(format!("not XML ({e})")))?
+        } else {
+            serde_json::from_slice(body)
+                .map_err(|e| ApiError::BadResponse(format!("not JSON ({e})")))?
+        };
         if value["status"] != "Success" {
             let code = text(&value["errno"]);
             return Err(ApiError::Refused {
@@ -188,15 +288,12 @@ impl Protocol for Yeastar {
                 _ => Err(ApiError::BadResponse("login answer has no token".into())),
             },
             Op::List => {
-                let list = value["extlist"]
-                    .as_array()
-                    .ok_or_else(|| missing("extlist"))?;
-                let numbers = list
+                let numbers = list(&value, "extlist")?
                     .iter()
                     .map(|e| {
                         text(
-                            e.get("number")
-                                .or_else(|| e.get("extnumber"))
+                            e.get(self.flavor.answer_key)
+                                .or_else(|| e.get("number"))
                                 .unwrap_or(&Value::Null),
                         )
                     })
@@ -205,9 +302,7 @@ impl Protocol for Yeastar {
                 Ok(Reply::Numbers(numbers))
             }
             Op::Query(_) => {
-                let infos = value["extinfos"]
-                    .as_array()
-                    .ok_or_else(|| missing("extinfos"))?;
+                let infos = list(&value, "extinfos")?;
                 Ok(Reply::Records(
                     infos
                         .iter()
@@ -221,16 +316,25 @@ impl Protocol for Yeastar {
     }
 }
 
+/// An answer's list; XML writes an empty one as an empty element.
+fn list<'a>(value: &'a Value, name: &str) -> Result<&'a [Value], ApiError> {
+    match &value[name] {
+        Value::Array(items) => Ok(items),
+        Value::String(s) if s.trim().is_empty() => Ok(&[]),
+        _ => Err(missing(name)),
+    }
+}
+
 impl Yeastar {
     /// A query answer's extension in this tool's column names.
-    fn record(self, info: &Map<String, Value>) -> Record {
+    fn record(&self, info: &Map<String, Value>) -> Record {
         info.iter()
             .filter(|(_, v)| !v.is_object() && !v.is_array())
             .map(|(k, v)| {
-                let name = match (self, k.as_str()) {
-                    (Yeastar::V1, "extnumber") => "extid",
-                    (_, "moblie") => "mobile",
-                    (_, other) => other,
+                let name = match k.as_str() {
+                    k if k == self.flavor.answer_key => self.flavor.table_key,
+                    "moblie" => "mobile",
+                    other => other,
                 };
                 (name.to_string(), text(v))
             })

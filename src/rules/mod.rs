@@ -8,6 +8,8 @@ mod check;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 pub mod yeastar;
+#[rustfmt::skip]
+pub mod openvox;
 
 pub use check::{Cells, CheckContext, Problem, check_cells, password_is_strong};
 
@@ -107,9 +109,10 @@ pub struct Table {
     pub rename: Option<&'static str>,
     pub fields: &'static [Field],
     pub cross: &'static [Cross],
-    /// Fields that name another extension (forward targets): a row that forwards to an
-    /// extension added in the same run is sent after that extension exists.
-    pub links: &'static [&'static str],
+    /// Fields that name another extension (forward targets), with the switch that turns the
+    /// forward on: a row that forwards to an extension added in the same run is sent after that
+    /// extension exists.
+    pub links: &'static [(&'static str, &'static str)],
     /// Fields the API hands out in a form it cannot take back (v1's hashed `loginpassword`):
     /// exported blank, and compared through the same hash.
     pub hashed_on_read: &'static [&'static str],
@@ -157,6 +160,7 @@ pub fn table(api: ApiKind) -> &'static Table {
     match api {
         ApiKind::YeastarV2 => &yeastar::V2,
         ApiKind::YeastarV1 => &yeastar::V1,
+        ApiKind::Openvox => &openvox::OPENVOX,
     }
 }
 

@@ -6,76 +6,76 @@
 use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
 use crate::api::ApiKind;
 
-const fn field(name: &'static str, kind: Kind, about: &'static str) -> Field {
+pub(super) const fn field(name: &'static str, kind: Kind, about: &'static str) -> Field {
     Field { name, kind, need: Need::Optional, secret: false, about }
 }
-const fn on_add(mut f: Field) -> Field {
+pub(super) const fn on_add(mut f: Field) -> Field {
     f.need = Need::OnAdd;
     f
 }
-const fn secret(mut f: Field) -> Field {
+pub(super) const fn secret(mut f: Field) -> Field {
     f.secret = true;
     f
 }
-const fn digits(max: usize) -> Kind {
+pub(super) const fn digits(max: usize) -> Kind {
     Kind::Digits { max }
 }
-const fn text(max: usize, chars: Chars) -> Kind {
+pub(super) const fn text(max: usize, chars: Chars) -> Kind {
     Kind::Text { max, chars }
 }
 
-const DESTINATIONS: &[&str] = &["Voicemail", "Extension", "Mobile Number", "Custom Number"];
+pub(super) const DESTINATIONS: &[&str] = &["Voicemail", "Extension", "Mobile Number", "Custom Number"];
 /// Seed 000/002/003: `; & " ' \ < > ` |` and space are not allowed in v1 passwords.
-const V1_PASSWORD_CHARS: Chars = Chars::Without(";&\"'\\<>`| ");
+pub(super) const V1_PASSWORD_CHARS: Chars = Chars::Without(";&\"'\\<>`| ");
 /// Reference §5.1: v2 passwords take only letters, digits and `~ ^ * - _ ?`.
-const V2_PASSWORD_CHARS: Chars = Chars::AlnumPlus("~^*-_?");
+pub(super) const V2_PASSWORD_CHARS: Chars = Chars::AlnumPlus("~^*-_?");
 
-const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key)") };
-const EXTID: Field = Field { need: Need::Always, ..field("extid", digits(7), "extension number to configure (the key)") };
-const EXTNUMBER: Field = field("extnumber", digits(7), "new extension number (renames extid)");
-const USERNAME_V1: Field = field("username", text(31, Chars::Name), "caller ID name (display name)");
-const USERNAME_V2: Field = on_add(field("username", text(31, Chars::Without("!%.@:;&\"'\\<>`$")), "caller ID name (display name)"));
-const CALLERID: Field = field("callerid", text(31, Chars::Alnum), "caller ID number");
-const REGISTERNAME: Field = field("registername", text(31, Chars::Alnum), "SIP registration name");
-const REGISTERPASSWORD_V1: Field = secret(field("registerpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 31, strong_min: None, weak_min: 1 }), "SIP registration password"));
-const REGISTERPASSWORD_V2: Field = on_add(secret(field("registerpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 31, strong_min: Some(16), weak_min: 8 }), "SIP registration password")));
-const MAXREGISTRATIONS: Field = field("maxregistrations", Kind::Range(1, 5), "concurrent registrations");
-const LOGINPASSWORD_V1: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 63, strong_min: None, weak_min: 6 }), "user (web, Linkus) password"));
-const LOGINPASSWORD_V2: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 63, strong_min: Some(10), weak_min: 8 }), "user (web, Linkus) password"));
-const EMAIL: Field = field("email", Kind::Email, "e-mail address");
-const MOBILE: Field = field("mobile", digits(31), "mobile number");
-const HASVOICEMAIL: Field = field("hasvoicemail", Kind::Switch, "voicemail");
-const ENABLEVMTOEMAIL: Field = field("enablevmtoemail", Kind::Switch, "send voicemail to e-mail");
-const VMSECRET: Field = secret(field("vmsecret", digits(63), "voicemail PIN"));
-const ALWAYSFORWARD: Field = field("alwaysforward", Kind::Switch, "always forward");
-const ATRANSFERTO: Field = field("atransferto", Kind::OneOf(DESTINATIONS), "always-forward destination");
-const ATRANSFEREXT: Field = field("atransferext", digits(7), "always-forward extension (destination Extension)");
-const ATRANSFERPREFIX: Field = field("atransferprefix", digits(7), "always-forward dial prefix");
-const ATRANSFERNUM: Field = field("atransfernum", digits(15), "always-forward number (destination Custom Number)");
-const NOANSWERFORWARD: Field = field("noanswerforward", Kind::Switch, "forward when not answered");
-const NTRANSFERTO: Field = field("ntransferto", Kind::OneOf(DESTINATIONS), "no-answer destination");
-const NTRANSFEREXT: Field = field("ntransferext", digits(7), "no-answer extension (destination Extension)");
-const NTRANSFERPREFIX: Field = field("ntransferprefix", digits(15), "no-answer dial prefix (seeds say 15 here, 7 elsewhere)");
-const NTRANSFERNUM: Field = field("ntransfernum", digits(15), "no-answer number (destination Custom Number)");
-const BUSYFORWARD: Field = field("busyforward", Kind::Switch, "forward when busy");
-const BTRANSFERTO: Field = field("btransferto", Kind::OneOf(DESTINATIONS), "when-busy destination");
-const BTRANSFEREXT: Field = field("btransferext", digits(7), "when-busy extension (destination Extension)");
-const BTRANSFERPREFIX: Field = field("btransferprefix", digits(7), "when-busy dial prefix");
-const BTRANSFERNUM: Field = field("btransfernum", digits(15), "when-busy number (destination Custom Number)");
-const ENABLEMOBILE: Field = field("enablemobile", Kind::Switch, "mobility extension");
-const RINGSIMULTANEOUS: Field = field("ringsimultaneous", Kind::Switch, "ring the mobile simultaneously");
-const MOBILEPREFIX: Field = field("mobileprefix", digits(7), "outbound prefix for the mobility extension");
-const ALLOWBEINGMONITORED: Field = field("allowbeingmonitored", Kind::Switch, "allow being monitored");
-const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
-const RINGTIMEOUT: Field = field("ringtimeout", Kind::OneOf(&["15", "30", "60", "120", "300"]), "ring timeout, seconds");
-const MAXDURATION: Field = field("maxduration", Kind::OneOf(&["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000"]), "maximum call duration, seconds");
-const DND: Field = field("dnd", Kind::Switch, "do not disturb");
-const CALLRESTRICTION: Field = field("callrestriction", Kind::Switch, "outbound dialling restriction");
-const AGENTID: Field = field("agentid", text(31, Chars::Alnum), "agent ID announced to queue callers");
+pub(super) const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key)") };
+pub(super) const EXTID: Field = Field { need: Need::Always, ..field("extid", digits(7), "extension number to configure (the key)") };
+pub(super) const EXTNUMBER: Field = field("extnumber", digits(7), "new extension number (renames extid)");
+pub(super) const USERNAME_V1: Field = field("username", text(31, Chars::Name), "caller ID name (display name)");
+pub(super) const USERNAME_V2: Field = on_add(field("username", text(31, Chars::Without("!%.@:;&\"'\\<>`$")), "caller ID name (display name)"));
+pub(super) const CALLERID: Field = field("callerid", text(31, Chars::Alnum), "caller ID number");
+pub(super) const REGISTERNAME: Field = field("registername", text(31, Chars::Alnum), "SIP registration name");
+pub(super) const REGISTERPASSWORD_V1: Field = secret(field("registerpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 31, strong_min: None, weak_min: 1 }), "SIP registration password"));
+pub(super) const REGISTERPASSWORD_V2: Field = on_add(secret(field("registerpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 31, strong_min: Some(16), weak_min: 8 }), "SIP registration password")));
+pub(super) const MAXREGISTRATIONS: Field = field("maxregistrations", Kind::Range(1, 5), "concurrent registrations");
+pub(super) const LOGINPASSWORD_V1: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 63, strong_min: None, weak_min: 6 }), "user (web, Linkus) password"));
+pub(super) const LOGINPASSWORD_V2: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 63, strong_min: Some(10), weak_min: 8 }), "user (web, Linkus) password"));
+pub(super) const EMAIL: Field = field("email", Kind::Email, "e-mail address");
+pub(super) const MOBILE: Field = field("mobile", digits(31), "mobile number");
+pub(super) const HASVOICEMAIL: Field = field("hasvoicemail", Kind::Switch, "voicemail");
+pub(super) const ENABLEVMTOEMAIL: Field = field("enablevmtoemail", Kind::Switch, "send voicemail to e-mail");
+pub(super) const VMSECRET: Field = secret(field("vmsecret", digits(63), "voicemail PIN"));
+pub(super) const ALWAYSFORWARD: Field = field("alwaysforward", Kind::Switch, "always forward");
+pub(super) const ATRANSFERTO: Field = field("atransferto", Kind::OneOf(DESTINATIONS), "always-forward destination");
+pub(super) const ATRANSFEREXT: Field = field("atransferext", digits(7), "always-forward extension (destination Extension)");
+pub(super) const ATRANSFERPREFIX: Field = field("atransferprefix", digits(7), "always-forward dial prefix");
+pub(super) const ATRANSFERNUM: Field = field("atransfernum", digits(15), "always-forward number (destination Custom Number)");
+pub(super) const NOANSWERFORWARD: Field = field("noanswerforward", Kind::Switch, "forward when not answered");
+pub(super) const NTRANSFERTO: Field = field("ntransferto", Kind::OneOf(DESTINATIONS), "no-answer destination");
+pub(super) const NTRANSFEREXT: Field = field("ntransferext", digits(7), "no-answer extension (destination Extension)");
+pub(super) const NTRANSFERPREFIX: Field = field("ntransferprefix", digits(15), "no-answer dial prefix (seeds say 15 here, 7 elsewhere)");
+pub(super) const NTRANSFERNUM: Field = field("ntransfernum", digits(15), "no-answer number (destination Custom Number)");
+pub(super) const BUSYFORWARD: Field = field("busyforward", Kind::Switch, "forward when busy");
+pub(super) const BTRANSFERTO: Field = field("btransferto", Kind::OneOf(DESTINATIONS), "when-busy destination");
+pub(super) const BTRANSFEREXT: Field = field("btransferext", digits(7), "when-busy extension (destination Extension)");
+pub(super) const BTRANSFERPREFIX: Field = field("btransferprefix", digits(7), "when-busy dial prefix");
+pub(super) const BTRANSFERNUM: Field = field("btransfernum", digits(15), "when-busy number (destination Custom Number)");
+pub(super) const ENABLEMOBILE: Field = field("enablemobile", Kind::Switch, "mobility extension");
+pub(super) const RINGSIMULTANEOUS: Field = field("ringsimultaneous", Kind::Switch, "ring the mobile simultaneously");
+pub(super) const MOBILEPREFIX: Field = field("mobileprefix", digits(7), "outbound prefix for the mobility extension");
+pub(super) const ALLOWBEINGMONITORED: Field = field("allowbeingmonitored", Kind::Switch, "allow being monitored");
+pub(super) const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
+pub(super) const RINGTIMEOUT: Field = field("ringtimeout", Kind::OneOf(&["15", "30", "60", "120", "300"]), "ring timeout, seconds");
+pub(super) const MAXDURATION: Field = field("maxduration", Kind::OneOf(&["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000"]), "maximum call duration, seconds");
+pub(super) const DND: Field = field("dnd", Kind::Switch, "do not disturb");
+pub(super) const CALLRESTRICTION: Field = field("callrestriction", Kind::Switch, "outbound dialling restriction");
+pub(super) const AGENTID: Field = field("agentid", text(31, Chars::Alnum), "agent ID announced to queue callers");
 
 /// The forward and mobility dependencies, the same in every version (seed 003, `mobile` and
 /// the `*transfernum` rows).
-const FORWARD_RULES: [Cross; 10] = [
+pub(super) const FORWARD_RULES: [Cross; 10] = [
     Cross::NeededWhen { field: "atransferext", when: "atransferto", values: &["Extension"] },
     Cross::NeededWhen { field: "atransfernum", when: "atransferto", values: &["Custom Number"] },
     Cross::NeededWhen { field: "mobile", when: "atransferto", values: &["Mobile Number"] },
@@ -88,9 +88,9 @@ const FORWARD_RULES: [Cross; 10] = [
     Cross::NeededWhen { field: "mobile", when: "enablemobile", values: &["on"] },
 ];
 
-const LINKS: [&str; 3] = ["atransferext", "ntransferext", "btransferext"];
+pub(super) const LINKS: [(&str, &str); 3] = [("atransferext", "alwaysforward"), ("ntransferext", "noanswerforward"), ("btransferext", "busyforward")];
 
-const ALIASES: &[(&str, &str)] = &[("fullname", "username"), ("name", "username"), ("moblie", "mobile")];
+pub(super) const ALIASES: &[(&str, &str)] = &[("fullname", "username"), ("name", "username"), ("moblie", "mobile")];
 
 pub static V2: Table = Table {
     api: ApiKind::YeastarV2,

@@ -207,11 +207,7 @@ async fn handle(
         axum::Json(sim.with_state(|s| s.log.clone())).into_response()
     } else {
         sim.with_state(|s| s.stats.requests += 1);
-        match sim.settings.api {
-            ApiKind::YeastarV1 | ApiKind::YeastarV2 => {
-                yeastar::handle(&sim, peer.ip(), &method, &uri, &body)
-            }
-        }
+        yeastar::handle(&sim, peer.ip(), &method, &uri, &body)
     };
     let headers = response.headers_mut();
     // Like the real PBX: one request per connection, and the headers of its examples.

@@ -1,4 +1,6 @@
-//! The simulated Yeastar S-Series API, v1.1.0 and v2.0.0.
+//! The simulated Yeastar family: S-Series v1.1.0 and v2.0.0, and OpenVox v0.0.1, driven by
+//! the same [`Flavor`] tables as the client. OpenVox requests say `&type=json|xml`; the answer
+//! comes in the type asked for, whatever the Content-Type (seed 000 sends XML labelled JSON).
 //!
 //! Documented behaviour: POST only (20001), JSON only (20000), errno as a string inside HTTP
 //! 200, MD5 login, 10006 for an unknown extension, 10004 for a blank required parameter,
@@ -12,50 +14,72 @@ use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use axum::http::header;
+
 use super::{LoginProblem, Sim, Store, TokenProblem};
-use crate::api::Record;
-use crate::api::yeastar::{errno, md5_hex};
+use crate::api::xml::{from_xml, to_xml};
+use crate::api::yeastar::{Flavor, errno, md5_hex};
+use crate::api::{ApiKind, Record};
 use crate::outcome::Code;
 
-const V1_VERSIONS: &[&str] = &["v1.0.0", "v1.0.1", "v1.1.0", "v1.10"];
-const V2_VERSIONS: &[&str] = &["v2.0.0"];
 /// The transient errnos `--fail-rate` answers with.
 const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV_DOWN];
 
 type Answer = Result<Value, &'static str>;
 
 pub fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-    let v1 = sim.table.rename.is_some();
-    let answer = route(sim, v1, ip, method, uri, body);
-    let value = match answer {
-        Ok(mut value) => {
-            value["status"] = json!("Success");
-            value
-        }
-        Err(code) => json!({"status": "Failed", "errno": code}),
+    let flavor = sim.settings.api.flavor();
+    let xml = flavor.typed && param(uri, "type") == Some("xml");
+    let answer = route(sim, flavor, xml, ip, method, uri, body);
+    let mut map = match answer {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => Map::new(),
+        Err(code) => Map::from_iter([("errno".to_string(), json!(code))]),
     };
-    axum::Json(value).into_response()
+    let ok = !map.contains_key("errno");
+    map.insert(
+        "status".into(),
+        json!(if ok { "Success" } else { "Failed" }),
+    );
+    if xml {
+        (
+            [(header::CONTENT_TYPE, "application/xml")],
+            to_xml("xml", &map),
+        )
+            .into_response()
+    } else {
+        axum::Json(Value::Object(map)).into_response()
+    }
 }
 
-fn route(sim: &Sim, v1: bool, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Answer {
+fn param<'a>(uri: &'a Uri, name: &str) -> Option<&'a str> {
+    uri.query()?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+}
+
+fn route(
+    sim: &Sim,
+    flavor: &Flavor,
+    xml: bool,
+    ip: IpAddr,
+    method: &Method,
+    uri: &Uri,
+    body: &[u8],
+) -> Answer {
     let path = uri.path().trim_start_matches("/api/");
     let (version, endpoint) = path.split_once('/').ok_or(errno::UNSUPPORTED)?;
-    let versions = if v1 { V1_VERSIONS } else { V2_VERSIONS };
-    if !uri.path().starts_with("/api/") || !versions.contains(&version) {
+    if !uri.path().starts_with("/api/") || !flavor.versions.contains(&version) {
         return Err(errno::UNSUPPORTED);
     }
     if method != Method::POST {
         return Err(errno::NOT_POST);
     }
-    let body = parse_body(body)?;
+    let body = parse_body(body, xml)?;
     if endpoint == "login" {
-        return login(sim, ip, &body, v1);
+        return login(sim, flavor, ip, &body);
     }
-    let token = uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("token="));
+    let token = param(uri, "token");
     sim.check_token(token).map_err(|p| match p {
         TokenProblem::Blank => errno::BLANK_TOKEN,
         TokenProblem::Unknown => errno::NO_SUCH_TOKEN,
@@ -70,17 +94,17 @@ fn route(sim: &Sim, v1: bool, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8
         sim.log(op_name(endpoint), "", code);
         return Err(code);
     }
-    match (endpoint, v1) {
-        ("heartbeat", _) => {
+    match endpoint {
+        "heartbeat" => {
             sim.with_state(|s| s.stats.heartbeats += 1);
             Ok(json!({}))
         }
-        ("extension/list", false) | ("extensionlist/query", true) => Ok(list(sim, v1)),
-        ("extension/query", _) => query(sim, v1, &body),
-        ("extension/add", false) => write(sim, "add", &body, add),
-        ("extension/update", _) => write(sim, "update", &body, |sim, body| update(sim, v1, body)),
-        ("extension/delete", false) => write(sim, "delete", &body, delete),
-        ("apply", true) => {
+        e if e == flavor.list => Ok(list(sim, flavor)),
+        "extension/query" => query(sim, flavor, &body),
+        "extension/add" if flavor.add_key.is_some() => write(sim, flavor, "add", &body),
+        "extension/update" => write(sim, flavor, "update", &body),
+        "extension/delete" if flavor.can_delete => write(sim, flavor, "delete", &body),
+        "apply" if flavor.has_apply => {
             sim.with_state(|s| s.stats.applies += 1);
             Ok(json!({}))
         }
@@ -88,32 +112,43 @@ fn route(sim: &Sim, v1: bool, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8
     }
 }
 
-fn parse_body(body: &[u8]) -> Result<Map<String, Value>, &'static str> {
+fn parse_body(body: &[u8], xml: bool) -> Result<Map<String, Value>, &'static str> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
+    let parsed = if xml {
+        from_xml(body).ok()
+    } else {
+        serde_json::from_slice::<Value>(body).ok()
+    };
+    match parsed {
+        Some(Value::Object(map)) => Ok(map),
+        _ if xml => Err(errno::BAD_XML),
         _ => Err(errno::NOT_JSON),
     }
 }
 
-fn login(sim: &Sim, ip: IpAddr, body: &Map<String, Value>, v1: bool) -> Answer {
+fn login(sim: &Sim, flavor: &Flavor, ip: IpAddr, body: &Map<String, Value>) -> Answer {
     let user = text(body.get("username"));
     let password = text(body.get("password"));
-    if user.is_empty() || password.is_empty() || (v1 && text(body.get("port")).is_empty()) {
+    if user.is_empty()
+        || password.is_empty()
+        || (flavor.login_port && text(body.get("port")).is_empty())
+    {
         return Err(errno::BLANK_PARAMETER);
     }
     match sim.login(ip, &user, &password) {
-        Ok(token) if v1 => Ok(json!({ "token": token })),
-        Ok(token) => Ok(json!({ "token": token, "transport": "TCP" })),
+        Ok(token) if flavor.kind == ApiKind::YeastarV2 => {
+            Ok(json!({ "token": token, "transport": "TCP" }))
+        }
+        Ok(token) => Ok(json!({ "token": token })),
         Err(LoginProblem::Locked) => Err(errno::LOCKED_OUT),
         Err(LoginProblem::BadCredentials) => Err(errno::BAD_LOGIN),
     }
 }
 
-fn list(sim: &Sim, v1: bool) -> Value {
-    let key = if v1 { "extnumber" } else { "number" };
+fn list(sim: &Sim, flavor: &Flavor) -> Value {
+    let key = flavor.answer_key;
     let list: Vec<Value> = sim.with_state(|s| {
         s.extensions
             .values()
@@ -131,10 +166,10 @@ fn list(sim: &Sim, v1: bool) -> Value {
     json!({ "extlist": list })
 }
 
-fn query(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
-    let wanted = text(body.get(sim.table.key));
+fn query(sim: &Sim, flavor: &Flavor, body: &Map<String, Value>) -> Answer {
+    let wanted = text(body.get(flavor.update_key));
     // v2 requires the parameter; v1 answers every extension when there is no body.
-    if wanted.is_empty() && !v1 {
+    if wanted.is_empty() && flavor.kind == ApiKind::YeastarV2 {
         return Err(errno::BLANK_PARAMETER);
     }
     let infos: Vec<Value> = sim.with_state(|s| {
@@ -146,7 +181,7 @@ fn query(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
                     .split(',')
                     .any(|n| e.get(sim.table.key).is_some_and(|k| k == n.trim()))
             })
-            .map(|e| view(e, v1))
+            .map(|e| view(e, flavor))
             .collect()
     });
     if infos.is_empty() && !wanted.is_empty() && wanted != "all" {
@@ -156,11 +191,11 @@ fn query(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
 }
 
 /// A stored extension as the query answer shows it.
-fn view(ext: &Record, v1: bool) -> Value {
+fn view(ext: &Record, flavor: &Flavor) -> Value {
     let mut out = Map::new();
     for (name, value) in ext {
-        let (name, value) = match (name.as_str(), v1) {
-            ("extid", true) => ("extnumber", value.clone()),
+        let (name, value) = match (name.as_str(), flavor.v1_answers) {
+            (key, _) if key == flavor.table_key => (flavor.answer_key, value.clone()),
             ("mobile", true) => ("moblie", value.clone()),
             ("loginpassword", true) => ("loginpassword", md5_hex(value)),
             (other, _) => (other, value.clone()),
@@ -173,15 +208,18 @@ fn view(ext: &Record, v1: bool) -> Value {
 }
 
 /// Runs a write through the rate ceiling, logs it, and counts it when it changed the store.
-fn write(
-    sim: &Sim,
-    op: &'static str,
-    body: &Map<String, Value>,
-    apply: impl FnOnce(&Sim, &Map<String, Value>) -> Answer,
-) -> Answer {
-    let number = text(body.get(sim.table.key));
+fn write(sim: &Sim, flavor: &Flavor, op: &'static str, body: &Map<String, Value>) -> Answer {
+    let key = match op {
+        "add" => flavor.add_key.unwrap_or(flavor.update_key),
+        _ => flavor.update_key,
+    };
+    let number = text(body.get(key));
     let answer = if sim.admit_write() {
-        apply(sim, body)
+        match op {
+            "add" => add(sim, fields(sim, body, key)),
+            "update" => update(sim, fields(sim, body, key)),
+            _ => delete(sim, &number),
+        }
     } else {
         Err(errno::TOO_FREQUENT)
     };
@@ -195,15 +233,15 @@ fn write(
     answer
 }
 
-/// The body's fields that the rule table knows, as text; unknown keys are ignored, as the
-/// real PBX appears to do (reference §5.1).
-fn fields(sim: &Sim, body: &Map<String, Value>) -> Record {
+/// The body's fields that the rule table knows, as text, the key (sent as `key`) under the
+/// table's name; unknown keys are ignored, as the real PBX appears to do (reference §5.1).
+fn fields(sim: &Sim, body: &Map<String, Value>, key: &str) -> Record {
     sim.table
         .fields
         .iter()
         .filter_map(|f| {
-            body.get(f.name)
-                .map(|v| (f.name.to_string(), text(Some(v))))
+            let wire = if f.name == sim.table.key { key } else { f.name };
+            body.get(wire).map(|v| (f.name.to_string(), text(Some(v))))
         })
         .collect()
 }
@@ -217,11 +255,13 @@ fn refuse_invalid(sim: &Sim, record: &Record, adding: bool) -> Result<(), &'stat
     }
 }
 
-fn add(sim: &Sim, body: &Map<String, Value>) -> Answer {
-    let mut record = fields(sim, body);
+fn add(sim: &Sim, mut record: Record) -> Answer {
     record.retain(|_, v| !v.is_empty());
     refuse_invalid(sim, &record, true)?;
-    let number = record[sim.table.key].clone();
+    let number = record
+        .get(sim.table.key)
+        .cloned()
+        .ok_or(errno::BLANK_PARAMETER)?;
     sim.with_state(|s| {
         if s.extensions.contains_key(&number) || forwards_nowhere(sim, s, &record) {
             return Err(errno::CONFIG_FAILED);
@@ -231,8 +271,7 @@ fn add(sim: &Sim, body: &Map<String, Value>) -> Answer {
     })
 }
 
-fn update(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
-    let changes = fields(sim, body);
+fn update(sim: &Sim, changes: Record) -> Answer {
     let number = changes.get(sim.table.key).cloned().unwrap_or_default();
     if number.is_empty() {
         return Err(errno::BLANK_PARAMETER);
@@ -247,9 +286,9 @@ fn update(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
             record.insert(name, value);
         }
     }
-    // v1 renames through extnumber; the stored record keeps the number in its key field.
-    let new_number = match record.remove("extnumber") {
-        Some(new) if v1 && new != number => new,
+    // v1 and OpenVox rename through extnumber; the stored record keeps the number in its key.
+    let new_number = match sim.table.rename.and_then(|rename| record.remove(rename)) {
+        Some(new) if new != number => new,
         _ => number.clone(),
     };
     record.insert(sim.table.key.to_string(), new_number.clone());
@@ -268,18 +307,15 @@ fn update(sim: &Sim, v1: bool, body: &Map<String, Value>) -> Answer {
 /// A forward to an extension the PBX does not have (inferred: the web UI offers only existing
 /// extensions as destinations, so the API is taken to refuse others with 10017).
 fn forwards_nowhere(sim: &Sim, store: &Store, record: &Record) -> bool {
-    let own = record.get(sim.table.key);
-    sim.table
-        .links
-        .iter()
-        .filter_map(|link| record.get(*link))
-        .any(|target| {
-            !target.is_empty() && Some(target) != own && !store.extensions.contains_key(target)
-        })
+    let own = record.get(sim.table.key).map_or("", String::as_str);
+    sim.table.links.iter().any(|(link, switch)| {
+        let on = record.get(*switch).is_some_and(|s| s == "on");
+        let target = record.get(*link).map_or("", String::as_str);
+        on && !target.is_empty() && target != own && !store.extensions.contains_key(target)
+    })
 }
 
-fn delete(sim: &Sim, body: &Map<String, Value>) -> Answer {
-    let wanted = text(body.get("number"));
+fn delete(sim: &Sim, wanted: &str) -> Answer {
     if wanted.is_empty() {
         return Err(errno::BLANK_PARAMETER);
     }

@@ -258,18 +258,20 @@ fn the_rate_limit_holds_in_every_second_of_the_simulators_clock() {
         .map(|e| e["t_ms"].as_f64().unwrap())
         .collect();
     assert_eq!(writes.len(), 190);
-    // The limiter spaces requests 50 ms apart with a burst of one: any one-second window
-    // holds at most 20, plus one at its edge.
-    for (i, start) in writes.iter().enumerate() {
-        let in_window = writes[i..]
-            .iter()
-            .take_while(|t| **t < start + 1000.0)
-            .count();
-        assert!(
-            in_window <= 21,
-            "{in_window} writes in the second from {start} ms"
-        );
-    }
+    // The limiter spaces requests 50 ms apart with a burst of one: a one-second window of
+    // sending holds at most 21. One more is allowed for arrival jitter on a loaded machine (a
+    // request delayed on its way lands next to the following one). A limiter that bursts (the
+    // governor default, burst = rate) puts about 40 into the first second and fails here.
+    let busiest = (0..writes.len())
+        .map(|i| {
+            writes[i..]
+                .iter()
+                .take_while(|t| **t < writes[i] + 1000.0)
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(busiest <= 22, "{busiest} writes within one second");
 }
 
 #[test]

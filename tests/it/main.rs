@@ -2,6 +2,7 @@
 
 mod helpers;
 mod import;
+mod openvox;
 mod reading;
 mod rules;
 mod simulator;

@@ -246,3 +246,22 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
         assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
     }
 }
+
+#[test]
+fn the_bundled_templates_and_samples_match_the_rule_tables() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for api in ["yeastar-v2", "yeastar-v1", "openvox"] {
+        let generated = stdout(&run(&["template", "--api", api], &[]));
+        let shipped = std::fs::read_to_string(root.join(format!("templates/{api}.csv"))).unwrap();
+        assert_eq!(
+            shipped, generated,
+            "templates/{api}.csv is stale: regenerate it with pbxbulk template"
+        );
+    }
+    let sample = root.join("samples/openvox-extensions.csv");
+    let out = run(
+        &["validate", sample.to_str().unwrap(), "--api", "openvox"],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}

@@ -1,0 +1,150 @@
+//! XML bodies as OpenVox writes them (`<xml><extid>101</extid>…</xml>`), read and written with
+//! quick-xml so that `&`, `<`, quotes and non-ASCII text are escaped and unescaped by the
+//! library, never by string formatting.
+//!
+//! The bridge is JSON-shaped data: an element holding text is a string, one holding elements
+//! an object, and one holding `<item id="…">` elements an array. That lets the JSON and XML
+//! flavours of an API share every other line of code.
+
+use std::io::Cursor;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::{Reader, Writer};
+use serde_json::{Map, Value};
+
+/// `<?xml version="1.0" encoding="UTF-8"?>` and `<root>` holding `map`.
+pub fn to_xml(root: &str, map: &Map<String, Value>) -> Vec<u8> {
+    let mut writer = Writer::new(Cursor::new(Vec::new()));
+    // Writing to memory cannot fail.
+    let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let _ = writer.write_event(Event::Text(BytesText::new("\n")));
+    write_object(&mut writer, root, None, map);
+    writer.into_inner().into_inner()
+}
+
+fn write_object(
+    writer: &mut Writer<Cursor<Vec<u8>>>,
+    name: &str,
+    id: Option<usize>,
+    map: &Map<String, Value>,
+) {
+    let id_text = id.map(|i| i.to_string());
+    let mut start = BytesStart::new(name);
+    if let Some(id) = &id_text {
+        start = start.with_attributes([("id", id.as_str())]);
+    }
+    let _ = writer.write_event(Event::Start(start));
+    for (key, value) in map {
+        write_value(writer, key, value);
+    }
+    let _ = writer.write_event(Event::End(BytesEnd::new(name)));
+}
+
+fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) {
+    match value {
+        Value::Object(map) => write_object(writer, name, None, map),
+        Value::Array(items) => {
+            let _ = writer.write_event(Event::Start(BytesStart::new(name)));
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::Object(map) => write_object(writer, "item", Some(i), map),
+                    other => write_value(writer, "item", other),
+                }
+            }
+            let _ = writer.write_event(Event::End(BytesEnd::new(name)));
+        }
+        other => {
+            let text = match other {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                v => v.to_string(),
+            };
+            let _ = writer.write_event(Event::Start(BytesStart::new(name)));
+            let _ = writer.write_event(Event::Text(BytesText::new(&text)));
+            let _ = writer.write_event(Event::End(BytesEnd::new(name)));
+        }
+    }
+}
+
+struct Frame {
+    name: String,
+    text: String,
+    children: Vec<(String, Value)>,
+}
+
+impl Frame {
+    fn into_value(self) -> Value {
+        if self.children.is_empty() {
+            Value::String(self.text)
+        } else if self.children.iter().all(|(name, _)| name == "item") {
+            Value::Array(self.children.into_iter().map(|(_, v)| v).collect())
+        } else {
+            Value::Object(self.children.into_iter().collect())
+        }
+    }
+}
+
+/// The document's root element as JSON-shaped data (see the module header).
+pub fn from_xml(bytes: &[u8]) -> Result<Value, String> {
+    let mut reader = Reader::from_reader(bytes);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| e.to_string())?;
+        match event {
+            Event::Start(start) => stack.push(Frame {
+                name: start.name().as_ref().to_string(),
+                text: String::new(),
+                children: Vec::new(),
+            }),
+            Event::Empty(start) => {
+                let name = start.name().as_ref().to_string();
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push((name, Value::String(String::new()))),
+                    None => return Ok(Value::String(String::new())),
+                }
+            }
+            Event::Text(text) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&text.xml10_content());
+                }
+            }
+            Event::CData(data) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&data.xml10_content());
+                }
+            }
+            Event::GeneralRef(reference) => {
+                let resolved = if reference.is_char_ref() {
+                    reference
+                        .resolve_char_ref()
+                        .ok()
+                        .flatten()
+                        .map(String::from)
+                } else {
+                    quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
+                        .map(String::from)
+                };
+                let resolved = resolved
+                    .ok_or_else(|| format!("unknown entity &{};", reference.xml10_content()))?;
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&resolved);
+                }
+            }
+            Event::End(_) => {
+                let frame = stack.pop().ok_or("an end tag without a start")?;
+                let name = frame.name.clone();
+                let value = frame.into_value();
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push((name, value)),
+                    None => return Ok(value),
+                }
+            }
+            Event::Eof => return Err("the document ends before its root element does".into()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
