@@ -41,6 +41,7 @@ pub enum ApiArg {
     #[value(name = "yeastar-v1")]
     YeastarV1,
     Openvox,
+    Verba,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,6 +99,9 @@ pub struct ConnectArgs {
     /// Seconds to wait for each answer.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub timeout: f64,
+    /// Verba: the tenant (environment ID) to request the token for (not a Yeastar setting).
+    #[arg(long, env = "PBXBULK_EID", default_value = "0000")]
+    pub eid: String,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +212,9 @@ pub struct SimArgs {
     /// Expire every token this many seconds after login, traffic or not (fault knob).
     #[arg(long)]
     pub token_max_age_secs: Option<f64>,
+    /// Expire every token after this many requests (a deterministic expiry, for tests).
+    #[arg(long, value_name = "N")]
+    pub token_max_uses: Option<u64>,
     /// Writes per second above which the PBX answers errno 10025.
     #[arg(long)]
     pub max_writes_per_sec: Option<u32>,

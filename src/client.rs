@@ -194,6 +194,7 @@ impl Client {
             .http
             .post(format!("{}{}", self.conn.base_url, request.path))
             .header(reqwest::header::CONTENT_TYPE, request.content_type)
+            .headers(extra_headers(request.headers))
             .body(request.body)
             .send()
             .await
@@ -252,4 +253,17 @@ pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
             .unwrap_or_default()
             .min(Duration::from_secs(120)),
     )
+}
+
+fn extra_headers(headers: &[(&'static str, &'static str)]) -> reqwest::header::HeaderMap {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            // Names are static and written in lower case where they are defined.
+            (
+                reqwest::header::HeaderName::from_static(name),
+                reqwest::header::HeaderValue::from_static(value),
+            )
+        })
+        .collect()
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::api::ApiKind;
+use crate::api::{ApiKind, Wire};
 use crate::cli::{
     ApiArg, BodyArg, ConnectArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
 };
@@ -44,6 +44,7 @@ impl From<ApiArg> for ApiKind {
             ApiArg::YeastarV2 => ApiKind::YeastarV2,
             ApiArg::YeastarV1 => ApiKind::YeastarV1,
             ApiArg::Openvox => ApiKind::Openvox,
+            ApiArg::Verba => ApiKind::Verba,
         }
     }
 }
@@ -76,8 +77,7 @@ pub struct ImportSettings {
     pub api: ApiKind,
     pub connection: Connection,
     pub mode: Mode,
-    /// XML bodies (OpenVox `--body xml`).
-    pub xml: bool,
+    pub wire: Wire,
     /// Deletes, with `--mode sync --prune`.
     pub prune: Option<PruneSettings>,
     pub dry_run: bool,
@@ -128,11 +128,11 @@ impl ImportSettings {
         };
         let report = args.report.unwrap_or_else(|| default_report(&args.file));
         Ok(ImportSettings {
+            wire: wire(api, args.body, &args.connect.eid)?,
             connection: Connection::from_args(args.connect)?,
             file: args.file,
             api,
             mode,
-            xml: body_xml(api, args.body)?,
             prune,
             dry_run: args.dry_run,
             rate: (args.rate > 0.0).then_some(args.rate),
@@ -269,6 +269,7 @@ impl SimSettings {
                 .token_max_age_secs
                 .map(|s| positive_secs(s, "--token-max-age-secs"))
                 .transpose()?,
+            token_max_uses: args.token_max_uses,
             max_writes_per_sec: args.max_writes_per_sec,
             weak_passwords: args.weak_passwords,
             random_seed: args.random_seed,
@@ -283,22 +284,26 @@ impl ExportSettings {
         }
         Ok(ExportSettings {
             api: args.api.into(),
+            wire: wire(args.api.into(), args.body, &args.connect.eid)?,
             connection: Connection::from_args(args.connect)?,
-            xml: body_xml(args.api.into(), args.body)?,
             output: args.output,
             retries: args.retries,
         })
     }
 }
 
-/// `--body xml` is for APIs that take XML bodies (OpenVox); elsewhere it is a mistake.
-fn body_xml(api: ApiKind, body: BodyArg) -> anyhow::Result<bool> {
-    match body {
-        BodyArg::Json => Ok(false),
-        BodyArg::Xml if api.flavor().typed => Ok(true),
+/// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
+fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<Wire> {
+    let xml = match body {
+        BodyArg::Json => false,
+        BodyArg::Xml if api.takes_xml() => true,
         BodyArg::Xml => bail!(
-            "--body xml is for --api openvox; {} speaks JSON only",
+            "--body xml is for --api openvox; {} does not take it",
             api.name()
         ),
-    }
+    };
+    Ok(Wire {
+        xml,
+        eid: eid.trim().to_string(),
+    })
 }

@@ -26,7 +26,7 @@ pub fn changed_fields(table: &Table, cells: &Cells<'_>, current: &Record) -> Vec
         .iter()
         .enumerate()
         .filter(|&(i, f)| {
-            let cell = cells.values[i];
+            let cell = f.kind.canonical(cells.values[i]);
             if cell.is_empty() || f.name == table.key {
                 return false;
             }
@@ -37,7 +37,7 @@ pub fn changed_fields(table: &Table, cells: &Cells<'_>, current: &Record) -> Vec
             if table.hashed_on_read.contains(&f.name) {
                 !md5_hex(cell).eq_ignore_ascii_case(old)
             } else {
-                cell != old
+                cell != f.kind.canonical(old)
             }
         })
         .map(|(i, _)| i)

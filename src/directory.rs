@@ -23,6 +23,8 @@ pub async fn fetch(
 ) -> Result<Directory, ApiError> {
     let mut numbers = match client.call_retrying(&Op::List, retries).await? {
         Reply::Numbers(numbers) => numbers,
+        // Some APIs (Verba) list whole records: nothing more to query.
+        Reply::Records(records) => return Ok(index(records, table)),
         other => return Err(unexpected(&other)),
     };
     numbers.sort();
@@ -39,17 +41,23 @@ pub async fn fetch(
             Ok(other) => return Err(unexpected(&other)),
             Err(e) => return Err(e),
         };
-        for mut record in records {
-            record.retain(|name, _| table.index(name).is_some());
-            if let Some(number) = record.get(table.key).cloned() {
-                directory.insert(number, record);
-            }
-        }
+        directory.append(&mut index(records, table));
         if let Some(p) = progress {
             p.inc(chunk.len() as u64);
         }
     }
     Ok(directory)
+}
+
+/// Records by number, with only the fields the rule table knows.
+fn index(records: Vec<Record>, table: &Table) -> Directory {
+    records
+        .into_iter()
+        .filter_map(|mut record| {
+            record.retain(|name, _| table.index(name).is_some());
+            Some((record.get(table.key)?.clone(), record))
+        })
+        .collect()
 }
 
 fn unexpected(reply: &Reply) -> ApiError {

@@ -15,11 +15,12 @@ use futures::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{mpsc, watch};
 
-use crate::api::{ApiError, ErrorClass, Op, Record};
+use crate::api::{ApiError, ErrorClass, Op, Record, Reply};
 use crate::client::{Client, backoff};
 use crate::outcome::{Action, Code, RowResult, Status};
 use crate::progress::Progress;
 use crate::report::Report;
+use crate::rules;
 
 /// One unit of the pipeline, numbered in input order.
 pub struct Work {
@@ -196,7 +197,7 @@ async fn execute(
         result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
-        match client.call(&op).await {
+        match send(client, &op).await {
             Ok(_) => {
                 result.latency_ms = started.elapsed().as_millis() as u64;
                 return (result, false);
@@ -228,4 +229,24 @@ async fn execute(
         format!("{} failed: {e}", job.action)
     };
     (result, e.is_unreachable())
+}
+
+/// Sends one write. Where an update replaces the whole record (Verba), the record is read
+/// first and the row's cells merged into it, so fields the row leaves blank (the user link)
+/// keep their value.
+async fn send(client: &Client, op: &Op<'_>) -> Result<Reply, ApiError> {
+    let Op::Update(record) = op else {
+        return client.call(op).await;
+    };
+    if !client.protocol().update_replaces_record() {
+        return client.call(op).await;
+    }
+    let key = rules::table(client.protocol().kind()).key;
+    let number = [record.get(key).cloned().unwrap_or_default()];
+    let mut merged = match client.call(&Op::Query(&number)).await? {
+        Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
+        _ => Record::new(),
+    };
+    merged.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
+    client.call(&Op::Update(&merged)).await
 }

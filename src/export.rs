@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::Exit;
-use crate::api::ApiKind;
+use crate::api::{ApiKind, Wire};
 use crate::client::Client;
 use crate::config::Connection;
 use crate::directory;
@@ -26,15 +26,14 @@ pub struct ExportSettings {
     pub connection: Connection,
     pub output: PathBuf,
     pub retries: u32,
-    /// XML bodies (OpenVox `--body xml`).
-    pub xml: bool,
+    pub wire: Wire,
 }
 
 pub async fn export(settings: ExportSettings) -> anyhow::Result<Exit> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let client = Client::new(
-        settings.api.protocol(settings.xml),
+        settings.api.protocol(&settings.wire),
         settings.connection.clone(),
     )?;
     client.login().await.map_err(|e| login_failed(url, &e))?;

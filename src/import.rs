@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 use crate::Exit;
 use std::collections::HashMap;
 
-use crate::api::{ApiError, ApiKind, ErrorClass, Op, Record};
+use crate::api::{ApiError, ErrorClass, Op, Record};
 use crate::client::Client;
 use crate::config::{ImportSettings, Mode};
 use crate::directory;
@@ -48,7 +48,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&settings.file, table)?;
     let client = Client::new(
-        settings.api.protocol(settings.xml),
+        settings.api.protocol(&settings.wire),
         settings.connection.clone(),
     )?;
     let client = Arc::new(client);
@@ -101,8 +101,8 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let read = producer.await.context("the reader stopped unexpectedly")?;
 
     let wrote = report.summary.ok > 0;
-    if wrote && settings.api == ApiKind::YeastarV1 && abort.reason().is_none() {
-        // v1 applies each write by itself but recommends one apply after a batch.
+    if wrote && client.protocol().applies_at_end() && abort.reason().is_none() {
+        // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
         if let Err(e) = client.call_retrying(&Op::Apply, settings.retries).await {
             abort.stop(format!(
                 "the changes were written but the final apply failed: {e}"

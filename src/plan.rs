@@ -149,9 +149,10 @@ impl Planner {
         let record = std::iter::once(table.key_index())
             .chain(send)
             .map(|i| {
+                let field = &table.fields[i];
                 (
-                    table.fields[i].name.to_string(),
-                    cells.values[i].to_string(),
+                    field.name.to_string(),
+                    field.kind.canonical(cells.values[i]).to_string(),
                 )
             })
             .collect();

@@ -84,6 +84,11 @@ pub fn describe(table: &Table, weak_passwords: bool, out: &mut impl Write) -> io
                 "  {field} is required when {when} is {}",
                 values.join(" or ")
             )?,
+            Cross::OneNeededToAdd { fields } => writeln!(
+                out,
+                "  {} is required to add an extension",
+                fields.join(" or ")
+            )?,
             Cross::NotContaining { field, others } => writeln!(
                 out,
                 "  {field} must not contain the {} (strong password policy)",

@@ -5,6 +5,8 @@
 //! `client` and `engine` and are the same for every API, so JSON, XML and SOAP bodies differ
 //! only here.
 
+pub mod soap;
+pub mod verba;
 pub mod xml;
 pub mod yeastar;
 
@@ -20,16 +22,23 @@ pub enum ApiKind {
     YeastarV2,
     YeastarV1,
     Openvox,
+    Verba,
 }
 
 impl ApiKind {
-    pub const ALL: [ApiKind; 3] = [ApiKind::YeastarV2, ApiKind::YeastarV1, ApiKind::Openvox];
+    pub const ALL: [ApiKind; 4] = [
+        ApiKind::YeastarV2,
+        ApiKind::YeastarV1,
+        ApiKind::Openvox,
+        ApiKind::Verba,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             ApiKind::YeastarV2 => "yeastar-v2",
             ApiKind::YeastarV1 => "yeastar-v1",
             ApiKind::Openvox => "openvox",
+            ApiKind::Verba => "verba",
         }
     }
 
@@ -37,32 +46,52 @@ impl ApiKind {
         ApiKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    pub fn flavor(self) -> &'static yeastar::Flavor {
+    /// The Yeastar-family flavour, for the APIs of that family.
+    pub fn flavor(self) -> Option<&'static yeastar::Flavor> {
         match self {
-            ApiKind::YeastarV2 => &yeastar::V2,
-            ApiKind::YeastarV1 => &yeastar::V1,
-            ApiKind::Openvox => &yeastar::OPENVOX,
+            ApiKind::YeastarV2 => Some(&yeastar::V2),
+            ApiKind::YeastarV1 => Some(&yeastar::V1),
+            ApiKind::Openvox => Some(&yeastar::OPENVOX),
+            ApiKind::Verba => None,
         }
     }
 
     /// Whether the API can create extensions (Yeastar v1 has no `extension/add`).
     pub fn can_add(self) -> bool {
-        self.flavor().add_key.is_some()
+        self.flavor().is_none_or(|f| f.add_key.is_some())
     }
 
     /// Whether the API can delete extensions (only Yeastar v2 has `extension/delete`).
     pub fn can_delete(self) -> bool {
-        self.flavor().can_delete
+        self.flavor().is_some_and(|f| f.can_delete)
     }
 
-    /// The wire format; `xml` bodies only where the API takes them (OpenVox).
-    pub fn protocol(self, xml: bool) -> Box<dyn Protocol> {
-        let flavor = self.flavor();
-        Box::new(yeastar::Yeastar {
-            flavor,
-            xml: xml && flavor.typed,
-        })
+    /// Whether requests may carry XML bodies instead of JSON (OpenVox `--body xml`).
+    pub fn takes_xml(self) -> bool {
+        self.flavor().is_some_and(|f| f.typed)
     }
+
+    /// The wire format.
+    pub fn protocol(self, wire: &Wire) -> Box<dyn Protocol> {
+        match self.flavor() {
+            Some(flavor) => Box::new(yeastar::Yeastar {
+                flavor,
+                xml: wire.xml && flavor.typed,
+            }),
+            None => Box::new(verba::Verba {
+                eid: wire.eid.clone(),
+            }),
+        }
+    }
+}
+
+/// Choices about the wire format that come from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Wire {
+    /// XML bodies (OpenVox `--body xml`).
+    pub xml: bool,
+    /// The tenant a Verba token is requested for.
+    pub eid: String,
 }
 
 /// An extension's fields by their column names in the rule table.
@@ -118,6 +147,8 @@ pub enum Reply {
 pub struct HttpRequest {
     pub path: String,
     pub content_type: &'static str,
+    /// Further headers (SOAP's `SOAPAction`).
+    pub headers: &'static [(&'static str, &'static str)],
     pub body: Vec<u8>,
 }
 
@@ -198,4 +229,14 @@ pub trait Protocol: Send + Sync {
     fn kind(&self) -> ApiKind;
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> HttpRequest;
     fn decode(&self, op: &Op<'_>, status: u16, body: &[u8]) -> Result<Reply, ApiError>;
+
+    /// An update replaces the whole record (Verba), so it must be read, merged and written.
+    fn update_replaces_record(&self) -> bool {
+        false
+    }
+
+    /// The written configuration goes live only after one `Op::Apply` at the end of a run.
+    fn applies_at_end(&self) -> bool {
+        false
+    }
 }

@@ -9,7 +9,8 @@
 use std::io::Cursor;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::name::ResolveResult;
+use quick_xml::{NsReader, Writer};
 use serde_json::{Map, Value};
 
 /// `<?xml version="1.0" encoding="UTF-8"?>` and `<root>` holding `map`.
@@ -40,7 +41,8 @@ fn write_object(
     let _ = writer.write_event(Event::End(BytesEnd::new(name)));
 }
 
-fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) {
+/// Writes `value` as the element `name` (objects as children, arrays as `<item id>` lists).
+pub fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) {
     match value {
         Value::Object(map) => write_object(writer, name, None, map),
         Value::Array(items) => {
@@ -66,44 +68,72 @@ fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) 
     }
 }
 
-struct Frame {
-    name: String,
-    text: String,
-    children: Vec<(String, Value)>,
+/// One element of a parsed document, with its namespace resolved (SOAP needs to tell the
+/// operation's namespace from unqualified children).
+#[derive(Debug, Clone, Default)]
+pub struct Element {
+    pub ns: Option<String>,
+    pub name: String,
+    pub text: String,
+    pub children: Vec<Element>,
 }
 
-impl Frame {
-    fn into_value(self) -> Value {
+impl Element {
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// The element as JSON-shaped data (see the module header); namespaces are dropped.
+    pub fn to_value(&self) -> Value {
         if self.children.is_empty() {
-            Value::String(self.text)
-        } else if self.children.iter().all(|(name, _)| name == "item") {
-            Value::Array(self.children.into_iter().map(|(_, v)| v).collect())
+            Value::String(self.text.clone())
+        } else if self.children.iter().all(|c| c.name == "item") {
+            Value::Array(self.children.iter().map(Element::to_value).collect())
         } else {
-            Value::Object(self.children.into_iter().collect())
+            Value::Object(
+                self.children
+                    .iter()
+                    .map(|c| (c.name.clone(), c.to_value()))
+                    .collect(),
+            )
         }
     }
 }
 
 /// The document's root element as JSON-shaped data (see the module header).
 pub fn from_xml(bytes: &[u8]) -> Result<Value, String> {
-    let mut reader = Reader::from_reader(bytes);
-    let mut stack: Vec<Frame> = Vec::new();
+    parse(bytes).map(|root| root.to_value())
+}
+
+/// The document's root element, namespaces resolved.
+pub fn parse(bytes: &[u8]) -> Result<Element, String> {
+    let mut reader = NsReader::from_reader(bytes);
+    let mut stack: Vec<Element> = Vec::new();
     let mut buf = Vec::new();
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
+        let (ns, event) = reader
+            .read_resolved_event_into(&mut buf)
             .map_err(|e| e.to_string())?;
+        let ns = match ns {
+            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(prefix) => return Err(format!("undeclared prefix {prefix}")),
+        };
         match event {
-            Event::Start(start) => stack.push(Frame {
-                name: start.name().as_ref().to_string(),
-                text: String::new(),
-                children: Vec::new(),
+            Event::Start(start) => stack.push(Element {
+                ns,
+                name: start.local_name().as_ref().to_string(),
+                ..Element::default()
             }),
             Event::Empty(start) => {
-                let name = start.name().as_ref().to_string();
+                let element = Element {
+                    ns,
+                    name: start.local_name().as_ref().to_string(),
+                    ..Element::default()
+                };
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push((name, Value::String(String::new()))),
-                    None => return Ok(Value::String(String::new())),
+                    Some(parent) => parent.children.push(element),
+                    None => return Ok(element),
                 }
             }
             Event::Text(text) => {
@@ -134,12 +164,10 @@ pub fn from_xml(bytes: &[u8]) -> Result<Value, String> {
                 }
             }
             Event::End(_) => {
-                let frame = stack.pop().ok_or("an end tag without a start")?;
-                let name = frame.name.clone();
-                let value = frame.into_value();
+                let element = stack.pop().ok_or("an end tag without a start")?;
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push((name, value)),
-                    None => return Ok(value),
+                    Some(parent) => parent.children.push(element),
+                    None => return Ok(element),
                 }
             }
             Event::Eof => return Err("the document ends before its root element does".into()),

@@ -257,8 +257,13 @@ impl Protocol for Yeastar {
         HttpRequest {
             path,
             content_type,
+            headers: &[],
             body,
         }
+    }
+
+    fn applies_at_end(&self) -> bool {
+        self.flavor.has_apply
     }
 
     fn decode(&self, op: &Op<'_>, status: u16, body: &[u8]) -> Result<Reply, ApiError> {

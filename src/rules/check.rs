@@ -122,6 +122,15 @@ fn check_cross(
                 });
             }
         }
+        Cross::OneNeededToAdd { fields } => {
+            if ctx.adding && fields.iter().all(|f| cells.get(table, f).is_empty()) {
+                problems.push(Problem {
+                    field: fields[0],
+                    code: Code::MissingField,
+                    message: format!("{} is required to add an extension", fields.join(" or ")),
+                });
+            }
+        }
         Cross::NotContaining { field, others } => {
             let strong = matches!(
                 table.field(field).map(|f| f.kind),
@@ -153,7 +162,12 @@ fn check_cross(
 /// Why `value` breaks the field's rule, or `None` when it is fine.
 fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<String> {
     match field.kind {
-        Kind::Text { max, chars } => check_chars(value, chars).or_else(|| check_len(value, 0, max)),
+        Kind::Text { min, max, chars } => {
+            check_chars(value, chars).or_else(|| check_len(value, min, max))
+        }
+        Kind::Bool => super::parse_bool(value)
+            .is_none()
+            .then(|| "must be 1 or 0 (true/false, yes/no)".into()),
         Kind::Digits { max } => {
             if !value.bytes().all(|b| b.is_ascii_digit()) {
                 Some("only digits are allowed".into())

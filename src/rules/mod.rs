@@ -10,6 +10,8 @@ mod check;
 pub mod yeastar;
 #[rustfmt::skip]
 pub mod openvox;
+#[rustfmt::skip]
+pub mod verba;
 
 pub use check::{Cells, CheckContext, Problem, check_cells, password_is_strong};
 
@@ -18,8 +20,12 @@ use crate::api::ApiKind;
 /// What a cell may hold.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
-    /// Free text up to `max` characters drawn from `chars`.
-    Text { max: usize, chars: Chars },
+    /// Free text of `min..=max` characters drawn from `chars`.
+    Text {
+        min: usize,
+        max: usize,
+        chars: Chars,
+    },
     /// Digits only, `1..=max` of them.
     Digits { max: usize },
     /// Exactly one of the listed values (compared case-sensitively, as the PBX does).
@@ -32,6 +38,8 @@ pub enum Kind {
     Email,
     /// A password: `chars` and a length that depends on the PBX's password policy.
     Password(PasswordRule),
+    /// Yes or no, written `1`/`0`, `true`/`false` or `yes`/`no` (any case); sent as `1`/`0`.
+    Bool,
 }
 
 /// Character classes used by [`Kind::Text`] and [`Kind::Password`].
@@ -92,6 +100,8 @@ pub enum Cross {
         when: &'static str,
         values: &'static [&'static str],
     },
+    /// At least one of `fields` must be filled when the row adds the extension.
+    OneNeededToAdd { fields: &'static [&'static str] },
     /// Under the strong policy the password `field` must not contain these fields' values.
     NotContaining {
         field: &'static str,
@@ -161,14 +171,31 @@ pub fn table(api: ApiKind) -> &'static Table {
         ApiKind::YeastarV2 => &yeastar::V2,
         ApiKind::YeastarV1 => &yeastar::V1,
         ApiKind::Openvox => &openvox::OPENVOX,
+        ApiKind::Verba => &verba::VERBA,
     }
 }
 
 impl Kind {
+    /// The one spelling of a value that is compared and sent (`yes` → `1` for a boolean).
+    pub fn canonical<'a>(&self, value: &'a str) -> &'a str {
+        match self {
+            Kind::Bool => match parse_bool(value) {
+                Some(true) => "1",
+                Some(false) => "0",
+                None => value,
+            },
+            _ => value,
+        }
+    }
+
     /// The rule in a few words, for `--describe` and error messages.
     pub fn describe(&self, weak_passwords: bool) -> String {
         match self {
-            Kind::Text { max, chars } => format!("{}, at most {max}", chars.describe()),
+            Kind::Text { min, max, chars } if min == max => {
+                format!("{}, exactly {max}", chars.describe())
+            }
+            Kind::Text { max, chars, .. } => format!("{}, at most {max}", chars.describe()),
+            Kind::Bool => "1/0, true/false or yes/no".into(),
             Kind::Digits { max } => format!("digits, at most {max}"),
             Kind::OneOf(values) => format!("one of: {}", values.join(", ")),
             Kind::Switch => "on or off".into(),
@@ -226,4 +253,13 @@ fn spaced(chars: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `1`/`0`, `true`/`false`, `yes`/`no` in any case.
+pub fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
 }

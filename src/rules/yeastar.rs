@@ -21,7 +21,7 @@ pub(super) const fn digits(max: usize) -> Kind {
     Kind::Digits { max }
 }
 pub(super) const fn text(max: usize, chars: Chars) -> Kind {
-    Kind::Text { max, chars }
+    Kind::Text { min: 0, max, chars }
 }
 
 pub(super) const DESTINATIONS: &[&str] = &["Voicemail", "Extension", "Mobile Number", "Custom Number"];

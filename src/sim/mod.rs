@@ -6,6 +6,7 @@
 //! log that tests and rehearsals read at `GET /_sim/stats` and `GET /_sim/log`. Each API's
 //! wire format lives in its own file beside this one.
 
+mod verba;
 mod yeastar;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -43,6 +44,7 @@ pub struct SimSettings {
     pub fail_rate: f64,
     pub token_ttl: Duration,
     pub token_max_age: Option<Duration>,
+    pub token_max_uses: Option<u64>,
     pub max_writes_per_sec: Option<u32>,
     pub weak_passwords: bool,
     pub random_seed: Option<u64>,
@@ -86,6 +88,7 @@ pub struct LogEntry {
 struct Token {
     issued: Instant,
     last_use: Instant,
+    uses: u64,
 }
 
 #[derive(Default)]
@@ -109,6 +112,8 @@ pub enum LoginProblem {
 
 pub struct Sim {
     pub settings: SimSettings,
+    /// Where it listens (the WSDL names it).
+    pub addr: SocketAddr,
     pub table: &'static Table,
     started: Instant,
     state: Mutex<Store>,
@@ -156,6 +161,7 @@ pub async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
     let addr = listener.local_addr()?;
     let sim = Arc::new(Sim {
         settings,
+        addr,
         table,
         started: Instant::now(),
         state: Mutex::new(state),
@@ -207,7 +213,10 @@ async fn handle(
         axum::Json(sim.with_state(|s| s.log.clone())).into_response()
     } else {
         sim.with_state(|s| s.stats.requests += 1);
-        yeastar::handle(&sim, peer.ip(), &method, &uri, &body)
+        match sim.settings.api {
+            ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
+            _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
+        }
     };
     let headers = response.headers_mut();
     // Like the real PBX: one request per connection, and the headers of its examples.
@@ -246,7 +255,9 @@ impl Sim {
         let t_ms = self.elapsed_ms();
         self.with_state(|s| {
             let lock = s.lockouts.entry(ip).or_default();
-            let result = if lock.until.is_some_and(|until| until > now) {
+            // Only the Yeastar family documents a lockout after failed logins.
+            let locks = self.settings.api.flavor().is_some();
+            let result = if locks && lock.until.is_some_and(|until| until > now) {
                 Err(LoginProblem::Locked)
             } else if user == self.settings.user && password_md5.eq_ignore_ascii_case(&expected) {
                 *lock = Lockout::default();
@@ -272,6 +283,7 @@ impl Sim {
                 Token {
                     issued: now,
                     last_use: now,
+                    uses: 0,
                 },
             );
             Ok(token)
@@ -283,10 +295,13 @@ impl Sim {
         let token = token.filter(|t| !t.is_empty()).ok_or(TokenProblem::Blank)?;
         let now = Instant::now();
         let (ttl, max_age) = (self.settings.token_ttl, self.settings.token_max_age);
+        let max_uses = self.settings.token_max_uses;
         self.with_state(|s| {
             let t = s.tokens.get_mut(token).ok_or(TokenProblem::Unknown)?;
+            t.uses += 1;
             let expired = now.duration_since(t.last_use) > ttl
-                || max_age.is_some_and(|age| now.duration_since(t.issued) > age);
+                || max_age.is_some_and(|age| now.duration_since(t.issued) > age)
+                || max_uses.is_some_and(|uses| t.uses > uses);
             if expired {
                 // The PBX erases an expired token; later uses of it are unknown tokens.
                 s.tokens.remove(token);

@@ -28,7 +28,7 @@ const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV
 type Answer = Result<Value, &'static str>;
 
 pub fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-    let flavor = sim.settings.api.flavor();
+    let flavor = sim.settings.api.flavor().expect("a Yeastar-family API");
     let xml = flavor.typed && param(uri, "type") == Some("xml");
     let answer = route(sim, flavor, xml, ip, method, uri, body);
     let mut map = match answer {

@@ -157,13 +157,19 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
 
 /// `pbxbulk import FILE --api API --url URL --user api` with the password in the environment.
 pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
+    // Verba's URL is the service endpoint itself.
+    let url = if api == "verba" {
+        format!("{}/provisioning", sim.url)
+    } else {
+        sim.url.clone()
+    };
     let mut args = vec![
         "import",
         file.to_str().unwrap(),
         "--api",
         api,
         "--url",
-        &sim.url,
+        &url,
         "--user",
         USER,
         "--report",

@@ -7,3 +7,4 @@ mod reading;
 mod rules;
 mod simulator;
 mod sync;
+mod verba;

@@ -225,7 +225,7 @@ fn duplicates_and_colliding_renames_are_caught_across_rows() {
 #[test]
 fn template_rows_pass_validation_and_describe_lists_every_rule() {
     let dir = tempfile::tempdir().unwrap();
-    for api in ["yeastar-v2", "yeastar-v1"] {
+    for api in ["yeastar-v2", "yeastar-v1", "openvox", "verba"] {
         let out = run(&["template", "--api", api], &[]);
         assert_eq!(code(&out), 0);
         let file = write(dir.path(), "t.csv", &stdout(&out));
@@ -239,18 +239,29 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
                 field.name
             );
         }
-        assert!(
-            describe.contains("one of: 15, 30, 60, 120, 300"),
-            "{describe}"
-        );
-        assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
+        if api.starts_with("yeastar") {
+            assert!(
+                describe.contains("one of: 15, 30, 60, 120, 300"),
+                "{describe}"
+            );
+            assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
+        } else if api == "verba" {
+            assert!(
+                describe.contains("one of: FULL, ON_DEMAND, CONTROLLED"),
+                "{describe}"
+            );
+            assert!(
+                describe.contains("eid or environment is required to add"),
+                "{describe}"
+            );
+        }
     }
 }
 
 #[test]
 fn the_bundled_templates_and_samples_match_the_rule_tables() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for api in ["yeastar-v2", "yeastar-v1", "openvox"] {
+    for api in ["yeastar-v2", "yeastar-v1", "openvox", "verba"] {
         let generated = stdout(&run(&["template", "--api", api], &[]));
         let shipped = std::fs::read_to_string(root.join(format!("templates/{api}.csv"))).unwrap();
         assert_eq!(

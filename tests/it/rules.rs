@@ -120,6 +120,26 @@ const OPENVOX_ONLY: &[Case] = &[
     ("nat", "yes", &["maybe", "on"]),
 ];
 
+const VERBA_ONLY: &[Case] = &[
+    ("extension", "verbatestuser2@verbalabs.com", &["two words"]),
+    ("eid", "0000", &["000", "00000", "00-0"]),
+    (
+        "environment",
+        "Ref.",
+        &["12345678901234567890123456789012345678901234567890123456789012345"],
+    ),
+    (
+        "recordingmode",
+        "ON_DEMAND",
+        &["RECORD_ALL", "full", "Controlled, Auto-start"],
+    ),
+    ("im", "true", &["2", "maybe"]),
+    ("voice", "1", &["on"]),
+    ("video", "No", &["n"]),
+    ("screencapture", "YES", &["y"]),
+    ("userid", "25", &["user25", "12345678901"]),
+];
+
 fn problems_for(table: &Table, field: &str, value: &str, weak: bool) -> Vec<Problem> {
     let mut cells = Cells::blank(table);
     cells.values[table.key_index()] = "1001";
@@ -198,6 +218,27 @@ fn every_v1_field_rule_passes_and_fails() {
 #[test]
 fn every_openvox_field_rule_passes_and_fails() {
     check_cases(ApiKind::Openvox, &[COMMON, V1_ONLY, OPENVOX_ONLY]);
+}
+
+#[test]
+fn every_verba_field_rule_passes_and_fails() {
+    check_cases(ApiKind::Verba, &[VERBA_ONLY]);
+}
+
+#[test]
+fn verba_needs_a_tenant_to_add() {
+    let p = row_problems(ApiKind::Verba, &[("extension", "4001")], true);
+    assert_eq!((p[0].field, p[0].code), ("eid", Code::MissingField));
+    assert!(p[0].message.contains("eid or environment"));
+    assert!(
+        row_problems(
+            ApiKind::Verba,
+            &[("extension", "4001"), ("environment", "Ref.")],
+            true
+        )
+        .is_empty()
+    );
+    assert!(row_problems(ApiKind::Verba, &[("extension", "4001")], false).is_empty());
 }
 
 #[test]

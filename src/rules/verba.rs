@@ -1,0 +1,42 @@
+//! Verba Recording provisioning API v2 field rules (seed 004, reference verba-api.md §5).
+//!
+//! The key is the `extension` string (a number or a SIP address) within the tenant named by
+//! `eid` or `environment`. Only the recording modes seen in the documented examples are
+//! accepted: the product has more ("Controlled, Auto-start", "Do not record"), but their API
+//! spellings are not documented, and a guess would be refused by the server anyway.
+
+use super::yeastar::{digits, field, text};
+use super::{Chars, Cross, Field, Kind, Need, Table};
+use crate::api::ApiKind;
+
+const EXTENSION: Field = Field { need: Need::Always, ..field("extension", text(255, Chars::Without(" ")), "line number or SIP address, as the PBX has it (the key)") };
+const EID: Field = field("eid", Kind::Text { min: 4, max: 4, chars: Chars::Alnum }, "tenant (environment) ID, 4 characters");
+const ENVIRONMENT: Field = field("environment", text(64, Chars::Any), "tenant short name, where eid is not given");
+const RECORDINGMODE: Field = field("recordingmode", Kind::OneOf(&["FULL", "ON_DEMAND", "CONTROLLED"]), "recording mode (the documented API values)");
+const IM: Field = field("im", Kind::Bool, "record instant messages");
+const VOICE: Field = field("voice", Kind::Bool, "record voice");
+const VIDEO: Field = field("video", Kind::Bool, "record video");
+const SCREENCAPTURE: Field = field("screencapture", Kind::Bool, "record the screen");
+const USERID: Field = field("userid", digits(10), "the Verba user the extension belongs to (user id)");
+
+pub static VERBA: Table = Table {
+    api: ApiKind::Verba,
+    key: "extension",
+    rename: None,
+    fields: &[EXTENSION, EID, ENVIRONMENT, RECORDINGMODE, IM, VOICE, VIDEO, SCREENCAPTURE, USERID],
+    cross: &[Cross::OneNeededToAdd { fields: &["eid", "environment"] }],
+    links: &[],
+    hashed_on_read: &[],
+    aliases: &[("recordingmode", "recordingmode"), ("recording mode", "recordingmode"), ("screencaptureenabled", "screencapture"), ("environmentshortname", "environment"), ("user", "userid"), ("user id", "userid")],
+    example: &[
+        ("extension", "verbatestuser2@verbalabs.com"), ("eid", "0000"), ("recordingmode", "CONTROLLED"),
+        ("im", "1"), ("voice", "1"), ("video", "1"), ("screencapture", "1"), ("userid", "25"),
+    ],
+    notes: &[
+        "Source: Verba provisioning API v2, updateExtension (seed 004) and reference verba-api.md.",
+        "updateExtension replaces the whole record, so an update reads the extension (getExtension), merges the row's non-blank cells and writes it all back: a blank userid keeps the user link.",
+        "Adding needs eid or environment. v2 has no deleteExtension, so --prune is refused.",
+        "Booleans are accepted as 1/0, true/false or yes/no and sent as 1/0, as seed 004 sends them.",
+        "applyExtensionConfiguration is called once at the end of a run that changed anything.",
+    ],
+};

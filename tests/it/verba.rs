@@ -1,0 +1,306 @@
+//! Verba provisioning API v2 (SOAP): the seed's own request, read-merge-write, tokens, faults.
+
+use std::collections::BTreeMap;
+
+use pbxbulk::api::xml::{Element, parse};
+
+use crate::helpers::*;
+
+const SEED: &str = "extension,eid,recordingmode,im,voice,video,screencapture,userid\nverbatestuser2@verbalabs.com,0000,ON_DEMAND,0,0,0,0,25\n";
+
+fn verba(extra: &[&str], seed: &std::path::Path) -> Sim {
+    let mut args = vec!["--seed", seed.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    Sim::start("verba", &args)
+}
+
+fn soap(sim: &Sim, body: &str) -> (u16, String) {
+    let (status, _, text) = http_full(sim.addr(), "POST", "/provisioning", body);
+    (status, text)
+}
+
+fn token(sim: &Sim) -> String {
+    let (_, answer) = soap(
+        sim,
+        &format!(
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:requestToken><eid>0000</eid><loginName>{USER}</loginName><password>{PASSWORD}</password></v2:requestToken></soapenv:Body></soapenv:Envelope>"#
+        ),
+    );
+    let root = parse(answer.as_bytes()).unwrap();
+    let ret = &root.children[0].children[0].children[0];
+    ret.child("token").expect("a token").text.clone()
+}
+
+/// The extension as getExtension answers it, element name → text (user as user.id).
+fn get(sim: &Sim, extension: &str) -> BTreeMap<String, String> {
+    let token = token(sim);
+    let (_, answer) = soap(
+        sim,
+        &format!(
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:getExtension><token>{token}</token><environmentFilter><eid>0000</eid></environmentFilter><extension>{extension}</extension></v2:getExtension></soapenv:Body></soapenv:Envelope>"#
+        ),
+    );
+    let root = parse(answer.as_bytes()).unwrap();
+    let ext = root.children[0].children[0].children[0]
+        .child("extension")
+        .expect("found")
+        .clone();
+    ext.children
+        .iter()
+        .map(|c| match c.name.as_str() {
+            "user" => (
+                "user.id".to_string(),
+                c.child("id").map(|i| i.text.clone()).unwrap_or_default(),
+            ),
+            _ => (c.name.clone(), c.text.clone()),
+        })
+        .collect()
+}
+
+/// Names, namespaces and texts, without the whitespace between elements.
+fn shape(e: &Element) -> String {
+    let inner: Vec<String> = e.children.iter().map(shape).collect();
+    let text = if e.children.is_empty() {
+        e.text.trim().to_string()
+    } else {
+        inner.join("")
+    };
+    format!(
+        "{{{}}}{}[{}]",
+        e.ns.clone().unwrap_or_default(),
+        e.name,
+        text
+    )
+}
+
+#[test]
+fn seed_004s_request_as_written_gets_seed_004s_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = verba(&[], &write(dir.path(), "seed.csv", SEED));
+    let token = token(&sim);
+    // Seed 004's request byte for byte, comments included; only its example token is
+    // replaced by one this simulator issued.
+    let request = include_str!("../../../shared/seeds/004_a9f2c3fcc619d499.txt");
+    let start = request.find("<soapenv:Envelope").unwrap();
+    let end = request.find("</soapenv:Envelope>").unwrap() + "</soapenv:Envelope>".len();
+    let request = request[start..end].replace("FipASZ3Y336Kvmv7W1BV7aXY7hDFeMxq", &token);
+    let (status, answer) = soap(&sim, &request);
+    assert_eq!(status, 200, "{answer}");
+    let seed_answer = r#"<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/">
+   <S:Body>
+      <ns2:updateExtensionResponse xmlns:ns2="http://v2.provisioning.ws.web.verba.com/">
+         <return>
+            <statusCode>OK</statusCode>
+         </return>
+      </ns2:updateExtensionResponse>
+   </S:Body>
+</S:Envelope>"#;
+    assert_eq!(
+        shape(&parse(answer.as_bytes()).unwrap()),
+        shape(&parse(seed_answer.as_bytes()).unwrap())
+    );
+    let ext = get(&sim, "verbatestuser2@verbalabs.com");
+    assert_eq!(ext["recordingMode"], "CONTROLLED");
+    assert_eq!(
+        (ext["im"].as_str(), ext["screenCaptureEnabled"].as_str()),
+        ("true", "true")
+    );
+    assert_eq!(ext["user.id"], "25");
+}
+
+#[test]
+fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,CONTROLLED,1,1,1,1,25\n4002,0000,FULL,1,1,0,0,26\n",
+    );
+    let sim = verba(&[], &seed);
+    let token = token(&sim);
+    // What the simulator does with a bare update: the user link and the booleans are gone.
+    let (_, answer) = soap(
+        &sim,
+        &format!(
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:updateExtension><token>{token}</token><extension><eid>0000</eid><extension>4002</extension><voice>0</voice></extension></v2:updateExtension></soapenv:Body></soapenv:Envelope>"#
+        ),
+    );
+    assert!(answer.contains("<statusCode>OK</statusCode>"), "{answer}");
+    let bare = get(&sim, "4002");
+    assert!(
+        !bare.contains_key("user.id") && bare["im"] == "false",
+        "{bare:?}"
+    );
+
+    // The tool changing one field keeps the user link and every other field.
+    let file = write(dir.path(), "in.csv", "extension,voice\n4001,no\n");
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "verba", &file, &report, &["--mode", "update"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ext = get(&sim, "4001");
+    assert_eq!(ext["voice"], "false");
+    assert_eq!(ext["user.id"], "25", "the user link survives");
+    assert_eq!(
+        (
+            ext["im"].as_str(),
+            ext["video"].as_str(),
+            ext["recordingMode"].as_str()
+        ),
+        ("true", "true", "CONTROLLED")
+    );
+    assert_eq!(
+        sim.stat("applies"),
+        1,
+        "applyExtensionConfiguration once at the end"
+    );
+    assert_eq!(sim.stat("logouts"), 1, "releaseToken at the end");
+}
+
+#[test]
+fn an_expired_token_is_recovered_with_exactly_one_new_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = verba(
+        &["--token-max-uses", "8"],
+        &write(dir.path(), "seed.csv", SEED),
+    );
+    let mut csv = String::from("extension,eid,recordingmode,voice,userid\n");
+    for n in 5001..=5010 {
+        csv.push_str(&format!("{n},0000,FULL,1,{n}\n"));
+    }
+    let file = write(dir.path(), "in.csv", &csv);
+    let report = dir.path().join("r.csv");
+    let out = import(
+        &sim,
+        "verba",
+        &file,
+        &report,
+        &["--concurrency", "4", "--rate", "0"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let stats = sim.stats();
+    assert_eq!(stats["expired_tokens"], 1, "{stats}");
+    assert_eq!(
+        stats["logins"], 2,
+        "one re-login for the one expiry: {stats}"
+    );
+    assert_eq!(stats["extensions"], 11);
+}
+
+#[test]
+fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = verba(&[], &write(dir.path(), "seed.csv", SEED));
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "verba", &file, &report, &[]);
+    assert_eq!(code(&out), 1);
+    let rows = report_rows(&report);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["status"].as_str(), r["field"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("ok", ""),
+            ("invalid", "recordingmode"),
+            ("invalid", "recordingmode"),
+            ("invalid", "im")
+        ]
+    );
+    assert!(
+        rows[1]["message"].contains("FULL, ON_DEMAND, CONTROLLED"),
+        "{:?}",
+        rows[1]
+    );
+    let sent: Vec<String> = sim
+        .log()
+        .iter()
+        .filter(|e| e["op"] == "add")
+        .map(|e| e["number"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sent, ["6001"]);
+}
+
+#[test]
+fn status_codes_and_soap_faults_reach_the_report_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(dir.path(), "seed.csv", SEED);
+    let sim = verba(&[], &seed);
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,eid,recordingmode\nverbatestuser2@verbalabs.com,0000,FULL\n",
+    );
+    let report = dir.path().join("r.csv");
+    assert_eq!(
+        code(&import(&sim, "verba", &file, &report, &["--mode", "add"])),
+        1
+    );
+    assert_eq!(
+        report_rows(&report)[0]["error_code"],
+        "ERROR_ALREADY_EXISTS"
+    );
+
+    let faulty = verba(&["--fail-rate", "1"], &seed);
+    let out = import(
+        &faulty,
+        "verba",
+        &file,
+        &report,
+        &["--mode", "update", "--retries", "1"],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let row = &report_rows(&report)[0];
+    assert_eq!(row["error_code"], "SOAP_FAULT");
+    assert!(
+        row["message"].contains("injected fault: the service failed"),
+        "{row:?}"
+    );
+    assert_eq!(row["attempts"], "2", "a server fault is retried");
+
+    let (status, text) = soap(&sim, "<not-soap/>");
+    assert_eq!(status, 500);
+    assert!(text.contains("faultstring"), "{text}");
+    let out = import(
+        &sim,
+        "verba",
+        &file,
+        &report,
+        &["--mode", "sync", "--prune"],
+    );
+    assert_eq!(code(&out), 2, "v2 has no deleteExtension");
+}
+
+#[test]
+fn the_wsdl_describes_what_the_simulator_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = verba(&[], &write(dir.path(), "seed.csv", SEED));
+    let (status, _, wsdl) = http_full(sim.addr(), "GET", "/provisioning?wsdl", "");
+    assert_eq!(status, 200);
+    let root = parse(wsdl.as_bytes()).expect("well-formed XML");
+    assert_eq!(root.name, "definitions");
+    let port_type = root.child("portType").unwrap();
+    let ops: Vec<String> = port_type
+        .children
+        .iter()
+        .map(|o| o.text.clone() + &o.name)
+        .collect();
+    assert_eq!(ops.len(), 7);
+    for op in [
+        "requestToken",
+        "releaseToken",
+        "createExtension",
+        "updateExtension",
+        "getExtension",
+        "listExtensions",
+        "applyExtensionConfiguration",
+    ] {
+        assert!(wsdl.contains(&format!("<operation name=\"{op}\">")), "{op}");
+    }
+    assert!(wsdl.contains(&format!("location=\"{}/provisioning\"", sim.url)));
+}
