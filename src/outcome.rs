@@ -50,6 +50,8 @@ pub enum Code {
     HttpStatus,
     /// The PBX's answer could not be read.
     BadResponse,
+    /// A SOAP service answered with a fault (its faultstring is in the message).
+    SoapFault,
     /// The row was not attempted because the run was stopped.
     Aborted,
 }
@@ -69,12 +71,13 @@ impl Code {
             Code::Connection => "CONNECTION",
             Code::HttpStatus => "HTTP_STATUS",
             Code::BadResponse => "BAD_RESPONSE",
+            Code::SoapFault => "SOAP_FAULT",
             Code::Aborted => "ABORTED",
         }
     }
 
     /// Every code with its meaning, for the README and `--help`.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::MissingField,
         Code::BadValue,
         Code::NeedsField,
@@ -87,6 +90,7 @@ impl Code {
         Code::Connection,
         Code::HttpStatus,
         Code::BadResponse,
+        Code::SoapFault,
         Code::Aborted,
     ];
 }

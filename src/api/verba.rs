@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::soap::{self, as_fault};
 use super::xml::Element;
 use super::{ApiError, ApiKind, ErrorClass, HttpRequest, Op, Protocol, Record, Reply};
+use crate::outcome::Code;
 use crate::rules::parse_bool;
 
 pub const NS: &str = "http://v2.provisioning.ws.web.verba.com/";
@@ -189,7 +190,7 @@ impl Protocol for Verba {
                 ErrorClass::Permanent
             };
             return Err(ApiError::Refused {
-                code: "SOAP_FAULT".into(),
+                code: Code::SoapFault.to_string(),
                 meaning: format!("SOAP fault {code}: {message}"),
                 class,
             });
