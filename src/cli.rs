@@ -224,6 +224,12 @@ pub struct SimArgs {
     /// Seed for the fault injector, for reproducible runs.
     #[arg(long)]
     pub random_seed: Option<u64>,
+    /// Serve HTTPS with a self-signed certificate made at start (its PEM path is printed).
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: write the certificate's PEM here.
+    #[arg(long, value_name = "PEM", requires = "tls")]
+    pub tls_cert: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

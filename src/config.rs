@@ -273,6 +273,8 @@ impl SimSettings {
             max_writes_per_sec: args.max_writes_per_sec,
             weak_passwords: args.weak_passwords,
             random_seed: args.random_seed,
+            tls: args.tls,
+            tls_cert: args.tls_cert,
         })
     }
 }

@@ -34,6 +34,8 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
         max_writes_per_sec: None,
         weak_passwords: false,
         random_seed: None,
+        tls: false,
+        tls_cert: None,
     })
     .await?;
 

@@ -6,6 +6,7 @@
 //! log that tests and rehearsals read at `GET /_sim/stats` and `GET /_sim/log`. Each API's
 //! wire format lives in its own file beside this one.
 
+mod tls;
 mod verba;
 mod yeastar;
 
@@ -48,6 +49,10 @@ pub struct SimSettings {
     pub max_writes_per_sec: Option<u32>,
     pub weak_passwords: bool,
     pub random_seed: Option<u64>,
+    /// Serve HTTPS with a certificate made at start.
+    pub tls: bool,
+    /// Where to write that certificate's PEM (default: the temporary directory).
+    pub tls_cert: Option<PathBuf>,
 }
 
 /// What the simulator counted, at `GET /_sim/stats`.
@@ -133,13 +138,16 @@ pub struct Store {
 /// A running simulator.
 pub struct SimServer {
     pub addr: SocketAddr,
+    /// With `--tls`, the PEM of the certificate it serves.
+    pub cert: Option<PathBuf>,
     pub sim: Arc<Sim>,
     pub task: tokio::task::JoinHandle<()>,
 }
 
 impl SimServer {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.cert.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 }
 
@@ -170,12 +178,30 @@ pub async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
         .fallback(handle)
         .with_state(sim.clone())
         .into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            eprintln!("pbxbulk sim: server stopped: {e}");
-        }
-    });
-    Ok(SimServer { addr, sim, task })
+    let (task, cert) = if sim.settings.tls {
+        let (config, cert) = tls::self_signed(addr, sim.settings.tls_cert.as_deref()).await?;
+        let listener = listener.into_std()?;
+        let server = axum_server::from_tcp_rustls(listener, config)?;
+        let task = tokio::spawn(async move {
+            if let Err(e) = server.serve(app).await {
+                eprintln!("pbxbulk sim: server stopped: {e}");
+            }
+        });
+        (task, Some(cert))
+    } else {
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("pbxbulk sim: server stopped: {e}");
+            }
+        });
+        (task, None)
+    };
+    Ok(SimServer {
+        addr,
+        cert,
+        sim,
+        task,
+    })
 }
 
 fn load_seed(
@@ -406,6 +432,9 @@ pub async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
     let api = settings.api;
     let server = start(settings).await?;
     println!("listening on {}", server.url());
+    if let Some(cert) = &server.cert {
+        println!("certificate: {}", cert.display());
+    }
     use std::io::Write;
     std::io::stdout().flush()?;
     eprintln!(

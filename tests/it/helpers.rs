@@ -19,6 +19,8 @@ pub fn bin() -> &'static str {
 pub struct Sim {
     child: Child,
     pub url: String,
+    /// With `--tls`, the certificate's PEM that the simulator printed.
+    pub cert: Option<String>,
 }
 
 impl Sim {
@@ -39,16 +41,21 @@ impl Sim {
             .stderr(Stdio::null())
             .spawn()
             .expect("start pbxbulk sim");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        out.read_line(&mut line).unwrap();
+        let cert = extra.contains(&"--tls").then(|| {
+            let mut cert = String::new();
+            out.read_line(&mut cert).unwrap();
+            let path = cert.trim().strip_prefix("certificate: ");
+            path.expect("the certificate's path").to_string()
+        });
         let url = line
             .trim()
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("sim printed {line:?}"))
             .to_string();
-        Sim { child, url }
+        Sim { child, url, cert }
     }
 
     pub fn addr(&self) -> &str {

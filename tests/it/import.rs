@@ -499,3 +499,32 @@ fn the_password_comes_from_a_file_or_the_environment_never_an_argument() {
     let out = run(&[&base[..], &["--password", "x"]].concat(), &[]);
     assert_eq!(code(&out), 2, "there is no --password flag");
 }
+
+#[test]
+fn https_certificates_are_checked_unless_trusted_or_waived() {
+    let sim = Sim::start("yeastar-v2", &["--tls"]);
+    assert!(sim.url.starts_with("https://"));
+    let cert = sim.cert.clone().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "in.csv",
+        &format!(
+            "number,username,registername,registerpassword\n1001,Ana,r1001,{}\n",
+            "Kx7mQ2vRt9LpW4zA"
+        ),
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "yeastar-v2", &file, &report, &[]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("certificate") && err.contains("--ca-cert"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for trust in [&["--ca-cert", cert.as_str()][..], &["--insecure"][..]] {
+        let out = import(&sim, "yeastar-v2", &file, &report, trust);
+        assert_eq!(code(&out), 0, "{trust:?}: {}", stderr(&out));
+    }
+}
