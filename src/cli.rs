@@ -206,6 +206,15 @@ pub struct SimArgs {
     /// Answer this share of requests (0.0-1.0) with a random transient errno.
     #[arg(long, default_value_t = 0.0)]
     pub fail_rate: f64,
+    /// Drop this share of connections (0.0-1.0) after the PBX acted, with no answer.
+    #[arg(long, default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Answer this share of requests (0.0-1.0) only after --slow-ms.
+    #[arg(long, default_value_t = 0.0)]
+    pub slow_rate: f64,
+    /// How late a slow answer comes, in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub slow_ms: u64,
     /// Idle seconds after which a token expires (the PBX's is 1800; traffic extends it).
     #[arg(long, default_value_t = 1800.0)]
     pub token_ttl_secs: f64,

@@ -250,8 +250,14 @@ impl ValidateSettings {
 
 impl SimSettings {
     pub fn from_args(args: SimArgs) -> anyhow::Result<Self> {
-        if !(0.0..=1.0).contains(&args.fail_rate) {
-            bail!("--fail-rate must be from 0.0 to 1.0");
+        for (rate, flag) in [
+            (args.fail_rate, "--fail-rate"),
+            (args.drop_rate, "--drop-rate"),
+            (args.slow_rate, "--slow-rate"),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                bail!("{flag} must be from 0.0 to 1.0");
+            }
         }
         if args.max_writes_per_sec == Some(0) {
             bail!("--max-writes-per-sec must be at least 1");
@@ -264,6 +270,9 @@ impl SimSettings {
             seed: args.seed,
             latency: Duration::from_millis(args.latency_ms),
             fail_rate: args.fail_rate,
+            drop_rate: args.drop_rate,
+            slow_rate: args.slow_rate,
+            slow: Duration::from_millis(args.slow_ms),
             token_ttl: positive_secs(args.token_ttl_secs, "--token-ttl-secs")?,
             token_max_age: args
                 .token_max_age_secs

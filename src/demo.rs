@@ -28,6 +28,9 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
         latency: Duration::from_millis(5),
         // A few passing failures, to show that retries absorb them.
         fail_rate: 0.05,
+        drop_rate: 0.0,
+        slow_rate: 0.0,
+        slow: Duration::ZERO,
         token_ttl: Duration::from_secs(1800),
         token_max_age: None,
         token_max_uses: None,

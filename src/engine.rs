@@ -181,6 +181,8 @@ async fn execute(
     };
     let mut started = None;
     let mut last_error: Option<ApiError> = None;
+    // An attempt that got no answer may still have landed on the PBX.
+    let mut answer_lost = false;
     for attempt in 1..=retries + 1 {
         if let Some(limiter) = limiter {
             limiter.until_ready().await;
@@ -208,6 +210,7 @@ async fn execute(
                     abort.stop(format!("the PBX refused to log in again: {e}"));
                 }
                 let retry_after = e.retry_after();
+                answer_lost |= e.is_unreachable();
                 last_error = Some(e);
                 if class != ErrorClass::Transient || attempt > retries {
                     break;
@@ -218,6 +221,14 @@ async fn execute(
     }
     let e = last_error.expect("the loop ends with an error unless it returned");
     result.latency_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64);
+    if answer_lost && e.class() == ErrorClass::Permanent && landed(client, &job, retries).await {
+        // The retry was refused because the lost attempt had already done the work.
+        result.message = format!(
+            "{}: an earlier attempt's answer was lost, but the PBX shows it done",
+            job.action
+        );
+        return (result, false);
+    }
     result.status = Status::Failed;
     result.error_code = e.code();
     result.message = if result.attempts > 1 {
@@ -229,6 +240,25 @@ async fn execute(
         format!("{} failed: {e}", job.action)
     };
     (result, e.is_unreachable())
+}
+
+/// Whether an add or delete whose answer was lost did land: the extension is there (add) or
+/// gone (delete). Updates need no check: sending one twice does no harm.
+async fn landed(client: &Client, job: &Job, retries: u32) -> bool {
+    let numbers = std::slice::from_ref(&job.number);
+    let found = match client.call_retrying(&Op::Query(numbers), retries).await {
+        Ok(Reply::Records(records)) => Some(!records.is_empty()),
+        Err(ApiError::Refused {
+            class: ErrorClass::Permanent,
+            ..
+        }) => Some(false),
+        _ => None,
+    };
+    match job.action {
+        Action::Add => found == Some(true),
+        Action::Delete => found == Some(false),
+        _ => false,
+    }
 }
 
 /// Sends one write. Where an update replaces the whole record (Verba), the record is read

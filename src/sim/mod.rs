@@ -6,6 +6,7 @@
 //! log that tests and rehearsals read at `GET /_sim/stats` and `GET /_sim/log`. Each API's
 //! wire format lives in its own file beside this one.
 
+mod faults;
 mod tls;
 mod verba;
 mod yeastar;
@@ -43,6 +44,11 @@ pub struct SimSettings {
     pub seed: Option<PathBuf>,
     pub latency: Duration,
     pub fail_rate: f64,
+    /// Share of requests whose connection is dropped after the PBX acted, with no answer.
+    pub drop_rate: f64,
+    /// Share of requests answered only after `slow`.
+    pub slow_rate: f64,
+    pub slow: Duration,
     pub token_ttl: Duration,
     pub token_max_age: Option<Duration>,
     pub token_max_uses: Option<u64>,
@@ -72,6 +78,10 @@ pub struct Stats {
     pub throttled: u64,
     /// Requests answered with an injected transient error.
     pub injected_faults: u64,
+    /// Requests whose connection was dropped after the PBX acted.
+    pub dropped: u64,
+    /// Requests answered late.
+    pub slowed: u64,
     /// Requests refused because their token had expired.
     pub expired_token_requests: u64,
     /// Distinct tokens that expired while in use.
@@ -88,6 +98,8 @@ pub struct LogEntry {
     pub number: String,
     /// The error answered, empty on success.
     pub error: String,
+    /// False when the answer was dropped or held back (`--drop-rate`, `--slow-rate`).
+    pub answered: bool,
 }
 
 struct Token {
@@ -239,10 +251,17 @@ async fn handle(
         axum::Json(sim.with_state(|s| s.log.clone())).into_response()
     } else {
         sim.with_state(|s| s.stats.requests += 1);
-        match sim.settings.api {
+        // A lost login answer would only cost a second login; faults go to the work.
+        let delivery = if uri.path().ends_with("/login") {
+            faults::Delivery::Normal
+        } else {
+            faults::choose(&sim)
+        };
+        let response = faults::with(delivery, || match sim.settings.api {
             ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
             _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
-        }
+        });
+        faults::deliver(delivery, response, sim.settings.slow).await
     };
     let headers = response.headers_mut();
     // Like the real PBX: one request per connection, and the headers of its examples.
@@ -411,6 +430,7 @@ impl Store {
                 op,
                 number: number.to_string(),
                 error: error.to_string(),
+                answered: faults::current() == faults::Delivery::Normal,
             });
         }
     }

@@ -8,5 +8,6 @@ mod reading;
 mod rules;
 mod secrets;
 mod simulator;
+mod soak;
 mod sync;
 mod verba;
