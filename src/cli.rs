@@ -130,9 +130,9 @@ pub struct ImportArgs {
     /// Log in and plan, but write nothing; the report shows what would be sent.
     #[arg(long)]
     pub dry_run: bool,
-    /// Requests per second at most; 0 for no limit.
-    #[arg(long, default_value_t = 10.0, value_name = "PER_SEC")]
-    pub rate: f64,
+    /// Requests per second at most; 0 for no limit; auto to find the PBX's own pace.
+    #[arg(long, default_value = "10", value_name = "PER_SEC|auto")]
+    pub rate: String,
     /// Requests in flight at most.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,

@@ -14,6 +14,7 @@ use crate::cli::{
     ApiArg, BodyArg, ConnectArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
 };
 use crate::export::ExportSettings;
+use crate::pace::Rate;
 use crate::prune::{PruneSettings, parse_range};
 use crate::sim::SimSettings;
 use crate::validate::ValidateSettings;
@@ -82,7 +83,7 @@ pub struct ImportSettings {
     pub prune: Option<PruneSettings>,
     pub dry_run: bool,
     /// Requests per second; `None` for no limit.
-    pub rate: Option<f64>,
+    pub rate: Rate,
     pub concurrency: usize,
     pub retries: u32,
     pub report: PathBuf,
@@ -106,9 +107,14 @@ impl ImportSettings {
             ),
             (mode, _) => Mode::from(mode),
         };
-        if !(args.rate.is_finite() && args.rate >= 0.0) {
-            bail!("--rate must be a number of requests per second (0 for no limit)");
-        }
+        let rate = match args.rate.trim() {
+            "auto" => Rate::Auto,
+            text => match text.parse::<f64>() {
+                Ok(0.0) => Rate::Unlimited,
+                Ok(r) if r.is_finite() && r > 0.0 => Rate::PerSec(r),
+                _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
+            },
+        };
         if !(1..=1024).contains(&args.concurrency) {
             bail!("--concurrency must be from 1 to 1024");
         }
@@ -135,7 +141,7 @@ impl ImportSettings {
             mode,
             prune,
             dry_run: args.dry_run,
-            rate: (args.rate > 0.0).then_some(args.rate),
+            rate,
             concurrency: args.concurrency,
             retries: args.retries,
             report,

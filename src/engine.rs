@@ -6,18 +6,17 @@
 //! not yet attempted are then reported as `skipped`, so every row still appears exactly once.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU32;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use csv::ByteRecord;
 use futures::StreamExt;
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{mpsc, watch};
 
 use crate::api::{ApiError, ErrorClass, Op, Record, Reply};
 use crate::client::{Client, backoff};
 use crate::outcome::{Action, Code, RowResult, Status};
+use crate::pace::Pace;
 use crate::progress::Progress;
 use crate::report::Report;
 use crate::rules;
@@ -51,9 +50,8 @@ pub struct Job {
     pub done: Option<watch::Sender<bool>>,
 }
 
-#[derive(Debug, Clone)]
 pub struct EngineSettings {
-    pub rate: Option<f64>,
+    pub pace: Pace,
     pub concurrency: usize,
     pub retries: u32,
 }
@@ -89,8 +87,7 @@ pub async fn run(
     progress: &Progress,
     abort: Arc<Abort>,
 ) -> std::io::Result<()> {
-    let limiter = settings.rate.map(limiter);
-    let limiter = limiter.as_ref();
+    let pace = &settings.pace;
     let retries = settings.retries;
     let stream = futures::stream::unfold(
         work,
@@ -104,7 +101,7 @@ pub async fn run(
                     Task::Done(result) => (result, false),
                     Task::Send(mut job) => {
                         let done = job.done.take();
-                        let finished = execute(job, &client, limiter, retries, &abort).await;
+                        let finished = execute(job, &client, pace, retries, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
@@ -149,21 +146,12 @@ pub async fn run(
     Ok(())
 }
 
-fn limiter(per_sec: f64) -> DefaultDirectRateLimiter {
-    // A burst of one spaces requests evenly, so no second ever sees more than the rate.
-    let period = Duration::from_secs_f64(1.0 / per_sec).max(Duration::from_nanos(1));
-    let quota = Quota::with_period(period)
-        .expect("period is positive")
-        .allow_burst(NonZeroU32::MIN);
-    RateLimiter::direct(quota)
-}
-
 /// Sends one row, retrying passing failures; returns its line and whether the PBX was
 /// unreachable in the end.
 async fn execute(
     job: Job,
     client: &Client,
-    limiter: Option<&DefaultDirectRateLimiter>,
+    pace: &Pace,
     retries: u32,
     abort: &Abort,
 ) -> (RowResult, bool) {
@@ -184,9 +172,7 @@ async fn execute(
     // An attempt that got no answer may still have landed on the PBX.
     let mut answer_lost = false;
     for attempt in 1..=retries + 1 {
-        if let Some(limiter) = limiter {
-            limiter.until_ready().await;
-        }
+        pace.ready().await;
         if let Some(why) = abort.reason() {
             if attempt == 1 {
                 result.status = Status::Skipped;
@@ -201,6 +187,7 @@ async fn execute(
         let started = *started.get_or_insert_with(Instant::now);
         match send(client, &op).await {
             Ok(_) => {
+                pace.accepted();
                 result.latency_ms = started.elapsed().as_millis() as u64;
                 return (result, false);
             }
@@ -210,6 +197,9 @@ async fn execute(
                     abort.stop(format!("the PBX refused to log in again: {e}"));
                 }
                 let retry_after = e.retry_after();
+                if e.is_pushback() {
+                    pace.pushed_back(retry_after);
+                }
                 answer_lost |= e.is_unreachable();
                 last_error = Some(e);
                 if class != ErrorClass::Transient || attempt > retries {

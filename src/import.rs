@@ -18,6 +18,7 @@ use crate::config::{ImportSettings, Mode};
 use crate::directory;
 use crate::engine::{self, Abort, EngineSettings, Job, Task, Work};
 use crate::outcome::{Action, RowResult, Status};
+use crate::pace::Pace;
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::progress::Progress;
 use crate::prune;
@@ -82,7 +83,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
 
     let progress = Progress::new(file_len(settings));
     let engine_settings = EngineSettings {
-        rate: settings.rate,
+        pace: Pace::new(settings.rate),
         concurrency: settings.concurrency,
         retries: settings.retries,
     };
@@ -113,6 +114,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     heartbeat.abort();
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
+    summary.settled_rate = engine_settings.pace.settled();
     // A file that broke halfway is reported after the rows that were read.
     read?;
     Ok((summary, abort.reason().map(str::to_string)))

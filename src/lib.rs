@@ -16,6 +16,7 @@ pub mod engine;
 pub mod export;
 pub mod import;
 pub mod outcome;
+pub mod pace;
 pub mod plan;
 pub mod progress;
 pub mod prune;

@@ -36,6 +36,8 @@ pub struct Summary {
     pub failed: u64,
     pub skipped: u64,
     pub elapsed: Duration,
+    /// Where `--rate auto` settled, requests per second.
+    pub settled_rate: Option<f64>,
 }
 
 impl Summary {
@@ -70,6 +72,9 @@ impl Summary {
                 " in {secs:.1}s ({:.1} rows/s)",
                 self.total() as f64 / secs
             ));
+        }
+        if let Some(rate) = self.settled_rate {
+            line.push_str(&format!("; --rate auto settled at {rate:.0}/s"));
         }
         line
     }

@@ -218,6 +218,16 @@ impl ApiError {
         }
     }
 
+    /// The PBX says it is getting too much: slow down (errno 10025, HTTP 429/503, a timeout).
+    pub fn is_pushback(&self) -> bool {
+        match self {
+            ApiError::Refused { code, .. } => code == yeastar::errno::TOO_FREQUENT,
+            ApiError::Http { status, .. } => matches!(status, 429 | 503),
+            ApiError::Timeout(_) => true,
+            _ => false,
+        }
+    }
+
     /// The PBX could not be reached at all (as opposed to answering badly).
     pub fn is_unreachable(&self) -> bool {
         matches!(self, ApiError::Connection(_) | ApiError::Timeout(_))

@@ -528,3 +528,41 @@ fn https_certificates_are_checked_unless_trusted_or_waived() {
         assert_eq!(code(&out), 0, "{trust:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn rate_auto_backs_off_where_no_limit_gets_throttled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("number,username,registername,registerpassword\n");
+    for n in 7001..=7150 {
+        csv.push_str(&format!("{n},Auto {n},r{n},Kx7mQ2vRt9LpW4zA\n"));
+    }
+    let file = write(dir.path(), "in.csv", &csv);
+    let mut throttled_share = Vec::new();
+    for rate in ["0", "auto"] {
+        let sim = Sim::start("yeastar-v2", &["--max-writes-per-sec", "40"]);
+        let report = dir.path().join("r.csv");
+        let out = import(
+            &sim,
+            "yeastar-v2",
+            &file,
+            &report,
+            &["--rate", rate, "--concurrency", "8", "--retries", "10"],
+        );
+        assert_eq!(code(&out), 0, "--rate {rate}: {}", stderr(&out));
+        if rate == "auto" {
+            assert!(
+                stdout(&out).contains("--rate auto settled at"),
+                "{}",
+                stdout(&out)
+            );
+        }
+        let stats = sim.stats();
+        let share =
+            stats["throttled"].as_f64().unwrap() / stats["write_requests"].as_f64().unwrap();
+        throttled_share.push(share);
+    }
+    // Unlimited hammers the ceiling; auto finds it and stays under (the figures of a long run
+    // against a 100/s ceiling are in docs/BENCHMARKS.md: scripts/rate_auto.py).
+    assert!(throttled_share[0] > 0.2, "no limit: {throttled_share:?}");
+    assert!(throttled_share[1] < 0.1, "auto: {throttled_share:?}");
+}
