@@ -128,8 +128,12 @@ pub struct ImportArgs {
     #[arg(long, value_name = "N", requires = "prune")]
     pub max_delete: Option<usize>,
     /// Log in and plan, but write nothing; the report shows what would be sent.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub dry_run: bool,
+    /// Finish an interrupted run (same file, same --report): rows it finished are not sent
+    /// again, rows it had in flight are checked against the PBX first.
+    #[arg(long)]
+    pub resume: bool,
     /// Requests per second at most; 0 for no limit; auto to find the PBX's own pace.
     #[arg(long, default_value = "10", value_name = "PER_SEC|auto")]
     pub rate: String,

@@ -82,6 +82,8 @@ pub struct ImportSettings {
     /// Deletes, with `--mode sync --prune`.
     pub prune: Option<PruneSettings>,
     pub dry_run: bool,
+    /// Finish an interrupted run from its journal.
+    pub resume: bool,
     /// Requests per second; `None` for no limit.
     pub rate: Rate,
     pub concurrency: usize,
@@ -141,6 +143,7 @@ impl ImportSettings {
             mode,
             prune,
             dry_run: args.dry_run,
+            resume: args.resume,
             rate,
             concurrency: args.concurrency,
             retries: args.retries,

@@ -71,6 +71,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
         wire: Default::default(),
         prune: None,
         dry_run: false,
+        resume: false,
         rate: crate::pace::Rate::PerSec(50.0),
         concurrency: 4,
         retries: 3,

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::api::{ApiError, ErrorClass, Op, Record, Reply};
 use crate::client::{Client, backoff};
+use crate::journal::Journal;
 use crate::outcome::{Action, Code, RowResult, Status};
 use crate::pace::Pace;
 use crate::progress::Progress;
@@ -48,10 +49,14 @@ pub struct Job {
     pub after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
     pub done: Option<watch::Sender<bool>>,
+    /// A killed run had sent this row without learning the outcome: ask the PBX first.
+    pub verify_first: bool,
 }
 
 pub struct EngineSettings {
     pub pace: Pace,
+    /// Where each row's start and outcome are recorded, for `--resume`.
+    pub journal: Option<Journal>,
     pub concurrency: usize,
     pub retries: u32,
 }
@@ -87,8 +92,6 @@ pub async fn run(
     progress: &Progress,
     abort: Arc<Abort>,
 ) -> std::io::Result<()> {
-    let pace = &settings.pace;
-    let retries = settings.retries;
     let stream = futures::stream::unfold(
         work,
         |mut rx| async move { rx.recv().await.map(|w| (w, rx)) },
@@ -101,7 +104,7 @@ pub async fn run(
                     Task::Done(result) => (result, false),
                     Task::Send(mut job) => {
                         let done = job.done.take();
-                        let finished = execute(job, &client, pace, retries, &abort).await;
+                        let finished = execute(work.seq, job, &client, settings, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
@@ -136,6 +139,12 @@ pub async fn run(
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
         }
+        // Rows a stopped run never attempted stay open for --resume.
+        if let Some(journal) = &settings.journal
+            && done.result.error_code != Code::Aborted.as_str()
+        {
+            journal.finished(done.seq, &done.result);
+        }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
             report.write(&done.result, done.raw.as_ref())?;
@@ -149,12 +158,13 @@ pub async fn run(
 /// Sends one row, retrying passing failures; returns its line and whether the PBX was
 /// unreachable in the end.
 async fn execute(
+    seq: u64,
     job: Job,
     client: &Client,
-    pace: &Pace,
-    retries: u32,
+    settings: &EngineSettings,
     abort: &Abort,
 ) -> (RowResult, bool) {
+    let (pace, retries) = (&settings.pace, settings.retries);
     let mut result = RowResult::new(job.row, &job.number, job.action, Status::Ok);
     for mut earlier in job.after.iter().cloned() {
         // A closed channel means that row was never sent; this one goes ahead regardless.
@@ -167,6 +177,13 @@ async fn execute(
         Action::Delete => Op::Delete(numbers),
         _ => Op::Update(&job.record),
     };
+    if job.verify_first && landed(client, &job, retries).await {
+        result.message = format!(
+            "{}: it had landed before the interrupted run stopped",
+            job.action
+        );
+        return (result, false);
+    }
     let mut started = None;
     let mut last_error: Option<ApiError> = None;
     // An attempt that got no answer may still have landed on the PBX.
@@ -183,6 +200,9 @@ async fn execute(
             break;
         }
         result.attempts = attempt;
+        if let (1, Some(journal)) = (attempt, &settings.journal) {
+            journal.started(seq);
+        }
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
         match send(client, &op).await {

@@ -7,24 +7,23 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use crate::Exit;
-use std::collections::HashMap;
-
-use crate::api::{ApiError, ErrorClass, Op, Record};
+use crate::api::{ApiError, ErrorClass, Op};
 use crate::client::Client;
 use crate::config::{ImportSettings, Mode};
 use crate::directory;
-use crate::engine::{self, Abort, EngineSettings, Job, Task, Work};
-use crate::outcome::{Action, RowResult, Status};
+use crate::engine::{self, Abort, EngineSettings, Work};
+use crate::feed::feed;
+use crate::journal::{self, Journal, Replay};
 use crate::pace::Pace;
-use crate::plan::{Planned, Planner, plan_sheet};
+use crate::plan::Planner;
 use crate::progress::Progress;
 use crate::prune;
 use crate::report::{Report, Summary};
 use crate::rules;
-use crate::sheet::{Sheet, SheetError};
+use crate::sheet::Sheet;
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
@@ -48,6 +47,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&settings.file, table)?;
+    let (journal, replay) = open_journal(settings, &sheet)?;
     let client = Client::new(
         settings.api.protocol(&settings.wire),
         settings.connection.clone(),
@@ -79,11 +79,12 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     };
 
     let (tx, rx) = mpsc::channel::<Work>(1024);
-    let producer = tokio::task::spawn_blocking(move || produce(sheet, planner, deletes, tx));
+    let producer = tokio::task::spawn_blocking(move || feed(sheet, planner, deletes, replay, tx));
 
     let progress = Progress::new(file_len(settings));
     let engine_settings = EngineSettings {
         pace: Pace::new(settings.rate),
+        journal,
         concurrency: settings.concurrency,
         retries: settings.retries,
     };
@@ -115,6 +116,9 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.pace.settled();
+    if let (None, Some(journal)) = (abort.reason(), engine_settings.journal) {
+        journal.remove();
+    }
     // A file that broke halfway is reported after the rows that were read.
     read?;
     Ok((summary, abort.reason().map(str::to_string)))
@@ -153,98 +157,24 @@ async fn prepare(
     Ok((planner, deletes))
 }
 
-/// Feeds the pipeline: every row of the file in order, then the deletes of a prune.
-///
-/// A row that forwards to an extension an earlier row adds waits for that add: the add is
-/// already in flight or done when the row starts (rows enter the pipeline in order), so the
-/// wait always ends, whatever the concurrency.
-fn produce(
-    mut sheet: Sheet,
-    mut planner: Planner,
-    deletes: Vec<String>,
-    tx: mpsc::Sender<Work>,
-) -> Result<(), SheetError> {
-    let table = sheet.table();
-    let mut adds: HashMap<String, watch::Receiver<bool>> = HashMap::new();
-    let mut seq = 0;
-    let dry_run = planner.is_dry_run();
-    plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
-        let task = match planned {
-            Planned::Done(result) => Task::Done(result),
-            Planned::Send {
-                row,
-                number,
-                action,
-                record,
-                changed,
-            } => {
-                let after = table
-                    .links
-                    .iter()
-                    .filter_map(|(link, _)| record.get(*link))
-                    .filter_map(|target| adds.get(target).cloned())
-                    .collect();
-                let done = (action == Action::Add && !table.links.is_empty()).then(|| {
-                    let (done, added) = watch::channel(false);
-                    adds.insert(number.clone(), added);
-                    done
-                });
-                Task::Send(Job {
-                    row: Some(row),
-                    number,
-                    action,
-                    record,
-                    changed,
-                    after,
-                    done,
-                })
-            }
-        };
-        if seq % 4096 == 0 {
-            // Forget adds that have finished; nothing waits for them any more.
-            adds.retain(|_, added| !*added.borrow());
-        }
-        let work = Work {
-            seq,
-            offset,
-            raw: Some(raw),
-            task,
-        };
-        seq += 1;
-        tx.blocking_send(work).is_ok()
-    })?;
-    for number in deletes {
-        let task = if dry_run {
-            Task::Done(
-                RowResult::new(None, number, Action::Delete, Status::Skipped)
-                    .with_error("", "dry run: would delete (not in the file)"),
-            )
-        } else {
-            Task::Send(Job {
-                row: None,
-                number,
-                action: Action::Delete,
-                record: Record::new(),
-                changed: String::new(),
-                after: Vec::new(),
-                done: None,
-            })
-        };
-        let offset = sheet.offset();
-        if tx
-            .blocking_send(Work {
-                seq,
-                offset,
-                raw: None,
-                task,
-            })
-            .is_err()
-        {
-            break;
-        }
-        seq += 1;
+/// The journal of this run: new, or with `--resume` the interrupted run's, replayed.
+fn open_journal(
+    settings: &ImportSettings,
+    sheet: &Sheet,
+) -> anyhow::Result<(Option<Journal>, Replay)> {
+    if settings.dry_run {
+        return Ok((None, Replay::default()));
     }
-    Ok(())
+    let fingerprint = journal::fingerprint(&settings.file, sheet.header());
+    if settings.resume {
+        let (journal, replay) = Journal::resume(&settings.report, fingerprint)?;
+        Ok((Some(journal), replay))
+    } else {
+        Ok((
+            Some(Journal::create(&settings.report, fingerprint)?),
+            Replay::default(),
+        ))
+    }
 }
 
 fn file_len(settings: &ImportSettings) -> Option<u64> {

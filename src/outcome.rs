@@ -5,7 +5,10 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Action {
     Add,
     Update,
@@ -13,7 +16,8 @@ pub enum Action {
     None,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
     Unchanged,
@@ -125,7 +129,7 @@ impl fmt::Display for Code {
 }
 
 /// The report line of one input row (or of one delete the plan added).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RowResult {
     /// The spreadsheet row number; `None` for deletes of extensions the file does not list.
     pub row: Option<u64>,

@@ -566,3 +566,107 @@ fn rate_auto_backs_off_where_no_limit_gets_throttled() {
     assert!(throttled_share[0] > 0.2, "no limit: {throttled_share:?}");
     assert!(throttled_share[1] < 0.1, "auto: {throttled_share:?}");
 }
+
+#[test]
+fn a_run_killed_at_any_moment_is_finished_by_resume_without_sending_a_row_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("number,username,registername,registerpassword\n");
+    for n in 8001..=8120 {
+        csv.push_str(&format!("{n},Resume {n},r{n},Kx7mQ2vRt9LpW4zA\n"));
+    }
+    csv.push_str("8999,Bad,,Kx7mQ2vRt9LpW4zA\n");
+    let file = write(dir.path(), "in.csv", &csv);
+    for kill_after_ms in [300, 900, 1700] {
+        let sim = Sim::start("yeastar-v2", &["--latency-ms", "30"]);
+        let report = dir.path().join(format!("r{kill_after_ms}.csv"));
+        let url = sim.url.clone();
+        let args = [
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            &url,
+            "--user",
+            USER,
+            "--mode",
+            "add",
+            "--rate",
+            "60",
+            "--concurrency",
+            "6",
+            "--report",
+            report.to_str().unwrap(),
+        ];
+        let mut child = std::process::Command::new(bin())
+            .args(args)
+            .env("PBXBULK_PASSWORD", PASSWORD)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(kill_after_ms));
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+        let before = sim.stat("extensions");
+        assert!(
+            before > 0 && before < 120,
+            "killed mid-run ({before} added)"
+        );
+
+        let out = run(
+            &[&args[..], &["--resume"]].concat(),
+            &[("PBXBULK_PASSWORD", PASSWORD)],
+        );
+        assert_eq!(code(&out), 1, "one row is invalid: {}", stderr(&out));
+        let rows = report_rows(&report);
+        let order: Vec<String> = rows.iter().map(|r| r["row"].clone()).collect();
+        assert_eq!(
+            order,
+            (2..=122).map(|n| n.to_string()).collect::<Vec<_>>(),
+            "whole and in order"
+        );
+        assert_eq!(
+            rows.iter().filter(|r| r["status"] == "ok").count(),
+            120,
+            "{kill_after_ms} ms"
+        );
+        assert_eq!(rows[120]["status"], "invalid");
+        assert_eq!(sim.stat("extensions"), 120);
+        // No add went out twice: a duplicate would have been refused with 10017.
+        let refused: Vec<_> = sim
+            .log()
+            .into_iter()
+            .filter(|e| e["op"] == "add" && e["error"] != "")
+            .collect();
+        assert!(refused.is_empty(), "{kill_after_ms} ms: {refused:?}");
+        assert!(
+            !dir.path()
+                .join(format!("r{kill_after_ms}.journal"))
+                .exists(),
+            "a finished run leaves no journal"
+        );
+    }
+    let out = run(
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            "http://127.0.0.1:9",
+            "--user",
+            USER,
+            "--resume",
+            "--report",
+            dir.path().join("none.csv").to_str().unwrap(),
+        ],
+        &[("PBXBULK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("nothing to resume"),
+        "{}",
+        stderr(&out)
+    );
+}
