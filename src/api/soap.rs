@@ -5,10 +5,10 @@
 use std::io::Cursor;
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use serde_json::Value;
 
-use super::xml::{Element, parse};
+use super::xml::{Element, parse, write_text};
 
 pub const ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
@@ -97,16 +97,7 @@ fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) 
             }
             let _ = writer.write_event(Event::End(BytesEnd::new(name)));
         }
-        other => {
-            let text = match other {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                v => v.to_string(),
-            };
-            let _ = writer.write_event(Event::Start(BytesStart::new(name)));
-            let _ = writer.write_event(Event::Text(BytesText::new(&text)));
-            let _ = writer.write_event(Event::End(BytesEnd::new(name)));
-        }
+        other => write_text(writer, name, other),
     }
 }
 

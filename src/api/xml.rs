@@ -55,17 +55,20 @@ pub fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Val
             }
             let _ = writer.write_event(Event::End(BytesEnd::new(name)));
         }
-        other => {
-            let text = match other {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                v => v.to_string(),
-            };
-            let _ = writer.write_event(Event::Start(BytesStart::new(name)));
-            let _ = writer.write_event(Event::Text(BytesText::new(&text)));
-            let _ = writer.write_event(Event::End(BytesEnd::new(name)));
-        }
+        other => write_text(writer, name, other),
     }
+}
+
+/// Writes a scalar as `<name>text</name>`, escaped by the library.
+pub fn write_text(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        v => v.to_string(),
+    };
+    let _ = writer.write_event(Event::Start(BytesStart::new(name)));
+    let _ = writer.write_event(Event::Text(BytesText::new(&text)));
+    let _ = writer.write_event(Event::End(BytesEnd::new(name)));
 }
 
 /// One element of a parsed document, with its namespace resolved (SOAP needs to tell the

@@ -1,0 +1,117 @@
+//! The simulator's logins and tokens: credentials, the lockout after five failed logins
+//! (Yeastar family only: Verba documents none), and tokens that expire when idle, at a maximum
+//! age, or after a number of uses (the fault knobs).
+
+use std::time::{Duration, Instant};
+
+use std::net::IpAddr;
+
+use super::Sim;
+
+/// Failed logins in a row that lock an address, and for how long (reference §3.6).
+const LOCKOUT_AFTER: u32 = 5;
+const LOCKOUT_FOR: Duration = Duration::from_secs(600);
+pub struct Token {
+    issued: Instant,
+    last_use: Instant,
+    uses: u64,
+}
+
+#[derive(Default)]
+pub struct Lockout {
+    failures: u32,
+    until: Option<Instant>,
+}
+
+/// Why a token was not accepted.
+pub enum TokenProblem {
+    Blank,
+    Unknown,
+    Expired,
+}
+
+/// Why a login was refused.
+pub enum LoginProblem {
+    Locked,
+    BadCredentials,
+}
+
+impl Sim {
+    /// Checks the credentials and the lockout; on success, a new token.
+    pub fn login(
+        &self,
+        ip: IpAddr,
+        user: &str,
+        password_md5: &str,
+    ) -> Result<String, LoginProblem> {
+        let expected = crate::api::yeastar::md5_hex(self.settings.password.expose());
+        let now = Instant::now();
+        let t_ms = self.elapsed_ms();
+        self.with_state(|s| {
+            let lock = s.lockouts.entry(ip).or_default();
+            // Only the Yeastar family documents a lockout after failed logins.
+            let locks = self.settings.api.flavor().is_some();
+            let result = if locks && lock.until.is_some_and(|until| until > now) {
+                Err(LoginProblem::Locked)
+            } else if user == self.settings.user && password_md5.eq_ignore_ascii_case(&expected) {
+                *lock = Lockout::default();
+                Ok(())
+            } else {
+                lock.failures += 1;
+                if lock.failures >= LOCKOUT_AFTER {
+                    lock.until = Some(now + LOCKOUT_FOR);
+                    lock.failures = 0;
+                }
+                Err(LoginProblem::BadCredentials)
+            };
+            let error = if result.is_ok() { "" } else { "refused" };
+            if result.is_err() {
+                s.stats.failed_logins += 1;
+            }
+            s.push_log(t_ms, "login", "", error);
+            result?;
+            s.stats.logins += 1;
+            let token = format!("{:032x}", s.rng.u128(..));
+            s.tokens.insert(
+                token.clone(),
+                Token {
+                    issued: now,
+                    last_use: now,
+                    uses: 0,
+                },
+            );
+            Ok(token)
+        })
+    }
+
+    /// Accepts a token (and extends its idle life) or says why not.
+    pub fn check_token(&self, token: Option<&str>) -> Result<(), TokenProblem> {
+        let token = token.filter(|t| !t.is_empty()).ok_or(TokenProblem::Blank)?;
+        let now = Instant::now();
+        let (ttl, max_age) = (self.settings.token_ttl, self.settings.token_max_age);
+        let max_uses = self.settings.token_max_uses;
+        self.with_state(|s| {
+            let t = s.tokens.get_mut(token).ok_or(TokenProblem::Unknown)?;
+            t.uses += 1;
+            let expired = now.duration_since(t.last_use) > ttl
+                || max_age.is_some_and(|age| now.duration_since(t.issued) > age)
+                || max_uses.is_some_and(|uses| t.uses > uses);
+            if expired {
+                // The PBX erases an expired token; later uses of it are unknown tokens.
+                s.tokens.remove(token);
+                s.stats.expired_tokens += 1;
+                s.stats.expired_token_requests += 1;
+                return Err(TokenProblem::Expired);
+            }
+            t.last_use = now;
+            Ok(())
+        })
+    }
+
+    pub fn logout(&self, token: &str) {
+        self.with_state(|s| {
+            s.tokens.remove(token);
+            s.stats.logouts += 1;
+        });
+    }
+}
