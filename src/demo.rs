@@ -48,11 +48,11 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
     std::fs::write(&file, SAMPLE).with_context(|| format!("cannot write {}", file.display()))?;
 
     let rows = SAMPLE.lines().count().saturating_sub(1);
-    println!(
+    say!(
         "pbxbulk demo: a simulated Yeastar S-Series PBX (API v2.0.0) is listening at {}",
         server.url()
     );
-    println!(
+    say!(
         "importing the bundled sample ({rows} rows; a few are invalid on purpose, and the \
          simulator fails 5% of requests to show retries at work)"
     );
@@ -82,11 +82,11 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<Exit> {
     let (summary, aborted) = run_import(&settings).await?;
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;
-    println!("{}", summary.line());
-    println!("the simulated PBX now holds {on_pbx} extensions");
-    println!("report: {}", args.report.display());
+    say!("{}", summary.line());
+    say!("the simulated PBX now holds {on_pbx} extensions");
+    say!("report: {}", args.report.display());
     if summary.invalid > 0 {
-        println!(
+        say!(
             "invalid rows, unchanged and ready to fix and re-import: {}",
             crate::config::rejects_path(&args.report).display()
         );

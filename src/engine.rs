@@ -87,7 +87,7 @@ struct Finished {
 pub async fn run(
     work: mpsc::Receiver<Work>,
     client: Arc<Client>,
-    settings: &EngineSettings,
+    settings: Arc<EngineSettings>,
     report: &mut Report,
     progress: &Progress,
     abort: Arc<Abort>,
@@ -98,13 +98,15 @@ pub async fn run(
     );
     let finished = stream
         .map(|work| {
-            let (client, abort) = (client.clone(), abort.clone());
-            async move {
+            let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
+            // Each row is its own task, so rows run on the runtime's workers beside their
+            // connections instead of all being polled by the thread that drives the pipeline.
+            let row = tokio::spawn(async move {
                 let (result, unreachable) = match work.task {
                     Task::Done(result) => (result, false),
                     Task::Send(mut job) => {
                         let done = job.done.take();
-                        let finished = execute(work.seq, job, &client, settings, &abort).await;
+                        let finished = execute(work.seq, job, &client, &settings, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
@@ -118,7 +120,8 @@ pub async fn run(
                     result,
                     unreachable,
                 }
-            }
+            });
+            async move { row.await.expect("a row's task does not panic") }
         })
         .buffer_unordered(settings.concurrency);
     let mut finished = std::pin::pin!(finished);

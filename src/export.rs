@@ -61,13 +61,13 @@ pub async fn export(settings: ExportSettings) -> anyhow::Result<Exit> {
         .map_err(|e| e.into_error())?
         .flush()
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!(
+    say!(
         "exported {} extensions to {}",
         directory.len(),
         path.display()
     );
     if !table.hashed_on_read.is_empty() {
-        println!(
+        say!(
             "left blank because {} only hands them out hashed: {}",
             table.api.name(),
             table.hashed_on_read.join(", ")

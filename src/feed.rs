@@ -34,6 +34,16 @@ pub fn feed(
             (None, Planned::Done(result)) => Task::Done(result),
             (
                 None,
+                Planned::Valid {
+                    row,
+                    number,
+                    action,
+                },
+            ) => Task::Done(
+                RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid"),
+            ),
+            (
+                None,
                 Planned::Send {
                     row,
                     number,
@@ -73,7 +83,7 @@ pub fn feed(
         let work = Work {
             seq,
             offset,
-            raw: Some(raw),
+            raw: Some(raw.clone()),
             task,
         };
         seq += 1;

@@ -28,10 +28,10 @@ use crate::sheet::Sheet;
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     let (summary, aborted) = run_import(&settings).await?;
-    println!("{}", summary.line());
-    println!("report: {}", settings.report.display());
+    say!("{}", summary.line());
+    say!("report: {}", settings.report.display());
     if summary.failed + summary.invalid > 0 {
-        println!(
+        say!(
             "failed and invalid rows, ready to fix and re-import: {}",
             crate::config::rejects_path(&settings.report).display()
         );
@@ -82,16 +82,16 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let producer = tokio::task::spawn_blocking(move || feed(sheet, planner, deletes, replay, tx));
 
     let progress = Progress::new(file_len(settings));
-    let engine_settings = EngineSettings {
+    let engine_settings = Arc::new(EngineSettings {
         pace: Pace::new(settings.rate),
         journal,
         concurrency: settings.concurrency,
         retries: settings.retries,
-    };
+    });
     engine::run(
         rx,
         client.clone(),
-        &engine_settings,
+        engine_settings.clone(),
         &mut report,
         &progress,
         abort.clone(),
@@ -116,7 +116,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.pace.settled();
-    if let (None, Some(journal)) = (abort.reason(), engine_settings.journal) {
+    if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
         journal.remove();
     }
     // A file that broke halfway is reported after the rows that were read.

@@ -148,7 +148,7 @@ impl Journal {
     }
 
     /// The run finished: nothing is left to resume.
-    pub fn remove(self) {
+    pub fn remove(&self) {
         let _ = std::fs::remove_file(&self.path);
     }
 

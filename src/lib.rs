@@ -5,7 +5,17 @@
 //! retries) over `client` (session, token) and `api` (one wire format per PBX) → `report`.
 //! `sim` is the simulated PBX that tests, the demo and rehearsals run against.
 
+/// Prints a line on standard output. A reader that went away (`pbxbulk … | head -1`) is no
+/// error worth dying for, unlike with `println!`.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod api;
+pub mod claims;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -2,14 +2,12 @@
 //! with earlier rows of the same file.
 //!
 //! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
-//! need: a hash of every number seen and the row that claimed it (about 16 bytes a row).
-
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+//! need: every number seen and the row that claimed it (see `claims`).
 
 use csv::ByteRecord;
 
 use crate::api::Record;
+use crate::claims::{Claim, Claims};
 use crate::config::Mode;
 use crate::diff::{changed_fields, current_cells, preview};
 use crate::directory::Directory;
@@ -21,6 +19,12 @@ use crate::sheet::{Sheet, SheetError};
 #[derive(Debug)]
 pub enum Planned {
     Done(RowResult),
+    /// The row passes every rule (with [`Planner::check_only`]).
+    Valid {
+        row: u64,
+        number: String,
+        action: Action,
+    },
     Send {
         row: u64,
         number: String,
@@ -31,12 +35,6 @@ pub enum Planned {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Claim {
-    Key,
-    Rename,
-}
-
 pub struct Planner {
     table: &'static Table,
     mode: Mode,
@@ -44,7 +42,8 @@ pub struct Planner {
     current: Option<Directory>,
     weak_passwords: bool,
     dry_run: bool,
-    claims: HashMap<u64, (u64, Claim)>,
+    check_only: bool,
+    claims: Claims,
 }
 
 impl Planner {
@@ -60,8 +59,15 @@ impl Planner {
             current,
             weak_passwords,
             dry_run: false,
-            claims: HashMap::new(),
+            check_only: false,
+            claims: Claims::default(),
         }
+    }
+
+    /// Validation only: a valid row is `Planned::Valid`, and nothing is built to be sent.
+    pub fn check_only(mut self) -> Self {
+        self.check_only = true;
+        self
     }
 
     /// Plan only: rows that would be sent are reported as `skipped`, with what would change.
@@ -116,6 +122,14 @@ impl Planner {
         if !problems.is_empty() {
             return Planned::Done(invalid(row, number, action, &problems));
         }
+        if self.check_only {
+            let number = number.to_string();
+            return Planned::Valid {
+                row,
+                number,
+                action,
+            };
+        }
         let send: Vec<usize> = match current {
             Some(current) => changed_fields(table, &cells, current),
             None => (0..table.fields.len())
@@ -167,28 +181,23 @@ impl Planner {
 }
 
 /// Records the numbers a row uses and reports clashes with earlier rows.
-fn claim(
-    claims: &mut HashMap<u64, (u64, Claim)>,
-    table: &Table,
-    row: u64,
-    cells: &Cells<'_>,
-) -> Vec<Problem> {
+fn claim(claims: &mut Claims, table: &Table, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let number = cells.values[table.key_index()];
     if !number.is_empty() {
-        match claims.get(&hash(number)) {
-            Some(&(earlier, Claim::Key)) => problems.push(Problem {
+        match claims.get(number) {
+            Some((earlier, Claim::Key)) => problems.push(Problem {
                 field: table.key,
                 code: Code::DuplicateNumber,
                 message: format!("{} {number} already appears in row {earlier}", table.key),
             }),
-            Some(&(earlier, Claim::Rename)) => problems.push(Problem {
+            Some((earlier, Claim::Rename)) => problems.push(Problem {
                 field: table.key,
                 code: Code::RenameConflict,
                 message: format!("row {earlier} renames another extension to {number}"),
             }),
             None => {
-                claims.insert(hash(number), (row, Claim::Key));
+                claims.insert(number, row, Claim::Key);
             }
         }
     }
@@ -197,14 +206,14 @@ fn claim(
     };
     let new_number = cells.get(table, rename);
     if !new_number.is_empty() && new_number != number {
-        match claims.get(&hash(new_number)) {
-            Some(&(earlier, _)) => problems.push(Problem {
+        match claims.get(new_number) {
+            Some((earlier, _)) => problems.push(Problem {
                 field: rename,
                 code: Code::RenameConflict,
                 message: format!("{rename} {new_number} is already used by row {earlier}"),
             }),
             None => {
-                claims.insert(hash(new_number), (row, Claim::Rename));
+                claims.insert(new_number, row, Claim::Rename);
             }
         }
     }
@@ -231,24 +240,18 @@ pub fn invalid(row: u64, number: &str, action: Action, problems: &[Problem]) -> 
     result
 }
 
-fn hash(number: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    number.hash(&mut h);
-    h.finish()
-}
-
 /// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
 /// it ends; stops early when `emit` returns false.
 pub fn plan_sheet(
     sheet: &mut Sheet,
     planner: &mut Planner,
-    mut emit: impl FnMut(u64, Planned, ByteRecord) -> bool,
+    mut emit: impl FnMut(u64, Planned, &ByteRecord) -> bool,
 ) -> Result<(), SheetError> {
     let mut record = ByteRecord::new();
     while let Some(row) = sheet.read(&mut record)? {
         let planned = planner.plan(row, sheet.cells(&record));
         let offset = sheet.offset();
-        if !emit(offset, planned, record.clone()) {
+        if !emit(offset, planned, &record) {
             break;
         }
     }

@@ -38,17 +38,27 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
         ),
         None => None,
     };
-    let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords);
+    let mut planner =
+        Planner::new(table, settings.mode, None, settings.weak_passwords).check_only();
     let mut summary = Summary::default();
     let mut write_error = None;
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
         let result = match planned {
             Planned::Done(result) => result,
-            Planned::Send {
+            // Without a report a valid row needs only counting: the fast path of a big file.
+            Planned::Valid { .. } if report.is_none() => {
+                summary.add(Status::Ok);
+                return true;
+            }
+            Planned::Valid {
                 row,
                 number,
                 action,
-                changed,
+            }
+            | Planned::Send {
+                row,
+                number,
+                action,
                 ..
             } => {
                 let action = if matches!(settings.mode, Mode::Upsert | Mode::Sync) {
@@ -56,17 +66,14 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
                 } else {
                     action
                 };
-                let mut result =
-                    RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid");
-                result.changed = changed;
-                result
+                RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid")
             }
         };
         summary.add(result.status);
         if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
             eprintln!("row {}: {}", result.row.unwrap_or(0), result.message);
         }
-        match report.as_mut().map(|r| r.write(&result, Some(&raw))) {
+        match report.as_mut().map(|r| r.write(&result, Some(raw))) {
             Some(Err(e)) => {
                 write_error = Some(e);
                 false
@@ -87,9 +94,9 @@ pub fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
     if let Some(report) = report {
         let path = report.path().to_owned();
         report.finish().context("cannot finish the report")?;
-        println!("report: {}", path.display());
+        say!("report: {}", path.display());
     }
-    println!("{}", summary.line());
+    say!("{}", summary.line());
     Ok(if summary.invalid > 0 {
         Exit::RowsFailed
     } else {

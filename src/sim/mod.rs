@@ -347,9 +347,9 @@ fn record_from(table: &Table, cells: &Cells<'_>) -> Record {
 pub async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
     let api = settings.api;
     let server = start(settings).await?;
-    println!("listening on {}", server.url());
+    say!("listening on {}", server.url());
     if let Some(cert) = &server.cert {
-        println!("certificate: {}", cert.display());
+        say!("certificate: {}", cert.display());
     }
     use std::io::Write;
     std::io::stdout().flush()?;

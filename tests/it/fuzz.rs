@@ -29,7 +29,7 @@ fn read_all(dir: &std::path::Path, bytes: &[u8], api: ApiKind) -> Result<Vec<Sta
                 );
                 result.status
             }
-            Planned::Send { .. } => Status::Ok,
+            Planned::Send { .. } | Planned::Valid { .. } => Status::Ok,
         });
         true
     })

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# bench/run.sh: the pbxbulk benchmark suite (issue 6). One command, from any directory:
+#
+#     bash bench/run.sh     # REPEATS=3 (a, c), TP_REPEATS=5 (b), WRK_SECS=2; CARGO_TARGET_DIR honoured
+#
+# Builds release, installs what it lacks (wrk, GNU time: apt-get), generates the inputs with
+# bench/gen.py, and measures each figure against a reference taken in the same run:
+#   a. validate of 100k and 1M rows vs examples/bare_parse over the same file (wall, peak RSS)
+#   b. import of 20,000 rows (--mode update --rate 0 --concurrency 64) vs wrk (64 connections,
+#      WRK_SECS=2 s) POSTing the same update body to the same freshly seeded simulator, in pairs;
+#      the client's CPU time per row (and wrk's per request)
+#   c. import of 1,000 rows (--concurrency 32) against sim --latency-ms 100 vs the ideal 320/s
+#   d. import --rate 100 of 3,000 rows: achieved rate and the busiest 1-second window, from the
+#      simulator's /_sim/log
+# Everything talks to 127.0.0.1 only; every simulator started is killed on exit. Loops are
+# bounded. Results: bench/out/results.md (table) and bench/out/results.tsv (raw figures).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+REPEATS=${REPEATS:-3}
+TP_REPEATS=${TP_REPEATS:-5}
+WRK_SECS=${WRK_SECS:-2}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+export PBXBULK_PASSWORD='Bench-Passw0rd-26'
+UTIL=(python3 "$ROOT/bench/util.py")
+mkdir -p "$OUT"
+: >"$OUT/results.tsv"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+record() { printf '%s\t%s\n' "$1" "$2" >>"$OUT/results.tsv"; printf '   %-34s %s\n' "$1" "$2" >&2; }
+calc() { awk "BEGIN { printf \"%.${2:-4}f\", $1 }"; }
+
+# ---- tools ----------------------------------------------------------------------------------
+APT_UPDATED=
+apt_install() {
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install $*"
+    if [ -z "$APT_UPDATED" ]; then apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v python3 >/dev/null || apt_install python3
+command -v wrk >/dev/null || apt_install wrk
+[ -x /usr/bin/time ] || apt_install time
+command -v cargo >/dev/null || die "cargo is needed"
+
+say "build (release)"
+cargo build --release --locked --bin pbxbulk --example bare_parse >&2
+PBX=$TARGET_DIR/release/pbxbulk
+BARE=$TARGET_DIR/release/examples/bare_parse
+
+# ---- simulators: started in the background, killed by pid on exit ----------------------------
+SIMS=()
+cleanup() {
+    for p in "${SIMS[@]}"; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+SIM_N=0
+start_sim() { # sim flags... → SIM_PID, SIM_URL
+    SIM_N=$((SIM_N + 1))
+    local out=$OUT/sim.$SIM_N.stdout
+    "$PBX" sim --api yeastar-v2 --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
+    SIM_PID=$!
+    SIMS+=("$SIM_PID")
+    SIM_URL=
+    for _ in $(seq 200); do # at most 20 s (a seeded start reads the seed first)
+        SIM_URL=$(sed -n '1s/^listening on //p' "$out")
+        [ -n "$SIM_URL" ] && break
+        kill -0 "$SIM_PID" 2>/dev/null || die "the simulator exited: $(cat "$OUT/sim.$SIM_N.stderr")"
+        sleep 0.1
+    done
+    case $SIM_URL in http://127.0.0.1:*) ;; *) die "the simulator did not start" ;; esac
+}
+stop_sim() {
+    kill "$SIM_PID" 2>/dev/null || true
+    wait "$SIM_PID" 2>/dev/null || true
+}
+
+# run_timed NAME CMD... → RC, WALL, UTIME, STIME (s), RSS (KB); output in $OUT/NAME.{stdout,stderr}
+run_timed() {
+    local name=$1 t0 t1
+    shift
+    RC=0
+    t0=$(date +%s%N)
+    /usr/bin/time -v -o "$OUT/$name.time" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr" || RC=$?
+    t1=$(date +%s%N)
+    WALL=$(calc "($t1 - $t0) / 1e9" 4)
+    read -r UTIME STIME RSS < <("${UTIL[@]}" timev "$OUT/$name.time")
+}
+must() { [ "$RC" = 0 ] || die "$1 exited $RC: $(tail -3 "$OUT/$1.stderr")"; }
+# An import that failed because its simulator vanished (this machine is shared: another
+# session's clean-up may end it) is repeated, at most twice per measurement.
+sim_lost() { # NAME: true when the run failed and the simulator is gone
+    [ "$RC" != 0 ] && ! kill -0 "$SIM_PID" 2>/dev/null &&
+        echo "   ($1: the simulator was gone, run repeated)" >&2
+}
+median() { "${UTIL[@]}" median "$@"; }
+expect_line() { grep -q -- "$2" "$OUT/$1.stdout" || die "$1: expected \"$2\" in: $(cat "$OUT/$1.stdout")"; }
+
+say "machine"
+record machine.cpu "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+record machine.kernel "$(uname -r)"
+record machine.loadavg_at_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+record repeats "$REPEATS (throughput pairs: $TP_REPEATS)"
+record machine.other_pbxbulk_processes_at_start "$(pgrep -c -x pbxbulk || true)"
+
+# ---- a. validation ---------------------------------------------------------------------------
+for n in 100000 1000000; do
+    say "a. validate $n rows vs bare_parse"
+    f=$OUT/valid-$n.csv
+    python3 "$ROOT/bench/gen.py" "$n" "$f"
+    # every generated row must pass, including what adding requires (not timed)
+    "$PBX" validate "$f" --api yeastar-v2 --mode add >"$OUT/validate-add-$n.stdout" ||
+        die "gen.py wrote rows that do not pass validate --mode add: $(cat "$OUT/validate-add-$n.stdout")"
+    cat "$f" >/dev/null # page cache, for both
+    walls_b=() walls_v=() rss_b=0 rss_v=0 cpu_v=()
+    for r in $(seq "$REPEATS"); do
+        run_timed "bare-$n-$r" "$BARE" "$f"; must "bare-$n-$r"
+        expect_line "bare-$n-$r" "^$n records"
+        walls_b+=("$WALL"); [ "$RSS" -gt "$rss_b" ] && rss_b=$RSS
+        run_timed "validate-$n-$r" "$PBX" validate "$f" --api yeastar-v2; must "validate-$n-$r"
+        expect_line "validate-$n-$r" "^$n rows: $n ok"
+        walls_v+=("$WALL"); cpu_v+=("$(calc "$UTIME + $STIME" 2)"); [ "$RSS" -gt "$rss_v" ] && rss_v=$RSS
+    done
+    wb=$(median "${walls_b[@]}"); wv=$(median "${walls_v[@]}")
+    record "a.$n.bare_parse_wall_s" "$wb (runs: ${walls_b[*]})"
+    record "a.$n.validate_wall_s" "$wv (runs: ${walls_v[*]}; cpu s: ${cpu_v[*]})"
+    record "a.$n.ratio_validate_over_bare" "$(calc "$wv / $wb" 2)"
+    record "a.$n.bare_parse_peak_rss_mb" "$(calc "$rss_b / 1024" 1)"
+    record "a.$n.validate_peak_rss_mb" "$(calc "$rss_v / 1024" 1)"
+done
+
+# ---- b. throughput ---------------------------------------------------------------------------
+# Each pair (wrk, import) runs against one fresh simulator seeded with the same 20,000 rows, back
+# to back, in alternating order (the sim answers Connection: close, so both open one TCP
+# connection per request and leave TIME_WAIT sockets behind for whoever runs next).
+say "b. import 20,000 rows vs wrk, 64 connections, same simulator"
+f=$OUT/import-20000.csv
+python3 "$ROOT/bench/gen.py" 20000 "$f"
+BODY=$("${UTIL[@]}" body "$f")
+tp_i=() tp_w=() ratio=() cpu_row=() cpu_wrk=()
+for r in $(seq "$TP_REPEATS"); do
+    for attempt in 1 2 3; do
+        start_sim --seed "$f"
+        token=$("${UTIL[@]}" login "$SIM_URL")
+        # the body pbxbulk sends for the first row, to that (seeded) extension
+        "${UTIL[@]}" lua "$token" "$BODY" "$OUT/update.lua"
+        run_wrk() {
+            run_timed "wrk-$r" wrk -t2 -c64 -d"${WRK_SECS}s" -s "$OUT/update.lua" "$SIM_URL"; must "wrk-$r"
+            grep -q 'non2xx=0 connect=0 read=0 write=0 timeout=0' "$OUT/wrk-$r.stdout" ||
+                die "wrk saw errors: $(cat "$OUT/wrk-$r.stdout")"
+            W_RATE=$(sed -n 's/^Requests\/sec:[[:space:]]*//p' "$OUT/wrk-$r.stdout")
+            W_CPU=$(calc "($UTIME + $STIME) / $(sed -n 's/.*WRK requests=\([0-9]*\).*/\1/p' "$OUT/wrk-$r.stdout") * 1e6" 1)
+        }
+        [ $((r % 2)) = 1 ] && run_wrk
+        run_timed "import-tp-$r" "$PBX" import "$f" --api yeastar-v2 --url "$SIM_URL" --user api \
+            --mode update --rate 0 --concurrency 64 --report "$OUT/import-tp-$r.report.csv"
+        sim_lost "import-tp-$r" && { stop_sim; continue; }
+        must "import-tp-$r"
+        I_WALL=$WALL I_U=$UTIME I_S=$STIME I_RSS=$RSS
+        [ $((r % 2)) = 0 ] && run_wrk
+        stop_sim
+        break
+    done
+    [ "$RC" = 0 ] || die "import-tp-$r: the simulator kept disappearing"
+    expect_line "import-tp-$r" "^20000 rows: 20000 ok"
+    tp_i+=("$(calc "20000 / $I_WALL" 1)"); tp_w+=("$W_RATE"); cpu_wrk+=("$W_CPU")
+    ratio+=("$(calc "20000 / $I_WALL / $W_RATE" 3)")
+    cpu_row+=("$(calc "($I_U + $I_S) / 20000 * 1e6" 1)")
+    record "b.run$r" "wrk ${W_RATE} req/s (cpu ${W_CPU} us/req); import ${tp_i[-1]} rows/s, wall ${I_WALL}s, user ${I_U}s sys ${I_S}s, rss $(calc "$I_RSS/1024" 1) MB; ratio ${ratio[-1]}"
+done
+record b.import_rows_per_s "$(median "${tp_i[@]}") (runs: ${tp_i[*]})"
+record b.wrk_req_per_s "$(median "${tp_w[@]}") (runs: ${tp_w[*]})"
+record b.ratio_import_over_wrk "$(median "${ratio[@]}") (median of the per-pair ratios: ${ratio[*]})"
+record b.client_cpu_us_per_row "$(median "${cpu_row[@]}") (runs: ${cpu_row[*]})"
+record b.wrk_cpu_us_per_request "$(median "${cpu_wrk[@]}") (runs: ${cpu_wrk[*]})"
+
+# ---- c. latency hiding -----------------------------------------------------------------------
+say "c. import 1,000 rows, --concurrency 32, sim --latency-ms 100"
+f=$OUT/import-1000.csv
+python3 "$ROOT/bench/gen.py" 1000 "$f"
+lat_e=() lat_s=() lat_add=()
+for r in $(seq "$REPEATS"); do
+    for mode in upsert add; do # upsert (the default) lists the PBX first; add does not: for information
+        for attempt in 1 2 3; do
+            start_sim --latency-ms 100
+            run_timed "import-lat-$mode-$r" "$PBX" import "$f" --api yeastar-v2 --url "$SIM_URL" \
+                --user api --mode "$mode" --rate 0 --concurrency 32 --report "$OUT/import-lat-$mode-$r.report.csv"
+            sim_lost "import-lat-$mode-$r" && { stop_sim; continue; }
+            break
+        done
+        must "import-lat-$mode-$r"
+        expect_line "import-lat-$mode-$r" "^1000 rows: 1000 ok"
+        w=$("${UTIL[@]}" writes "$SIM_URL" 100)
+        stop_sim
+        e=$(calc "1000 / $WALL" 1)
+        if [ "$mode" = upsert ]; then
+            lat_e+=("$e"); lat_s+=("$(sed 's/.*steady_per_s=\([0-9.]*\).*/\1/' <<<"$w")")
+        else
+            lat_add+=("$e")
+        fi
+        record "c.$mode.run$r" "end-to-end $e rows/s (wall ${WALL}s; $(grep -o 'in [0-9.]*s ([0-9.]* rows/s)' "$OUT/import-lat-$mode-$r.stdout")); sim log: $w"
+    done
+done
+le=$(median "${lat_e[@]}"); ls_=$(median "${lat_s[@]}")
+record c.end_to_end_rows_per_s "$le (runs: ${lat_e[*]})"
+record c.steady_rows_per_s "$ls_ (runs: ${lat_s[*]})"
+record c.mode_add_end_to_end_rows_per_s "$(median "${lat_add[@]}") (runs: ${lat_add[*]})"
+record c.ratio_end_to_end_over_320 "$(calc "$le / 320" 3)"
+record c.ratio_steady_over_320 "$(calc "$ls_ / 320" 3)"
+
+# ---- d. rate accuracy ------------------------------------------------------------------------
+say "d. import 3,000 rows at --rate 100 (about 30 s)"
+f=$OUT/import-3000.csv
+python3 "$ROOT/bench/gen.py" 3000 "$f"
+for attempt in 1 2 3; do
+    start_sim
+    run_timed import-rate "$PBX" import "$f" --api yeastar-v2 --url "$SIM_URL" --user api \
+        --rate 100 --report "$OUT/import-rate.report.csv"
+    sim_lost import-rate && { stop_sim; continue; }
+    break
+done
+must import-rate
+expect_line import-rate "^3000 rows: 3000 ok"
+w=$("${UTIL[@]}" writes "$SIM_URL" 0)
+stop_sim
+record d.sim_log "$w"
+rate=$(sed 's/.*count_over_span_per_s=\([0-9.]*\).*/\1/' <<<"$w")
+win=$(sed 's/.*max_1s_window=\([0-9]*\).*/\1/' <<<"$w")
+record d.rate_per_s "$rate"
+record d.ratio_rate_over_100 "$(calc "$rate / 100" 4)"
+record d.max_writes_in_1s_window "$win"
+record machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+record machine.other_pbxbulk_processes_at_end "$(pgrep -c -x pbxbulk || true)"
+
+# ---- table -----------------------------------------------------------------------------------
+get() { sed -n "s/^$1\t\([^ ]*\).*/\1/p" "$OUT/results.tsv"; }
+met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
+{
+    echo "| figure | measured | reference | ratio | target | met? |"
+    echo "|---|---|---|---|---|---|"
+    for n in 100000 1000000; do
+        r=$(get "a.$n.ratio_validate_over_bare")
+        echo "| validate $n rows, wall | $(get "a.$n.validate_wall_s") s | bare_parse $(get "a.$n.bare_parse_wall_s") s | ${r}x | <= 2x | $(met "$r <= 2") |"
+        m=$(get "a.$n.validate_peak_rss_mb")
+        echo "| validate $n rows, peak RSS | $m MB | bare_parse $(get "a.$n.bare_parse_peak_rss_mb") MB | - | <= 64 MB | $(met "$m <= 64") |"
+    done
+    r=$(get b.ratio_import_over_wrk)
+    echo "| import 20,000 rows, c=64, rate 0 | $(get b.import_rows_per_s) rows/s | wrk $(get b.wrk_req_per_s) req/s | $r | >= 0.70 | $(met "$r >= 0.70") |"
+    echo "| client CPU per row (user+sys) | $(get b.client_cpu_us_per_row) us | wrk $(get b.wrk_cpu_us_per_request) us per request | - | - | - |"
+    r=$(get c.ratio_end_to_end_over_320)
+    echo "| 1,000 rows, 100 ms latency, c=32, end to end | $(get c.end_to_end_rows_per_s) rows/s | ideal 320 rows/s | $r | >= 0.90 | $(met "$r >= 0.90") |"
+    echo "| same with --mode add (no listing), end to end | $(get c.mode_add_end_to_end_rows_per_s) rows/s | ideal 320 rows/s | $(calc "$(get c.mode_add_end_to_end_rows_per_s) / 320" 3) | (info) | - |"
+    r=$(get c.ratio_steady_over_320)
+    echo "| same, steady state (sim log) | $(get c.steady_rows_per_s) rows/s | ideal 320 rows/s | $r | (>= 0.90) | $(met "$r >= 0.90") |"
+    r=$(get d.ratio_rate_over_100)
+    echo "| --rate 100, 3,000 rows: achieved rate | $(get d.rate_per_s) /s | 100 /s | $r | >= 0.97 | $(met "$r >= 0.97") |"
+    m=$(get d.max_writes_in_1s_window)
+    echo "| --rate 100: most writes in any 1 s window | $m | 101 | - | <= 101 | $(met "$m <= 101") |"
+} >"$OUT/results.md"
+say "results ($OUT/results.md)"
+cat "$OUT/results.md"
