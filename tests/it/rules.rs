@@ -140,7 +140,7 @@ const VERBA_ONLY: &[Case] = &[
     ("userid", "25", &["user25", "12345678901"]),
 ];
 
-fn problems_for(table: &Table, field: &str, value: &str, weak: bool) -> Vec<Problem> {
+fn problems_for(table: &'static Table, field: &str, value: &str, weak: bool) -> Vec<Problem> {
     let mut cells = Cells::blank(table);
     cells.values[table.key_index()] = "1001";
     cells.values[table.index(field).unwrap()] = value;
