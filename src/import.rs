@@ -4,6 +4,7 @@
 //! broken file costs no login), the login before the report is created, and nothing is sent
 //! until the PBX's listing (for upsert) is in hand.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -15,7 +16,7 @@ use crate::client::Client;
 use crate::config::{ImportSettings, Mode};
 use crate::directory;
 use crate::engine::{self, Abort, EngineSettings, Work};
-use crate::feed::feed;
+use crate::feed::{FeedPlan, feed};
 use crate::journal::{self, Journal, Replay};
 use crate::pace::Pace;
 use crate::plan::Planner;
@@ -58,7 +59,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
     let planned = prepare(settings, &client).await;
-    let (planner, deletes) = match planned {
+    let (planner, deletes, adding) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             client.logout().await;
@@ -79,7 +80,12 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     };
 
     let (tx, rx) = mpsc::channel::<Work>(1024);
-    let producer = tokio::task::spawn_blocking(move || feed(sheet, planner, deletes, replay, tx));
+    let plan = FeedPlan {
+        deletes,
+        replay,
+        adding,
+    };
+    let producer = tokio::task::spawn_blocking(move || feed(sheet, planner, plan, tx));
 
     let progress = Progress::new(file_len(settings));
     let engine_settings = Arc::new(EngineSettings {
@@ -129,7 +135,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
 async fn prepare(
     settings: &ImportSettings,
     client: &Client,
-) -> anyhow::Result<(Planner, Vec<String>)> {
+) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let current = match settings.mode {
@@ -143,18 +149,31 @@ async fn prepare(
         }
         Mode::Add | Mode::Update => None,
     };
+    // The file's numbers, read once ahead where deletes or forward ordering need them.
+    let links =
+        !table.links.is_empty() && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
+    let listed = if settings.prune.is_some() || links {
+        prune::listed_numbers(&settings.file, table)?
+    } else {
+        HashSet::new()
+    };
     let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => {
-            let listed = prune::listed_numbers(&settings.file, table)?;
-            prune::deletes(prune, current, &listed)?
-        }
+        (Some(prune), Some(current)) => prune::deletes(prune, current, &listed)?,
         _ => Vec::new(),
+    };
+    let adding: HashSet<String> = match &current {
+        _ if !links => HashSet::new(),
+        Some(current) => listed
+            .into_iter()
+            .filter(|n| !current.contains_key(n))
+            .collect(),
+        None => listed,
     };
     let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
     if settings.dry_run {
         planner = planner.dry_run();
     }
-    Ok((planner, deletes))
+    Ok((planner, deletes, adding))
 }
 
 /// The journal of this run: new, or with `--resume` the interrupted run's, replayed.

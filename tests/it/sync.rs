@@ -318,26 +318,51 @@ fn the_delete_safeguards_trip_before_anything_is_written() {
 #[test]
 fn rows_forwarding_to_an_extension_added_in_the_same_run_succeed_at_any_concurrency() {
     let dir = tempfile::tempdir().unwrap();
-    let mut csv = String::from(
-        "number,username,registername,registerpassword,noanswerforward,ntransferto,ntransferext\n",
+    let header =
+        "number,username,registername,registerpassword,noanswerforward,ntransferto,ntransferext\n";
+    let reception = format!("2000,Reception,r2000,{STRONG},,,\n");
+    let staff: String = (2001..=2040)
+        .map(|n| format!("{n},Staff {n},r{n},{STRONG},on,Extension,2000\n"))
+        .collect();
+    // The extension they forward to comes first in one file and last in the other.
+    let first = write(
+        dir.path(),
+        "first.csv",
+        &format!("{header}{reception}{staff}"),
     );
-    csv.push_str(&format!("2000,Reception,r2000,{STRONG},,,\n"));
-    for n in 2001..=2040 {
-        csv.push_str(&format!("{n},Staff {n},r{n},{STRONG},on,Extension,2000\n"));
-    }
-    let file = write(dir.path(), "in.csv", &csv);
-    for concurrency in ["1", "16", "64"] {
-        let sim = Sim::start("yeastar-v2", &["--latency-ms", "20"]);
-        let report = dir.path().join("r.csv");
-        let out = import(
-            &sim,
-            "yeastar-v2",
-            &file,
-            &report,
-            &["--rate", "0", "--concurrency", concurrency],
-        );
-        assert_eq!(code(&out), 0, "concurrency {concurrency}: {}", stderr(&out));
-        assert_eq!(sim.stat("extensions"), 41);
+    let last = write(
+        dir.path(),
+        "last.csv",
+        &format!("{header}{staff}{reception}"),
+    );
+    for file in [&first, &last] {
+        for concurrency in ["1", "16", "64"] {
+            let sim = Sim::start("yeastar-v2", &["--latency-ms", "20"]);
+            let report = dir.path().join("r.csv");
+            let out = import(
+                &sim,
+                "yeastar-v2",
+                file,
+                &report,
+                &["--rate", "0", "--concurrency", concurrency],
+            );
+            assert_eq!(
+                code(&out),
+                0,
+                "{file:?} at concurrency {concurrency}: {}",
+                stderr(&out)
+            );
+            assert_eq!(sim.stat("extensions"), 41);
+            let rows: Vec<String> = report_rows(&report)
+                .into_iter()
+                .map(|r| r["row"].clone())
+                .collect();
+            assert_eq!(
+                rows,
+                (2..=42).map(|n| n.to_string()).collect::<Vec<_>>(),
+                "the report stays in input order"
+            );
+        }
     }
     // The simulator does refuse a forward to an extension it lacks (what the ordering prevents).
     let sim = Sim::start("yeastar-v2", &[]);
