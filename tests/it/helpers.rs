@@ -186,6 +186,28 @@ pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) 
     run(&args, &[("PBXBULK_PASSWORD", PASSWORD)])
 }
 
+/// `pbxbulk export --api API --url URL --user api -o OUT` plus `extra`.
+pub fn export(sim: &Sim, api: &str, out: &Path, extra: &[&str]) -> Output {
+    let url = if api == "verba" {
+        format!("{}/provisioning", sim.url)
+    } else {
+        sim.url.clone()
+    };
+    let mut args = vec![
+        "export",
+        "--api",
+        api,
+        "--url",
+        &url,
+        "--user",
+        USER,
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(&args, &[("PBXBULK_PASSWORD", PASSWORD)])
+}
+
 pub fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")
 }

@@ -71,22 +71,7 @@ fn json_and_xml_bodies_leave_the_same_pbx_and_tricky_names_survive_both_ways() {
 
         // Export through the same body type, then the file reads back exactly.
         let exported = dir.path().join(format!("export-{body}.csv"));
-        let out = run(
-            &[
-                "export",
-                "--api",
-                "openvox",
-                "--body",
-                body,
-                "--url",
-                &sim.url,
-                "--user",
-                USER,
-                "-o",
-                exported.to_str().unwrap(),
-            ],
-            &[("PBXBULK_PASSWORD", PASSWORD)],
-        );
+        let out = export(&sim, "openvox", &exported, &["--body", body]);
         assert_eq!(code(&out), 0, "{body}: {}", stderr(&out));
         let rows = report_rows(&exported);
         let row = rows.iter().find(|r| r["number"] == "3001").unwrap();
@@ -171,22 +156,7 @@ fn the_seed_examples_sent_as_written_succeed_and_show_up_in_an_export() {
     assert_eq!(answer["status"], "Success");
 
     let exported = dir.path().join("export.csv");
-    let out = run(
-        &[
-            "export",
-            "--api",
-            "openvox",
-            "--body",
-            "xml",
-            "--url",
-            &sim.url,
-            "--user",
-            USER,
-            "-o",
-            exported.to_str().unwrap(),
-        ],
-        &[("PBXBULK_PASSWORD", PASSWORD)],
-    );
+    let out = export(&sim, "openvox", &exported, &["--body", "xml"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let rows: BTreeMap<String, _> = report_rows(&exported)
         .into_iter()

@@ -1,28 +1,10 @@
 //! Export, diff, sync and prune: the PBX as the other side of the spreadsheet.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use crate::helpers::*;
 
 const STRONG: &str = "Kx7mQ2vRt9LpW4zA";
-
-fn export(sim: &Sim, api: &str, out: &Path) -> std::process::Output {
-    run(
-        &[
-            "export",
-            "--api",
-            api,
-            "--url",
-            &sim.url,
-            "--user",
-            USER,
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        &[("PBXBULK_PASSWORD", PASSWORD)],
-    )
-}
 
 /// A v2 file of extensions 1001..=1000+n with the given e-mail domain.
 fn directory_csv(numbers: &[u32], domain: &str) -> String {
@@ -48,7 +30,7 @@ fn export_then_sync_of_the_same_file_changes_nothing_and_sends_no_write() {
         1
     );
     let exported = dir.path().join("export.csv");
-    let out = export(&sim, "yeastar-v2", &exported);
+    let out = export(&sim, "yeastar-v2", &exported, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stdout(&out).contains("exported 190 extensions"),
@@ -104,7 +86,7 @@ fn v1_export_leaves_the_hashed_password_blank_and_round_trips() {
     );
     let sim = Sim::start("yeastar-v1", &["--seed", seed.to_str().unwrap()]);
     let exported = dir.path().join("export.csv");
-    let out = export(&sim, "yeastar-v1", &exported);
+    let out = export(&sim, "yeastar-v1", &exported, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stdout(&out).contains("loginpassword"),
