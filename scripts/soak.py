@@ -3,35 +3,16 @@
 once. Prints the faults injected by kind, retries, re-logins and the outcome, and checks that
 every row is in the report once and that no extension was written more often than lost answers
 explain. Usage: scripts/soak.py [ROWS] (builds the release binary first). Loopback only."""
-import collections, csv, json, os, subprocess, sys, tempfile, time, urllib.request
+import collections, csv, sys
+
+from simrun import import_into_sim, rows_file
 
 rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=root, check=True)
-binary = os.path.join(root, "target", "release", "pbxbulk")
-work = tempfile.mkdtemp(prefix="pbxbulk-soak-")
-data = os.path.join(work, "soak.csv")
-with open(data, "w") as f:
-    f.write("number,username,registername,registerpassword,email\n")
-    for n in range(1_000_001, 1_000_001 + rows):
-        f.write(f"{n},Soak {n},r{n},Kx7mQ2vRt9LpW4zA,s{n}@example.com\n")
-env = dict(os.environ, PBXBULK_PASSWORD="Soak-Passw0rd-1")
 faults = ["--fail-rate", "0.03", "--drop-rate", "0.02", "--slow-rate", "0.01", "--slow-ms", "3000",
           "--token-max-uses", "300", "--max-writes-per-sec", "400", "--random-seed", "2026"]
-sim = subprocess.Popen([binary, "sim", "--api", "yeastar-v2", "--listen", "127.0.0.1:0", *faults],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
-try:
-    url = sim.stdout.readline().strip().removeprefix("listening on ")
-    report = os.path.join(work, "report.csv")
-    started = time.time()
-    run = subprocess.run([binary, "import", data, "--api", "yeastar-v2", "--url", url, "--user", "api",
-                          "--rate", "0", "--concurrency", "32", "--timeout", "2", "--retries", "10",
-                          "--report", report], env=env, capture_output=True, text=True)
-    elapsed = time.time() - started
-    stats = json.load(urllib.request.urlopen(url + "/_sim/stats"))
-    log = json.load(urllib.request.urlopen(url + "/_sim/log"))
-finally:
-    sim.kill()
+run, elapsed, report, stats, log = import_into_sim(
+    rows_file(rows, 1_000_001, "Soak"), faults,
+    ["--rate", "0", "--concurrency", "32", "--timeout", "2", "--retries", "10"])
 lines = list(csv.DictReader(open(report)))
 status = collections.Counter(r["status"] for r in lines)
 once = [r["row"] for r in lines] == [str(n) for n in range(2, rows + 2)]

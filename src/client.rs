@@ -71,11 +71,6 @@ impl Client {
         self.proto.as_ref()
     }
 
-    /// Successful logins so far.
-    pub fn logins(&self) -> u32 {
-        self.logins.load(Ordering::Relaxed)
-    }
-
     /// Logs in; an error here means nothing can be attempted.
     pub async fn login(&self) -> Result<(), ApiError> {
         let generation = self.current().1;

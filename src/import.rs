@@ -48,7 +48,14 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&settings.file, table)?;
-    let (journal, replay) = open_journal(settings, &sheet)?;
+    // A resume with nothing to resume fails before any login.
+    let resumed = match settings.resume {
+        true => Some(Journal::resume(
+            &settings.report,
+            fingerprint(settings, &sheet),
+        )?),
+        false => None,
+    };
     let client = Client::new(
         settings.api.protocol(&settings.wire),
         settings.connection.clone(),
@@ -58,7 +65,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let planned = prepare(settings, &client).await;
+    let planned = prepare(settings, &sheet, &client).await;
     let (planner, deletes, adding) = match planned {
         Ok(planned) => planned,
         Err(e) => {
@@ -68,6 +75,18 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
     };
     let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.delimiter())
         .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    // Created only now: a run refused at login or before any write leaves no journal.
+    let (journal, replay) = match resumed {
+        Some((journal, replay)) => (Some(journal), replay),
+        None if settings.dry_run => (None, Replay::default()),
+        None => (
+            Some(Journal::create(
+                &settings.report,
+                fingerprint(settings, &sheet),
+            )?),
+            Replay::default(),
+        ),
+    };
 
     let abort = Arc::new(Abort::default());
     let interrupt = {
@@ -134,6 +153,7 @@ pub async fn run_import(settings: &ImportSettings) -> anyhow::Result<(Summary, O
 /// prune; an error here means nothing was written.
 async fn prepare(
     settings: &ImportSettings,
+    sheet: &Sheet,
     client: &Client,
 ) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
     let table = rules::table(settings.api);
@@ -150,8 +170,8 @@ async fn prepare(
         Mode::Add | Mode::Update => None,
     };
     // The file's numbers, read once ahead where deletes or forward ordering need them.
-    let links =
-        !table.links.is_empty() && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
+    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
+        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
         prune::listed_numbers(&settings.file, table)?
     } else {
@@ -176,24 +196,8 @@ async fn prepare(
     Ok((planner, deletes, adding))
 }
 
-/// The journal of this run: new, or with `--resume` the interrupted run's, replayed.
-fn open_journal(
-    settings: &ImportSettings,
-    sheet: &Sheet,
-) -> anyhow::Result<(Option<Journal>, Replay)> {
-    if settings.dry_run {
-        return Ok((None, Replay::default()));
-    }
-    let fingerprint = journal::fingerprint(&settings.file, sheet.header());
-    if settings.resume {
-        let (journal, replay) = Journal::resume(&settings.report, fingerprint)?;
-        Ok((Some(journal), replay))
-    } else {
-        Ok((
-            Some(Journal::create(&settings.report, fingerprint)?),
-            Replay::default(),
-        ))
-    }
+fn fingerprint(settings: &ImportSettings, sheet: &Sheet) -> (u64, String) {
+    journal::fingerprint(&settings.file, sheet.header())
 }
 
 fn file_len(settings: &ImportSettings) -> Option<u64> {

@@ -79,24 +79,6 @@ impl Code {
             Code::Aborted => "ABORTED",
         }
     }
-
-    /// Every code with its meaning, for the README and `--help`.
-    pub const ALL: [Code; 14] = [
-        Code::MissingField,
-        Code::BadValue,
-        Code::NeedsField,
-        Code::DuplicateNumber,
-        Code::RenameConflict,
-        Code::NotUtf8,
-        Code::ExtraCells,
-        Code::NotSupported,
-        Code::Timeout,
-        Code::Connection,
-        Code::HttpStatus,
-        Code::BadResponse,
-        Code::SoapFault,
-        Code::Aborted,
-    ];
 }
 
 impl fmt::Display for Action {

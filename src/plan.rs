@@ -160,16 +160,7 @@ impl Planner {
             result.changed = changed;
             return Planned::Done(result);
         }
-        let record = std::iter::once(table.key_index())
-            .chain(send)
-            .map(|i| {
-                let field = &table.fields[i];
-                (
-                    field.name.to_string(),
-                    field.kind.canonical(cells.values[i]).to_string(),
-                )
-            })
-            .collect();
+        let record = cells.record(table, std::iter::once(table.key_index()).chain(send));
         Planned::Send {
             row,
             number: number.to_string(),

@@ -117,6 +117,13 @@ impl Sheet {
         self.delimiter
     }
 
+    /// Whether the file has the column `name`.
+    pub fn has_column(&self, name: &str) -> bool {
+        self.table
+            .index(name)
+            .is_some_and(|i| self.columns.contains(&Some(i)))
+    }
+
     pub fn table(&self) -> &'static Table {
         self.table
     }

@@ -85,6 +85,16 @@ impl ApiKind {
     }
 }
 
+/// A JSON value as the text the PBX means: strings as they are, numbers written out, null as
+/// nothing. JSON answers, XML and SOAP bodies, and the simulator all read values this way.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// Choices about the wire format that come from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct Wire {

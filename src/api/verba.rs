@@ -10,7 +10,7 @@ use super::soap::{self, as_fault};
 use super::xml::Element;
 use super::{ApiError, ApiKind, ErrorClass, HttpRequest, Op, Protocol, Record, Reply};
 use crate::outcome::Code;
-use crate::rules::parse_bool;
+use crate::rules::Kind;
 
 pub const NS: &str = "http://v2.provisioning.ws.web.verba.com/";
 
@@ -60,11 +60,10 @@ pub fn to_wire(record: &Record) -> Map<String, Value> {
         let Some(value) = record.get(column).filter(|v| !v.is_empty()) else {
             continue;
         };
-        let value = match (BOOLEANS.contains(&element), parse_bool(value)) {
-            (true, Some(b)) => if b { "1" } else { "0" }.to_string(),
-            _ => value.clone(),
-        };
-        out.insert(element.to_string(), Value::String(value));
+        out.insert(
+            element.to_string(),
+            Value::String(canonical(element, value)),
+        );
     }
     if let Some(id) = record.get("userid").filter(|v| !v.is_empty()) {
         out.insert("user".into(), json!({ "id": id }));
@@ -85,13 +84,18 @@ pub fn from_wire(extension: &Element) -> Record {
         let Some((column, element)) = FIELDS.iter().find(|(_, e)| *e == child.name) else {
             continue;
         };
-        let value = match (BOOLEANS.contains(element), parse_bool(&child.text)) {
-            (true, Some(b)) => if b { "1" } else { "0" }.to_string(),
-            _ => child.text.clone(),
-        };
-        record.insert(column.to_string(), value);
+        record.insert(column.to_string(), canonical(element, &child.text));
     }
     record
+}
+
+/// A value in its one spelling: booleans as `1`/`0`, however the service or the row wrote them.
+fn canonical(element: &str, value: &str) -> String {
+    if BOOLEANS.contains(&element) {
+        Kind::Bool.canonical(value).to_string()
+    } else {
+        value.to_string()
+    }
 }
 
 /// The `statusCode` and `message` of a `<return>`, which holds them directly (write calls) or

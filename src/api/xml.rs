@@ -61,11 +61,7 @@ pub fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Val
 
 /// Writes a scalar as `<name>text</name>`, escaped by the library.
 pub fn write_text(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        v => v.to_string(),
-    };
+    let text = super::value_text(value);
     let _ = writer.write_event(Event::Start(BytesStart::new(name)));
     let _ = writer.write_event(Event::Text(BytesText::new(&text)));
     let _ = writer.write_event(Event::End(BytesEnd::new(name)));

@@ -7,7 +7,9 @@
 use md5::{Digest, Md5};
 use serde_json::{Map, Value, json};
 
-use super::{ApiError, ApiKind, ErrorClass, HttpRequest, Op, Protocol, Record, Reply, xml};
+use super::{
+    ApiError, ApiKind, ErrorClass, HttpRequest, Op, Protocol, Record, Reply, value_text, xml,
+};
 
 /// The documented error numbers (reference §6.2) that matter for extensions and sessions.
 pub mod errno {
@@ -280,7 +282,7 @@ impl Protocol for Yeastar {
                 .map_err(|e| ApiError::BadResponse(format!("not JSON ({e})")))?
         };
         if value["status"] != "Success" {
-            let code = text(&value["errno"]);
+            let code = value_text(&value["errno"]);
             return Err(ApiError::Refused {
                 meaning: meaning(&code).to_string(),
                 class: class(&code),
@@ -296,7 +298,7 @@ impl Protocol for Yeastar {
                 let numbers = list(&value, "extlist")?
                     .iter()
                     .map(|e| {
-                        text(
+                        value_text(
                             e.get(self.flavor.answer_key)
                                 .or_else(|| e.get("number"))
                                 .unwrap_or(&Value::Null),
@@ -341,7 +343,7 @@ impl Yeastar {
                     "moblie" => "mobile",
                     other => other,
                 };
-                (name.to_string(), text(v))
+                (name.to_string(), value_text(v))
             })
             .collect()
     }
@@ -349,13 +351,4 @@ impl Yeastar {
 
 fn missing(what: &str) -> ApiError {
     ApiError::BadResponse(format!("answer has no {what}"))
-}
-
-/// A JSON value as the text the PBX means: strings as they are, numbers written out.
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }

@@ -8,6 +8,7 @@ use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
 use std::sync::OnceLock;
 
 use crate::api::ApiKind;
+use crate::api::Record;
 use crate::outcome::Code;
 
 /// One row's values, indexed like the table's fields; `""` is a blank (or absent) cell.
@@ -25,6 +26,22 @@ impl<'a> Cells<'a> {
 
     pub fn get(&self, table: &Table, name: &str) -> &'a str {
         table.index(name).map_or("", |i| self.values[i])
+    }
+
+    /// The filled cells among `fields` (positions in the table) as a record, each value in
+    /// its one spelling (`yes` → `1` for a boolean).
+    pub fn record(&self, table: &Table, fields: impl IntoIterator<Item = usize>) -> Record {
+        fields
+            .into_iter()
+            .filter(|&i| !self.values[i].is_empty())
+            .map(|i| {
+                let field = &table.fields[i];
+                (
+                    field.name.to_string(),
+                    field.kind.canonical(self.values[i]).to_string(),
+                )
+            })
+            .collect()
     }
 }
 
@@ -272,7 +289,7 @@ fn check_password(value: &str, rule: PasswordRule, weak_passwords: bool) -> Opti
 }
 
 /// Mixed case and digits, with no run like `1234`, `4321` or `1111`.
-pub fn password_is_strong(value: &str) -> bool {
+fn password_is_strong(value: &str) -> bool {
     let has = |f: fn(&char) -> bool| value.chars().any(|c| f(&c));
     if !(has(char::is_ascii_uppercase)
         && has(char::is_ascii_lowercase)

@@ -13,7 +13,7 @@ pub mod openvox;
 #[rustfmt::skip]
 pub mod verba;
 
-pub use check::{Cells, CheckContext, Problem, check_cells, password_is_strong};
+pub use check::{Cells, CheckContext, Problem, check_cells};
 
 use crate::api::ApiKind;
 

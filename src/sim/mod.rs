@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::api::{ApiKind, Record};
 use crate::config::Secret;
-use crate::rules::{self, Cells, CheckContext, Problem, Table};
+use crate::rules::{self, CheckContext, Problem, Table};
 use crate::sheet::Sheet;
 
 /// The request log keeps at most this many entries.
@@ -201,7 +201,7 @@ fn load_seed(
         let cells = sheet
             .cells(&record)
             .map_err(|p| anyhow::anyhow!("{}: row {row}: {}", path.display(), p.message))?;
-        let ext = record_from(table, &cells);
+        let ext = cells.record(table, 0..table.fields.len());
         if let Some(number) = ext.get(table.key).cloned() {
             state.extensions.insert(number, ext);
         }
@@ -330,17 +330,6 @@ impl Store {
             });
         }
     }
-}
-
-/// The non-blank cells of a row as a stored record.
-fn record_from(table: &Table, cells: &Cells<'_>) -> Record {
-    table
-        .fields
-        .iter()
-        .zip(&cells.values)
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(f, v)| (f.name.to_string(), v.to_string()))
-        .collect()
 }
 
 /// Runs `pbxbulk sim` in the foreground until the process is killed.

@@ -19,7 +19,7 @@ use axum::http::header;
 use super::{LoginProblem, Sim, Store, TokenProblem};
 use crate::api::xml::{from_xml, to_xml};
 use crate::api::yeastar::{Flavor, errno, md5_hex};
-use crate::api::{ApiKind, Record};
+use crate::api::{ApiKind, Record, value_text};
 use crate::outcome::Code;
 
 /// The transient errnos `--fail-rate` answers with.
@@ -347,9 +347,5 @@ fn op_name(endpoint: &str) -> &'static str {
 }
 
 fn text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
+    value.map(value_text).unwrap_or_default()
 }

@@ -162,50 +162,42 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("run pbxbulk")
 }
 
-/// `pbxbulk import FILE --api API --url URL --user api` with the password in the environment.
-pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
-    // Verba's URL is the service endpoint itself.
-    let url = if api == "verba" {
-        format!("{}/provisioning", sim.url)
-    } else {
-        sim.url.clone()
-    };
-    let mut args = vec![
-        "import",
-        file.to_str().unwrap(),
-        "--api",
-        api,
-        "--url",
-        &url,
-        "--user",
-        USER,
-        "--report",
-        report.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run(&args, &[("PBXBULK_PASSWORD", PASSWORD)])
+/// The URL the CLI is given for `api`: Verba's is the service endpoint itself.
+fn api_url(sim: &Sim, api: &str) -> String {
+    match api {
+        "verba" => format!("{}/provisioning", sim.url),
+        _ => sim.url.clone(),
+    }
 }
 
-/// `pbxbulk export --api API --url URL --user api -o OUT` plus `extra`.
+/// `pbxbulk COMMAND --api API --url URL --user api` plus `args`, the password in the environment.
+fn against(sim: &Sim, command: &str, api: &str, args: &[&str]) -> Output {
+    let url = api_url(sim, api);
+    let base = [command, "--api", api, "--url", &url, "--user", USER];
+    run(
+        &[&base[..], args].concat(),
+        &[("PBXBULK_PASSWORD", PASSWORD)],
+    )
+}
+
+/// `pbxbulk import FILE … --report REPORT` plus `extra`.
+pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
+    let args = [
+        &[file.to_str().unwrap(), "--report", report.to_str().unwrap()][..],
+        extra,
+    ]
+    .concat();
+    against(sim, "import", api, &args)
+}
+
+/// `pbxbulk export … -o OUT` plus `extra`.
 pub fn export(sim: &Sim, api: &str, out: &Path, extra: &[&str]) -> Output {
-    let url = if api == "verba" {
-        format!("{}/provisioning", sim.url)
-    } else {
-        sim.url.clone()
-    };
-    let mut args = vec![
+    against(
+        sim,
         "export",
-        "--api",
         api,
-        "--url",
-        &url,
-        "--user",
-        USER,
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run(&args, &[("PBXBULK_PASSWORD", PASSWORD)])
+        &[&["-o", out.to_str().unwrap()][..], extra].concat(),
+    )
 }
 
 pub fn code(out: &Output) -> i32 {

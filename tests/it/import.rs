@@ -210,6 +210,7 @@ fn a_wrong_password_stops_after_one_login_and_is_never_shown() {
     );
     assert_eq!(stats["write_requests"], 0);
     assert!(!report.exists(), "nothing attempted, no report");
+    assert!(!report.with_extension("journal").exists(), "nor a journal");
 }
 
 #[test]

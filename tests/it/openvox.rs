@@ -11,16 +11,7 @@ use crate::helpers::*;
 const TRICKY: &str = "Zhang \"Wei\" & <Co> 张伟";
 
 fn directory(sim: &Sim) -> BTreeMap<String, Value> {
-    let token = sim.post(
-        "/api/v0.0.1/login?type=json",
-        &format!(
-            r#"{{"username":"{USER}","password":"{}","port":"8260"}}"#,
-            md5_hex(PASSWORD)
-        ),
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = sim.login("v0.0.1");
     let answer = sim.post(
         &format!("/api/v0.0.1/extension/query?token={token}&type=json"),
         "",
@@ -105,19 +96,7 @@ fn the_seed_examples_sent_as_written_succeed_and_show_up_in_an_export() {
     let dir = tempfile::tempdir().unwrap();
     let seed = write(dir.path(), "seed.csv", "number,username\n101,Old Name\n");
     let sim = Sim::start("openvox", &["--seed", seed.to_str().unwrap()]);
-    let login = |t: &str| {
-        sim.post(
-            &format!("/api/v0.0.1/login?type={t}"),
-            &format!(
-                r#"{{"username":"{USER}","password":"{}","port":"8260"}}"#,
-                md5_hex(PASSWORD)
-            ),
-        )["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let token = login("json");
+    let token = sim.login("v0.0.1");
     // Seed 001's add body. The published copy shows typographic quotes and an e-mail address
     // hidden by its web host ("[email protected]"); those two rendering artefacts are undone,
     // every other byte is as the seed writes it.
