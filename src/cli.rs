@@ -99,6 +99,9 @@ pub struct ConnectArgs {
     /// Seconds to wait for each answer.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub timeout: f64,
+    /// Request and answer bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub body: BodyArg,
     /// Verba: the tenant (environment ID) to request the token for (not a Yeastar setting).
     #[arg(long, env = "PBXBULK_EID", default_value = "0000")]
     pub eid: String,
@@ -112,9 +115,6 @@ pub struct ImportArgs {
     pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
-    /// Request and answer bodies (OpenVox takes JSON or XML).
-    #[arg(long, value_enum, default_value = "json")]
-    pub body: BodyArg,
     #[arg(long, value_enum, default_value = "upsert")]
     pub mode: ModeArg,
     /// With --mode sync: delete extensions the file does not list.
@@ -160,9 +160,6 @@ pub struct ExportArgs {
     pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
-    /// Request and answer bodies (OpenVox takes JSON or XML).
-    #[arg(long, value_enum, default_value = "json")]
-    pub body: BodyArg,
     /// The spreadsheet to write (CSV, UTF-8 with a BOM).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,

@@ -136,7 +136,7 @@ impl ImportSettings {
         };
         let report = args.report.unwrap_or_else(|| default_report(&args.file));
         Ok(ImportSettings {
-            wire: wire(api, args.body, &args.connect.eid)?,
+            wire: wire(api, &args.connect)?,
             connection: Connection::from_args(args.connect)?,
             file: args.file,
             api,
@@ -304,7 +304,7 @@ impl ExportSettings {
         }
         Ok(ExportSettings {
             api: args.api.into(),
-            wire: wire(args.api.into(), args.body, &args.connect.eid)?,
+            wire: wire(args.api.into(), &args.connect)?,
             connection: Connection::from_args(args.connect)?,
             output: args.output,
             retries: args.retries,
@@ -313,8 +313,8 @@ impl ExportSettings {
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
-fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<Wire> {
-    let xml = match body {
+fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<Wire> {
+    let xml = match connect.body {
         BodyArg::Json => false,
         BodyArg::Xml if api.takes_xml() => true,
         BodyArg::Xml => bail!(
@@ -324,6 +324,6 @@ fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<Wire> {
     };
     Ok(Wire {
         xml,
-        eid: eid.trim().to_string(),
+        eid: connect.eid.trim().to_string(),
     })
 }

@@ -58,6 +58,16 @@ impl Sim {
         Sim { child, url, cert }
     }
 
+    /// A simulator that starts with the extensions of `seed_csv` (a spreadsheet in the API's
+    /// columns), written into `dir`.
+    pub fn seeded(api: &str, dir: &Path, seed_csv: &str, extra: &[&str]) -> Sim {
+        let seed = write(dir, "seed.csv", seed_csv);
+        Sim::start(
+            api,
+            &[&["--seed", seed.to_str().unwrap()][..], extra].concat(),
+        )
+    }
+
     pub fn addr(&self) -> &str {
         self.url.trim_start_matches("http://")
     }

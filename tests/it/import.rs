@@ -316,12 +316,12 @@ fn a_heartbeat_keeps_the_token_alive_through_quiet_stretches() {
 #[test]
 fn yeastar_v1_updates_renames_and_applies_but_cannot_add() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(
+    let sim = Sim::seeded(
+        "yeastar-v1",
         dir.path(),
-        "seed.csv",
         "extid,username,mobile\n1001,Ana,1555001\n1002,Bo,1555002\n",
+        &[],
     );
-    let sim = Sim::start("yeastar-v1", &["--seed", seed.to_str().unwrap()]);
     let file = write(
         dir.path(),
         "in.csv",
@@ -369,12 +369,12 @@ fn yeastar_v1_updates_renames_and_applies_but_cannot_add() {
 #[test]
 fn refusals_are_reported_with_the_apis_code_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(
+    let sim = Sim::seeded(
+        "yeastar-v2",
         dir.path(),
-        "seed.csv",
         "number,username,registername,registerpassword\n1001,Ana,r1,Kx7mQ2vRt9LpW4zA\n",
+        &[],
     );
-    let sim = Sim::start("yeastar-v2", &["--seed", seed.to_str().unwrap()]);
     let file = write(
         dir.path(),
         "in.csv",

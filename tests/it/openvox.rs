@@ -94,8 +94,12 @@ fn json_and_xml_bodies_leave_the_same_pbx_and_tricky_names_survive_both_ways() {
 #[test]
 fn the_seed_examples_sent_as_written_succeed_and_show_up_in_an_export() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(dir.path(), "seed.csv", "number,username\n101,Old Name\n");
-    let sim = Sim::start("openvox", &["--seed", seed.to_str().unwrap()]);
+    let sim = Sim::seeded(
+        "openvox",
+        dir.path(),
+        "number,username\n101,Old Name\n",
+        &[],
+    );
     let token = sim.login("v0.0.1");
     // Seed 001's add body. The published copy shows typographic quotes and an e-mail address
     // hidden by its web host ("[email protected]"); those two rendering artefacts are undone,

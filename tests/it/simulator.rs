@@ -73,12 +73,12 @@ fn yeastar_v2_envelope_errors_and_headers() {
 #[test]
 fn yeastar_v1_speaks_extid_extnumber_and_moblie_and_has_no_add() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(
+    let sim = Sim::seeded(
+        "yeastar-v1",
         dir.path(),
-        "seed.csv",
         "extid,username,mobile,loginpassword\n1001,Ana,15550001,Login-pw1\n",
+        &[],
     );
-    let sim = Sim::start("yeastar-v1", &["--seed", seed.to_str().unwrap()]);
     let token = sim.login("v1.1.0");
     let path = |e: &str| format!("/api/v1.1.0/{e}?token={token}");
     assert_eq!(

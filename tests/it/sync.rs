@@ -79,12 +79,12 @@ fn export_then_sync_of_the_same_file_changes_nothing_and_sends_no_write() {
 #[test]
 fn v1_export_leaves_the_hashed_password_blank_and_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(
+    let sim = Sim::seeded(
+        "yeastar-v1",
         dir.path(),
-        "seed.csv",
         "extid,username,mobile,loginpassword\n1001,Ana,1555001,Login-pw1\n1002,Bo,,\n",
+        &[],
     );
-    let sim = Sim::start("yeastar-v1", &["--seed", seed.to_str().unwrap()]);
     let exported = dir.path().join("export.csv");
     let out = export(&sim, "yeastar-v1", &exported, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -138,12 +138,12 @@ fn v1_export_leaves_the_hashed_password_blank_and_round_trips() {
 fn an_edited_hr_file_gives_exactly_the_expected_adds_updates_and_deletes() {
     let dir = tempfile::tempdir().unwrap();
     let before: Vec<u32> = (1001..=1010).collect();
-    let seed = write(
+    let sim = Sim::seeded(
+        "yeastar-v2",
         dir.path(),
-        "seed.csv",
         &directory_csv(&before, "old.example.com"),
+        &[],
     );
-    let sim = Sim::start("yeastar-v2", &["--seed", seed.to_str().unwrap()]);
     // 1009 and 1010 left; 1011 and 1012 joined; 1001 and 1002 changed e-mail.
     let mut hr = directory_csv(
         &[1003, 1004, 1005, 1006, 1007, 1008, 1011, 1012],
@@ -239,8 +239,12 @@ fn an_edited_hr_file_gives_exactly_the_expected_adds_updates_and_deletes() {
 fn the_delete_safeguards_trip_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let all: Vec<u32> = (1001..=1020).collect();
-    let seed = write(dir.path(), "seed.csv", &directory_csv(&all, "example.com"));
-    let sim = Sim::start("yeastar-v2", &["--seed", seed.to_str().unwrap()]);
+    let sim = Sim::seeded(
+        "yeastar-v2",
+        dir.path(),
+        &directory_csv(&all, "example.com"),
+        &[],
+    );
     // A file that lost most of its rows, plus one change that must not be sent either.
     let mut csv = directory_csv(&[1001, 1002, 1003], "example.com");
     csv.push_str(&format!("1004,Changed,r1004,{STRONG},new@example.com\n"));

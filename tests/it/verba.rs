@@ -8,12 +8,6 @@ use crate::helpers::*;
 
 const SEED: &str = "extension,eid,recordingmode,im,voice,video,screencapture,userid\nverbatestuser2@verbalabs.com,0000,ON_DEMAND,0,0,0,0,25\n";
 
-fn verba(extra: &[&str], seed: &std::path::Path) -> Sim {
-    let mut args = vec!["--seed", seed.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    Sim::start("verba", &args)
-}
-
 fn soap(sim: &Sim, body: &str) -> (u16, String) {
     let (status, _, text) = http_full(sim.addr(), "POST", "/provisioning", body);
     (status, text)
@@ -76,7 +70,7 @@ fn shape(e: &Element) -> String {
 #[test]
 fn seed_004s_request_as_written_gets_seed_004s_answer() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = verba(&[], &write(dir.path(), "seed.csv", SEED));
+    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let token = token(&sim);
     // Seed 004's request byte for byte, comments included; only its example token is
     // replaced by one this simulator issued.
@@ -111,12 +105,12 @@ fn seed_004s_request_as_written_gets_seed_004s_answer() {
 #[test]
 fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(
+    let sim = Sim::seeded(
+        "verba",
         dir.path(),
-        "seed.csv",
         "extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,CONTROLLED,1,1,1,1,25\n4002,0000,FULL,1,1,0,0,26\n",
+        &[],
     );
-    let sim = verba(&[], &seed);
     let token = token(&sim);
     // What the simulator does with a bare update: the user link and the booleans are gone.
     let (_, answer) = soap(
@@ -159,10 +153,7 @@ fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
 #[test]
 fn an_expired_token_is_recovered_with_exactly_one_new_token() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = verba(
-        &["--token-max-uses", "8"],
-        &write(dir.path(), "seed.csv", SEED),
-    );
+    let sim = Sim::seeded("verba", dir.path(), SEED, &["--token-max-uses", "8"]);
     let mut csv = String::from("extension,eid,recordingmode,voice,userid\n");
     for n in 5001..=5010 {
         csv.push_str(&format!("{n},0000,FULL,1,{n}\n"));
@@ -189,7 +180,7 @@ fn an_expired_token_is_recovered_with_exactly_one_new_token() {
 #[test]
 fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = verba(&[], &write(dir.path(), "seed.csv", SEED));
+    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let file = write(
         dir.path(),
         "in.csv",
@@ -229,8 +220,7 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
 #[test]
 fn status_codes_and_soap_faults_reach_the_report_as_they_are() {
     let dir = tempfile::tempdir().unwrap();
-    let seed = write(dir.path(), "seed.csv", SEED);
-    let sim = verba(&[], &seed);
+    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let file = write(
         dir.path(),
         "in.csv",
@@ -246,7 +236,7 @@ fn status_codes_and_soap_faults_reach_the_report_as_they_are() {
         "ERROR_ALREADY_EXISTS"
     );
 
-    let faulty = verba(&["--fail-rate", "1"], &seed);
+    let faulty = Sim::seeded("verba", dir.path(), SEED, &["--fail-rate", "1"]);
     let out = import(
         &faulty,
         "verba",
@@ -279,7 +269,7 @@ fn status_codes_and_soap_faults_reach_the_report_as_they_are() {
 #[test]
 fn the_wsdl_describes_what_the_simulator_serves() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = verba(&[], &write(dir.path(), "seed.csv", SEED));
+    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let (status, _, wsdl) = http_full(sim.addr(), "GET", "/provisioning?wsdl", "");
     assert_eq!(status, 200);
     let root = parse(wsdl.as_bytes()).expect("well-formed XML");
