@@ -7,30 +7,41 @@
 use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
 use std::sync::OnceLock;
 
-use crate::api::ApiKind;
-use crate::api::Record;
-use crate::outcome::Code;
+use crate::domain::values::parse_bool;
+use crate::domain::{ApiKind, Code, Record};
 
 /// One row's values, indexed like the table's fields; `""` is a blank (or absent) cell.
 #[derive(Debug, Clone)]
-pub struct Cells<'a> {
-    pub values: Vec<&'a str>,
+pub(crate) struct Cells<'a> {
+    pub(crate) values: Vec<&'a str>,
 }
 
 impl<'a> Cells<'a> {
-    pub fn blank(table: &Table) -> Self {
+    pub(crate) fn blank(table: &Table) -> Self {
         Cells {
             values: vec![""; table.fields.len()],
         }
     }
 
-    pub fn get(&self, table: &Table, name: &str) -> &'a str {
+    /// A stored record as cells, for rules that look at the whole extension (a blank cell in
+    /// a row keeps the PBX's value, so a forward the PBX already has stays satisfied).
+    pub(crate) fn of_record(table: &Table, record: &'a Record) -> Self {
+        Cells {
+            values: table
+                .fields
+                .iter()
+                .map(|f| record.get(f.name).map_or("", String::as_str))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn get(&self, table: &Table, name: &str) -> &'a str {
         table.index(name).map_or("", |i| self.values[i])
     }
 
     /// The filled cells among `fields` (positions in the table) as a record, each value in
     /// its one spelling (`yes` → `1` for a boolean).
-    pub fn record(&self, table: &Table, fields: impl IntoIterator<Item = usize>) -> Record {
+    pub(crate) fn record(&self, table: &Table, fields: impl IntoIterator<Item = usize>) -> Record {
         fields
             .into_iter()
             .filter(|&i| !self.values[i].is_empty())
@@ -47,27 +58,27 @@ impl<'a> Cells<'a> {
 
 /// What the check needs to know beyond the row itself.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CheckContext {
+pub(crate) struct CheckContext {
     /// The row creates the extension, so fields required on add must be filled.
-    pub adding: bool,
+    pub(crate) adding: bool,
     /// The PBX is set to weak passwords.
-    pub weak_passwords: bool,
+    pub(crate) weak_passwords: bool,
 }
 
 /// One broken rule in one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub field: &'static str,
-    pub code: Code,
+pub(crate) struct Problem {
+    pub(crate) field: &'static str,
+    pub(crate) code: Code,
     /// Plain words; never contains a secret's value.
-    pub message: String,
+    pub(crate) message: String,
 }
 
 /// Every problem of the row, field by field, in table order; empty when the row is valid.
 ///
 /// Field rules apply to the row's own cells. Rules between fields see `base` (the PBX's
 /// current record) where the row leaves a cell blank, since a blank cell keeps that value.
-pub fn check_cells(
+pub(crate) fn check_cells(
     table: &'static Table,
     cells: &Cells<'_>,
     base: Option<&Cells<'_>>,
@@ -219,7 +230,7 @@ fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<Strin
         Kind::Text { min, max, chars } => {
             check_chars(value, chars).or_else(|| check_len(value, min, max))
         }
-        Kind::Bool => super::parse_bool(value)
+        Kind::Bool => parse_bool(value)
             .is_none()
             .then(|| "must be 1 or 0 (true/false, yes/no)".into()),
         Kind::Digits { max } => {

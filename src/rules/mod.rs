@@ -7,19 +7,23 @@
 mod check;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
-pub mod yeastar;
+mod yeastar;
 #[rustfmt::skip]
-pub mod openvox;
+mod openvox;
 #[rustfmt::skip]
-pub mod verba;
+mod verba;
 
-pub use check::{Cells, CheckContext, Problem, check_cells};
+#[cfg(test)]
+mod tests;
 
-use crate::api::ApiKind;
+pub(crate) use check::{Cells, CheckContext, Problem, check_cells};
+
+use crate::domain::ApiKind;
+use crate::domain::values::bool_canonical;
 
 /// What a cell may hold.
 #[derive(Debug, Clone, Copy)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Free text of `min..=max` characters drawn from `chars`.
     Text {
         min: usize,
@@ -44,7 +48,7 @@ pub enum Kind {
 
 /// Character classes used by [`Kind::Text`] and [`Kind::Password`].
 #[derive(Debug, Clone, Copy)]
-pub enum Chars {
+pub(crate) enum Chars {
     /// Anything printable.
     Any,
     /// ASCII letters and digits.
@@ -59,19 +63,19 @@ pub enum Chars {
 
 /// Length limits of a password under the PBX's strong (default) and weak policies.
 #[derive(Debug, Clone, Copy)]
-pub struct PasswordRule {
-    pub chars: Chars,
-    pub max: usize,
+pub(crate) struct PasswordRule {
+    pub(crate) chars: Chars,
+    pub(crate) max: usize,
     /// Minimum length when the PBX enforces strong passwords; also requires mixed case and
     /// digits, no four sequential or identical digits, and neither the number nor the name.
-    pub strong_min: Option<usize>,
+    pub(crate) strong_min: Option<usize>,
     /// Minimum length under the weak policy (or when the API documents no strong policy).
-    pub weak_min: usize,
+    pub(crate) weak_min: usize,
 }
 
 /// When a cell must be filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
+pub(crate) enum Need {
     Optional,
     /// Required when the row creates the extension.
     OnAdd,
@@ -81,19 +85,19 @@ pub enum Need {
 
 /// One column of the spreadsheet, which is also one field of the API.
 #[derive(Debug)]
-pub struct Field {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub need: Need,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) need: Need,
     /// Never shown in a report, message, log or terminal.
-    pub secret: bool,
+    pub(crate) secret: bool,
     /// What the field means, for `template --describe`.
-    pub about: &'static str,
+    pub(crate) about: &'static str,
 }
 
 /// A rule that ties two fields of the same row together.
 #[derive(Debug, Clone, Copy)]
-pub enum Cross {
+pub(crate) enum Cross {
     /// `field` must be filled when `when` holds one of `values`.
     NeededWhen {
         field: &'static str,
@@ -111,40 +115,40 @@ pub enum Cross {
 
 /// The complete rule set of one API.
 #[derive(Debug)]
-pub struct Table {
-    pub api: ApiKind,
+pub(crate) struct Table {
+    pub(crate) api: ApiKind,
     /// The column that names the extension (`number`, `extid`).
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// The column that renames it, where the API can (`extnumber` in v1).
-    pub rename: Option<&'static str>,
-    pub fields: &'static [Field],
-    pub cross: &'static [Cross],
+    pub(crate) rename: Option<&'static str>,
+    pub(crate) fields: &'static [Field],
+    pub(crate) cross: &'static [Cross],
     /// Fields that name another extension (forward targets), with the switch that turns the
     /// forward on: a row that forwards to an extension added in the same run is sent after that
     /// extension exists.
-    pub links: &'static [(&'static str, &'static str)],
+    pub(crate) links: &'static [(&'static str, &'static str)],
     /// Fields the API hands out in a form it cannot take back (v1's hashed `loginpassword`):
     /// exported blank, and compared through the same hash.
-    pub hashed_on_read: &'static [&'static str],
+    pub(crate) hashed_on_read: &'static [&'static str],
     /// Other header spellings accepted for a column, lower case.
-    pub aliases: &'static [(&'static str, &'static str)],
+    pub(crate) aliases: &'static [(&'static str, &'static str)],
     /// One row that passes every rule, for `template`.
-    pub example: &'static [(&'static str, &'static str)],
+    pub(crate) example: &'static [(&'static str, &'static str)],
     /// Where the rules come from and what is inferred, for `template --describe`.
-    pub notes: &'static [&'static str],
+    pub(crate) notes: &'static [&'static str],
 }
 
 impl Table {
-    pub fn index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
     }
 
-    pub fn field(&self, name: &str) -> Option<&Field> {
+    pub(crate) fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
 
     /// The column a header cell names, matched case-insensitively, spaces trimmed.
-    pub fn column_for(&self, header: &str) -> Option<usize> {
+    pub(crate) fn column_for(&self, header: &str) -> Option<usize> {
         let h = header.trim().to_lowercase();
         let name = self
             .aliases
@@ -155,18 +159,14 @@ impl Table {
         self.fields.iter().position(|f| f.name == name)
     }
 
-    pub fn key_index(&self) -> usize {
+    pub(crate) fn key_index(&self) -> usize {
         self.index(self.key)
             .expect("every table holds its key field")
-    }
-
-    pub fn is_secret(&self, name: &str) -> bool {
-        self.field(name).is_some_and(|f| f.secret)
     }
 }
 
 /// The rule table of an API.
-pub fn table(api: ApiKind) -> &'static Table {
+pub(crate) fn table(api: ApiKind) -> &'static Table {
     match api {
         ApiKind::YeastarV2 => &yeastar::V2,
         ApiKind::YeastarV1 => &yeastar::V1,
@@ -177,19 +177,15 @@ pub fn table(api: ApiKind) -> &'static Table {
 
 impl Kind {
     /// The one spelling of a value that is compared and sent (`yes` → `1` for a boolean).
-    pub fn canonical<'a>(&self, value: &'a str) -> &'a str {
+    pub(crate) fn canonical<'a>(&self, value: &'a str) -> &'a str {
         match self {
-            Kind::Bool => match parse_bool(value) {
-                Some(true) => "1",
-                Some(false) => "0",
-                None => value,
-            },
+            Kind::Bool => bool_canonical(value),
             _ => value,
         }
     }
 
     /// The rule in a few words, for `--describe` and error messages.
-    pub fn describe(&self, weak_passwords: bool) -> String {
+    pub(crate) fn describe(&self, weak_passwords: bool) -> String {
         match self {
             Kind::Text { min, max, chars } if min == max => {
                 format!("{}, exactly {max}", chars.describe())
@@ -220,7 +216,7 @@ impl Kind {
 }
 
 impl Chars {
-    pub fn allows(&self, c: char) -> bool {
+    pub(crate) fn allows(&self, c: char) -> bool {
         match self {
             Chars::Any => !c.is_control(),
             Chars::Alnum => c.is_ascii_alphanumeric(),
@@ -230,7 +226,7 @@ impl Chars {
         }
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Chars::Any => "text".into(),
             Chars::Alnum => "letters and digits".into(),
@@ -253,13 +249,4 @@ fn spaced(chars: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `1`/`0`, `true`/`false`, `yes`/`no` in any case.
-pub fn parse_bool(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" => Some(true),
-        "0" | "false" | "no" => Some(false),
-        _ => None,
-    }
 }

@@ -6,7 +6,7 @@
 
 use super::yeastar::*;
 use super::{Chars, Field, Kind, Need, Table};
-use crate::api::ApiKind;
+use crate::domain::ApiKind;
 
 const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key; extid on update)") };
 const USERNAME: Field = field("username", text(31, Chars::Any), "the user's name (seeds give no character rule)");
@@ -14,7 +14,7 @@ const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disable", "Disabl
 const NTRANSFERPREFIX_7: Field = field("ntransferprefix", digits(7), "no-answer dial prefix");
 const NAT: Field = field("nat", Kind::OneOf(&["yes", "no"]), "NAT");
 
-pub static OPENVOX: Table = Table {
+pub(crate) static OPENVOX: Table = Table {
     api: ApiKind::Openvox,
     key: "number",
     rename: Some("extnumber"),

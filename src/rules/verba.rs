@@ -7,7 +7,7 @@
 
 use super::yeastar::{digits, field, text};
 use super::{Chars, Cross, Field, Kind, Need, Table};
-use crate::api::ApiKind;
+use crate::domain::ApiKind;
 
 const EXTENSION: Field = Field { need: Need::Always, ..field("extension", text(255, Chars::Without(" ")), "line number or SIP address, as the PBX has it (the key)") };
 const EID: Field = field("eid", Kind::Text { min: 4, max: 4, chars: Chars::Alnum }, "tenant (environment) ID, 4 characters");
@@ -19,7 +19,7 @@ const VIDEO: Field = field("video", Kind::Bool, "record video");
 const SCREENCAPTURE: Field = field("screencapture", Kind::Bool, "record the screen");
 const USERID: Field = field("userid", digits(10), "the Verba user the extension belongs to (user id)");
 
-pub static VERBA: Table = Table {
+pub(crate) static VERBA: Table = Table {
     api: ApiKind::Verba,
     key: "extension",
     rename: None,

@@ -4,7 +4,7 @@
 //! v2 share every rule they have in common and differ only where the documents do.
 
 use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
-use crate::api::ApiKind;
+use crate::domain::ApiKind;
 
 pub(super) const fn field(name: &'static str, kind: Kind, about: &'static str) -> Field {
     Field { name, kind, need: Need::Optional, secret: false, about }
@@ -92,7 +92,7 @@ pub(super) const LINKS: [(&str, &str); 3] = [("atransferext", "alwaysforward"), 
 
 pub(super) const ALIASES: &[(&str, &str)] = &[("fullname", "username"), ("name", "username"), ("moblie", "mobile")];
 
-pub static V2: Table = Table {
+pub(crate) static V2: Table = Table {
     api: ApiKind::YeastarV2,
     key: "number",
     rename: None,
@@ -133,7 +133,7 @@ pub static V2: Table = Table {
     ],
 };
 
-pub static V1: Table = Table {
+pub(crate) static V1: Table = Table {
     api: ApiKind::YeastarV1,
     key: "extid",
     rename: Some("extnumber"),

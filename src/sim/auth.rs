@@ -7,50 +7,51 @@ use std::time::{Duration, Instant};
 use std::net::IpAddr;
 
 use super::Sim;
+use crate::domain::values::md5_hex;
 
 /// Failed logins in a row that lock an address, and for how long (reference §3.6).
 const LOCKOUT_AFTER: u32 = 5;
 const LOCKOUT_FOR: Duration = Duration::from_secs(600);
-pub struct Token {
+pub(crate) struct Token {
     issued: Instant,
     last_use: Instant,
     uses: u64,
 }
 
 #[derive(Default)]
-pub struct Lockout {
+pub(crate) struct Lockout {
     failures: u32,
     until: Option<Instant>,
 }
 
 /// Why a token was not accepted.
-pub enum TokenProblem {
+pub(crate) enum TokenProblem {
     Blank,
     Unknown,
     Expired,
 }
 
 /// Why a login was refused.
-pub enum LoginProblem {
+pub(crate) enum LoginProblem {
     Locked,
     BadCredentials,
 }
 
 impl Sim {
     /// Checks the credentials and the lockout; on success, a new token.
-    pub fn login(
+    pub(crate) fn login(
         &self,
         ip: IpAddr,
         user: &str,
         password_md5: &str,
     ) -> Result<String, LoginProblem> {
-        let expected = crate::api::yeastar::md5_hex(self.settings.password.expose());
+        let expected = md5_hex(self.settings.password.expose());
         let now = Instant::now();
         let t_ms = self.elapsed_ms();
         self.with_state(|s| {
             let lock = s.lockouts.entry(ip).or_default();
             // Only the Yeastar family documents a lockout after failed logins.
-            let locks = self.settings.api.flavor().is_some();
+            let locks = self.settings.api.capabilities().lockout;
             let result = if locks && lock.until.is_some_and(|until| until > now) {
                 Err(LoginProblem::Locked)
             } else if user == self.settings.user && password_md5.eq_ignore_ascii_case(&expected) {
@@ -85,7 +86,7 @@ impl Sim {
     }
 
     /// Accepts a token (and extends its idle life) or says why not.
-    pub fn check_token(&self, token: Option<&str>) -> Result<(), TokenProblem> {
+    pub(crate) fn check_token(&self, token: Option<&str>) -> Result<(), TokenProblem> {
         let token = token.filter(|t| !t.is_empty()).ok_or(TokenProblem::Blank)?;
         let now = Instant::now();
         let (ttl, max_age) = (self.settings.token_ttl, self.settings.token_max_age);
@@ -108,7 +109,7 @@ impl Sim {
         })
     }
 
-    pub fn logout(&self, token: &str) {
+    pub(crate) fn logout(&self, token: &str) {
         self.with_state(|s| {
             s.tokens.remove(token);
             s.stats.logouts += 1;

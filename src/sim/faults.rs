@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::Sim;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Delivery {
+pub(crate) enum Delivery {
     Normal,
     Dropped,
     Late,
@@ -25,17 +25,17 @@ tokio::task_local! {
 }
 
 /// How the answer to the request being handled will be delivered.
-pub fn current() -> Delivery {
+pub(crate) fn current() -> Delivery {
     DELIVERY.try_with(|d| *d).unwrap_or(Delivery::Normal)
 }
 
 /// Handles a request knowing how its answer will be delivered.
-pub fn with<T>(delivery: Delivery, handle: impl FnOnce() -> T) -> T {
+pub(crate) fn with<T>(delivery: Delivery, handle: impl FnOnce() -> T) -> T {
     DELIVERY.sync_scope(delivery, handle)
 }
 
 /// Draws the delivery of one request from the knobs, and counts it.
-pub fn choose(sim: &Sim) -> Delivery {
+pub(crate) fn choose(sim: &Sim) -> Delivery {
     let (drop, slow) = (sim.settings.drop_rate, sim.settings.slow_rate);
     if drop <= 0.0 && slow <= 0.0 {
         return Delivery::Normal;
@@ -55,7 +55,7 @@ pub fn choose(sim: &Sim) -> Delivery {
 }
 
 /// Delivers `response` as chosen: late, or as a connection that breaks before the body.
-pub async fn deliver(delivery: Delivery, response: Response, late_by: Duration) -> Response {
+pub(crate) async fn deliver(delivery: Delivery, response: Response, late_by: Duration) -> Response {
     match delivery {
         Delivery::Normal => response,
         Delivery::Late => {

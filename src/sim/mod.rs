@@ -7,7 +7,7 @@
 //! wire format lives in its own file beside this one.
 
 mod auth;
-pub use auth::{LoginProblem, TokenProblem};
+pub(crate) use auth::{LoginProblem, TokenProblem};
 mod faults;
 mod tls;
 mod verba;
@@ -26,119 +26,118 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::api::{ApiKind, Record};
-use crate::config::Secret;
-use crate::rules::{self, CheckContext, Problem, Table};
-use crate::sheet::Sheet;
+use crate::domain::{ApiKind, Record, Secret};
+use crate::input::Sheet;
+use crate::rules::{self, Cells, CheckContext, Problem, Table};
 
 /// The request log keeps at most this many entries.
 const LOG_LIMIT: usize = 1_000_000;
 
 #[derive(Debug, Clone)]
-pub struct SimSettings {
-    pub api: ApiKind,
-    pub listen: String,
-    pub user: String,
-    pub password: Secret,
-    pub seed: Option<PathBuf>,
-    pub latency: Duration,
-    pub fail_rate: f64,
+pub(crate) struct SimSettings {
+    pub(crate) api: ApiKind,
+    pub(crate) listen: String,
+    pub(crate) user: String,
+    pub(crate) password: Secret,
+    pub(crate) seed: Option<PathBuf>,
+    pub(crate) latency: Duration,
+    pub(crate) fail_rate: f64,
     /// Share of requests whose connection is dropped after the PBX acted, with no answer.
-    pub drop_rate: f64,
+    pub(crate) drop_rate: f64,
     /// Share of requests answered only after `slow`.
-    pub slow_rate: f64,
-    pub slow: Duration,
-    pub token_ttl: Duration,
-    pub token_max_age: Option<Duration>,
-    pub token_max_uses: Option<u64>,
-    pub max_writes_per_sec: Option<u32>,
-    pub weak_passwords: bool,
-    pub random_seed: Option<u64>,
+    pub(crate) slow_rate: f64,
+    pub(crate) slow: Duration,
+    pub(crate) token_ttl: Duration,
+    pub(crate) token_max_age: Option<Duration>,
+    pub(crate) token_max_uses: Option<u64>,
+    pub(crate) max_writes_per_sec: Option<u32>,
+    pub(crate) weak_passwords: bool,
+    pub(crate) random_seed: Option<u64>,
     /// Serve HTTPS with a certificate made at start.
-    pub tls: bool,
+    pub(crate) tls: bool,
     /// Where to write that certificate's PEM (default: the temporary directory).
-    pub tls_cert: Option<PathBuf>,
+    pub(crate) tls_cert: Option<PathBuf>,
 }
 
 /// What the simulator counted, at `GET /_sim/stats`.
 #[derive(Debug, Default, Clone, Serialize)]
-pub struct Stats {
-    pub requests: u64,
-    pub logins: u64,
-    pub failed_logins: u64,
-    pub logouts: u64,
-    pub heartbeats: u64,
-    pub applies: u64,
+pub(crate) struct Stats {
+    pub(crate) requests: u64,
+    pub(crate) logins: u64,
+    pub(crate) failed_logins: u64,
+    pub(crate) logouts: u64,
+    pub(crate) heartbeats: u64,
+    pub(crate) applies: u64,
     /// Write requests (add, update, delete) received, whatever their outcome.
-    pub write_requests: u64,
+    pub(crate) write_requests: u64,
     /// Writes that changed the store.
-    pub writes: u64,
+    pub(crate) writes: u64,
     /// Writes refused with the "too frequent" error of the write-rate ceiling.
-    pub throttled: u64,
+    pub(crate) throttled: u64,
     /// Requests answered with an injected transient error.
-    pub injected_faults: u64,
+    pub(crate) injected_faults: u64,
     /// Requests whose connection was dropped after the PBX acted.
-    pub dropped: u64,
+    pub(crate) dropped: u64,
     /// Requests answered late.
-    pub slowed: u64,
+    pub(crate) slowed: u64,
     /// Requests refused because their token had expired.
-    pub expired_token_requests: u64,
+    pub(crate) expired_token_requests: u64,
     /// Distinct tokens that expired while in use.
-    pub expired_tokens: u64,
-    pub extensions: u64,
+    pub(crate) expired_tokens: u64,
+    pub(crate) extensions: u64,
 }
 
 /// One request, at `GET /_sim/log`.
 #[derive(Debug, Clone, Serialize)]
-pub struct LogEntry {
+pub(crate) struct LogEntry {
     /// Milliseconds since the simulator started.
-    pub t_ms: f64,
-    pub op: &'static str,
-    pub number: String,
+    pub(crate) t_ms: f64,
+    pub(crate) op: &'static str,
+    pub(crate) number: String,
     /// The error answered, empty on success.
-    pub error: String,
+    pub(crate) error: String,
     /// False when the answer was dropped or held back (`--drop-rate`, `--slow-rate`).
-    pub answered: bool,
+    pub(crate) answered: bool,
 }
 
-pub struct Sim {
-    pub settings: SimSettings,
+pub(crate) struct Sim {
+    pub(crate) settings: SimSettings,
     /// Where it listens (the WSDL names it).
-    pub addr: SocketAddr,
-    pub table: &'static Table,
+    pub(crate) addr: SocketAddr,
+    pub(crate) table: &'static Table,
     started: Instant,
     state: Mutex<Store>,
 }
 
 #[derive(Default)]
-pub struct Store {
-    pub extensions: BTreeMap<String, Record>,
+pub(crate) struct Store {
+    pub(crate) extensions: BTreeMap<String, Record>,
     tokens: HashMap<String, auth::Token>,
     lockouts: HashMap<IpAddr, auth::Lockout>,
     recent_writes: VecDeque<Instant>,
     rng: fastrand::Rng,
-    pub stats: Stats,
+    pub(crate) stats: Stats,
     log: Vec<LogEntry>,
 }
 
 /// A running simulator.
-pub struct SimServer {
-    pub addr: SocketAddr,
+pub(crate) struct SimServer {
+    pub(crate) addr: SocketAddr,
     /// With `--tls`, the PEM of the certificate it serves.
-    pub cert: Option<PathBuf>,
-    pub sim: Arc<Sim>,
-    pub task: tokio::task::JoinHandle<()>,
+    pub(crate) cert: Option<PathBuf>,
+    pub(crate) sim: Arc<Sim>,
+    pub(crate) task: tokio::task::JoinHandle<()>,
 }
 
 impl SimServer {
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         let scheme = if self.cert.is_some() { "https" } else { "http" };
         format!("{scheme}://{}", self.addr)
     }
 }
 
 /// Binds the listening socket and serves in the background.
-pub async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
+pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
     let table = rules::table(settings.api);
     let mut state = Store {
         rng: settings
@@ -246,11 +245,11 @@ async fn handle(
 }
 
 impl Sim {
-    pub fn with_state<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+    pub(crate) fn with_state<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         f(&mut self.state.lock().expect("sim state lock"))
     }
 
-    pub fn stats(&self) -> Stats {
+    pub(crate) fn stats(&self) -> Stats {
         self.with_state(|s| {
             let mut stats = s.stats.clone();
             stats.extensions = s.extensions.len() as u64;
@@ -263,7 +262,7 @@ impl Sim {
     }
 
     /// Whether to answer this request with an injected transient error (`--fail-rate`).
-    pub fn inject_fault(&self) -> bool {
+    pub(crate) fn inject_fault(&self) -> bool {
         let rate = self.settings.fail_rate;
         rate > 0.0
             && self.with_state(|s| {
@@ -275,12 +274,12 @@ impl Sim {
             })
     }
 
-    pub fn pick<T: Copy>(&self, choices: &[T]) -> T {
+    pub(crate) fn pick<T: Copy>(&self, choices: &[T]) -> T {
         self.with_state(|s| choices[s.rng.usize(..choices.len())])
     }
 
     /// Counts a write request and says whether the write-rate ceiling lets it through.
-    pub fn admit_write(&self) -> bool {
+    pub(crate) fn admit_write(&self) -> bool {
         let now = Instant::now();
         let ceiling = self.settings.max_writes_per_sec;
         self.with_state(|s| {
@@ -302,14 +301,14 @@ impl Sim {
         })
     }
 
-    pub fn log(&self, op: &'static str, number: &str, error: &str) {
+    pub(crate) fn log(&self, op: &'static str, number: &str, error: &str) {
         let t_ms = self.elapsed_ms();
         self.with_state(|s| s.push_log(t_ms, op, number, error));
     }
 
     /// The rule problems of a record as stored, checked with the same table as the client.
-    pub fn problems(&self, record: &Record, adding: bool) -> Vec<Problem> {
-        let cells = crate::diff::current_cells(self.table, record);
+    pub(crate) fn problems(&self, record: &Record, adding: bool) -> Vec<Problem> {
+        let cells = Cells::of_record(self.table, record);
         let ctx = CheckContext {
             adding,
             weak_passwords: self.settings.weak_passwords,
@@ -333,7 +332,7 @@ impl Store {
 }
 
 /// Runs `pbxbulk sim` in the foreground until the process is killed.
-pub async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
+pub(crate) async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
     let api = settings.api;
     let server = start(settings).await?;
     say!("listening on {}", server.url());

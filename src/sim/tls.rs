@@ -10,7 +10,7 @@ use axum_server::tls_rustls::RustlsConfig;
 
 /// A certificate for `localhost` and the listening address, its PEM written to `path` (or
 /// to the temporary directory); returns the server config and where the PEM is.
-pub async fn self_signed(
+pub(crate) async fn self_signed(
     addr: SocketAddr,
     path: Option<&Path>,
 ) -> anyhow::Result<(RustlsConfig, PathBuf)> {

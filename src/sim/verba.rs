@@ -17,11 +17,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::Sim;
-use crate::api::Record;
-use crate::api::soap;
-use crate::api::verba::{BOOLEANS, FIELDS, NS, from_wire, to_wire};
-use crate::api::xml::Element;
-use crate::api::yeastar::md5_hex;
+use crate::domain::Record;
+use crate::domain::values::md5_hex;
+use crate::pbx::soap;
+use crate::pbx::verba::{BOOLEANS, FIELDS, NS, from_wire, to_wire};
+use crate::pbx::xml::Element;
 
 const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
 
@@ -34,7 +34,7 @@ enum Answer {
     Fault(StatusCode, &'static str, String),
 }
 
-pub fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
+pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
     if uri.path() != "/provisioning" {
         return (
             StatusCode::NOT_FOUND,

@@ -10,26 +10,29 @@
 
 use std::net::IpAddr;
 
-use axum::http::{Method, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use axum::http::header;
 
 use super::{LoginProblem, Sim, Store, TokenProblem};
-use crate::api::xml::{from_xml, to_xml};
-use crate::api::yeastar::{Flavor, errno, md5_hex};
-use crate::api::{ApiKind, Record, value_text};
-use crate::outcome::Code;
+use crate::domain::values::md5_hex;
+use crate::domain::{ApiKind, Code, Record};
+use crate::pbx::value_text;
+use crate::pbx::xml::{from_xml, to_xml};
+use crate::pbx::yeastar::{self as codec, Flavor, errno};
 
 /// The transient errnos `--fail-rate` answers with.
 const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV_DOWN];
 
 type Answer = Result<Value, &'static str>;
 
-pub fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-    let flavor = sim.settings.api.flavor().expect("a Yeastar-family API");
-    let xml = flavor.typed && param(uri, "type") == Some("xml");
+pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
+    let Some(flavor) = codec::flavor(sim.settings.api) else {
+        return (StatusCode::NOT_FOUND, "not a Yeastar-family API").into_response();
+    };
+    let xml = flavor.typed() && param(uri, "type") == Some("xml");
     let answer = route(sim, flavor, xml, ip, method, uri, body);
     let mut map = match answer {
         Ok(Value::Object(map)) => map,
@@ -67,6 +70,7 @@ fn route(
     uri: &Uri,
     body: &[u8],
 ) -> Answer {
+    let caps = flavor.kind.capabilities();
     let path = uri.path().trim_start_matches("/api/");
     let (version, endpoint) = path.split_once('/').ok_or(errno::UNSUPPORTED)?;
     if !uri.path().starts_with("/api/") || !flavor.versions.contains(&version) {
@@ -101,10 +105,10 @@ fn route(
         }
         e if e == flavor.list => Ok(list(sim, flavor)),
         "extension/query" => query(sim, flavor, &body),
-        "extension/add" if flavor.add_key.is_some() => write(sim, flavor, "add", &body),
+        "extension/add" if caps.add => write(sim, flavor, "add", &body),
         "extension/update" => write(sim, flavor, "update", &body),
-        "extension/delete" if flavor.can_delete => write(sim, flavor, "delete", &body),
-        "apply" if flavor.has_apply => {
+        "extension/delete" if caps.delete => write(sim, flavor, "delete", &body),
+        "apply" if caps.apply_at_end => {
             sim.with_state(|s| s.stats.applies += 1);
             Ok(json!({}))
         }

@@ -156,7 +156,8 @@ pub fn http_full(addr: &str, method: &str, path: &str, body: &str) -> (u16, Stri
 }
 
 pub fn md5_hex(text: &str) -> String {
-    pbxbulk::api::yeastar::md5_hex(text)
+    use md5::Digest as _;
+    hex::encode(md5::Md5::digest(text.as_bytes()))
 }
 
 /// Runs the CLI with a clean environment (no PBXBULK_* leaking in) plus `env`.
@@ -248,4 +249,68 @@ pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
     path
+}
+
+/// One element of an XML document as the tests read it: local name, namespace, text and
+/// children (quick-xml directly, so the tests do not lean on the tool's own XML reader).
+#[derive(Debug, Clone, Default)]
+pub struct Element {
+    pub ns: Option<String>,
+    pub name: String,
+    pub text: String,
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+/// The root element of `bytes`, namespaces resolved.
+pub fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
+    use quick_xml::events::Event;
+    use quick_xml::name::ResolveResult;
+    let mut reader = quick_xml::NsReader::from_reader(bytes);
+    // The document itself is the bottom of the stack; its one child is the root.
+    let mut open = vec![Element::default()];
+    let mut buf = Vec::new();
+    loop {
+        let (ns, event) = reader
+            .read_resolved_event_into(&mut buf)
+            .map_err(|e| e.to_string())?;
+        let ns = match ns {
+            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            _ => None,
+        };
+        let element = |name: &str| Element {
+            ns: ns.clone(),
+            name: name.to_string(),
+            ..Element::default()
+        };
+        match event {
+            Event::Start(e) => open.push(element(e.local_name().as_ref())),
+            Event::Empty(e) => {
+                let empty = element(e.local_name().as_ref());
+                open.last_mut().unwrap().children.push(empty);
+            }
+            Event::Text(t) => open.last_mut().unwrap().text += &t.xml10_content(),
+            Event::GeneralRef(r) => {
+                let name = r.xml10_content();
+                let text = quick_xml::escape::resolve_predefined_entity(&name)
+                    .ok_or(format!("unknown entity {name}"))?;
+                open.last_mut().unwrap().text += text;
+            }
+            Event::End(_) if open.len() > 1 => {
+                let done = open.pop().unwrap();
+                open.last_mut().unwrap().children.push(done);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    open.pop()
+        .and_then(|document| document.children.into_iter().next())
+        .ok_or_else(|| "no root element".to_string())
 }

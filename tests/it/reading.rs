@@ -232,11 +232,12 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
         let out = run(&["validate", file.to_str().unwrap(), "--api", api], &[]);
         assert_eq!(code(&out), 0, "{api}: {}{}", stdout(&out), stderr(&out));
         let describe = stdout(&run(&["template", "--api", api, "--describe"], &[]));
-        for field in pbxbulk::rules::table(pbxbulk::api::ApiKind::from_name(api).unwrap()).fields {
+        let template = stdout(&run(&["template", "--api", api], &[]));
+        let columns = template.lines().next().unwrap().split(',');
+        for column in columns {
             assert!(
-                describe.contains(field.name),
-                "{api}: --describe lacks {}",
-                field.name
+                describe.contains(column),
+                "{api}: --describe lacks {column}"
             );
         }
         if api.starts_with("yeastar") {

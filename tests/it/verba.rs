@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use pbxbulk::api::xml::{Element, parse};
-
 use crate::helpers::*;
 
 const SEED: &str = "extension,eid,recordingmode,im,voice,video,screencapture,userid\nverbatestuser2@verbalabs.com,0000,ON_DEMAND,0,0,0,0,25\n";
@@ -20,7 +18,7 @@ fn token(sim: &Sim) -> String {
             r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:requestToken><eid>0000</eid><loginName>{USER}</loginName><password>{PASSWORD}</password></v2:requestToken></soapenv:Body></soapenv:Envelope>"#
         ),
     );
-    let root = parse(answer.as_bytes()).unwrap();
+    let root = parse_xml(answer.as_bytes()).unwrap();
     let ret = &root.children[0].children[0].children[0];
     ret.child("token").expect("a token").text.clone()
 }
@@ -34,7 +32,7 @@ fn get(sim: &Sim, extension: &str) -> BTreeMap<String, String> {
             r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:getExtension><token>{token}</token><environmentFilter><eid>0000</eid></environmentFilter><extension>{extension}</extension></v2:getExtension></soapenv:Body></soapenv:Envelope>"#
         ),
     );
-    let root = parse(answer.as_bytes()).unwrap();
+    let root = parse_xml(answer.as_bytes()).unwrap();
     let ext = root.children[0].children[0].children[0]
         .child("extension")
         .expect("found")
@@ -90,8 +88,8 @@ fn seed_004s_request_as_written_gets_seed_004s_answer() {
    </S:Body>
 </S:Envelope>"#;
     assert_eq!(
-        shape(&parse(answer.as_bytes()).unwrap()),
-        shape(&parse(seed_answer.as_bytes()).unwrap())
+        shape(&parse_xml(answer.as_bytes()).unwrap()),
+        shape(&parse_xml(seed_answer.as_bytes()).unwrap())
     );
     let ext = get(&sim, "verbatestuser2@verbalabs.com");
     assert_eq!(ext["recordingMode"], "CONTROLLED");
@@ -272,7 +270,7 @@ fn the_wsdl_describes_what_the_simulator_serves() {
     let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let (status, _, wsdl) = http_full(sim.addr(), "GET", "/provisioning?wsdl", "");
     assert_eq!(status, 200);
-    let root = parse(wsdl.as_bytes()).expect("well-formed XML");
+    let root = parse_xml(wsdl.as_bytes()).expect("well-formed XML");
     assert_eq!(root.name, "definitions");
     let port_type = root.child("portType").unwrap();
     let ops: Vec<String> = port_type

@@ -1,0 +1,17 @@
+//! The vocabulary every layer shares, and nothing else: which PBX (and what it can do), an
+//! extension's record, secrets, the import modes, what happened to a row, and how a run's
+//! outcome becomes an exit code. It imports nothing of the crate, so every layer may use it.
+
+mod api;
+mod mode;
+mod record;
+mod row_result;
+mod summary;
+pub(crate) mod values;
+
+pub(crate) use api::ApiKind;
+pub(crate) use mode::Mode;
+pub(crate) use record::{PbxSnapshot, Record, Secret};
+pub(crate) use row_result::{Action, Code, RowResult, Status};
+pub use summary::Exit;
+pub(crate) use summary::Summary;

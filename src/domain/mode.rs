@@ -1,0 +1,20 @@
+//! The import modes (`--mode`): what a row means when the PBX has, or lacks, its extension.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Every row creates an extension.
+    Add,
+    /// Every row changes an existing extension.
+    Update,
+    /// New numbers are added, the others compared and updated where they differ.
+    Upsert,
+    /// Upsert, and with `--prune` delete what the file does not list.
+    Sync,
+}
+
+impl Mode {
+    /// Whether the PBX's current extensions must be read before planning.
+    pub(crate) fn reads_the_pbx(self) -> bool {
+        matches!(self, Mode::Upsert | Mode::Sync)
+    }
+}

@@ -1,0 +1,265 @@
+//! Reading the input spreadsheet, one record at a time.
+//!
+//! Accepts what spreadsheet programs write: CSV in UTF-8 with or without a BOM, comma-,
+//! semicolon- or tab-separated (detected from the header), CRLF or LF, quoted cells holding
+//! delimiters, quotes and newlines. Header names match the rule table case-insensitively.
+//! Records stream: only the current one is in memory, so a file of any size can be read.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use csv::ByteRecord;
+
+use crate::domain::Code;
+use crate::rules::{Cells, Problem, Table};
+
+/// The file as a whole cannot be read: one clear line, exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SheetError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path} is empty: the first row must name the columns")]
+    Empty { path: PathBuf },
+    #[error("{path} is UTF-16 text; save it as \"CSV UTF-8 (comma delimited)\" and try again")]
+    Utf16 { path: PathBuf },
+    #[error("{path}: the header row is not valid UTF-8 text")]
+    HeaderNotUtf8 { path: PathBuf },
+    #[error("{path}: unknown column(s) {unknown}. Columns {api} accepts: {known}")]
+    UnknownColumns {
+        path: PathBuf,
+        unknown: String,
+        api: &'static str,
+        known: String,
+    },
+    #[error("{path}: column {column} appears twice in the header")]
+    DuplicateColumn { path: PathBuf, column: String },
+    #[error("{path}: the column {key} is missing; it names the extension on every row")]
+    MissingKey { path: PathBuf, key: &'static str },
+}
+
+/// An open spreadsheet with a validated header.
+pub(crate) struct Sheet {
+    path: PathBuf,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    table: &'static Table,
+    header: ByteRecord,
+    /// Column position → field index in the table; `None` for a column with a blank header
+    /// (spreadsheet programs write trailing delimiters), whose cells must then stay blank.
+    columns: Vec<Option<usize>>,
+    delimiter: u8,
+    /// The spreadsheet row of the last record read (the header is row 1).
+    row: u64,
+    /// The reader's line after the last record read.
+    line: u64,
+}
+
+impl Sheet {
+    /// Opens `path` (`-` for standard input) and checks its header against `table`.
+    pub(crate) fn open(path: &Path, table: &'static Table) -> Result<Sheet, SheetError> {
+        let io_err = |source| SheetError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let input: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(io::stdin())
+        } else {
+            Box::new(File::open(path).map_err(io_err)?)
+        };
+        let mut input = BufReader::with_capacity(256 * 1024, input);
+        let head = input.fill_buf().map_err(io_err)?;
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return Err(SheetError::Utf16 {
+                path: path.to_owned(),
+            });
+        }
+        let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let delimiter = detect_delimiter(&head[bom..]);
+        input.consume(bom);
+
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Box::new(input) as Box<dyn Read + Send>);
+        let mut header = ByteRecord::new();
+        if !reader
+            .read_byte_record(&mut header)
+            .map_err(|e| csv_err(path, e))?
+        {
+            return Err(SheetError::Empty {
+                path: path.to_owned(),
+            });
+        }
+        let columns = map_header(path, &header, table)?;
+        let line = reader.position().line();
+        Ok(Sheet {
+            path: path.to_owned(),
+            reader,
+            table,
+            header,
+            columns,
+            delimiter,
+            row: 1,
+            line,
+        })
+    }
+
+    pub(crate) fn header(&self) -> &ByteRecord {
+        &self.header
+    }
+
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Whether the file has the column `name`.
+    pub(crate) fn has_column(&self, name: &str) -> bool {
+        self.table
+            .index(name)
+            .is_some_and(|i| self.columns.contains(&Some(i)))
+    }
+
+    pub(crate) fn table(&self) -> &'static Table {
+        self.table
+    }
+
+    /// Bytes of the file read so far.
+    pub(crate) fn offset(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// Reads the next record into `record` and returns its spreadsheet row number.
+    pub(crate) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
+        if !self
+            .reader
+            .read_byte_record(record)
+            .map_err(|e| csv_err(&self.path, e))?
+        {
+            return Ok(None);
+        }
+        // The csv crate skips blank lines; a spreadsheet shows each as a row, so count them:
+        // the lines this record used beyond its own are blank lines before it.
+        let line = self.reader.position().line();
+        let blank = (line - self.line).saturating_sub(1 + newlines(record));
+        self.row += 1 + blank;
+        self.line = line;
+        Ok(Some(self.row))
+    }
+
+    /// The record's cells in table order, or the problem that makes the record unreadable.
+    pub(crate) fn cells<'a>(&self, record: &'a ByteRecord) -> Result<Cells<'a>, Problem> {
+        let mut cells = Cells::blank(self.table);
+        for (i, raw) in record.iter().enumerate() {
+            let Some(&Some(field)) = self.columns.get(i) else {
+                if raw.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                return Err(Problem {
+                    field: "",
+                    code: Code::ExtraCells,
+                    message: format!(
+                        "cell {} has a value but its column has no name in the header",
+                        i + 1
+                    ),
+                });
+            };
+            let name = self.table.fields[field].name;
+            let text = std::str::from_utf8(raw).map_err(|_| Problem {
+                field: name,
+                code: Code::NotUtf8,
+                message: format!("{name} is not valid UTF-8 text; save the file as \"CSV UTF-8\""),
+            })?;
+            cells.values[field] = text.trim();
+        }
+        Ok(cells)
+    }
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> SheetError {
+    let source = match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
+    };
+    SheetError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn newlines(record: &ByteRecord) -> u64 {
+    record
+        .iter()
+        .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+        .sum()
+}
+
+/// The delimiter used most often outside quotes in the first line: `,`, `;` or tab.
+fn detect_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+fn map_header(
+    path: &Path,
+    header: &ByteRecord,
+    table: &Table,
+) -> Result<Vec<Option<usize>>, SheetError> {
+    let mut columns = Vec::with_capacity(header.len());
+    let mut unknown = Vec::new();
+    for raw in header.iter() {
+        let name = std::str::from_utf8(raw).map_err(|_| SheetError::HeaderNotUtf8 {
+            path: path.to_owned(),
+        })?;
+        if name.trim().is_empty() {
+            columns.push(None);
+            continue;
+        }
+        match table.column_for(name) {
+            Some(i) if columns.contains(&Some(i)) => {
+                return Err(SheetError::DuplicateColumn {
+                    path: path.to_owned(),
+                    column: table.fields[i].name.to_string(),
+                });
+            }
+            Some(i) => columns.push(Some(i)),
+            None => unknown.push(format!("{:?}", name.trim())),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(SheetError::UnknownColumns {
+            path: path.to_owned(),
+            unknown: unknown.join(", "),
+            api: table.api.name(),
+            known: table
+                .fields
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    if !columns.contains(&Some(table.key_index())) {
+        return Err(SheetError::MissingKey {
+            path: path.to_owned(),
+            key: table.key,
+        });
+    }
+    Ok(columns)
+}

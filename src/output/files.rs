@@ -1,0 +1,37 @@
+//! Files that hold passwords or personal data (the rejects file, exports): created readable by
+//! their owner only, and starting with a BOM so Excel reads them as UTF-8.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A new CSV file only its owner may read (the rejects file and exports hold passwords),
+/// starting with a BOM so Excel reads it as UTF-8.
+pub(crate) fn private_file(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(b"\xEF\xBB\xBF")?;
+    Ok(file)
+}
+
+/// `dir/report.csv` → `dir/report.rejects.csv`: the failed and invalid rows, re-importable.
+pub(crate) fn rejects_path(report: &Path) -> PathBuf {
+    let stem = report.file_stem().unwrap_or_default().to_string_lossy();
+    report.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_sit_beside_the_report() {
+        assert_eq!(
+            rejects_path(Path::new("/tmp/x/staff.report.csv")),
+            Path::new("/tmp/x/staff.report.rejects.csv")
+        );
+    }
+}

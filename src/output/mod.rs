@@ -1,0 +1,10 @@
+//! What a run leaves for the user: the per-row report and its rejects file, the progress bar,
+//! and files only their owner may read.
+
+pub(crate) mod files;
+pub(crate) mod progress;
+pub(crate) mod report;
+
+pub(crate) use files::{private_file, rejects_path};
+pub(crate) use progress::Progress;
+pub(crate) use report::Report;

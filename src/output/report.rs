@@ -1,0 +1,138 @@
+//! The results report: one CSV line per input row, in input order, and beside it a
+//! re-importable file of the rows that failed or were invalid, so "fix and re-run" is one step.
+//!
+//! Each line is flushed as it is written, so a run that is killed leaves a report of every row
+//! finished so far.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use csv::ByteRecord;
+
+use super::files::{private_file, rejects_path};
+use crate::domain::{RowResult, Status, Summary};
+
+pub(crate) const COLUMNS: [&str; 10] = [
+    "row",
+    "number",
+    "action",
+    "status",
+    "error_code",
+    "message",
+    "field",
+    "changed",
+    "attempts",
+    "latency_ms",
+];
+
+/// Writes the report and the rejects file.
+pub(crate) struct Report {
+    path: PathBuf,
+    out: csv::Writer<File>,
+    rejects: Rejects,
+    pub(crate) summary: Summary,
+}
+
+struct Rejects {
+    path: PathBuf,
+    header: ByteRecord,
+    delimiter: u8,
+    out: Option<csv::Writer<File>>,
+}
+
+impl Report {
+    /// Creates the report (and removes a rejects file left by an earlier run, which would
+    /// otherwise be mistaken for this run's).
+    pub(crate) fn create(path: &Path, header: ByteRecord, delimiter: u8) -> io::Result<Report> {
+        let file = File::create(path)?;
+        let mut out = csv::Writer::from_writer(file);
+        out.write_record(COLUMNS)?;
+        out.flush()?;
+        let rejects_path = rejects_path(path);
+        match std::fs::remove_file(&rejects_path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        Ok(Report {
+            path: path.to_owned(),
+            out,
+            rejects: Rejects {
+                path: rejects_path,
+                header,
+                delimiter,
+                out: None,
+            },
+            summary: Summary::default(),
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
+    /// row failed or was invalid.
+    pub(crate) fn write(&mut self, result: &RowResult, raw: Option<&ByteRecord>) -> io::Result<()> {
+        self.summary.add(result.status);
+        let row = result.row.map(|r| r.to_string()).unwrap_or_default();
+        let action = result.action.to_string();
+        let status = result.status.to_string();
+        let attempts = result.attempts.to_string();
+        let latency = result.latency_ms.to_string();
+        let cells = [
+            row.as_str(),
+            &result.number,
+            &action,
+            &status,
+            &result.error_code,
+            &result.message,
+            &result.field,
+            &result.changed,
+            &attempts,
+            &latency,
+        ];
+        self.out
+            .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
+        self.out.flush()?;
+        if let (Status::Failed | Status::Invalid, Some(raw)) = (result.status, raw) {
+            self.rejects.write(raw)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> io::Result<Summary> {
+        self.out.flush()?;
+        if let Some(out) = self.rejects.out.as_mut() {
+            out.flush()?;
+        }
+        Ok(self.summary)
+    }
+}
+
+impl Rejects {
+    fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
+        if self.out.is_none() {
+            let file = private_file(&self.path)?;
+            let mut out = csv::WriterBuilder::new()
+                .delimiter(self.delimiter)
+                .flexible(true)
+                .from_writer(file);
+            out.write_byte_record(&self.header)?;
+            self.out = Some(out);
+        }
+        let out = self.out.as_mut().expect("opened above");
+        out.write_byte_record(raw)?;
+        out.flush()
+    }
+}
+
+/// A spreadsheet program runs a cell starting with `=`, `+`, `-` or `@` as a formula; a
+/// leading apostrophe makes it text.
+fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}

@@ -1,0 +1,272 @@
+//! The PBX session: HTTP transport, the token, and logging in again when it expires.
+//!
+//! Every request in flight shares one token. When the PBX says the token is gone, the first
+//! request to notice logs in again while the others wait for it, so one expiry costs one login,
+//! not one per request. A refused login is final: five refusals lock the client's address for
+//! ten minutes, so the client never tries a second time.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::retry::RetryPolicy;
+use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply};
+use crate::domain::Record;
+
+/// How many times one request may trigger a new login before it gives up.
+const MAX_RELOGINS_PER_REQUEST: u32 = 2;
+
+pub(crate) struct Client {
+    http: reqwest::Client,
+    proto: Box<dyn Protocol>,
+    conn: Connection,
+    /// The current token and its generation (bumped at every login).
+    token: Mutex<(Arc<str>, u64)>,
+    login_lock: tokio::sync::Mutex<()>,
+    /// Set once a login has been refused: no further attempt is made.
+    refused: AtomicBool,
+    last_use: Mutex<Instant>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ClientError {
+    #[error("cannot set up HTTPS: {0}")]
+    Tls(String),
+}
+
+impl Client {
+    pub(crate) fn new(proto: Box<dyn Protocol>, conn: Connection) -> Result<Client, ClientError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("pbxbulk/", env!("CARGO_PKG_VERSION")))
+            .timeout(conn.timeout)
+            .connect_timeout(conn.timeout.min(Duration::from_secs(10)))
+            .no_proxy();
+        if conn.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        if let Some(pem) = &conn.ca_cert {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                ClientError::Tls(format!("--ca-cert is not a PEM certificate: {e}"))
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Tls(e.to_string()))?;
+        Ok(Client {
+            http,
+            proto,
+            conn,
+            token: Mutex::new((Arc::from(""), 0)),
+            login_lock: tokio::sync::Mutex::new(()),
+            refused: AtomicBool::new(false),
+            last_use: Mutex::new(Instant::now()),
+        })
+    }
+
+    /// Logs in; an error here means nothing can be attempted.
+    pub(crate) async fn login(&self) -> Result<(), ApiError> {
+        let generation = self.current().1;
+        self.relogin(generation).await
+    }
+
+    /// Sends `op` with the session's token, logging in again (shared) if the token expired.
+    pub(crate) async fn call(&self, op: &Op<'_>) -> Result<Reply, ApiError> {
+        let mut relogins = 0;
+        loop {
+            let (token, generation) = self.current();
+            match self.send(op, Some(&token)).await {
+                Err(e)
+                    if e.class() == ErrorClass::TokenExpired
+                        && relogins < MAX_RELOGINS_PER_REQUEST =>
+                {
+                    relogins += 1;
+                    self.relogin(generation).await?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Like [`Client::call`], retrying passing failures under `policy`; for the calls
+    /// around the rows (listing, apply), which have no report line to record a failure in.
+    pub(crate) async fn call_retrying(
+        &self,
+        op: &Op<'_>,
+        policy: RetryPolicy,
+    ) -> Result<Reply, ApiError> {
+        let mut attempt = 1;
+        loop {
+            match self.call(op).await {
+                Err(e) if e.class() == ErrorClass::Transient => {
+                    let Some(pause) = policy.delay(attempt, e.retry_after()) else {
+                        return Err(e);
+                    };
+                    tokio::time::sleep(pause).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Sends one write. Where an update replaces the whole record (Verba), the record is read
+    /// first and the row's cells merged into it, so fields the row leaves blank (the user
+    /// link) keep their value.
+    pub(crate) async fn write(&self, op: &Op<'_>) -> Result<Reply, ApiError> {
+        let Op::Update(record) = op else {
+            return self.call(op).await;
+        };
+        if !self.proto.kind().capabilities().merge_on_update {
+            return self.call(op).await;
+        }
+        let key = self.proto.record_key();
+        let number = [record.get(key).cloned().unwrap_or_default()];
+        let mut merged = match self.call(&Op::Query(&number)).await? {
+            Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
+            _ => Record::new(),
+        };
+        merged.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.call(&Op::Update(&merged)).await
+    }
+
+    /// Ends the session; failures are ignored, the run's outcome is already decided.
+    pub(crate) async fn logout(&self) {
+        let (token, _) = self.current();
+        if !token.is_empty() {
+            let _ = self.send(&Op::Logout, Some(&token)).await;
+        }
+    }
+
+    /// Keeps the token alive through quiet stretches (long backoffs, a slow plan): after
+    /// `idle` without traffic a heartbeat is sent. Stops when the client is dropped.
+    pub(crate) fn spawn_heartbeat(self: &Arc<Self>, idle: Duration) -> tokio::task::JoinHandle<()> {
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let tick = (idle / 4).max(Duration::from_millis(50));
+            loop {
+                tokio::time::sleep(tick).await;
+                let Some(client) = weak.upgrade() else { return };
+                let quiet = client.last_use.lock().expect("last_use lock").elapsed();
+                if quiet >= idle {
+                    let _ = client.call(&Op::Heartbeat).await;
+                }
+            }
+        })
+    }
+
+    fn current(&self) -> (Arc<str>, u64) {
+        self.token.lock().expect("token lock").clone()
+    }
+
+    /// Logs in again unless another request already did since `seen` was current.
+    async fn relogin(&self, seen: u64) -> Result<(), ApiError> {
+        let _one_at_a_time = self.login_lock.lock().await;
+        if self.refused.load(Ordering::SeqCst) {
+            return Err(refused_again());
+        }
+        if self.current().1 != seen {
+            return Ok(());
+        }
+        let op = Op::Login {
+            user: &self.conn.user,
+            password: &self.conn.password,
+        };
+        // A login that failed for a passing reason (no answer, a busy PBX) is safe to repeat;
+        // only a refusal of the credentials is final.
+        let mut answer = self.send(&op, None).await;
+        let mut attempt = 1;
+        while let Err(e) = &answer {
+            if e.class() != ErrorClass::Transient {
+                break;
+            }
+            let Some(pause) = RetryPolicy::LOGIN.delay(attempt, e.retry_after()) else {
+                break;
+            };
+            tokio::time::sleep(pause).await;
+            answer = self.send(&op, None).await;
+            attempt += 1;
+        }
+        match answer {
+            Ok(Reply::Token(token)) => {
+                let mut current = self.token.lock().expect("token lock");
+                *current = (Arc::from(token), current.1 + 1);
+                Ok(())
+            }
+            Ok(_) => Err(ApiError::BadResponse("login answer has no token".into())),
+            Err(e) => {
+                if e.class() == ErrorClass::LoginRefused {
+                    self.refused.store(true, Ordering::SeqCst);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// One HTTP exchange.
+    async fn send(&self, op: &Op<'_>, token: Option<&str>) -> Result<Reply, ApiError> {
+        let request = self.proto.encode(op, token)?;
+        *self.last_use.lock().expect("last_use lock") = Instant::now();
+        let response = self
+            .http
+            .post(format!("{}{}", self.conn.base_url, request.path))
+            .header(reqwest::header::CONTENT_TYPE, request.content_type)
+            .headers(extra_headers(request.headers))
+            .body(request.body)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        match self.proto.decode(op, status, &body) {
+            Err(ApiError::Http { status, .. }) => Err(ApiError::Http {
+                status,
+                retry_after,
+            }),
+            other => other,
+        }
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            return ApiError::Timeout(self.conn.timeout);
+        }
+        // The innermost cause says what actually happened (refused, reset, bad certificate).
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(inner) = cause.source() {
+            cause = inner;
+        }
+        ApiError::Connection(cause.to_string())
+    }
+}
+
+fn refused_again() -> ApiError {
+    ApiError::Refused {
+        code: String::new(),
+        meaning: "not logging in again after a refused login (the PBX locks the address after 5)"
+            .into(),
+        class: ErrorClass::LoginRefused,
+    }
+}
+
+fn extra_headers(headers: &[(&'static str, &'static str)]) -> reqwest::header::HeaderMap {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            // Names are static and written in lower case where they are defined.
+            (
+                reqwest::header::HeaderName::from_static(name),
+                reqwest::header::HeaderValue::from_static(value),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,28 @@
+//! How to reach and log in to a PBX, and the wire choices the command line made. Owned here,
+//! where they are used; `settings` builds them from the command line.
+
+use std::time::Duration;
+
+use crate::domain::Secret;
+
+/// How to reach and log in to the PBX.
+#[derive(Debug, Clone)]
+pub(crate) struct Connection {
+    /// Scheme, host and port, without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) user: String,
+    pub(crate) password: Secret,
+    pub(crate) insecure: bool,
+    /// PEM bytes of an extra trusted certificate.
+    pub(crate) ca_cert: Option<Vec<u8>>,
+    pub(crate) timeout: Duration,
+}
+
+/// Choices about the wire format that come from the command line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Wire {
+    /// XML bodies (OpenVox `--body xml`).
+    pub(crate) xml: bool,
+    /// The tenant a Verba token is requested for.
+    pub(crate) eid: String,
+}

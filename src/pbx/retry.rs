@@ -1,0 +1,72 @@
+//! The one retry policy: how often a request that failed for a passing reason is tried again,
+//! and how long to wait before each try. The rows, the reads around them and the login all
+//! use it, so `--retries` means the same everywhere.
+
+use std::time::Duration;
+
+/// The first pause; each further one doubles, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// Longest pause between two tries of one request.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Longest `Retry-After` honoured.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RetryPolicy {
+    /// Tries after the first.
+    pub(crate) retries: u32,
+}
+
+impl RetryPolicy {
+    /// A refused login is never retried; a login that got no answer is, a few times.
+    pub(crate) const LOGIN: RetryPolicy = RetryPolicy { retries: 3 };
+
+    pub(crate) fn new(retries: u32) -> RetryPolicy {
+        RetryPolicy { retries }
+    }
+
+    /// The pause before try `attempt + 1` after try `attempt` failed for a passing reason,
+    /// or `None` when the tries are used up.
+    pub(crate) fn delay(self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        (attempt <= self.retries).then(|| backoff(attempt, retry_after, fastrand::f64()))
+    }
+}
+
+/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms … up to 10 s, each between half
+/// and all of that (`jitter` in 0..1), so retries of many rows do not arrive together. A
+/// `Retry-After` from the PBX is honoured, up to two minutes.
+fn backoff(attempt: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+    let base = FIRST_BACKOFF.saturating_mul(1 << attempt.clamp(1, 10).saturating_sub(1));
+    let jittered = base.min(MAX_BACKOFF).mul_f64(0.5 + jitter / 2.0);
+    jittered.max(retry_after.unwrap_or_default().min(MAX_RETRY_AFTER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_jitter_stays_within_half() {
+        assert_eq!(backoff(1, None, 1.0), Duration::from_millis(200));
+        assert_eq!(backoff(2, None, 1.0), Duration::from_millis(400));
+        assert_eq!(backoff(3, None, 0.0), Duration::from_millis(400));
+        assert_eq!(backoff(30, None, 1.0), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_but_capped() {
+        let asked = Some(Duration::from_secs(7));
+        assert_eq!(backoff(1, asked, 0.5), Duration::from_secs(7));
+        let day = Some(Duration::from_secs(86_400));
+        assert_eq!(backoff(1, day, 0.5), MAX_RETRY_AFTER);
+    }
+
+    #[test]
+    fn tries_are_counted() {
+        let policy = RetryPolicy::new(2);
+        assert!(policy.delay(1, None).is_some());
+        assert!(policy.delay(2, None).is_some());
+        assert!(policy.delay(3, None).is_none());
+        assert!(RetryPolicy::new(0).delay(1, None).is_none());
+    }
+}

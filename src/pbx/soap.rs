@@ -1,0 +1,134 @@
+//! SOAP 1.1 envelopes as Verba's JAX-WS service writes and reads them (seed 004): the
+//! operation element in the service's namespace, its children unqualified, faults as
+//! `S:Fault` with `faultcode` and `faultstring`. Built and read with quick-xml.
+
+use std::io::Cursor;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
+use serde_json::Value;
+
+use super::xml::{Element, parse, write_text};
+
+pub(crate) const ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+
+/// A request: `soapenv:Envelope`, an empty header, and `v2:{op}` holding `children` in order.
+pub(crate) fn request(ns: &str, op: &str, children: &[(&str, Value)]) -> Vec<u8> {
+    envelope("soapenv", "v2", ns, op, children, true)
+}
+
+/// An answer the way the Metro stack writes it: `S:Envelope` and `ns2:{op}Response`.
+pub(crate) fn response(ns: &str, op: &str, children: &[(&str, Value)]) -> Vec<u8> {
+    envelope("S", "ns2", ns, &format!("{op}Response"), children, false)
+}
+
+/// A SOAP 1.1 fault (sent with HTTP 500).
+pub(crate) fn fault(code: &str, message: &str) -> Vec<u8> {
+    let children = [
+        ("faultcode", Value::String(format!("S:{code}"))),
+        ("faultstring", Value::String(message.to_string())),
+    ];
+    let mut writer = Writer::new(Cursor::new(Vec::new()));
+    let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let _ = writer.write_event(Event::Start(
+        BytesStart::new("S:Envelope").with_attributes([("xmlns:S", ENVELOPE_NS)]),
+    ));
+    let _ = writer.write_event(Event::Start(BytesStart::new("S:Body")));
+    let _ = writer.write_event(Event::Start(BytesStart::new("S:Fault")));
+    for (name, value) in &children {
+        write_value(&mut writer, name, value);
+    }
+    let _ = writer.write_event(Event::End(BytesEnd::new("S:Fault")));
+    let _ = writer.write_event(Event::End(BytesEnd::new("S:Body")));
+    let _ = writer.write_event(Event::End(BytesEnd::new("S:Envelope")));
+    writer.into_inner().into_inner()
+}
+
+fn envelope(
+    env: &str,
+    prefix: &str,
+    ns: &str,
+    op: &str,
+    children: &[(&str, Value)],
+    header: bool,
+) -> Vec<u8> {
+    let mut writer = Writer::new(Cursor::new(Vec::new()));
+    let root = format!("{env}:Envelope");
+    let env_attr = format!("xmlns:{env}");
+    let op_name = format!("{prefix}:{op}");
+    let op_attr = format!("xmlns:{prefix}");
+    // Writing to memory cannot fail.
+    let _ = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+    let mut start =
+        BytesStart::new(root.as_str()).with_attributes([(env_attr.as_str(), ENVELOPE_NS)]);
+    if header {
+        start = start.with_attributes([(op_attr.as_str(), ns)]);
+    }
+    let _ = writer.write_event(Event::Start(start));
+    if header {
+        let _ = writer.write_event(Event::Empty(BytesStart::new(format!("{env}:Header"))));
+    }
+    let _ = writer.write_event(Event::Start(BytesStart::new(format!("{env}:Body"))));
+    let mut op_start = BytesStart::new(op_name.as_str());
+    if !header {
+        op_start = op_start.with_attributes([(op_attr.as_str(), ns)]);
+    }
+    let _ = writer.write_event(Event::Start(op_start));
+    for (name, value) in children {
+        write_value(&mut writer, name, value);
+    }
+    let _ = writer.write_event(Event::End(BytesEnd::new(op_name.as_str())));
+    let _ = writer.write_event(Event::End(BytesEnd::new(format!("{env}:Body"))));
+    let _ = writer.write_event(Event::End(BytesEnd::new(root.as_str())));
+    writer.into_inner().into_inner()
+}
+
+/// Writes `value` as the element `name`: objects as children, arrays as the element repeated
+/// (how JAXB writes a list), anything else as text.
+fn write_value(writer: &mut Writer<Cursor<Vec<u8>>>, name: &str, value: &Value) {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| write_value(writer, name, item)),
+        Value::Object(map) => {
+            let _ = writer.write_event(Event::Start(BytesStart::new(name)));
+            for (child, value) in map {
+                write_value(writer, child, value);
+            }
+            let _ = writer.write_event(Event::End(BytesEnd::new(name)));
+        }
+        other => write_text(writer, name, other),
+    }
+}
+
+/// The element inside `Envelope/Body`: the operation (or its response, or a `Fault`).
+pub(crate) fn body(bytes: &[u8]) -> Result<Element, String> {
+    let root = parse(bytes)?;
+    let in_envelope = |e: &Element| e.ns.as_deref() == Some(ENVELOPE_NS);
+    if root.name != "Envelope" || !in_envelope(&root) {
+        return Err("not a SOAP 1.1 envelope".into());
+    }
+    let body = root
+        .children
+        .iter()
+        .find(|c| c.name == "Body" && in_envelope(c))
+        .ok_or("the envelope has no Body")?;
+    body.children
+        .first()
+        .cloned()
+        .ok_or_else(|| "the Body is empty".into())
+}
+
+/// `(faultcode, faultstring)` when the body element is a SOAP fault.
+pub(crate) fn as_fault(element: &Element) -> Option<(String, String)> {
+    if element.name != "Fault" || element.ns.as_deref() != Some(ENVELOPE_NS) {
+        return None;
+    }
+    let text = |name| {
+        element
+            .child(name)
+            .map(|e| e.text.clone())
+            .unwrap_or_default()
+    };
+    Some((text("faultcode"), text("faultstring")))
+}

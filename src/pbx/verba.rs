@@ -1,0 +1,244 @@
+//! Verba Recording provisioning API v2: SOAP 1.1 at the service URL, token as the first child
+//! of every operation, results as `<statusCode>` inside HTTP 200, faults as HTTP 500.
+//!
+//! `updateExtension` replaces the whole record (a missing `<user>` deletes the user link), so
+//! the client reads, merges and writes (`Capabilities::merge_on_update`). v2 has no delete.
+
+use serde_json::{Map, Value, json};
+
+use super::soap::{self, as_fault};
+use super::xml::Element;
+use super::yeastar::unsupported;
+use super::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply};
+use crate::domain::values::bool_canonical;
+use crate::domain::{ApiKind, Code, Record};
+
+/// The column that names an extension.
+pub(crate) const KEY: &str = "extension";
+
+pub(crate) const NS: &str = "http://v2.provisioning.ws.web.verba.com/";
+
+/// Column name ↔ element name of the Extension type; `userid` is `<user><id>`.
+pub(crate) const FIELDS: [(&str, &str); 8] = [
+    ("extension", "extension"),
+    ("eid", "eid"),
+    ("environment", "environmentShortName"),
+    ("recordingmode", "recordingMode"),
+    ("im", "im"),
+    ("voice", "voice"),
+    ("video", "video"),
+    ("screencapture", "screenCaptureEnabled"),
+];
+pub(crate) const BOOLEANS: [&str; 4] = ["im", "voice", "video", "screenCaptureEnabled"];
+
+pub(crate) struct Verba {
+    /// The tenant the token is requested for.
+    pub(crate) eid: String,
+}
+
+impl Verba {
+    fn operation(op: &Op<'_>) -> Option<&'static str> {
+        Some(match op {
+            Op::Login { .. } => "requestToken",
+            Op::Logout => "releaseToken",
+            // v2 has no heartbeat; a small read keeps the token in use.
+            Op::Heartbeat => "listEnvironments",
+            Op::List => "listExtensions",
+            Op::Query(_) => "getExtension",
+            Op::Add(_) => "createExtension",
+            Op::Update(_) => "updateExtension",
+            Op::Delete(_) => return None,
+            Op::Apply => "applyExtensionConfiguration",
+        })
+    }
+
+    fn environment_filter(&self) -> Value {
+        json!({ "eid": self.eid, "eidExact": "1" })
+    }
+}
+
+/// A record as the Extension element: unused optional tags left out, booleans as `1`/`0`.
+pub(crate) fn to_wire(record: &Record) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (column, element) in FIELDS {
+        let Some(value) = record.get(column).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        out.insert(
+            element.to_string(),
+            Value::String(canonical(element, value)),
+        );
+    }
+    if let Some(id) = record.get("userid").filter(|v| !v.is_empty()) {
+        out.insert("user".into(), json!({ "id": id }));
+    }
+    out
+}
+
+/// An Extension element as a record in column names, booleans as `1`/`0`.
+pub(crate) fn from_wire(extension: &Element) -> Record {
+    let mut record = Record::new();
+    for child in &extension.children {
+        if child.name == "user" {
+            if let Some(id) = child.child("id").filter(|id| !id.text.is_empty()) {
+                record.insert("userid".into(), id.text.clone());
+            }
+            continue;
+        }
+        let Some((column, element)) = FIELDS.iter().find(|(_, e)| *e == child.name) else {
+            continue;
+        };
+        record.insert(column.to_string(), canonical(element, &child.text));
+    }
+    record
+}
+
+/// A value in its one spelling: booleans as `1`/`0`, however the service or the row wrote them.
+fn canonical(element: &str, value: &str) -> String {
+    if BOOLEANS.contains(&element) {
+        bool_canonical(value).to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+/// The `statusCode` and `message` of a `<return>`, which holds them directly (write calls) or
+/// inside `<status>` (calls that also return data).
+pub(crate) fn status(ret: &Element) -> (String, String) {
+    let holder = ret.child("status").unwrap_or(ret);
+    let text = |name| {
+        holder
+            .child(name)
+            .map(|e| e.text.clone())
+            .unwrap_or_default()
+    };
+    (text("statusCode"), text("message"))
+}
+
+impl Protocol for Verba {
+    fn kind(&self) -> ApiKind {
+        ApiKind::Verba
+    }
+
+    fn record_key(&self) -> &'static str {
+        KEY
+    }
+
+    fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError> {
+        let Some(operation) = Self::operation(op) else {
+            return Err(unsupported(ApiKind::Verba, op));
+        };
+        let token = || {
+            (
+                "token",
+                Value::String(token.unwrap_or_default().to_string()),
+            )
+        };
+        let children: Vec<(&str, Value)> = match op {
+            Op::Login { user, password } => vec![
+                ("eid", json!(self.eid)),
+                ("loginName", json!(user)),
+                ("password", json!(password.expose())),
+            ],
+            Op::Logout => vec![token()],
+            Op::Heartbeat => vec![token(), ("filter", self.environment_filter())],
+            Op::List => vec![
+                token(),
+                (
+                    "filter",
+                    json!({ "environmentFilter": self.environment_filter() }),
+                ),
+            ],
+            Op::Query(numbers) => vec![
+                token(),
+                ("environmentFilter", self.environment_filter()),
+                (
+                    "extension",
+                    json!(numbers.first().cloned().unwrap_or_default()),
+                ),
+            ],
+            Op::Add(record) | Op::Update(record) => {
+                vec![token(), ("extension", Value::Object(to_wire(record)))]
+            }
+            // Refused above: v2 has no deleteExtension.
+            Op::Delete(_) => Vec::new(),
+            Op::Apply => vec![
+                token(),
+                ("returnSuccessfulStatuses", json!("1")),
+                ("forceEvenIfNotRegistered", json!("0")),
+            ],
+        };
+        Ok(HttpRequest {
+            path: String::new(),
+            content_type: "text/xml; charset=utf-8",
+            headers: &[("soapaction", "\"\"")],
+            body: soap::request(NS, operation, &children),
+        })
+    }
+
+    fn decode(&self, op: &Op<'_>, status_code: u16, body: &[u8]) -> Result<Reply, ApiError> {
+        let element = match soap::body(body) {
+            Ok(element) => element,
+            Err(_) if status_code != 200 => {
+                return Err(ApiError::Http {
+                    status: status_code,
+                    retry_after: None,
+                });
+            }
+            Err(e) => return Err(ApiError::BadResponse(format!("not a SOAP answer ({e})"))),
+        };
+        if let Some((code, message)) = as_fault(&element) {
+            // A server-side fault may pass; a fault about the request itself will not.
+            let class = if code.ends_with("Server") {
+                ErrorClass::Transient
+            } else {
+                ErrorClass::Permanent
+            };
+            return Err(ApiError::Refused {
+                code: Code::SoapFault.to_string(),
+                meaning: format!("SOAP fault {code}: {message}"),
+                class,
+            });
+        }
+        let ret = element
+            .child("return")
+            .ok_or_else(|| ApiError::BadResponse("answer has no <return>".into()))?;
+        let (code, message) = status(ret);
+        if code != "OK" {
+            let class = match (op, code.as_str()) {
+                (Op::Login { .. }, _) => ErrorClass::LoginRefused,
+                (_, "ERROR_UNAUTHORIZED") => ErrorClass::TokenExpired,
+                _ => ErrorClass::Permanent,
+            };
+            let meaning = if message.is_empty() {
+                "the service refused the request".to_string()
+            } else {
+                message
+            };
+            return Err(ApiError::Refused {
+                code,
+                meaning,
+                class,
+            });
+        }
+        match op {
+            Op::Login { .. } => match ret.child("token").map(|t| t.text.clone()) {
+                Some(token) if !token.is_empty() => Ok(Reply::Token(token)),
+                _ => Err(ApiError::BadResponse(
+                    "requestToken answer has no token".into(),
+                )),
+            },
+            Op::List => Ok(Reply::Records(
+                ret.children
+                    .iter()
+                    .filter(|c| c.name == "extensions")
+                    .map(from_wire)
+                    .collect(),
+            )),
+            Op::Query(_) => Ok(Reply::Records(
+                ret.child("extension").map(from_wire).into_iter().collect(),
+            )),
+            _ => Ok(Reply::Done),
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! Yeastar S-Series API v1.1.0 and v2.0.0: JSON over HTTP(S), token in the query string,
+//! errors as `{"status":"Failed","errno":"10006"}` inside HTTP 200.
+//!
+//! The family (v1, v2, and OpenVox's derived v0.0.1) differs in keys, endpoints and quirks;
+//! those differences are the [`Flavor`] tables below, read by the client and the simulator.
+
+use serde_json::{Map, Value, json};
+
+use super::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, xml};
+use crate::domain::values::md5_hex;
+use crate::domain::{ApiKind, Record};
+
+/// The documented error numbers (reference §6.2) that matter for extensions and sessions.
+pub(crate) mod errno {
+    pub(crate) const BAD_XML: &str = "10002";
+    pub(crate) const NOT_JSON: &str = "20000";
+    pub(crate) const NOT_POST: &str = "20001";
+    pub(crate) const LOCKED_OUT: &str = "20002";
+    pub(crate) const BAD_LOGIN: &str = "20003";
+    pub(crate) const NO_SUCH_TOKEN: &str = "20004";
+    pub(crate) const BLANK_TOKEN: &str = "20005";
+    pub(crate) const TOKEN_TIMEOUT: &str = "20006";
+    pub(crate) const UNSUPPORTED: &str = "10003";
+    pub(crate) const BLANK_PARAMETER: &str = "10004";
+    pub(crate) const NO_SUCH_EXTENSION: &str = "10006";
+    pub(crate) const CONFIG_FAILED: &str = "10017";
+    pub(crate) const TOO_FREQUENT: &str = "10025";
+    pub(crate) const APISRV_HANDOFF: &str = "20010";
+    pub(crate) const API_CODES: &str = "30001";
+    pub(crate) const APISRV_DOWN: &str = "30003";
+}
+
+const MEANINGS: &[(&str, &str)] = &[
+    ("10002", "unsupported XML data packet format"),
+    ("10003", "unsupported API request"),
+    ("10004", "a required parameter is blank"),
+    ("10006", "the extension does not exist"),
+    ("10007", "the call does not exist"),
+    ("10017", "the extension configuration failed"),
+    ("10025", "the PBX is applying configuration too often"),
+    ("10028", "the number cannot be blank"),
+    ("20000", "the PBX only accepts JSON"),
+    ("20001", "the PBX only accepts POST"),
+    (
+        "20002",
+        "this address is locked out after 5 failed logins (for 10 minutes)",
+    ),
+    ("20003", "wrong API username or password"),
+    ("20004", "no such token"),
+    ("20005", "the token is blank"),
+    ("20006", "the token timed out"),
+    (
+        "20010",
+        "the PBX failed to hand the request to its API server",
+    ),
+    ("30001", "the PBX's API server failed"),
+    ("30003", "the PBX's API server is not running"),
+];
+
+/// What an errno means, in words for the report.
+pub(crate) fn meaning(code: &str) -> &'static str {
+    MEANINGS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("the PBX refused the request", |(_, m)| m)
+}
+
+/// How the client treats an errno (reference §6.3).
+pub(crate) fn class(code: &str) -> ErrorClass {
+    use errno::*;
+    match code {
+        NO_SUCH_TOKEN | BLANK_TOKEN | TOKEN_TIMEOUT => ErrorClass::TokenExpired,
+        LOCKED_OUT | BAD_LOGIN => ErrorClass::LoginRefused,
+        TOO_FREQUENT | APISRV_HANDOFF | API_CODES | APISRV_DOWN => ErrorClass::Transient,
+        _ => ErrorClass::Permanent,
+    }
+}
+
+/// What differs between the members of the Yeastar family, as data that the client and the
+/// simulator both read.
+#[derive(Debug)]
+pub(crate) struct Flavor {
+    pub(crate) kind: ApiKind,
+    /// The path below the base URL, e.g. `/api/v2.0.0/`.
+    pub(crate) prefix: &'static str,
+    /// The versions the simulator accepts in the path.
+    pub(crate) versions: &'static [&'static str],
+    /// The listing endpoint.
+    pub(crate) list: &'static str,
+    /// The key of this tool's records (the rule table's key column).
+    pub(crate) table_key: &'static str,
+    /// The key `extension/add` takes; `None` where the API cannot add.
+    pub(crate) add_key: Option<&'static str>,
+    /// The key of `extension/update` and `extension/query`.
+    pub(crate) update_key: &'static str,
+    /// The key in listing and query answers.
+    pub(crate) answer_key: &'static str,
+    /// The login needs the event-report `port`.
+    pub(crate) login_port: bool,
+    /// Query answers spell `mobile` as `moblie` and hand out `loginpassword` hashed (v1).
+    pub v1_answers: bool,
+}
+
+pub(crate) static V2: Flavor = Flavor {
+    kind: ApiKind::YeastarV2,
+    prefix: "/api/v2.0.0/",
+    versions: &["v2.0.0"],
+    list: "extension/list",
+    table_key: "number",
+    add_key: Some("number"),
+    update_key: "number",
+    answer_key: "number",
+    login_port: false,
+    v1_answers: false,
+};
+
+pub(crate) static V1: Flavor = Flavor {
+    kind: ApiKind::YeastarV1,
+    prefix: "/api/v1.1.0/",
+    // v1.10 is the typo on Yeastar's own login pages, which servers apparently accept.
+    versions: &["v1.0.0", "v1.0.1", "v1.1.0", "v1.10"],
+    list: "extensionlist/query",
+    table_key: "extid",
+    add_key: None,
+    update_key: "extid",
+    answer_key: "extnumber",
+    login_port: true,
+    v1_answers: true,
+};
+
+/// OpenVox UC-Series v0.0.1 (seeds 000, 001): Yeastar v1's shape plus add, and XML bodies.
+pub(crate) static OPENVOX: Flavor = Flavor {
+    kind: ApiKind::Openvox,
+    prefix: "/api/v0.0.1/",
+    versions: &["v0.0.1"],
+    list: "extensionlist/query",
+    table_key: "number",
+    add_key: Some("number"),
+    update_key: "extid",
+    answer_key: "extnumber",
+    login_port: true,
+    v1_answers: false,
+};
+
+/// The flavour of a Yeastar-family API; `None` for APIs outside the family.
+pub(crate) fn flavor(kind: ApiKind) -> Option<&'static Flavor> {
+    match kind {
+        ApiKind::YeastarV2 => Some(&V2),
+        ApiKind::YeastarV1 => Some(&V1),
+        ApiKind::Openvox => Some(&OPENVOX),
+        ApiKind::Verba => None,
+    }
+}
+
+/// A Yeastar-family protocol: the flavour, and whether bodies are XML.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Yeastar {
+    flavor: &'static Flavor,
+    xml: bool,
+}
+
+impl Flavor {
+    /// Requests carry `&type=json|xml` and may use XML bodies (OpenVox).
+    pub(crate) fn typed(&self) -> bool {
+        self.kind.capabilities().xml
+    }
+}
+
+impl Yeastar {
+    /// `xml` is honoured only by the flavours that take XML bodies.
+    pub(crate) fn new(flavor: &'static Flavor, xml: bool) -> Yeastar {
+        Yeastar {
+            flavor,
+            xml: xml && flavor.typed(),
+        }
+    }
+
+    fn endpoint(&self, op: &Op<'_>) -> &'static str {
+        match op {
+            Op::Login { .. } => "login",
+            Op::Logout => "logout",
+            Op::Heartbeat => "heartbeat",
+            Op::List => self.flavor.list,
+            Op::Query(_) => "extension/query",
+            Op::Add(_) => "extension/add",
+            Op::Update(_) => "extension/update",
+            Op::Delete(_) => "extension/delete",
+            Op::Apply => "apply",
+        }
+    }
+
+    /// A record with its key under the name `key` takes on the wire.
+    fn wire(&self, record: &Record, key: &str) -> Map<String, Value> {
+        record
+            .iter()
+            .map(|(k, v)| {
+                let k = if k == self.flavor.table_key {
+                    key
+                } else {
+                    k.as_str()
+                };
+                (k.to_string(), Value::String(v.clone()))
+            })
+            .collect()
+    }
+}
+
+impl Protocol for Yeastar {
+    fn kind(&self) -> ApiKind {
+        self.flavor.kind
+    }
+
+    fn record_key(&self) -> &'static str {
+        self.flavor.table_key
+    }
+
+    fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError> {
+        let flavor = self.flavor;
+        if !self.can(op) {
+            return Err(unsupported(flavor.kind, op));
+        }
+        let mut path = format!("{}{}", flavor.prefix, self.endpoint(op));
+        let mut query = Vec::new();
+        if let Some(token) = token {
+            query.push(format!("token={token}"));
+        }
+        if flavor.typed() {
+            query.push(format!("type={}", if self.xml { "xml" } else { "json" }));
+        }
+        if !query.is_empty() {
+            path = format!("{path}?{}", query.join("&"));
+        }
+        let body: Option<Map<String, Value>> = match op {
+            Op::Login { user, password } => {
+                let mut body = Map::new();
+                body.insert("username".into(), json!(user));
+                body.insert("password".into(), json!(md5_hex(password.expose())));
+                if flavor.login_port {
+                    // The event-report port is required; 8260 is the documented default.
+                    body.insert("port".into(), json!("8260"));
+                }
+                Some(body)
+            }
+            Op::Query(numbers) => Some(Map::from_iter([(
+                flavor.update_key.to_string(),
+                json!(numbers.join(",")),
+            )])),
+            Op::Delete(numbers) => {
+                // `all` (or a list smuggled in one cell) would delete other extensions.
+                if let Some(bad) = numbers
+                    .iter()
+                    .find(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    return Err(ApiError::NotSupported(format!(
+                        "refusing to delete {bad:?}: only extension numbers (digits) are deleted"
+                    )));
+                }
+                Some(Map::from_iter([(
+                    flavor.update_key.to_string(),
+                    json!(numbers.join(",")),
+                )]))
+            }
+            Op::Add(record) => Some(self.wire(record, flavor.add_key.unwrap_or(flavor.update_key))),
+            Op::Update(record) => Some(self.wire(record, flavor.update_key)),
+            Op::Logout | Op::Heartbeat | Op::List | Op::Apply => None,
+        };
+        let (content_type, body) = match (body, self.xml) {
+            (None, _) => ("application/json; charset=utf-8", Vec::new()),
+            (Some(body), true) => ("application/xml; charset=utf-8", xml::to_xml("xml", &body)),
+            (Some(body), false) => (
+                "application/json; charset=utf-8",
+                Value::Object(body).to_string().into_bytes(),
+            ),
+        };
+        Ok(HttpRequest {
+            path,
+            content_type,
+            headers: &[],
+            body,
+        })
+    }
+
+    fn decode(&self, op: &Op<'_>, status: u16, body: &[u8]) -> Result<Reply, ApiError> {
+        if status != 200 {
+            return Err(ApiError::Http {
+                status,
+                retry_after: None,
+            });
+        }
+        let value: Value = if self.xml {
+            xml::from_xml(body).map_err(|e| ApiError::BadResponse(format!("not XML ({e})")))?
+        } else {
+            serde_json::from_slice(body)
+                .map_err(|e| ApiError::BadResponse(format!("not JSON ({e})")))?
+        };
+        if value["status"] != "Success" {
+            let code = value_text(&value["errno"]);
+            return Err(ApiError::Refused {
+                meaning: meaning(&code).to_string(),
+                class: class(&code),
+                code,
+            });
+        }
+        match op {
+            Op::Login { .. } => match value["token"].as_str() {
+                Some(token) if !token.is_empty() => Ok(Reply::Token(token.to_string())),
+                _ => Err(ApiError::BadResponse("login answer has no token".into())),
+            },
+            Op::List => {
+                let numbers = list(&value, "extlist")?
+                    .iter()
+                    .map(|e| {
+                        value_text(
+                            e.get(self.flavor.answer_key)
+                                .or_else(|| e.get("number"))
+                                .unwrap_or(&Value::Null),
+                        )
+                    })
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                Ok(Reply::Numbers(numbers))
+            }
+            Op::Query(_) => {
+                let infos = list(&value, "extinfos")?;
+                Ok(Reply::Records(
+                    infos
+                        .iter()
+                        .filter_map(|i| i.as_object())
+                        .map(|i| self.record(i))
+                        .collect(),
+                ))
+            }
+            _ => Ok(Reply::Done),
+        }
+    }
+}
+
+/// An answer's list; XML writes an empty one as an empty element.
+fn list<'a>(value: &'a Value, name: &str) -> Result<&'a [Value], ApiError> {
+    match &value[name] {
+        Value::Array(items) => Ok(items),
+        Value::String(s) if s.trim().is_empty() => Ok(&[]),
+        _ => Err(missing(name)),
+    }
+}
+
+impl Yeastar {
+    /// A query answer's extension in this tool's column names.
+    fn record(&self, info: &Map<String, Value>) -> Record {
+        info.iter()
+            .filter(|(_, v)| !v.is_object() && !v.is_array())
+            .map(|(k, v)| {
+                let name = match k.as_str() {
+                    k if k == self.flavor.answer_key => self.flavor.table_key,
+                    "moblie" => "mobile",
+                    other => other,
+                };
+                (name.to_string(), value_text(v))
+            })
+            .collect()
+    }
+}
+
+impl Yeastar {
+    /// Whether this flavour has the endpoint of `op`.
+    fn can(&self, op: &Op<'_>) -> bool {
+        let caps = self.flavor.kind.capabilities();
+        match op {
+            Op::Add(_) => caps.add,
+            Op::Delete(_) => caps.delete,
+            Op::Apply => caps.apply_at_end,
+            _ => true,
+        }
+    }
+}
+
+/// An operation the API does not have; the settings and the planner refuse these first.
+pub(crate) fn unsupported(kind: ApiKind, op: &Op<'_>) -> ApiError {
+    ApiError::NotSupported(format!("{} has no {} operation", kind.name(), op.name()))
+}
+
+fn missing(what: &str) -> ApiError {
+    ApiError::BadResponse(format!("answer has no {what}"))
+}

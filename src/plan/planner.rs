@@ -1,0 +1,247 @@
+//! Deciding what each row needs: validate it, pick its action, and catch rows that clash
+//! with earlier rows of the same file.
+//!
+//! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
+//! need: every number seen and the row that claimed it (see `claims`).
+
+use csv::ByteRecord;
+
+use super::diff::{changed_fields, preview};
+use super::duplicates::{Claim, Claims};
+use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Status};
+use crate::input::{Sheet, SheetError};
+use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
+
+/// A row's plan: either its final report line, or what to send.
+#[derive(Debug)]
+pub(crate) enum Planned {
+    Done(RowResult),
+    /// The row passes every rule (with [`Planner::check_only`]).
+    Valid {
+        row: u64,
+        number: String,
+        action: Action,
+    },
+    Send {
+        row: u64,
+        number: String,
+        action: Action,
+        record: Record,
+        /// The fields sent besides the key, comma-separated.
+        changed: String,
+    },
+}
+
+pub(crate) struct Planner {
+    table: &'static Table,
+    mode: Mode,
+    /// The PBX's extensions, where they were read (upsert): rows are compared with them.
+    current: Option<PbxSnapshot>,
+    weak_passwords: bool,
+    dry_run: bool,
+    check_only: bool,
+    claims: Claims,
+}
+
+impl Planner {
+    pub(crate) fn new(
+        table: &'static Table,
+        mode: Mode,
+        current: Option<PbxSnapshot>,
+        weak_passwords: bool,
+    ) -> Self {
+        Planner {
+            table,
+            mode,
+            current,
+            weak_passwords,
+            dry_run: false,
+            check_only: false,
+            claims: Claims::default(),
+        }
+    }
+
+    /// Validation only: a valid row is `Planned::Valid`, and nothing is built to be sent.
+    pub(crate) fn check_only(mut self) -> Self {
+        self.check_only = true;
+        self
+    }
+
+    /// Plan only: rows that would be sent are reported as `skipped`, with what would change.
+    pub(crate) fn dry_run(mut self) -> Self {
+        self.dry_run = true;
+        self
+    }
+
+    pub(crate) fn is_dry_run(&self) -> bool {
+        self.dry_run
+    }
+
+    /// Plans one row from its cells (or from the problem that made them unreadable).
+    pub(crate) fn plan(&mut self, row: u64, cells: Result<Cells<'_>, Problem>) -> Planned {
+        let table = self.table;
+        let cells = match cells {
+            Ok(cells) => cells,
+            Err(problem) => return Planned::Done(invalid(row, "", Action::None, &[problem])),
+        };
+        if cells.values.iter().all(|v| v.is_empty()) {
+            return Planned::Done(
+                RowResult::new(Some(row), "", Action::None, Status::Skipped)
+                    .with_error("", "blank row: nothing to do"),
+            );
+        }
+        let number = cells.values[table.key_index()];
+        let current = self.current.as_ref().and_then(|c| c.get(number));
+        let action = match (self.mode, &self.current, current) {
+            (Mode::Add, ..) => Action::Add,
+            (Mode::Update, ..) | (_, None, _) | (_, Some(_), Some(_)) => Action::Update,
+            (Mode::Upsert | Mode::Sync, Some(_), None) => Action::Add,
+        };
+        let mut problems = Vec::new();
+        if action == Action::Add && !table.api.capabilities().add {
+            problems.push(Problem {
+                field: table.key,
+                code: Code::NotSupported,
+                message: format!(
+                    "extension {number} is not on the PBX and {} cannot add extensions; \
+                     create it on the PBX first",
+                    table.api.name()
+                ),
+            });
+        }
+        let ctx = CheckContext {
+            adding: action == Action::Add,
+            weak_passwords: self.weak_passwords,
+        };
+        let base = current.map(|c| Cells::of_record(table, c));
+        problems.extend(check_cells(table, &cells, base.as_ref(), ctx));
+        problems.extend(claim(&mut self.claims, table, row, &cells));
+        if !problems.is_empty() {
+            return Planned::Done(invalid(row, number, action, &problems));
+        }
+        if self.check_only {
+            let number = number.to_string();
+            return Planned::Valid {
+                row,
+                number,
+                action,
+            };
+        }
+        let send: Vec<usize> = match current {
+            Some(current) => changed_fields(table, &cells, current),
+            None => (0..table.fields.len())
+                .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
+                .collect(),
+        };
+        if send.is_empty() && current.is_some() {
+            return Planned::Done(
+                RowResult::new(Some(row), number, Action::None, Status::Unchanged)
+                    .with_error("", "the PBX already has these values"),
+            );
+        }
+        let changed = send
+            .iter()
+            .map(|&i| table.fields[i].name)
+            .collect::<Vec<_>>()
+            .join(",");
+        if self.dry_run {
+            let what = match current {
+                Some(current) => format!(
+                    "dry run: would update {}",
+                    preview(table, &cells, &send, current)
+                ),
+                None => format!("dry run: would {action}"),
+            };
+            let mut result =
+                RowResult::new(Some(row), number, action, Status::Skipped).with_error("", what);
+            result.changed = changed;
+            return Planned::Done(result);
+        }
+        let record = cells.record(table, std::iter::once(table.key_index()).chain(send));
+        Planned::Send {
+            row,
+            number: number.to_string(),
+            action,
+            record,
+            changed,
+        }
+    }
+}
+
+/// Records the numbers a row uses and reports clashes with earlier rows.
+fn claim(claims: &mut Claims, table: &Table, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let number = cells.values[table.key_index()];
+    if !number.is_empty() {
+        match claims.get(number) {
+            Some((earlier, Claim::Key)) => problems.push(Problem {
+                field: table.key,
+                code: Code::DuplicateNumber,
+                message: format!("{} {number} already appears in row {earlier}", table.key),
+            }),
+            Some((earlier, Claim::Rename)) => problems.push(Problem {
+                field: table.key,
+                code: Code::RenameConflict,
+                message: format!("row {earlier} renames another extension to {number}"),
+            }),
+            None => {
+                claims.insert(number, row, Claim::Key);
+            }
+        }
+    }
+    let Some(rename) = table.rename else {
+        return problems;
+    };
+    let new_number = cells.get(table, rename);
+    if !new_number.is_empty() && new_number != number {
+        match claims.get(new_number) {
+            Some((earlier, _)) => problems.push(Problem {
+                field: rename,
+                code: Code::RenameConflict,
+                message: format!("{rename} {new_number} is already used by row {earlier}"),
+            }),
+            None => {
+                claims.insert(new_number, row, Claim::Rename);
+            }
+        }
+    }
+    problems
+}
+
+/// The report line of a row that will not be sent, listing every problem.
+pub(crate) fn invalid(row: u64, number: &str, action: Action, problems: &[Problem]) -> RowResult {
+    let mut fields: Vec<&str> = problems
+        .iter()
+        .map(|p| p.field)
+        .filter(|f| !f.is_empty())
+        .collect();
+    fields.dedup();
+    let mut result = RowResult::new(Some(row), number, action, Status::Invalid).with_error(
+        problems.first().map_or("", |p| p.code.as_str()),
+        problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    result.field = fields.join(",");
+    result
+}
+
+/// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
+/// it ends; stops early when `emit` returns false.
+pub(crate) fn plan_sheet(
+    sheet: &mut Sheet,
+    planner: &mut Planner,
+    mut emit: impl FnMut(u64, Planned, &ByteRecord) -> bool,
+) -> Result<(), SheetError> {
+    let mut record = ByteRecord::new();
+    while let Some(row) = sheet.read(&mut record)? {
+        let planned = planner.plan(row, sheet.cells(&record));
+        let offset = sheet.offset();
+        if !emit(offset, planned, &record) {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,379 @@
+//! Every documented rule, with a value that passes and values that fail. The lists must name
+//! every field of each table, so a field added without a test fails here.
+
+use super::{Cells, CheckContext, Problem, Table, check_cells, table};
+use crate::domain::{ApiKind, Code};
+
+/// (field, a value that passes, values that fail)
+type Case = (&'static str, &'static str, &'static [&'static str]);
+
+const COMMON: &[Case] = &[
+    (
+        "callerid",
+        "1001",
+        &["10-01", "12345678901234567890123456789012"],
+    ),
+    ("registername", "u1001", &["u 1001", "a.b"]),
+    ("maxregistrations", "5", &["0", "6", "two"]),
+    (
+        "email",
+        "ana.lima@example.com",
+        &["ana@example", "ana lima@example.com", "@example.com"],
+    ),
+    ("mobile", "15550100001", &["+15550100001", "1555-0100"]),
+    ("hasvoicemail", "on", &["yes", "On"]),
+    ("enablevmtoemail", "off", &["1"]),
+    ("vmsecret", "4821", &["48a1"]),
+    ("alwaysforward", "on", &["true"]),
+    ("atransferto", "Custom Number", &["custom number", "Phone"]),
+    ("atransferext", "1002", &["ext1002", "12345678"]),
+    ("atransferprefix", "9", &["12345678", "9#"]),
+    ("atransfernum", "004420", &["1234567890123456"]),
+    ("noanswerforward", "off", &["no"]),
+    ("ntransferto", "Voicemail", &["VM"]),
+    ("ntransferext", "1003", &["x"]),
+    ("ntransferprefix", "123456789012345", &["1234567890123456"]),
+    ("ntransfernum", "0015550100", &["0015-550"]),
+    ("busyforward", "on", &["enabled"]),
+    ("btransferto", "Extension", &["extension"]),
+    ("btransferext", "1004", &["1004a"]),
+    ("btransferprefix", "0", &["00000000"]),
+    ("btransfernum", "911", &["9 11"]),
+    ("enablemobile", "off", &["0"]),
+    ("ringsimultaneous", "on", &["Y"]),
+    ("mobileprefix", "1234567", &["12345678"]),
+    ("allowbeingmonitored", "off", &["false"]),
+    ("monitormode", "Barge-in", &["Disable", "barge-in"]),
+    ("ringtimeout", "120", &["45", "0"]),
+    ("maxduration", "Unlimited", &["7200", "follow system"]),
+    ("dnd", "on", &["1"]),
+    ("callrestriction", "off", &["x"]),
+    ("agentid", "6932", &["69-32"]),
+];
+
+const V2_ONLY: &[Case] = &[
+    ("number", "1001", &["10a1", "12345678", "-100"]),
+    (
+        "username",
+        "José García",
+        &[
+            "Bob.Smith",
+            "a@b",
+            "O'Brien",
+            "N$",
+            "123456789012345678901234567890123",
+        ],
+    ),
+    // Strong policy: 16-31, upper, lower, digits, no 4 sequential/identical digits.
+    (
+        "registerpassword",
+        "Kx7mQ2vRt9LpW4zA",
+        &[
+            "Kx7mQ2vRt9Lp",
+            "kx7mq2vrt9lpw4za",
+            "Kx1234mQvRtLpW4zA",
+            "Kx7mQ2vRt9LpW4z!",
+            "Kx7777mQvRtLpWzAb",
+        ],
+    ),
+    (
+        "loginpassword",
+        "Bq8nT5wYe3",
+        &["Bq8nT5wY", "BQ8NT5WYE3", "Bq8nT5 wYe3"],
+    ),
+];
+
+const V1_ONLY: &[Case] = &[
+    ("extid", "1001", &["10a1", "12345678"]),
+    ("extnumber", "1000", &["1o00"]),
+    ("username", "Tony Stark", &["Tony!", "Tony.Stark"]),
+    (
+        "registerpassword",
+        "s3cr3t~X",
+        &[
+            "sec ret",
+            "semi;colon",
+            "pipe|",
+            "12345678901234567890123456789012",
+        ],
+    ),
+    ("loginpassword", "abc123", &["abc12", "quote\"d"]),
+];
+
+const OPENVOX_ONLY: &[Case] = &[
+    ("number", "2002", &["20o2"]),
+    ("extnumber", "2003", &["x"]),
+    (
+        "username",
+        "Zhang \"Wei\" & <Co> 张伟",
+        &["12345678901234567890123456789012"],
+    ),
+    (
+        "registerpassword",
+        "12345133333323123qW@",
+        &["has space", "amp&"],
+    ),
+    ("loginpassword", "12345678qW@", &["12345"]),
+    ("monitormode", "Disable", &["Off", "disable"]),
+    ("ntransferprefix", "1234567", &["12345678"]),
+    ("nat", "yes", &["maybe", "on"]),
+];
+
+const VERBA_ONLY: &[Case] = &[
+    ("extension", "verbatestuser2@verbalabs.com", &["two words"]),
+    ("eid", "0000", &["000", "00000", "00-0"]),
+    (
+        "environment",
+        "Ref.",
+        &["12345678901234567890123456789012345678901234567890123456789012345"],
+    ),
+    (
+        "recordingmode",
+        "ON_DEMAND",
+        &["RECORD_ALL", "full", "Controlled, Auto-start"],
+    ),
+    ("im", "true", &["2", "maybe"]),
+    ("voice", "1", &["on"]),
+    ("video", "No", &["n"]),
+    ("screencapture", "YES", &["y"]),
+    ("userid", "25", &["user25", "12345678901"]),
+];
+
+fn problems_for(table: &'static Table, field: &str, value: &str, weak: bool) -> Vec<Problem> {
+    let mut cells = Cells::blank(table);
+    cells.values[table.key_index()] = "1001";
+    cells.values[table.index(field).unwrap()] = value;
+    let ctx = CheckContext {
+        adding: false,
+        weak_passwords: weak,
+    };
+    check_cells(table, &cells, None, ctx)
+        .into_iter()
+        .filter(|p| p.field == field)
+        .collect()
+}
+
+fn check_cases(api: ApiKind, cases: &[&[Case]]) {
+    let table = table(api);
+    // A later list's case for a field replaces an earlier one; fields the API lacks are skipped.
+    let mut by_field = std::collections::BTreeMap::new();
+    for case in cases.iter().flat_map(|c| c.iter()) {
+        by_field.insert(case.0, case);
+    }
+    let cases: Vec<&Case> = by_field
+        .into_values()
+        .filter(|c| table.index(c.0).is_some())
+        .collect();
+    for field in table.fields {
+        assert!(
+            cases.iter().any(|c| c.0 == field.name),
+            "{}: no test case for {}",
+            api.name(),
+            field.name
+        );
+    }
+    for (field, good, bads) in cases {
+        let p = problems_for(table, field, good, false);
+        assert!(
+            p.is_empty(),
+            "{}: {field}={good:?} should pass: {p:?}",
+            api.name()
+        );
+        for bad in *bads {
+            let p = problems_for(table, field, bad, false);
+            assert_eq!(
+                p.len(),
+                1,
+                "{}: {field}={bad:?} should fail once: {p:?}",
+                api.name()
+            );
+            assert_eq!(p[0].code, Code::BadValue);
+            assert!(
+                p[0].message.starts_with(field),
+                "message names the field: {}",
+                p[0].message
+            );
+            if table.field(field).is_some_and(|f| f.secret) {
+                assert!(
+                    !p[0].message.contains(bad),
+                    "a secret's value is never shown: {}",
+                    p[0].message
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_v2_field_rule_passes_and_fails() {
+    check_cases(ApiKind::YeastarV2, &[COMMON, V2_ONLY]);
+}
+
+#[test]
+fn every_v1_field_rule_passes_and_fails() {
+    check_cases(ApiKind::YeastarV1, &[COMMON, V1_ONLY]);
+}
+
+#[test]
+fn every_openvox_field_rule_passes_and_fails() {
+    check_cases(ApiKind::Openvox, &[COMMON, V1_ONLY, OPENVOX_ONLY]);
+}
+
+#[test]
+fn every_verba_field_rule_passes_and_fails() {
+    check_cases(ApiKind::Verba, &[VERBA_ONLY]);
+}
+
+#[test]
+fn verba_needs_a_tenant_to_add() {
+    let p = row_problems(ApiKind::Verba, &[("extension", "4001")], true);
+    assert_eq!((p[0].field, p[0].code), ("eid", Code::MissingField));
+    assert!(p[0].message.contains("eid or environment"));
+    assert!(
+        row_problems(
+            ApiKind::Verba,
+            &[("extension", "4001"), ("environment", "Ref.")],
+            true
+        )
+        .is_empty()
+    );
+    assert!(row_problems(ApiKind::Verba, &[("extension", "4001")], false).is_empty());
+}
+
+#[test]
+fn weak_password_policy_accepts_what_strong_refuses() {
+    let v2 = table(ApiKind::YeastarV2);
+    // 9 characters, all lower case: weak only.
+    assert!(!problems_for(v2, "registerpassword", "abcdefgh9", false).is_empty());
+    assert!(problems_for(v2, "registerpassword", "abcdefgh9", true).is_empty());
+    // Still too short under the weak policy.
+    assert!(!problems_for(v2, "registerpassword", "abc9", true).is_empty());
+    assert!(!problems_for(v2, "loginpassword", "Abc9", true).is_empty());
+}
+
+fn row_problems(api: ApiKind, cells: &[(&str, &str)], adding: bool) -> Vec<Problem> {
+    let table = table(api);
+    let mut row = Cells::blank(table);
+    for (name, value) in cells {
+        row.values[table.index(name).unwrap()] = value;
+    }
+    check_cells(
+        table,
+        &row,
+        None,
+        CheckContext {
+            adding,
+            weak_passwords: false,
+        },
+    )
+}
+
+#[test]
+fn forwards_and_mobility_need_their_companion_fields() {
+    for api in [ApiKind::YeastarV2, ApiKind::YeastarV1] {
+        let key = table(api).key;
+        for p in ["a", "n", "b"] {
+            let to = format!("{p}transferto");
+            let ext = format!("{p}transferext");
+            let num = format!("{p}transfernum");
+            let cases: [(&str, &str, &str); 3] = [
+                ("Extension", &ext, "1002"),
+                ("Custom Number", &num, "0015550100"),
+                ("Mobile Number", "mobile", "15550100"),
+            ];
+            for (destination, needed, value) in cases {
+                let failing = row_problems(api, &[(key, "1001"), (&to, destination)], false);
+                assert!(
+                    failing
+                        .iter()
+                        .any(|x| x.field == needed && x.code == Code::NeedsField),
+                    "{} {to}={destination} without {needed}: {failing:?}",
+                    api.name()
+                );
+                let passing = row_problems(
+                    api,
+                    &[(key, "1001"), (&to, destination), (needed, value)],
+                    false,
+                );
+                assert!(
+                    passing.is_empty(),
+                    "{} {to}={destination} with {needed}: {passing:?}",
+                    api.name()
+                );
+            }
+        }
+        let failing = row_problems(api, &[(key, "1001"), ("enablemobile", "on")], false);
+        assert_eq!(failing[0].field, "mobile");
+        assert!(
+            row_problems(
+                api,
+                &[(key, "1001"), ("enablemobile", "on"), ("mobile", "1555")],
+                false
+            )
+            .is_empty()
+        );
+    }
+}
+
+#[test]
+fn adding_needs_the_documented_fields_and_the_key_is_always_needed() {
+    let missing = row_problems(ApiKind::YeastarV2, &[("number", "1001")], true);
+    let fields: Vec<&str> = missing.iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["username", "registername", "registerpassword"]);
+    assert!(missing.iter().all(|p| p.code == Code::MissingField));
+    // The same row is fine as an update: blank means "keep the PBX's value".
+    assert!(row_problems(ApiKind::YeastarV2, &[("number", "1001")], false).is_empty());
+    let no_key = row_problems(ApiKind::YeastarV1, &[("username", "Amy")], false);
+    assert_eq!(
+        (no_key[0].field, no_key[0].code),
+        ("extid", Code::MissingField)
+    );
+}
+
+#[test]
+fn strong_passwords_must_not_contain_the_number_or_the_name() {
+    let base = [("number", "1001"), ("username", "Ana")];
+    let with = |pw| {
+        let mut cells = base.to_vec();
+        cells.push(("registerpassword", pw));
+        row_problems(ApiKind::YeastarV2, &cells, false)
+    };
+    assert!(with("Kx7mQ2vRt9LpW4zA").is_empty());
+    assert_eq!(with("Kx7mQ21001vRtLpW4zA")[0].field, "registerpassword");
+    assert_eq!(with("Kx7mQ2vRtANA9LpW4zA")[0].field, "registerpassword");
+}
+
+#[test]
+fn rules_between_fields_see_the_pbx_value_behind_a_blank_cell() {
+    let table = table(ApiKind::YeastarV2);
+    let mut row = Cells::blank(table);
+    row.values[table.key_index()] = "1001";
+    row.values[table.index("ntransferto").unwrap()] = "Mobile Number";
+    let mut pbx = Cells::blank(table);
+    let ctx = CheckContext {
+        adding: false,
+        weak_passwords: false,
+    };
+    assert_eq!(check_cells(table, &row, Some(&pbx), ctx)[0].field, "mobile");
+    pbx.values[table.index("mobile").unwrap()] = "15550100";
+    assert!(
+        check_cells(table, &row, Some(&pbx), ctx).is_empty(),
+        "the PBX already has a mobile"
+    );
+}
+
+#[test]
+fn an_invalid_row_lists_every_problem() {
+    let p = row_problems(
+        ApiKind::YeastarV2,
+        &[
+            ("number", "1001"),
+            ("ringtimeout", "45"),
+            ("email", "x"),
+            ("maxregistrations", "9"),
+        ],
+        false,
+    );
+    let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["maxregistrations", "email", "ringtimeout"]);
+}

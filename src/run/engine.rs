@@ -1,0 +1,298 @@
+//! The import pipeline: a stream of planned rows, a rate limiter, a bounded set of requests in
+//! flight, and one consumer that writes the report in input order and moves the progress bar.
+//!
+//! A row's failure is data (its report line), never an error that stops the run. The run stops
+//! early only through [`Abort`]: a refused login, a PBX that stopped answering, or Ctrl-C; rows
+//! not yet attempted are then reported as `skipped`, so every row still appears exactly once.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use csv::ByteRecord;
+use futures::StreamExt;
+use tokio::sync::{mpsc, watch};
+
+use super::journal::Journal;
+use super::throttle::Pace;
+use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::output::{Progress, Report};
+use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
+
+/// One unit of the pipeline, numbered in input order.
+pub(crate) struct Work {
+    pub(crate) seq: u64,
+    /// How far into the input file this row ends, for the progress bar.
+    pub(crate) offset: u64,
+    pub(crate) raw: Option<ByteRecord>,
+    pub(crate) task: Task,
+}
+
+pub(crate) enum Task {
+    /// Nothing to send: the row's line is already known (invalid, blank, dry run).
+    Done(RowResult),
+    Send(Job),
+}
+
+pub(crate) struct Job {
+    /// `None` for a delete of an extension the file does not list.
+    pub(crate) row: Option<u64>,
+    pub(crate) number: String,
+    pub(crate) action: Action,
+    pub(crate) record: Record,
+    /// The fields sent, comma-separated, for the report.
+    pub(crate) changed: String,
+    /// Adds of earlier rows this row's forwards point at: wait for them before sending.
+    pub(crate) after: Vec<watch::Receiver<bool>>,
+    /// Told when this row is finished, if later rows forward to it.
+    pub(crate) done: Option<watch::Sender<bool>>,
+    /// A killed run had sent this row without learning the outcome: ask the PBX first.
+    pub(crate) verify_first: bool,
+}
+
+pub(crate) struct EngineSettings {
+    pub(crate) pace: Pace,
+    /// Where each row's start and outcome are recorded, for `--resume`.
+    pub(crate) journal: Option<Journal>,
+    pub(crate) concurrency: usize,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// Why the run stopped early, once set.
+#[derive(Debug, Default)]
+pub(crate) struct Abort(OnceLock<String>);
+
+impl Abort {
+    pub(crate) fn stop(&self, why: impl Into<String>) {
+        let _ = self.0.set(why.into());
+    }
+
+    pub(crate) fn reason(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
+struct Finished {
+    seq: u64,
+    offset: u64,
+    raw: Option<ByteRecord>,
+    result: RowResult,
+    unreachable: bool,
+    /// False for a row a stopped run never sent.
+    attempted: bool,
+}
+
+/// Runs every row of `work` and writes each line of the report in input order.
+pub(crate) async fn run(
+    work: mpsc::Receiver<Work>,
+    client: Arc<Client>,
+    settings: Arc<EngineSettings>,
+    report: &mut Report,
+    progress: &Progress,
+    abort: Arc<Abort>,
+) -> std::io::Result<()> {
+    let stream = futures::stream::unfold(
+        work,
+        |mut rx| async move { rx.recv().await.map(|w| (w, rx)) },
+    );
+    let finished = stream
+        .map(|work| {
+            let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
+            // Each row is its own task, so rows run on the runtime's workers beside their
+            // connections instead of all being polled by the thread that drives the pipeline.
+            let row = tokio::spawn(async move {
+                let (result, sent) = match work.task {
+                    Task::Done(result) => (result, Sent::Answered),
+                    Task::Send(mut job) => {
+                        let done = job.done.take();
+                        let finished = execute(work.seq, job, &client, &settings, &abort).await;
+                        if let Some(done) = done {
+                            let _ = done.send(true);
+                        }
+                        finished
+                    }
+                };
+                Finished {
+                    seq: work.seq,
+                    offset: work.offset,
+                    raw: work.raw,
+                    result,
+                    unreachable: sent == Sent::Unreachable,
+                    attempted: sent != Sent::NotAttempted,
+                }
+            });
+            async move { row.await.expect("a row's task does not panic") }
+        })
+        .buffer_unordered(settings.concurrency);
+    let mut finished = std::pin::pin!(finished);
+
+    // Rows finish out of order; hold the early ones until every row before them is written.
+    let mut waiting: BTreeMap<u64, Finished> = BTreeMap::new();
+    let mut next = 0;
+    let mut unreachable_in_a_row = 0;
+    let give_up_after = (2 * settings.concurrency).max(10);
+    while let Some(done) = finished.next().await {
+        if done.unreachable {
+            unreachable_in_a_row += 1;
+            if unreachable_in_a_row >= give_up_after {
+                abort.stop(format!(
+                    "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
+                ));
+            }
+        } else if done.result.attempts > 0 {
+            unreachable_in_a_row = 0;
+        }
+        // Rows a stopped run never attempted stay open for --resume.
+        if let Some(journal) = &settings.journal
+            && done.attempted
+        {
+            journal.finished(done.seq, &done.result);
+        }
+        waiting.insert(done.seq, done);
+        while let Some(done) = waiting.remove(&next) {
+            report.write(&done.result, done.raw.as_ref())?;
+            progress.advance(done.offset, &report.summary);
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
+/// How a row's sending ended, besides its report line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    Answered,
+    /// The PBX could not be reached in the end.
+    Unreachable,
+    /// The run had stopped before the row's first try.
+    NotAttempted,
+}
+
+/// Sends one row, retrying passing failures; returns its line and how the sending ended.
+async fn execute(
+    seq: u64,
+    job: Job,
+    client: &Client,
+    settings: &EngineSettings,
+    abort: &Abort,
+) -> (RowResult, Sent) {
+    let (pace, retry) = (&settings.pace, settings.retry);
+    let mut result = RowResult::new(job.row, &job.number, job.action, Status::Ok);
+    for mut earlier in job.after.iter().cloned() {
+        // A closed channel means that row was never sent; this one goes ahead regardless.
+        let _ = earlier.wait_for(|done| *done).await;
+    }
+    result.changed = job.changed.clone();
+    let numbers = std::slice::from_ref(&job.number);
+    let op = match job.action {
+        Action::Add => Op::Add(&job.record),
+        Action::Delete => Op::Delete(numbers),
+        _ => Op::Update(&job.record),
+    };
+    if job.verify_first && landed(client, &job, retry).await {
+        result.message = format!(
+            "{}: it had landed before the interrupted run stopped",
+            job.action
+        );
+        return (result, Sent::Answered);
+    }
+    let mut started = None;
+    let mut last_error: Option<ApiError> = None;
+    // An attempt that got no answer may still have landed on the PBX.
+    let mut answer_lost = false;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        pace.ready().await;
+        if let Some(why) = abort.reason() {
+            if attempt == 1 {
+                result.status = Status::Skipped;
+                result.error_code = Code::Aborted.to_string();
+                result.message = format!("not attempted: {why}");
+                return (result, Sent::NotAttempted);
+            }
+            break;
+        }
+        result.attempts = attempt;
+        if let (1, Some(journal)) = (attempt, &settings.journal) {
+            journal.started(seq);
+        }
+        // Latency counts from the first send, not from the wait for the rate limiter.
+        let started = *started.get_or_insert_with(Instant::now);
+        match client.write(&op).await {
+            Ok(_) => {
+                pace.accepted();
+                result.latency_ms = millis(started);
+                return (result, Sent::Answered);
+            }
+            Err(e) => {
+                let class = e.class();
+                if class == ErrorClass::LoginRefused {
+                    abort.stop(format!("the PBX refused to log in again: {e}"));
+                }
+                let retry_after = e.retry_after();
+                if e.is_pushback() {
+                    pace.pushed_back(retry_after);
+                }
+                answer_lost |= e.is_unreachable();
+                last_error = Some(e);
+                if class != ErrorClass::Transient {
+                    break;
+                }
+                let Some(pause) = retry.delay(attempt, retry_after) else {
+                    break;
+                };
+                tokio::time::sleep(pause).await;
+            }
+        }
+    }
+    let e = last_error.expect("the loop ends with an error unless it returned");
+    result.latency_ms = started.map_or(0, millis);
+    if answer_lost && e.class() == ErrorClass::Permanent && landed(client, &job, retry).await {
+        // The retry was refused because the lost attempt had already done the work.
+        result.message = format!(
+            "{}: an earlier attempt's answer was lost, but the PBX shows it done",
+            job.action
+        );
+        return (result, Sent::Answered);
+    }
+    result.status = Status::Failed;
+    result.error_code = e.code();
+    result.message = if result.attempts > 1 {
+        format!(
+            "{} failed: {e}; gave up after {} attempts",
+            job.action, result.attempts
+        )
+    } else {
+        format!("{} failed: {e}", job.action)
+    };
+    let sent = if e.is_unreachable() {
+        Sent::Unreachable
+    } else {
+        Sent::Answered
+    };
+    (result, sent)
+}
+
+fn millis(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Whether an add or delete whose answer was lost did land: the extension is there (add) or
+/// gone (delete). Updates need no check: sending one twice does no harm.
+async fn landed(client: &Client, job: &Job, retry: RetryPolicy) -> bool {
+    let numbers = std::slice::from_ref(&job.number);
+    let found = match client.call_retrying(&Op::Query(numbers), retry).await {
+        Ok(Reply::Records(records)) => Some(!records.is_empty()),
+        Err(ApiError::Refused {
+            class: ErrorClass::Permanent,
+            ..
+        }) => Some(false),
+        _ => None,
+    };
+    match job.action {
+        Action::Add => found == Some(true),
+        Action::Delete => found == Some(false),
+        _ => false,
+    }
+}

@@ -1,0 +1,226 @@
+//! An import: read, plan and send a spreadsheet, and report every row.
+//!
+//! Order matters for the unattended user: the file's header is checked before logging in (a
+//! broken file costs no login), the login before the report is created, and nothing is sent
+//! until the PBX's listing (for upsert) is in hand.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::mpsc;
+
+use super::engine::{self, Abort, EngineSettings, Work};
+use super::journal::{self, Journal, Replay};
+use super::schedule::{FeedPlan, feed};
+use super::throttle::{Pace, Rate};
+use crate::domain::{ApiKind, Mode, Summary};
+use crate::input::Sheet;
+use crate::output::{Progress, Report};
+use crate::pbx::{
+    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, Wire, protocol_for, snapshot,
+};
+use crate::plan::{Planner, PruneSettings, prune};
+use crate::rules;
+
+/// Everything an import needs, validated (built by `settings` from the command line).
+#[derive(Debug, Clone)]
+pub(crate) struct ImportSettings {
+    pub(crate) file: PathBuf,
+    pub(crate) api: ApiKind,
+    pub(crate) connection: Connection,
+    pub(crate) mode: Mode,
+    pub(crate) wire: Wire,
+    /// Deletes, with `--mode sync --prune`.
+    pub(crate) prune: Option<PruneSettings>,
+    pub(crate) dry_run: bool,
+    /// Finish an interrupted run from its journal.
+    pub(crate) resume: bool,
+    pub(crate) rate: Rate,
+    pub(crate) concurrency: usize,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) report: PathBuf,
+    pub(crate) weak_passwords: bool,
+    pub(crate) heartbeat: Duration,
+}
+
+/// The import itself: its summary and, if it stopped early, why.
+pub(crate) async fn run_import(
+    settings: &ImportSettings,
+) -> anyhow::Result<(Summary, Option<String>)> {
+    let started = std::time::Instant::now();
+    let table = rules::table(settings.api);
+    let sheet = Sheet::open(&settings.file, table)?;
+    // A resume with nothing to resume fails before any login.
+    let resumed = match settings.resume {
+        true => Some(Journal::resume(
+            &settings.report,
+            fingerprint(settings, &sheet),
+        )?),
+        false => None,
+    };
+    let client = Client::new(
+        protocol_for(settings.api, &settings.wire),
+        settings.connection.clone(),
+    )?;
+    let client = Arc::new(client);
+    let url = &settings.connection.base_url;
+    client.login().await.map_err(|e| login_failed(url, &e))?;
+    let heartbeat = client.spawn_heartbeat(settings.heartbeat);
+
+    let planned = prepare(settings, &sheet, &client).await;
+    let (planner, deletes, adding) = match planned {
+        Ok(planned) => planned,
+        Err(e) => {
+            client.logout().await;
+            return Err(e);
+        }
+    };
+    let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.delimiter())
+        .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    // Created only now: a run refused at login or before any write leaves no journal.
+    let (journal, replay) = match resumed {
+        Some((journal, replay)) => (Some(journal), replay),
+        None if settings.dry_run => (None, Replay::default()),
+        None => (
+            Some(Journal::create(
+                &settings.report,
+                fingerprint(settings, &sheet),
+            )?),
+            Replay::default(),
+        ),
+    };
+
+    let abort = Arc::new(Abort::default());
+    let interrupt = {
+        let abort = abort.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                abort.stop("interrupted (Ctrl-C); rows in flight were finished");
+            }
+        })
+    };
+
+    let (tx, rx) = mpsc::channel::<Work>(1024);
+    let plan = FeedPlan {
+        deletes,
+        replay,
+        adding,
+    };
+    let producer = tokio::task::spawn_blocking(move || feed(sheet, planner, plan, tx));
+
+    let progress = Progress::new(file_len(settings));
+    let engine_settings = Arc::new(EngineSettings {
+        pace: Pace::new(settings.rate),
+        journal,
+        concurrency: settings.concurrency,
+        retry: settings.retry,
+    });
+    engine::run(
+        rx,
+        client.clone(),
+        engine_settings.clone(),
+        &mut report,
+        &progress,
+        abort.clone(),
+    )
+    .await
+    .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    progress.finish();
+    interrupt.abort();
+    let read = producer.await.context("the reader stopped unexpectedly")?;
+
+    let wrote = report.summary.ok > 0;
+    if wrote && settings.api.capabilities().apply_at_end && abort.reason().is_none() {
+        // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
+        if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
+            abort.stop(format!(
+                "the changes were written but the final apply failed: {e}"
+            ));
+        }
+    }
+    client.logout().await;
+    heartbeat.abort();
+    let mut summary = report.finish().context("cannot finish the report")?;
+    summary.elapsed = started.elapsed();
+    summary.settled_rate = engine_settings.pace.settled();
+    if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
+        journal.remove();
+    }
+    // A file that broke halfway is reported after the rows that were read.
+    read?;
+    Ok((summary, abort.reason().map(str::to_string)))
+}
+
+/// Reads the PBX's current state where the mode needs it, and works out the deletes of a
+/// prune; an error here means nothing was written.
+async fn prepare(
+    settings: &ImportSettings,
+    sheet: &Sheet,
+    client: &Client,
+) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
+    let table = rules::table(settings.api);
+    let url = &settings.connection.base_url;
+    let current = match settings.mode.reads_the_pbx() {
+        true => {
+            let progress = Progress::items("extensions read from the PBX");
+            let read = snapshot::fetch(client, table, settings.retry, Some(&progress)).await;
+            progress.finish();
+            Some(read.with_context(|| {
+                format!("cannot read the extensions on {url}; nothing was sent")
+            })?)
+        }
+        false => None,
+    };
+    // The file's numbers, read once ahead where deletes or forward ordering need them.
+    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
+        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
+    let listed = if settings.prune.is_some() || links {
+        prune::listed_numbers(&settings.file, table)?
+    } else {
+        HashSet::new()
+    };
+    let deletes = match (&settings.prune, &current) {
+        (Some(prune), Some(current)) => prune::deletes(prune, current, &listed)?,
+        _ => Vec::new(),
+    };
+    let adding: HashSet<String> = match &current {
+        _ if !links => HashSet::new(),
+        Some(current) => listed
+            .into_iter()
+            .filter(|n| !current.contains_key(n))
+            .collect(),
+        None => listed,
+    };
+    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
+    if settings.dry_run {
+        planner = planner.dry_run();
+    }
+    Ok((planner, deletes, adding))
+}
+
+fn fingerprint(settings: &ImportSettings, sheet: &Sheet) -> (u64, String) {
+    journal::fingerprint(&settings.file, sheet.header())
+}
+
+fn file_len(settings: &ImportSettings) -> Option<u64> {
+    std::fs::metadata(&settings.file).ok().map(|m| m.len())
+}
+
+/// Why the first login failed, in words that say what to do.
+pub(crate) fn login_failed(url: &str, e: &ApiError) -> anyhow::Error {
+    match e.class() {
+        ErrorClass::LoginRefused => anyhow::anyhow!(
+            "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
+             retry: 5 refused logins lock this address for 10 minutes"
+        ),
+        _ if e.to_string().contains("certificate") => anyhow::anyhow!(
+            "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
+             --ca-cert PEM (or --insecure)"
+        ),
+        _ if e.is_unreachable() => anyhow::anyhow!("cannot reach {url}: {e}"),
+        _ => anyhow::anyhow!("cannot log in to {url}: {e}"),
+    }
+}

@@ -1,0 +1,238 @@
+//! Feeds the import pipeline: every row of the file, then the deletes of a prune, each as
+//! work for the engine (or as its finished report line).
+//!
+//! Ordering: a row that forwards (`*transferext`) to an extension another row of the same run
+//! adds must reach the PBX after that add. A row whose target is added by an *earlier* row
+//! waits for that add: rows enter the pipeline in order, so the add is already in flight or
+//! done and the wait always ends, whatever the concurrency. A row whose target is added by a
+//! *later* row is held back and enters the pipeline right after that add does (the report
+//! stays in input order; rows finished meanwhile wait for it there). Two new extensions that
+//! forward to each other cannot both go second: the one held back longest goes when the file
+//! ends, and the PBX's answer says what happened.
+//!
+//! On `--resume`, rows the interrupted run finished come back from its journal, and rows it
+//! had in flight are checked against the PBX first.
+
+use std::collections::{HashMap, HashSet};
+
+use csv::ByteRecord;
+use tokio::sync::{mpsc, watch};
+
+use super::engine::{Job, Task, Work};
+use super::journal::Replay;
+use crate::domain::{Action, Record, RowResult, Status};
+use crate::input::{Sheet, SheetError};
+use crate::plan::{Planned, Planner, plan_sheet};
+use crate::rules::Table;
+
+/// What the feeder knows before it starts.
+pub(crate) struct FeedPlan {
+    pub(crate) deletes: Vec<String>,
+    pub(crate) replay: Replay,
+    /// Numbers the file adds (for holding back rows that forward to a later one).
+    pub(crate) adding: HashSet<String>,
+}
+
+pub(crate) fn feed(
+    mut sheet: Sheet,
+    mut planner: Planner,
+    plan: FeedPlan,
+    tx: mpsc::Sender<Work>,
+) -> Result<(), SheetError> {
+    let FeedPlan {
+        deletes,
+        mut replay,
+        adding,
+    } = plan;
+    let mut order = Order {
+        table: sheet.table(),
+        adding,
+        added: HashMap::new(),
+        held: HashMap::new(),
+        held_numbers: HashSet::new(),
+        arrived: 0,
+    };
+    let mut seq = 0;
+    let dry_run = planner.is_dry_run();
+    let mut open = true;
+    plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
+        let work = |task| Work {
+            seq,
+            offset,
+            raw: Some(raw.clone()),
+            task,
+        };
+        let ready = match (replay.done.remove(&seq), planned) {
+            (Some(earlier), _) => vec![work(Task::Done(earlier))],
+            (None, Planned::Done(result)) => vec![work(Task::Done(result))],
+            (
+                None,
+                Planned::Valid {
+                    row,
+                    number,
+                    action,
+                },
+            ) => vec![work(Task::Done(
+                RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid"),
+            ))],
+            (
+                None,
+                Planned::Send {
+                    row,
+                    number,
+                    action,
+                    record,
+                    changed,
+                },
+            ) => {
+                let verify_first = replay.in_flight.contains(&seq);
+                let job = Job {
+                    row: Some(row),
+                    number,
+                    action,
+                    record,
+                    changed,
+                    after: Vec::new(),
+                    done: None,
+                    verify_first,
+                };
+                order.arrive(work(Task::Send(job)))
+            }
+        };
+        seq += 1;
+        open = ready.into_iter().all(|work| tx.blocking_send(work).is_ok());
+        open
+    })?;
+    for work in order.rest() {
+        if open && tx.blocking_send(work).is_err() {
+            open = false;
+        }
+    }
+
+    // Deletes the interrupted run finished keep their lines; the rest were worked out again
+    // from the PBX as it is now, so what was deleted already is not among them.
+    let mut finished: Vec<RowResult> = replay
+        .done
+        .into_values()
+        .filter(|r| r.action == Action::Delete)
+        .collect();
+    finished.sort_by(|a, b| a.number.cmp(&b.number));
+    let already: HashSet<String> = finished.iter().map(|r| r.number.clone()).collect();
+    let remaining = deletes
+        .into_iter()
+        .filter(|n| !already.contains(n))
+        .map(|number| {
+            if dry_run {
+                Task::Done(
+                    RowResult::new(None, number, Action::Delete, Status::Skipped)
+                        .with_error("", "dry run: would delete (not in the file)"),
+                )
+            } else {
+                Task::Send(Job {
+                    row: None,
+                    number,
+                    action: Action::Delete,
+                    record: Record::new(),
+                    changed: String::new(),
+                    after: Vec::new(),
+                    done: None,
+                    verify_first: false,
+                })
+            }
+        });
+    for task in finished.into_iter().map(Task::Done).chain(remaining) {
+        let work = Work {
+            seq,
+            offset: sheet.offset(),
+            raw: None::<ByteRecord>,
+            task,
+        };
+        if !open || tx.blocking_send(work).is_err() {
+            break;
+        }
+        seq += 1;
+    }
+    Ok(())
+}
+
+/// The forward-ordering state: adds that entered the pipeline, and rows held back.
+struct Order {
+    table: &'static Table,
+    adding: HashSet<String>,
+    /// Adds that entered the pipeline, and when they finish.
+    added: HashMap<String, watch::Receiver<bool>>,
+    /// Rows held back, by the number whose add they wait for.
+    held: HashMap<String, Vec<Work>>,
+    held_numbers: HashSet<String>,
+    arrived: u64,
+}
+
+impl Order {
+    /// A row to send: the work to pass on now (it, and rows it releases), possibly none.
+    fn arrive(&mut self, work: Work) -> Vec<Work> {
+        self.arrived += 1;
+        if self.arrived.is_multiple_of(4096) {
+            // Forget adds that have finished; nothing waits for them any more.
+            self.added.retain(|_, finished| !*finished.borrow());
+        }
+        let Task::Send(job) = &work.task else {
+            return vec![work];
+        };
+        let later = self.targets(job).find(|target| {
+            *target != job.number
+                && self.adding.contains(*target)
+                && !self.added.contains_key(*target)
+                && !self.held_numbers.contains(*target)
+        });
+        if let Some(target) = later.map(str::to_string) {
+            self.held_numbers.insert(job.number.clone());
+            self.held.entry(target).or_default().push(work);
+            return Vec::new();
+        }
+        let mut ready = Vec::new();
+        self.release(work, &mut ready);
+        ready
+    }
+
+    /// Everything still held back, when the file has ended.
+    fn rest(&mut self) -> Vec<Work> {
+        let mut ready = Vec::new();
+        let mut held: Vec<Work> = self.held.drain().flat_map(|(_, works)| works).collect();
+        held.sort_by_key(|w| w.seq);
+        for work in held {
+            self.release(work, &mut ready);
+        }
+        ready
+    }
+
+    /// Passes `work` on with its waits, then the rows that were waiting for it.
+    fn release(&mut self, mut work: Work, ready: &mut Vec<Work>) {
+        let Task::Send(job) = &mut work.task else {
+            ready.push(work);
+            return;
+        };
+        let after: Vec<_> = self
+            .targets(job)
+            .filter_map(|t| self.added.get(t).cloned())
+            .collect();
+        job.after = after;
+        let number = job.number.clone();
+        if job.action == Action::Add && !self.table.links.is_empty() {
+            let (done, finished) = watch::channel(false);
+            self.added.insert(number.clone(), finished);
+            job.done = Some(done);
+        }
+        self.held_numbers.remove(&number);
+        ready.push(work);
+        for waiting in self.held.remove(&number).unwrap_or_default() {
+            self.release(waiting, ready);
+        }
+    }
+
+    fn targets<'a>(&self, job: &'a Job) -> impl Iterator<Item = &'a str> + use<'a> {
+        let links = self.table.links;
+        links
+            .iter()
+            .filter_map(|(link, _)| job.record.get(*link).map(String::as_str))
+    }
+}
