@@ -2,6 +2,7 @@
 
 mod helpers;
 mod import;
+mod layers;
 mod mangled;
 mod openvox;
 mod reading;
