@@ -39,7 +39,9 @@ use crate::settings::{
 /// Runs one command. An `Err` means the command could not run at all (exit code 2).
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
-        Command::Validate(args) => commands::validate::validate(ValidateSettings::from_args(args)?),
+        Command::Validate(args) => {
+            commands::validate::validate(&ValidateSettings::from_args(args)?)
+        }
         Command::Template(args) => {
             commands::template::run(args.api.into(), args.describe, args.weak_passwords)
         }

@@ -100,7 +100,7 @@ impl ImportSettings {
         let report = args.report.unwrap_or_else(|| default_report(&args.file));
         Ok(ImportSettings {
             wire: wire(api, &args.connect)?,
-            connection: Connection::from_args(args.connect)?,
+            connection: Connection::from_args(&args.connect)?,
             file: args.file,
             api,
             mode,
@@ -118,7 +118,7 @@ impl ImportSettings {
 }
 
 impl Connection {
-    pub(crate) fn from_args(args: ConnectArgs) -> anyhow::Result<Self> {
+    pub(crate) fn from_args(args: &ConnectArgs) -> anyhow::Result<Self> {
         let url = reqwest::Url::parse(args.url.trim())
             .with_context(|| format!("--url {:?} is not a URL", args.url))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -267,7 +267,7 @@ impl ExportSettings {
             api: args.api.into(),
             wire: wire(args.api.into(), &args.connect)?,
             retry: retry_policy(args.retries)?,
-            connection: Connection::from_args(args.connect)?,
+            connection: Connection::from_args(&args.connect)?,
             output: args.output,
         })
     }

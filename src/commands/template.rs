@@ -13,7 +13,7 @@ pub(crate) fn run(
     weak_passwords: bool,
 ) -> anyhow::Result<Exit> {
     let table = rules::table(api);
-    let mut out = std::io::stdout().lock();
+    let mut out = io::stdout().lock();
     if describe_rules {
         describe(table, weak_passwords, &mut out)?;
     } else {

@@ -15,7 +15,7 @@ use crate::settings::ValidateSettings;
 /// How many invalid rows are listed on the terminal before only counting the rest.
 const SHOWN: u64 = 50;
 
-pub(crate) fn validate(settings: ValidateSettings) -> anyhow::Result<Exit> {
+pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let mut sheet = Sheet::open(&settings.file, table)?;

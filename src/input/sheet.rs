@@ -223,7 +223,7 @@ fn map_header(
 ) -> Result<Vec<Option<usize>>, SheetError> {
     let mut columns = Vec::with_capacity(header.len());
     let mut unknown = Vec::new();
-    for raw in header.iter() {
+    for raw in header {
         let name = std::str::from_utf8(raw).map_err(|_| SheetError::HeaderNotUtf8 {
             path: path.to_owned(),
         })?;

@@ -215,7 +215,7 @@ impl Client {
             .body(request.body)
             .send()
             .await
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| self.transport_error(&e))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -226,7 +226,7 @@ impl Client {
         let body = response
             .bytes()
             .await
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| self.transport_error(&e))?;
         match self.proto.decode(op, status, &body) {
             Err(ApiError::Http { status, .. }) => Err(ApiError::Http {
                 status,
@@ -236,7 +236,7 @@ impl Client {
         }
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> ApiError {
+    fn transport_error(&self, e: &reqwest::Error) -> ApiError {
         if e.is_timeout() {
             return ApiError::Timeout(self.conn.timeout);
         }

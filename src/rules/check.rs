@@ -258,7 +258,7 @@ fn check_chars(value: &str, chars: Chars) -> Option<String> {
     for c in value.chars().filter(|&c| !chars.allows(c)) {
         let shown = match c {
             ' ' => "space".to_string(),
-            c if c.is_control() => format!("{:?}", c),
+            c if c.is_control() => format!("{c:?}"),
             c => c.to_string(),
         };
         if !bad.contains(&shown) {
@@ -311,9 +311,10 @@ fn password_is_strong(value: &str) -> bool {
     let bytes = value.as_bytes();
     !bytes.windows(4).any(|w| {
         w.iter().all(u8::is_ascii_digit)
-            && [0i16, 1, -1]
-                .iter()
-                .any(|&step| w.windows(2).all(|p| p[1] as i16 - p[0] as i16 == step))
+            && [0i16, 1, -1].iter().any(|&step| {
+                w.windows(2)
+                    .all(|p| i16::from(p[1]) - i16::from(p[0]) == step)
+            })
     })
 }
 

@@ -154,8 +154,7 @@ impl Table {
             .aliases
             .iter()
             .find(|(alias, _)| *alias == h)
-            .map(|(_, name)| *name)
-            .unwrap_or(h.as_str());
+            .map_or(h.as_str(), |(_, name)| *name);
         self.fields.iter().position(|f| f.name == name)
     }
 

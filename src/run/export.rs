@@ -61,7 +61,7 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
     }
     out.flush()?;
     out.into_inner()
-        .map_err(|e| e.into_error())?
+        .map_err(csv::IntoInnerError::into_error)?
         .flush()
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Exported {

@@ -64,7 +64,7 @@ pub(crate) fn journal_path(report: &Path) -> PathBuf {
 
 /// What identifies the input: its size and its header row.
 pub(crate) fn fingerprint(input: &Path, header: &csv::ByteRecord) -> (u64, String) {
-    let size = std::fs::metadata(input).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(input).map_or(0, |m| m.len());
     (
         size,
         String::from_utf8_lossy(header.as_slice()).into_owned(),

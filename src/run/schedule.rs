@@ -33,6 +33,12 @@ pub(crate) struct FeedPlan {
     pub(crate) adding: HashSet<String>,
 }
 
+/// Sends every row (and then the deletes) to the engine through `tx`; returning drops `tx`,
+/// which tells the engine the input has ended.
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "dropping the sender is the end of input"
+)]
 pub(crate) fn feed(
     mut sheet: Sheet,
     mut planner: Planner,

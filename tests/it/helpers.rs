@@ -8,15 +8,15 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
-pub const PASSWORD: &str = "Test-Passw0rd-Secret";
-pub const USER: &str = "api";
+pub(crate) const PASSWORD: &str = "Test-Passw0rd-Secret";
+pub(crate) const USER: &str = "api";
 
-pub fn bin() -> &'static str {
+pub(crate) fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_pbxbulk")
 }
 
 /// A simulator process, killed when dropped.
-pub struct Sim {
+pub(crate) struct Sim {
     child: Child,
     pub url: String,
     /// With `--tls`, the certificate's PEM that the simulator printed.
@@ -24,7 +24,7 @@ pub struct Sim {
 }
 
 impl Sim {
-    pub fn start(api: &str, extra: &[&str]) -> Sim {
+    pub(crate) fn start(api: &str, extra: &[&str]) -> Sim {
         let mut child = Command::new(bin())
             .args([
                 "sim",
@@ -60,7 +60,7 @@ impl Sim {
 
     /// A simulator that starts with the extensions of `seed_csv` (a spreadsheet in the API's
     /// columns), written into `dir`.
-    pub fn seeded(api: &str, dir: &Path, seed_csv: &str, extra: &[&str]) -> Sim {
+    pub(crate) fn seeded(api: &str, dir: &Path, seed_csv: &str, extra: &[&str]) -> Sim {
         let seed = write(dir, "seed.csv", seed_csv);
         Sim::start(
             api,
@@ -68,28 +68,28 @@ impl Sim {
         )
     }
 
-    pub fn addr(&self) -> &str {
+    pub(crate) fn addr(&self) -> &str {
         self.url.trim_start_matches("http://")
     }
 
-    pub fn stats(&self) -> Value {
+    pub(crate) fn stats(&self) -> Value {
         let (_, body) = http(self.addr(), "GET", "/_sim/stats", "");
         serde_json::from_str(&body).unwrap()
     }
 
-    pub fn stat(&self, name: &str) -> u64 {
+    pub(crate) fn stat(&self, name: &str) -> u64 {
         self.stats()[name]
             .as_u64()
             .unwrap_or_else(|| panic!("no stat {name}"))
     }
 
-    pub fn log(&self) -> Vec<Value> {
+    pub(crate) fn log(&self) -> Vec<Value> {
         let (_, body) = http(self.addr(), "GET", "/_sim/log", "");
         serde_json::from_str(&body).unwrap()
     }
 
     /// Logs in through the API itself and returns the token.
-    pub fn login(&self, version: &str) -> String {
+    pub(crate) fn login(&self, version: &str) -> String {
         let body = format!(
             r#"{{"username":"{USER}","password":"{}","port":"8260"}}"#,
             md5_hex(PASSWORD)
@@ -99,14 +99,14 @@ impl Sim {
     }
 
     /// POSTs JSON to the API and parses the answer.
-    pub fn post(&self, path: &str, body: &str) -> Value {
+    pub(crate) fn post(&self, path: &str, body: &str) -> Value {
         let (status, text) = http(self.addr(), "POST", path, body);
         assert_eq!(status, 200, "{path}: {text}");
         serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}"))
     }
 
     /// Every extension on the PBX, through `extension/query`, as the API returns them.
-    pub fn extensions(&self, version: &str) -> Vec<Value> {
+    pub(crate) fn extensions(&self, version: &str) -> Vec<Value> {
         let token = self.login(version);
         let body = if version.starts_with("v2") {
             r#"{"number":"all"}"#
@@ -130,13 +130,13 @@ impl Drop for Sim {
 }
 
 /// One HTTP/1.0 exchange; returns the status and the body.
-pub fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+pub(crate) fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
     let (status, _, body) = http_full(addr, method, path, body);
     (status, body)
 }
 
 /// One HTTP/1.0 exchange; returns the status, the raw headers and the body.
-pub fn http_full(addr: &str, method: &str, path: &str, body: &str) -> (u16, String, String) {
+pub(crate) fn http_full(addr: &str, method: &str, path: &str, body: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
@@ -155,13 +155,13 @@ pub fn http_full(addr: &str, method: &str, path: &str, body: &str) -> (u16, Stri
     (status, head.to_string(), body.to_string())
 }
 
-pub fn md5_hex(text: &str) -> String {
+pub(crate) fn md5_hex(text: &str) -> String {
     use md5::Digest as _;
     hex::encode(md5::Md5::digest(text.as_bytes()))
 }
 
 /// Runs the CLI with a clean environment (no PBXBULK_* leaking in) plus `env`.
-pub fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(bin());
     cmd.args(args).stdin(Stdio::null());
     for (k, _) in std::env::vars() {
@@ -192,7 +192,7 @@ fn against(sim: &Sim, command: &str, api: &str, args: &[&str]) -> Output {
 }
 
 /// `pbxbulk import FILE … --report REPORT` plus `extra`.
-pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
+pub(crate) fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
     let args = [
         &[file.to_str().unwrap(), "--report", report.to_str().unwrap()][..],
         extra,
@@ -202,7 +202,7 @@ pub fn import(sim: &Sim, api: &str, file: &Path, report: &Path, extra: &[&str]) 
 }
 
 /// `pbxbulk export … -o OUT` plus `extra`.
-pub fn export(sim: &Sim, api: &str, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn export(sim: &Sim, api: &str, out: &Path, extra: &[&str]) -> Output {
     against(
         sim,
         "export",
@@ -211,20 +211,20 @@ pub fn export(sim: &Sim, api: &str, out: &Path, extra: &[&str]) -> Output {
     )
 }
 
-pub fn code(out: &Output) -> i32 {
+pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")
 }
 
-pub fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The report's rows as maps from column name to cell.
-pub fn report_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+pub(crate) fn report_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let headers = reader.headers().unwrap().clone();
     reader
@@ -240,12 +240,12 @@ pub fn report_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>
         .collect()
 }
 
-pub fn sample() -> PathBuf {
+pub(crate) fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/extensions.csv")
 }
 
 /// Writes `content` to a file in `dir` and returns its path.
-pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
     path
@@ -254,7 +254,7 @@ pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
 /// One element of an XML document as the tests read it: local name, namespace, text and
 /// children (quick-xml directly, so the tests do not lean on the tool's own XML reader).
 #[derive(Debug, Clone, Default)]
-pub struct Element {
+pub(crate) struct Element {
     pub ns: Option<String>,
     pub name: String,
     pub text: String,
@@ -262,13 +262,13 @@ pub struct Element {
 }
 
 impl Element {
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)
     }
 }
 
 /// The root element of `bytes`, namespaces resolved.
-pub fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
+pub(crate) fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
     use quick_xml::events::Event;
     use quick_xml::name::ResolveResult;
     let mut reader = quick_xml::NsReader::from_reader(bytes);

@@ -77,5 +77,9 @@ fn no_layer_names_a_layer_above_it_or_a_sibling() {
         }
     }
     assert!(checked > 40, "only {checked} files found under src/");
-    assert!(upward.is_empty(), "imports against the layers:\n{}", upward.join("\n"));
+    assert!(
+        upward.is_empty(),
+        "imports against the layers:\n{}",
+        upward.join("\n")
+    );
 }

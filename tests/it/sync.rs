@@ -199,7 +199,7 @@ fn an_edited_hr_file_gives_exactly_the_expected_adds_updates_and_deletes() {
             .or_default()
             .insert(r["number"].clone());
     }
-    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    let set = |v: &[&str]| v.iter().map(ToString::to_string).collect::<BTreeSet<_>>();
     assert_eq!(by_action["add/ok"], set(&["1011", "1012"]));
     assert_eq!(by_action["update/ok"], set(&["1001", "1002"]));
     assert_eq!(by_action["delete/ok"], set(&["1009", "1010"]));
@@ -294,7 +294,7 @@ fn the_delete_safeguards_trip_before_anything_is_written() {
         deleted,
         ["1005", "1019", "1020"]
             .iter()
-            .map(|s| s.to_string())
+            .map(ToString::to_string)
             .collect()
     );
     assert_eq!(sim.stat("extensions"), 17);
