@@ -15,7 +15,7 @@ use crate::cli::{
     ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
-use crate::pbx::{Connection, RetryPolicy, Wire};
+use crate::pbx::{Connection, RetryPolicy, WireOptions};
 use crate::plan::PruneSettings;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
@@ -274,7 +274,7 @@ impl ExportSettings {
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
-fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<Wire> {
+fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<WireOptions> {
     let xml = match connect.body {
         BodyArg::Json => false,
         BodyArg::Xml if api.capabilities().xml => true,
@@ -283,7 +283,7 @@ fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<Wire> {
             api.name()
         ),
     };
-    Ok(Wire {
+    Ok(WireOptions {
         xml,
         eid: connect.eid.trim().to_string(),
     })

@@ -20,7 +20,7 @@ pub(crate) struct Connection {
 
 /// Choices about the wire format that come from the command line.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Wire {
+pub(crate) struct WireOptions {
     /// XML bodies (OpenVox `--body xml`).
     pub(crate) xml: bool,
     /// The tenant a Verba token is requested for.

@@ -17,15 +17,15 @@ pub(crate) mod yeastar;
 use std::time::Duration;
 
 pub(crate) use client::Client;
-pub(crate) use connection::{Connection, Wire};
+pub(crate) use connection::{Connection, WireOptions};
 pub(crate) use retry::RetryPolicy;
 
 use crate::domain::{ApiKind, Code, Record, Secret};
 
 /// The wire format of an API, with the choices the command line made for it.
-pub(crate) fn protocol_for(kind: ApiKind, wire: &Wire) -> Box<dyn Protocol> {
-    match yeastar::flavor(kind) {
-        Some(flavor) => Box::new(yeastar::Yeastar::new(flavor, wire.xml)),
+pub(crate) fn protocol_for(kind: ApiKind, wire: &WireOptions) -> Box<dyn Protocol> {
+    match yeastar::dialect(kind) {
+        Some(dialect) => Box::new(yeastar::Yeastar::new(dialect, wire.xml)),
         None => Box::new(verba::Verba {
             eid: wire.eid.clone(),
         }),

@@ -2,7 +2,7 @@
 //! errors as `{"status":"Failed","errno":"10006"}` inside HTTP 200.
 //!
 //! The family (v1, v2, and OpenVox's derived v0.0.1) differs in keys, endpoints and quirks;
-//! those differences are the [`Flavor`] tables below, read by the client and the simulator.
+//! those differences are the [`Dialect`] tables below, read by the client and the simulator.
 
 use serde_json::{Map, Value, json};
 
@@ -79,7 +79,7 @@ pub(crate) fn class(code: &str) -> ErrorClass {
 /// What differs between the members of the Yeastar family, as data that the client and the
 /// simulator both read.
 #[derive(Debug)]
-pub(crate) struct Flavor {
+pub(crate) struct Dialect {
     pub(crate) kind: ApiKind,
     /// The path below the base URL, e.g. `/api/v2.0.0/`.
     pub(crate) prefix: &'static str,
@@ -101,7 +101,7 @@ pub(crate) struct Flavor {
     pub v1_answers: bool,
 }
 
-pub(crate) static V2: Flavor = Flavor {
+pub(crate) static V2: Dialect = Dialect {
     kind: ApiKind::YeastarV2,
     prefix: "/api/v2.0.0/",
     versions: &["v2.0.0"],
@@ -114,7 +114,7 @@ pub(crate) static V2: Flavor = Flavor {
     v1_answers: false,
 };
 
-pub(crate) static V1: Flavor = Flavor {
+pub(crate) static V1: Dialect = Dialect {
     kind: ApiKind::YeastarV1,
     prefix: "/api/v1.1.0/",
     // v1.10 is the typo on Yeastar's own login pages, which servers apparently accept.
@@ -129,7 +129,7 @@ pub(crate) static V1: Flavor = Flavor {
 };
 
 /// OpenVox UC-Series v0.0.1 (seeds 000, 001): Yeastar v1's shape plus add, and XML bodies.
-pub(crate) static OPENVOX: Flavor = Flavor {
+pub(crate) static OPENVOX: Dialect = Dialect {
     kind: ApiKind::Openvox,
     prefix: "/api/v0.0.1/",
     versions: &["v0.0.1"],
@@ -142,8 +142,8 @@ pub(crate) static OPENVOX: Flavor = Flavor {
     v1_answers: false,
 };
 
-/// The flavour of a Yeastar-family API; `None` for APIs outside the family.
-pub(crate) fn flavor(kind: ApiKind) -> Option<&'static Flavor> {
+/// The dialect of a Yeastar-family API; `None` for APIs outside the family.
+pub(crate) fn dialect(kind: ApiKind) -> Option<&'static Dialect> {
     match kind {
         ApiKind::YeastarV2 => Some(&V2),
         ApiKind::YeastarV1 => Some(&V1),
@@ -152,14 +152,14 @@ pub(crate) fn flavor(kind: ApiKind) -> Option<&'static Flavor> {
     }
 }
 
-/// A Yeastar-family protocol: the flavour, and whether bodies are XML.
+/// A Yeastar-family protocol: the dialect, and whether bodies are XML.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Yeastar {
-    flavor: &'static Flavor,
+    dialect: &'static Dialect,
     xml: bool,
 }
 
-impl Flavor {
+impl Dialect {
     /// Requests carry `&type=json|xml` and may use XML bodies (OpenVox).
     pub(crate) fn typed(&self) -> bool {
         self.kind.capabilities().xml
@@ -168,10 +168,10 @@ impl Flavor {
 
 impl Yeastar {
     /// `xml` is honoured only by the flavours that take XML bodies.
-    pub(crate) fn new(flavor: &'static Flavor, xml: bool) -> Yeastar {
+    pub(crate) fn new(dialect: &'static Dialect, xml: bool) -> Yeastar {
         Yeastar {
-            flavor,
-            xml: xml && flavor.typed(),
+            dialect,
+            xml: xml && dialect.typed(),
         }
     }
 
@@ -180,7 +180,7 @@ impl Yeastar {
             Op::Login { .. } => "login",
             Op::Logout => "logout",
             Op::Heartbeat => "heartbeat",
-            Op::List => self.flavor.list,
+            Op::List => self.dialect.list,
             Op::Query(_) => "extension/query",
             Op::Add(_) => "extension/add",
             Op::Update(_) => "extension/update",
@@ -194,7 +194,7 @@ impl Yeastar {
         record
             .iter()
             .map(|(k, v)| {
-                let k = if k == self.flavor.table_key {
+                let k = if k == self.dialect.table_key {
                     key
                 } else {
                     k.as_str()
@@ -207,24 +207,24 @@ impl Yeastar {
 
 impl Protocol for Yeastar {
     fn kind(&self) -> ApiKind {
-        self.flavor.kind
+        self.dialect.kind
     }
 
     fn record_key(&self) -> &'static str {
-        self.flavor.table_key
+        self.dialect.table_key
     }
 
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError> {
-        let flavor = self.flavor;
+        let dialect = self.dialect;
         if !self.can(op) {
-            return Err(unsupported(flavor.kind, op));
+            return Err(unsupported(dialect.kind, op));
         }
-        let mut path = format!("{}{}", flavor.prefix, self.endpoint(op));
+        let mut path = format!("{}{}", dialect.prefix, self.endpoint(op));
         let mut query = Vec::new();
         if let Some(token) = token {
             query.push(format!("token={token}"));
         }
-        if flavor.typed() {
+        if dialect.typed() {
             query.push(format!("type={}", if self.xml { "xml" } else { "json" }));
         }
         if !query.is_empty() {
@@ -235,14 +235,14 @@ impl Protocol for Yeastar {
                 let mut body = Map::new();
                 body.insert("username".into(), json!(user));
                 body.insert("password".into(), json!(md5_hex(password.expose())));
-                if flavor.login_port {
+                if dialect.login_port {
                     // The event-report port is required; 8260 is the documented default.
                     body.insert("port".into(), json!("8260"));
                 }
                 Some(body)
             }
             Op::Query(numbers) => Some(Map::from_iter([(
-                flavor.update_key.to_string(),
+                dialect.update_key.to_string(),
                 json!(numbers.join(",")),
             )])),
             Op::Delete(numbers) => {
@@ -256,12 +256,14 @@ impl Protocol for Yeastar {
                     )));
                 }
                 Some(Map::from_iter([(
-                    flavor.update_key.to_string(),
+                    dialect.update_key.to_string(),
                     json!(numbers.join(",")),
                 )]))
             }
-            Op::Add(record) => Some(self.wire(record, flavor.add_key.unwrap_or(flavor.update_key))),
-            Op::Update(record) => Some(self.wire(record, flavor.update_key)),
+            Op::Add(record) => {
+                Some(self.wire(record, dialect.add_key.unwrap_or(dialect.update_key)))
+            }
+            Op::Update(record) => Some(self.wire(record, dialect.update_key)),
             Op::Logout | Op::Heartbeat | Op::List | Op::Apply => None,
         };
         let (content_type, body) = match (body, self.xml) {
@@ -311,7 +313,7 @@ impl Protocol for Yeastar {
                     .iter()
                     .map(|e| {
                         value_text(
-                            e.get(self.flavor.answer_key)
+                            e.get(self.dialect.answer_key)
                                 .or_else(|| e.get("number"))
                                 .unwrap_or(&Value::Null),
                         )
@@ -351,7 +353,7 @@ impl Yeastar {
             .filter(|(_, v)| !v.is_object() && !v.is_array())
             .map(|(k, v)| {
                 let name = match k.as_str() {
-                    k if k == self.flavor.answer_key => self.flavor.table_key,
+                    k if k == self.dialect.answer_key => self.dialect.table_key,
                     "moblie" => "mobile",
                     other => other,
                 };
@@ -362,9 +364,9 @@ impl Yeastar {
 }
 
 impl Yeastar {
-    /// Whether this flavour has the endpoint of `op`.
+    /// Whether this dialect has the endpoint of `op`.
     fn can(&self, op: &Op<'_>) -> bool {
-        let caps = self.flavor.kind.capabilities();
+        let caps = self.dialect.kind.capabilities();
         match op {
             Op::Add(_) => caps.add,
             Op::Delete(_) => caps.delete,

@@ -14,27 +14,27 @@ use futures::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
-use super::throttle::Pace;
+use super::throttle::Throttle;
 use crate::domain::{Action, Code, Record, RowResult, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
 
 /// One unit of the pipeline, numbered in input order.
-pub(crate) struct Work {
+pub(crate) struct PipelineItem {
     pub(crate) seq: u64,
     /// How far into the input file this row ends, for the progress bar.
     pub(crate) offset: u64,
     pub(crate) raw: Option<ByteRecord>,
-    pub(crate) task: Task,
+    pub(crate) step: Step,
 }
 
-pub(crate) enum Task {
+pub(crate) enum Step {
     /// Nothing to send: the row's line is already known (invalid, blank, dry run).
-    Done(RowResult),
-    Send(Job),
+    Decided(RowResult),
+    Send(RowWrite),
 }
 
-pub(crate) struct Job {
+pub(crate) struct RowWrite {
     /// `None` for a delete of an extension the file does not list.
     pub(crate) row: Option<u64>,
     pub(crate) number: String,
@@ -51,7 +51,7 @@ pub(crate) struct Job {
 }
 
 pub(crate) struct EngineSettings {
-    pub(crate) pace: Pace,
+    pub(crate) throttle: Throttle,
     /// Where each row's start and outcome are recorded, for `--resume`.
     pub(crate) journal: Option<Journal>,
     pub(crate) concurrency: usize,
@@ -84,7 +84,7 @@ struct Finished {
 
 /// Runs every row of `work` and writes each line of the report in input order.
 pub(crate) async fn run(
-    work: mpsc::Receiver<Work>,
+    work: mpsc::Receiver<PipelineItem>,
     client: Arc<Client>,
     settings: Arc<EngineSettings>,
     report: &mut Report,
@@ -101,11 +101,11 @@ pub(crate) async fn run(
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
-                let (result, sent) = match work.task {
-                    Task::Done(result) => (result, Sent::Answered),
-                    Task::Send(mut job) => {
-                        let done = job.done.take();
-                        let finished = execute(work.seq, job, &client, &settings, &abort).await;
+                let (result, sent) = match work.step {
+                    Step::Decided(result) => (result, Sent::Answered),
+                    Step::Send(mut write) => {
+                        let done = write.done.take();
+                        let finished = execute(work.seq, write, &client, &settings, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
@@ -171,28 +171,28 @@ enum Sent {
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
 async fn execute(
     seq: u64,
-    job: Job,
+    write: RowWrite,
     client: &Client,
     settings: &EngineSettings,
     abort: &Abort,
 ) -> (RowResult, Sent) {
-    let (pace, retry) = (&settings.pace, settings.retry);
-    let mut result = RowResult::new(job.row, &job.number, job.action, Status::Ok);
-    for mut earlier in job.after.iter().cloned() {
+    let (throttle, retry) = (&settings.throttle, settings.retry);
+    let mut result = RowResult::new(write.row, &write.number, write.action, Status::Ok);
+    for mut earlier in write.after.iter().cloned() {
         // A closed channel means that row was never sent; this one goes ahead regardless.
         let _ = earlier.wait_for(|done| *done).await;
     }
-    result.changed = job.changed.clone();
-    let numbers = std::slice::from_ref(&job.number);
-    let op = match job.action {
-        Action::Add => Op::Add(&job.record),
+    result.changed = write.changed.clone();
+    let numbers = std::slice::from_ref(&write.number);
+    let op = match write.action {
+        Action::Add => Op::Add(&write.record),
         Action::Delete => Op::Delete(numbers),
-        _ => Op::Update(&job.record),
+        _ => Op::Update(&write.record),
     };
-    if job.verify_first && landed(client, &job, retry).await {
+    if write.verify_first && already_on_pbx(client, &write, retry).await {
         result.message = format!(
             "{}: it had landed before the interrupted run stopped",
-            job.action
+            write.action
         );
         return (result, Sent::Answered);
     }
@@ -203,7 +203,7 @@ async fn execute(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        pace.ready().await;
+        throttle.ready().await;
         if let Some(why) = abort.reason() {
             if attempt == 1 {
                 result.status = Status::Skipped;
@@ -221,7 +221,7 @@ async fn execute(
         let started = *started.get_or_insert_with(Instant::now);
         match client.write(&op).await {
             Ok(_) => {
-                pace.accepted();
+                throttle.accepted();
                 result.latency_ms = millis(started);
                 return (result, Sent::Answered);
             }
@@ -232,7 +232,7 @@ async fn execute(
                 }
                 let retry_after = e.retry_after();
                 if e.is_pushback() {
-                    pace.pushed_back(retry_after);
+                    throttle.pushed_back(retry_after);
                 }
                 answer_lost |= e.is_unreachable();
                 last_error = Some(e);
@@ -248,11 +248,14 @@ async fn execute(
     }
     let e = last_error.expect("the loop ends with an error unless it returned");
     result.latency_ms = started.map_or(0, millis);
-    if answer_lost && e.class() == ErrorClass::Permanent && landed(client, &job, retry).await {
+    if answer_lost
+        && e.class() == ErrorClass::Permanent
+        && already_on_pbx(client, &write, retry).await
+    {
         // The retry was refused because the lost attempt had already done the work.
         result.message = format!(
             "{}: an earlier attempt's answer was lost, but the PBX shows it done",
-            job.action
+            write.action
         );
         return (result, Sent::Answered);
     }
@@ -261,10 +264,10 @@ async fn execute(
     result.message = if result.attempts > 1 {
         format!(
             "{} failed: {e}; gave up after {} attempts",
-            job.action, result.attempts
+            write.action, result.attempts
         )
     } else {
-        format!("{} failed: {e}", job.action)
+        format!("{} failed: {e}", write.action)
     };
     let sent = if e.is_unreachable() {
         Sent::Unreachable
@@ -280,8 +283,8 @@ fn millis(since: Instant) -> u64 {
 
 /// Whether an add or delete whose answer was lost did land: the extension is there (add) or
 /// gone (delete). Updates need no check: sending one twice does no harm.
-async fn landed(client: &Client, job: &Job, retry: RetryPolicy) -> bool {
-    let numbers = std::slice::from_ref(&job.number);
+async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
+    let numbers = std::slice::from_ref(&write.number);
     let found = match client.call_retrying(&Op::Query(numbers), retry).await {
         Ok(Reply::Records(records)) => Some(!records.is_empty()),
         Err(ApiError::Refused {
@@ -290,7 +293,7 @@ async fn landed(client: &Client, job: &Job, retry: RetryPolicy) -> bool {
         }) => Some(false),
         _ => None,
     };
-    match job.action {
+    match write.action {
         Action::Add => found == Some(true),
         Action::Delete => found == Some(false),
         _ => false,

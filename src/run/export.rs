@@ -13,7 +13,7 @@ use anyhow::Context;
 use super::import::login_failed;
 use crate::domain::ApiKind;
 use crate::output::{Progress, private_file};
-use crate::pbx::{Client, Connection, RetryPolicy, Wire, protocol_for, snapshot};
+use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, protocol_for, snapshot};
 use crate::rules;
 
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub(crate) struct ExportSettings {
     pub(crate) connection: Connection,
     pub(crate) output: PathBuf,
     pub(crate) retry: RetryPolicy,
-    pub(crate) wire: Wire,
+    pub(crate) wire: WireOptions,
 }
 
 /// What an export wrote.

@@ -12,15 +12,15 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::mpsc;
 
-use super::engine::{self, Abort, EngineSettings, Work};
+use super::engine::{self, Abort, EngineSettings, PipelineItem};
 use super::journal::{self, Journal, Replay};
-use super::schedule::{FeedPlan, feed};
-use super::throttle::{Pace, Rate};
+use super::schedule::{ScheduleInputs, schedule_rows};
+use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
 use crate::input::Sheet;
 use crate::output::{Progress, Report};
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, Wire, protocol_for, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
 };
 use crate::plan::{Planner, PruneSettings, prune};
 use crate::rules;
@@ -32,7 +32,7 @@ pub(crate) struct ImportSettings {
     pub(crate) api: ApiKind,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
-    pub(crate) wire: Wire,
+    pub(crate) wire: WireOptions,
     /// Deletes, with `--mode sync --prune`.
     pub(crate) prune: Option<PruneSettings>,
     pub(crate) dry_run: bool,
@@ -103,17 +103,17 @@ pub(crate) async fn run_import(
         })
     };
 
-    let (tx, rx) = mpsc::channel::<Work>(1024);
-    let plan = FeedPlan {
+    let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
+    let plan = ScheduleInputs {
         deletes,
         replay,
         adding,
     };
-    let producer = tokio::task::spawn_blocking(move || feed(sheet, planner, plan, tx));
+    let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
 
     let progress = Progress::new(file_len(settings));
     let engine_settings = Arc::new(EngineSettings {
-        pace: Pace::new(settings.rate),
+        throttle: Throttle::new(settings.rate),
         journal,
         concurrency: settings.concurrency,
         retry: settings.retry,
@@ -145,7 +145,7 @@ pub(crate) async fn run_import(
     heartbeat.abort();
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
-    summary.settled_rate = engine_settings.pace.settled();
+    summary.settled_rate = engine_settings.throttle.settled();
     if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
         journal.remove();
     }

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
-use super::engine::{Job, Task, Work};
+use super::engine::{PipelineItem, RowWrite, Step};
 use super::journal::Replay;
 use crate::domain::{Action, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
@@ -26,7 +26,7 @@ use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules::Table;
 
 /// What the feeder knows before it starts.
-pub(crate) struct FeedPlan {
+pub(crate) struct ScheduleInputs {
     pub(crate) deletes: Vec<String>,
     pub(crate) replay: Replay,
     /// Numbers the file adds (for holding back rows that forward to a later one).
@@ -39,13 +39,13 @@ pub(crate) struct FeedPlan {
     clippy::needless_pass_by_value,
     reason = "dropping the sender is the end of input"
 )]
-pub(crate) fn feed(
+pub(crate) fn schedule_rows(
     mut sheet: Sheet,
     mut planner: Planner,
-    plan: FeedPlan,
-    tx: mpsc::Sender<Work>,
+    plan: ScheduleInputs,
+    tx: mpsc::Sender<PipelineItem>,
 ) -> Result<(), SheetError> {
-    let FeedPlan {
+    let ScheduleInputs {
         deletes,
         mut replay,
         adding,
@@ -62,15 +62,15 @@ pub(crate) fn feed(
     let dry_run = planner.is_dry_run();
     let mut open = true;
     plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
-        let work = |task| Work {
+        let item = |step| PipelineItem {
             seq,
             offset,
             raw: Some(raw.clone()),
-            task,
+            step,
         };
         let ready = match (replay.done.remove(&seq), planned) {
-            (Some(earlier), _) => vec![work(Task::Done(earlier))],
-            (None, Planned::Done(result)) => vec![work(Task::Done(result))],
+            (Some(earlier), _) => vec![item(Step::Decided(earlier))],
+            (None, Planned::Done(result)) => vec![item(Step::Decided(result))],
             (
                 None,
                 Planned::Valid {
@@ -78,7 +78,7 @@ pub(crate) fn feed(
                     number,
                     action,
                 },
-            ) => vec![work(Task::Done(
+            ) => vec![item(Step::Decided(
                 RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid"),
             ))],
             (
@@ -92,7 +92,7 @@ pub(crate) fn feed(
                 },
             ) => {
                 let verify_first = replay.in_flight.contains(&seq);
-                let job = Job {
+                let write = RowWrite {
                     row: Some(row),
                     number,
                     action,
@@ -102,7 +102,7 @@ pub(crate) fn feed(
                     done: None,
                     verify_first,
                 };
-                order.arrive(work(Task::Send(job)))
+                order.arrive(item(Step::Send(write)))
             }
         };
         seq += 1;
@@ -129,12 +129,12 @@ pub(crate) fn feed(
         .filter(|n| !already.contains(n))
         .map(|number| {
             if dry_run {
-                Task::Done(
+                Step::Decided(
                     RowResult::new(None, number, Action::Delete, Status::Skipped)
                         .with_error("", "dry run: would delete (not in the file)"),
                 )
             } else {
-                Task::Send(Job {
+                Step::Send(RowWrite {
                     row: None,
                     number,
                     action: Action::Delete,
@@ -146,12 +146,12 @@ pub(crate) fn feed(
                 })
             }
         });
-    for task in finished.into_iter().map(Task::Done).chain(remaining) {
-        let work = Work {
+    for step in finished.into_iter().map(Step::Decided).chain(remaining) {
+        let work = PipelineItem {
             seq,
             offset: sheet.offset(),
             raw: None::<ByteRecord>,
-            task,
+            step,
         };
         if !open || tx.blocking_send(work).is_err() {
             break;
@@ -168,30 +168,30 @@ struct Order {
     /// Adds that entered the pipeline, and when they finish.
     added: HashMap<String, watch::Receiver<bool>>,
     /// Rows held back, by the number whose add they wait for.
-    held: HashMap<String, Vec<Work>>,
+    held: HashMap<String, Vec<PipelineItem>>,
     held_numbers: HashSet<String>,
     arrived: u64,
 }
 
 impl Order {
     /// A row to send: the work to pass on now (it, and rows it releases), possibly none.
-    fn arrive(&mut self, work: Work) -> Vec<Work> {
+    fn arrive(&mut self, work: PipelineItem) -> Vec<PipelineItem> {
         self.arrived += 1;
         if self.arrived.is_multiple_of(4096) {
             // Forget adds that have finished; nothing waits for them any more.
             self.added.retain(|_, finished| !*finished.borrow());
         }
-        let Task::Send(job) = &work.task else {
+        let Step::Send(write) = &work.step else {
             return vec![work];
         };
-        let later = self.targets(job).find(|target| {
-            *target != job.number
+        let later = self.targets(write).find(|target| {
+            *target != write.number
                 && self.adding.contains(*target)
                 && !self.added.contains_key(*target)
                 && !self.held_numbers.contains(*target)
         });
         if let Some(target) = later.map(str::to_string) {
-            self.held_numbers.insert(job.number.clone());
+            self.held_numbers.insert(write.number.clone());
             self.held.entry(target).or_default().push(work);
             return Vec::new();
         }
@@ -201,9 +201,9 @@ impl Order {
     }
 
     /// Everything still held back, when the file has ended.
-    fn rest(&mut self) -> Vec<Work> {
+    fn rest(&mut self) -> Vec<PipelineItem> {
         let mut ready = Vec::new();
-        let mut held: Vec<Work> = self.held.drain().flat_map(|(_, works)| works).collect();
+        let mut held: Vec<PipelineItem> = self.held.drain().flat_map(|(_, works)| works).collect();
         held.sort_by_key(|w| w.seq);
         for work in held {
             self.release(work, &mut ready);
@@ -212,21 +212,21 @@ impl Order {
     }
 
     /// Passes `work` on with its waits, then the rows that were waiting for it.
-    fn release(&mut self, mut work: Work, ready: &mut Vec<Work>) {
-        let Task::Send(job) = &mut work.task else {
+    fn release(&mut self, mut work: PipelineItem, ready: &mut Vec<PipelineItem>) {
+        let Step::Send(write) = &mut work.step else {
             ready.push(work);
             return;
         };
         let after: Vec<_> = self
-            .targets(job)
+            .targets(write)
             .filter_map(|t| self.added.get(t).cloned())
             .collect();
-        job.after = after;
-        let number = job.number.clone();
-        if job.action == Action::Add && !self.table.links.is_empty() {
+        write.after = after;
+        let number = write.number.clone();
+        if write.action == Action::Add && !self.table.links.is_empty() {
             let (done, finished) = watch::channel(false);
             self.added.insert(number.clone(), finished);
-            job.done = Some(done);
+            write.done = Some(done);
         }
         self.held_numbers.remove(&number);
         ready.push(work);
@@ -235,10 +235,10 @@ impl Order {
         }
     }
 
-    fn targets<'a>(&self, job: &'a Job) -> impl Iterator<Item = &'a str> + use<'a> {
+    fn targets<'a>(&self, write: &'a RowWrite) -> impl Iterator<Item = &'a str> + use<'a> {
         let links = self.table.links;
         links
             .iter()
-            .filter_map(|(link, _)| job.record.get(*link).map(String::as_str))
+            .filter_map(|(link, _)| write.record.get(*link).map(String::as_str))
     }
 }

@@ -27,7 +27,7 @@ const AUTO_MAX: f64 = 5_000.0;
 const AUTO_INCREASE: f64 = 4.0;
 const AUTO_CUT: f64 = 0.8;
 
-pub(crate) enum Pace {
+pub(crate) enum Throttle {
     Unlimited,
     Fixed(DefaultDirectRateLimiter),
     Auto(Mutex<Aimd>),
@@ -40,21 +40,21 @@ pub(crate) struct Aimd {
     calm_until: Instant,
 }
 
-impl Pace {
-    pub(crate) fn new(rate: Rate) -> Pace {
+impl Throttle {
+    pub(crate) fn new(rate: Rate) -> Throttle {
         match rate {
-            Rate::Unlimited => Pace::Unlimited,
+            Rate::Unlimited => Throttle::Unlimited,
             Rate::PerSec(per_sec) => {
                 // A burst of one spaces requests evenly: no second sees more than the rate.
                 let period = Duration::from_secs_f64(1.0 / per_sec).max(Duration::from_nanos(1));
                 let quota = Quota::with_period(period)
                     .expect("period is positive")
                     .allow_burst(NonZeroU32::MIN);
-                Pace::Fixed(RateLimiter::direct(quota))
+                Throttle::Fixed(RateLimiter::direct(quota))
             }
             Rate::Auto => {
                 let now = Instant::now();
-                Pace::Auto(Mutex::new(Aimd {
+                Throttle::Auto(Mutex::new(Aimd {
                     rate: AUTO_START,
                     next_at: now,
                     calm_until: now,
@@ -66,9 +66,9 @@ impl Pace {
     /// Waits for this request's turn.
     pub(crate) async fn ready(&self) {
         match self {
-            Pace::Unlimited => {}
-            Pace::Fixed(limiter) => limiter.until_ready().await,
-            Pace::Auto(aimd) => {
+            Throttle::Unlimited => {}
+            Throttle::Fixed(limiter) => limiter.until_ready().await,
+            Throttle::Auto(aimd) => {
                 let at = {
                     let mut aimd = aimd.lock().expect("pace lock");
                     let at = aimd.next_at.max(Instant::now());
@@ -82,7 +82,7 @@ impl Pace {
 
     /// The PBX accepted a request.
     pub(crate) fn accepted(&self) {
-        if let Pace::Auto(aimd) = self {
+        if let Throttle::Auto(aimd) = self {
             let mut aimd = aimd.lock().expect("pace lock");
             aimd.rate = (aimd.rate + AUTO_INCREASE / aimd.rate).min(AUTO_MAX);
         }
@@ -90,7 +90,7 @@ impl Pace {
 
     /// The PBX pushed back; `retry_after` when it said how long to wait.
     pub(crate) fn pushed_back(&self, retry_after: Option<Duration>) {
-        if let Pace::Auto(aimd) = self {
+        if let Throttle::Auto(aimd) = self {
             let mut aimd = aimd.lock().expect("pace lock");
             let now = Instant::now();
             if let Some(wait) = retry_after {
@@ -107,7 +107,7 @@ impl Pace {
     /// The rate `--rate auto` has settled at, for the summary.
     pub(crate) fn settled(&self) -> Option<f64> {
         match self {
-            Pace::Auto(aimd) => Some(aimd.lock().expect("pace lock").rate),
+            Throttle::Auto(aimd) => Some(aimd.lock().expect("pace lock").rate),
             _ => None,
         }
     }

@@ -1,5 +1,5 @@
 //! The simulated Yeastar family: S-Series v1.1.0 and v2.0.0, and OpenVox v0.0.1, driven by
-//! the same [`Flavor`] tables as the client. OpenVox requests say `&type=json|xml`; the answer
+//! the same [`Dialect`] tables as the client. OpenVox requests say `&type=json|xml`; the answer
 //! comes in the type asked for, whatever the Content-Type (seed 000 sends XML labelled JSON).
 //!
 //! Documented behaviour: POST only (20001), JSON only (20000), errno as a string inside HTTP
@@ -21,7 +21,7 @@ use crate::domain::values::md5_hex;
 use crate::domain::{ApiKind, Code, Record};
 use crate::pbx::value_text;
 use crate::pbx::xml::{from_xml, to_xml};
-use crate::pbx::yeastar::{self as codec, Flavor, errno};
+use crate::pbx::yeastar::{self as codec, Dialect, errno};
 
 /// The transient errnos `--fail-rate` answers with.
 const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV_DOWN];
@@ -29,11 +29,11 @@ const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV
 type Answer = Result<Value, &'static str>;
 
 pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-    let Some(flavor) = codec::flavor(sim.settings.api) else {
+    let Some(dialect) = codec::dialect(sim.settings.api) else {
         return (StatusCode::NOT_FOUND, "not a Yeastar-family API").into_response();
     };
-    let xml = flavor.typed() && param(uri, "type") == Some("xml");
-    let answer = route(sim, flavor, xml, ip, method, uri, body);
+    let xml = dialect.typed() && param(uri, "type") == Some("xml");
+    let answer = route(sim, dialect, xml, ip, method, uri, body);
     let mut map = match answer {
         Ok(Value::Object(map)) => map,
         Ok(_) => Map::new(),
@@ -63,17 +63,17 @@ fn param<'a>(uri: &'a Uri, name: &str) -> Option<&'a str> {
 
 fn route(
     sim: &Sim,
-    flavor: &Flavor,
+    dialect: &Dialect,
     xml: bool,
     ip: IpAddr,
     method: &Method,
     uri: &Uri,
     body: &[u8],
 ) -> Answer {
-    let caps = flavor.kind.capabilities();
+    let caps = dialect.kind.capabilities();
     let path = uri.path().trim_start_matches("/api/");
     let (version, endpoint) = path.split_once('/').ok_or(errno::UNSUPPORTED)?;
-    if !uri.path().starts_with("/api/") || !flavor.versions.contains(&version) {
+    if !uri.path().starts_with("/api/") || !dialect.versions.contains(&version) {
         return Err(errno::UNSUPPORTED);
     }
     if method != Method::POST {
@@ -81,7 +81,7 @@ fn route(
     }
     let body = parse_body(body, xml)?;
     if endpoint == "login" {
-        return login(sim, flavor, ip, &body);
+        return login(sim, dialect, ip, &body);
     }
     let token = param(uri, "token");
     sim.check_token(token).map_err(|p| match p {
@@ -103,11 +103,11 @@ fn route(
             sim.with_state(|s| s.stats.heartbeats += 1);
             Ok(json!({}))
         }
-        e if e == flavor.list => Ok(list(sim, flavor)),
-        "extension/query" => query(sim, flavor, &body),
-        "extension/add" if caps.add => write(sim, flavor, "add", &body),
-        "extension/update" => write(sim, flavor, "update", &body),
-        "extension/delete" if caps.delete => write(sim, flavor, "delete", &body),
+        e if e == dialect.list => Ok(list(sim, dialect)),
+        "extension/query" => query(sim, dialect, &body),
+        "extension/add" if caps.add => write(sim, dialect, "add", &body),
+        "extension/update" => write(sim, dialect, "update", &body),
+        "extension/delete" if caps.delete => write(sim, dialect, "delete", &body),
         "apply" if caps.apply_at_end => {
             sim.with_state(|s| s.stats.applies += 1);
             Ok(json!({}))
@@ -132,17 +132,17 @@ fn parse_body(body: &[u8], xml: bool) -> Result<Map<String, Value>, &'static str
     }
 }
 
-fn login(sim: &Sim, flavor: &Flavor, ip: IpAddr, body: &Map<String, Value>) -> Answer {
+fn login(sim: &Sim, dialect: &Dialect, ip: IpAddr, body: &Map<String, Value>) -> Answer {
     let user = text(body.get("username"));
     let password = text(body.get("password"));
     if user.is_empty()
         || password.is_empty()
-        || (flavor.login_port && text(body.get("port")).is_empty())
+        || (dialect.login_port && text(body.get("port")).is_empty())
     {
         return Err(errno::BLANK_PARAMETER);
     }
     match sim.login(ip, &user, &password) {
-        Ok(token) if flavor.kind == ApiKind::YeastarV2 => {
+        Ok(token) if dialect.kind == ApiKind::YeastarV2 => {
             Ok(json!({ "token": token, "transport": "TCP" }))
         }
         Ok(token) => Ok(json!({ "token": token })),
@@ -151,8 +151,8 @@ fn login(sim: &Sim, flavor: &Flavor, ip: IpAddr, body: &Map<String, Value>) -> A
     }
 }
 
-fn list(sim: &Sim, flavor: &Flavor) -> Value {
-    let key = flavor.answer_key;
+fn list(sim: &Sim, dialect: &Dialect) -> Value {
+    let key = dialect.answer_key;
     let list: Vec<Value> = sim.with_state(|s| {
         s.extensions
             .values()
@@ -170,10 +170,10 @@ fn list(sim: &Sim, flavor: &Flavor) -> Value {
     json!({ "extlist": list })
 }
 
-fn query(sim: &Sim, flavor: &Flavor, body: &Map<String, Value>) -> Answer {
-    let wanted = text(body.get(flavor.update_key));
+fn query(sim: &Sim, dialect: &Dialect, body: &Map<String, Value>) -> Answer {
+    let wanted = text(body.get(dialect.update_key));
     // v2 requires the parameter; v1 answers every extension when there is no body.
-    if wanted.is_empty() && flavor.kind == ApiKind::YeastarV2 {
+    if wanted.is_empty() && dialect.kind == ApiKind::YeastarV2 {
         return Err(errno::BLANK_PARAMETER);
     }
     let infos: Vec<Value> = sim.with_state(|s| {
@@ -185,7 +185,7 @@ fn query(sim: &Sim, flavor: &Flavor, body: &Map<String, Value>) -> Answer {
                     .split(',')
                     .any(|n| e.get(sim.table.key).is_some_and(|k| k == n.trim()))
             })
-            .map(|e| view(e, flavor))
+            .map(|e| view(e, dialect))
             .collect()
     });
     if infos.is_empty() && !wanted.is_empty() && wanted != "all" {
@@ -195,11 +195,11 @@ fn query(sim: &Sim, flavor: &Flavor, body: &Map<String, Value>) -> Answer {
 }
 
 /// A stored extension as the query answer shows it.
-fn view(ext: &Record, flavor: &Flavor) -> Value {
+fn view(ext: &Record, dialect: &Dialect) -> Value {
     let mut out = Map::new();
     for (name, value) in ext {
-        let (name, value) = match (name.as_str(), flavor.v1_answers) {
-            (key, _) if key == flavor.table_key => (flavor.answer_key, value.clone()),
+        let (name, value) = match (name.as_str(), dialect.v1_answers) {
+            (key, _) if key == dialect.table_key => (dialect.answer_key, value.clone()),
             ("mobile", true) => ("moblie", value.clone()),
             ("loginpassword", true) => ("loginpassword", md5_hex(value)),
             (other, _) => (other, value.clone()),
@@ -212,10 +212,10 @@ fn view(ext: &Record, flavor: &Flavor) -> Value {
 }
 
 /// Runs a write through the rate ceiling, logs it, and counts it when it changed the store.
-fn write(sim: &Sim, flavor: &Flavor, op: &'static str, body: &Map<String, Value>) -> Answer {
+fn write(sim: &Sim, dialect: &Dialect, op: &'static str, body: &Map<String, Value>) -> Answer {
     let key = match op {
-        "add" => flavor.add_key.unwrap_or(flavor.update_key),
-        _ => flavor.update_key,
+        "add" => dialect.add_key.unwrap_or(dialect.update_key),
+        _ => dialect.update_key,
     };
     let number = text(body.get(key));
     let answer = if sim.admit_write() {
