@@ -12,9 +12,11 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::cli::{
-    ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
+    ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, ReadArgs, SimArgs,
+    ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
+use crate::input::{ReadSettings, encoding_by_name};
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
 use crate::plan::PruneSettings;
 use crate::plan::prune::parse_range;
@@ -30,6 +32,7 @@ pub(crate) struct ValidateSettings {
     pub(crate) mode: Mode,
     pub(crate) report: Option<PathBuf>,
     pub(crate) weak_passwords: bool,
+    pub(crate) read: ReadSettings,
 }
 
 /// `pbxbulk demo`.
@@ -99,6 +102,7 @@ impl ImportSettings {
         };
         let report = args.report.unwrap_or_else(|| default_report(&args.file));
         Ok(ImportSettings {
+            read: read_settings(&args.read)?,
             wire: wire(api, &args.connect)?,
             connection: Connection::from_args(&args.connect)?,
             file: args.file,
@@ -212,6 +216,7 @@ impl ValidateSettings {
             );
         }
         Ok(ValidateSettings {
+            read: read_settings(&args.read)?,
             file: args.file,
             api,
             mode: args.mode.into(),
@@ -236,6 +241,7 @@ impl SimSettings {
             bail!("--max-writes-per-sec must be at least 1");
         }
         Ok(SimSettings {
+            read: read_settings(&args.read)?,
             api: args.api.into(),
             listen: args.listen,
             user: args.user,
@@ -271,6 +277,29 @@ impl ExportSettings {
             output: args.output,
         })
     }
+}
+
+/// `--encoding`, `--sheet`, `--plus-prefix`, checked before any file is opened.
+fn read_settings(args: &ReadArgs) -> anyhow::Result<ReadSettings> {
+    let encoding = match &args.encoding {
+        Some(name) => Some(encoding_by_name(name).map_err(|e| anyhow::anyhow!("--encoding: {e}"))?),
+        None => None,
+    };
+    let plus_prefix = match args.plus_prefix.as_deref().map(str::trim) {
+        Some(p) if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) => {
+            bail!("--plus-prefix must be 1 to 4 digits (the international access code, e.g. 00)")
+        }
+        other => other.map(str::to_string),
+    };
+    let sheet = args.sheet.as_deref().map(str::trim).map(str::to_string);
+    if sheet.as_deref() == Some("") {
+        bail!("--sheet needs a sheet name");
+    }
+    Ok(ReadSettings {
+        encoding,
+        sheet,
+        plus_prefix,
+    })
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).

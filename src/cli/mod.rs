@@ -62,10 +62,29 @@ pub enum ModeArg {
     Sync,
 }
 
+/// How a spreadsheet is read, on every command that reads one.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// The text file's encoding (utf-8, utf-16le, gbk, big5, shift_jis, windows-1252, …)
+    /// instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// The workbook's sheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Turn a phone number's leading + into these digits (e.g. 00: +86… becomes 0086…);
+    /// without it, a leading + is refused.
+    #[arg(long, value_name = "DIGITS")]
+    pub plus_prefix: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The spreadsheet (CSV); - reads standard input.
+    /// The spreadsheet (CSV or other text in any encoding, XLSX, XLS, ODS); - reads standard
+    /// input.
     pub file: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
     #[arg(long, env = "PBXBULK_API")]
     pub api: ApiArg,
     /// Write a per-row report here (CSV).
@@ -109,8 +128,11 @@ pub struct ConnectArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The spreadsheet (CSV); - reads standard input.
+    /// The spreadsheet (CSV or other text in any encoding, XLSX, XLS, ODS); - reads standard
+    /// input.
     pub file: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
     #[arg(long, env = "PBXBULK_API")]
     pub api: ApiArg,
     #[command(flatten)]
@@ -160,7 +182,8 @@ pub struct ExportArgs {
     pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
-    /// The spreadsheet to write (CSV, UTF-8 with a BOM).
+    /// The spreadsheet to write: CSV (UTF-8 with a BOM), or XLSX when the name ends in
+    /// .xlsx; - writes CSV to standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
     /// Retries of a request that failed for a passing reason.
@@ -198,9 +221,11 @@ pub struct SimArgs {
         default_value = "Sim-Passw0rd"
     )]
     pub password: String,
-    /// Start with the extensions of this spreadsheet.
+    /// Start with the extensions of this spreadsheet (any format import reads).
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,

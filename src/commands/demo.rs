@@ -7,10 +7,11 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::domain::{ApiKind, Exit, Mode, Secret};
+use crate::input::ReadSettings;
 use crate::output::rejects_path;
 use crate::pbx::{Connection, RetryPolicy};
 use crate::run::ImportSettings;
-use crate::run::import::run_import;
+use crate::run::import::{open_input, run_import};
 use crate::run::throttle::Rate;
 use crate::settings::DemoSettings;
 use crate::sim::{self, SimSettings};
@@ -27,6 +28,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         user: "demo".into(),
         password: password.clone(),
         seed: None,
+        read: ReadSettings::default(),
         latency: Duration::from_millis(5),
         // A few passing failures, to show that retries absorb them.
         fail_rate: 0.05,
@@ -80,8 +82,10 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         report: args.report.clone(),
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
+        read: ReadSettings::default(),
     };
-    let (summary, aborted) = run_import(&settings).await?;
+    let (source, sheet) = open_input(&settings)?;
+    let (summary, aborted) = run_import(&settings, &source, sheet).await?;
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;
     say!("{}", summary.line());

@@ -3,11 +3,15 @@
 use crate::domain::Exit;
 use crate::output::rejects_path;
 use crate::run::ImportSettings;
-use crate::run::import::run_import;
+use crate::run::import::{open_input, run_import};
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
-    let (summary, aborted) = run_import(&settings).await?;
+    let (source, sheet) = open_input(&settings)?;
+    for notice in sheet.notices() {
+        eprintln!("pbxbulk: {notice}");
+    }
+    let (summary, aborted) = run_import(&settings, &source, sheet).await?;
     say!("{}", summary.line());
     say!("report: {}", settings.report.display());
     if summary.failed + summary.invalid > 0 {

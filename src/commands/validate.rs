@@ -6,7 +6,7 @@
 use anyhow::Context;
 
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
-use crate::input::Sheet;
+use crate::input::{Sheet, Source};
 use crate::output::Report;
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules;
@@ -18,10 +18,14 @@ const SHOWN: u64 = 50;
 pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
-    let mut sheet = Sheet::open(&settings.file, table)?;
+    let source = Source::open(&settings.file, &settings.read)?;
+    let mut sheet = Sheet::open(&source, table)?;
+    for notice in sheet.notices() {
+        eprintln!("pbxbulk: {notice}");
+    }
     let mut report = match &settings.report {
         Some(path) => Some(
-            Report::create(path, sheet.header().clone(), sheet.delimiter())
+            Report::create(path, sheet.header().clone(), sheet.layout())
                 .with_context(|| format!("cannot write the report {}", path.display()))?,
         ),
         None => None,
@@ -42,11 +46,13 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
                 row,
                 number,
                 action,
+                note,
             }
             | Planned::Send {
                 row,
                 number,
                 action,
+                note,
                 ..
             } => {
                 let action = if matches!(settings.mode, Mode::Upsert | Mode::Sync) {
@@ -54,7 +60,9 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
                 } else {
                     action
                 };
-                RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid")
+                RowResult::new(Some(row), number, action, Status::Ok)
+                    .with_error("", "valid")
+                    .with_note(&note)
             }
         };
         summary.add(result.status);

@@ -159,4 +159,22 @@ impl RowResult {
         self.message = message.into();
         self
     }
+
+    /// Adds a note to the message (what reading the row normalised).
+    pub(crate) fn add_note(&mut self, note: &str) {
+        if note.is_empty() {
+            return;
+        }
+        if !self.message.is_empty() {
+            self.message.push_str("; ");
+        }
+        self.message.push_str(note);
+    }
+
+    /// The same, by value.
+    #[must_use]
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        self.add_note(note);
+        self
+    }
 }

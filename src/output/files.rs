@@ -1,19 +1,19 @@
 //! Files that hold passwords or personal data (the rejects file, exports): created readable by
-//! their owner only, and starting with a BOM so Excel reads them as UTF-8.
+//! their owner only.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// A new CSV file only its owner may read (the rejects file and exports hold passwords),
-/// starting with a BOM so Excel reads it as UTF-8.
-pub(crate) fn private_file(path: &Path) -> io::Result<File> {
+/// A new file only its owner may read (the rejects file and exports hold passwords),
+/// starting with `bom` (for a CSV file in UTF-8, the BOM that makes Excel read it as UTF-8).
+pub(crate) fn private_file(path: &Path, bom: &[u8]) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    file.write_all(b"\xEF\xBB\xBF")?;
+    file.write_all(bom)?;
     Ok(file)
 }
 

@@ -4,7 +4,9 @@
 pub(crate) mod files;
 pub(crate) mod progress;
 pub(crate) mod report;
+pub(crate) mod sheet_writer;
 
-pub(crate) use files::{private_file, rejects_path};
+pub(crate) use files::rejects_path;
 pub(crate) use progress::Progress;
 pub(crate) use report::Report;
+pub(crate) use sheet_writer::{SheetWriter, is_stdout};

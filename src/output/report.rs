@@ -5,13 +5,15 @@
 //! finished so far.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
+use encoding_rs::UTF_8;
 
 use super::files::{private_file, rejects_path};
 use crate::domain::{RowResult, Status, Summary};
+use crate::input::{Layout, bom as input_bom, encode};
 
 pub(crate) const COLUMNS: [&str; 10] = [
     "row",
@@ -34,17 +36,19 @@ pub(crate) struct Report {
     pub(crate) summary: Summary,
 }
 
+/// The rejects file is written as the input was (its encoding, byte-order mark and
+/// delimiter), so it opens in the same program the same way.
 struct Rejects {
     path: PathBuf,
     header: ByteRecord,
-    delimiter: u8,
-    out: Option<csv::Writer<File>>,
+    layout: Layout,
+    out: Option<File>,
 }
 
 impl Report {
     /// Creates the report (and removes a rejects file left by an earlier run, which would
     /// otherwise be mistaken for this run's).
-    pub(crate) fn create(path: &Path, header: ByteRecord, delimiter: u8) -> io::Result<Report> {
+    pub(crate) fn create(path: &Path, header: ByteRecord, layout: Layout) -> io::Result<Report> {
         let file = File::create(path)?;
         let mut out = csv::Writer::from_writer(file);
         out.write_record(COLUMNS)?;
@@ -60,7 +64,7 @@ impl Report {
             rejects: Rejects {
                 path: rejects_path,
                 header,
-                delimiter,
+                layout,
                 out: None,
             },
             summary: Summary::default(),
@@ -113,17 +117,41 @@ impl Report {
 impl Rejects {
     fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
         if self.out.is_none() {
-            let file = private_file(&self.path)?;
-            let mut out = csv::WriterBuilder::new()
-                .delimiter(self.delimiter)
-                .flexible(true)
-                .from_writer(file);
-            out.write_byte_record(&self.header)?;
-            self.out = Some(out);
+            let mut file = private_file(&self.path, bom(self.layout))?;
+            let header = self.encoded(&self.header)?;
+            file.write_all(&header)?;
+            self.out = Some(file);
         }
+        let line = self.encoded(raw)?;
         let out = self.out.as_mut().expect("opened above");
-        out.write_byte_record(raw)?;
+        out.write_all(&line)?;
         out.flush()
+    }
+
+    /// One record as a CSV line in the input's encoding.
+    fn encoded(&self, record: &ByteRecord) -> io::Result<Vec<u8>> {
+        let mut line = csv::WriterBuilder::new()
+            .delimiter(self.layout.delimiter)
+            .flexible(true)
+            .from_writer(Vec::new());
+        line.write_byte_record(record)?;
+        let utf8 = line.into_inner().map_err(csv::IntoInnerError::into_error)?;
+        Ok(if self.layout.encoding == UTF_8 {
+            utf8
+        } else {
+            // Records come from text decoded from this encoding, so they encode back whole.
+            encode(self.layout.encoding, &String::from_utf8_lossy(&utf8))
+        })
+    }
+}
+
+/// The byte-order mark the rejects file starts with: the input's, and always one for UTF-8
+/// so Excel reads it as UTF-8.
+fn bom(layout: Layout) -> &'static [u8] {
+    if layout.bom || layout.encoding == UTF_8 {
+        input_bom(layout.encoding)
+    } else {
+        b""
     }
 }
 

@@ -5,14 +5,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::{Planned, Planner, plan_sheet};
 use crate::domain::{ApiKind, Mode, Status};
-use crate::input::Sheet;
+use crate::input::{ReadSettings, Sheet, Source};
 use crate::rules::table;
 
 /// Reads and plans `bytes` as `api`; returns the file error or the rows' statuses.
 fn read_all(dir: &std::path::Path, bytes: &[u8], api: ApiKind) -> Result<Vec<Status>, String> {
     let path = dir.join("fuzz.csv");
     std::fs::write(&path, bytes).unwrap();
-    let mut sheet = Sheet::open(&path, table(api)).map_err(|e| e.to_string())?;
+    let source = Source::open(&path, &ReadSettings::default()).map_err(|e| e.to_string())?;
+    let mut sheet = Sheet::open(&source, table(api)).map_err(|e| e.to_string())?;
     let mut planner = Planner::new(table(api), Mode::Upsert, None, false);
     let mut statuses = Vec::new();
     plan_sheet(&mut sheet, &mut planner, |_, planned, _| {

@@ -9,7 +9,7 @@ use csv::ByteRecord;
 use super::diff::{changed_fields, preview};
 use super::duplicates::{Claim, Claims};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Status};
-use crate::input::{Sheet, SheetError};
+use crate::input::{Reading, Sheet, SheetError};
 use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
 
 /// A row's plan: either its final report line, or what to send.
@@ -21,6 +21,8 @@ pub(crate) enum Planned {
         row: u64,
         number: String,
         action: Action,
+        /// What reading normalised, for the row's message.
+        note: String,
     },
     Send {
         row: u64,
@@ -29,6 +31,8 @@ pub(crate) enum Planned {
         record: Record,
         /// The fields sent besides the key, comma-separated.
         changed: String,
+        /// What reading normalised, for the row's message.
+        note: String,
     },
 }
 
@@ -77,14 +81,26 @@ impl Planner {
         self.dry_run
     }
 
-    /// Plans one row from its cells (or from the problem that made them unreadable).
-    pub(crate) fn plan(&mut self, row: u64, cells: Result<Cells<'_>, Problem>) -> Planned {
+    /// Plans one row from its cells as read; what reading normalised goes into the
+    /// row's message.
+    pub(crate) fn plan(&mut self, row: u64, reading: Reading<'_>) -> Planned {
+        let mut planned = self.plan_cells(row, &reading.cells, reading.problems);
+        if !reading.note.is_empty() {
+            match &mut planned {
+                Planned::Done(result) => result.add_note(&reading.note),
+                Planned::Valid { note, .. } | Planned::Send { note, .. } => {
+                    note.clone_from(&reading.note);
+                }
+            }
+        }
+        planned
+    }
+
+    /// `read` are the problems reading found (a value that cannot be taken as written): the
+    /// rules are not applied again to those fields.
+    fn plan_cells(&mut self, row: u64, cells: &Cells<'_>, read: Vec<Problem>) -> Planned {
         let table = self.table;
-        let cells = match cells {
-            Ok(cells) => cells,
-            Err(problem) => return Planned::Done(invalid(row, "", Action::None, &[problem])),
-        };
-        if cells.values.iter().all(|v| v.is_empty()) {
+        if cells.values.iter().all(|v| v.is_empty()) && read.is_empty() {
             return Planned::Done(
                 RowResult::new(Some(row), "", Action::None, Status::Skipped)
                     .with_error("", "blank row: nothing to do"),
@@ -114,8 +130,12 @@ impl Planner {
             weak_passwords: self.weak_passwords,
         };
         let base = current.map(|c| Cells::of_record(table, c));
-        problems.extend(check_cells(table, &cells, base.as_ref(), ctx));
-        problems.extend(claim(&mut self.claims, table, row, &cells));
+        let checked = check_cells(table, cells, base.as_ref(), ctx);
+        let refused = |field: &str| read.iter().any(|p| p.field == field);
+        let checked: Vec<Problem> = checked.into_iter().filter(|p| !refused(p.field)).collect();
+        problems.extend(read);
+        problems.extend(checked);
+        problems.extend(claim(&mut self.claims, table, row, cells));
         if !problems.is_empty() {
             return Planned::Done(invalid(row, number, action, &problems));
         }
@@ -125,10 +145,11 @@ impl Planner {
                 row,
                 number,
                 action,
+                note: String::new(),
             };
         }
         let send: Vec<usize> = match current {
-            Some(current) => changed_fields(table, &cells, current),
+            Some(current) => changed_fields(table, cells, current),
             None => (0..table.fields.len())
                 .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
                 .collect(),
@@ -148,7 +169,7 @@ impl Planner {
             let what = match current {
                 Some(current) => format!(
                     "dry run: would update {}",
-                    preview(table, &cells, &send, current)
+                    preview(table, cells, &send, current)
                 ),
                 None => format!("dry run: would {action}"),
             };
@@ -164,6 +185,7 @@ impl Planner {
             action,
             record,
             changed,
+            note: String::new(),
         }
     }
 }

@@ -7,13 +7,12 @@
 //! one number per request (never the API's `all`), each with its own report line.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
-use crate::input::{Sheet, SheetError};
+use crate::input::{Sheet, SheetError, Source};
 use crate::rules::Table;
 
 #[derive(Debug, Clone, Default)]
@@ -40,19 +39,19 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
 }
 
 /// Every number the file names, as key or as rename target, whether the row is valid or not.
+/// Numbers are taken as reading normalises them (`1001.0` is 1001), as the rows are planned.
 pub(crate) fn listed_numbers(
-    path: &Path,
+    source: &Source,
     table: &'static Table,
 ) -> Result<HashSet<String>, SheetError> {
-    let mut sheet = Sheet::open(path, table)?;
+    let mut sheet = Sheet::open(source, table)?;
     let mut numbers = HashSet::new();
     let mut record = ByteRecord::new();
     while sheet.read(&mut record)?.is_some() {
-        if let Ok(cells) = sheet.cells(&record) {
-            numbers.insert(cells.get(table, table.key).to_string());
-            if let Some(rename) = table.rename {
-                numbers.insert(cells.get(table, rename).to_string());
-            }
+        let cells = sheet.cells(&record).cells;
+        numbers.insert(cells.get(table, table.key).to_string());
+        if let Some(rename) = table.rename {
+            numbers.insert(cells.get(table, rename).to_string());
         }
     }
     numbers.remove("");

@@ -17,6 +17,7 @@ pub(crate) struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
+    #[cfg(test)]
     pub(crate) fn blank(table: &Table) -> Self {
         Cells {
             values: vec![""; table.fields.len()],
@@ -233,7 +234,7 @@ fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<Strin
         Kind::Bool => parse_bool(value)
             .is_none()
             .then(|| "must be 1 or 0 (true/false, yes/no)".into()),
-        Kind::Digits { max } => {
+        Kind::Digits { max } | Kind::Phone { max } => {
             if !value.bytes().all(|b| b.is_ascii_digit()) {
                 Some("only digits are allowed".into())
             } else {

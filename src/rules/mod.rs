@@ -32,6 +32,10 @@ pub(crate) enum Kind {
     },
     /// Digits only, `1..=max` of them.
     Digits { max: usize },
+    /// A phone number or dial prefix: digits only, `1..=max` of them, as the PBX dials it.
+    /// Reading a sheet first removes the spaces, dashes, dots and parentheses people write
+    /// in phone numbers, and handles a leading `+` (see `input::normalise`).
+    Phone { max: usize },
     /// Exactly one of the listed values (compared case-sensitively, as the PBX does).
     OneOf(&'static [&'static str]),
     /// `on` or `off`.
@@ -192,6 +196,9 @@ impl Kind {
             Kind::Text { max, chars, .. } => format!("{}, at most {max}", chars.describe()),
             Kind::Bool => "1/0, true/false or yes/no".into(),
             Kind::Digits { max } => format!("digits, at most {max}"),
+            Kind::Phone { max } => {
+                format!("phone digits, at most {max} (spaces, dashes, dots, parentheses removed)")
+            }
             Kind::OneOf(values) => format!("one of: {}", values.join(", ")),
             Kind::Switch => "on or off".into(),
             Kind::Range(lo, hi) => format!("a whole number from {lo} to {hi}"),

@@ -11,7 +11,7 @@ use crate::domain::ApiKind;
 const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key; extid on update)") };
 const USERNAME: Field = field("username", text(31, Chars::Any), "the user's name (seeds give no character rule)");
 const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disable", "Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
-const NTRANSFERPREFIX_7: Field = field("ntransferprefix", digits(7), "no-answer dial prefix");
+const NTRANSFERPREFIX_7: Field = field("ntransferprefix", phone(7), "no-answer dial prefix");
 const NAT: Field = field("nat", Kind::OneOf(&["yes", "no"]), "NAT");
 
 pub(crate) static OPENVOX: Table = Table {

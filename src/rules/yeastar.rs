@@ -20,6 +20,10 @@ pub(super) const fn secret(mut f: Field) -> Field {
 pub(super) const fn digits(max: usize) -> Kind {
     Kind::Digits { max }
 }
+/// A phone-like field (see [`Kind::Phone`]).
+pub(super) const fn phone(max: usize) -> Kind {
+    Kind::Phone { max }
+}
 pub(super) const fn text(max: usize, chars: Chars) -> Kind {
     Kind::Text { min: 0, max, chars }
 }
@@ -43,28 +47,28 @@ pub(super) const MAXREGISTRATIONS: Field = field("maxregistrations", Kind::Range
 pub(super) const LOGINPASSWORD_V1: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V1_PASSWORD_CHARS, max: 63, strong_min: None, weak_min: 6 }), "user (web, Linkus) password"));
 pub(super) const LOGINPASSWORD_V2: Field = secret(field("loginpassword", Kind::Password(PasswordRule { chars: V2_PASSWORD_CHARS, max: 63, strong_min: Some(10), weak_min: 8 }), "user (web, Linkus) password"));
 pub(super) const EMAIL: Field = field("email", Kind::Email, "e-mail address");
-pub(super) const MOBILE: Field = field("mobile", digits(31), "mobile number");
+pub(super) const MOBILE: Field = field("mobile", phone(31), "mobile number");
 pub(super) const HASVOICEMAIL: Field = field("hasvoicemail", Kind::Switch, "voicemail");
 pub(super) const ENABLEVMTOEMAIL: Field = field("enablevmtoemail", Kind::Switch, "send voicemail to e-mail");
 pub(super) const VMSECRET: Field = secret(field("vmsecret", digits(63), "voicemail PIN"));
 pub(super) const ALWAYSFORWARD: Field = field("alwaysforward", Kind::Switch, "always forward");
 pub(super) const ATRANSFERTO: Field = field("atransferto", Kind::OneOf(DESTINATIONS), "always-forward destination");
 pub(super) const ATRANSFEREXT: Field = field("atransferext", digits(7), "always-forward extension (destination Extension)");
-pub(super) const ATRANSFERPREFIX: Field = field("atransferprefix", digits(7), "always-forward dial prefix");
-pub(super) const ATRANSFERNUM: Field = field("atransfernum", digits(15), "always-forward number (destination Custom Number)");
+pub(super) const ATRANSFERPREFIX: Field = field("atransferprefix", phone(7), "always-forward dial prefix");
+pub(super) const ATRANSFERNUM: Field = field("atransfernum", phone(15), "always-forward number (destination Custom Number)");
 pub(super) const NOANSWERFORWARD: Field = field("noanswerforward", Kind::Switch, "forward when not answered");
 pub(super) const NTRANSFERTO: Field = field("ntransferto", Kind::OneOf(DESTINATIONS), "no-answer destination");
 pub(super) const NTRANSFEREXT: Field = field("ntransferext", digits(7), "no-answer extension (destination Extension)");
-pub(super) const NTRANSFERPREFIX: Field = field("ntransferprefix", digits(15), "no-answer dial prefix (seeds say 15 here, 7 elsewhere)");
-pub(super) const NTRANSFERNUM: Field = field("ntransfernum", digits(15), "no-answer number (destination Custom Number)");
+pub(super) const NTRANSFERPREFIX: Field = field("ntransferprefix", phone(15), "no-answer dial prefix (seeds say 15 here, 7 elsewhere)");
+pub(super) const NTRANSFERNUM: Field = field("ntransfernum", phone(15), "no-answer number (destination Custom Number)");
 pub(super) const BUSYFORWARD: Field = field("busyforward", Kind::Switch, "forward when busy");
 pub(super) const BTRANSFERTO: Field = field("btransferto", Kind::OneOf(DESTINATIONS), "when-busy destination");
 pub(super) const BTRANSFEREXT: Field = field("btransferext", digits(7), "when-busy extension (destination Extension)");
-pub(super) const BTRANSFERPREFIX: Field = field("btransferprefix", digits(7), "when-busy dial prefix");
-pub(super) const BTRANSFERNUM: Field = field("btransfernum", digits(15), "when-busy number (destination Custom Number)");
+pub(super) const BTRANSFERPREFIX: Field = field("btransferprefix", phone(7), "when-busy dial prefix");
+pub(super) const BTRANSFERNUM: Field = field("btransfernum", phone(15), "when-busy number (destination Custom Number)");
 pub(super) const ENABLEMOBILE: Field = field("enablemobile", Kind::Switch, "mobility extension");
 pub(super) const RINGSIMULTANEOUS: Field = field("ringsimultaneous", Kind::Switch, "ring the mobile simultaneously");
-pub(super) const MOBILEPREFIX: Field = field("mobileprefix", digits(7), "outbound prefix for the mobility extension");
+pub(super) const MOBILEPREFIX: Field = field("mobileprefix", phone(7), "outbound prefix for the mobility extension");
 pub(super) const ALLOWBEINGMONITORED: Field = field("allowbeingmonitored", Kind::Switch, "allow being monitored");
 pub(super) const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
 pub(super) const RINGTIMEOUT: Field = field("ringtimeout", Kind::OneOf(&["15", "30", "60", "120", "300"]), "ring timeout, seconds");

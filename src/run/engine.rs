@@ -42,6 +42,8 @@ pub(crate) struct RowWrite {
     pub(crate) record: Record,
     /// The fields sent, comma-separated, for the report.
     pub(crate) changed: String,
+    /// What reading the row normalised: the message of the row when it goes through.
+    pub(crate) note: String,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
@@ -183,6 +185,7 @@ async fn execute(
         let _ = earlier.wait_for(|done| *done).await;
     }
     result.changed = write.changed.clone();
+    result.message.clone_from(&write.note);
     let numbers = std::slice::from_ref(&write.number);
     let op = match write.action {
         Action::Add => Op::Add(&write.record),
@@ -269,6 +272,8 @@ async fn execute(
     } else {
         format!("{} failed: {e}", write.action)
     };
+    // What reading changed in the row may be why the PBX refused it.
+    result.add_note(&write.note);
     let sent = if e.is_unreachable() {
         Sent::Unreachable
     } else {

@@ -1,18 +1,18 @@
 //! `pbxbulk export`: every extension on the PBX into a spreadsheet that `import` takes back.
 //!
-//! Columns and order are the rule table's, so the file imports as it is. It is UTF-8 with a
-//! BOM (Excel then reads it correctly) and, since it holds the extensions' SIP passwords,
-//! readable by its owner only. Values the API hands out hashed (v1's `loginpassword`) are left
+//! Columns and order are the rule table's, so the file imports as it is. It is CSV in UTF-8
+//! with a BOM (Excel then reads it correctly), an XLSX workbook with every column as text, or
+//! CSV on standard output (`output::SheetWriter`); a file, since it holds the extensions' SIP
+//! passwords, is readable by its owner only. Values the API hands out hashed (v1's `loginpassword`) are left
 //! blank: importing the hash would set the password to the hash.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 
 use super::import::login_failed;
 use crate::domain::ApiKind;
-use crate::output::{Progress, private_file};
+use crate::output::{Progress, SheetWriter};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, protocol_for, snapshot};
 use crate::rules;
 
@@ -47,23 +47,26 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
     let snapshot = read.with_context(|| format!("cannot read the extensions of {url}"))?;
 
     let path = &settings.output;
-    let file = private_file(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = csv::Writer::from_writer(file);
-    out.write_record(table.fields.iter().map(|f| f.name))?;
-    for record in snapshot.values() {
-        out.write_record(table.fields.iter().map(|f| {
-            if table.hashed_on_read.contains(&f.name) {
-                ""
-            } else {
-                record.get(f.name).map_or("", String::as_str)
-            }
-        }))?;
-    }
-    out.flush()?;
-    out.into_inner()
-        .map_err(csv::IntoInnerError::into_error)?
-        .flush()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let header: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
+    let write = || -> std::io::Result<()> {
+        let mut out = SheetWriter::create(path, &header)?;
+        for record in snapshot.values() {
+            let cells: Vec<&str> = table
+                .fields
+                .iter()
+                .map(|f| {
+                    if table.hashed_on_read.contains(&f.name) {
+                        ""
+                    } else {
+                        record.get(f.name).map_or("", String::as_str)
+                    }
+                })
+                .collect();
+            out.row(&cells)?;
+        }
+        out.finish()
+    };
+    write().with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Exported {
         extensions: snapshot.len(),
         left_blank: table.hashed_on_read,

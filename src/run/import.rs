@@ -17,7 +17,7 @@ use super::journal::{self, Journal, Replay};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::Sheet;
+use crate::input::{ReadSettings, Sheet, Source};
 use crate::output::{Progress, Report};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
@@ -44,20 +44,30 @@ pub(crate) struct ImportSettings {
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
     pub(crate) heartbeat: Duration,
+    /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
+    pub(crate) read: ReadSettings,
+}
+
+/// Opens the input and checks its header, before any login: a broken file costs none.
+/// Standard input is spooled here, once; `source` must outlive the run.
+pub(crate) fn open_input(settings: &ImportSettings) -> anyhow::Result<(Source, Sheet)> {
+    let source = Source::open(&settings.file, &settings.read)?;
+    let sheet = Sheet::open(&source, rules::table(settings.api))?;
+    Ok((source, sheet))
 }
 
 /// The import itself: its summary and, if it stopped early, why.
 pub(crate) async fn run_import(
     settings: &ImportSettings,
+    source: &Source,
+    sheet: Sheet,
 ) -> anyhow::Result<(Summary, Option<String>)> {
     let started = std::time::Instant::now();
-    let table = rules::table(settings.api);
-    let sheet = Sheet::open(&settings.file, table)?;
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
         true => Some(Journal::resume(
             &settings.report,
-            fingerprint(settings, &sheet),
+            fingerprint(source, &sheet),
         )?),
         false => None,
     };
@@ -70,7 +80,7 @@ pub(crate) async fn run_import(
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let planned = prepare(settings, &sheet, &client).await;
+    let planned = prepare(settings, source, &sheet, &client).await;
     let (planner, deletes, adding) = match planned {
         Ok(planned) => planned,
         Err(e) => {
@@ -78,7 +88,7 @@ pub(crate) async fn run_import(
             return Err(e);
         }
     };
-    let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.delimiter())
+    let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.layout())
         .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
     // Created only now: a run refused at login or before any write leaves no journal.
     let (journal, replay) = match resumed {
@@ -87,7 +97,7 @@ pub(crate) async fn run_import(
         None => (
             Some(Journal::create(
                 &settings.report,
-                fingerprint(settings, &sheet),
+                fingerprint(source, &sheet),
             )?),
             Replay::default(),
         ),
@@ -109,9 +119,9 @@ pub(crate) async fn run_import(
         replay,
         adding,
     };
+    let progress = Progress::new(Some(sheet.len()));
     let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
 
-    let progress = Progress::new(file_len(settings));
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,
@@ -158,6 +168,7 @@ pub(crate) async fn run_import(
 /// prune; an error here means nothing was written.
 async fn prepare(
     settings: &ImportSettings,
+    source: &Source,
     sheet: &Sheet,
     client: &Client,
 ) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
@@ -178,7 +189,7 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(&settings.file, table)?
+        prune::listed_numbers(source, table)?
     } else {
         HashSet::new()
     };
@@ -201,12 +212,8 @@ async fn prepare(
     Ok((planner, deletes, adding))
 }
 
-fn fingerprint(settings: &ImportSettings, sheet: &Sheet) -> (u64, String) {
-    journal::fingerprint(&settings.file, sheet.header())
-}
-
-fn file_len(settings: &ImportSettings) -> Option<u64> {
-    std::fs::metadata(&settings.file).ok().map(|m| m.len())
+fn fingerprint(source: &Source, sheet: &Sheet) -> (u64, String) {
+    journal::fingerprint(source.path(), sheet.header())
 }
 
 /// Why the first login failed, in words that say what to do.

@@ -77,9 +77,12 @@ pub(crate) fn schedule_rows(
                     row,
                     number,
                     action,
+                    note,
                 },
             ) => vec![item(Step::Decided(
-                RowResult::new(Some(row), number, action, Status::Ok).with_error("", "valid"),
+                RowResult::new(Some(row), number, action, Status::Ok)
+                    .with_error("", "valid")
+                    .with_note(&note),
             ))],
             (
                 None,
@@ -89,6 +92,7 @@ pub(crate) fn schedule_rows(
                     action,
                     record,
                     changed,
+                    note,
                 },
             ) => {
                 let verify_first = replay.in_flight.contains(&seq);
@@ -98,6 +102,7 @@ pub(crate) fn schedule_rows(
                     action,
                     record,
                     changed,
+                    note,
                     after: Vec::new(),
                     done: None,
                     verify_first,
@@ -138,6 +143,7 @@ pub(crate) fn schedule_rows(
                     row: None,
                     number,
                     action: Action::Delete,
+                    note: String::new(),
                     record: Record::new(),
                     changed: String::new(),
                     after: Vec::new(),

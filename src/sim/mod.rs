@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::domain::{ApiKind, Record, Secret};
-use crate::input::Sheet;
+use crate::input::{ReadSettings, Sheet, Source};
 use crate::rules::{self, Cells, CheckContext, Problem, Table};
 
 /// The request log keeps at most this many entries.
@@ -40,6 +40,8 @@ pub(crate) struct SimSettings {
     pub(crate) user: String,
     pub(crate) password: Secret,
     pub(crate) seed: Option<PathBuf>,
+    /// How to read the seed (`--encoding`, `--sheet`, `--plus-prefix`), as import would.
+    pub(crate) read: ReadSettings,
     pub(crate) latency: Duration,
     pub(crate) fail_rate: f64,
     /// Share of requests whose connection is dropped after the PBX acted, with no answer.
@@ -146,7 +148,7 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
         ..Store::default()
     };
     if let Some(seed) = &settings.seed {
-        load_seed(&mut state, table, seed)?;
+        load_seed(&mut state, table, seed, &settings.read)?;
     }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
@@ -193,14 +195,20 @@ fn load_seed(
     state: &mut Store,
     table: &'static Table,
     path: &std::path::Path,
+    read: &ReadSettings,
 ) -> anyhow::Result<()> {
-    let mut sheet = Sheet::open(path, table)?;
+    let source = Source::open(path, read)?;
+    let mut sheet = Sheet::open(&source, table)?;
+    for notice in sheet.notices() {
+        eprintln!("pbxbulk sim: seed {notice}");
+    }
     let mut record = csv::ByteRecord::new();
     while let Some(row) = sheet.read(&mut record)? {
-        let cells = sheet
-            .cells(&record)
-            .map_err(|p| anyhow::anyhow!("{}: row {row}: {}", path.display(), p.message))?;
-        let ext = cells.record(table, 0..table.fields.len());
+        let reading = sheet.cells(&record);
+        if let Some(p) = reading.problems.first() {
+            anyhow::bail!("{}: row {row}: {}", source.name(), p.message);
+        }
+        let ext = reading.cells.record(table, 0..table.fields.len());
         if let Some(number) = ext.get(table.key).cloned() {
             state.extensions.insert(number, ext);
         }

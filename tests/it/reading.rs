@@ -124,7 +124,12 @@ fn broken_files_are_one_line_and_exit_2() {
             b"number,Number\n1,2\n".to_vec(),
             "appears twice",
         ),
-        ("utf16.csv", vec![0xFF, 0xFE, b'n', 0, b'u', 0], "UTF-16"),
+        // A lone surrogate: the file cannot be decoded as a whole, so nothing of it is used.
+        (
+            "utf16.csv",
+            vec![0xFF, 0xFE, b'n', 0, b'u', 0, 0x00, 0xD8, b'x', 0],
+            "is not valid UTF-16LE text at line 1",
+        ),
     ];
     for (name, bytes, expected) in cases {
         let file = dir.path().join(name);
@@ -143,17 +148,23 @@ fn broken_files_are_one_line_and_exit_2() {
 }
 
 #[test]
-fn a_cell_that_is_not_utf8_is_a_row_error_not_a_crash() {
+fn a_latin1_file_is_read_whole_as_windows_1252_not_refused_cell_by_cell() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("latin1.csv");
     std::fs::write(&file, b"number,username\n1001,Jos\xe9\n1002,Ana\n").unwrap();
     let report = dir.path().join("r.csv");
     let out = validate(&file, &report);
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("read as windows-1252 (detected)"),
+        "{}",
+        stderr(&out)
+    );
     let rows = report_rows(&report);
-    assert_eq!(rows[0]["error_code"], "NOT_UTF8");
-    assert_eq!(rows[0]["field"], "username");
-    assert_eq!(rows[1]["status"], "ok");
+    assert_eq!(rows[0]["status"], "ok");
+    // The row whose text depended on the encoding says which one was used.
+    assert_eq!(rows[0]["message"], "valid; text read as windows-1252");
+    assert_eq!(rows[1]["message"], "valid");
 }
 
 #[test]

@@ -1,0 +1,197 @@
+//! The header row: which field each column is, checked once before any row is read.
+//!
+//! Names match the rule table case-insensitively, with the table's aliases. An unknown name
+//! gets a did-you-mean (`User Name` → `username`). The Yeastar web-UI import file, where
+//! `username` is the extension *number* and `fullname` the name, is recognised by its
+//! columns and read as such.
+
+use super::suggest::{did_you_mean, listed};
+use crate::rules::Table;
+
+/// How many known columns an error lists before "and N more".
+const LISTED: usize = 20;
+
+/// What the header row says.
+#[derive(Debug)]
+pub(crate) struct Mapping {
+    /// Column position → field index in the table; `None` for a column with a blank header
+    /// (spreadsheet programs write trailing delimiters), whose cells must then stay blank.
+    pub(crate) columns: Vec<Option<usize>>,
+    /// The web-UI layout's `type` column, whose cells must be SIP (or blank).
+    pub(crate) type_column: Option<usize>,
+    /// Set when the header is the Yeastar web-UI import layout.
+    pub(crate) web_ui: bool,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub(crate) enum HeaderError {
+    #[error("unknown column(s) {unknown}. Columns {api} accepts: {known}")]
+    Unknown {
+        unknown: String,
+        api: &'static str,
+        known: String,
+    },
+    #[error("column {0} appears twice in the header")]
+    Duplicate(String),
+    #[error("the column {0} is missing; it names the extension on every row")]
+    MissingKey(&'static str),
+    #[error(
+        "columns username and fullname both look like the name. If this is the Yeastar web-UI \
+         import file, where username is the extension number, rename username to {key} and \
+         fullname to username"
+    )]
+    WebUiMixed { key: &'static str },
+}
+
+/// Maps the header's names (already decoded) to the table's fields.
+pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Mapping, HeaderError> {
+    let lower: Vec<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
+    let has = |name: &str| lower.iter().any(|n| n == name);
+    let web_ui_like = table.key != "username"
+        && table.index("username").is_some()
+        && has("username")
+        && (has("fullname") || has("type"));
+    let key = table.key_index();
+    let names_key = lower
+        .iter()
+        .any(|n| n != "username" && table.column_for(n) == Some(key));
+    let web_ui = match (web_ui_like, names_key) {
+        (true, false) => true,
+        (true, true) if has("fullname") => {
+            return Err(HeaderError::WebUiMixed { key: table.key });
+        }
+        _ => false,
+    };
+
+    let mut mapping = Mapping {
+        columns: Vec::with_capacity(names.len()),
+        type_column: None,
+        web_ui,
+    };
+    let mut unknown = Vec::new();
+    for (at, name) in lower.iter().enumerate() {
+        if name.is_empty() {
+            mapping.columns.push(None);
+            continue;
+        }
+        let field = match name.as_str() {
+            "username" if web_ui => Some(key),
+            "fullname" if web_ui => table.index("username"),
+            "type" if web_ui => {
+                mapping.type_column = Some(at);
+                mapping.columns.push(None);
+                continue;
+            }
+            _ => table.column_for(name),
+        };
+        match field {
+            Some(i) if mapping.columns.contains(&Some(i)) => {
+                return Err(HeaderError::Duplicate(table.fields[i].name.to_string()));
+            }
+            Some(i) => mapping.columns.push(Some(i)),
+            None => {
+                let shown = names[at].trim();
+                let spellings = table
+                    .fields
+                    .iter()
+                    .map(|f| (f.name, f.name))
+                    .chain(table.aliases.iter().copied());
+                unknown.push(match did_you_mean(shown, spellings) {
+                    Some(meant) => format!("{shown:?} (did you mean {meant}?)"),
+                    None => format!("{shown:?}"),
+                });
+                mapping.columns.push(None);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        let known: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
+        return Err(HeaderError::Unknown {
+            unknown: unknown.join(", "),
+            api: table.api.name(),
+            known: listed(&known, LISTED),
+        });
+    }
+    if !mapping.columns.contains(&Some(key)) {
+        return Err(HeaderError::MissingKey(table.key));
+    }
+    Ok(mapping)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ApiKind;
+    use crate::rules::table;
+
+    fn map(header: &str, api: ApiKind) -> Result<Mapping, HeaderError> {
+        let names: Vec<&str> = header.split(',').collect();
+        map_header(&names, table(api))
+    }
+
+    #[test]
+    fn unknown_columns_get_a_did_you_mean_and_a_short_list() {
+        let err = map("number,User Name,E-mail,Department", ApiKind::YeastarV2).unwrap_err();
+        let HeaderError::Unknown { unknown, known, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(
+            unknown,
+            r#""User Name" (did you mean username?), "E-mail" (did you mean email?), "Department""#
+        );
+        assert!(known.starts_with("number, username, callerid"), "{known}");
+        assert!(known.ends_with(", and 17 more"), "{known}");
+    }
+
+    #[test]
+    fn the_yeastar_web_ui_layout_is_read_with_username_as_the_number() {
+        let m = map(
+            "type,username,registerpassword,fullname",
+            ApiKind::YeastarV2,
+        )
+        .unwrap();
+        let t = table(ApiKind::YeastarV2);
+        assert!(m.web_ui);
+        assert_eq!(m.type_column, Some(0));
+        assert_eq!(
+            m.columns,
+            [
+                None,
+                Some(t.key_index()),
+                t.index("registerpassword"),
+                t.index("username")
+            ]
+        );
+        // For v1 the number is extid.
+        let m = map("username,fullname", ApiKind::YeastarV1).unwrap();
+        assert_eq!(m.columns[0], table(ApiKind::YeastarV1).index("extid"));
+    }
+
+    #[test]
+    fn a_header_mixing_both_layouts_is_refused_with_the_renames() {
+        let err = map("number,username,fullname", ApiKind::YeastarV2).unwrap_err();
+        assert_eq!(err, HeaderError::WebUiMixed { key: "number" });
+        assert!(
+            err.to_string()
+                .contains("rename username to number and fullname to username")
+        );
+        // pbxbulk's own layout is untouched.
+        assert!(
+            !map("number,username,email", ApiKind::YeastarV2)
+                .unwrap()
+                .web_ui
+        );
+    }
+
+    #[test]
+    fn duplicates_and_a_missing_key_are_refused() {
+        assert_eq!(
+            map("number,username,name", ApiKind::YeastarV2).unwrap_err(),
+            HeaderError::Duplicate("username".into())
+        );
+        assert_eq!(
+            map("username,email", ApiKind::YeastarV2).unwrap_err(),
+            HeaderError::MissingKey("number")
+        );
+    }
+}

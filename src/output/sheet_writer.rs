@@ -1,0 +1,117 @@
+//! Writing a spreadsheet that `import` reads back: an export.
+//!
+//! The format follows the name: `.xlsx` is a workbook (rust_xlsxwriter, in its constant-memory
+//! mode, so rows go to disk as they are written) with every column formatted as text, so
+//! Excel never turns `0101` into 101 or a mobile into `1.38E+10`, and the header row frozen;
+//! `-` is CSV on standard output (no BOM: it is for pipes); anything else is CSV in UTF-8
+//! with a BOM. Files are readable by their owner only: they hold SIP passwords.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::files::private_file;
+
+pub(crate) enum SheetWriter {
+    Csv(csv::Writer<Box<dyn Write>>),
+    Xlsx {
+        workbook: Box<Workbook>,
+        text: Format,
+        row: u32,
+        file: std::fs::File,
+    },
+}
+
+/// `-` is standard output.
+pub(crate) fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+fn is_xlsx(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+fn xlsx_err(e: XlsxError) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+impl SheetWriter {
+    /// Creates `path` and writes the header row.
+    pub(crate) fn create(path: &Path, header: &[&str]) -> io::Result<SheetWriter> {
+        if is_xlsx(path) {
+            let file = private_file(path, b"")?;
+            let mut workbook = Box::new(Workbook::new());
+            let text = Format::new().set_num_format("@");
+            let bold = text.clone().set_bold();
+            let sheet = workbook
+                .add_worksheet_with_constant_memory()
+                .map_err(xlsx_err)?;
+            let last = u16::try_from(header.len().saturating_sub(1)).unwrap_or(u16::MAX);
+            sheet
+                .set_column_range_format(0, last, &text)
+                .map_err(xlsx_err)?;
+            sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+            for (col, name) in (0u16..).zip(header) {
+                sheet
+                    .write_string_with_format(0, col, *name, &bold)
+                    .map_err(xlsx_err)?;
+            }
+            return Ok(SheetWriter::Xlsx {
+                workbook,
+                text,
+                row: 1,
+                file,
+            });
+        }
+        let out: Box<dyn Write> = if is_stdout(path) {
+            Box::new(io::stdout().lock())
+        } else {
+            Box::new(private_file(path, b"\xEF\xBB\xBF")?)
+        };
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(header)?;
+        Ok(SheetWriter::Csv(out))
+    }
+
+    pub(crate) fn row(&mut self, cells: &[&str]) -> io::Result<()> {
+        match self {
+            SheetWriter::Csv(out) => Ok(out.write_record(cells)?),
+            SheetWriter::Xlsx {
+                workbook,
+                text,
+                row,
+                ..
+            } => {
+                let sheet = workbook.worksheet_from_index(0).map_err(xlsx_err)?;
+                for (col, cell) in (0u16..).zip(cells) {
+                    if !cell.is_empty() {
+                        sheet
+                            .write_string_with_format(*row, col, *cell, text)
+                            .map_err(xlsx_err)?;
+                    }
+                }
+                *row += 1;
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> io::Result<()> {
+        match self {
+            SheetWriter::Csv(out) => out
+                .into_inner()
+                .map_err(csv::IntoInnerError::into_error)?
+                .flush(),
+            SheetWriter::Xlsx {
+                mut workbook,
+                mut file,
+                ..
+            } => {
+                workbook.save_to_writer(&mut file).map_err(xlsx_err)?;
+                file.flush()
+            }
+        }
+    }
+}
