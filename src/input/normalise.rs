@@ -150,7 +150,9 @@ fn normalise_visible<'a>(
     if let Some(whole) = whole_number(&value) {
         return same(Cow::Owned(whole.to_string()));
     }
-    if treat != Treat::Phone {
+    if treat != Treat::Phone || is_fraction(&value) {
+        // `6002.5` is a number with a fraction, not a phone number with a dot in it: the
+        // rules refuse it as written rather than it becoming 60025.
         return same(value);
     }
     let stripped: String = value
@@ -188,6 +190,14 @@ fn whole_number(value: &str) -> Option<&str> {
     let (whole, fraction) = value.split_once(['.', ','])?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     (digits(whole) && !fraction.is_empty() && fraction.bytes().all(|b| b == b'0')).then_some(whole)
+}
+
+/// `6002.5`: digits, one decimal point, digits.
+fn is_fraction(value: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    value
+        .split_once(['.', ','])
+        .is_some_and(|(whole, fraction)| digits(whole) && digits(fraction))
 }
 
 /// `1.38001E+10`, `1,38E10`, `2e5`: how Excel shows a long number in a General column.
@@ -259,6 +269,7 @@ mod tests {
         assert_eq!(ok("(555) 010-0001", Treat::Phone), "5550100001");
         assert_eq!(ok("555.010.0001", Treat::Phone), "5550100001");
         assert_eq!(ok("13800138000.0", Treat::Phone), "13800138000");
+        assert_eq!(ok("6002.5", Treat::Phone), "6002.5");
         // Not a phone number with separators: left for the rules to refuse as written.
         assert_eq!(ok("ext 12", Treat::Phone), "ext 12");
         // Separators are for phone-like fields only.

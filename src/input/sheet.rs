@@ -24,14 +24,14 @@ use crate::rules::{Cells, Problem, Table};
 /// The file as a whole cannot be read: one clear line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SheetError {
-    #[error("cannot read {name}: {source}")]
-    Io { name: String, source: io::Error },
+    #[error("cannot read {name}: {error}")]
+    Io { name: String, error: io::Error },
     #[error("{name} is empty: the first row must name the columns")]
     Empty { name: String },
-    #[error("{name}: {source}")]
-    Header { name: String, source: HeaderError },
-    #[error("{name} {source}")]
-    Book { name: String, source: BookError },
+    #[error("{name}: {error}")]
+    Header { name: String, error: HeaderError },
+    #[error("{name} {error}")]
+    Book { name: String, error: BookError },
 }
 
 /// How the input was written, so the rejects file can be written the same way.
@@ -90,9 +90,9 @@ impl Sheet {
     /// Opens `source` and checks its header against `table`.
     pub(crate) fn open(source: &Source, table: &'static Table) -> Result<Sheet, SheetError> {
         let name = source.name();
-        let io_err = |source| SheetError::Io {
+        let io_err = |error| SheetError::Io {
             name: name.clone(),
-            source,
+            error,
         };
         let mut header = ByteRecord::new();
         let mut notices = Vec::new();
@@ -136,9 +136,9 @@ impl Sheet {
                 (rows, layout, decision.text_len, 1, note)
             }
             Format::Book => {
-                let book_err = |source| SheetError::Book {
+                let book_err = |error| SheetError::Book {
                     name: name.clone(),
-                    source,
+                    error,
                 };
                 let mut book = Box::new(
                     Book::open(source.path(), source.settings.sheet.as_deref())
@@ -163,9 +163,9 @@ impl Sheet {
             .iter()
             .map(|raw| std::str::from_utf8(raw).unwrap_or(""))
             .collect();
-        let mapping = map_header(&names, table).map_err(|source| SheetError::Header {
+        let mapping = map_header(&names, table).map_err(|error| SheetError::Header {
             name: name.clone(),
-            source,
+            error,
         })?;
         if mapping.web_ui {
             notices.push(format!(
@@ -340,13 +340,13 @@ impl Sheet {
 }
 
 fn csv_err(name: &str, e: csv::Error) -> SheetError {
-    let source = match e.into_kind() {
+    let error = match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
     };
     SheetError::Io {
         name: name.to_string(),
-        source,
+        error,
     }
 }
 

@@ -33,10 +33,10 @@ pub(crate) enum Format {
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SourceError {
-    #[error("cannot read {name}: {source}")]
-    Io { name: String, source: io::Error },
-    #[error("{name} {source}")]
-    Encoding { name: String, source: EncodingError },
+    #[error("cannot read {name}: {error}")]
+    Io { name: String, error: io::Error },
+    #[error("{name} {error}")]
+    Encoding { name: String, error: EncodingError },
     #[error("{name} is a workbook; --encoding is for text (CSV) files")]
     EncodingOfBook { name: String },
     #[error("{name} is a text file; --sheet is for workbooks (.xlsx, .xls, .ods)")]
@@ -58,9 +58,9 @@ pub(crate) struct Source {
 impl Source {
     pub(crate) fn open(name: &Path, settings: &ReadSettings) -> Result<Source, SourceError> {
         let shown = display(name);
-        let io_err = |source| SourceError::Io {
+        let io_err = |error| SourceError::Io {
             name: shown.clone(),
-            source,
+            error,
         };
         let (path, spool) = if name == Path::new("-") {
             // tempfile creates the file readable by its owner only: it may hold passwords.
@@ -88,14 +88,14 @@ impl Source {
                 || File::open(&path).map(io::BufReader::new),
                 settings.encoding,
             )
-            .map_err(|source| match source {
-                EncodingError::Io(source) => SourceError::Io {
+            .map_err(|error| match error {
+                EncodingError::Io(error) => SourceError::Io {
                     name: shown.clone(),
-                    source,
+                    error,
                 },
-                source => SourceError::Encoding {
+                error => SourceError::Encoding {
                     name: shown.clone(),
-                    source,
+                    error,
                 },
             })?;
             Format::Text(decision)

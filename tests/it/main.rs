@@ -1,5 +1,6 @@
 //! The integration tests: the real binary against the real simulator over loopback HTTP.
 
+mod formats;
 mod helpers;
 mod import;
 mod layers;
@@ -10,4 +11,5 @@ mod secrets;
 mod simulator;
 mod soak;
 mod sync;
+mod typed;
 mod verba;

@@ -1,0 +1,358 @@
+//! The spreadsheets users really have: files in legacy code pages and UTF-16, XLSX workbooks
+//! with numeric cells, imported into the simulator and checked through the PBX's own API.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use encoding_rs::{BIG5, Encoding, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+use crate::helpers::*;
+
+pub(crate) const STRONG: &str = "Kx7mQ2vRt9LpW4zA";
+
+/// A v2 file adding `names` from `first` on, enough for an add.
+fn staff(first: u32, names: &[&str]) -> String {
+    let mut csv = String::from("number,username,registername,registerpassword\n");
+    for (i, name) in (first..).zip(names) {
+        csv.push_str(&format!("{i},{name},r{i},{STRONG}\n"));
+    }
+    csv
+}
+
+/// `text` in `encoding`, as Excel and HR systems save it (UTF-16 with its BOM, as Excel's
+/// "Unicode Text" does, unless `bom` is false).
+fn encoded(encoding: &'static Encoding, text: &str, bom: bool) -> Vec<u8> {
+    let units = |be: bool| -> Vec<u8> {
+        let mark: &[u8] = match (bom, be) {
+            (false, _) => b"",
+            (true, false) => b"\xFF\xFE",
+            (true, true) => b"\xFE\xFF",
+        };
+        let body = text.encode_utf16().flat_map(|u| match be {
+            true => u.to_be_bytes(),
+            false => u.to_le_bytes(),
+        });
+        mark.iter().copied().chain(body).collect()
+    };
+    match encoding {
+        e if e == UTF_16LE => units(false),
+        e if e == UTF_16BE => units(true),
+        e => {
+            let (bytes, _, unmappable) = e.encode(text);
+            assert!(!unmappable, "{text} fits {}", e.name());
+            bytes.into_owned()
+        }
+    }
+}
+
+/// number → field value on the PBX, read back through `extension/query`.
+pub(crate) fn on_pbx(sim: &Sim, field: &str) -> BTreeMap<String, String> {
+    sim.extensions("v2.0.0")
+        .iter()
+        .map(|e| {
+            (
+                e["number"].as_str().unwrap().to_string(),
+                e[field].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn names_in_every_encoding_arrive_on_the_pbx_exactly() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&'static Encoding, bool, &[&str], &str)] = &[
+        (
+            GBK,
+            false,
+            &["郑伟", "王芳", "李娜", "张敏"],
+            "GBK (detected)",
+        ),
+        (
+            BIG5,
+            false,
+            &["陳大文", "林美玲", "黃志明"],
+            "Big5 (detected)",
+        ),
+        (
+            SHIFT_JIS,
+            false,
+            &["佐藤太郎", "鈴木花子", "高橋健一"],
+            "Shift_JIS (detected)",
+        ),
+        (
+            WINDOWS_1252,
+            false,
+            &["José Müller", "François Œuvre"],
+            "windows-1252 (detected)",
+        ),
+        (
+            UTF_16LE,
+            true,
+            &["郑伟 Zheng", "Renée"],
+            "UTF-16LE (byte-order mark)",
+        ),
+        (
+            UTF_16BE,
+            true,
+            &["Ørsted", "Κώστας"],
+            "UTF-16BE (byte-order mark)",
+        ),
+        (
+            UTF_16LE,
+            false,
+            &["Łukasz", "Дмитрий"],
+            "UTF-16LE (detected)",
+        ),
+    ];
+    let mut expected = BTreeMap::new();
+    for (i, (encoding, bom, names, said)) in cases.iter().enumerate() {
+        let first = 1000 * (i as u32 + 1) + 1;
+        let mut text = staff(first, names);
+        if encoding.name().starts_with("UTF-16") {
+            // Excel's "Unicode Text" is tab-separated.
+            text = text.replace(',', "\t");
+        }
+        let file = dir.path().join(format!("staff{i}.csv"));
+        std::fs::write(&file, encoded(encoding, &text, *bom)).unwrap();
+        let report = dir.path().join(format!("r{i}.csv"));
+        let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "add"]);
+        assert_eq!(code(&out), 0, "{said}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("read as {said}")),
+            "the terminal says the encoding: {}",
+            stderr(&out)
+        );
+        for (n, name) in (first..).zip(names.iter()) {
+            expected.insert(n.to_string(), name.to_string());
+        }
+        let rows = report_rows(&report);
+        let note = format!("text read as {}", encoding.name());
+        assert!(rows.iter().all(|r| r["message"] == note), "{rows:?}");
+    }
+    assert_eq!(on_pbx(&sim, "username"), expected);
+}
+
+#[test]
+fn rejects_are_written_in_the_inputs_own_encoding_and_layout() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    for (encoding, bom, delimiter) in [(GBK, false, ","), (UTF_16LE, true, "\t")] {
+        let text = format!(
+            "number,username,registername,registerpassword,email\n\
+             3001,郑伟,r3001,{STRONG},not-an-email\n3002,王芳,r3002,{STRONG},wang@example.com\n"
+        )
+        .replace(',', delimiter);
+        let file = dir.path().join(format!("in-{}.csv", encoding.name()));
+        std::fs::write(&file, encoded(encoding, &text, bom)).unwrap();
+        let report = dir.path().join(format!("r-{}.csv", encoding.name()));
+        let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "upsert"]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let rejects = std::fs::read(rejects_path(&report)).unwrap();
+        let wanted: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+        assert_eq!(
+            rejects,
+            encoded(encoding, &wanted, bom),
+            "the rejects file re-opens as the input did ({})",
+            encoding.name()
+        );
+    }
+}
+
+fn rejects_path(report: &Path) -> std::path::PathBuf {
+    let stem = report.file_stem().unwrap().to_string_lossy();
+    report.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+#[test]
+fn a_file_that_cannot_be_decoded_is_one_error_and_nothing_is_sent() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gbk.csv");
+    std::fs::write(
+        &file,
+        encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false),
+    )
+    .unwrap();
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--encoding", "utf-8"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not valid UTF-8 text at line 3"), "{err}");
+    assert_eq!(sim.stat("logins"), 0, "refused before logging in");
+    assert!(!report.exists());
+    // Forcing the right one reads it.
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--encoding", "cp936"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
+    let out = import(
+        &sim,
+        "yeastar-v2",
+        &file,
+        &report,
+        &["--encoding", "klingon"],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("unknown encoding \"klingon\""));
+}
+
+/// A workbook as Excel users keep it: numbers stored as numbers, blank rows above the header.
+fn workbook(path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let notes = book.add_worksheet().set_name("Notes").unwrap();
+    notes.write_string(0, 0, "read me").unwrap();
+    let sheet = book.add_worksheet().set_name("Staff").unwrap();
+    let header = [
+        "number",
+        "username",
+        "registername",
+        "registerpassword",
+        "mobile",
+    ];
+    for (col, name) in (0u16..).zip(header) {
+        sheet.write_string(2, col, name).unwrap();
+    }
+    for (row, n, name, mobile) in [
+        (3, 1001.0, "郑伟", 13800138000.0),
+        (5, 1002.0, "Ana", 15550100001.0),
+    ] {
+        sheet.write_number(row, 0, n).unwrap();
+        sheet.write_string(row, 1, name).unwrap();
+        sheet.write_number(row, 2, n).unwrap();
+        sheet.write_string(row, 3, STRONG).unwrap();
+        sheet.write_number(row, 4, mobile).unwrap();
+    }
+    sheet.write_number(6, 0, 1003.0).unwrap();
+    sheet.write_string(6, 1, "Bad!").unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn xlsx_numbers_arrive_as_typed_with_the_workbooks_row_numbers() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("staff.xlsx");
+    workbook(&file);
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--sheet", "staff"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("sheet \"Staff\""), "{}", stderr(&out));
+    let rows = report_rows(&report);
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_str(),
+                r["number"].as_str(),
+                r["status"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("4", "1001", "ok"),
+            ("6", "1002", "ok"),
+            ("7", "1003", "invalid")
+        ]
+    );
+    assert!(
+        rows[2]["message"].contains(r#"username "Bad!""#),
+        "{:?}",
+        rows[2]
+    );
+    assert_eq!(
+        on_pbx(&sim, "mobile"),
+        BTreeMap::from([
+            ("1001".into(), "13800138000".into()),
+            ("1002".into(), "15550100001".into())
+        ])
+    );
+    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
+    assert_eq!(on_pbx(&sim, "registername")["1002"], "1002");
+
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--sheet", "Nope"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("has no sheet \"Nope\"; its sheets are: Notes, Staff"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_xlsx_export_is_text_throughout_private_and_reimports_with_no_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed = String::from("number,username,registername,registerpassword,mobile,vmsecret\n");
+    for n in 1001..=1020 {
+        seed.push_str(&format!("{n},郑伟 {n},0{n},{STRONG},013800{n}000,0042\n"));
+    }
+    let sim = Sim::seeded("yeastar-v2", dir.path(), &seed, &[]);
+    let exported = dir.path().join("directory.xlsx");
+    let out = export(&sim, "yeastar-v2", &exported, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&exported).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto(&exported).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(range.height(), 21);
+    assert!(
+        range
+            .used_cells()
+            .all(|(_, _, c)| matches!(c, Data::String(_))),
+        "every cell is text, so Excel keeps leading zeros"
+    );
+    let column = |name: &str| {
+        (0..range.width())
+            .find(|&c| range.get((0, c)) == Some(&Data::String(name.into())))
+            .unwrap()
+    };
+    let cell = |name: &str| range.get((1, column(name))).cloned();
+    assert_eq!(cell("number"), Some(Data::String("1001".into())));
+    assert_eq!(cell("registername"), Some(Data::String("01001".into())));
+    assert_eq!(cell("mobile"), Some(Data::String("0138001001000".into())));
+
+    let writes = sim.stat("write_requests");
+    let report = dir.path().join("again.csv");
+    let out = import(&sim, "yeastar-v2", &exported, &report, &["--mode", "sync"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        report_rows(&report)
+            .iter()
+            .all(|r| r["status"] == "unchanged")
+    );
+    assert_eq!(
+        sim.stat("write_requests"),
+        writes,
+        "no write for an unchanged directory"
+    );
+}
+
+#[test]
+fn the_simulator_seeds_from_the_same_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let gbk = dir.path().join("seed-gbk.csv");
+    std::fs::write(
+        &gbk,
+        encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false),
+    )
+    .unwrap();
+    let sim = Sim::start("yeastar-v2", &["--seed", gbk.to_str().unwrap()]);
+    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
+    drop(sim);
+    let xlsx = dir.path().join("seed.xlsx");
+    workbook(&xlsx);
+    let sim = Sim::start(
+        "yeastar-v2",
+        &["--seed", xlsx.to_str().unwrap(), "--sheet", "Staff"],
+    );
+    assert_eq!(on_pbx(&sim, "mobile")["1001"], "13800138000");
+    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
+}
