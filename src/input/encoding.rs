@@ -279,7 +279,7 @@ fn check(mut input: impl Read, decision: Decision) -> Result<u64, EncodingError>
                     return Err(EncodingError::Undecodable {
                         encoding: decision.encoding.name(),
                         line,
-                        byte: byte - bad as u64,
+                        byte: byte - u64::from(bad),
                         hint: match decision.how {
                             How::Forced => "; check --encoding",
                             _ => "; name the file's encoding with --encoding",

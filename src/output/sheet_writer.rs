@@ -9,7 +9,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook};
 
 use super::files::private_file;
 
@@ -33,10 +33,6 @@ fn is_xlsx(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
-fn xlsx_err(e: XlsxError) -> io::Error {
-    io::Error::other(e.to_string())
-}
-
 impl SheetWriter {
     /// Creates `path` and writes the header row.
     pub(crate) fn create(path: &Path, header: &[&str]) -> io::Result<SheetWriter> {
@@ -47,16 +43,16 @@ impl SheetWriter {
             let bold = text.clone().set_bold();
             let sheet = workbook
                 .add_worksheet_with_constant_memory()
-                .map_err(xlsx_err)?;
+                .map_err(io::Error::other)?;
             let last = u16::try_from(header.len().saturating_sub(1)).unwrap_or(u16::MAX);
             sheet
                 .set_column_range_format(0, last, &text)
-                .map_err(xlsx_err)?;
-            sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+                .map_err(io::Error::other)?;
+            sheet.set_freeze_panes(1, 0).map_err(io::Error::other)?;
             for (col, name) in (0u16..).zip(header) {
                 sheet
                     .write_string_with_format(0, col, *name, &bold)
-                    .map_err(xlsx_err)?;
+                    .map_err(io::Error::other)?;
             }
             return Ok(SheetWriter::Xlsx {
                 workbook,
@@ -84,12 +80,12 @@ impl SheetWriter {
                 row,
                 ..
             } => {
-                let sheet = workbook.worksheet_from_index(0).map_err(xlsx_err)?;
+                let sheet = workbook.worksheet_from_index(0).map_err(io::Error::other)?;
                 for (col, cell) in (0u16..).zip(cells) {
                     if !cell.is_empty() {
                         sheet
                             .write_string_with_format(*row, col, *cell, text)
-                            .map_err(xlsx_err)?;
+                            .map_err(io::Error::other)?;
                     }
                 }
                 *row += 1;
@@ -109,7 +105,9 @@ impl SheetWriter {
                 mut file,
                 ..
             } => {
-                workbook.save_to_writer(&mut file).map_err(xlsx_err)?;
+                workbook
+                    .save_to_writer(&mut file)
+                    .map_err(io::Error::other)?;
                 file.flush()
             }
         }
