@@ -85,6 +85,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         read: ReadSettings::default(),
     };
     let (source, sheet) = open_input(&settings)?;
+    let layout = sheet.layout();
     let (summary, aborted) = run_import(&settings, &source, sheet).await?;
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;
@@ -94,7 +95,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     if summary.invalid > 0 {
         say!(
             "invalid rows, unchanged and ready to fix and re-import: {}",
-            rejects_path(&args.report).display()
+            rejects_path(&args.report, layout).display()
         );
     }
     Ok(match aborted {

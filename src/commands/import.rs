@@ -8,6 +8,7 @@ use crate::run::import::{open_input, run_import};
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     let (source, sheet) = open_input(&settings)?;
+    let layout = sheet.layout();
     for notice in sheet.notices() {
         eprintln!("pbxbulk: {notice}");
     }
@@ -17,7 +18,7 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     if summary.failed + summary.invalid > 0 {
         say!(
             "failed and invalid rows, ready to fix and re-import: {}",
-            rejects_path(&settings.report).display()
+            rejects_path(&settings.report, layout).display()
         );
     }
     if let Some(why) = &aborted {

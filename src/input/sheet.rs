@@ -37,6 +37,8 @@ pub(crate) enum SheetError {
 /// How the input was written, so the rejects file can be written the same way.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Layout {
+    /// The input is a workbook (the rest describes the CSV used when XLSX cannot be).
+    pub(crate) workbook: bool,
     pub(crate) encoding: &'static Encoding,
     /// The input started with a byte-order mark.
     pub(crate) bom: bool,
@@ -123,6 +125,7 @@ impl Sheet {
                 }
                 let line = reader.position().line();
                 let layout = Layout {
+                    workbook: false,
                     encoding: decision.encoding,
                     bom: decision.bom > 0,
                     delimiter,
@@ -151,6 +154,7 @@ impl Sheet {
                 header.extend(cells.iter().map(String::as_bytes));
                 notices.push(format!("{name}: sheet {:?}", book.sheet));
                 let layout = Layout {
+                    workbook: true,
                     encoding: UTF_8,
                     bom: true,
                     delimiter: b',',

@@ -5,6 +5,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::input::Layout;
+
 /// A new file only its owner may read (the rejects file and exports hold passwords),
 /// starting with `bom` (for a CSV file in UTF-8, the BOM that makes Excel read it as UTF-8).
 pub(crate) fn private_file(path: &Path, bom: &[u8]) -> io::Result<File> {
@@ -17,10 +19,12 @@ pub(crate) fn private_file(path: &Path, bom: &[u8]) -> io::Result<File> {
     Ok(file)
 }
 
-/// `dir/report.csv` → `dir/report.rejects.csv`: the failed and invalid rows, re-importable.
-pub(crate) fn rejects_path(report: &Path) -> PathBuf {
+/// `dir/report.csv` → `dir/report.rejects.csv` (`.xlsx` when the input was a workbook): the
+/// failed and invalid rows, re-importable.
+pub(crate) fn rejects_path(report: &Path, layout: Layout) -> PathBuf {
     let stem = report.file_stem().unwrap_or_default().to_string_lossy();
-    report.with_file_name(format!("{stem}.rejects.csv"))
+    let ext = if layout.workbook { "xlsx" } else { "csv" };
+    report.with_file_name(format!("{stem}.rejects.{ext}"))
 }
 
 #[cfg(test)]
@@ -29,9 +33,20 @@ mod tests {
 
     #[test]
     fn rejects_sit_beside_the_report() {
+        let mut layout = Layout {
+            workbook: false,
+            encoding: encoding_rs::UTF_8,
+            bom: true,
+            delimiter: b',',
+        };
         assert_eq!(
-            rejects_path(Path::new("/tmp/x/staff.report.csv")),
+            rejects_path(Path::new("/tmp/x/staff.report.csv"), layout),
             Path::new("/tmp/x/staff.report.rejects.csv")
+        );
+        layout.workbook = true;
+        assert_eq!(
+            rejects_path(Path::new("/tmp/x/staff.report.csv"), layout),
+            Path::new("/tmp/x/staff.report.rejects.xlsx")
         );
     }
 }

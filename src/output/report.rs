@@ -12,6 +12,7 @@ use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
 use super::files::{private_file, rejects_path};
+use super::sheet_writer::SheetWriter;
 use crate::domain::{RowResult, Status, Summary};
 use crate::input::{Layout, bom as input_bom, encode};
 
@@ -36,13 +37,20 @@ pub(crate) struct Report {
     pub(crate) summary: Summary,
 }
 
-/// The rejects file is written as the input was (its encoding, byte-order mark and
-/// delimiter), so it opens in the same program the same way.
+/// The rejects file is written as the input was (a workbook, or text in the input's
+/// encoding, byte-order mark and delimiter), so it opens in the same program the same way.
 struct Rejects {
     path: PathBuf,
     header: ByteRecord,
     layout: Layout,
-    out: Option<File>,
+    out: Option<RejectsOut>,
+}
+
+enum RejectsOut {
+    /// Flushed line by line, so a killed run leaves every reject written so far.
+    Text(File),
+    /// A workbook is whole only once saved, when the run ends (`--resume` writes it again).
+    Book(SheetWriter),
 }
 
 impl Report {
@@ -53,7 +61,7 @@ impl Report {
         let mut out = csv::Writer::from_writer(file);
         out.write_record(COLUMNS)?;
         out.flush()?;
-        let rejects_path = rejects_path(path);
+        let rejects_path = rejects_path(path, layout);
         match std::fs::remove_file(&rejects_path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
@@ -107,8 +115,10 @@ impl Report {
 
     pub(crate) fn finish(mut self) -> io::Result<Summary> {
         self.out.flush()?;
-        if let Some(out) = self.rejects.out.as_mut() {
-            out.flush()?;
+        match self.rejects.out.take() {
+            Some(RejectsOut::Text(mut out)) => out.flush()?,
+            Some(RejectsOut::Book(out)) => out.finish()?,
+            None => {}
         }
         Ok(self.summary)
     }
@@ -116,16 +126,37 @@ impl Report {
 
 impl Rejects {
     fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
+        let cells = |record: &ByteRecord| -> Vec<String> {
+            record
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect()
+        };
         if self.out.is_none() {
-            let mut file = private_file(&self.path, bom(self.layout))?;
-            let header = self.encoded(&self.header)?;
-            file.write_all(&header)?;
-            self.out = Some(file);
+            self.out = Some(if self.layout.workbook {
+                let header = cells(&self.header);
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                RejectsOut::Book(SheetWriter::create(&self.path, &header)?)
+            } else {
+                let mut file = private_file(&self.path, bom(self.layout))?;
+                file.write_all(&self.encoded(&self.header)?)?;
+                RejectsOut::Text(file)
+            });
         }
-        let line = self.encoded(raw)?;
-        let out = self.out.as_mut().expect("opened above");
-        out.write_all(&line)?;
-        out.flush()
+        let line = match &self.out {
+            Some(RejectsOut::Text(_)) => self.encoded(raw)?,
+            _ => Vec::new(),
+        };
+        match self.out.as_mut().expect("opened above") {
+            RejectsOut::Text(out) => {
+                out.write_all(&line)?;
+                out.flush()
+            }
+            RejectsOut::Book(out) => {
+                let row = cells(raw);
+                out.row(&row.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+        }
     }
 
     /// One record as a CSV line in the input's encoding.

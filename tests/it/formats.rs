@@ -239,24 +239,11 @@ fn xlsx_numbers_arrive_as_typed_with_the_workbooks_row_numbers() {
     let out = import(&sim, "yeastar-v2", &file, &report, &["--sheet", "staff"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("sheet \"Staff\""), "{}", stderr(&out));
+    let said = stdout(&out);
     let rows = report_rows(&report);
-    let got: Vec<(&str, &str, &str)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r["row"].as_str(),
-                r["number"].as_str(),
-                r["status"].as_str(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
-        [
-            ("4", "1001", "ok"),
-            ("6", "1002", "ok"),
-            ("7", "1003", "invalid")
-        ]
+        row_number_status(&report),
+        ["4 1001 ok", "6 1002 ok", "7 1003 invalid",]
     );
     assert!(
         rows[2]["message"].contains(r#"username "Bad!""#),
@@ -280,6 +267,29 @@ fn xlsx_numbers_arrive_as_typed_with_the_workbooks_row_numbers() {
         "{}",
         stderr(&out)
     );
+    // The invalid row goes to a workbook beside the report, as it was, every cell text.
+    use calamine::{Data, Reader};
+    let rejects = dir.path().join("r.rejects.xlsx");
+    assert!(said.contains(rejects.to_str().unwrap()), "{said}");
+    let mut book = calamine::open_workbook_auto(&rejects).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let text = |r, c| match range.get((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(
+        (text(0, 0), text(0, 1), range.height()),
+        ("number".into(), "username".into(), 2)
+    );
+    assert_eq!((text(1, 0), text(1, 1)), ("1003".into(), "Bad!".into()));
+
+    // The flags of one format on the other are refused, not ignored.
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--encoding", "gbk"]);
+    assert!(stderr(&out).contains("is a workbook; --encoding is for text"));
+    let csv = write(dir.path(), "in.csv", "number\n1001\n");
+    let out = import(&sim, "yeastar-v2", &csv, &report, &["--sheet", "Staff"]);
+    assert!(stderr(&out).contains("is a text file; --sheet is for workbooks"));
+    assert_eq!(code(&out), 2);
 }
 
 #[test]

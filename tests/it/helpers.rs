@@ -240,6 +240,14 @@ pub(crate) fn report_rows(path: &Path) -> Vec<std::collections::HashMap<String, 
         .collect()
 }
 
+/// Each report row's `row`, `number` and `status` (`"2 1001 ok"`), what most checks look at.
+pub(crate) fn row_number_status(path: &Path) -> Vec<String> {
+    report_rows(path)
+        .iter()
+        .map(|r| format!("{} {} {}", r["row"], r["number"], r["status"]))
+        .collect()
+}
+
 pub(crate) fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/extensions.csv")
 }
