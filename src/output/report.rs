@@ -50,7 +50,7 @@ enum RejectsOut {
     /// Flushed line by line, so a killed run leaves every reject written so far.
     Text(File),
     /// A workbook is whole only once saved, when the run ends (`--resume` writes it again).
-    Book(SheetWriter),
+    Book(Box<SheetWriter>),
 }
 
 impl Report {
@@ -136,7 +136,7 @@ impl Rejects {
             self.out = Some(if self.layout.workbook {
                 let header = cells(&self.header);
                 let header: Vec<&str> = header.iter().map(String::as_str).collect();
-                RejectsOut::Book(SheetWriter::create(&self.path, &header)?)
+                RejectsOut::Book(Box::new(SheetWriter::create(&self.path, &header)?))
             } else {
                 let mut file = private_file(&self.path, bom(self.layout))?;
                 file.write_all(&self.encoded(&self.header)?)?;
