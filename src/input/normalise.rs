@@ -141,7 +141,11 @@ fn normalise_visible<'a>(
     plus: Option<&str>,
 ) -> Result<Normal<'a>, Refusal> {
     let same = |value| Ok(Normal { value, note: None });
-    if matches!(treat, Treat::Text | Treat::Secret) || value.is_empty() {
+    // Plain digits, the common case, need nothing.
+    if matches!(treat, Treat::Text | Treat::Secret)
+        || value.is_empty()
+        || value.bytes().all(|b| b.is_ascii_digit())
+    {
         return same(value);
     }
     if is_scientific(&value) {

@@ -263,7 +263,7 @@ impl Sheet {
     /// The record's cells in table order, trimmed and normalised, with what that found.
     pub(crate) fn cells<'a>(&'a mut self, record: &'a ByteRecord) -> Reading<'a> {
         let table = self.table;
-        let mut raw_cells = vec![""; table.fields.len()];
+        let mut values = vec![""; table.fields.len()];
         let mut problems = Vec::new();
         let mut notes = Vec::new();
         for (i, raw) in record.iter().enumerate() {
@@ -300,9 +300,14 @@ impl Sheet {
                 }
                 continue;
             };
-            raw_cells[field] = text;
+            values[field] = text;
         }
-        for (field, text) in raw_cells.iter().enumerate() {
+        let mut changed = false;
+        for (field, &text) in values.iter().enumerate() {
+            if text.is_empty() {
+                self.scratch[field] = None;
+                continue;
+            }
             let treat = self.treats[field];
             let name = table.fields[field].name;
             self.scratch[field] = match normalise(text, treat, self.plus_prefix.as_deref()) {
@@ -311,7 +316,10 @@ impl Sheet {
                         notes.push(format!("{name}: {note}"));
                     }
                     match normal.value {
-                        std::borrow::Cow::Owned(value) => Some(value),
+                        std::borrow::Cow::Owned(value) => {
+                            changed = true;
+                            Some(value)
+                        }
                         std::borrow::Cow::Borrowed(_) => None,
                     }
                 }
@@ -330,11 +338,13 @@ impl Sheet {
         {
             notes.push(note.clone());
         }
-        let values = raw_cells
-            .iter()
-            .zip(&self.scratch)
-            .map(|(raw, fixed)| fixed.as_deref().unwrap_or(raw))
-            .collect();
+        if changed {
+            for (value, fixed) in values.iter_mut().zip(&self.scratch) {
+                if let Some(fixed) = fixed {
+                    *value = fixed;
+                }
+            }
+        }
         Reading {
             cells: Cells { values },
             problems,
