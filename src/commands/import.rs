@@ -7,6 +7,7 @@ use crate::run::import::run_import;
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
+    super::warn_about(&settings.connection);
     let (summary, aborted) = run_import(&settings).await?;
     say!("{}", summary.line());
     say!("report: {}", settings.report.display());

@@ -204,6 +204,9 @@ impl Protocol for Verba {
             .child("return")
             .ok_or_else(|| ApiError::BadResponse("answer has no <return>".into()))?;
         let (code, message) = status(ret);
+        if code.is_empty() {
+            return Err(ApiError::BadResponse("the answer has no statusCode".into()));
+        }
         if code != "OK" {
             let class = match (op, code.as_str()) {
                 (Op::Login { .. }, _) => ErrorClass::LoginRefused,

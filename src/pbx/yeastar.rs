@@ -297,6 +297,12 @@ impl Protocol for Yeastar {
         };
         if value["status"] != "Success" {
             let code = value_text(&value["errno"]);
+            if code.is_empty() {
+                // `{}` or a failure without its number: nothing of the API's to pass on.
+                return Err(ApiError::BadResponse(
+                    "the answer has neither \"status\":\"Success\" nor an errno".into(),
+                ));
+            }
             return Err(ApiError::Refused {
                 meaning: meaning(&code).to_string(),
                 class: class(&code),

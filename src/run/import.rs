@@ -216,10 +216,13 @@ pub(crate) fn login_failed(url: &str, e: &ApiError) -> anyhow::Error {
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
              retry: 5 refused logins lock this address for 10 minutes"
         ),
-        _ if e.to_string().contains("certificate") => anyhow::anyhow!(
+        _ if matches!(e, ApiError::Tls(_)) => anyhow::anyhow!(
             "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
              --ca-cert PEM (or --insecure)"
         ),
+        _ if matches!(e, ApiError::Redirect { .. }) => {
+            anyhow::anyhow!("cannot log in to {url}: {e}. Nothing was sent")
+        }
         _ if e.is_unreachable() => anyhow::anyhow!("cannot reach {url}: {e}"),
         _ => anyhow::anyhow!("cannot log in to {url}: {e}"),
     }

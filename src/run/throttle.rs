@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
+use crate::pbx::retry::MAX_RETRY_AFTER;
+
 /// The `--rate` setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Rate {
@@ -93,7 +95,9 @@ impl Throttle {
         if let Throttle::Auto(aimd) = self {
             let mut aimd = aimd.lock().expect("pace lock");
             let now = Instant::now();
-            if let Some(wait) = retry_after {
+            // A longer wait than the retry policy honours fails the request instead of
+            // stalling every other one.
+            if let Some(wait) = retry_after.filter(|w| *w <= MAX_RETRY_AFTER) {
                 aimd.next_at = aimd.next_at.max(now + wait);
             }
             if now >= aimd.calm_until {
