@@ -41,7 +41,9 @@ pub(crate) fn client(conn: &Connection) -> Result<reqwest::Client, String> {
             .map_err(|e| format!("--ca-cert is not a PEM certificate: {e}"))?;
         if certs.is_empty() {
             // reqwest would accept such a file and trust nothing more: say so instead.
-            return Err("--ca-cert holds no certificate (no -----BEGIN CERTIFICATE----- block)".into());
+            return Err(
+                "--ca-cert holds no certificate (no -----BEGIN CERTIFICATE----- block)".into(),
+            );
         }
         for cert in certs {
             builder = builder.add_root_certificate(cert);

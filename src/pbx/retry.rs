@@ -72,10 +72,17 @@ mod tests {
         let asked = Some(Duration::from_secs(7));
         assert_eq!(backoff(1, asked, 0.5), Duration::from_secs(7));
         let policy = RetryPolicy::new(1);
-        assert_eq!(policy.delay(1, Some(MAX_RETRY_AFTER)), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            policy.delay(1, Some(MAX_RETRY_AFTER)),
+            Some(MAX_RETRY_AFTER)
+        );
         assert_eq!(policy.delay(2, asked), None, "a Retry-After uses up a try");
         let day = Some(Duration::from_secs(86_400));
-        assert_eq!(policy.delay(1, day), None, "longer than the cap: no wait at all");
+        assert_eq!(
+            policy.delay(1, day),
+            None,
+            "longer than the cap: no wait at all"
+        );
     }
 
     #[test]

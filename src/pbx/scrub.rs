@@ -48,9 +48,13 @@ mod tests {
 
     #[test]
     fn every_secret_is_replaced_even_inside_another_word() {
-        let echoed = r#"bad request {"registerpassword":"Sip-Pass-123","vmsecret":"4821","token":"t0k"}"#;
+        let echoed =
+            r#"bad request {"registerpassword":"Sip-Pass-123","vmsecret":"4821","token":"t0k"}"#;
         let clean = scrub(echoed, &["4821", "Sip-Pass-123", "t0k", ""]);
-        assert_eq!(clean, r#"bad request {"registerpassword":"***","vmsecret":"***","token":"***"}"#);
+        assert_eq!(
+            clean,
+            r#"bad request {"registerpassword":"***","vmsecret":"***","token":"***"}"#
+        );
     }
 
     #[test]
@@ -60,7 +64,10 @@ mod tests {
 
     #[test]
     fn an_echo_in_the_error_code_is_scrubbed_and_kept_short() {
-        let code = scrub_code(&format!("{{\"vmsecret\":\"4821\"{}}}", "x".repeat(80)), &["4821"]);
+        let code = scrub_code(
+            &format!("{{\"vmsecret\":\"4821\"{}}}", "x".repeat(80)),
+            &["4821"],
+        );
         assert!(code.starts_with(r#"{"vmsecret":"***""#), "{code}");
         assert!(code.chars().count() < 70, "{code}");
     }

@@ -71,14 +71,22 @@ fn a_redirect_is_never_followed_it_fails_the_row_naming_the_target() {
     let location = target.clone();
     let pbx = FakePbx::start(move |request, stream| {
         if !yeastar_session(request, stream) {
-            answer(stream, "307 Temporary Redirect", &[("Location", &location)], "");
+            answer(
+                stream,
+                "307 Temporary Redirect",
+                &[("Location", &location)],
+                "",
+            );
         }
     });
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("r.csv");
     let out = import_at(&pbx.url, &rows(dir.path(), 2), &report, &[]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(trap.requests().is_empty(), "nothing may reach the redirect's target");
+    assert!(
+        trap.requests().is_empty(),
+        "nothing may reach the redirect's target"
+    );
     let rows = report_rows(&report);
     for row in &rows {
         assert_eq!(row["status"], "failed");
@@ -93,7 +101,12 @@ fn a_redirected_login_stops_at_once_and_sends_nothing_elsewhere() {
     let trap = FakePbx::trap();
     let location = format!("{}/api/v2.0.0/login", trap.url);
     let pbx = FakePbx::start(move |_, stream| {
-        answer(stream, "308 Permanent Redirect", &[("Location", &location)], "");
+        answer(
+            stream,
+            "308 Permanent Redirect",
+            &[("Location", &location)],
+            "",
+        );
     });
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("r.csv");
@@ -102,7 +115,10 @@ fn a_redirected_login_stops_at_once_and_sends_nothing_elsewhere() {
     assert!(stderr(&out).contains(&trap.url), "{}", stderr(&out));
     assert_eq!(pbx.count("/login"), 1, "one login, not retried");
     assert_eq!(pbx.count("/extension/"), 0);
-    assert!(trap.requests().is_empty(), "the password hash never left for the target");
+    assert!(
+        trap.requests().is_empty(),
+        "the password hash never left for the target"
+    );
 }
 
 #[test]
@@ -139,7 +155,11 @@ fn secrets_the_pbx_echoes_are_scrubbed_and_an_empty_answer_gets_our_code() {
     let refused = import_at(&echoing_login.url, &rows_file(&dir), &report, &[]);
     assert_eq!(code(&refused), 2);
     let seen = seen + &stderr(&refused) + &stdout(&refused);
-    assert!(echoing_login.requests()[0].body.contains(&md5_hex(PASSWORD)));
+    assert!(
+        echoing_login.requests()[0]
+            .body
+            .contains(&md5_hex(PASSWORD))
+    );
     for secret in [
         REGISTERPASSWORD,
         LOGINPASSWORD,
@@ -263,11 +283,18 @@ fn a_retry_after_of_a_day_is_not_waited_for() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert_eq!(pbx.count("/extension/add"), 1, "no second try after a day's Retry-After");
+    assert_eq!(
+        pbx.count("/extension/add"),
+        1,
+        "no second try after a day's Retry-After"
+    );
     let status = status.expect("the run ends instead of waiting for the PBX's day");
     assert_eq!(status.code(), Some(1));
     let row = &report_rows(&report)[0];
-    assert_eq!((row["status"].as_str(), row["attempts"].as_str()), ("failed", "1"));
+    assert_eq!(
+        (row["status"].as_str(), row["attempts"].as_str()),
+        ("failed", "1")
+    );
     assert!(row["message"].contains("86400"), "{row:?}");
 }
 
@@ -284,7 +311,11 @@ fn a_ca_cert_file_without_a_certificate_is_an_error() {
         &["--ca-cert", junk.to_str().unwrap()],
     );
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("holds no certificate"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds no certificate"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(sim.stat("logins"), 0);
 }
 
