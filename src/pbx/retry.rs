@@ -93,4 +93,53 @@ mod tests {
         assert!(policy.delay(3, None).is_none());
         assert!(RetryPolicy::new(0).delay(1, None).is_none());
     }
+
+    #[test]
+    fn every_pause_lies_between_half_and_all_of_its_step() {
+        let ms = Duration::from_millis;
+        let steps = [
+            (0, 200),
+            (1, 200),
+            (2, 400),
+            (3, 800),
+            (6, 6400),
+            (7, 10_000),
+            (99, 10_000),
+        ];
+        for (attempt, full) in steps {
+            let full = ms(full);
+            assert_eq!(backoff(attempt, None, 0.0), full / 2, "attempt {attempt}");
+            assert_eq!(backoff(attempt, None, 1.0), full, "attempt {attempt}");
+            let middle = backoff(attempt, None, 0.5);
+            assert!(
+                middle > full / 2 && middle < full,
+                "attempt {attempt}: {middle:?}"
+            );
+        }
+        // The policy draws its own jitter, inside the same bounds, and not the same every time.
+        let policy = RetryPolicy::new(5);
+        let pauses: Vec<Duration> = (0..100).map(|_| policy.delay(3, None).unwrap()).collect();
+        assert!(
+            pauses.iter().all(|p| *p >= ms(400) && *p <= ms(800)),
+            "{pauses:?}"
+        );
+        assert!(pauses.iter().any(|p| *p != pauses[0]), "jittered");
+    }
+
+    #[test]
+    fn a_retry_after_shorter_than_the_backoff_does_not_shorten_it() {
+        let ms = Duration::from_millis;
+        assert_eq!(backoff(5, Some(ms(10)), 1.0), ms(3200));
+        assert_eq!(backoff(5, Some(Duration::ZERO), 0.0), ms(1600));
+        let policy = RetryPolicy::LOGIN;
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(30))),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            policy.delay(4, Some(Duration::from_secs(30))),
+            None,
+            "no try left to wait for"
+        );
+    }
 }
