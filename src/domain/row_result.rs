@@ -62,6 +62,9 @@ pub(crate) enum Code {
     Redirect,
     /// The TLS handshake failed (certificate not trusted, wrong name, expired).
     Tls,
+    /// The `--map` mapping cannot fill the row (a template names a blank cell, a value is not
+    /// in its value table).
+    Mapping,
 }
 
 impl Code {
@@ -83,6 +86,7 @@ impl Code {
             Code::Aborted => "ABORTED",
             Code::Redirect => "REDIRECT",
             Code::Tls => "TLS",
+            Code::Mapping => "MAPPING",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Reading the user's spreadsheet: from bytes on disk (or standard input) to one row's cells
 //! in the rule table's column order. Nothing here knows about the PBX.
 
+pub(crate) mod mapping;
 pub(crate) mod sheet;
 
 pub(crate) use sheet::{Sheet, SheetError};
