@@ -358,22 +358,14 @@ impl Mapping {
 }
 
 impl Bound {
+    /// Whether the mapping fills the field at `index` of the table.
+    pub(crate) fn fills(&self, index: usize) -> bool {
+        !matches!(self.fills[index], Fill::Blank)
+    }
+
     /// Maps one row (`cells` by file column, trimmed) into `out` (by table field).
     pub(crate) fn apply(&self, cells: &[&str], out: &mut Vec<String>) -> Mapped {
         let cell = |c: usize| cells.get(c).copied().unwrap_or("");
-        for (c, cond) in &self.skip {
-            let value = cell(*c);
-            let holds = match &cond.test {
-                Test::In(vs) => vs.iter().any(|v| v == value),
-                Test::NotIn(vs) => !vs.iter().any(|v| v == value),
-            };
-            if holds {
-                return Mapped::Skipped(format!(
-                    "skipped by the mapping: {} ({} line {})",
-                    cond.text, self.origin, cond.line
-                ));
-            }
-        }
         out.clear();
         let mut problems = Vec::new();
         for (i, fill) in self.fills.iter().enumerate() {
@@ -382,7 +374,7 @@ impl Bound {
                 Fill::Blank => String::new(),
                 Fill::Column(c) => cell(*c).to_string(),
                 Fill::Constant(v) => v.clone(),
-                Fill::Template { line, pieces } => match self.render(pieces, cell) {
+                Fill::Template { line, pieces } => match Bound::render(pieces, cell) {
                     Ok(v) => v,
                     Err(blank) => {
                         problems.push(Problem {
@@ -434,6 +426,21 @@ impl Bound {
             }
             out.push(value);
         }
+        // Skipped after filling, so the report can name the skipped row's number, and before
+        // judging the fill: a row that is left out cannot be wrong.
+        for (c, cond) in &self.skip {
+            let value = cell(*c);
+            let holds = match &cond.test {
+                Test::In(vs) => vs.iter().any(|v| v == value),
+                Test::NotIn(vs) => !vs.iter().any(|v| v == value),
+            };
+            if holds {
+                return Mapped::Skipped(format!(
+                    "skipped by the mapping: {} ({} line {})",
+                    cond.text, self.origin, cond.line
+                ));
+            }
+        }
         if !problems.is_empty() {
             return Mapped::Failed(problems);
         }
@@ -457,11 +464,7 @@ impl Bound {
 
     /// The template's text, or the first referenced column that is blank. A template whose
     /// columns are all blank gives a blank (the field is left as it is).
-    fn render<'c>(
-        &self,
-        pieces: &[Bit],
-        cell: impl Fn(usize) -> &'c str,
-    ) -> Result<String, String> {
+    fn render<'c>(pieces: &[Bit], cell: impl Fn(usize) -> &'c str) -> Result<String, String> {
         let columns = || {
             pieces.iter().filter_map(|p| match p {
                 Bit::Column { at, name } => Some((*at, name.as_str())),

@@ -4,4 +4,5 @@
 pub(crate) mod mapping;
 pub(crate) mod sheet;
 
-pub(crate) use sheet::{Sheet, SheetError};
+pub(crate) use mapping::Mapping;
+pub(crate) use sheet::{RowCells, Sheet, SheetError};

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
-use super::files::{private_file, rejects_path};
-use crate::domain::{RowResult, Status, Summary};
+use super::files::{credentials_path, private_append, private_file, rejects_path};
+use crate::domain::{RowResult, Secret, Status, Summary};
 
 pub(crate) const COLUMNS: [&str; 10] = [
     "row",
@@ -31,6 +31,8 @@ pub(crate) struct Report {
     path: PathBuf,
     out: csv::Writer<File>,
     rejects: Rejects,
+    /// `REPORT.credentials.csv`, opened at the first secret generated.
+    credentials: Option<csv::Writer<File>>,
     pub(crate) summary: Summary,
 }
 
@@ -63,6 +65,7 @@ impl Report {
                 delimiter,
                 out: None,
             },
+            credentials: None,
             summary: Summary::default(),
         })
     }
@@ -99,6 +102,25 @@ impl Report {
             self.rejects.write(raw)?;
         }
         Ok(())
+    }
+
+    /// Appends the secrets generated for `number`'s new extension to the credentials file,
+    /// the one place they are written. It is appended to, never replaced: an earlier run's
+    /// secrets may exist nowhere else.
+    pub(crate) fn credentials(
+        &mut self,
+        number: &str,
+        secrets: &[(&'static str, Secret)],
+    ) -> io::Result<()> {
+        if self.credentials.is_none() {
+            let file = private_append(&credentials_path(&self.path), "number,field,secret\n")?;
+            self.credentials = Some(csv::Writer::from_writer(file));
+        }
+        let out = self.credentials.as_mut().expect("opened above");
+        for (field, secret) in secrets {
+            out.write_record([number, field, secret.expose()])?;
+        }
+        out.flush()
     }
 
     pub(crate) fn finish(mut self) -> io::Result<Summary> {

@@ -13,7 +13,7 @@ use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
-use crate::input::{Sheet, SheetError};
+use crate::input::{Mapping, RowCells, Sheet, SheetError};
 use crate::rules::Table;
 
 #[derive(Debug, Clone, Default)]
@@ -40,19 +40,29 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
 }
 
 /// Every number the file names, as key or as rename target, whether the row is valid or not.
+/// A row a mapping skips (`Status != "Active"`) does not count: leaving it out is what lets
+/// the prune delete a leaver's extension.
 pub(crate) fn listed_numbers(
     path: &Path,
     table: &'static Table,
+    mapping: Option<&Mapping>,
 ) -> Result<HashSet<String>, SheetError> {
-    let mut sheet = Sheet::open(path, table)?;
+    let mut sheet = Sheet::open_mapped(path, table, mapping)?;
     let mut numbers = HashSet::new();
     let mut record = ByteRecord::new();
+    let mut mapped = Vec::new();
     while sheet.read(&mut record)?.is_some() {
-        if let Ok(cells) = sheet.cells(&record) {
-            numbers.insert(cells.get(table, table.key).to_string());
-            if let Some(rename) = table.rename {
-                numbers.insert(cells.get(table, rename).to_string());
+        match sheet.row(&record, &mut mapped) {
+            RowCells::Cells { cells, .. } => {
+                numbers.insert(cells.get(table, table.key).to_string());
+                if let Some(rename) = table.rename {
+                    numbers.insert(cells.get(table, rename).to_string());
+                }
             }
+            RowCells::Invalid { number, .. } => {
+                numbers.insert(number);
+            }
+            RowCells::Skipped { .. } => {}
         }
     }
     numbers.remove("");

@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
 use super::throttle::Throttle;
-use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Secret, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
 
@@ -42,6 +42,10 @@ pub(crate) struct RowWrite {
     pub(crate) record: Record,
     /// The fields sent, comma-separated, for the report.
     pub(crate) changed: String,
+    /// Said in the report's message however the row ends (values a conversion dropped).
+    pub(crate) note: String,
+    /// Secrets generated for this add: to the credentials file once the PBX has taken it.
+    pub(crate) secrets: Vec<(&'static str, Secret)>,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
@@ -77,6 +81,7 @@ struct Finished {
     offset: u64,
     raw: Option<ByteRecord>,
     result: RowResult,
+    secrets: Vec<(&'static str, Secret)>,
     unreachable: bool,
     /// False for a row a stopped run never sent.
     attempted: bool,
@@ -101,15 +106,25 @@ pub(crate) async fn run(
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
+                let mut secrets = Vec::new();
                 let (result, sent) = match work.step {
                     Step::Decided(result) => (result, Sent::Answered),
                     Step::Send(mut write) => {
                         let done = write.done.take();
-                        let finished = execute(work.seq, write, &client, &settings, &abort).await;
+                        let note = std::mem::take(&mut write.note);
+                        secrets = std::mem::take(&mut write.secrets);
+                        let (mut result, sent) =
+                            execute(work.seq, write, &client, &settings, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
-                        finished
+                        if !note.is_empty() {
+                            result.message = match result.message.is_empty() {
+                                true => note,
+                                false => format!("{}; {note}", result.message),
+                            };
+                        }
+                        (result, sent)
                     }
                 };
                 Finished {
@@ -117,6 +132,7 @@ pub(crate) async fn run(
                     offset: work.offset,
                     raw: work.raw,
                     result,
+                    secrets,
                     unreachable: sent == Sent::Unreachable,
                     attempted: sent != Sent::NotAttempted,
                 }
@@ -141,6 +157,11 @@ pub(crate) async fn run(
             }
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
+        }
+        // Written before the journal says the row is done: a run killed in between must not
+        // leave an extension whose only copy of its password is lost.
+        if done.result.status == Status::Ok && !done.secrets.is_empty() {
+            report.credentials(&done.result.number, &done.secrets)?;
         }
         // Rows a stopped run never attempted stay open for --resume.
         if let Some(journal) = &settings.journal

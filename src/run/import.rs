@@ -17,7 +17,7 @@ use super::journal::{self, Journal, Replay};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::Sheet;
+use crate::input::{Mapping, Sheet};
 use crate::output::{Progress, Report};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
@@ -30,6 +30,8 @@ use crate::rules;
 pub(crate) struct ImportSettings {
     pub(crate) file: PathBuf,
     pub(crate) api: ApiKind,
+    /// The file's columns go through this first (`--map`, or a conversion between APIs).
+    pub(crate) mapping: Option<Mapping>,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
     pub(crate) wire: WireOptions,
@@ -43,6 +45,8 @@ pub(crate) struct ImportSettings {
     pub(crate) retry: RetryPolicy,
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
+    /// New extensions get the credentials their rows leave blank.
+    pub(crate) generate_passwords: bool,
     pub(crate) heartbeat: Duration,
 }
 
@@ -52,7 +56,7 @@ pub(crate) async fn run_import(
 ) -> anyhow::Result<(Summary, Option<String>)> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
-    let sheet = Sheet::open(&settings.file, table)?;
+    let sheet = Sheet::open_mapped(&settings.file, table, settings.mapping.as_ref())?;
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
         true => Some(Journal::resume(
@@ -178,7 +182,7 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(&settings.file, table)?
+        prune::listed_numbers(&settings.file, table, settings.mapping.as_ref())?
     } else {
         HashSet::new()
     };
@@ -194,7 +198,8 @@ async fn prepare(
             .collect(),
         None => listed,
     };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
+    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
+        .generate_passwords(settings.generate_passwords);
     if settings.dry_run {
         planner = planner.dry_run();
     }

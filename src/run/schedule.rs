@@ -89,6 +89,8 @@ pub(crate) fn schedule_rows(
                     action,
                     record,
                     changed,
+                    note,
+                    secrets,
                 },
             ) => {
                 let verify_first = replay.in_flight.contains(&seq);
@@ -98,6 +100,8 @@ pub(crate) fn schedule_rows(
                     action,
                     record,
                     changed,
+                    note,
+                    secrets,
                     after: Vec::new(),
                     done: None,
                     verify_first,
@@ -140,6 +144,8 @@ pub(crate) fn schedule_rows(
                     action: Action::Delete,
                     record: Record::new(),
                     changed: String::new(),
+                    note: String::new(),
+                    secrets: Vec::new(),
                     after: Vec::new(),
                     done: None,
                     verify_first: false,
