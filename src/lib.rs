@@ -50,7 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             runtime()?.block_on(commands::import::import(settings))
         }
         Command::Migrate(args) => {
-            let settings = MigrateSettings::from_args(args)?;
+            let settings = MigrateSettings::from_args(&args)?;
             runtime()?.block_on(commands::migrate::migrate(settings))
         }
         Command::Export(args) => {

@@ -84,7 +84,7 @@ impl ImportSettings {
 }
 
 impl MigrateSettings {
-    pub(crate) fn from_args(args: MigrateArgs) -> anyhow::Result<Self> {
+    pub(crate) fn from_args(args: &MigrateArgs) -> anyhow::Result<Self> {
         let (from, to) = (ApiKind::from(args.from), ApiKind::from(args.to));
         // A pair that cannot work is refused before either PBX is asked anything.
         let converted = conversion(from, to, &args.run, args.to_eid.trim())?;

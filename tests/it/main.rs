@@ -5,6 +5,7 @@ mod helpers;
 mod import;
 mod layers;
 mod mangled;
+mod mapping;
 mod openvox;
 mod reading;
 mod safety;
