@@ -6,6 +6,7 @@ mod import;
 mod layers;
 mod mangled;
 mod mapping;
+mod migrate;
 mod openvox;
 mod reading;
 mod safety;
