@@ -8,6 +8,8 @@
 //! table's order, so every rule, the diff and the report work as for a file in the API's own
 //! columns. The rejects file keeps the original row.
 
+mod apply;
+mod bind;
 mod parse;
 
 pub(crate) use parse::At;
@@ -15,7 +17,6 @@ use parse::parse;
 
 use std::path::{Path, PathBuf};
 
-use crate::domain::Code;
 use crate::rules::{Problem, Table};
 
 /// A parsed mapping: from a file (`--map`) or built in code (a conversion between APIs).
@@ -135,7 +136,7 @@ pub(crate) enum BindError {
 
 /// Where one field's value comes from.
 #[derive(Debug, Clone)]
-enum Fill {
+pub(super) enum Fill {
     Blank,
     Column(usize),
     Template { line: usize, pieces: Vec<Bit> },
@@ -143,7 +144,7 @@ enum Fill {
 }
 
 #[derive(Debug, Clone)]
-enum Bit {
+pub(super) enum Bit {
     Text(String),
     Column { at: usize, name: String },
 }
@@ -187,312 +188,6 @@ impl Mapping {
         mapping.origin = path.display().to_string();
         Ok(mapping)
     }
-
-    /// Binds the mapping to the file's header (the cells of its first row).
-    pub(crate) fn bind(&self, header: &[&str], table: &'static Table) -> Result<Bound, BindError> {
-        let origin = self.origin.as_str();
-        let at = |line: usize, message: String| BindError::At(At { line, message });
-        let norm = |s: &str| s.trim().to_lowercase();
-        let names: Vec<String> = header.iter().map(|h| norm(h)).collect();
-        let column = |name: &str, line: usize, what: &str| {
-            names.iter().position(|h| *h == norm(name)).ok_or_else(|| {
-                at(line, format!("{what} names the column {name:?}, which the file's header does not have (it has: {})", quoted(header)))
-            })
-        };
-        let field = |name: &str, line: usize| {
-            table.column_for(name).ok_or_else(|| {
-                at(
-                    line,
-                    format!(
-                        "{} has no field {name:?} (its fields: {})",
-                        table.api.name(),
-                        table
-                            .fields
-                            .iter()
-                            .map(|f| f.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })
-        };
-        let mut fills = vec![Fill::Blank; table.fields.len()];
-        // The line that filled each field, to name both sides of a clash.
-        let mut filled_by: Vec<Option<String>> = vec![None; table.fields.len()];
-        let mut set = |i: usize, fill: Fill, by: String, line: usize| -> Result<(), BindError> {
-            if let Some(earlier) = &filled_by[i] {
-                return Err(at(
-                    line,
-                    format!(
-                        "{} is already filled by {earlier}; a field takes one source",
-                        table.fields[i].name
-                    ),
-                ));
-            }
-            filled_by[i] = Some(by);
-            fills[i] = fill;
-            Ok(())
-        };
-        let mut used = vec![false; header.len()];
-        let mut renamed = vec![false; header.len()];
-        for r in &self.renames {
-            let c = column(&r.column, r.line, "this rename")?;
-            let f = field(&r.field, r.line)?;
-            set(
-                f,
-                Fill::Column(c),
-                format!("line {} ({:?} = {:?})", r.line, r.column, r.field),
-                r.line,
-            )?;
-            used[c] = true;
-            renamed[c] = true;
-        }
-        for t in &self.templates {
-            let f = field(&t.field, t.line)?;
-            let mut bits = Vec::with_capacity(t.pieces.len());
-            for piece in &t.pieces {
-                bits.push(match piece {
-                    Piece::Text(text) => Bit::Text(text.clone()),
-                    Piece::Column(name) => {
-                        let c = column(name, t.line, "this template")?;
-                        used[c] = true;
-                        Bit::Column {
-                            at: c,
-                            name: name.clone(),
-                        }
-                    }
-                });
-            }
-            set(
-                f,
-                Fill::Template {
-                    line: t.line,
-                    pieces: bits,
-                },
-                format!("the template at line {}", t.line),
-                t.line,
-            )?;
-        }
-        for k in &self.constants {
-            let f = field(&k.field, k.line)?;
-            set(
-                f,
-                Fill::Constant(k.value.clone()),
-                format!("the constant at line {}", k.line),
-                k.line,
-            )?;
-        }
-        let mut skip = Vec::with_capacity(self.skip.len());
-        for cond in &self.skip {
-            let c = column(&cond.column, cond.line, "this condition")?;
-            used[c] = true;
-            skip.push((c, cond.clone()));
-        }
-        let mut dropped = Vec::new();
-        for d in &self.dropped {
-            if let Some(c) = names.iter().position(|h| *h == norm(&d.column)) {
-                used[c] = true;
-                renamed[c] = true;
-                dropped.push((c, d.clone()));
-            }
-        }
-        let ignored = |c: usize| self.ignore.iter().any(|i| norm(i) == names[c]);
-        let mut unknown = Vec::new();
-        for (c, name) in header.iter().enumerate() {
-            if name.trim().is_empty() || renamed[c] || ignored(c) {
-                continue;
-            }
-            match table.column_for(name) {
-                // The file's own column of that name, passed on as it is.
-                Some(f) => set(
-                    f,
-                    Fill::Column(c),
-                    format!("the file's column {:?}", name.trim()),
-                    0,
-                )
-                .map_err(|e| match e {
-                    BindError::At(a) => at(
-                        a.line,
-                        format!(
-                            "{}; list {:?} under ignore, or map only one",
-                            a.message,
-                            name.trim()
-                        ),
-                    ),
-                    e => e,
-                })?,
-                None if used[c] => {}
-                None => unknown.push(format!("{:?}", name.trim())),
-            }
-        }
-        if !unknown.is_empty() {
-            return Err(BindError::Unknown(unknown));
-        }
-        let mut values = vec![None; table.fields.len()];
-        for v in &self.values {
-            let f = field(&v.field, v.line)?;
-            if matches!(fills[f], Fill::Blank) {
-                return Err(at(
-                    v.line,
-                    format!(
-                        "a value table for {}, which nothing fills",
-                        table.fields[f].name
-                    ),
-                ));
-            }
-            values[f] = Some(v.clone());
-        }
-        if matches!(fills[table.key_index()], Fill::Blank) {
-            return Err(BindError::NoKey);
-        }
-        Ok(Bound {
-            table,
-            origin: origin.to_string(),
-            fills,
-            values,
-            skip,
-            dropped,
-            notes: self.notes.clone(),
-        })
-    }
-}
-
-impl Bound {
-    /// Whether the mapping fills the field at `index` of the table.
-    pub(crate) fn fills(&self, index: usize) -> bool {
-        !matches!(self.fills[index], Fill::Blank)
-    }
-
-    /// Maps one row (`cells` by file column, trimmed) into `out` (by table field).
-    pub(crate) fn apply(&self, cells: &[&str], out: &mut Vec<String>) -> Mapped {
-        let cell = |c: usize| cells.get(c).copied().unwrap_or("");
-        out.clear();
-        let mut problems = Vec::new();
-        for (i, fill) in self.fills.iter().enumerate() {
-            let field = &self.table.fields[i];
-            let mut value = match fill {
-                Fill::Blank => String::new(),
-                Fill::Column(c) => cell(*c).to_string(),
-                Fill::Constant(v) => v.clone(),
-                Fill::Template { line, pieces } => match Bound::render(pieces, cell) {
-                    Ok(v) => v,
-                    Err(blank) => {
-                        problems.push(Problem {
-                            field: field.name,
-                            code: Code::Mapping,
-                            message: format!("{}: the template at {} line {line} needs {blank}, which is blank in this row", field.name, self.origin),
-                        });
-                        String::new()
-                    }
-                },
-            };
-            if let (Some(table), false) = (
-                &self.values[i],
-                value.is_empty() || matches!(fill, Fill::Constant(_)),
-            ) {
-                match table
-                    .entries
-                    .iter()
-                    .find(|(from, _)| *from == value)
-                    .map(|(_, to)| to)
-                    .or(table.other.as_ref())
-                {
-                    Some(to) => value = to.clone(),
-                    None => {
-                        let shown = if field.secret {
-                            "the value".to_string()
-                        } else {
-                            format!("{value:?}")
-                        };
-                        problems.push(Problem {
-                            field: field.name,
-                            code: Code::Mapping,
-                            message: format!(
-                                "{}: {shown} is not in the value table at {} line {} ({})",
-                                field.name,
-                                self.origin,
-                                table.line,
-                                table
-                                    .entries
-                                    .iter()
-                                    .map(|(f, _)| format!("{f:?}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        });
-                        value.clear();
-                    }
-                }
-            }
-            out.push(value);
-        }
-        // Skipped after filling, so the report can name the skipped row's number, and before
-        // judging the fill: a row that is left out cannot be wrong.
-        for (c, cond) in &self.skip {
-            let value = cell(*c);
-            let holds = match &cond.test {
-                Test::In(vs) => vs.iter().any(|v| v == value),
-                Test::NotIn(vs) => !vs.iter().any(|v| v == value),
-            };
-            if holds {
-                return Mapped::Skipped(format!(
-                    "skipped by the mapping: {} ({} line {})",
-                    cond.text, self.origin, cond.line
-                ));
-            }
-        }
-        if !problems.is_empty() {
-            return Mapped::Failed(problems);
-        }
-        let mut said: Vec<String> = self.notes.clone();
-        let dropped: Vec<String> = self
-            .dropped
-            .iter()
-            .filter(|(c, _)| !cell(*c).is_empty())
-            .map(|(c, d)| match d.secret {
-                true => format!("{} (a secret; {})", d.column, d.why),
-                false => format!("{} {:?} ({})", d.column, cell(*c), d.why),
-            })
-            .collect();
-        if !dropped.is_empty() {
-            said.push(format!("not carried over: {}", dropped.join(", ")));
-        }
-        Mapped::Row {
-            note: (!said.is_empty()).then(|| said.join("; ")),
-        }
-    }
-
-    /// The template's text, or the first referenced column that is blank. A template whose
-    /// columns are all blank gives a blank (the field is left as it is).
-    fn render<'c>(pieces: &[Bit], cell: impl Fn(usize) -> &'c str) -> Result<String, String> {
-        let columns = || {
-            pieces.iter().filter_map(|p| match p {
-                Bit::Column { at, name } => Some((*at, name.as_str())),
-                _ => None,
-            })
-        };
-        if columns().all(|(c, _)| cell(c).is_empty()) {
-            return Ok(String::new());
-        }
-        if let Some((_, name)) = columns().find(|(c, _)| cell(*c).is_empty()) {
-            return Err(name.to_string());
-        }
-        Ok(pieces
-            .iter()
-            .map(|p| match p {
-                Bit::Text(t) => t.as_str(),
-                Bit::Column { at, .. } => cell(*at),
-            })
-            .collect())
-    }
-}
-
-fn quoted(header: &[&str]) -> String {
-    header
-        .iter()
-        .map(|h| format!("{:?}", h.trim()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -91,8 +91,10 @@ pub(crate) fn conversion(from: ApiKind, to: ApiKind, eid: &str) -> Option<Mappin
         .filter(|h| target.index(h).is_some())
     {
         mapping.notes.push(format!(
-            "{hashed} not carried over: {} hands it out only hashed",
-            from.name()
+            "{hashed} not carried over: {} hands it out only hashed, so {} keeps its own \
+             unless --generate-passwords makes a new one",
+            from.name(),
+            to.name()
         ));
     }
     if to == Verba && source.index("eid").is_none() {

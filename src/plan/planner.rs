@@ -153,7 +153,14 @@ impl Planner {
             true => passwords::generate(table, cells, ctx),
             false => Generated::default(),
         };
-        let cells = &generated.fill(cells);
+        let filled;
+        let cells = match generated.values.is_empty() {
+            true => cells,
+            false => {
+                filled = generated.fill(cells);
+                &filled
+            }
+        };
         let base = current.map(|c| Cells::of_record(table, c));
         problems.extend(check_cells(table, cells, base.as_ref(), ctx));
         problems.extend(claim(&mut self.claims, table, row, cells));

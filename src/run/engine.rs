@@ -111,12 +111,21 @@ pub(crate) async fn run(
                     Step::Decided(result) => (result, Sent::Answered),
                     Step::Send(mut write) => {
                         let done = write.done.take();
-                        let note = std::mem::take(&mut write.note);
+                        let mut note = std::mem::take(&mut write.note);
                         secrets = std::mem::take(&mut write.secrets);
+                        let verify_first = write.verify_first;
                         let (mut result, sent) =
                             execute(work.seq, write, &client, &settings, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
+                        }
+                        if verify_first && result.attempts == 0 && !secrets.is_empty() {
+                            // The add that landed carried the killed run's secrets, which that
+                            // run never wrote down; these were never sent.
+                            secrets.clear();
+                            note = "its generated credentials were lost with the interrupted \
+                                    run: set new ones on the PBX"
+                                .into();
                         }
                         if !note.is_empty() {
                             result.message = match result.message.is_empty() {
