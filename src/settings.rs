@@ -97,11 +97,8 @@ impl MigrateSettings {
         let source = Connection::from_args(&ConnectionArgs {
             url: &args.from_url,
             user: &args.from_user,
-            password: read_password(
-                args.from_password_file.as_deref(),
-                "PBXBULK_FROM_PASSWORD",
-                "--from-password-file",
-            )?,
+            password_file: args.from_password_file.as_deref(),
+            password_env: "PBXBULK_FROM_PASSWORD",
             insecure: args.insecure,
             ca_cert: args.from_ca_cert.as_deref(),
             timeout: args.timeout,
@@ -110,11 +107,8 @@ impl MigrateSettings {
         let target = Connection::from_args(&ConnectionArgs {
             url: &args.to_url,
             user: &args.to_user,
-            password: read_password(
-                args.to_password_file.as_deref(),
-                "PBXBULK_TO_PASSWORD",
-                "--to-password-file",
-            )?,
+            password_file: args.to_password_file.as_deref(),
+            password_env: "PBXBULK_TO_PASSWORD",
             insecure: args.insecure,
             ca_cert: args.to_ca_cert.as_deref(),
             timeout: args.timeout,
@@ -236,11 +230,8 @@ fn connect(args: &ConnectArgs) -> anyhow::Result<Connection> {
     Connection::from_args(&ConnectionArgs {
         url: &args.url,
         user: &args.user,
-        password: read_password(
-            args.password_file.as_deref(),
-            "PBXBULK_PASSWORD",
-            "--password-file",
-        )?,
+        password_file: args.password_file.as_deref(),
+        password_env: "PBXBULK_PASSWORD",
         insecure: args.insecure,
         ca_cert: args.ca_cert.as_deref(),
         timeout: args.timeout,
@@ -252,7 +243,9 @@ fn connect(args: &ConnectArgs) -> anyhow::Result<Connection> {
 struct ConnectionArgs<'a> {
     url: &'a str,
     user: &'a str,
-    password: Secret,
+    /// The side's password file, else its environment variable.
+    password_file: Option<&'a Path>,
+    password_env: &'a str,
     insecure: bool,
     ca_cert: Option<&'a Path>,
     timeout: f64,
@@ -284,7 +277,11 @@ impl Connection {
         Ok(Connection {
             base_url: url.as_str().trim_end_matches('/').to_string(),
             user: args.user.trim().to_string(),
-            password: args.password.clone(),
+            password: read_password(
+                args.password_file,
+                args.password_env,
+                &format!("{flags}password-file"),
+            )?,
             insecure: args.insecure,
             ca_cert,
             timeout: positive_secs(args.timeout, "--timeout")?,

@@ -196,10 +196,12 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
                 .map(|f| (n.to_string(), f.to_string()))
         })
         .collect();
-    let got: Vec<(String, String)> = secrets
+    // Written as each add is confirmed, so in the order the PBX answered.
+    let mut got: Vec<(String, String)> = secrets
         .iter()
         .map(|(n, f, _)| (n.clone(), f.clone()))
         .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(got, expected);
     for (number, field, secret) in &secrets {
         assert_eq!(on_pbx[number][field], secret.as_str(), "{number} {field}");
@@ -242,6 +244,19 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
     assert_eq!(std::fs::read_to_string(&credentials).unwrap(), text);
 }
 
+/// `pbxbulk validate FILE --api yeastar-v2 --map MAP` plus `extra`.
+fn validate(file: &Path, map: &Path, extra: &[&str]) -> std::process::Output {
+    let base = [
+        "validate",
+        file.to_str().unwrap(),
+        "--api",
+        "yeastar-v2",
+        "--map",
+        map.to_str().unwrap(),
+    ];
+    run(&[&base[..], extra].concat(), &[])
+}
+
 #[test]
 fn show_mapped_prints_what_rows_become_with_secrets_hidden() {
     let dir = tempfile::tempdir().unwrap();
@@ -255,19 +270,7 @@ fn show_mapped_prints_what_rows_become_with_secrets_hidden() {
         "hr.csv",
         "Ext,First,Last,SIP Secret\n2001,Ann,Lee,Very-Secret-Pw9x\n2002,Bob,,\n",
     );
-    let out = run(
-        &[
-            "validate",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--map",
-            map.to_str().unwrap(),
-            "--show-mapped",
-            "5",
-        ],
-        &[],
-    );
+    let out = validate(&file, &map, &["--show-mapped", "5"]);
     let printed = stdout(&out);
     assert!(
         printed.contains(r#"row 2: number="2001" username="Ann Lee" registerpassword=(secret)"#),
@@ -281,19 +284,7 @@ fn show_mapped_prints_what_rows_become_with_secrets_hidden() {
     // The row the mapping cannot fill is a row error, and its rejects line is the HR row.
     assert_eq!(code(&out), 1);
     let report = dir.path().join("check.csv");
-    let out = run(
-        &[
-            "validate",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--map",
-            map.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let out = validate(&file, &map, &["--report", report.to_str().unwrap()]);
     assert_eq!(code(&out), 1);
     let rows = report_rows(&report);
     assert_eq!(
@@ -320,19 +311,7 @@ fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
         "hr.csv",
         "Desk Extension,Cost Centre\n1001,CC7\n",
     );
-    let validate = |map: &Path| {
-        run(
-            &[
-                "validate",
-                file.to_str().unwrap(),
-                "--api",
-                "yeastar-v2",
-                "--map",
-                map.to_str().unwrap(),
-            ],
-            &[],
-        )
-    };
+    let validate = |map: &Path| validate(&file, map, &[]);
     let map = write(
         dir.path(),
         "typo.toml",
