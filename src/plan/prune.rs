@@ -208,7 +208,24 @@ mod tests {
         )
         .unwrap();
         let table = crate::rules::table(crate::domain::ApiKind::YeastarV1);
-        let numbers = listed_numbers(&path, table).unwrap();
+        let numbers = listed_numbers(&path, table, None).unwrap();
         assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
+    }
+
+    #[test]
+    fn a_row_the_mapping_skips_is_not_listed_so_a_leaver_can_be_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let map = dir.path().join("hr.toml");
+        let toml = "skip = ['Status != \"Active\"']\n[columns]\n\"Desk\" = \"number\"\n\
+                    [templates]\nusername = \"{First} {Last}\"\n";
+        std::fs::write(&map, toml).unwrap();
+        let path = dir.path().join("hr.csv");
+        // 1003 cannot be mapped (no last name) but is listed all the same: only a skip unlists.
+        let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
+        std::fs::write(&path, hr).unwrap();
+        let table = crate::rules::table(crate::domain::ApiKind::YeastarV2);
+        let mapping = Mapping::load(&map).unwrap();
+        let numbers = listed_numbers(&path, table, Some(&mapping)).unwrap();
+        assert_eq!(numbers, listed(&["1001", "1003"]));
     }
 }

@@ -288,6 +288,8 @@ mod tests {
                 action,
                 record,
                 changed: String::new(),
+                note: String::new(),
+                secrets: Vec::new(),
                 after: Vec::new(),
                 done: None,
                 verify_first: false,
