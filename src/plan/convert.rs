@@ -146,7 +146,10 @@ mod tests {
         assert_eq!(dropped, ["extnumber"]);
         assert_eq!(
             m.notes,
-            ["loginpassword not carried over: yeastar-v1 hands it out only hashed"]
+            [
+                "loginpassword not carried over: yeastar-v1 hands it out only hashed, so \
+                 yeastar-v2 keeps its own unless --generate-passwords makes a new one"
+            ]
         );
         let m = conversion(Openvox, YeastarV2, "0000").unwrap();
         assert!(m.dropped.iter().any(|d| d.column == "nat"));
