@@ -121,10 +121,12 @@ pub(crate) async fn run(
                         }
                         if verify_first && result.attempts == 0 && !secrets.is_empty() {
                             // The add that landed carried the killed run's secrets, which that
-                            // run never wrote down; these were never sent.
+                            // run wrote down only if it lived to hear the answer; these were
+                            // never sent.
                             secrets.clear();
-                            note = "its generated credentials were lost with the interrupted \
-                                    run: set new ones on the PBX"
+                            note = "its credentials are the interrupted run's: if the \
+                                    credentials file has no line for it, they were lost; set \
+                                    new ones on the PBX"
                                 .into();
                         }
                         if !note.is_empty() {

@@ -211,8 +211,27 @@ fn openvox_over_xml_moves_into_yeastar_v2_and_values_without_a_home_are_named() 
         STRONG[0], STRONG[1]
     );
     let source = Sim::seeded("openvox", dir.path(), &seed, &[]);
-    let target = Sim::start("yeastar-v2", &[]);
+    let target_dir = tempfile::tempdir().unwrap();
+    let there = format!(
+        "number,username,registername,registerpassword,email\n2002,Li Na,2002,{},li@old.example.com\n",
+        STRONG[1]
+    );
+    let target = Sim::seeded("yeastar-v2", target_dir.path(), &there, &[]);
     let report = dir.path().join("ov.csv");
+    let out = migrate(
+        ("openvox", &source),
+        ("yeastar-v2", &target),
+        &report,
+        &["--from-body", "xml", "--dry-run"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    assert!(
+        rows[1]["message"].contains(r#"email "li@old.example.com" → "ln@example.com""#),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(target.stat("write_requests"), 0);
     let out = migrate(
         ("openvox", &source),
         ("yeastar-v2", &target),
@@ -333,4 +352,141 @@ fn a_file_exported_from_another_api_imports_through_the_same_table() {
     let new = by(&target.extensions("v2.0.0"), "number");
     assert_eq!(new.len(), 3);
     assert_eq!(new["1002"]["email"], "u1002@example.com");
+}
+
+#[test]
+fn a_sync_migration_prunes_what_the_source_does_not_have_within_its_safeguards() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Sim::seeded("yeastar-v1", dir.path(), &v1_seed(), &[]);
+    let target_dir = tempfile::tempdir().unwrap();
+    let stale = format!(
+        "number,username,registername,registerpassword\n9001,Gone,9001,{}\n9002,Gone Too,9002,{}\n",
+        STRONG[0], STRONG[1]
+    );
+    let target = Sim::seeded("yeastar-v2", target_dir.path(), &stale, &[]);
+    let report = dir.path().join("sync.csv");
+    let sync = ["--mode", "sync", "--prune", "--max-delete", "1"];
+    let out = migrate(
+        ("yeastar-v1", &source),
+        ("yeastar-v2", &target),
+        &report,
+        &sync,
+    );
+    assert_eq!(code(&out), 2, "two deletes exceed --max-delete 1");
+    assert_eq!(target.stat("write_requests"), 0);
+    let sync = [
+        "--mode",
+        "sync",
+        "--prune",
+        "--max-delete",
+        "2",
+        "--generate-passwords",
+    ];
+    let out = migrate(
+        ("yeastar-v1", &source),
+        ("yeastar-v2", &target),
+        &report,
+        &sync,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let numbers: Vec<_> = by(&target.extensions("v2.0.0"), "number")
+        .into_keys()
+        .collect();
+    assert_eq!(numbers, ["1001", "1002", "1003"]);
+}
+
+#[test]
+fn a_killed_migration_is_finished_by_resume_without_reading_the_source_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed = String::from("number,username,registername,registerpassword\n");
+    for n in 5001..=5060 {
+        seed.push_str(&format!("{n},Staff {n},{n},{}\n", STRONG[2]));
+    }
+    let source = Sim::seeded("yeastar-v2", dir.path(), &seed, &[]);
+    let target = Sim::start("yeastar-v2", &["--latency-ms", "30"]);
+    let report = dir.path().join("move.csv");
+    let args = [
+        "migrate",
+        "--from",
+        "yeastar-v2",
+        "--from-url",
+        &source.url,
+        "--from-user",
+        USER,
+        "--to",
+        "yeastar-v2",
+        "--to-url",
+        &target.url,
+        "--to-user",
+        USER,
+        "--report",
+        report.to_str().unwrap(),
+        "--rate",
+        "60",
+        "--concurrency",
+        "4",
+        "--generate-passwords",
+    ];
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .env("PBXBULK_FROM_PASSWORD", PASSWORD)
+        .env("PBXBULK_TO_PASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once the target holds 20 of the 60: the simulator's count says when.
+    while target.stat("extensions") < 20 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(target.stat("extensions") < 60, "killed mid-run");
+    let out = run(
+        &[&args[..], &["--resume"]].concat(),
+        &[
+            ("PBXBULK_FROM_PASSWORD", PASSWORD),
+            ("PBXBULK_TO_PASSWORD", PASSWORD),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("resuming with the extensions read before"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(source.stat("logins"), 1, "the source was read once");
+    let rows = report_rows(&report);
+    assert_eq!(rows.len(), 60);
+    assert!(rows.iter().all(|r| r["status"] == "ok"), "{rows:?}");
+    let refused: Vec<_> = target
+        .log()
+        .into_iter()
+        .filter(|e| e["op"] == "add" && e["error"] != "")
+        .collect();
+    assert!(refused.is_empty(), "an add went out twice: {refused:?}");
+    // Every secret in the credentials file is the one the target has, and every new extension
+    // has its line, but for an add that landed unanswered when the run was killed: that row
+    // says so.
+    let on_pbx = by(&target.extensions("v2.0.0"), "number");
+    let credentials = std::fs::read_to_string(dir.path().join("move.credentials.csv")).unwrap();
+    let mut written = std::collections::BTreeSet::new();
+    for line in credentials.trim_start_matches('\u{feff}').lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(
+            on_pbx[cells[0]][cells[1]], cells[2],
+            "{} {}",
+            cells[0], cells[1]
+        );
+        written.insert(cells[0].to_string());
+    }
+    for row in &rows {
+        if !row["message"].contains("credentials are the interrupted run's") {
+            assert!(written.contains(&row["number"]), "{row:?}");
+        }
+    }
 }
