@@ -490,3 +490,54 @@ fn a_killed_migration_is_finished_by_resume_without_reading_the_source_again() {
         }
     }
 }
+
+#[test]
+fn each_side_reads_its_own_password_file_and_there_is_no_password_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = format!(
+        "number,username,registername,registerpassword\n6001,Ann Lee,6001,{}\n",
+        STRONG[0]
+    );
+    let source = Sim::seeded("yeastar-v2", dir.path(), &seed, &[]);
+    let target = Sim::start("yeastar-v2", &[]);
+    let (from_pw, to_pw) = (
+        write(dir.path(), "from.pw", &format!("{PASSWORD}\n")),
+        write(dir.path(), "to.pw", PASSWORD),
+    );
+    let report = dir.path().join("r.csv");
+    let args = [
+        "migrate",
+        "--from",
+        "yeastar-v2",
+        "--from-url",
+        &source.url,
+        "--from-user",
+        USER,
+        "--from-password-file",
+        from_pw.to_str().unwrap(),
+        "--to",
+        "yeastar-v2",
+        "--to-url",
+        &target.url,
+        "--to-user",
+        USER,
+        "--to-password-file",
+        to_pw.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    // The environment's passwords are wrong: the files win.
+    let wrong = [
+        ("PBXBULK_FROM_PASSWORD", "wrong"),
+        ("PBXBULK_TO_PASSWORD", "wrong"),
+    ];
+    let out = run(&args, &wrong);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(target.stat("extensions"), 1);
+    let out = run(&[&args[..], &["--to-password", PASSWORD]].concat(), &[]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        target.stat("failed_logins") + source.stat("failed_logins"),
+        0
+    );
+}
