@@ -86,6 +86,10 @@ impl Planner {
         self
     }
 
+    pub(crate) fn generates_passwords(&self) -> bool {
+        self.generate_passwords
+    }
+
     pub(crate) fn is_dry_run(&self) -> bool {
         self.dry_run
     }

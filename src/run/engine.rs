@@ -19,6 +19,12 @@ use crate::domain::{Action, Code, Record, RowResult, Secret, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
 
+/// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
+/// extension may carry secrets that run made but never lived to write down.
+pub(crate) const CREDENTIALS_MAYBE_LOST: &str = "it was in flight when the interrupted run \
+     stopped: if that run added it, its credentials are that run's; if the credentials file \
+     has no line for it, they were lost: set new ones on the PBX";
+
 /// One unit of the pipeline, numbered in input order.
 pub(crate) struct PipelineItem {
     pub(crate) seq: u64,
@@ -124,10 +130,7 @@ pub(crate) async fn run(
                             // run wrote down only if it lived to hear the answer; these were
                             // never sent.
                             secrets.clear();
-                            note = "its credentials are the interrupted run's: if the \
-                                    credentials file has no line for it, they were lost; set \
-                                    new ones on the PBX"
-                                .into();
+                            note = CREDENTIALS_MAYBE_LOST.into();
                         }
                         if !note.is_empty() {
                             result.message = match result.message.is_empty() {

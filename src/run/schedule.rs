@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
-use super::engine::{PipelineItem, RowWrite, Step};
+use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
 use super::journal::Replay;
 use crate::domain::{Action, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
@@ -60,6 +60,7 @@ pub(crate) fn schedule_rows(
     };
     let mut seq = 0;
     let dry_run = planner.is_dry_run();
+    let generating = planner.generates_passwords();
     let mut open = true;
     plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
         let item = |step| PipelineItem {
@@ -68,9 +69,17 @@ pub(crate) fn schedule_rows(
             raw: Some(raw.clone()),
             step,
         };
+        // A row the killed run had in flight that the PBX now has (it plans as no add) may
+        // have been that run's add, with credentials it never wrote down.
+        let maybe_lost = generating && replay.in_flight.contains(&seq);
         let ready = match (replay.done.remove(&seq), planned) {
             (Some(earlier), _) => vec![item(Step::Decided(earlier))],
-            (None, Planned::Done(result)) => vec![item(Step::Decided(result))],
+            (None, Planned::Done(mut result)) => {
+                if maybe_lost && result.status != Status::Invalid {
+                    result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
+                }
+                vec![item(Step::Decided(result))]
+            }
             (
                 None,
                 Planned::Valid {
@@ -94,6 +103,11 @@ pub(crate) fn schedule_rows(
                 },
             ) => {
                 let verify_first = replay.in_flight.contains(&seq);
+                let note = match maybe_lost && action != Action::Add {
+                    true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
+                    true => format!("{note}; {CREDENTIALS_MAYBE_LOST}"),
+                    false => note,
+                };
                 let write = RowWrite {
                     row: Some(row),
                     number,
