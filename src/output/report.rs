@@ -105,22 +105,27 @@ impl Report {
     }
 
     /// Appends the secrets generated for `number`'s new extension to the credentials file,
-    /// the one place they are written. It is appended to, never replaced: an earlier run's
-    /// secrets may exist nowhere else.
+    /// the one place they are written, and returns the file's name. It is appended to, never
+    /// replaced: an earlier run's secrets may exist nowhere else.
     pub(crate) fn credentials(
         &mut self,
         number: &str,
         secrets: &[(&'static str, Secret)],
-    ) -> io::Result<()> {
+    ) -> io::Result<String> {
+        let path = credentials_path(&self.path);
         if self.credentials.is_none() {
-            let file = private_append(&credentials_path(&self.path), "number,field,secret\n")?;
+            let file = private_append(&path, "number,field,secret\n")?;
             self.credentials = Some(csv::Writer::from_writer(file));
         }
         let out = self.credentials.as_mut().expect("opened above");
         for (field, secret) in secrets {
             out.write_record([number, field, secret.expose()])?;
         }
-        out.flush()
+        out.flush()?;
+        // Its name, for the row's message.
+        Ok(path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
     }
 
     pub(crate) fn finish(mut self) -> io::Result<Summary> {

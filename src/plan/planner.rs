@@ -112,10 +112,7 @@ impl Planner {
         // What a conversion could not carry over is said whatever became of the row.
         match &mut planned {
             Planned::Done(result) => join(&mut result.message, &note),
-            Planned::Send { note: said, .. } => {
-                let generated = std::mem::replace(said, note);
-                join(said, &generated);
-            }
+            Planned::Send { note: said, .. } => *said = note,
             Planned::Valid { .. } => {}
         }
         planned
@@ -197,17 +194,6 @@ impl Planner {
             .collect::<Vec<_>>()
             .join(",");
         let secrets = generated.secrets(table);
-        let made = match secrets.is_empty() {
-            true => String::new(),
-            false => format!(
-                "new {} generated (in the credentials file beside the report)",
-                secrets
-                    .iter()
-                    .map(|(f, _)| *f)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
         if self.dry_run {
             let mut what = match current {
                 Some(current) => format!(
@@ -238,7 +224,7 @@ impl Planner {
             action,
             record,
             changed,
-            note: made,
+            note: String::new(),
             secrets,
         }
     }

@@ -161,7 +161,7 @@ pub(crate) async fn run(
     let mut next = 0;
     let mut unreachable_in_a_row = 0;
     let give_up_after = (2 * settings.concurrency).max(10);
-    while let Some(done) = finished.next().await {
+    while let Some(mut done) = finished.next().await {
         if done.unreachable {
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
@@ -175,7 +175,13 @@ pub(crate) async fn run(
         // Written before the journal says the row is done: a run killed in between must not
         // leave an extension whose only copy of its password is lost.
         if done.result.status == Status::Ok && !done.secrets.is_empty() {
-            report.credentials(&done.result.number, &done.secrets)?;
+            let file = report.credentials(&done.result.number, &done.secrets)?;
+            let names: Vec<&str> = done.secrets.iter().map(|(field, _)| *field).collect();
+            let said = format!("new {} generated (in {file})", names.join(", "));
+            done.result.message = match done.result.message.is_empty() {
+                true => said,
+                false => format!("{}; {said}", done.result.message),
+            };
         }
         // Rows a stopped run never attempted stay open for --resume.
         if let Some(journal) = &settings.journal
