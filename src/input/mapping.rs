@@ -110,7 +110,7 @@ pub(crate) enum Test {
 /// A mapping file that cannot be used: one line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum MapError {
-    #[error("cannot read the mapping {path}: {source}")]
+    #[error("cannot read the mapping {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
