@@ -8,10 +8,10 @@ use anyhow::Context;
 
 use crate::domain::{ApiKind, Exit, Mode, Secret};
 use crate::input::ReadSettings;
-use crate::output::rejects_path;
+use crate::output::rejects_written;
 use crate::pbx::{Connection, RetryPolicy};
 use crate::run::ImportSettings;
-use crate::run::import::{open_input, run_import};
+use crate::run::import::run_import;
 use crate::run::throttle::Rate;
 use crate::settings::DemoSettings;
 use crate::sim::{self, SimSettings};
@@ -63,6 +63,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     let settings = ImportSettings {
         file: file.clone(),
         api: ApiKind::YeastarV2,
+        mapping: None,
         connection: Connection {
             base_url: server.url(),
             user: "demo".into(),
@@ -70,6 +71,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
             insecure: false,
             ca_cert: None,
             timeout: Duration::from_secs(10),
+            read_rate: None,
         },
         mode: Mode::Upsert,
         wire: Default::default(),
@@ -80,13 +82,12 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         concurrency: 4,
         retry: RetryPolicy::new(3),
         report: args.report.clone(),
+        generate_passwords: false,
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
         read: ReadSettings::default(),
     };
-    let (source, sheet) = open_input(&settings)?;
-    let layout = sheet.layout();
-    let (summary, aborted) = run_import(&settings, &source, sheet).await?;
+    let (summary, aborted) = run_import(&settings).await?;
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;
     say!("{}", summary.line());
@@ -95,7 +96,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     if summary.invalid > 0 {
         say!(
             "invalid rows, unchanged and ready to fix and re-import: {}",
-            rejects_path(&args.report, layout).display()
+            rejects_written(&args.report).display()
         );
     }
     Ok(match aborted {

@@ -4,9 +4,10 @@
 //! with it, the report has the same columns as an import's.
 
 use anyhow::Context;
+use csv::ByteRecord;
 
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
-use crate::input::{Sheet, Source};
+use crate::input::{RowCells, Sheet, Source};
 use crate::output::Report;
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules;
@@ -19,7 +20,10 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let source = Source::open(&settings.file, &settings.read)?;
-    let mut sheet = Sheet::open(&source, table)?;
+    if settings.show_mapped > 0 {
+        show_mapped(settings, &source)?;
+    }
+    let mut sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
     for notice in sheet.notices() {
         eprintln!("pbxbulk: {notice}");
     }
@@ -30,8 +34,9 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
         ),
         None => None,
     };
-    let mut planner =
-        Planner::new(table, settings.mode, None, settings.weak_passwords).check_only();
+    let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
+        .generate_passwords(settings.generate_passwords)
+        .check_only();
     let mut summary = Summary::default();
     let mut write_error = None;
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
@@ -94,4 +99,52 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     }
     say!("{}", summary.line());
     Ok(Exit::of(&summary, false))
+}
+
+/// `--show-mapped N`: the first N rows as the mapping makes them, field by field (a secret
+/// only by name), or why a row is skipped or cannot be mapped. A first pass of its own, so
+/// the check after it is the same as without (standard input is spooled, so it works there
+/// too).
+fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<()> {
+    let table = rules::table(settings.api);
+    let mut sheet = Sheet::open(source, table, settings.mapping.as_ref())?;
+    let (mut record, mut mapped) = (ByteRecord::new(), Vec::new());
+    for _ in 0..settings.show_mapped {
+        let Some(row) = sheet.read(&mut record)? else {
+            break;
+        };
+        let line = match sheet.row(&record, &mut mapped) {
+            RowCells::Cells {
+                cells,
+                note,
+                problems,
+            } => {
+                let mut shown: Vec<String> = table
+                    .fields
+                    .iter()
+                    .zip(&cells.values)
+                    .filter(|(_, value)| !value.is_empty())
+                    .map(|(field, value)| match field.secret {
+                        true => format!("{}=(secret)", field.name),
+                        false => format!("{}={value:?}", field.name),
+                    })
+                    .collect();
+                shown.extend(note);
+                shown.extend(
+                    problems
+                        .iter()
+                        .map(|p| format!("{}: {}", p.code.as_str(), p.message)),
+                );
+                shown.join(" ")
+            }
+            RowCells::Skipped { why, .. } => why,
+            RowCells::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| format!("{}: {}", p.code.as_str(), p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        say!("row {row}: {line}");
+    }
+    Ok(())
 }

@@ -11,6 +11,8 @@ pub(crate) mod values;
 
 pub(crate) use api::ApiKind;
 pub(crate) use mode::Mode;
+#[cfg(test)]
+pub(crate) use record::record_of;
 pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub use summary::Exit;

@@ -58,6 +58,13 @@ pub(crate) enum Code {
     SoapFault,
     /// The row was not attempted because the run was stopped.
     Aborted,
+    /// The PBX answered with a redirect, which is never followed.
+    Redirect,
+    /// The TLS handshake failed (certificate not trusted, wrong name, expired).
+    Tls,
+    /// The `--map` mapping cannot fill the row (a template names a blank cell, a value is not
+    /// in its value table).
+    Mapping,
 }
 
 impl Code {
@@ -77,6 +84,9 @@ impl Code {
             Code::BadResponse => "BAD_RESPONSE",
             Code::SoapFault => "SOAP_FAULT",
             Code::Aborted => "ABORTED",
+            Code::Redirect => "REDIRECT",
+            Code::Tls => "TLS",
+            Code::Mapping => "MAPPING",
         }
     }
 }

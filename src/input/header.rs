@@ -12,8 +12,8 @@ use crate::rules::Table;
 const LISTED: usize = 20;
 
 /// What the header row says.
-#[derive(Debug)]
-pub(crate) struct Mapping {
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
     /// Column position → field index in the table; `None` for a column with a blank header
     /// (spreadsheet programs write trailing delimiters), whose cells must then stay blank.
     pub(crate) columns: Vec<Option<usize>>,
@@ -44,7 +44,7 @@ pub(crate) enum HeaderError {
 }
 
 /// Maps the header's names (already decoded) to the table's fields.
-pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Mapping, HeaderError> {
+pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Columns, HeaderError> {
     let lower: Vec<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
     let has = |name: &str| lower.iter().any(|n| n == name);
     let web_ui_like = table.key != "username"
@@ -63,7 +63,7 @@ pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Mapping, Heade
         _ => false,
     };
 
-    let mut mapping = Mapping {
+    let mut mapping = Columns {
         columns: Vec::with_capacity(names.len()),
         type_column: None,
         web_ui,
@@ -124,7 +124,7 @@ mod tests {
     use crate::domain::ApiKind;
     use crate::rules::table;
 
-    fn map(header: &str, api: ApiKind) -> Result<Mapping, HeaderError> {
+    fn map(header: &str, api: ApiKind) -> Result<Columns, HeaderError> {
         let names: Vec<&str> = header.split(',').collect();
         map_header(&names, table(api))
     }

@@ -2,18 +2,22 @@
 //! in the rule table's column order, normalised. Nothing here knows about the PBX.
 //!
 //! `source` decides once per file what it is (a workbook, or text in some encoding) and
-//! spools standard input; `encoding`, `workbook` read each kind; `header` maps the header row
-//! (`suggest` for did-you-mean); `normalise` turns values as people type them into the
-//! spelling the API takes; `sheet` puts it together, one record at a time.
+//! spools standard input; `encoding` and `workbook` read each kind, `rows` gives their
+//! records; `header` maps the header row (`suggest` for did-you-mean), or `mapping` (`--map`)
+//! stands in for it; `normalise` turns values as people type them into the spelling the API
+//! takes; `sheet` puts it together, one record at a time.
 
 mod encoding;
 mod header;
+pub(crate) mod mapping;
 mod normalise;
+mod rows;
 mod sheet;
 mod source;
 mod suggest;
 mod workbook;
 
 pub(crate) use encoding::{bom, by_name as encoding_by_name, encode};
-pub(crate) use sheet::{Layout, Reading, Sheet, SheetError};
+pub(crate) use mapping::Mapping;
+pub(crate) use sheet::{Layout, RowCells, Sheet, SheetError};
 pub(crate) use source::{ReadSettings, Source};

@@ -1,23 +1,19 @@
-//! Reading the input spreadsheet, one record at a time, whatever its format.
-//!
-//! Text files (CSV, or tab-separated "Unicode Text") are decoded from the encoding their
-//! [`Source`] decided once for the whole file; comma-, semicolon- or tab-separated (detected
-//! from the header), CRLF or LF, quoted cells holding delimiters, quotes and newlines. Text
-//! records stream: only the current one is in memory, so a file of any size can be read.
-//! Workbooks come row by row from [`Book`]. Either way each cell is trimmed and normalised
-//! (`normalise`) before the rules see it, and every record keeps its raw cells for the
-//! rejects file.
+//! One record at a time, as the rule table's cells: the header checked once (or bound to a
+//! `--map` mapping), each cell trimmed and normalised (`normalise`) before the rules see it,
+//! every record's raw cells kept for the rejects file.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::borrow::Cow;
+use std::io;
 
 use csv::ByteRecord;
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::Encoding;
 
-use super::encoding::Utf8Reader;
-use super::header::{HeaderError, Mapping, map_header};
+use super::header::{Columns, HeaderError, map_header};
+use super::mapping::{BindError, Bound, Mapped, Mapping};
 use super::normalise::{Treat, normalise};
-use super::source::{Format, Source};
-use super::workbook::{Book, BookError};
+use super::rows::{self, Rows};
+use super::source::Source;
+use super::workbook::BookError;
 use crate::domain::Code;
 use crate::rules::{Cells, Problem, Table};
 
@@ -32,12 +28,33 @@ pub(crate) enum SheetError {
     Header { name: String, error: HeaderError },
     #[error("{name} {error}")]
     Book { name: String, error: BookError },
+    #[error("{origin}{}: {message}", at_line(*.line))]
+    Mapping {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{name}: unknown column(s) {unknown}: map them in {origin}, or list them under ignore")]
+    UnmappedColumns {
+        name: String,
+        unknown: String,
+        origin: String,
+    },
+    #[error("{origin} fills no {key}: map the column that holds the extension's number to {key}")]
+    MappedNoKey { origin: String, key: &'static str },
+}
+
+fn at_line(line: usize) -> String {
+    match line {
+        0 => String::new(),
+        n => format!(" line {n}"),
+    }
 }
 
 /// How the input was written, so the rejects file can be written the same way.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Layout {
-    /// The input is a workbook (the rest describes the CSV used when XLSX cannot be).
+    /// The input is a workbook (the rest describes CSV, where a workbook cannot be written).
     pub(crate) workbook: bool,
     pub(crate) encoding: &'static Encoding,
     /// The input started with a byte-order mark.
@@ -45,25 +62,23 @@ pub(crate) struct Layout {
     pub(crate) delimiter: u8,
 }
 
-/// One record's cells in table order, with what reading them found.
+/// One record, ready to plan.
 #[derive(Debug)]
-pub(crate) struct Reading<'a> {
-    pub(crate) cells: Cells<'a>,
-    /// Cells that cannot be taken as written (each names its field).
-    pub(crate) problems: Vec<Problem>,
-    /// What was normalised, for the report's message; empty when nothing worth telling.
-    pub(crate) note: String,
-}
-
-enum Rows {
-    Text {
-        reader: csv::Reader<Box<dyn Read + Send>>,
-        /// The reader's line after the last record read.
-        line: u64,
+pub(crate) enum RowCells<'a> {
+    /// The cells in table order, normalised; `note` says what reading changed or a conversion
+    /// could not carry over; `problems` are cells that cannot be taken as written.
+    Cells {
+        cells: Cells<'a>,
+        note: Option<String>,
+        problems: Vec<Problem>,
     },
-    Book {
-        book: Box<Book>,
-        cells: Vec<String>,
+    /// A skip condition of the mapping holds: the row's number (if the mapping found one) and
+    /// why, for the report.
+    Skipped { number: String, why: String },
+    /// The record cannot be mapped; `number` is the key's cell where it was found.
+    Invalid {
+        number: String,
+        problems: Vec<Problem>,
     },
 }
 
@@ -73,123 +88,71 @@ pub(crate) struct Sheet {
     rows: Rows,
     table: &'static Table,
     header: ByteRecord,
-    mapping: Mapping,
+    /// Without a mapping: which field each column is.
+    columns: Columns,
+    /// With `--map` (or a conversion between APIs): the mapping bound to this header, which
+    /// then stands in for `columns`.
+    bound: Option<Bound>,
     treats: Vec<Treat>,
     layout: Layout,
     plus_prefix: Option<String>,
-    /// "read as GBK", for rows with text outside ASCII when the file is not UTF-8.
-    encoding_note: Option<String>,
-    /// How the file is being read, where that is worth a line on the terminal.
+    /// The encoding, when not UTF-8: rows with text outside ASCII say it.
+    encoding: Option<&'static Encoding>,
     notices: Vec<String>,
     len: u64,
     /// The spreadsheet row of the last record read (the header's, at first).
     row: u64,
-    /// Normalised values of the current record, by field (`None`: the raw cell as it is).
+    /// Normalised values of the current record, by field (`None`: the cell as it is).
     scratch: Vec<Option<String>>,
 }
 
 impl Sheet {
-    /// Opens `source` and checks its header against `table`.
-    pub(crate) fn open(source: &Source, table: &'static Table) -> Result<Sheet, SheetError> {
+    /// Opens `source` and checks its header against `table`, or through `mapping`.
+    pub(crate) fn open(
+        source: &Source,
+        table: &'static Table,
+        mapping: Option<&Mapping>,
+    ) -> Result<Sheet, SheetError> {
         let name = source.name();
-        let io_err = |error| SheetError::Io {
-            name: name.clone(),
-            error,
-        };
-        let mut header = ByteRecord::new();
-        let mut notices = Vec::new();
-        let (rows, layout, len, row, encoding_note) = match source.format {
-            Format::Text(decision) => {
-                let file = source.open_bytes().map_err(io_err)?;
-                let text: Box<dyn Read + Send> = if decision.is_utf8() {
-                    // Checked valid as a whole already: no need to decode, only skip the BOM.
-                    let mut file = BufReader::new(file);
-                    file.fill_buf().map_err(io_err)?;
-                    file.consume(decision.bom);
-                    Box::new(file)
-                } else {
-                    Box::new(Utf8Reader::new(file, decision))
-                };
-                let mut text = BufReader::with_capacity(256 * 1024, text);
-                let delimiter = detect_delimiter(text.fill_buf().map_err(io_err)?);
-                let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(Box::new(text) as Box<dyn Read + Send>);
-                if !reader
-                    .read_byte_record(&mut header)
-                    .map_err(|e| csv_err(&name, e))?
-                {
-                    return Err(SheetError::Empty { name });
-                }
-                let line = reader.position().line();
-                let layout = Layout {
-                    workbook: false,
-                    encoding: decision.encoding,
-                    bom: decision.bom > 0,
-                    delimiter,
-                };
-                let note = (!decision.is_utf8())
-                    .then(|| format!("text read as {}", decision.encoding.name()));
-                if note.is_some() {
-                    notices.push(format!("{name}: read as {}", decision.describe()));
-                }
-                let rows = Rows::Text { reader, line };
-                (rows, layout, decision.text_len, 1, note)
-            }
-            Format::Book => {
-                let book_err = |error| SheetError::Book {
-                    name: name.clone(),
-                    error,
-                };
-                let mut book = Box::new(
-                    Book::open(source.path(), source.settings.sheet.as_deref())
-                        .map_err(book_err)?,
-                );
-                let mut cells = Vec::new();
-                let Some(row) = book.next_row(&mut cells) else {
-                    return Err(SheetError::Empty { name });
-                };
-                header.extend(cells.iter().map(String::as_bytes));
-                notices.push(format!("{name}: sheet {:?}", book.sheet));
-                let layout = Layout {
-                    workbook: true,
-                    encoding: UTF_8,
-                    bom: true,
-                    delimiter: b',',
-                };
-                let len = book.rows();
-                (Rows::Book { book, cells }, layout, len, row, None)
-            }
-        };
-        let names: Vec<&str> = header
+        let mut opened = rows::open(source)?;
+        let names: Vec<&str> = opened
+            .header
             .iter()
             .map(|raw| std::str::from_utf8(raw).unwrap_or(""))
             .collect();
-        let mapping = map_header(&names, table).map_err(|error| SheetError::Header {
-            name: name.clone(),
-            error,
-        })?;
-        if mapping.web_ui {
-            notices.push(format!(
+        let (columns, bound) = match mapping {
+            None => {
+                let columns = map_header(&names, table).map_err(|error| SheetError::Header {
+                    name: name.clone(),
+                    error,
+                })?;
+                (columns, None)
+            }
+            Some(mapping) => (
+                Columns::default(),
+                Some(bind(&name, &names, table, mapping)?),
+            ),
+        };
+        if columns.web_ui {
+            opened.notices.push(format!(
                 "{name}: read as the Yeastar web-UI import layout (username is the extension \
                  number, fullname the name)"
             ));
         }
         Ok(Sheet {
-            notices,
             name,
-            rows,
+            rows: opened.rows,
             table,
-            header,
-            mapping,
+            header: opened.header,
+            columns,
+            bound,
             treats: table.fields.iter().map(Treat::of).collect(),
-            layout,
+            layout: opened.layout,
             plus_prefix: source.settings.plus_prefix.clone(),
-            encoding_note,
-            len,
-            row,
+            encoding: opened.encoding,
+            notices: opened.notices,
+            len: opened.len,
+            row: opened.row,
             scratch: vec![None; table.fields.len()],
         })
     }
@@ -209,9 +172,10 @@ impl Sheet {
 
     /// Whether the file has the column `name`.
     pub(crate) fn has_column(&self, name: &str) -> bool {
-        self.table
-            .index(name)
-            .is_some_and(|i| self.mapping.columns.contains(&Some(i)))
+        self.table.index(name).is_some_and(|i| match &self.bound {
+            Some(bound) => bound.fills(i),
+            None => self.columns.columns.contains(&Some(i)),
+        })
     }
 
     pub(crate) fn table(&self) -> &'static Table {
@@ -220,10 +184,7 @@ impl Sheet {
 
     /// How far reading has come, in the units of [`Sheet::len`].
     pub(crate) fn offset(&self) -> u64 {
-        match &self.rows {
-            Rows::Text { reader, .. } => reader.position().byte(),
-            Rows::Book { book, .. } => book.position(),
-        }
+        self.rows.offset()
     }
 
     /// The whole input: bytes of text, or rows of a workbook.
@@ -233,51 +194,85 @@ impl Sheet {
 
     /// Reads the next record into `record` and returns its spreadsheet row number.
     pub(crate) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
-        match &mut self.rows {
-            Rows::Text { reader, line } => {
-                if !reader
-                    .read_byte_record(record)
-                    .map_err(|e| csv_err(&self.name, e))?
-                {
-                    return Ok(None);
-                }
-                // The csv crate skips blank lines; a spreadsheet shows each as a row, so count
-                // them: the lines this record used beyond its own are blank lines before it.
-                let now = reader.position().line();
-                let blank = (now - *line).saturating_sub(1 + newlines(record));
-                self.row += 1 + blank;
-                *line = now;
-            }
-            Rows::Book { book, cells } => {
-                let Some(row) = book.next_row(cells) else {
-                    return Ok(None);
-                };
-                record.clear();
-                record.extend(cells.iter().map(String::as_bytes));
-                self.row = row;
-            }
+        let row = self.rows.read(record, self.row, &self.name)?;
+        if let Some(row) = row {
+            self.row = row;
         }
-        Ok(Some(self.row))
+        Ok(row)
     }
 
-    /// The record's cells in table order, trimmed and normalised, with what that found.
-    pub(crate) fn cells<'a>(&'a mut self, record: &'a ByteRecord) -> Reading<'a> {
-        let table = self.table;
-        let mut values = vec![""; table.fields.len()];
+    /// The record as cells in table order, through the mapping if there is one, normalised;
+    /// `buf` holds what a mapping made.
+    pub(crate) fn row<'a>(
+        &'a mut self,
+        record: &'a ByteRecord,
+        buf: &'a mut Vec<String>,
+    ) -> RowCells<'a> {
         let mut problems = Vec::new();
-        let mut notes = Vec::new();
+        let mut values = vec![""; self.table.fields.len()];
+        let Some(bound) = &self.bound else {
+            self.place(record, &mut values, &mut problems);
+            return self.normalised(values, problems, None, record);
+        };
+        let mut text = Vec::with_capacity(record.len());
+        for (i, raw) in record.iter().enumerate() {
+            let named = self
+                .header
+                .get(i)
+                .is_some_and(|h| !h.trim_ascii().is_empty());
+            match std::str::from_utf8(raw).map(str::trim) {
+                Ok(cell) if named || cell.is_empty() => text.push(cell),
+                Ok(_) => problems.push(extra_cell(i)),
+                Err(_) => problems.push(not_text(i)),
+            }
+        }
+        if !problems.is_empty() {
+            return RowCells::Invalid {
+                number: String::new(),
+                problems,
+            };
+        }
+        // A blank line stays blank: constants must not turn it into a row.
+        if text.iter().all(|c| c.is_empty()) {
+            return RowCells::Cells {
+                cells: Cells { values },
+                note: None,
+                problems,
+            };
+        }
+        let key = |buf: &[String]| buf.get(self.table.key_index()).cloned().unwrap_or_default();
+        match bound.apply(&text, buf) {
+            Mapped::Row { note } => {
+                let buf: &'a Vec<String> = buf;
+                let values = buf.iter().map(String::as_str).collect();
+                self.normalised(values, problems, note, record)
+            }
+            Mapped::Skipped(why) => RowCells::Skipped {
+                number: key(buf),
+                why,
+            },
+            Mapped::Failed(problems) => RowCells::Invalid {
+                number: key(buf),
+                problems,
+            },
+        }
+    }
+
+    /// The record's cells into their fields' places, by the header.
+    fn place<'a>(
+        &self,
+        record: &'a ByteRecord,
+        values: &mut [&'a str],
+        problems: &mut Vec<Problem>,
+    ) {
         for (i, raw) in record.iter().enumerate() {
             // The whole file was checked to decode before any row was read; a file changed
             // since is still refused cell by cell, never read as blank.
             let Ok(text) = std::str::from_utf8(raw).map(str::trim) else {
-                problems.push(Problem {
-                    field: "",
-                    code: Code::NotUtf8,
-                    message: format!("cell {} is not text in the file's encoding", i + 1),
-                });
+                problems.push(not_text(i));
                 continue;
             };
-            if Some(i) == self.mapping.type_column {
+            if Some(i) == self.columns.type_column {
                 if !text.is_empty() && !text.eq_ignore_ascii_case("sip") {
                     problems.push(Problem {
                         field: "type",
@@ -287,56 +282,49 @@ impl Sheet {
                 }
                 continue;
             }
-            let Some(&Some(field)) = self.mapping.columns.get(i) else {
-                if !text.is_empty() {
-                    problems.push(Problem {
-                        field: "",
-                        code: Code::ExtraCells,
-                        message: format!(
-                            "cell {} has a value but its column has no name in the header",
-                            i + 1
-                        ),
-                    });
-                }
-                continue;
-            };
-            values[field] = text;
+            match self.columns.columns.get(i) {
+                Some(&Some(field)) => values[field] = text,
+                _ if text.is_empty() => {}
+                _ => problems.push(extra_cell(i)),
+            }
         }
+    }
+
+    /// Normalises `values` in place (what changed lives in `scratch`), and says what changed.
+    fn normalised<'a>(
+        &'a mut self,
+        mut values: Vec<&'a str>,
+        mut problems: Vec<Problem>,
+        note: Option<String>,
+        record: &ByteRecord,
+    ) -> RowCells<'a> {
+        let mut notes: Vec<String> = note.into_iter().collect();
         let mut changed = false;
         for (field, &text) in values.iter().enumerate() {
+            self.scratch[field] = None;
             if text.is_empty() {
-                self.scratch[field] = None;
                 continue;
             }
-            let treat = self.treats[field];
-            let name = table.fields[field].name;
-            self.scratch[field] = match normalise(text, treat, self.plus_prefix.as_deref()) {
+            let (treat, name) = (self.treats[field], self.table.fields[field].name);
+            match normalise(text, treat, self.plus_prefix.as_deref()) {
                 Ok(normal) => {
-                    if let Some(note) = normal.note {
-                        notes.push(format!("{name}: {note}"));
-                    }
-                    match normal.value {
-                        std::borrow::Cow::Owned(value) => {
-                            changed = true;
-                            Some(value)
-                        }
-                        std::borrow::Cow::Borrowed(_) => None,
+                    notes.extend(normal.note.map(|note| format!("{name}: {note}")));
+                    if let Cow::Owned(value) = normal.value {
+                        self.scratch[field] = Some(value);
+                        changed = true;
                     }
                 }
-                Err(refusal) => {
-                    problems.push(Problem {
-                        field: name,
-                        code: Code::BadValue,
-                        message: refusal.message(name, text, treat.shows_value()),
-                    });
-                    None
-                }
-            };
+                Err(refusal) => problems.push(Problem {
+                    field: name,
+                    code: Code::BadValue,
+                    message: refusal.message(name, text, treat.shows_value()),
+                }),
+            }
         }
-        if let Some(note) = &self.encoding_note
+        if let Some(encoding) = self.encoding
             && !record.as_slice().is_ascii()
         {
-            notes.push(note.clone());
+            notes.push(format!("text read as {}", encoding.name()));
         }
         if changed {
             for (value, fixed) in values.iter_mut().zip(&self.scratch) {
@@ -345,46 +333,58 @@ impl Sheet {
                 }
             }
         }
-        Reading {
+        RowCells::Cells {
             cells: Cells { values },
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
             problems,
-            note: notes.join("; "),
         }
     }
 }
 
-fn csv_err(name: &str, e: csv::Error) -> SheetError {
-    let error = match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
-    };
-    SheetError::Io {
-        name: name.to_string(),
-        error,
+fn extra_cell(i: usize) -> Problem {
+    Problem {
+        field: "",
+        code: Code::ExtraCells,
+        message: format!(
+            "cell {} has a value but its column has no name in the header",
+            i + 1
+        ),
     }
 }
 
-fn newlines(record: &ByteRecord) -> u64 {
-    record
-        .iter()
-        .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
-        .sum()
+fn not_text(i: usize) -> Problem {
+    Problem {
+        field: "",
+        code: Code::NotUtf8,
+        message: format!("cell {} is not text in the file's encoding", i + 1),
+    }
 }
 
-/// The delimiter used most often outside quotes in the first line: `,`, `;` or tab.
-fn detect_delimiter(head: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in head {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    [b',', b';', b'\t'][best]
+/// Binds `mapping` to the header: the header check of a mapped file.
+fn bind(
+    name: &str,
+    names: &[&str],
+    table: &'static Table,
+    mapping: &Mapping,
+) -> Result<Bound, SheetError> {
+    mapping.bind(names, table).map_err(|e| match e {
+        BindError::At(at) => SheetError::Mapping {
+            origin: mapping.origin.clone(),
+            line: at.line,
+            message: at.message,
+        },
+        BindError::Unknown(unknown) => SheetError::UnmappedColumns {
+            name: name.to_string(),
+            unknown: unknown.join(", "),
+            origin: mapping.origin.clone(),
+        },
+        BindError::NoKey => SheetError::MappedNoKey {
+            origin: mapping.origin.clone(),
+            key: table.key,
+        },
+    })
 }
+
+#[cfg(test)]
+#[path = "sheet_tests.rs"]
+mod tests;

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
-use super::files::{private_file, rejects_path};
+use super::files::{credentials_path, private_append, private_file, rejects_path};
 use super::sheet_writer::SheetWriter;
-use crate::domain::{RowResult, Status, Summary};
+use crate::domain::{RowResult, Secret, Status, Summary};
 use crate::input::{Layout, bom as input_bom, encode};
 
 pub(crate) const COLUMNS: [&str; 10] = [
@@ -34,6 +34,8 @@ pub(crate) struct Report {
     path: PathBuf,
     out: csv::Writer<File>,
     rejects: Rejects,
+    /// `REPORT.credentials.csv`, opened at the first secret generated.
+    credentials: Option<csv::Writer<File>>,
     pub(crate) summary: Summary,
 }
 
@@ -61,20 +63,25 @@ impl Report {
         let mut out = csv::Writer::from_writer(file);
         out.write_record(COLUMNS)?;
         out.flush()?;
-        let rejects_path = rejects_path(path, layout);
-        match std::fs::remove_file(&rejects_path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
+        // Both kinds: a workbook's rejects left beside a CSV run's report would be taken for
+        // this run's.
+        for workbook in [false, true] {
+            let old = rejects_path(path, Layout { workbook, ..layout });
+            match std::fs::remove_file(&old) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
         }
         Ok(Report {
             path: path.to_owned(),
             out,
             rejects: Rejects {
-                path: rejects_path,
+                path: rejects_path(path, layout),
                 header,
                 layout,
                 out: None,
             },
+            credentials: None,
             summary: Summary::default(),
         })
     }
@@ -111,6 +118,30 @@ impl Report {
             self.rejects.write(raw)?;
         }
         Ok(())
+    }
+
+    /// Appends the secrets generated for `number`'s new extension to the credentials file,
+    /// the one place they are written, and returns the file's name. It is appended to, never
+    /// replaced: an earlier run's secrets may exist nowhere else.
+    pub(crate) fn credentials(
+        &mut self,
+        number: &str,
+        secrets: &[(&'static str, Secret)],
+    ) -> io::Result<String> {
+        let path = credentials_path(&self.path);
+        if self.credentials.is_none() {
+            let file = private_append(&path, "number,field,secret\n")?;
+            self.credentials = Some(csv::Writer::from_writer(file));
+        }
+        let out = self.credentials.as_mut().expect("opened above");
+        for (field, secret) in secrets {
+            out.write_record([number, field, secret.expose()])?;
+        }
+        out.flush()?;
+        // Its name, for the row's message.
+        Ok(path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
     }
 
     pub(crate) fn finish(mut self) -> io::Result<Summary> {

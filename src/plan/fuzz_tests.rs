@@ -13,7 +13,7 @@ fn read_all(dir: &std::path::Path, bytes: &[u8], api: ApiKind) -> Result<Vec<Sta
     let path = dir.join("fuzz.csv");
     std::fs::write(&path, bytes).unwrap();
     let source = Source::open(&path, &ReadSettings::default()).map_err(|e| e.to_string())?;
-    let mut sheet = Sheet::open(&source, table(api)).map_err(|e| e.to_string())?;
+    let mut sheet = Sheet::open(&source, table(api), None).map_err(|e| e.to_string())?;
     let mut planner = Planner::new(table(api), Mode::Upsert, None, false);
     let mut statuses = Vec::new();
     plan_sheet(&mut sheet, &mut planner, |_, planned, _| {

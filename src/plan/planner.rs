@@ -8,8 +8,9 @@ use csv::ByteRecord;
 
 use super::diff::{changed_fields, preview};
 use super::duplicates::{Claim, Claims};
-use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Status};
-use crate::input::{Reading, Sheet, SheetError};
+use super::passwords::{self, Generated};
+use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
+use crate::input::{RowCells, Sheet, SheetError};
 use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
 
 /// A row's plan: either its final report line, or what to send.
@@ -31,8 +32,10 @@ pub(crate) enum Planned {
         record: Record,
         /// The fields sent besides the key, comma-separated.
         changed: String,
-        /// What reading normalised, for the row's message.
+        /// For the report's message: values a conversion dropped, secrets generated.
         note: String,
+        /// Secrets generated for this add, for the credentials file once the PBX took it.
+        secrets: Vec<(&'static str, Secret)>,
     },
 }
 
@@ -44,6 +47,7 @@ pub(crate) struct Planner {
     weak_passwords: bool,
     dry_run: bool,
     check_only: bool,
+    generate_passwords: bool,
     claims: Claims,
 }
 
@@ -61,6 +65,7 @@ impl Planner {
             weak_passwords,
             dry_run: false,
             check_only: false,
+            generate_passwords: false,
             claims: Claims::default(),
         }
     }
@@ -77,27 +82,50 @@ impl Planner {
         self
     }
 
+    /// Rows that add an extension get the credentials they leave blank (`passwords`).
+    pub(crate) fn generate_passwords(mut self, on: bool) -> Self {
+        self.generate_passwords = on;
+        self
+    }
+
+    pub(crate) fn generates_passwords(&self) -> bool {
+        self.generate_passwords
+    }
+
     pub(crate) fn is_dry_run(&self) -> bool {
         self.dry_run
     }
 
-    /// Plans one row from its cells as read; what reading normalised goes into the
-    /// row's message.
-    pub(crate) fn plan(&mut self, row: u64, reading: Reading<'_>) -> Planned {
-        let mut planned = self.plan_cells(row, &reading.cells, reading.problems);
-        if !reading.note.is_empty() {
-            match &mut planned {
-                Planned::Done(result) => result.add_note(&reading.note),
-                Planned::Valid { note, .. } | Planned::Send { note, .. } => {
-                    note.clone_from(&reading.note);
-                }
+    /// Plans one row from its cells (or from what made them unreadable or left them out).
+    pub(crate) fn plan(&mut self, row: u64, cells: RowCells<'_>) -> Planned {
+        let (cells, note, read) = match cells {
+            RowCells::Cells {
+                cells,
+                note,
+                problems,
+            } => (cells, note.unwrap_or_default(), problems),
+            RowCells::Skipped { number, why } => {
+                return Planned::Done(
+                    RowResult::new(Some(row), number, Action::None, Status::Skipped)
+                        .with_error("", why),
+                );
             }
+            RowCells::Invalid { number, problems } => {
+                return Planned::Done(invalid(row, &number, Action::None, &problems));
+            }
+        };
+        let mut planned = self.plan_cells(row, &cells, read);
+        // What a conversion could not carry over, or reading normalised, is said whatever
+        // became of the row.
+        match &mut planned {
+            Planned::Done(result) => join(&mut result.message, &note),
+            Planned::Send { note: said, .. } | Planned::Valid { note: said, .. } => *said = note,
         }
         planned
     }
 
-    /// `read` are the problems reading found (a value that cannot be taken as written): the
-    /// rules are not applied again to those fields.
+    /// `read` are the cells reading refused as written (each names its field): the rules
+    /// are not applied to those fields again.
     fn plan_cells(&mut self, row: u64, cells: &Cells<'_>, read: Vec<Problem>) -> Planned {
         let table = self.table;
         if cells.values.iter().all(|v| v.is_empty()) && read.is_empty() {
@@ -128,6 +156,19 @@ impl Planner {
         let ctx = CheckContext {
             adding: action == Action::Add,
             weak_passwords: self.weak_passwords,
+        };
+        // Only an add is given new credentials: an update never replaces a password.
+        let generated = match action == Action::Add && self.generate_passwords {
+            true => passwords::generate(table, cells, ctx),
+            false => Generated::default(),
+        };
+        let filled;
+        let cells = match generated.values.is_empty() {
+            true => cells,
+            false => {
+                filled = generated.fill(cells);
+                &filled
+            }
         };
         let base = current.map(|c| Cells::of_record(table, c));
         let checked = check_cells(table, cells, base.as_ref(), ctx);
@@ -165,14 +206,25 @@ impl Planner {
             .map(|&i| table.fields[i].name)
             .collect::<Vec<_>>()
             .join(",");
+        let secrets = generated.secrets(table);
         if self.dry_run {
-            let what = match current {
+            let mut what = match current {
                 Some(current) => format!(
                     "dry run: would update {}",
                     preview(table, cells, &send, current)
                 ),
                 None => format!("dry run: would {action}"),
             };
+            if !secrets.is_empty() {
+                what.push_str(&format!(
+                    "; would generate {}",
+                    secrets
+                        .iter()
+                        .map(|(f, _)| *f)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             let mut result =
                 RowResult::new(Some(row), number, action, Status::Skipped).with_error("", what);
             result.changed = changed;
@@ -186,7 +238,18 @@ impl Planner {
             record,
             changed,
             note: String::new(),
+            secrets,
         }
+    }
+}
+
+/// `text`, then `more` after a `; ` where both have words.
+fn join(text: &mut String, more: &str) {
+    if !more.is_empty() {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(more);
     }
 }
 
@@ -258,8 +321,9 @@ pub(crate) fn plan_sheet(
     mut emit: impl FnMut(u64, Planned, &ByteRecord) -> bool,
 ) -> Result<(), SheetError> {
     let mut record = ByteRecord::new();
+    let mut mapped = Vec::new();
     while let Some(row) = sheet.read(&mut record)? {
-        let planned = planner.plan(row, sheet.cells(&record));
+        let planned = planner.plan(row, sheet.row(&record, &mut mapped));
         let offset = sheet.offset();
         if !emit(offset, planned, &record) {
             break;

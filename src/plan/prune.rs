@@ -12,7 +12,7 @@ use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
-use crate::input::{Sheet, SheetError, Source};
+use crate::input::{Mapping, RowCells, Sheet, SheetError, Source};
 use crate::rules::Table;
 
 #[derive(Debug, Clone, Default)]
@@ -39,19 +39,30 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
 }
 
 /// Every number the file names, as key or as rename target, whether the row is valid or not.
+/// A row a mapping skips (`Status != "Active"`) does not count: leaving it out is what lets
+/// the prune delete a leaver's extension.
 /// Numbers are taken as reading normalises them (`1001.0` is 1001), as the rows are planned.
 pub(crate) fn listed_numbers(
     source: &Source,
     table: &'static Table,
+    mapping: Option<&Mapping>,
 ) -> Result<HashSet<String>, SheetError> {
-    let mut sheet = Sheet::open(source, table)?;
+    let mut sheet = Sheet::open(source, table, mapping)?;
     let mut numbers = HashSet::new();
     let mut record = ByteRecord::new();
+    let mut mapped = Vec::new();
     while sheet.read(&mut record)?.is_some() {
-        let cells = sheet.cells(&record).cells;
-        numbers.insert(cells.get(table, table.key).to_string());
-        if let Some(rename) = table.rename {
-            numbers.insert(cells.get(table, rename).to_string());
+        match sheet.row(&record, &mut mapped) {
+            RowCells::Cells { cells, .. } => {
+                numbers.insert(cells.get(table, table.key).to_string());
+                if let Some(rename) = table.rename {
+                    numbers.insert(cells.get(table, rename).to_string());
+                }
+            }
+            RowCells::Invalid { number, .. } => {
+                numbers.insert(number);
+            }
+            RowCells::Skipped { .. } => {}
         }
     }
     numbers.remove("");
@@ -93,4 +104,131 @@ pub(crate) fn deletes(
         );
     }
     Ok(deletes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::ReadSettings;
+
+    fn directory(numbers: &[&str]) -> PbxSnapshot {
+        numbers
+            .iter()
+            .map(|n| (n.to_string(), crate::domain::Record::new()))
+            .collect()
+    }
+
+    fn listed(numbers: &[&str]) -> HashSet<String> {
+        numbers.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_range_is_two_numbers_low_to_high() {
+        assert_eq!(parse_range("1000-1999"), Ok((1000, 1999)));
+        assert_eq!(parse_range(" 1000 - 1999 "), Ok((1000, 1999)));
+        assert_eq!(parse_range("1005-1005"), Ok((1005, 1005)));
+        assert_eq!(parse_range("1999-1000"), Err("1999 is above 1000".into()));
+        assert_eq!(
+            parse_range("1000"),
+            Err("a range looks like 1000-1999".into())
+        );
+        assert_eq!(
+            parse_range("10a0-1999"),
+            Err("\"10a0\" is not a number".into())
+        );
+        assert_eq!(parse_range("1000-"), Err("\"\" is not a number".into()));
+        assert!(parse_range("-1000").is_err(), "no negative numbers");
+        assert!(parse_range("1000-1999-2999").is_err());
+    }
+
+    #[test]
+    fn only_numbers_the_file_does_not_list_inside_the_ranges_are_deleted() {
+        let pbx = directory(&["1001", "1002", "1003", "1500", "2000", "sip:x"]);
+        let settings = PruneSettings {
+            ranges: vec![(1002, 1500), (2000, 2000)],
+            max_delete: Some(10),
+        };
+        let deletes = deletes(&settings, &pbx, &listed(&["1003"])).unwrap();
+        // A number that is not a number is never inside a range.
+        assert_eq!(deletes, ["1002", "1500", "2000"]);
+        let anywhere = PruneSettings {
+            ranges: Vec::new(),
+            max_delete: Some(10),
+        };
+        let deletes = deletes_of(&anywhere, &pbx, &["1003", "2000"]);
+        assert_eq!(deletes, ["1001", "1002", "1500", "sip:x"]);
+    }
+
+    fn deletes_of(settings: &PruneSettings, pbx: &PbxSnapshot, file: &[&str]) -> Vec<String> {
+        deletes(settings, pbx, &listed(file)).unwrap()
+    }
+
+    #[test]
+    fn more_deletes_than_the_limit_refuse_the_whole_run() {
+        let numbers: Vec<String> = (1001..=1020).map(|n| n.to_string()).collect();
+        let pbx = directory(&numbers.iter().map(String::as_str).collect::<Vec<_>>());
+        let keep: Vec<&str> = numbers[..18].iter().map(String::as_str).collect();
+        // Two deletes of twenty: exactly the default 10%.
+        let default = PruneSettings::default();
+        assert_eq!(deletes_of(&default, &pbx, &keep), ["1019", "1020"]);
+        let keep: Vec<&str> = numbers[..17].iter().map(String::as_str).collect();
+        let e = deletes(&default, &pbx, &listed(&keep))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("refusing to delete 3 of the 20") && e.contains("more than 2, 10%"),
+            "{e}"
+        );
+        let raised = PruneSettings {
+            max_delete: Some(3),
+            ..PruneSettings::default()
+        };
+        assert_eq!(deletes_of(&raised, &pbx, &keep).len(), 3);
+        let zero = PruneSettings {
+            max_delete: Some(0),
+            ..PruneSettings::default()
+        };
+        let e = deletes(&zero, &pbx, &listed(&keep))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("(more than 0)"), "{e}");
+        // A small directory still allows one delete (10% rounded up).
+        let small = directory(&["1", "2", "3"]);
+        assert_eq!(deletes_of(&default, &small, &["1", "2"]), ["3"]);
+    }
+
+    #[test]
+    fn every_number_the_file_names_counts_as_listed_even_in_an_invalid_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        // 1002's ringtimeout is invalid: its number is still listed.
+        // extnumber is v1's rename target, which must not be deleted either.
+        std::fs::write(
+            &path,
+            "extid,extnumber,ringtimeout\n1001,,\n1002,,45\n1004,2004,\n,,\n",
+        )
+        .unwrap();
+        let table = crate::rules::table(crate::domain::ApiKind::YeastarV1);
+        let source = Source::open(&path, &ReadSettings::default()).unwrap();
+        let numbers = listed_numbers(&source, table, None).unwrap();
+        assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
+    }
+
+    #[test]
+    fn a_row_the_mapping_skips_is_not_listed_so_a_leaver_can_be_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let map = dir.path().join("hr.toml");
+        let toml = "skip = ['Status != \"Active\"']\n[columns]\n\"Desk\" = \"number\"\n\
+                    [templates]\nusername = \"{First} {Last}\"\n";
+        std::fs::write(&map, toml).unwrap();
+        let path = dir.path().join("hr.csv");
+        // 1003 cannot be mapped (no last name) but is listed all the same: only a skip unlists.
+        let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
+        std::fs::write(&path, hr).unwrap();
+        let table = crate::rules::table(crate::domain::ApiKind::YeastarV2);
+        let mapping = Mapping::load(&map).unwrap();
+        let source = Source::open(&path, &ReadSettings::default()).unwrap();
+        let numbers = listed_numbers(&source, table, Some(&mapping)).unwrap();
+        assert_eq!(numbers, listed(&["1001", "1003"]));
+    }
 }

@@ -11,13 +11,20 @@ use std::time::Instant;
 
 use csv::ByteRecord;
 use futures::StreamExt;
+use futures::future::{self, Either};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
 use super::throttle::Throttle;
-use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Secret, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
+
+/// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
+/// extension may carry secrets that run made but never lived to write down.
+pub(crate) const CREDENTIALS_MAYBE_LOST: &str = "it was in flight when the interrupted run \
+     stopped: if that run added it, its credentials are that run's; if the credentials file \
+     has no line for it, they were lost: set new ones on the PBX";
 
 /// One unit of the pipeline, numbered in input order.
 pub(crate) struct PipelineItem {
@@ -42,8 +49,10 @@ pub(crate) struct RowWrite {
     pub(crate) record: Record,
     /// The fields sent, comma-separated, for the report.
     pub(crate) changed: String,
-    /// What reading the row normalised: the message of the row when it goes through.
+    /// Said in the report's message however the row ends (values a conversion dropped).
     pub(crate) note: String,
+    /// Secrets generated for this add: to the credentials file once the PBX has taken it.
+    pub(crate) secrets: Vec<(&'static str, Secret)>,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
@@ -79,6 +88,7 @@ struct Finished {
     offset: u64,
     raw: Option<ByteRecord>,
     result: RowResult,
+    secrets: Vec<(&'static str, Secret)>,
     unreachable: bool,
     /// False for a row a stopped run never sent.
     attempted: bool,
@@ -99,31 +109,59 @@ pub(crate) async fn run(
     );
     let finished = stream
         .map(|work| {
+            let mut write = match work.step {
+                // A row whose line is already known needs no task: one per row of a sync of
+                // 10,000 unchanged extensions took longer than its reads.
+                Step::Decided(result) => {
+                    return Either::Left(future::ready(Finished {
+                        seq: work.seq,
+                        offset: work.offset,
+                        raw: work.raw,
+                        result,
+                        secrets: Vec::new(),
+                        unreachable: false,
+                        attempted: true,
+                    }));
+                }
+                Step::Send(write) => write,
+            };
+            let (seq, offset, raw) = (work.seq, work.offset, work.raw);
             let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
-                let (result, sent) = match work.step {
-                    Step::Decided(result) => (result, Sent::Answered),
-                    Step::Send(mut write) => {
-                        let done = write.done.take();
-                        let finished = execute(work.seq, write, &client, &settings, &abort).await;
-                        if let Some(done) = done {
-                            let _ = done.send(true);
-                        }
-                        finished
-                    }
-                };
+                let done = write.done.take();
+                let mut note = std::mem::take(&mut write.note);
+                let mut secrets = std::mem::take(&mut write.secrets);
+                let verify_first = write.verify_first;
+                let (mut result, sent) = execute(seq, write, &client, &settings, &abort).await;
+                if let Some(done) = done {
+                    let _ = done.send(true);
+                }
+                if verify_first && result.attempts == 0 && !secrets.is_empty() {
+                    // The add that landed carried the killed run's secrets, which that
+                    // run wrote down only if it lived to hear the answer; these were
+                    // never sent.
+                    secrets.clear();
+                    note = CREDENTIALS_MAYBE_LOST.into();
+                }
+                if !note.is_empty() {
+                    result.message = match result.message.is_empty() {
+                        true => note,
+                        false => format!("{}; {note}", result.message),
+                    };
+                }
                 Finished {
-                    seq: work.seq,
-                    offset: work.offset,
-                    raw: work.raw,
+                    seq,
+                    offset,
+                    raw,
                     result,
+                    secrets,
                     unreachable: sent == Sent::Unreachable,
                     attempted: sent != Sent::NotAttempted,
                 }
             });
-            async move { row.await.expect("a row's task does not panic") }
+            Either::Right(async move { row.await.expect("a row's task does not panic") })
         })
         .buffer_unordered(settings.concurrency);
     let mut finished = std::pin::pin!(finished);
@@ -133,7 +171,7 @@ pub(crate) async fn run(
     let mut next = 0;
     let mut unreachable_in_a_row = 0;
     let give_up_after = (2 * settings.concurrency).max(10);
-    while let Some(done) = finished.next().await {
+    while let Some(mut done) = finished.next().await {
         if done.unreachable {
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
@@ -143,6 +181,17 @@ pub(crate) async fn run(
             }
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
+        }
+        // Written before the journal says the row is done: a run killed in between must not
+        // leave an extension whose only copy of its password is lost.
+        if done.result.status == Status::Ok && !done.secrets.is_empty() {
+            let file = report.credentials(&done.result.number, &done.secrets)?;
+            let names: Vec<&str> = done.secrets.iter().map(|(field, _)| *field).collect();
+            let said = format!("new {} generated (in {file})", names.join(", "));
+            done.result.message = match done.result.message.is_empty() {
+                true => said,
+                false => format!("{}; {said}", done.result.message),
+            };
         }
         // Rows a stopped run never attempted stay open for --resume.
         if let Some(journal) = &settings.journal
@@ -185,7 +234,6 @@ async fn execute(
         let _ = earlier.wait_for(|done| *done).await;
     }
     result.changed = write.changed.clone();
-    result.message.clone_from(&write.note);
     let numbers = std::slice::from_ref(&write.number);
     let op = match write.action {
         Action::Add => Op::Add(&write.record),
@@ -272,8 +320,6 @@ async fn execute(
     } else {
         format!("{} failed: {e}", write.action)
     };
-    // What reading changed in the row may be why the PBX refused it.
-    result.add_note(&write.note);
     let sent = if e.is_unreachable() {
         Sent::Unreachable
     } else {
@@ -290,7 +336,7 @@ fn millis(since: Instant) -> u64 {
 /// gone (delete). Updates need no check: sending one twice does no harm.
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
-    let found = match client.call_retrying(&Op::Query(numbers), retry).await {
+    let found = match client.read(&Op::Query(numbers), retry).await {
         Ok(Reply::Records(records)) => Some(!records.is_empty()),
         Err(ApiError::Refused {
             class: ErrorClass::Permanent,

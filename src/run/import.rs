@@ -17,7 +17,7 @@ use super::journal::{self, Journal, Replay};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::{ReadSettings, Sheet, Source};
+use crate::input::{Mapping, ReadSettings, Sheet, Source};
 use crate::output::{Progress, Report};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
@@ -30,6 +30,8 @@ use crate::rules;
 pub(crate) struct ImportSettings {
     pub(crate) file: PathBuf,
     pub(crate) api: ApiKind,
+    /// The file's columns go through this first (`--map`, or a conversion between APIs).
+    pub(crate) mapping: Option<Mapping>,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
     pub(crate) wire: WireOptions,
@@ -43,6 +45,8 @@ pub(crate) struct ImportSettings {
     pub(crate) retry: RetryPolicy,
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
+    /// New extensions get the credentials their rows leave blank.
+    pub(crate) generate_passwords: bool,
     pub(crate) heartbeat: Duration,
     /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
     pub(crate) read: ReadSettings,
@@ -52,12 +56,21 @@ pub(crate) struct ImportSettings {
 /// Standard input is spooled here, once; `source` must outlive the run.
 pub(crate) fn open_input(settings: &ImportSettings) -> anyhow::Result<(Source, Sheet)> {
     let source = Source::open(&settings.file, &settings.read)?;
-    let sheet = Sheet::open(&source, rules::table(settings.api))?;
+    let table = rules::table(settings.api);
+    let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
     Ok((source, sheet))
 }
 
 /// The import itself: its summary and, if it stopped early, why.
 pub(crate) async fn run_import(
+    settings: &ImportSettings,
+) -> anyhow::Result<(Summary, Option<String>)> {
+    let (source, sheet) = open_input(settings)?;
+    run_opened(settings, &source, sheet).await
+}
+
+/// The import of an input [`open_input`] opened.
+pub(crate) async fn run_opened(
     settings: &ImportSettings,
     source: &Source,
     sheet: Sheet,
@@ -177,7 +190,14 @@ async fn prepare(
     let current = match settings.mode.reads_the_pbx() {
         true => {
             let progress = Progress::items("extensions read from the PBX");
-            let read = snapshot::fetch(client, table, settings.retry, Some(&progress)).await;
+            let read = snapshot::fetch(
+                client,
+                table,
+                settings.retry,
+                settings.concurrency,
+                Some(&progress),
+            )
+            .await;
             progress.finish();
             Some(read.with_context(|| {
                 format!("cannot read the extensions on {url}; nothing was sent")
@@ -189,7 +209,7 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(source, table)?
+        prune::listed_numbers(source, table, settings.mapping.as_ref())?
     } else {
         HashSet::new()
     };
@@ -205,7 +225,8 @@ async fn prepare(
             .collect(),
         None => listed,
     };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
+    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
+        .generate_passwords(settings.generate_passwords);
     if settings.dry_run {
         planner = planner.dry_run();
     }
@@ -223,10 +244,13 @@ pub(crate) fn login_failed(url: &str, e: &ApiError) -> anyhow::Error {
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
              retry: 5 refused logins lock this address for 10 minutes"
         ),
-        _ if e.to_string().contains("certificate") => anyhow::anyhow!(
+        _ if matches!(e, ApiError::Tls(_)) => anyhow::anyhow!(
             "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
              --ca-cert PEM (or --insecure)"
         ),
+        _ if matches!(e, ApiError::Redirect { .. }) => {
+            anyhow::anyhow!("cannot log in to {url}: {e}. Nothing was sent")
+        }
         _ if e.is_unreachable() => anyhow::anyhow!("cannot reach {url}: {e}"),
         _ => anyhow::anyhow!("cannot log in to {url}: {e}"),
     }

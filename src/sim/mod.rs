@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::domain::{ApiKind, Record, Secret};
-use crate::input::{ReadSettings, Sheet, Source};
+use crate::input::{ReadSettings, RowCells, Sheet, Source};
 use crate::rules::{self, Cells, CheckContext, Problem, Table};
 
 /// The request log keeps at most this many entries.
@@ -89,11 +89,15 @@ pub(crate) struct Stats {
     pub(crate) extensions: u64,
 }
 
-/// One request, at `GET /_sim/log`.
+/// One request, at `GET /_sim/log`: the writes, the reads (`list`, `query`) and injected faults.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct LogEntry {
-    /// Milliseconds since the simulator started.
+    /// Milliseconds since the simulator started, when the request was handled (after
+    /// `--latency-ms`) and answered.
     pub(crate) t_ms: f64,
+    /// When the request arrived, on the same clock: from `start_ms` to `t_ms` it was in
+    /// the simulator's hands, so two requests whose spans overlap were in flight together.
+    pub(crate) start_ms: f64,
     pub(crate) op: &'static str,
     pub(crate) number: String,
     /// The error answered, empty on success.
@@ -198,22 +202,36 @@ fn load_seed(
     read: &ReadSettings,
 ) -> anyhow::Result<()> {
     let source = Source::open(path, read)?;
-    let mut sheet = Sheet::open(&source, table)?;
+    let mut sheet = Sheet::open(&source, table, None)?;
     for notice in sheet.notices() {
         eprintln!("pbxbulk sim: seed {notice}");
     }
-    let mut record = csv::ByteRecord::new();
+    let (mut record, mut buf) = (csv::ByteRecord::new(), Vec::new());
     while let Some(row) = sheet.read(&mut record)? {
-        let reading = sheet.cells(&record);
-        if let Some(p) = reading.problems.first() {
-            anyhow::bail!("{}: row {row}: {}", source.name(), p.message);
-        }
-        let ext = reading.cells.record(table, 0..table.fields.len());
-        if let Some(number) = ext.get(table.key).cloned() {
-            state.extensions.insert(number, ext);
-        }
+        let why = match sheet.row(&record, &mut buf) {
+            RowCells::Cells {
+                cells, problems, ..
+            } if problems.is_empty() => {
+                let ext = cells.record(table, 0..table.fields.len());
+                if let Some(number) = ext.get(table.key).cloned() {
+                    state.extensions.insert(number, ext);
+                }
+                continue;
+            }
+            RowCells::Cells { problems, .. } | RowCells::Invalid { problems, .. } => problems
+                .into_iter()
+                .next()
+                .map_or_else(|| "cannot be read".to_string(), |p| p.message),
+            RowCells::Skipped { .. } => continue,
+        };
+        anyhow::bail!("{}: row {row}: {why}", source.name());
     }
     Ok(())
+}
+
+tokio::task_local! {
+    /// When the request being handled arrived, for its log entry.
+    static ARRIVED: f64;
 }
 
 async fn handle(
@@ -223,6 +241,7 @@ async fn handle(
     uri: Uri,
     body: Bytes,
 ) -> Response {
+    let arrived = sim.elapsed_ms();
     if !sim.settings.latency.is_zero() {
         tokio::time::sleep(sim.settings.latency).await;
     }
@@ -238,9 +257,11 @@ async fn handle(
         } else {
             faults::choose(&sim)
         };
-        let response = faults::with(delivery, || match sim.settings.api {
-            ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
-            _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
+        let response = ARRIVED.sync_scope(arrived, || {
+            faults::with(delivery, || match sim.settings.api {
+                ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
+                _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
+            })
         });
         faults::deliver(delivery, response, sim.settings.slow).await
     };
@@ -330,6 +351,7 @@ impl Store {
         if self.log.len() < LOG_LIMIT {
             self.log.push(LogEntry {
                 t_ms,
+                start_ms: ARRIVED.try_with(|at| *at).unwrap_or(t_ms),
                 op,
                 number: number.to_string(),
                 error: error.to_string(),

@@ -1,0 +1,261 @@
+//! The records of an input, whatever its format, as raw cells with the row number a
+//! spreadsheet program shows.
+//!
+//! Text is decoded from the encoding its [`Source`] decided for the whole file (UTF-8 passes
+//! through untouched, only its BOM skipped) and parsed as CSV: comma-, semicolon- or
+//! tab-separated (detected from the header), CRLF or LF, quoted cells holding delimiters,
+//! quotes and newlines. Text records stream: only the current one is in memory. Workbooks
+//! come row by row from [`Book`].
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use csv::ByteRecord;
+use encoding_rs::{Encoding, UTF_8};
+
+use super::encoding::Utf8Reader;
+use super::source::{Format, Source};
+use super::workbook::Book;
+use super::{Layout, SheetError};
+
+pub(super) enum Rows {
+    Text {
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        /// The reader's line after the last record read.
+        line: u64,
+    },
+    Book {
+        book: Box<Book>,
+        cells: Vec<String>,
+    },
+}
+
+/// An opened input: its header row, and what is known about it.
+pub(super) struct Opened {
+    pub(super) rows: Rows,
+    pub(super) header: ByteRecord,
+    pub(super) layout: Layout,
+    /// The whole input, in the units of [`Rows::offset`].
+    pub(super) len: u64,
+    /// The header's row number.
+    pub(super) row: u64,
+    /// The encoding, when it is not UTF-8 (rows with text outside ASCII say it).
+    pub(super) encoding: Option<&'static Encoding>,
+    /// How the input is read, where that is worth a line on the terminal.
+    pub(super) notices: Vec<String>,
+}
+
+pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
+    let name = source.name();
+    let io_err = |error| SheetError::Io {
+        name: name.clone(),
+        error,
+    };
+    let mut header = ByteRecord::new();
+    match source.format {
+        Format::Text(decision) => {
+            let file = source.open_bytes().map_err(io_err)?;
+            let text: Box<dyn Read + Send> = if decision.is_utf8() {
+                // Checked valid as a whole already: no need to decode, only skip the BOM.
+                let mut file = BufReader::new(file);
+                file.fill_buf().map_err(io_err)?;
+                file.consume(decision.bom);
+                Box::new(file)
+            } else {
+                Box::new(Utf8Reader::new(file, decision))
+            };
+            let mut text = BufReader::with_capacity(256 * 1024, text);
+            let delimiter = detect_delimiter(text.fill_buf().map_err(io_err)?);
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(Box::new(text) as Box<dyn Read + Send>);
+            if !reader
+                .read_byte_record(&mut header)
+                .map_err(|e| csv_err(&name, e))?
+            {
+                return Err(SheetError::Empty { name });
+            }
+            let line = reader.position().line();
+            let encoding = (!decision.is_utf8()).then_some(decision.encoding);
+            let notices = match encoding {
+                Some(_) => vec![format!("{name}: read as {}", decision.describe())],
+                None => Vec::new(),
+            };
+            Ok(Opened {
+                rows: Rows::Text { reader, line },
+                header,
+                layout: Layout {
+                    workbook: false,
+                    encoding: decision.encoding,
+                    bom: decision.bom > 0,
+                    delimiter,
+                },
+                len: decision.text_len,
+                row: 1,
+                encoding,
+                notices,
+            })
+        }
+        Format::Book => {
+            let sheet = source.settings.sheet.as_deref();
+            let book = Book::open(source.path(), sheet).map_err(|error| SheetError::Book {
+                name: name.clone(),
+                error,
+            })?;
+            let mut book = Box::new(book);
+            let mut cells = Vec::new();
+            let Some(row) = book.next_row(&mut cells) else {
+                return Err(SheetError::Empty { name });
+            };
+            header.extend(cells.iter().map(String::as_bytes));
+            Ok(Opened {
+                notices: vec![format!("{name}: sheet {:?}", book.sheet)],
+                len: book.rows(),
+                rows: Rows::Book { book, cells },
+                header,
+                layout: Layout {
+                    workbook: true,
+                    ..Layout::default()
+                },
+                row,
+                encoding: None,
+            })
+        }
+    }
+}
+
+impl Rows {
+    /// Reads the next record into `record`; returns its row number, given the last one's.
+    pub(super) fn read(
+        &mut self,
+        record: &mut ByteRecord,
+        last: u64,
+        name: &str,
+    ) -> Result<Option<u64>, SheetError> {
+        match self {
+            Rows::Text { reader, line } => {
+                if !reader
+                    .read_byte_record(record)
+                    .map_err(|e| csv_err(name, e))?
+                {
+                    return Ok(None);
+                }
+                // The csv crate skips blank lines; a spreadsheet shows each as a row, so count
+                // them: the lines this record used beyond its own are blank lines before it.
+                let now = reader.position().line();
+                let blank = (now - *line).saturating_sub(1 + newlines(record));
+                *line = now;
+                Ok(Some(last + 1 + blank))
+            }
+            Rows::Book { book, cells } => {
+                let Some(row) = book.next_row(cells) else {
+                    return Ok(None);
+                };
+                record.clear();
+                record.extend(cells.iter().map(String::as_bytes));
+                Ok(Some(row))
+            }
+        }
+    }
+
+    /// How far reading has come: bytes of text, or rows of a workbook.
+    pub(super) fn offset(&self) -> u64 {
+        match self {
+            Rows::Text { reader, .. } => reader.position().byte(),
+            Rows::Book { book, .. } => book.position(),
+        }
+    }
+}
+
+impl Default for Layout {
+    /// CSV in UTF-8 with a BOM, comma-separated: what Excel opens as UTF-8.
+    fn default() -> Self {
+        Layout {
+            workbook: false,
+            encoding: UTF_8,
+            bom: true,
+            delimiter: b',',
+        }
+    }
+}
+
+fn csv_err(name: &str, e: csv::Error) -> SheetError {
+    let error = match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
+    };
+    SheetError::Io {
+        name: name.to_string(),
+        error,
+    }
+}
+
+fn newlines(record: &ByteRecord) -> u64 {
+    record
+        .iter()
+        .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+        .sum()
+}
+
+/// The delimiter used most often outside quotes in the first line: `,`, `;` or tab.
+pub(super) fn detect_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'][best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delimiter_is_the_one_used_most_in_the_header() {
+        assert_eq!(detect_delimiter(b"number,username,email\n1,a,b\n"), b',');
+        assert_eq!(
+            detect_delimiter(b"number;username;email\r\n1;a;b\r\n"),
+            b';'
+        );
+        assert_eq!(detect_delimiter(b"number\tusername\temail\n"), b'\t');
+        // A name with a comma in it does not outvote the semicolons that separate columns.
+        assert_eq!(detect_delimiter(b"number;username, full;email\n"), b';');
+    }
+
+    #[test]
+    fn delimiters_inside_quotes_do_not_count() {
+        assert_eq!(detect_delimiter(b"\"a;b;c;d\",number,username\n"), b',');
+        assert_eq!(detect_delimiter(b"\"x,y,z\";number\n"), b';');
+        // A quoted newline does not end the header: the tabs after it still count.
+        assert_eq!(
+            detect_delimiter(b"\"note\nwith,commas,here\"\tnumber\tusername\tmobile\n"),
+            b'\t'
+        );
+    }
+
+    #[test]
+    fn only_the_first_line_counts() {
+        // The header is a single column; the data rows below use commas in their text.
+        assert_eq!(detect_delimiter(b"number;username\n1,2,3,4,5\n"), b';');
+        assert_eq!(detect_delimiter(b"number\tname\n;;;;;;\n"), b'\t');
+    }
+
+    #[test]
+    fn without_any_delimiter_or_on_a_tie_it_is_a_comma() {
+        assert_eq!(detect_delimiter(b""), b',');
+        assert_eq!(detect_delimiter(b"number\n1001\n"), b',');
+        assert_eq!(detect_delimiter(b"a,b;c\n"), b',');
+        // Between semicolon and tab, the semicolon (Excel's choice in many locales).
+        assert_eq!(detect_delimiter(b"a;b\tc\n"), b';');
+    }
+}
