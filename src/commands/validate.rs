@@ -3,11 +3,13 @@
 //! Without `--report` the problems are listed on the terminal (the first ones, then a count);
 //! with it, the report has the same columns as an import's.
 
+use std::path::Path;
+
 use anyhow::Context;
 
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
 use crate::input::Sheet;
-use crate::output::Report;
+use crate::output::{Report, check_distinct, rejects_path};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules;
 use crate::settings::ValidateSettings;
@@ -18,6 +20,12 @@ const SHOWN: u64 = 50;
 pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
+    if let Some(path) = &settings.report {
+        let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+        let rejects = rejects_path(path);
+        let outputs = [("--report", path.as_path()), ("the rejects file", &rejects)];
+        check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
+    }
     let mut sheet = Sheet::open(&settings.file, table)?;
     let mut report = match &settings.report {
         Some(path) => Some(

@@ -8,10 +8,14 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use csv::ByteRecord;
 
+use super::cut_short::{CutShort, Tail};
+use super::source::Input;
 use crate::domain::Code;
+use crate::domain::values::{list_some, shorten};
 use crate::rules::{Cells, Problem, Table};
 
 /// The file as a whole cannot be read: one clear line, exit code 2.
@@ -36,7 +40,15 @@ pub(crate) enum SheetError {
     DuplicateColumn { path: PathBuf, column: String },
     #[error("{path}: the column {key} is missing; it names the extension on every row")]
     MissingKey { path: PathBuf, key: &'static str },
+    #[error(
+        "{path} changed while it was being read; the run stopped. Run again once it is complete"
+    )]
+    Changed { path: PathBuf },
 }
+
+/// Unknown columns named in the error line, and characters of each.
+const UNKNOWN_LISTED: usize = 20;
+const NAME_SHOWN: usize = 40;
 
 /// An open spreadsheet with a validated header.
 pub(crate) struct Sheet {
@@ -52,20 +64,46 @@ pub(crate) struct Sheet {
     row: u64,
     /// The reader's line after the last record read.
     line: u64,
+    /// How the input ends, to tell a last row cut short.
+    tail: Arc<Mutex<Tail>>,
+    bom: u64,
+    /// Why the record just read was cut short, if it was.
+    cut_short: Option<String>,
+    /// Says whether the file changed since it was opened.
+    changed: Option<Box<dyn Fn() -> bool + Send>>,
 }
 
 impl Sheet {
     /// Opens `path` (`-` for standard input) and checks its header against `table`.
     pub(crate) fn open(path: &Path, table: &'static Table) -> Result<Sheet, SheetError> {
+        let input: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(io::stdin())
+        } else {
+            Box::new(File::open(path).map_err(|source| SheetError::Io {
+                path: path.to_owned(),
+                source,
+            })?)
+        };
+        Sheet::from_reader(path, input, table)
+    }
+
+    /// Reads a pinned input; a read after the file changed is an error.
+    pub(crate) fn from_input(input: &Input, table: &'static Table) -> Result<Sheet, SheetError> {
+        let mut sheet = Sheet::from_reader(input.path(), Box::new(input.reader()), table)?;
+        sheet.changed = Some(Box::new(input.watch()));
+        Ok(sheet)
+    }
+
+    fn from_reader(
+        path: &Path,
+        input: Box<dyn Read + Send>,
+        table: &'static Table,
+    ) -> Result<Sheet, SheetError> {
         let io_err = |source| SheetError::Io {
             path: path.to_owned(),
             source,
         };
-        let input: Box<dyn Read + Send> = if path == Path::new("-") {
-            Box::new(io::stdin())
-        } else {
-            Box::new(File::open(path).map_err(io_err)?)
-        };
+        let (input, tail) = CutShort::new(input);
         let mut input = BufReader::with_capacity(256 * 1024, input);
         let head = input.fill_buf().map_err(io_err)?;
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -79,6 +117,9 @@ impl Sheet {
             0
         };
         let delimiter = detect_delimiter(&head[bom..]);
+        tail.lock()
+            .expect("tail lock")
+            .start(delimiter, &head[bom..]);
         input.consume(bom);
 
         let mut reader = csv::ReaderBuilder::new()
@@ -106,6 +147,10 @@ impl Sheet {
             delimiter,
             row: 1,
             line,
+            tail,
+            bom: bom as u64,
+            cut_short: None,
+            changed: None,
         })
     }
 
@@ -144,15 +189,50 @@ impl Sheet {
         }
         // The csv crate skips blank lines; a spreadsheet shows each as a row, so count them:
         // the lines this record used beyond its own are blank lines before it.
+        if self.changed.as_ref().is_some_and(|changed| changed()) {
+            return Err(SheetError::Changed {
+                path: self.path.clone(),
+            });
+        }
         let line = self.reader.position().line();
         let blank = (line - self.line).saturating_sub(1 + newlines(record));
         self.row += 1 + blank;
         self.line = line;
+        self.cut_short = self.cut_short(record);
         Ok(Some(self.row))
+    }
+
+    /// Why `record`, the last of the input, looks cut short (an interrupted download).
+    fn cut_short(&self, record: &ByteRecord) -> Option<String> {
+        let ending = self.tail.lock().expect("tail lock").ending()?;
+        if ending.len != self.bom + self.reader.position().byte() {
+            return None; // not the last record
+        }
+        let cells = (record.len(), self.header.len());
+        if ending.open_quote {
+            Some("the file ends inside a quoted cell of this row".into())
+        } else if !ending.line_end && cells.0 < cells.1 {
+            Some(format!(
+                "the file ends in this row without a line end, after {} of {} cells",
+                cells.0, cells.1
+            ))
+        } else {
+            None
+        }
     }
 
     /// The record's cells in table order, or the problem that makes the record unreadable.
     pub(crate) fn cells<'a>(&self, record: &'a ByteRecord) -> Result<Cells<'a>, Problem> {
+        if let Some(why) = &self.cut_short {
+            return Err(Problem {
+                field: "",
+                code: Code::TruncatedRow,
+                message: format!(
+                    "{why}: the file looks cut short (an interrupted download?); the row is \
+                     not imported. Check the file's end"
+                ),
+            });
+        }
         let mut cells = Cells::blank(self.table);
         for (i, raw) in record.iter().enumerate() {
             let Some(&Some(field)) = self.columns.get(i) else {
@@ -239,13 +319,13 @@ fn map_header(
                 });
             }
             Some(i) => columns.push(Some(i)),
-            None => unknown.push(format!("{:?}", name.trim())),
+            None => unknown.push(format!("{:?}", shorten(name.trim(), NAME_SHOWN))),
         }
     }
     if !unknown.is_empty() {
         return Err(SheetError::UnknownColumns {
             path: path.to_owned(),
-            unknown: unknown.join(", "),
+            unknown: list_some(&unknown, UNKNOWN_LISTED),
             api: table.api.name(),
             known: table
                 .fields

@@ -5,6 +5,6 @@ pub(crate) mod files;
 pub(crate) mod progress;
 pub(crate) mod report;
 
-pub(crate) use files::{private_file, rejects_path};
+pub(crate) use files::{PrivateFile, ReportLock, check_distinct, lock_path, rejects_path};
 pub(crate) use progress::Progress;
 pub(crate) use report::Report;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
-use super::files::{private_file, rejects_path};
+use super::files::{PrivateFile, private_csv, rejects_path};
 use crate::domain::{RowResult, Status, Summary};
 
 pub(crate) const COLUMNS: [&str; 10] = [
@@ -45,10 +45,13 @@ impl Report {
     /// Creates the report (and removes a rejects file left by an earlier run, which would
     /// otherwise be mistaken for this run's).
     pub(crate) fn create(path: &Path, header: ByteRecord, delimiter: u8) -> io::Result<Report> {
-        let file = File::create(path)?;
-        let mut out = csv::Writer::from_writer(file);
+        // Private (it names people and their numbers) and in place of an old report at once.
+        let mut file = PrivateFile::create(path)?;
+        let mut out = csv::Writer::from_writer(file.file());
         out.write_record(COLUMNS)?;
         out.flush()?;
+        drop(out);
+        let out = csv::Writer::from_writer(file.commit()?);
         let rejects_path = rejects_path(path);
         match std::fs::remove_file(&rejects_path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
@@ -113,7 +116,7 @@ impl Report {
 impl Rejects {
     fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
         if self.out.is_none() {
-            let file = private_file(&self.path)?;
+            let file = private_csv(&self.path)?;
             let mut out = csv::WriterBuilder::new()
                 .delimiter(self.delimiter)
                 .flexible(true)

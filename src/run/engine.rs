@@ -31,6 +31,8 @@ pub(crate) struct PipelineItem {
 pub(crate) enum Step {
     /// Nothing to send: the row's line is already known (invalid, blank, dry run).
     Decided(RowResult),
+    /// Finished by an interrupted run: its line comes from the journal, which has it already.
+    Replayed(RowResult),
     Send(RowWrite),
 }
 
@@ -78,8 +80,8 @@ struct Finished {
     raw: Option<ByteRecord>,
     result: RowResult,
     unreachable: bool,
-    /// False for a row a stopped run never sent.
-    attempted: bool,
+    /// Whether the journal is to record this row as finished.
+    journal: bool,
 }
 
 /// Runs every row of `work` and writes each line of the report in input order.
@@ -103,6 +105,7 @@ pub(crate) async fn run(
             let row = tokio::spawn(async move {
                 let (result, sent) = match work.step {
                     Step::Decided(result) => (result, Sent::Answered),
+                    Step::Replayed(result) => (result, Sent::Replayed),
                     Step::Send(mut write) => {
                         let done = write.done.take();
                         let finished = execute(work.seq, write, &client, &settings, &abort).await;
@@ -118,7 +121,8 @@ pub(crate) async fn run(
                     raw: work.raw,
                     result,
                     unreachable: sent == Sent::Unreachable,
-                    attempted: sent != Sent::NotAttempted,
+                    // Rows a stopped run never attempted stay open for --resume.
+                    journal: !matches!(sent, Sent::NotAttempted | Sent::Replayed),
                 }
             });
             async move { row.await.expect("a row's task does not panic") }
@@ -142,11 +146,11 @@ pub(crate) async fn run(
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
         }
-        // Rows a stopped run never attempted stay open for --resume.
         if let Some(journal) = &settings.journal
-            && done.attempted
+            && done.journal
+            && let Err(e) = journal.finished(done.seq, &done.result)
         {
-            journal.finished(done.seq, &done.result);
+            abort.stop(e.to_string());
         }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
@@ -166,6 +170,8 @@ enum Sent {
     Unreachable,
     /// The run had stopped before the row's first try.
     NotAttempted,
+    /// Finished by an interrupted run.
+    Replayed,
 }
 
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
@@ -206,17 +212,18 @@ async fn execute(
         throttle.ready().await;
         if let Some(why) = abort.reason() {
             if attempt == 1 {
-                result.status = Status::Skipped;
-                result.error_code = Code::Aborted.to_string();
-                result.message = format!("not attempted: {why}");
-                return (result, Sent::NotAttempted);
+                return (not_attempted(result, why), Sent::NotAttempted);
             }
             break;
         }
-        result.attempts = attempt;
-        if let (1, Some(journal)) = (attempt, &settings.journal) {
-            journal.started(seq);
+        if let (1, Some(journal)) = (attempt, &settings.journal)
+            && let Err(e) = journal.started(seq)
+        {
+            // Sent now, the row could be neither resumed nor trusted: stop instead.
+            abort.stop(e.to_string());
+            return (not_attempted(result, &e.to_string()), Sent::NotAttempted);
         }
+        result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
         match client.write(&op).await {
@@ -275,6 +282,14 @@ async fn execute(
         Sent::Answered
     };
     (result, sent)
+}
+
+/// The line of a row a stopped run did not send.
+fn not_attempted(mut result: RowResult, why: &str) -> RowResult {
+    result.status = Status::Skipped;
+    result.error_code = Code::Aborted.to_string();
+    result.message = format!("not attempted: {why}");
+    result
 }
 
 fn millis(since: Instant) -> u64 {

@@ -12,7 +12,7 @@ use anyhow::Context;
 
 use super::import::login_failed;
 use crate::domain::ApiKind;
-use crate::output::{Progress, private_file};
+use crate::output::{PrivateFile, Progress};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, protocol_for, snapshot};
 use crate::rules;
 
@@ -47,8 +47,12 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
     let snapshot = read.with_context(|| format!("cannot read the extensions of {url}"))?;
 
     let path = &settings.output;
-    let file = private_file(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = csv::Writer::from_writer(file);
+    // Written beside the target and renamed over it only when whole: a failed export leaves
+    // the last good one, and the file is private (SIP passwords) from its first byte.
+    let mut file =
+        PrivateFile::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.file().write_all(b"\xEF\xBB\xBF")?;
+    let mut out = csv::Writer::from_writer(file.file());
     out.write_record(table.fields.iter().map(|f| f.name))?;
     for record in snapshot.values() {
         out.write_record(table.fields.iter().map(|f| {
@@ -59,10 +63,10 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
             }
         }))?;
     }
-    out.flush()?;
-    out.into_inner()
-        .map_err(csv::IntoInnerError::into_error)?
-        .flush()
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    drop(out);
+    file.commit()
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Exported {
         extensions: snapshot.len(),

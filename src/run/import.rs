@@ -5,7 +5,7 @@
 //! until the PBX's listing (for upsert) is in hand.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,15 +13,16 @@ use anyhow::Context;
 use tokio::sync::mpsc;
 
 use super::engine::{self, Abort, EngineSettings, PipelineItem};
-use super::journal::{self, Journal, Replay};
+use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::Sheet;
-use crate::output::{Progress, Report};
+use crate::input::{Input, Sheet};
+use crate::output::{Progress, Report, ReportLock, check_distinct, lock_path, rejects_path};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
 };
+use crate::plan::prune::PrunePlan;
 use crate::plan::{Planner, PruneSettings, prune};
 use crate::rules;
 
@@ -52,13 +53,12 @@ pub(crate) async fn run_import(
 ) -> anyhow::Result<(Summary, Option<String>)> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
-    let sheet = Sheet::open(&settings.file, table)?;
+    let _lock = claim_outputs(settings)?;
+    let input = Input::open(&settings.file)?;
+    let sheet = Sheet::from_input(&input, table)?;
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
-        true => Some(Journal::resume(
-            &settings.report,
-            fingerprint(settings, &sheet),
-        )?),
+        true => Some(Journal::resume(&settings.report, input.fingerprint())?),
         false => None,
     };
     let client = Client::new(
@@ -70,8 +70,8 @@ pub(crate) async fn run_import(
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let planned = prepare(settings, &sheet, &client).await;
-    let (planner, deletes, adding) = match planned {
+    let planned = prepare(settings, &input, &sheet, &client).await;
+    let (planner, prune, adding) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             client.logout().await;
@@ -85,10 +85,7 @@ pub(crate) async fn run_import(
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
-            Some(Journal::create(
-                &settings.report,
-                fingerprint(settings, &sheet),
-            )?),
+            Some(Journal::create(&settings.report, input.fingerprint())?),
             Replay::default(),
         ),
     };
@@ -105,13 +102,14 @@ pub(crate) async fn run_import(
 
     let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
     let plan = ScheduleInputs {
-        deletes,
+        deletes: prune.deletes,
+        bad_numbers: prune.bad_numbers,
         replay,
         adding,
     };
     let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
 
-    let progress = Progress::new(file_len(settings));
+    let progress = Progress::new(Some(input.fingerprint().size));
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,
@@ -146,11 +144,12 @@ pub(crate) async fn run_import(
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // A file that broke halfway (or changed under the run) is reported after the rows that
+    // were read, and keeps its journal.
+    read?;
     if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
         journal.remove();
     }
-    // A file that broke halfway is reported after the rows that were read.
-    read?;
     Ok((summary, abort.reason().map(str::to_string)))
 }
 
@@ -158,9 +157,10 @@ pub(crate) async fn run_import(
 /// prune; an error here means nothing was written.
 async fn prepare(
     settings: &ImportSettings,
+    input: &Input,
     sheet: &Sheet,
     client: &Client,
-) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
+) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>)> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
@@ -178,13 +178,13 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(&settings.file, table)?
+        prune::listed_numbers(Sheet::from_input(input, table)?)?
     } else {
         HashSet::new()
     };
     let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => prune::deletes(prune, current, &listed)?,
-        _ => Vec::new(),
+        (Some(prune), Some(current)) => prune::deletes(prune, table, current, &listed)?,
+        _ => PrunePlan::default(),
     };
     let adding: HashSet<String> = match &current {
         _ if !links => HashSet::new(),
@@ -201,12 +201,27 @@ async fn prepare(
     Ok((planner, deletes, adding))
 }
 
-fn fingerprint(settings: &ImportSettings, sheet: &Sheet) -> (u64, String) {
-    journal::fingerprint(&settings.file, sheet.header())
-}
-
-fn file_len(settings: &ImportSettings) -> Option<u64> {
-    std::fs::metadata(&settings.file).ok().map(|m| m.len())
+/// Locks the report for this run and checks that no output would overwrite the input or
+/// another output; before anything is read or sent.
+fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
+    let report = &settings.report;
+    let (rejects, journal, lock) = (
+        rejects_path(report),
+        journal_path(report),
+        lock_path(report),
+    );
+    let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+    check_distinct(
+        input,
+        &[
+            ("--report", report),
+            ("the rejects file", &rejects),
+            ("the journal", &journal),
+            ("the lock file", &lock),
+        ],
+    )
+    .map_err(anyhow::Error::msg)?;
+    Ok(ReportLock::acquire(report)?)
 }
 
 /// Why the first login failed, in words that say what to do.

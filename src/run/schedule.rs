@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::engine::{PipelineItem, RowWrite, Step};
 use super::journal::Replay;
-use crate::domain::{Action, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules::Table;
@@ -28,6 +28,8 @@ use crate::rules::Table;
 /// What the feeder knows before it starts.
 pub(crate) struct ScheduleInputs {
     pub(crate) deletes: Vec<String>,
+    /// Numbers the PBX lists that break the key's rule: reported, never deleted.
+    pub(crate) bad_numbers: Vec<String>,
     pub(crate) replay: Replay,
     /// Numbers the file adds (for holding back rows that forward to a later one).
     pub(crate) adding: HashSet<String>,
@@ -47,6 +49,7 @@ pub(crate) fn schedule_rows(
 ) -> Result<(), SheetError> {
     let ScheduleInputs {
         deletes,
+        bad_numbers,
         mut replay,
         adding,
     } = plan;
@@ -69,7 +72,7 @@ pub(crate) fn schedule_rows(
             step,
         };
         let ready = match (replay.done.remove(&seq), planned) {
-            (Some(earlier), _) => vec![item(Step::Decided(earlier))],
+            (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
             (None, Planned::Done(result)) => vec![item(Step::Decided(result))],
             (
                 None,
@@ -146,7 +149,25 @@ pub(crate) fn schedule_rows(
                 })
             }
         });
-    for step in finished.into_iter().map(Step::Decided).chain(remaining) {
+    let reported = bad_numbers
+        .into_iter()
+        .filter(|n| !already.contains(n))
+        .map(|number| {
+            let what = format!(
+                "the PBX lists {number:?}, which is no extension number; it is not deleted \
+                 (a delete of such a value could hit other extensions)"
+            );
+            Step::Decided(
+                RowResult::new(None, number, Action::Delete, Status::Skipped)
+                    .with_error(Code::BadNumber.as_str(), what),
+            )
+        });
+    for step in finished
+        .into_iter()
+        .map(Step::Replayed)
+        .chain(reported)
+        .chain(remaining)
+    {
         let work = PipelineItem {
             seq,
             offset: sheet.offset(),
@@ -292,7 +313,7 @@ mod tests {
     fn write(work: &PipelineItem) -> &RowWrite {
         match &work.step {
             Step::Send(write) => write,
-            Step::Decided(_) => panic!("row {} is not sent", work.seq),
+            Step::Decided(_) | Step::Replayed(_) => panic!("row {} is not sent", work.seq),
         }
     }
 
