@@ -17,7 +17,7 @@ use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::{Input, Sheet};
+use crate::input::{Input, Sheet, SheetError};
 use crate::output::{Progress, Report, ReportLock, check_distinct, lock_path, rejects_path};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
@@ -107,7 +107,18 @@ pub(crate) async fn run_import(
         replay,
         adding,
     };
-    let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
+    let producer = {
+        let abort = abort.clone();
+        tokio::task::spawn_blocking(move || {
+            let read = schedule_rows(sheet, planner, plan, tx);
+            // Rows of a file that changed under the run may be rows of two files: none of
+            // those still queued is sent.
+            if let Err(e @ SheetError::Changed { .. }) = &read {
+                abort.stop(e.to_string());
+            }
+            read
+        })
+    };
 
     let progress = Progress::new(Some(input.fingerprint().size));
     let engine_settings = Arc::new(EngineSettings {
