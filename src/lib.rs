@@ -33,7 +33,7 @@ use anyhow::Context;
 use crate::cli::{Cli, Command};
 pub use crate::domain::Exit;
 use crate::settings::{
-    DemoSettings, ExportSettings, ImportSettings, SimSettings, ValidateSettings,
+    DemoSettings, ExportSettings, ImportSettings, MigrateSettings, SimSettings, ValidateSettings,
 };
 
 /// Runs one command. An `Err` means the command could not run at all (exit code 2).
@@ -48,6 +48,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Import(args) => {
             let settings = ImportSettings::from_args(args)?;
             runtime()?.block_on(commands::import::import(settings))
+        }
+        Command::Migrate(args) => {
+            let settings = MigrateSettings::from_args(&args)?;
+            runtime()?.block_on(commands::migrate::migrate(settings))
         }
         Command::Export(args) => {
             let settings = ExportSettings::from_args(args)?;

@@ -12,14 +12,18 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::cli::{
-    ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
+    ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg, RunArgs,
+    SimArgs, ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
+use crate::input::Mapping;
+use crate::output::source_path;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
 use crate::plan::PruneSettings;
+use crate::plan::convert;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
-pub(crate) use crate::run::{ExportSettings, ImportSettings};
+pub(crate) use crate::run::{ExportSettings, ImportSettings, MigrateSettings};
 pub(crate) use crate::sim::SimSettings;
 
 /// `pbxbulk validate`.
@@ -30,6 +34,10 @@ pub(crate) struct ValidateSettings {
     pub(crate) mode: Mode,
     pub(crate) report: Option<PathBuf>,
     pub(crate) weak_passwords: bool,
+    pub(crate) mapping: Option<Mapping>,
+    /// Print the first N rows as the mapping makes them.
+    pub(crate) show_mapped: usize,
+    pub(crate) generate_passwords: bool,
 }
 
 /// `pbxbulk demo`.
@@ -60,88 +68,220 @@ impl From<ApiArg> for ApiKind {
 impl ImportSettings {
     pub(crate) fn from_args(args: ImportArgs) -> anyhow::Result<Self> {
         let api = ApiKind::from(args.api);
-        let caps = api.capabilities();
-        let mode = match (args.mode, args.prune) {
-            (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
-            (_, true) if !caps.delete => bail!(
-                "{} cannot delete extensions (its API has no extension/delete), so --prune \
-                 cannot be done; nothing was sent",
-                api.name()
-            ),
-            (ModeArg::Add, _) if !caps.add => bail!(
-                "{} cannot add extensions (its API has no extension/add); use --mode update or upsert",
-                api.name()
-            ),
-            (mode, _) => Mode::from(mode),
+        let wire = wire(api, args.connect.body, &args.connect.eid)?;
+        let mapping = match (&args.map, args.from_api) {
+            (Some(path), _) => Some(Mapping::load(path)?),
+            (None, Some(from)) => conversion(from.into(), api, &args.run, &wire.eid)?,
+            (None, None) => None,
         };
-        let rate = match args.rate.trim() {
-            "auto" => Rate::Auto,
-            text => match text.parse::<f64>() {
-                Ok(0.0) => Rate::Unlimited,
-                Ok(r) if r.is_finite() && r > 0.0 => Rate::PerSec(r),
-                _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
-            },
+        let connection = connect(&args.connect)?;
+        let report = match &args.run.report {
+            Some(report) => report.clone(),
+            None => default_report(&args.file),
         };
-        if !(1..=1024).contains(&args.concurrency) {
-            bail!("--concurrency must be from 1 to 1024");
-        }
-        let retry = retry_policy(args.retries)?;
-        let prune = match args.prune {
-            false => None,
-            true => Some(PruneSettings {
-                ranges: args
-                    .prune_range
-                    .iter()
-                    .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
-                    .collect::<anyhow::Result<_>>()?,
-                max_delete: args.max_delete,
-            }),
+        run_settings(args.file, api, connection, wire, mapping, &args.run, report)
+    }
+}
+
+impl MigrateSettings {
+    pub(crate) fn from_args(args: &MigrateArgs) -> anyhow::Result<Self> {
+        let (from, to) = (ApiKind::from(args.from), ApiKind::from(args.to));
+        // A pair that cannot work is refused before either PBX is asked anything.
+        let converted = conversion(from, to, &args.run, args.to_eid.trim())?;
+        let mapping = match &args.map {
+            Some(path) => Some(Mapping::load(path)?),
+            None => converted,
         };
-        let report = args.report.unwrap_or_else(|| default_report(&args.file));
-        Ok(ImportSettings {
-            wire: wire(api, &args.connect)?,
-            connection: Connection::from_args(&args.connect)?,
-            file: args.file,
-            api,
-            mode,
-            prune,
-            dry_run: args.dry_run,
-            resume: args.resume,
-            rate,
-            concurrency: args.concurrency,
-            retry,
+        let source_wire = wire(from, args.from_body, &args.from_eid)?;
+        let target_wire = wire(to, args.to_body, &args.to_eid)?;
+        let source = Connection::from_args(&ConnectionArgs {
+            url: &args.from_url,
+            user: &args.from_user,
+            password_file: args.from_password_file.as_deref(),
+            password_env: "PBXBULK_FROM_PASSWORD",
+            insecure: args.insecure,
+            ca_cert: args.from_ca_cert.as_deref(),
+            timeout: args.timeout,
+            flags: "--from-",
+        })?;
+        let target = Connection::from_args(&ConnectionArgs {
+            url: &args.to_url,
+            user: &args.to_user,
+            password_file: args.to_password_file.as_deref(),
+            password_env: "PBXBULK_TO_PASSWORD",
+            insecure: args.insecure,
+            ca_cert: args.to_ca_cert.as_deref(),
+            timeout: args.timeout,
+            flags: "--to-",
+        })?;
+        let report = args
+            .run
+            .report
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("pbxbulk-migrate.report.csv"));
+        let retry = retry_policy(args.run.retries)?;
+        let import = run_settings(
+            source_path(&report),
+            to,
+            target,
+            target_wire,
+            mapping,
+            &args.run,
             report,
-            weak_passwords: args.weak_passwords,
-            heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
+        )?;
+        Ok(MigrateSettings {
+            from,
+            source,
+            source_wire,
+            retry,
+            import,
         })
     }
 }
 
+/// The conversion of a sheet in `from`'s columns into `to`'s fields, or why the pair cannot be
+/// done in this mode.
+fn conversion(
+    from: ApiKind,
+    to: ApiKind,
+    run: &RunArgs,
+    eid: &str,
+) -> anyhow::Result<Option<Mapping>> {
+    let adds = matches!(run.mode, ModeArg::Add | ModeArg::Upsert | ModeArg::Sync);
+    if let Some(why) = convert::refusal(from, to, adds) {
+        bail!(
+            "cannot move extensions from {} to {}: {why}; nothing was sent",
+            from.name(),
+            to.name()
+        );
+    }
+    Ok(convert::conversion(from, to, eid))
+}
+
+/// The flags every import-like command shares, checked.
+fn run_settings(
+    file: PathBuf,
+    api: ApiKind,
+    connection: Connection,
+    wire: WireOptions,
+    mapping: Option<Mapping>,
+    args: &RunArgs,
+    report: PathBuf,
+) -> anyhow::Result<ImportSettings> {
+    let caps = api.capabilities();
+    let mode = match (args.mode, args.prune) {
+        (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
+        (_, true) if !caps.delete => bail!(
+            "{} cannot delete extensions (its API has no extension/delete), so --prune \
+             cannot be done; nothing was sent",
+            api.name()
+        ),
+        (ModeArg::Add, _) if !caps.add => bail!(
+            "{} cannot add extensions (its API has no extension/add); use --mode update or upsert",
+            api.name()
+        ),
+        (mode, _) => Mode::from(mode),
+    };
+    let rate = match args.rate.trim() {
+        "auto" => Rate::Auto,
+        text => match text.parse::<f64>() {
+            Ok(0.0) => Rate::Unlimited,
+            Ok(r) if r.is_finite() && r > 0.0 => Rate::PerSec(r),
+            _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
+        },
+    };
+    if !(1..=1024).contains(&args.concurrency) {
+        bail!("--concurrency must be from 1 to 1024");
+    }
+    let retry = retry_policy(args.retries)?;
+    let prune = match args.prune {
+        false => None,
+        true => Some(PruneSettings {
+            ranges: args
+                .prune_range
+                .iter()
+                .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
+                .collect::<anyhow::Result<_>>()?,
+            max_delete: args.max_delete,
+        }),
+    };
+    Ok(ImportSettings {
+        wire,
+        connection,
+        file,
+        api,
+        mapping,
+        mode,
+        prune,
+        dry_run: args.dry_run,
+        resume: args.resume,
+        rate,
+        concurrency: args.concurrency,
+        retry,
+        report,
+        weak_passwords: args.weak_passwords,
+        generate_passwords: args.generate_passwords,
+        heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
+    })
+}
+
+/// The connection of `import` and `export` (`--url`, `--user`, `$PBXBULK_PASSWORD`, …).
+fn connect(args: &ConnectArgs) -> anyhow::Result<Connection> {
+    Connection::from_args(&ConnectionArgs {
+        url: &args.url,
+        user: &args.user,
+        password_file: args.password_file.as_deref(),
+        password_env: "PBXBULK_PASSWORD",
+        insecure: args.insecure,
+        ca_cert: args.ca_cert.as_deref(),
+        timeout: args.timeout,
+        flags: "--",
+    })
+}
+
+/// One side's connection flags, whatever they are called on the command line.
+struct ConnectionArgs<'a> {
+    url: &'a str,
+    user: &'a str,
+    /// The side's password file, else its environment variable.
+    password_file: Option<&'a Path>,
+    password_env: &'a str,
+    insecure: bool,
+    ca_cert: Option<&'a Path>,
+    timeout: f64,
+    /// How this side's flags begin (`--`, `--from-`, `--to-`), for messages.
+    flags: &'a str,
+}
+
 impl Connection {
-    pub(crate) fn from_args(args: &ConnectArgs) -> anyhow::Result<Self> {
+    fn from_args(args: &ConnectionArgs<'_>) -> anyhow::Result<Self> {
+        let flags = args.flags;
         let url = reqwest::Url::parse(args.url.trim())
-            .with_context(|| format!("--url {:?} is not a URL", args.url))?;
+            .with_context(|| format!("{flags}url {:?} is not a URL", args.url))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             bail!(
-                "--url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}",
+                "{flags}url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}",
                 args.url
             );
         }
         if args.user.trim().is_empty() {
-            bail!("--user (or $PBXBULK_USER) is empty");
+            bail!("{flags}user is empty");
         }
-        let password = read_password(args.password_file.as_deref())?;
-        let ca_cert = match &args.ca_cert {
+        let ca_cert = match args.ca_cert {
             Some(path) => Some(
                 std::fs::read(path)
-                    .with_context(|| format!("cannot read --ca-cert {}", path.display()))?,
+                    .with_context(|| format!("cannot read {flags}ca-cert {}", path.display()))?,
             ),
             None => None,
         };
         Ok(Connection {
             base_url: url.as_str().trim_end_matches('/').to_string(),
             user: args.user.trim().to_string(),
-            password,
+            password: read_password(
+                args.password_file,
+                args.password_env,
+                &format!("{flags}password-file"),
+            )?,
             insecure: args.insecure,
             ca_cert,
             timeout: positive_secs(args.timeout, "--timeout")?,
@@ -149,21 +289,21 @@ impl Connection {
     }
 }
 
-/// The password from `--password-file` or `$PBXBULK_PASSWORD`; never from the command line,
+/// A password from its file flag or its environment variable; never from the command line,
 /// where `ps` would show it.
-fn read_password(file: Option<&Path>) -> anyhow::Result<Secret> {
+fn read_password(file: Option<&Path>, env: &str, flag: &str) -> anyhow::Result<Secret> {
     if let Some(path) = file {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read --password-file {}", path.display()))?;
+            .with_context(|| format!("cannot read {flag} {}", path.display()))?;
         let line = text.lines().next().unwrap_or("").to_string();
         if line.is_empty() {
-            bail!("--password-file {} is empty", path.display());
+            bail!("{flag} {} is empty", path.display());
         }
         return Ok(Secret::new(line));
     }
-    match std::env::var("PBXBULK_PASSWORD") {
+    match std::env::var(env) {
         Ok(p) if !p.is_empty() => Ok(Secret::new(p)),
-        _ => bail!("no password: set $PBXBULK_PASSWORD or give --password-file FILE"),
+        _ => bail!("no password: set ${env} or give {flag} FILE"),
     }
 }
 
@@ -217,6 +357,9 @@ impl ValidateSettings {
             mode: args.mode.into(),
             report: args.report,
             weak_passwords: args.weak_passwords,
+            mapping: args.map.as_deref().map(Mapping::load).transpose()?,
+            show_mapped: args.show_mapped,
+            generate_passwords: args.generate_passwords,
         })
     }
 }
@@ -265,17 +408,17 @@ impl ExportSettings {
     pub(crate) fn from_args(args: ExportArgs) -> anyhow::Result<Self> {
         Ok(ExportSettings {
             api: args.api.into(),
-            wire: wire(args.api.into(), &args.connect)?,
+            wire: wire(args.api.into(), args.connect.body, &args.connect.eid)?,
             retry: retry_policy(args.retries)?,
-            connection: Connection::from_args(&args.connect)?,
+            connection: connect(&args.connect)?,
             output: args.output,
         })
     }
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
-fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<WireOptions> {
-    let xml = match connect.body {
+fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
+    let xml = match body {
         BodyArg::Json => false,
         BodyArg::Xml if api.capabilities().xml => true,
         BodyArg::Xml => bail!(
@@ -285,6 +428,6 @@ fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<WireOptions> {
     };
     Ok(WireOptions {
         xml,
-        eid: connect.eid.trim().to_string(),
+        eid: eid.trim().to_string(),
     })
 }

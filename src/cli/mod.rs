@@ -26,6 +26,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every extension on the PBX to a spreadsheet that import takes back.
     Export(ExportArgs),
+    /// Copy every extension from one PBX to another (of the same or another API).
+    Migrate(MigrateArgs),
     /// Print the header row and an example row that passes; --describe prints the rules.
     Template(TemplateArgs),
     /// Run a simulated PBX on this machine (for rehearsals and tests).
@@ -77,6 +79,16 @@ pub struct ValidateArgs {
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
     pub weak_passwords: bool,
+    /// Read the file's columns through this mapping (TOML: renames, templates, constants,
+    /// value tables, ignored columns, rows to skip).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Print what the first N rows become after the mapping (secrets hidden).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub show_mapped: usize,
+    /// With --mode add: rows that leave their credentials blank get generated ones.
+    #[arg(long)]
+    pub generate_passwords: bool,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +127,21 @@ pub struct ImportArgs {
     pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
+    /// Read the file's columns through this mapping (TOML: renames, templates, constants,
+    /// value tables, ignored columns, rows to skip).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_api")]
+    pub map: Option<PathBuf>,
+    /// The file is in another API's columns (an export of it): convert each row through the
+    /// field correspondence of the two APIs.
+    #[arg(long, value_name = "API")]
+    pub from_api: Option<ApiArg>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// How an import (or a migration) runs: the flags `import` and `migrate` share.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     #[arg(long, value_enum, default_value = "upsert")]
     pub mode: ModeArg,
     /// With --mode sync: delete extensions the file does not list.
@@ -149,9 +176,69 @@ pub struct ImportArgs {
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
     pub weak_passwords: bool,
+    /// Rows that add an extension and leave its credentials blank get a registername (the
+    /// number) and random passwords, written only to REPORT.credentials.csv (mode 0600).
+    #[arg(long)]
+    pub generate_passwords: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, default_value_t = 300.0, hide = true)]
     pub heartbeat_secs: f64,
+}
+
+/// `migrate`: two PBXs, each with its own connection; passwords from files or the
+/// environment only.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The API of the PBX the directory comes from.
+    #[arg(long, value_name = "API")]
+    pub from: ApiArg,
+    #[arg(long, value_name = "URL")]
+    pub from_url: String,
+    #[arg(long, value_name = "NAME")]
+    pub from_user: String,
+    /// A file whose first line is the source's API password (otherwise $PBXBULK_FROM_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub from_password_file: Option<PathBuf>,
+    /// The source's bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub from_body: BodyArg,
+    /// Verba source: the tenant to request the token for.
+    #[arg(long, default_value = "0000")]
+    pub from_eid: String,
+    /// Trust this PEM certificate for the source.
+    #[arg(long, value_name = "PEM")]
+    pub from_ca_cert: Option<PathBuf>,
+    /// The API of the PBX the directory goes to.
+    #[arg(long, value_name = "API")]
+    pub to: ApiArg,
+    #[arg(long, value_name = "URL")]
+    pub to_url: String,
+    #[arg(long, value_name = "NAME")]
+    pub to_user: String,
+    /// A file whose first line is the target's API password (otherwise $PBXBULK_TO_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub to_password_file: Option<PathBuf>,
+    /// The target's bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub to_body: BodyArg,
+    /// Verba target: the tenant to request the token for, and new extensions' eid.
+    #[arg(long, default_value = "0000")]
+    pub to_eid: String,
+    /// Trust this PEM certificate for the target.
+    #[arg(long, value_name = "PEM")]
+    pub to_ca_cert: Option<PathBuf>,
+    /// Accept any certificate, on both sides.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Convert through this mapping (in the source's columns) instead of the built-in field
+    /// correspondence of the two APIs.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]

@@ -61,6 +61,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     let settings = ImportSettings {
         file: file.clone(),
         api: ApiKind::YeastarV2,
+        mapping: None,
         connection: Connection {
             base_url: server.url(),
             user: "demo".into(),
@@ -78,6 +79,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         concurrency: 4,
         retry: RetryPolicy::new(3),
         report: args.report.clone(),
+        generate_passwords: false,
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
     };

@@ -1,7 +1,7 @@
 //! `pbxbulk import`: run the import, then say how it went and where the report is.
 
-use crate::domain::Exit;
-use crate::output::rejects_path;
+use crate::domain::{Exit, Summary};
+use crate::output::{credentials_path, rejects_path};
 use crate::run::ImportSettings;
 use crate::run::import::run_import;
 
@@ -9,6 +9,15 @@ use crate::run::import::run_import;
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     super::warn_about(&settings.connection);
     let (summary, aborted) = run_import(&settings).await?;
+    Ok(finished(&settings, &summary, aborted.as_deref()))
+}
+
+/// Says how an import went and where its files are; the exit code.
+pub(crate) fn finished(
+    settings: &ImportSettings,
+    summary: &Summary,
+    aborted: Option<&str>,
+) -> Exit {
     say!("{}", summary.line());
     say!("report: {}", settings.report.display());
     if summary.failed + summary.invalid > 0 {
@@ -17,8 +26,15 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
             rejects_path(&settings.report).display()
         );
     }
-    if let Some(why) = &aborted {
+    let credentials = credentials_path(&settings.report);
+    if settings.generate_passwords && credentials.exists() {
+        say!(
+            "generated credentials of new extensions (hand them out, then delete the file): {}",
+            credentials.display()
+        );
+    }
+    if let Some(why) = aborted {
         eprintln!("pbxbulk: stopped early: {why}");
     }
-    Ok(Exit::of(&summary, aborted.is_some()))
+    Exit::of(summary, aborted.is_some())
 }

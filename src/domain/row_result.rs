@@ -66,6 +66,9 @@ pub(crate) enum Code {
     TruncatedRow,
     /// The PBX lists a number that breaks the key's rule; it is not touched.
     BadNumber,
+    /// The `--map` mapping cannot fill the row (a template names a blank cell, a value is not
+    /// in its value table).
+    Mapping,
 }
 
 impl Code {
@@ -89,6 +92,7 @@ impl Code {
             Code::Tls => "TLS",
             Code::TruncatedRow => "TRUNCATED_ROW",
             Code::BadNumber => "BAD_NUMBER",
+            Code::Mapping => "MAPPING",
         }
     }
 }

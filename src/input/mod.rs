@@ -2,8 +2,10 @@
 //! in the rule table's column order. Nothing here knows about the PBX.
 
 mod cut_short;
+pub(crate) mod mapping;
 pub(crate) mod sheet;
 pub(crate) mod source;
 
-pub(crate) use sheet::{Sheet, SheetError};
+pub(crate) use mapping::Mapping;
+pub(crate) use sheet::{RowCells, Sheet, SheetError};
 pub(crate) use source::{Fingerprint, Input};

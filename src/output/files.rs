@@ -14,6 +14,35 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// A CSV file only its owner may read, opened to append to; created (BOM, then `header`)
+/// if it is not there. A file that was there is made private too.
+pub(crate) fn private_append(path: &Path, header: &str) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    if file.metadata()?.len() == 0 {
+        file.write_all(b"\xEF\xBB\xBF")?;
+        file.write_all(header.as_bytes())?;
+    }
+    Ok(file)
+}
+
+/// `dir/report.csv` → `dir/report.credentials.csv`: the secrets `--generate-passwords` made.
+pub(crate) fn credentials_path(report: &Path) -> PathBuf {
+    let stem = report.file_stem().unwrap_or_default().to_string_lossy();
+    report.with_file_name(format!("{stem}.credentials.csv"))
+}
+
+/// `dir/report.csv` → `dir/report.source.csv`: what `migrate` read from the source PBX.
+pub(crate) fn source_path(report: &Path) -> PathBuf {
+    let stem = report.file_stem().unwrap_or_default().to_string_lossy();
+    report.with_file_name(format!("{stem}.source.csv"))
+}
+
 /// `dir/report.csv` → `dir/report.rejects.csv`: the failed and invalid rows, re-importable.
 pub(crate) fn rejects_path(report: &Path) -> PathBuf {
     let stem = report.file_stem().unwrap_or_default().to_string_lossy();
@@ -80,7 +109,7 @@ impl PrivateFile {
 
 /// A new private CSV file at `path`, in place at once, starting with a BOM so Excel reads it
 /// as UTF-8 (the rejects file holds passwords).
-pub(crate) fn private_csv(path: &Path) -> io::Result<File> {
+pub(crate) fn private_file(path: &Path) -> io::Result<File> {
     let mut file = PrivateFile::create(path)?;
     file.file().write_all(b"\xEF\xBB\xBF")?;
     file.commit()

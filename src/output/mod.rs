@@ -5,6 +5,8 @@ pub(crate) mod files;
 pub(crate) mod progress;
 pub(crate) mod report;
 
-pub(crate) use files::{PrivateFile, ReportLock, check_distinct, lock_path, rejects_path};
+pub(crate) use files::{
+    PrivateFile, ReportLock, check_distinct, credentials_path, lock_path, rejects_path, source_path,
+};
 pub(crate) use progress::Progress;
 pub(crate) use report::Report;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
-use super::files::{PrivateFile, private_csv, rejects_path};
-use crate::domain::{RowResult, Status, Summary};
+use super::files::{PrivateFile, credentials_path, private_append, private_file, rejects_path};
+use crate::domain::{RowResult, Secret, Status, Summary};
 
 pub(crate) const COLUMNS: [&str; 10] = [
     "row",
@@ -31,6 +31,8 @@ pub(crate) struct Report {
     path: PathBuf,
     out: csv::Writer<File>,
     rejects: Rejects,
+    /// `REPORT.credentials.csv`, opened at the first secret generated.
+    credentials: Option<csv::Writer<File>>,
     pub(crate) summary: Summary,
 }
 
@@ -66,6 +68,7 @@ impl Report {
                 delimiter,
                 out: None,
             },
+            credentials: None,
             summary: Summary::default(),
         })
     }
@@ -104,6 +107,30 @@ impl Report {
         Ok(())
     }
 
+    /// Appends the secrets generated for `number`'s new extension to the credentials file,
+    /// the one place they are written, and returns the file's name. It is appended to, never
+    /// replaced: an earlier run's secrets may exist nowhere else.
+    pub(crate) fn credentials(
+        &mut self,
+        number: &str,
+        secrets: &[(&'static str, Secret)],
+    ) -> io::Result<String> {
+        let path = credentials_path(&self.path);
+        if self.credentials.is_none() {
+            let file = private_append(&path, "number,field,secret\n")?;
+            self.credentials = Some(csv::Writer::from_writer(file));
+        }
+        let out = self.credentials.as_mut().expect("opened above");
+        for (field, secret) in secrets {
+            out.write_record([number, field, secret.expose()])?;
+        }
+        out.flush()?;
+        // Its name, for the row's message.
+        Ok(path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
+    }
+
     pub(crate) fn finish(mut self) -> io::Result<Summary> {
         self.out.flush()?;
         if let Some(out) = self.rejects.out.as_mut() {
@@ -116,7 +143,7 @@ impl Report {
 impl Rejects {
     fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
         if self.out.is_none() {
-            let file = private_csv(&self.path)?;
+            let file = private_file(&self.path)?;
             let mut out = csv::WriterBuilder::new()
                 .delimiter(self.delimiter)
                 .flexible(true)

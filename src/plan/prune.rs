@@ -12,7 +12,7 @@ use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
-use crate::input::{Sheet, SheetError};
+use crate::input::{RowCells, Sheet, SheetError};
 use crate::rules::{Table, check_value};
 
 #[derive(Debug, Clone, Default)]
@@ -39,16 +39,25 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
 }
 
 /// Every number the file names, as key or as rename target, whether the row is valid or not.
+/// A row a mapping skips (`Status != "Active"`) does not count: leaving it out is what lets
+/// the prune delete a leaver's extension.
 pub(crate) fn listed_numbers(mut sheet: Sheet) -> Result<HashSet<String>, SheetError> {
     let table = sheet.table();
     let mut numbers = HashSet::new();
     let mut record = ByteRecord::new();
+    let mut mapped = Vec::new();
     while sheet.read(&mut record)?.is_some() {
-        if let Ok(cells) = sheet.cells(&record) {
-            numbers.insert(cells.get(table, table.key).to_string());
-            if let Some(rename) = table.rename {
-                numbers.insert(cells.get(table, rename).to_string());
+        match sheet.row(&record, &mut mapped) {
+            RowCells::Cells { cells, .. } => {
+                numbers.insert(cells.get(table, table.key).to_string());
+                if let Some(rename) = table.rename {
+                    numbers.insert(cells.get(table, rename).to_string());
+                }
             }
+            RowCells::Invalid { number, .. } => {
+                numbers.insert(number);
+            }
+            RowCells::Skipped { .. } => {}
         }
     }
     numbers.remove("");
@@ -232,5 +241,23 @@ mod tests {
         let table = crate::rules::table(crate::domain::ApiKind::YeastarV1);
         let numbers = listed_numbers(Sheet::open(&path, table).unwrap()).unwrap();
         assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
+    }
+
+    #[test]
+    fn a_row_the_mapping_skips_is_not_listed_so_a_leaver_can_be_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let map = dir.path().join("hr.toml");
+        let toml = "skip = ['Status != \"Active\"']\n[columns]\n\"Desk\" = \"number\"\n\
+                    [templates]\nusername = \"{First} {Last}\"\n";
+        std::fs::write(&map, toml).unwrap();
+        let path = dir.path().join("hr.csv");
+        // 1003 cannot be mapped (no last name) but is listed all the same: only a skip unlists.
+        let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
+        std::fs::write(&path, hr).unwrap();
+        let table = crate::rules::table(crate::domain::ApiKind::YeastarV2);
+        let mapping = crate::input::Mapping::load(&map).unwrap();
+        let sheet = Sheet::open_mapped(&path, table, Some(&mapping)).unwrap();
+        let numbers = listed_numbers(sheet).unwrap();
+        assert_eq!(numbers, listed(&["1001", "1003"]));
     }
 }

@@ -15,9 +15,15 @@ use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
 use super::throttle::Throttle;
-use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Secret, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
+
+/// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
+/// extension may carry secrets that run made but never lived to write down.
+pub(crate) const CREDENTIALS_MAYBE_LOST: &str = "it was in flight when the interrupted run \
+     stopped: if that run added it, its credentials are that run's; if the credentials file \
+     has no line for it, they were lost: set new ones on the PBX";
 
 /// One unit of the pipeline, numbered in input order.
 pub(crate) struct PipelineItem {
@@ -44,6 +50,10 @@ pub(crate) struct RowWrite {
     pub(crate) record: Record,
     /// The fields sent, comma-separated, for the report.
     pub(crate) changed: String,
+    /// Said in the report's message however the row ends (values a conversion dropped).
+    pub(crate) note: String,
+    /// Secrets generated for this add: to the credentials file once the PBX has taken it.
+    pub(crate) secrets: Vec<(&'static str, Secret)>,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
@@ -79,6 +89,7 @@ struct Finished {
     offset: u64,
     raw: Option<ByteRecord>,
     result: RowResult,
+    secrets: Vec<(&'static str, Secret)>,
     unreachable: bool,
     /// Whether the journal is to record this row as finished.
     journal: bool,
@@ -103,16 +114,34 @@ pub(crate) async fn run(
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
+                let mut secrets = Vec::new();
                 let (result, sent) = match work.step {
                     Step::Decided(result) => (result, Sent::Answered),
                     Step::Replayed(result) => (result, Sent::Replayed),
                     Step::Send(mut write) => {
                         let done = write.done.take();
-                        let finished = execute(work.seq, write, &client, &settings, &abort).await;
+                        let mut note = std::mem::take(&mut write.note);
+                        secrets = std::mem::take(&mut write.secrets);
+                        let verify_first = write.verify_first;
+                        let (mut result, sent) =
+                            execute(work.seq, write, &client, &settings, &abort).await;
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
-                        finished
+                        if verify_first && result.attempts == 0 && !secrets.is_empty() {
+                            // The add that landed carried the killed run's secrets, which that
+                            // run wrote down only if it lived to hear the answer; these were
+                            // never sent.
+                            secrets.clear();
+                            note = CREDENTIALS_MAYBE_LOST.into();
+                        }
+                        if !note.is_empty() {
+                            result.message = match result.message.is_empty() {
+                                true => note,
+                                false => format!("{}; {note}", result.message),
+                            };
+                        }
+                        (result, sent)
                     }
                 };
                 Finished {
@@ -120,6 +149,7 @@ pub(crate) async fn run(
                     offset: work.offset,
                     raw: work.raw,
                     result,
+                    secrets,
                     unreachable: sent == Sent::Unreachable,
                     // Rows a stopped run never attempted stay open for --resume.
                     journal: !matches!(sent, Sent::NotAttempted | Sent::Replayed),
@@ -135,7 +165,7 @@ pub(crate) async fn run(
     let mut next = 0;
     let mut unreachable_in_a_row = 0;
     let give_up_after = (2 * settings.concurrency).max(10);
-    while let Some(done) = finished.next().await {
+    while let Some(mut done) = finished.next().await {
         if done.unreachable {
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
@@ -145,6 +175,17 @@ pub(crate) async fn run(
             }
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
+        }
+        // Written before the journal says the row is done: a run killed in between must not
+        // leave an extension whose only copy of its password is lost.
+        if done.result.status == Status::Ok && !done.secrets.is_empty() {
+            let file = report.credentials(&done.result.number, &done.secrets)?;
+            let names: Vec<&str> = done.secrets.iter().map(|(field, _)| *field).collect();
+            let said = format!("new {} generated (in {file})", names.join(", "));
+            done.result.message = match done.result.message.is_empty() {
+                true => said,
+                false => format!("{}; {said}", done.result.message),
+            };
         }
         if let Some(journal) = &settings.journal
             && done.journal

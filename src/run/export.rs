@@ -6,15 +6,15 @@
 //! blank: importing the hash would set the password to the hash.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use super::import::login_failed;
-use crate::domain::ApiKind;
+use crate::domain::{ApiKind, PbxSnapshot};
 use crate::output::{PrivateFile, Progress};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, protocol_for, snapshot};
-use crate::rules;
+use crate::rules::{self, Table};
 
 #[derive(Debug, Clone)]
 pub(crate) struct ExportSettings {
@@ -34,24 +34,52 @@ pub(crate) struct Exported {
 
 pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported> {
     let table = rules::table(settings.api);
-    let url = &settings.connection.base_url;
-    let client = Client::new(
-        protocol_for(settings.api, &settings.wire),
-        settings.connection.clone(),
-    )?;
+    let snapshot = read_directory(
+        settings.api,
+        &settings.wire,
+        &settings.connection,
+        settings.retry,
+    )
+    .await?;
+    write_sheet(&settings.output, table, &snapshot)?;
+    Ok(Exported {
+        extensions: snapshot.len(),
+        left_blank: table.hashed_on_read,
+    })
+}
+
+/// Every extension on the PBX, read in chunks with a progress bar.
+pub(crate) async fn read_directory(
+    api: ApiKind,
+    wire: &WireOptions,
+    connection: &Connection,
+    retry: RetryPolicy,
+) -> anyhow::Result<PbxSnapshot> {
+    let table = rules::table(api);
+    let url = &connection.base_url;
+    let client = Client::new(protocol_for(api, wire), connection.clone())?;
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let progress = Progress::items("extensions read");
-    let read = snapshot::fetch(&client, table, settings.retry, Some(&progress)).await;
+    let read = snapshot::fetch(&client, table, retry, Some(&progress)).await;
     progress.finish();
     client.logout().await;
-    let snapshot = read.with_context(|| format!("cannot read the extensions of {url}"))?;
+    read.with_context(|| format!("cannot read the extensions of {url}"))
+}
 
-    let path = &settings.output;
-    // Written beside the target and renamed over it only when whole: a failed export leaves
-    // the last good one, and the file is private (SIP passwords) from its first byte.
+/// The extensions as a sheet in the table's columns. Private (it holds SIP passwords) from
+/// its first byte, and written beside the target then renamed over it only when whole: a
+/// failed export leaves the last good one.
+pub(crate) fn write_sheet(
+    path: &Path,
+    table: &Table,
+    snapshot: &PbxSnapshot,
+) -> anyhow::Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
     let mut file =
         PrivateFile::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    file.file().write_all(b"\xEF\xBB\xBF")?;
+    file.file()
+        .write_all(b"\xEF\xBB\xBF")
+        .with_context(cannot)?;
     let mut out = csv::Writer::from_writer(file.file());
     out.write_record(table.fields.iter().map(|f| f.name))?;
     for record in snapshot.values() {
@@ -63,13 +91,8 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
             }
         }))?;
     }
-    out.flush()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.flush().with_context(cannot)?;
     drop(out);
-    file.commit()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(Exported {
-        extensions: snapshot.len(),
-        left_blank: table.hashed_on_read,
-    })
+    file.commit().with_context(cannot)?;
+    Ok(())
 }

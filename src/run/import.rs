@@ -17,8 +17,10 @@ use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::{Input, Sheet, SheetError};
-use crate::output::{Progress, Report, ReportLock, check_distinct, lock_path, rejects_path};
+use crate::input::{Input, Mapping, Sheet, SheetError};
+use crate::output::{
+    Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
+};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
 };
@@ -31,6 +33,8 @@ use crate::rules;
 pub(crate) struct ImportSettings {
     pub(crate) file: PathBuf,
     pub(crate) api: ApiKind,
+    /// The file's columns go through this first (`--map`, or a conversion between APIs).
+    pub(crate) mapping: Option<Mapping>,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
     pub(crate) wire: WireOptions,
@@ -44,6 +48,8 @@ pub(crate) struct ImportSettings {
     pub(crate) retry: RetryPolicy,
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
+    /// New extensions get the credentials their rows leave blank.
+    pub(crate) generate_passwords: bool,
     pub(crate) heartbeat: Duration,
 }
 
@@ -55,7 +61,7 @@ pub(crate) async fn run_import(
     let table = rules::table(settings.api);
     let _lock = claim_outputs(settings)?;
     let input = Input::open(&settings.file)?;
-    let sheet = Sheet::from_input(&input, table)?;
+    let sheet = Sheet::from_input(&input, table, settings.mapping.as_ref())?;
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
         true => Some(Journal::resume(&settings.report, input.fingerprint())?),
@@ -189,7 +195,7 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(Sheet::from_input(input, table)?)?
+        prune::listed_numbers(Sheet::from_input(input, table, settings.mapping.as_ref())?)?
     } else {
         HashSet::new()
     };
@@ -205,7 +211,8 @@ async fn prepare(
             .collect(),
         None => listed,
     };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
+    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
+        .generate_passwords(settings.generate_passwords);
     if settings.dry_run {
         planner = planner.dry_run();
     }
@@ -221,6 +228,7 @@ fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
         journal_path(report),
         lock_path(report),
     );
+    let credentials = credentials_path(report);
     let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
     check_distinct(
         input,
@@ -229,6 +237,7 @@ fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
             ("the rejects file", &rejects),
             ("the journal", &journal),
             ("the lock file", &lock),
+            ("the credentials file", &credentials),
         ],
     )
     .map_err(anyhow::Error::msg)?;

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
-use super::engine::{PipelineItem, RowWrite, Step};
+use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
 use super::journal::Replay;
 use crate::domain::{Action, Code, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
@@ -63,6 +63,7 @@ pub(crate) fn schedule_rows(
     };
     let mut seq = 0;
     let dry_run = planner.is_dry_run();
+    let generating = planner.generates_passwords();
     let mut open = true;
     plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
         let item = |step| PipelineItem {
@@ -71,9 +72,17 @@ pub(crate) fn schedule_rows(
             raw: Some(raw.clone()),
             step,
         };
+        // A row the killed run had in flight that the PBX now has (it plans as no add) may
+        // have been that run's add, with credentials it never wrote down.
+        let maybe_lost = generating && replay.in_flight.contains(&seq);
         let ready = match (replay.done.remove(&seq), planned) {
             (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
-            (None, Planned::Done(result)) => vec![item(Step::Decided(result))],
+            (None, Planned::Done(mut result)) => {
+                if maybe_lost && result.status != Status::Invalid {
+                    result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
+                }
+                vec![item(Step::Decided(result))]
+            }
             (
                 None,
                 Planned::Valid {
@@ -92,15 +101,24 @@ pub(crate) fn schedule_rows(
                     action,
                     record,
                     changed,
+                    note,
+                    secrets,
                 },
             ) => {
                 let verify_first = replay.in_flight.contains(&seq);
+                let note = match maybe_lost && action != Action::Add {
+                    true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
+                    true => format!("{note}; {CREDENTIALS_MAYBE_LOST}"),
+                    false => note,
+                };
                 let write = RowWrite {
                     row: Some(row),
                     number,
                     action,
                     record,
                     changed,
+                    note,
+                    secrets,
                     after: Vec::new(),
                     done: None,
                     verify_first,
@@ -143,6 +161,8 @@ pub(crate) fn schedule_rows(
                     action: Action::Delete,
                     record: Record::new(),
                     changed: String::new(),
+                    note: String::new(),
+                    secrets: Vec::new(),
                     after: Vec::new(),
                     done: None,
                     verify_first: false,
@@ -303,6 +323,8 @@ mod tests {
                 action,
                 record,
                 changed: String::new(),
+                note: String::new(),
+                secrets: Vec::new(),
                 after: Vec::new(),
                 done: None,
                 verify_first: false,

@@ -5,6 +5,8 @@ mod helpers;
 mod import;
 mod layers;
 mod mangled;
+mod mapping;
+mod migrate;
 mod openvox;
 mod reading;
 mod safety;
