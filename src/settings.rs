@@ -74,7 +74,7 @@ impl ImportSettings {
             (None, Some(from)) => conversion(from.into(), api, &args.run, &wire.eid)?,
             (None, None) => None,
         };
-        let connection = connect(&args.connect)?;
+        let connection = connect(&args.connect, args.run.read_rate)?;
         let report = match &args.run.report {
             Some(report) => report.clone(),
             None => default_report(&args.file),
@@ -102,6 +102,7 @@ impl MigrateSettings {
             insecure: args.insecure,
             ca_cert: args.from_ca_cert.as_deref(),
             timeout: args.timeout,
+            read_rate: args.run.read_rate,
             flags: "--from-",
         })?;
         let target = Connection::from_args(&ConnectionArgs {
@@ -112,6 +113,7 @@ impl MigrateSettings {
             insecure: args.insecure,
             ca_cert: args.to_ca_cert.as_deref(),
             timeout: args.timeout,
+            read_rate: args.run.read_rate,
             flags: "--to-",
         })?;
         let report = args
@@ -190,9 +192,6 @@ fn run_settings(
             _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
         },
     };
-    if !(1..=1024).contains(&args.concurrency) {
-        bail!("--concurrency must be from 1 to 1024");
-    }
     let retry = retry_policy(args.retries)?;
     let prune = match args.prune {
         false => None,
@@ -216,7 +215,7 @@ fn run_settings(
         dry_run: args.dry_run,
         resume: args.resume,
         rate,
-        concurrency: args.concurrency,
+        concurrency: concurrency(args.concurrency)?,
         retry,
         report,
         weak_passwords: args.weak_passwords,
@@ -226,7 +225,7 @@ fn run_settings(
 }
 
 /// The connection of `import` and `export` (`--url`, `--user`, `$PBXBULK_PASSWORD`, …).
-fn connect(args: &ConnectArgs) -> anyhow::Result<Connection> {
+fn connect(args: &ConnectArgs, read_rate: Option<f64>) -> anyhow::Result<Connection> {
     Connection::from_args(&ConnectionArgs {
         url: &args.url,
         user: &args.user,
@@ -235,6 +234,7 @@ fn connect(args: &ConnectArgs) -> anyhow::Result<Connection> {
         insecure: args.insecure,
         ca_cert: args.ca_cert.as_deref(),
         timeout: args.timeout,
+        read_rate,
         flags: "--",
     })
 }
@@ -249,6 +249,8 @@ struct ConnectionArgs<'a> {
     insecure: bool,
     ca_cert: Option<&'a Path>,
     timeout: f64,
+    /// `--read-rate`, unchecked.
+    read_rate: Option<f64>,
     /// How this side's flags begin (`--`, `--from-`, `--to-`), for messages.
     flags: &'a str,
 }
@@ -285,8 +287,26 @@ impl Connection {
             insecure: args.insecure,
             ca_cert,
             timeout: positive_secs(args.timeout, "--timeout")?,
+            read_rate: read_rate(args.read_rate)?,
         })
     }
+}
+
+/// `--read-rate`: reads per second, or 0 (and by default) no limit.
+fn read_rate(rate: Option<f64>) -> anyhow::Result<Option<f64>> {
+    match rate {
+        None | Some(0.0) => Ok(None),
+        Some(r) if r.is_finite() && r > 0.0 => Ok(Some(r)),
+        Some(_) => bail!("--read-rate must be reads per second, or 0 for no limit"),
+    }
+}
+
+/// `--concurrency`: requests in flight at most, reads and writes alike.
+fn concurrency(n: usize) -> anyhow::Result<usize> {
+    if !(1..=1024).contains(&n) {
+        bail!("--concurrency must be from 1 to 1024");
+    }
+    Ok(n)
 }
 
 /// A password from its file flag or its environment variable; never from the command line,
@@ -410,8 +430,9 @@ impl ExportSettings {
             api: args.api.into(),
             wire: wire(args.api.into(), args.connect.body, &args.connect.eid)?,
             retry: retry_policy(args.retries)?,
-            connection: connect(&args.connect)?,
+            connection: connect(&args.connect, args.read_rate)?,
             output: args.output,
+            concurrency: concurrency(args.concurrency)?,
         })
     }
 }

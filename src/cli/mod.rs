@@ -161,10 +161,14 @@ pub struct RunArgs {
     /// again, rows it had in flight are checked against the PBX first.
     #[arg(long)]
     pub resume: bool,
-    /// Requests per second at most; 0 for no limit; auto to find the PBX's own pace.
+    /// Writes per second at most; 0 for no limit; auto to find the PBX's own pace.
     #[arg(long, default_value = "10", value_name = "PER_SEC|auto")]
     pub rate: String,
-    /// Requests in flight at most.
+    /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
+    /// [default: no limit]. --rate limits the writes only.
+    #[arg(long, value_name = "PER_SEC")]
+    pub read_rate: Option<f64>,
+    /// Requests in flight at most, reads and writes alike.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub concurrency: usize,
     /// Retries of a request that failed for a passing reason (timeouts, 5xx, errno 10025).
@@ -250,6 +254,13 @@ pub struct ExportArgs {
     /// The spreadsheet to write (CSV, UTF-8 with a BOM).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
+    /// Reads in flight at most.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
+    /// [default: no limit]. --rate limits the writes only.
+    #[arg(long, value_name = "PER_SEC")]
+    pub read_rate: Option<f64>,
     /// Retries of a request that failed for a passing reason.
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub retries: u32,

@@ -69,6 +69,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
             insecure: false,
             ca_cert: None,
             timeout: Duration::from_secs(10),
+            read_rate: None,
         },
         mode: Mode::Upsert,
         wire: Default::default(),

@@ -8,6 +8,7 @@
 pub(crate) mod client;
 mod connection;
 mod http;
+pub(crate) mod pace;
 pub(crate) mod retry;
 mod scrub;
 pub(crate) mod snapshot;

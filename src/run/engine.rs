@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use csv::ByteRecord;
 use futures::StreamExt;
+use futures::future::{self, Either};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
@@ -40,6 +41,22 @@ pub(crate) enum Step {
     /// Finished by an interrupted run: its line comes from the journal, which has it already.
     Replayed(RowResult),
     Send(RowWrite),
+}
+
+impl Step {
+    /// The row's line where it is already known, and whether the journal is to record it (a
+    /// replayed line is there already); otherwise what to send.
+    #[expect(
+        clippy::result_large_err,
+        reason = "moved once, straight into its row's task"
+    )]
+    fn known(self) -> Result<(RowResult, bool), RowWrite> {
+        match self {
+            Step::Decided(result) => Ok((result, true)),
+            Step::Replayed(result) => Ok((result, false)),
+            Step::Send(write) => Err(write),
+        }
+    }
 }
 
 pub(crate) struct RowWrite {
@@ -110,52 +127,60 @@ pub(crate) async fn run(
     );
     let finished = stream
         .map(|work| {
+            let mut write = match work.step.known() {
+                // A row whose line is already known needs no task: one per row of a sync of
+                // 10,000 unchanged extensions took longer than its reads.
+                Ok((result, journal)) => {
+                    return Either::Left(future::ready(Finished {
+                        seq: work.seq,
+                        offset: work.offset,
+                        raw: work.raw,
+                        result,
+                        secrets: Vec::new(),
+                        unreachable: false,
+                        journal,
+                    }));
+                }
+                Err(write) => write,
+            };
+            let (seq, offset, raw) = (work.seq, work.offset, work.raw);
             let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
-                let mut secrets = Vec::new();
-                let (result, sent) = match work.step {
-                    Step::Decided(result) => (result, Sent::Answered),
-                    Step::Replayed(result) => (result, Sent::Replayed),
-                    Step::Send(mut write) => {
-                        let done = write.done.take();
-                        let mut note = std::mem::take(&mut write.note);
-                        secrets = std::mem::take(&mut write.secrets);
-                        let verify_first = write.verify_first;
-                        let (mut result, sent) =
-                            execute(work.seq, write, &client, &settings, &abort).await;
-                        if let Some(done) = done {
-                            let _ = done.send(true);
-                        }
-                        if verify_first && result.attempts == 0 && !secrets.is_empty() {
-                            // The add that landed carried the killed run's secrets, which that
-                            // run wrote down only if it lived to hear the answer; these were
-                            // never sent.
-                            secrets.clear();
-                            note = CREDENTIALS_MAYBE_LOST.into();
-                        }
-                        if !note.is_empty() {
-                            result.message = match result.message.is_empty() {
-                                true => note,
-                                false => format!("{}; {note}", result.message),
-                            };
-                        }
-                        (result, sent)
-                    }
-                };
+                let done = write.done.take();
+                let mut note = std::mem::take(&mut write.note);
+                let mut secrets = std::mem::take(&mut write.secrets);
+                let verify_first = write.verify_first;
+                let (mut result, sent) = execute(seq, write, &client, &settings, &abort).await;
+                if let Some(done) = done {
+                    let _ = done.send(true);
+                }
+                if verify_first && result.attempts == 0 && !secrets.is_empty() {
+                    // The add that landed carried the killed run's secrets, which that
+                    // run wrote down only if it lived to hear the answer; these were
+                    // never sent.
+                    secrets.clear();
+                    note = CREDENTIALS_MAYBE_LOST.into();
+                }
+                if !note.is_empty() {
+                    result.message = match result.message.is_empty() {
+                        true => note,
+                        false => format!("{}; {note}", result.message),
+                    };
+                }
                 Finished {
-                    seq: work.seq,
-                    offset: work.offset,
-                    raw: work.raw,
+                    seq,
+                    offset,
+                    raw,
                     result,
                     secrets,
                     unreachable: sent == Sent::Unreachable,
                     // Rows a stopped run never attempted stay open for --resume.
-                    journal: !matches!(sent, Sent::NotAttempted | Sent::Replayed),
+                    journal: sent != Sent::NotAttempted,
                 }
             });
-            async move { row.await.expect("a row's task does not panic") }
+            Either::Right(async move { row.await.expect("a row's task does not panic") })
         })
         .buffer_unordered(settings.concurrency);
     let mut finished = std::pin::pin!(finished);
@@ -211,8 +236,6 @@ enum Sent {
     Unreachable,
     /// The run had stopped before the row's first try.
     NotAttempted,
-    /// Finished by an interrupted run.
-    Replayed,
 }
 
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
@@ -341,7 +364,7 @@ fn millis(since: Instant) -> u64 {
 /// gone (delete). Updates need no check: sending one twice does no harm.
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
-    let found = match client.call_retrying(&Op::Query(numbers), retry).await {
+    let found = match client.read(&Op::Query(numbers), retry).await {
         Ok(Reply::Records(records)) => Some(!records.is_empty()),
         Err(ApiError::Refused {
             class: ErrorClass::Permanent,

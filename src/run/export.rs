@@ -22,6 +22,8 @@ pub(crate) struct ExportSettings {
     pub(crate) connection: Connection,
     pub(crate) output: PathBuf,
     pub(crate) retry: RetryPolicy,
+    /// Queries in flight at most.
+    pub(crate) concurrency: usize,
     pub(crate) wire: WireOptions,
 }
 
@@ -39,6 +41,7 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
         &settings.wire,
         &settings.connection,
         settings.retry,
+        settings.concurrency,
     )
     .await?;
     write_sheet(&settings.output, table, &snapshot)?;
@@ -48,19 +51,20 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
     })
 }
 
-/// Every extension on the PBX, read in chunks with a progress bar.
+/// Every extension on the PBX, read in chunks (`concurrency` at a time) with a progress bar.
 pub(crate) async fn read_directory(
     api: ApiKind,
     wire: &WireOptions,
     connection: &Connection,
     retry: RetryPolicy,
+    concurrency: usize,
 ) -> anyhow::Result<PbxSnapshot> {
     let table = rules::table(api);
     let url = &connection.base_url;
     let client = Client::new(protocol_for(api, wire), connection.clone())?;
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let progress = Progress::items("extensions read");
-    let read = snapshot::fetch(&client, table, retry, Some(&progress)).await;
+    let read = snapshot::fetch(&client, table, retry, concurrency, Some(&progress)).await;
     progress.finish();
     client.logout().await;
     read.with_context(|| format!("cannot read the extensions of {url}"))

@@ -183,7 +183,14 @@ async fn prepare(
     let current = match settings.mode.reads_the_pbx() {
         true => {
             let progress = Progress::items("extensions read from the PBX");
-            let read = snapshot::fetch(client, table, settings.retry, Some(&progress)).await;
+            let read = snapshot::fetch(
+                client,
+                table,
+                settings.retry,
+                settings.concurrency,
+                Some(&progress),
+            )
+            .await;
             progress.finish();
             Some(read.with_context(|| {
                 format!("cannot read the extensions on {url}; nothing was sent")

@@ -43,6 +43,7 @@ pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrat
                 &settings.source_wire,
                 &settings.source,
                 settings.retry,
+                settings.import.concurrency,
             )
             .await?;
             write_sheet(file, rules::table(settings.from), &snapshot)?;

@@ -9,6 +9,7 @@ mod mapping;
 mod migrate;
 mod openvox;
 mod reading;
+mod reads;
 mod safety;
 mod secrets;
 mod simulator;
