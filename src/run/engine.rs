@@ -281,7 +281,7 @@ async fn execute(
             break;
         }
         if let (1, Some(journal)) = (attempt, &settings.journal)
-            && let Err(e) = journal.started(seq)
+            && let Err(e) = journal.started(seq, write.action)
         {
             // Sent now, the row could be neither resumed nor trusted: stop instead.
             abort.stop(e.to_string());

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::RowResult;
+use crate::domain::{Action, RowResult};
 use crate::input::Fingerprint;
 use crate::output::PrivateFile;
 
@@ -34,6 +34,9 @@ enum Entry {
     },
     Start {
         seq: u64,
+        /// What the row was sent to do (journals of older versions lack it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<Action>,
     },
     Done {
         seq: u64,
@@ -67,6 +70,8 @@ pub(crate) struct Replay {
     pub(crate) done: HashMap<u64, RowResult>,
     /// Rows whose request went out but whose outcome was never recorded.
     pub(crate) in_flight: HashSet<u64>,
+    /// What each row in flight was sent to do.
+    pub(crate) sent_as: HashMap<u64, Action>,
 }
 
 pub(crate) struct Journal {
@@ -135,8 +140,11 @@ impl Journal {
 
     /// Records that row `seq`'s first request is about to go out; it must not go out if this
     /// fails.
-    pub(crate) fn started(&self, seq: u64) -> Result<(), JournalError> {
-        self.append(&Entry::Start { seq })
+    pub(crate) fn started(&self, seq: u64, action: Action) -> Result<(), JournalError> {
+        self.append(&Entry::Start {
+            seq,
+            action: Some(action),
+        })
     }
 
     pub(crate) fn finished(&self, seq: u64, result: &RowResult) -> Result<(), JournalError> {
@@ -193,7 +201,10 @@ fn compacted(input: &Fingerprint, replay: &Replay) -> Vec<Entry> {
         seq: *seq,
         result: result.clone(),
     }))
-    .chain(open.into_iter().map(|seq| Entry::Start { seq }))
+    .chain(open.into_iter().map(|seq| Entry::Start {
+        seq,
+        action: replay.sent_as.get(&seq).copied(),
+    }))
     .collect()
 }
 
@@ -211,11 +222,15 @@ fn read(bytes: &[u8]) -> (Option<Fingerprint>, Replay) {
     let mut replay = Replay::default();
     for line in lines {
         match serde_json::from_slice::<Entry>(line) {
-            Ok(Entry::Start { seq }) => {
+            Ok(Entry::Start { seq, action }) => {
                 replay.in_flight.insert(seq);
+                if let Some(action) = action {
+                    replay.sent_as.insert(seq, action);
+                }
             }
             Ok(Entry::Done { seq, result }) => {
                 replay.in_flight.remove(&seq);
+                replay.sent_as.remove(&seq);
                 replay.done.insert(seq, result);
             }
             // Only this program writes the journal, a whole line at a time.
@@ -228,7 +243,7 @@ fn read(bytes: &[u8]) -> (Option<Fingerprint>, Replay) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Action, Status};
+    use crate::domain::Status;
     use crate::input::Input;
 
     struct Setup {
@@ -274,10 +289,10 @@ mod tests {
     fn a_started_row_without_its_outcome_is_in_flight_and_a_finished_one_is_done() {
         let s = setup();
         let journal = Journal::create(&s.report, &s.print()).unwrap();
-        journal.started(0).unwrap();
-        journal.started(1).unwrap();
+        journal.started(0, Action::Add).unwrap();
+        journal.started(1, Action::Add).unwrap();
         journal.finished(0, &ok("1001")).unwrap();
-        journal.started(2).unwrap();
+        journal.started(2, Action::Add).unwrap();
         journal
             .finished(2, &ok("1003").with_error("10017", "refused"))
             .unwrap();
@@ -300,9 +315,9 @@ mod tests {
     fn a_line_cut_short_by_a_kill_is_skipped_and_what_follows_it_still_counts() {
         let s = setup();
         let journal = Journal::create(&s.report, &s.print()).unwrap();
-        journal.started(0).unwrap();
+        journal.started(0, Action::Add).unwrap();
         journal.finished(0, &ok("1001")).unwrap();
-        journal.started(1).unwrap();
+        journal.started(1, Action::Add).unwrap();
         journal.finished(1, &ok("1002")).unwrap();
         drop(journal);
         // The kill came in the middle of row 1's outcome.
@@ -313,7 +328,7 @@ mod tests {
 
         // The resumed run finishes row 1 and is killed again: a second resume must see that.
         journal.finished(1, &ok("1002")).unwrap();
-        journal.started(2).unwrap();
+        journal.started(2, Action::Add).unwrap();
         drop(journal);
         let (_, replay) = Journal::resume(&s.report, &s.print()).unwrap();
         let mut done: Vec<_> = replay.done.keys().copied().collect();
@@ -327,7 +342,7 @@ mod tests {
         let s = setup();
         let journal = Journal::create(&s.report, &s.print()).unwrap();
         for seq in 0..10 {
-            journal.started(seq).unwrap();
+            journal.started(seq, Action::Add).unwrap();
             journal.finished(seq, &ok("1001")).unwrap();
         }
         drop(journal);
@@ -347,7 +362,7 @@ mod tests {
             Err(JournalError::Missing(path)) if path == s.report.with_extension("journal")
         ));
         let journal = Journal::create(&s.report, &s.print()).unwrap();
-        journal.started(0).unwrap();
+        journal.started(0, Action::Add).unwrap();
         drop(journal);
         // The same size, other bytes.
         std::fs::write(&s.input, "number,username\n1001,Ana\n1002,Bo\n1003,Cz\n").unwrap();

@@ -78,6 +78,16 @@ pub(crate) fn schedule_rows(
         let ready = match (replay.done.remove(&seq), planned) {
             (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
             (None, Planned::Done(mut result)) => {
+                if let (Status::Unchanged, Some(&action)) =
+                    (result.status, replay.sent_as.get(&seq))
+                {
+                    // The PBX already has the row because the killed run's write landed:
+                    // that write is this row's outcome.
+                    result.status = Status::Ok;
+                    result.action = action;
+                    result.message =
+                        format!("{action}: it had landed before the interrupted run stopped");
+                }
                 if maybe_lost && result.status != Status::Invalid {
                     result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
                 }

@@ -729,3 +729,37 @@ fn an_export_over_an_open_file_becomes_private() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(mode(&out_path), 0o600);
 }
+
+#[test]
+fn adds_that_landed_before_a_kill_are_ok_adds_after_an_upsert_resume() {
+    // Every write lands at once and is answered only 1.5 s later, so a kill leaves rows
+    // that are on the PBX although the run never heard so.
+    let sim = Sim::start("yeastar-v2", &["--slow-rate", "1", "--slow-ms", "1500"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.csv", &simple_rows(8001, 12));
+    let report = dir.path().join("r.csv");
+    let path = file.to_str().unwrap();
+    let args = sim_args(&sim, path, &report, &["--concurrency", "6", "--rate", "0"]);
+    let args: Vec<&str> = args
+        .iter()
+        .map(|a| if *a == "add" { "upsert" } else { a })
+        .collect();
+    let mut child = spawn(&args);
+    wait_until("adds landed", || sim.stat("extensions") >= 6);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = run(
+        &[&args[..], &["--resume"]].concat(),
+        &[("PBXBULK_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    assert_eq!(rows.len(), 12);
+    for row in &rows {
+        assert_eq!(
+            (row["action"].as_str(), row["status"].as_str()),
+            ("add", "ok"),
+            "{row:?}"
+        );
+    }
+}
