@@ -8,11 +8,11 @@ use crate::run::import::{open_input, run_opened};
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     super::warn_about(&settings.connection);
-    let (source, sheet) = open_input(&settings)?;
-    for notice in sheet.notices() {
+    let opened = open_input(&settings)?;
+    for notice in opened.notices() {
         eprintln!("pbxbulk: {notice}");
     }
-    let (summary, aborted) = run_opened(&settings, &source, sheet).await?;
+    let (summary, aborted) = run_opened(&settings, opened).await?;
     Ok(finished(&settings, &summary, aborted.as_deref()))
 }
 

@@ -3,12 +3,14 @@
 //! Without `--report` the problems are listed on the terminal (the first ones, then a count);
 //! with it, the report has the same columns as an import's.
 
+use std::path::Path;
+
 use anyhow::Context;
 use csv::ByteRecord;
 
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
-use crate::output::Report;
+use crate::output::{Report, check_distinct, rejects_path};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules;
 use crate::settings::ValidateSettings;
@@ -19,6 +21,12 @@ const SHOWN: u64 = 50;
 pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
+    if let Some(path) = &settings.report {
+        let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+        let rejects = rejects_path(path);
+        let outputs = [("--report", path.as_path()), ("the rejects file", &rejects)];
+        check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
+    }
     let source = Source::open(&settings.file, &settings.read)?;
     if settings.show_mapped > 0 {
         show_mapped(settings, &source)?;
@@ -103,8 +111,8 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
 
 /// `--show-mapped N`: the first N rows as the mapping makes them, field by field (a secret
 /// only by name), or why a row is skipped or cannot be mapped. A first pass of its own, so
-/// the check after it is the same as without (standard input is spooled, so it works there
-/// too).
+/// the check after it is the same as without.
+/// (Standard input is spooled, so it can be read a second time too.)
 fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<()> {
     let table = rules::table(settings.api);
     let mut sheet = Sheet::open(source, table, settings.mapping.as_ref())?;

@@ -5,11 +5,14 @@
 //! `username` is the extension *number* and `fullname` the name, is recognised by its
 //! columns and read as such.
 
-use super::suggest::{did_you_mean, listed};
+use super::suggest::did_you_mean;
+use crate::domain::values::{list_some, shorten};
 use crate::rules::Table;
 
-/// How many known columns an error lists before "and N more".
+/// How many known (and unknown) columns an error lists before "and N more".
 const LISTED: usize = 20;
+/// Characters of an unknown column's name shown.
+const NAME_SHOWN: usize = 40;
 
 /// What the header row says.
 #[derive(Debug, Default)]
@@ -90,7 +93,8 @@ pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Columns, Heade
             }
             Some(i) => mapping.columns.push(Some(i)),
             None => {
-                let shown = names[at].trim();
+                let shown = shorten(names[at].trim(), NAME_SHOWN);
+                let shown = shown.as_str();
                 let spellings = table
                     .fields
                     .iter()
@@ -105,11 +109,11 @@ pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Columns, Heade
         }
     }
     if !unknown.is_empty() {
-        let known: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
+        let known: Vec<String> = table.fields.iter().map(|f| f.name.to_string()).collect();
         return Err(HeaderError::Unknown {
-            unknown: unknown.join(", "),
+            unknown: list_some(&unknown, LISTED),
             api: table.api.name(),
-            known: listed(&known, LISTED),
+            known: list_some(&known, LISTED),
         });
     }
     if !mapping.columns.contains(&Some(key)) {
@@ -140,7 +144,7 @@ mod tests {
             r#""User Name" (did you mean username?), "E-mail" (did you mean email?), "Department""#
         );
         assert!(known.starts_with("number, username, callerid"), "{known}");
-        assert!(known.ends_with(", and 17 more"), "{known}");
+        assert!(known.ends_with(" and 17 more"), "{known}");
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! Reading the user's spreadsheet: from bytes on disk (or standard input) to one row's cells
 //! in the rule table's column order, normalised. Nothing here knows about the PBX.
 //!
-//! `source` decides once per file what it is (a workbook, or text in some encoding) and
-//! spools standard input; `encoding` and `workbook` read each kind, `rows` gives their
+//! `pinned` holds the input for the run (fingerprinted, watched for changes, standard input
+//! copied to a private file); `source` decides once per file what it is (a workbook, or text
+//! in some encoding); `encoding` and `workbook` read each kind, `rows` gives their
 //! records; `header` maps the header row (`suggest` for did-you-mean), or `mapping` (`--map`)
 //! stands in for it; `normalise` turns values as people type them into the spelling the API
 //! takes; `sheet` puts it together, one record at a time.
 
+mod cut_short;
 mod encoding;
 mod header;
 pub(crate) mod mapping;
 mod normalise;
+mod pinned;
 mod rows;
 mod sheet;
 mod source;
@@ -19,5 +22,8 @@ mod workbook;
 
 pub(crate) use encoding::{bom, by_name as encoding_by_name, encode};
 pub(crate) use mapping::Mapping;
+pub(crate) use pinned::Fingerprint;
+#[cfg(test)]
+pub(crate) use pinned::Input;
 pub(crate) use sheet::{Layout, RowCells, Sheet, SheetError};
 pub(crate) use source::{ReadSettings, Source};

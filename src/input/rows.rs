@@ -8,10 +8,12 @@
 //! come row by row from [`Book`].
 
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::{Arc, Mutex};
 
 use csv::ByteRecord;
 use encoding_rs::{Encoding, UTF_8};
 
+use super::cut_short::{CutShort, Tail};
 use super::encoding::Utf8Reader;
 use super::source::{Format, Source};
 use super::workbook::Book;
@@ -22,6 +24,8 @@ pub(super) enum Rows {
         reader: csv::Reader<Box<dyn Read + Send>>,
         /// The reader's line after the last record read.
         line: u64,
+        /// How the text ends, to tell a last row cut short.
+        tail: Arc<Mutex<Tail>>,
     },
     Book {
         book: Box<Book>,
@@ -53,18 +57,22 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
     let mut header = ByteRecord::new();
     match source.format {
         Format::Text(decision) => {
-            let file = source.open_bytes().map_err(io_err)?;
+            let bytes = source.bytes();
             let text: Box<dyn Read + Send> = if decision.is_utf8() {
                 // Checked valid as a whole already: no need to decode, only skip the BOM.
-                let mut file = BufReader::new(file);
-                file.fill_buf().map_err(io_err)?;
-                file.consume(decision.bom);
-                Box::new(file)
+                let mut bytes = BufReader::new(bytes);
+                bytes.fill_buf().map_err(io_err)?;
+                bytes.consume(decision.bom);
+                Box::new(bytes)
             } else {
-                Box::new(Utf8Reader::new(file, decision))
+                Box::new(Utf8Reader::new(bytes, decision))
             };
+            // Watched as the parser sees it: decoded, without the BOM.
+            let (text, tail) = CutShort::new(text);
             let mut text = BufReader::with_capacity(256 * 1024, text);
-            let delimiter = detect_delimiter(text.fill_buf().map_err(io_err)?);
+            let head = text.fill_buf().map_err(io_err)?;
+            let delimiter = detect_delimiter(head);
+            tail.lock().expect("tail lock").start(delimiter, head);
             let mut reader = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .has_headers(false)
@@ -83,7 +91,7 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
                 None => Vec::new(),
             };
             Ok(Opened {
-                rows: Rows::Text { reader, line },
+                rows: Rows::Text { reader, line, tail },
                 header,
                 layout: Layout {
                     workbook: false,
@@ -99,7 +107,10 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
         }
         Format::Book => {
             let sheet = source.settings.sheet.as_deref();
-            let book = Book::open(source.path(), sheet).map_err(|error| SheetError::Book {
+            // A workbook is read whole by calamine anyway.
+            let mut bytes = Vec::new();
+            source.bytes().read_to_end(&mut bytes).map_err(io_err)?;
+            let book = Book::open(bytes, sheet).map_err(|error| SheetError::Book {
                 name: name.clone(),
                 error,
             })?;
@@ -134,7 +145,7 @@ impl Rows {
         name: &str,
     ) -> Result<Option<u64>, SheetError> {
         match self {
-            Rows::Text { reader, line } => {
+            Rows::Text { reader, line, .. } => {
                 if !reader
                     .read_byte_record(record)
                     .map_err(|e| csv_err(name, e))?
@@ -156,6 +167,28 @@ impl Rows {
                 record.extend(cells.iter().map(String::as_bytes));
                 Ok(Some(row))
             }
+        }
+    }
+
+    /// Why `record`, just read, looks cut short (an interrupted download): it is the last of
+    /// the text and ends inside a quoted cell, or without a line end and short of cells.
+    pub(super) fn cut_short(&self, record: &ByteRecord, columns: usize) -> Option<String> {
+        let Rows::Text { reader, tail, .. } = self else {
+            return None;
+        };
+        let ending = tail.lock().expect("tail lock").ending()?;
+        if ending.len != reader.position().byte() {
+            return None; // not the last record
+        }
+        if ending.open_quote {
+            Some("the file ends inside a quoted cell of this row".into())
+        } else if !ending.line_end && record.len() < columns {
+            Some(format!(
+                "the file ends in this row without a line end, after {} of {columns} cells",
+                record.len()
+            ))
+        } else {
+            None
         }
     }
 

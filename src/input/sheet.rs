@@ -15,6 +15,7 @@ use super::rows::{self, Rows};
 use super::source::Source;
 use super::workbook::BookError;
 use crate::domain::Code;
+use crate::domain::values::list_some;
 use crate::rules::{Cells, Problem, Table};
 
 /// The file as a whole cannot be read: one clear line, exit code 2.
@@ -42,7 +43,14 @@ pub(crate) enum SheetError {
     },
     #[error("{origin} fills no {key}: map the column that holds the extension's number to {key}")]
     MappedNoKey { origin: String, key: &'static str },
+    #[error(
+        "{name} changed while it was being read; the run stopped. Run again once it is complete"
+    )]
+    Changed { name: String },
 }
+
+/// Unknown columns named in the error line.
+const UNKNOWN_LISTED: usize = 20;
 
 fn at_line(line: usize) -> String {
     match line {
@@ -104,6 +112,10 @@ pub(crate) struct Sheet {
     row: u64,
     /// Normalised values of the current record, by field (`None`: the cell as it is).
     scratch: Vec<Option<String>>,
+    /// Why the record just read was cut short, if it was.
+    cut_short: Option<String>,
+    /// Says whether the file changed since it was opened.
+    changed: Box<dyn Fn() -> bool + Send>,
 }
 
 impl Sheet {
@@ -154,6 +166,8 @@ impl Sheet {
             len: opened.len,
             row: opened.row,
             scratch: vec![None; table.fields.len()],
+            cut_short: None,
+            changed: Box::new(source.input().watch()),
         })
     }
 
@@ -195,8 +209,14 @@ impl Sheet {
     /// Reads the next record into `record` and returns its spreadsheet row number.
     pub(crate) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
         let row = self.rows.read(record, self.row, &self.name)?;
+        if (self.changed)() {
+            return Err(SheetError::Changed {
+                name: self.name.clone(),
+            });
+        }
         if let Some(row) = row {
             self.row = row;
+            self.cut_short = self.rows.cut_short(record, self.header.len());
         }
         Ok(row)
     }
@@ -208,6 +228,19 @@ impl Sheet {
         record: &'a ByteRecord,
         buf: &'a mut Vec<String>,
     ) -> RowCells<'a> {
+        if let Some(why) = &self.cut_short {
+            return RowCells::Invalid {
+                number: String::new(),
+                problems: vec![Problem {
+                    field: "",
+                    code: Code::TruncatedRow,
+                    message: format!(
+                        "{why}: the file looks cut short (an interrupted download?); the row is \
+                         not imported. Check the file's end"
+                    ),
+                }],
+            };
+        }
         let mut problems = Vec::new();
         let mut values = vec![""; self.table.fields.len()];
         let Some(bound) = &self.bound else {
@@ -375,7 +408,7 @@ fn bind(
         },
         BindError::Unknown(unknown) => SheetError::UnmappedColumns {
             name: name.to_string(),
-            unknown: unknown.join(", "),
+            unknown: list_some(&unknown, UNKNOWN_LISTED),
             origin: mapping.origin.clone(),
         },
         BindError::NoKey => SheetError::MappedNoKey {

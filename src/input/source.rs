@@ -1,16 +1,15 @@
-//! Where a sheet comes from: a file, or standard input spooled once into a private temporary
-//! file so that `-` behaves exactly like a file (every pass of an import reads it again).
-//!
-//! The format is decided here, once: a workbook by its first bytes (ZIP or OLE) or its
-//! extension, otherwise text, whose encoding is decided over the whole file.
+//! What an input is, decided once: a workbook by its first bytes (ZIP or OLE) or its
+//! extension, otherwise text, whose encoding is decided over the whole file. The bytes come
+//! from the pinned [`Input`] (standard input already copied to a private file, so `-` is read
+//! like a file, as often as a run needs).
 
-use std::fs::File;
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufReader, Read};
+use std::path::Path;
 
 use encoding_rs::Encoding;
 
 use super::encoding::{self, Decision, EncodingError};
+use super::pinned::{Input, InputError};
 
 /// How to read a sheet, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +32,8 @@ pub(crate) enum Format {
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SourceError {
+    #[error(transparent)]
+    Input(#[from] InputError),
     #[error("cannot read {name}: {error}")]
     Io { name: String, error: io::Error },
     #[error("{name} {error}")]
@@ -44,38 +45,26 @@ pub(crate) enum SourceError {
 }
 
 /// An input ready to be read, as often as needed.
-#[derive(Debug)]
 pub(crate) struct Source {
-    /// What the user named (`-` for standard input).
-    name: PathBuf,
-    /// Where the bytes are (the spool, for standard input).
-    path: PathBuf,
-    _spool: Option<tempfile::TempPath>,
+    input: Input,
     pub(crate) format: Format,
     pub(crate) settings: ReadSettings,
 }
 
 impl Source {
     pub(crate) fn open(name: &Path, settings: &ReadSettings) -> Result<Source, SourceError> {
+        let input = Input::open(name)?;
         let shown = display(name);
-        let io_err = |error| SourceError::Io {
-            name: shown.clone(),
-            error,
-        };
-        let (path, spool) = if name == Path::new("-") {
-            // tempfile creates the file readable by its owner only: it may hold passwords.
-            let mut file = tempfile::NamedTempFile::new().map_err(io_err)?;
-            io::copy(&mut io::stdin().lock(), file.as_file_mut()).map_err(io_err)?;
-            let spool = file.into_temp_path();
-            (spool.to_path_buf(), Some(spool))
-        } else {
-            (name.to_owned(), None)
-        };
-        let mut head = [0u8; 8];
-        let n = File::open(&path)
-            .and_then(|mut f| read_head(&mut f, &mut head))
-            .map_err(io_err)?;
-        let format = if is_workbook(&head[..n], &path) {
+        let mut head = Vec::with_capacity(8);
+        input
+            .reader()
+            .take(8)
+            .read_to_end(&mut head)
+            .map_err(|error| SourceError::Io {
+                name: shown.clone(),
+                error,
+            })?;
+        let format = if is_workbook(&head, name) {
             if settings.encoding.is_some() {
                 return Err(SourceError::EncodingOfBook { name: shown });
             }
@@ -84,26 +73,22 @@ impl Source {
             if settings.sheet.is_some() {
                 return Err(SourceError::SheetOfText { name: shown });
             }
-            let decision = encoding::decide(
-                || File::open(&path).map(io::BufReader::new),
-                settings.encoding,
-            )
-            .map_err(|error| match error {
-                EncodingError::Io(error) => SourceError::Io {
-                    name: shown.clone(),
-                    error,
-                },
-                error => SourceError::Encoding {
-                    name: shown.clone(),
-                    error,
-                },
-            })?;
+            let reopen = || Ok(BufReader::new(input.reader()));
+            let decision =
+                encoding::decide(reopen, settings.encoding).map_err(|error| match error {
+                    EncodingError::Io(error) => SourceError::Io {
+                        name: shown.clone(),
+                        error,
+                    },
+                    error => SourceError::Encoding {
+                        name: shown.clone(),
+                        error,
+                    },
+                })?;
             Format::Text(decision)
         };
         Ok(Source {
-            name: name.to_owned(),
-            path,
-            _spool: spool,
+            input,
             format,
             settings: settings.clone(),
         })
@@ -111,16 +96,17 @@ impl Source {
 
     /// The input as the user named it, for messages.
     pub(crate) fn name(&self) -> String {
-        display(&self.name)
+        display(self.input.path())
     }
 
-    /// The file to read (for standard input, its spool).
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
+    /// The pinned input: its fingerprint, and whether it changed.
+    pub(crate) fn input(&self) -> &Input {
+        &self.input
     }
 
-    pub(crate) fn open_bytes(&self) -> io::Result<File> {
-        File::open(&self.path)
+    /// The bytes from the start, independent of every other reader.
+    pub(crate) fn bytes(&self) -> impl Read + Send + 'static {
+        self.input.reader()
     }
 }
 
@@ -130,17 +116,6 @@ fn display(name: &Path) -> String {
     } else {
         name.display().to_string()
     }
-}
-
-fn read_head(file: &mut File, head: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 /// ZIP (XLSX, ODS) or OLE (XLS) bytes, or a workbook's extension.

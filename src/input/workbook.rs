@@ -5,9 +5,9 @@
 //! whole (calamine reads a sheet at once); rows then leave one at a time, each with the row
 //! number the spreadsheet program shows.
 
-use std::path::Path;
+use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, open_workbook_auto};
+use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum BookError {
@@ -30,9 +30,10 @@ pub(crate) struct Book {
 }
 
 impl Book {
-    /// Opens `sheet` (by name, any case), or the first sheet.
-    pub(crate) fn open(path: &Path, sheet: Option<&str>) -> Result<Book, BookError> {
-        let mut book = open_workbook_auto(path).map_err(|e| BookError::Read(e.to_string()))?;
+    /// Opens `sheet` (by name, any case), or the first sheet, of the workbook in `bytes`.
+    pub(crate) fn open(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Book, BookError> {
+        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| BookError::Read(e.to_string()))?;
         let names = book.sheet_names();
         let name = match sheet {
             Some(wanted) => names
@@ -131,7 +132,7 @@ mod tests {
         sheet.write_number(5, 1, 1002.0).unwrap();
         wb.save(&path).unwrap();
 
-        let mut book = Book::open(&path, Some("staff")).unwrap();
+        let mut book = Book::open(std::fs::read(&path).unwrap(), Some("staff")).unwrap();
         assert_eq!(book.sheet, "Staff");
         let mut cells = Vec::new();
         assert_eq!(book.next_row(&mut cells), Some(3));
@@ -142,9 +143,12 @@ mod tests {
         assert_eq!(cells, ["1002", ""]);
         assert_eq!(book.next_row(&mut cells), None);
 
-        let err = Book::open(&path, Some("Nope")).err().unwrap().to_string();
+        let err = Book::open(std::fs::read(&path).unwrap(), Some("Nope"))
+            .err()
+            .unwrap()
+            .to_string();
         assert_eq!(err, "has no sheet \"Nope\"; its sheets are: Other, Staff");
-        let mut book = Book::open(&path, None).unwrap();
+        let mut book = Book::open(std::fs::read(&path).unwrap(), None).unwrap();
         assert_eq!(book.next_row(&mut cells), Some(1));
     }
 }

@@ -6,7 +6,10 @@ pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod sheet_writer;
 
-pub(crate) use files::{credentials_path, rejects_written, source_path};
+pub(crate) use files::{
+    PrivateFile, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
+    rejects_written, source_path,
+};
 pub(crate) use progress::Progress;
 pub(crate) use report::Report;
 pub(crate) use sheet_writer::{SheetWriter, is_stdout};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
-use super::files::{credentials_path, private_append, private_file, rejects_path};
+use super::files::{PrivateFile, credentials_path, private_append, private_file, rejects_path_for};
 use super::sheet_writer::SheetWriter;
 use crate::domain::{RowResult, Secret, Status, Summary};
 use crate::input::{Layout, bom as input_bom, encode};
@@ -59,14 +59,17 @@ impl Report {
     /// Creates the report (and removes a rejects file left by an earlier run, which would
     /// otherwise be mistaken for this run's).
     pub(crate) fn create(path: &Path, header: ByteRecord, layout: Layout) -> io::Result<Report> {
-        let file = File::create(path)?;
-        let mut out = csv::Writer::from_writer(file);
+        // Private (it names people and their numbers) and in place of an old report at once.
+        let mut file = PrivateFile::create(path)?;
+        let mut out = csv::Writer::from_writer(file.file());
         out.write_record(COLUMNS)?;
         out.flush()?;
+        drop(out);
+        let out = csv::Writer::from_writer(file.commit()?);
         // Both kinds: a workbook's rejects left beside a CSV run's report would be taken for
         // this run's.
         for workbook in [false, true] {
-            let old = rejects_path(path, Layout { workbook, ..layout });
+            let old = rejects_path_for(path, Layout { workbook, ..layout });
             match std::fs::remove_file(&old) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
@@ -76,7 +79,7 @@ impl Report {
             path: path.to_owned(),
             out,
             rejects: Rejects {
-                path: rejects_path(path, layout),
+                path: rejects_path_for(path, layout),
                 header,
                 layout,
                 out: None,

@@ -4,22 +4,27 @@
 //! mode, so rows go to disk as they are written) with every column formatted as text, so
 //! Excel never turns `0101` into 101 or a mobile into `1.38E+10`, and the header row frozen;
 //! `-` is CSV on standard output (no BOM: it is for pipes); anything else is CSV in UTF-8
-//! with a BOM. Files are readable by their owner only: they hold SIP passwords.
+//! with a BOM. Files are readable by their owner only (they hold SIP passwords) and take the
+//! place of an older one only when complete ([`PrivateFile`]).
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::files::private_file;
+use super::files::PrivateFile;
 
 pub(crate) enum SheetWriter {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv {
+        out: csv::Writer<Box<dyn Write>>,
+        /// `None` for standard output.
+        file: Option<PrivateFile>,
+    },
     Xlsx {
         workbook: Box<Workbook>,
         text: Format,
         row: u32,
-        file: std::fs::File,
+        file: PrivateFile,
     },
 }
 
@@ -37,7 +42,7 @@ impl SheetWriter {
     /// Creates `path` and writes the header row.
     pub(crate) fn create(path: &Path, header: &[&str]) -> io::Result<SheetWriter> {
         if is_xlsx(path) {
-            let file = private_file(path, b"")?;
+            let file = PrivateFile::create(path)?;
             let mut workbook = Box::new(Workbook::new());
             let text = Format::new().set_num_format("@");
             let bold = text.clone().set_bold();
@@ -61,19 +66,21 @@ impl SheetWriter {
                 file,
             });
         }
-        let out: Box<dyn Write> = if is_stdout(path) {
-            Box::new(io::stdout().lock())
+        let (out, file): (Box<dyn Write>, _) = if is_stdout(path) {
+            (Box::new(io::stdout().lock()), None)
         } else {
-            Box::new(private_file(path, b"\xEF\xBB\xBF")?)
+            let mut file = PrivateFile::create(path)?;
+            file.file().write_all(b"\xEF\xBB\xBF")?;
+            (Box::new(file.file().try_clone()?), Some(file))
         };
         let mut out = csv::Writer::from_writer(out);
         out.write_record(header)?;
-        Ok(SheetWriter::Csv(out))
+        Ok(SheetWriter::Csv { out, file })
     }
 
     pub(crate) fn row(&mut self, cells: &[&str]) -> io::Result<()> {
         match self {
-            SheetWriter::Csv(out) => Ok(out.write_record(cells)?),
+            SheetWriter::Csv { out, .. } => Ok(out.write_record(cells)?),
             SheetWriter::Xlsx {
                 workbook,
                 text,
@@ -96,19 +103,24 @@ impl SheetWriter {
 
     pub(crate) fn finish(self) -> io::Result<()> {
         match self {
-            SheetWriter::Csv(out) => out
-                .into_inner()
-                .map_err(csv::IntoInnerError::into_error)?
-                .flush(),
+            SheetWriter::Csv { out, file } => {
+                out.into_inner()
+                    .map_err(csv::IntoInnerError::into_error)?
+                    .flush()?;
+                match file {
+                    Some(file) => file.commit().map(drop),
+                    None => Ok(()),
+                }
+            }
             SheetWriter::Xlsx {
                 mut workbook,
                 mut file,
                 ..
             } => {
                 workbook
-                    .save_to_writer(&mut file)
+                    .save_to_writer(file.file())
                     .map_err(io::Error::other)?;
-                file.flush()
+                file.commit().map(drop)
             }
         }
     }

@@ -213,6 +213,11 @@ impl Planner {
                     "dry run: would update {}",
                     preview(table, cells, &send, current)
                 ),
+                // A new extension has nothing old: every field it would get, from nothing.
+                None if action == Action::Add => format!(
+                    "dry run: would add {}",
+                    preview(table, cells, &send, &Record::new())
+                ),
                 None => format!("dry run: would {action}"),
             };
             if !secrets.is_empty() {

@@ -12,8 +12,8 @@ use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
-use crate::input::{Mapping, RowCells, Sheet, SheetError, Source};
-use crate::rules::Table;
+use crate::input::{RowCells, Sheet, SheetError};
+use crate::rules::{Table, check_value};
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PruneSettings {
@@ -41,13 +41,8 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
 /// Every number the file names, as key or as rename target, whether the row is valid or not.
 /// A row a mapping skips (`Status != "Active"`) does not count: leaving it out is what lets
 /// the prune delete a leaver's extension.
-/// Numbers are taken as reading normalises them (`1001.0` is 1001), as the rows are planned.
-pub(crate) fn listed_numbers(
-    source: &Source,
-    table: &'static Table,
-    mapping: Option<&Mapping>,
-) -> Result<HashSet<String>, SheetError> {
-    let mut sheet = Sheet::open(source, table, mapping)?;
+pub(crate) fn listed_numbers(mut sheet: Sheet) -> Result<HashSet<String>, SheetError> {
+    let table = sheet.table();
     let mut numbers = HashSet::new();
     let mut record = ByteRecord::new();
     let mut mapped = Vec::new();
@@ -69,12 +64,22 @@ pub(crate) fn listed_numbers(
     Ok(numbers)
 }
 
-/// The numbers to delete, or why the run must not go ahead.
+/// What a prune does: the numbers to delete, and the numbers the PBX lists that break the
+/// key's rule (`all`, `12a`, `1001,1002`), which are reported and never touched: a delete of
+/// `all` would empty the PBX.
+#[derive(Debug, Default)]
+pub(crate) struct PrunePlan {
+    pub(crate) deletes: Vec<String>,
+    pub(crate) bad_numbers: Vec<String>,
+}
+
+/// The prune's plan, or why the run must not go ahead.
 pub(crate) fn deletes(
     settings: &PruneSettings,
+    table: &Table,
     directory: &PbxSnapshot,
     listed: &HashSet<String>,
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<PrunePlan> {
     let in_range = |n: &str| {
         settings.ranges.is_empty()
             || n.parse::<u64>().is_ok_and(|n| {
@@ -84,11 +89,18 @@ pub(crate) fn deletes(
                     .any(|(lo, hi)| (*lo..=*hi).contains(&n))
             })
     };
-    let deletes: Vec<String> = directory
+    let key = table
+        .field(table.key)
+        .expect("the key is a field of its table");
+    let (deletes, bad_numbers): (Vec<String>, Vec<String>) = directory
         .keys()
         .filter(|n| !listed.contains(*n) && in_range(n))
         .cloned()
-        .collect();
+        .partition(|n| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && check_value(key, n, true).is_none()
+        });
     let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
     if deletes.len() > limit {
         bail!(
@@ -103,13 +115,16 @@ pub(crate) fn deletes(
             }
         );
     }
-    Ok(deletes)
+    Ok(PrunePlan {
+        deletes,
+        bad_numbers,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::ReadSettings;
+    use crate::input::{ReadSettings, Source};
 
     fn directory(numbers: &[&str]) -> PbxSnapshot {
         numbers
@@ -148,19 +163,35 @@ mod tests {
             ranges: vec![(1002, 1500), (2000, 2000)],
             max_delete: Some(10),
         };
-        let deletes = deletes(&settings, &pbx, &listed(&["1003"])).unwrap();
+        let plan = deletes(&settings, v2(), &pbx, &listed(&["1003"])).unwrap();
         // A number that is not a number is never inside a range.
-        assert_eq!(deletes, ["1002", "1500", "2000"]);
+        assert_eq!(plan.deletes, ["1002", "1500", "2000"]);
         let anywhere = PruneSettings {
             ranges: Vec::new(),
             max_delete: Some(10),
         };
         let deletes = deletes_of(&anywhere, &pbx, &["1003", "2000"]);
-        assert_eq!(deletes, ["1001", "1002", "1500", "sip:x"]);
+        assert_eq!(deletes, ["1001", "1002", "1500"]);
+    }
+
+    #[test]
+    fn numbers_outside_the_key_rule_are_never_deleted_but_listed() {
+        let pbx = directory(&["1001", "all", "12a", "1001,1002", "sip:x"]);
+        let anywhere = PruneSettings {
+            ranges: Vec::new(),
+            max_delete: Some(10),
+        };
+        let plan = deletes(&anywhere, v2(), &pbx, &listed(&[])).unwrap();
+        assert_eq!(plan.deletes, ["1001"]);
+        assert_eq!(plan.bad_numbers, ["1001,1002", "12a", "all", "sip:x"]);
+    }
+
+    fn v2() -> &'static Table {
+        crate::rules::table(crate::domain::ApiKind::YeastarV2)
     }
 
     fn deletes_of(settings: &PruneSettings, pbx: &PbxSnapshot, file: &[&str]) -> Vec<String> {
-        deletes(settings, pbx, &listed(file)).unwrap()
+        deletes(settings, v2(), pbx, &listed(file)).unwrap().deletes
     }
 
     #[test]
@@ -172,7 +203,7 @@ mod tests {
         let default = PruneSettings::default();
         assert_eq!(deletes_of(&default, &pbx, &keep), ["1019", "1020"]);
         let keep: Vec<&str> = numbers[..17].iter().map(String::as_str).collect();
-        let e = deletes(&default, &pbx, &listed(&keep))
+        let e = deletes(&default, v2(), &pbx, &listed(&keep))
             .unwrap_err()
             .to_string();
         assert!(
@@ -188,7 +219,7 @@ mod tests {
             max_delete: Some(0),
             ..PruneSettings::default()
         };
-        let e = deletes(&zero, &pbx, &listed(&keep))
+        let e = deletes(&zero, v2(), &pbx, &listed(&keep))
             .unwrap_err()
             .to_string();
         assert!(e.contains("(more than 0)"), "{e}");
@@ -210,7 +241,7 @@ mod tests {
         .unwrap();
         let table = crate::rules::table(crate::domain::ApiKind::YeastarV1);
         let source = Source::open(&path, &ReadSettings::default()).unwrap();
-        let numbers = listed_numbers(&source, table, None).unwrap();
+        let numbers = listed_numbers(Sheet::open(&source, table, None).unwrap()).unwrap();
         assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
     }
 
@@ -226,9 +257,10 @@ mod tests {
         let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
         std::fs::write(&path, hr).unwrap();
         let table = crate::rules::table(crate::domain::ApiKind::YeastarV2);
-        let mapping = Mapping::load(&map).unwrap();
+        let mapping = crate::input::Mapping::load(&map).unwrap();
         let source = Source::open(&path, &ReadSettings::default()).unwrap();
-        let numbers = listed_numbers(&source, table, Some(&mapping)).unwrap();
+        let sheet = Sheet::open(&source, table, Some(&mapping)).unwrap();
+        let numbers = listed_numbers(sheet).unwrap();
         assert_eq!(numbers, listed(&["1001", "1003"]));
     }
 }

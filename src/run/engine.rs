@@ -38,7 +38,25 @@ pub(crate) struct PipelineItem {
 pub(crate) enum Step {
     /// Nothing to send: the row's line is already known (invalid, blank, dry run).
     Decided(RowResult),
+    /// Finished by an interrupted run: its line comes from the journal, which has it already.
+    Replayed(RowResult),
     Send(RowWrite),
+}
+
+impl Step {
+    /// The row's line where it is already known, and whether the journal is to record it (a
+    /// replayed line is there already); otherwise what to send.
+    #[expect(
+        clippy::result_large_err,
+        reason = "moved once, straight into its row's task"
+    )]
+    fn known(self) -> Result<(RowResult, bool), RowWrite> {
+        match self {
+            Step::Decided(result) => Ok((result, true)),
+            Step::Replayed(result) => Ok((result, false)),
+            Step::Send(write) => Err(write),
+        }
+    }
 }
 
 pub(crate) struct RowWrite {
@@ -90,8 +108,8 @@ struct Finished {
     result: RowResult,
     secrets: Vec<(&'static str, Secret)>,
     unreachable: bool,
-    /// False for a row a stopped run never sent.
-    attempted: bool,
+    /// Whether the journal is to record this row as finished.
+    journal: bool,
 }
 
 /// Runs every row of `work` and writes each line of the report in input order.
@@ -109,10 +127,10 @@ pub(crate) async fn run(
     );
     let finished = stream
         .map(|work| {
-            let mut write = match work.step {
+            let mut write = match work.step.known() {
                 // A row whose line is already known needs no task: one per row of a sync of
                 // 10,000 unchanged extensions took longer than its reads.
-                Step::Decided(result) => {
+                Ok((result, journal)) => {
                     return Either::Left(future::ready(Finished {
                         seq: work.seq,
                         offset: work.offset,
@@ -120,10 +138,10 @@ pub(crate) async fn run(
                         result,
                         secrets: Vec::new(),
                         unreachable: false,
-                        attempted: true,
+                        journal,
                     }));
                 }
-                Step::Send(write) => write,
+                Err(write) => write,
             };
             let (seq, offset, raw) = (work.seq, work.offset, work.raw);
             let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
@@ -158,7 +176,8 @@ pub(crate) async fn run(
                     result,
                     secrets,
                     unreachable: sent == Sent::Unreachable,
-                    attempted: sent != Sent::NotAttempted,
+                    // Rows a stopped run never attempted stay open for --resume.
+                    journal: sent != Sent::NotAttempted,
                 }
             });
             Either::Right(async move { row.await.expect("a row's task does not panic") })
@@ -193,11 +212,11 @@ pub(crate) async fn run(
                 false => format!("{}; {said}", done.result.message),
             };
         }
-        // Rows a stopped run never attempted stay open for --resume.
         if let Some(journal) = &settings.journal
-            && done.attempted
+            && done.journal
+            && let Err(e) = journal.finished(done.seq, &done.result)
         {
-            journal.finished(done.seq, &done.result);
+            abort.stop(e.to_string());
         }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
@@ -257,17 +276,18 @@ async fn execute(
         throttle.ready().await;
         if let Some(why) = abort.reason() {
             if attempt == 1 {
-                result.status = Status::Skipped;
-                result.error_code = Code::Aborted.to_string();
-                result.message = format!("not attempted: {why}");
-                return (result, Sent::NotAttempted);
+                return (not_attempted(result, why), Sent::NotAttempted);
             }
             break;
         }
-        result.attempts = attempt;
-        if let (1, Some(journal)) = (attempt, &settings.journal) {
-            journal.started(seq);
+        if let (1, Some(journal)) = (attempt, &settings.journal)
+            && let Err(e) = journal.started(seq, write.action)
+        {
+            // Sent now, the row could be neither resumed nor trusted: stop instead.
+            abort.stop(e.to_string());
+            return (not_attempted(result, &e.to_string()), Sent::NotAttempted);
         }
+        result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
         match client.write(&op).await {
@@ -326,6 +346,14 @@ async fn execute(
         Sent::Answered
     };
     (result, sent)
+}
+
+/// The line of a row a stopped run did not send.
+fn not_attempted(mut result: RowResult, why: &str) -> RowResult {
+    result.status = Status::Skipped;
+    result.error_code = Code::Aborted.to_string();
+    result.message = format!("not attempted: {why}");
+    result
 }
 
 fn millis(since: Instant) -> u64 {

@@ -70,7 +70,9 @@ pub(crate) async fn read_directory(
     read.with_context(|| format!("cannot read the extensions of {url}"))
 }
 
-/// The extensions as a sheet in the table's columns (private: it holds SIP passwords).
+/// The extensions as a sheet in the table's columns. Private (it holds SIP passwords) from
+/// its first byte, and written beside the target then renamed over it only when whole: a
+/// failed export leaves the last good one.
 pub(crate) fn write_sheet(
     path: &Path,
     table: &Table,

@@ -5,7 +5,7 @@
 //! until the PBX's listing (for upsert) is in hand.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,15 +13,18 @@ use anyhow::Context;
 use tokio::sync::mpsc;
 
 use super::engine::{self, Abort, EngineSettings, PipelineItem};
-use super::journal::{self, Journal, Replay};
+use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, Summary};
-use crate::input::{Mapping, ReadSettings, Sheet, Source};
-use crate::output::{Progress, Report};
+use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
+use crate::output::{
+    Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
+};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
 };
+use crate::plan::prune::PrunePlan;
 use crate::plan::{Planner, PruneSettings, prune};
 use crate::rules;
 
@@ -52,36 +55,56 @@ pub(crate) struct ImportSettings {
     pub(crate) read: ReadSettings,
 }
 
-/// Opens the input and checks its header, before any login: a broken file costs none.
-/// Standard input is spooled here, once; `source` must outlive the run.
-pub(crate) fn open_input(settings: &ImportSettings) -> anyhow::Result<(Source, Sheet)> {
+/// An input opened for a run, with the run's hold on its report.
+pub(crate) struct Opened {
+    lock: ReportLock,
+    source: Source,
+    sheet: Sheet,
+}
+
+impl Opened {
+    /// How the file is being read, for the terminal.
+    pub(crate) fn notices(&self) -> &[String] {
+        self.sheet.notices()
+    }
+}
+
+/// Claims the report, opens the input and checks its header, before any login: a broken
+/// file costs none.
+pub(crate) fn open_input(settings: &ImportSettings) -> anyhow::Result<Opened> {
+    let lock = claim_outputs(settings)?;
     let source = Source::open(&settings.file, &settings.read)?;
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
-    Ok((source, sheet))
+    Ok(Opened {
+        lock,
+        source,
+        sheet,
+    })
 }
 
 /// The import itself: its summary and, if it stopped early, why.
 pub(crate) async fn run_import(
     settings: &ImportSettings,
 ) -> anyhow::Result<(Summary, Option<String>)> {
-    let (source, sheet) = open_input(settings)?;
-    run_opened(settings, &source, sheet).await
+    run_opened(settings, open_input(settings)?).await
 }
 
 /// The import of an input [`open_input`] opened.
 pub(crate) async fn run_opened(
     settings: &ImportSettings,
-    source: &Source,
-    sheet: Sheet,
+    opened: Opened,
 ) -> anyhow::Result<(Summary, Option<String>)> {
     let started = std::time::Instant::now();
+    let Opened {
+        lock: _lock,
+        source,
+        sheet,
+    } = opened;
+    let input = source.input();
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
-        true => Some(Journal::resume(
-            &settings.report,
-            fingerprint(source, &sheet),
-        )?),
+        true => Some(Journal::resume(&settings.report, input.fingerprint())?),
         false => None,
     };
     let client = Client::new(
@@ -93,8 +116,8 @@ pub(crate) async fn run_opened(
     client.login().await.map_err(|e| login_failed(url, &e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let planned = prepare(settings, source, &sheet, &client).await;
-    let (planner, deletes, adding) = match planned {
+    let planned = prepare(settings, &source, &sheet, &client).await;
+    let (planner, prune, adding) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             client.logout().await;
@@ -108,10 +131,7 @@ pub(crate) async fn run_opened(
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
-            Some(Journal::create(
-                &settings.report,
-                fingerprint(source, &sheet),
-            )?),
+            Some(Journal::create(&settings.report, input.fingerprint())?),
             Replay::default(),
         ),
     };
@@ -128,12 +148,24 @@ pub(crate) async fn run_opened(
 
     let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
     let plan = ScheduleInputs {
-        deletes,
+        deletes: prune.deletes,
+        bad_numbers: prune.bad_numbers,
         replay,
         adding,
     };
     let progress = Progress::new(Some(sheet.len()));
-    let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
+    let producer = {
+        let abort = abort.clone();
+        tokio::task::spawn_blocking(move || {
+            let read = schedule_rows(sheet, planner, plan, tx);
+            // Rows of a file that changed under the run may be rows of two files: none of
+            // those still queued is sent.
+            if let Err(e @ SheetError::Changed { .. }) = &read {
+                abort.stop(e.to_string());
+            }
+            read
+        })
+    };
 
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
@@ -169,11 +201,12 @@ pub(crate) async fn run_opened(
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // A file that broke halfway (or changed under the run) is reported after the rows that
+    // were read, and keeps its journal.
+    read?;
     if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
         journal.remove();
     }
-    // A file that broke halfway is reported after the rows that were read.
-    read?;
     Ok((summary, abort.reason().map(str::to_string)))
 }
 
@@ -184,7 +217,7 @@ async fn prepare(
     source: &Source,
     sheet: &Sheet,
     client: &Client,
-) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
+) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>)> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
@@ -209,13 +242,13 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(source, table, settings.mapping.as_ref())?
+        prune::listed_numbers(Sheet::open(source, table, settings.mapping.as_ref())?)?
     } else {
         HashSet::new()
     };
     let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => prune::deletes(prune, current, &listed)?,
-        _ => Vec::new(),
+        (Some(prune), Some(current)) => prune::deletes(prune, table, current, &listed)?,
+        _ => PrunePlan::default(),
     };
     let adding: HashSet<String> = match &current {
         _ if !links => HashSet::new(),
@@ -233,8 +266,29 @@ async fn prepare(
     Ok((planner, deletes, adding))
 }
 
-fn fingerprint(source: &Source, sheet: &Sheet) -> (u64, String) {
-    journal::fingerprint(source.path(), sheet.header())
+/// Locks the report for this run and checks that no output would overwrite the input or
+/// another output; before anything is read or sent.
+fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
+    let report = &settings.report;
+    let (rejects, journal, lock) = (
+        rejects_path(report),
+        journal_path(report),
+        lock_path(report),
+    );
+    let credentials = credentials_path(report);
+    let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+    check_distinct(
+        input,
+        &[
+            ("--report", report),
+            ("the rejects file", &rejects),
+            ("the journal", &journal),
+            ("the lock file", &lock),
+            ("the credentials file", &credentials),
+        ],
+    )
+    .map_err(anyhow::Error::msg)?;
+    Ok(ReportLock::acquire(report)?)
 }
 
 /// Why the first login failed, in words that say what to do.

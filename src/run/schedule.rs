@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
 use super::journal::Replay;
-use crate::domain::{Action, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules::Table;
@@ -28,6 +28,8 @@ use crate::rules::Table;
 /// What the feeder knows before it starts.
 pub(crate) struct ScheduleInputs {
     pub(crate) deletes: Vec<String>,
+    /// Numbers the PBX lists that break the key's rule: reported, never deleted.
+    pub(crate) bad_numbers: Vec<String>,
     pub(crate) replay: Replay,
     /// Numbers the file adds (for holding back rows that forward to a later one).
     pub(crate) adding: HashSet<String>,
@@ -47,6 +49,7 @@ pub(crate) fn schedule_rows(
 ) -> Result<(), SheetError> {
     let ScheduleInputs {
         deletes,
+        bad_numbers,
         mut replay,
         adding,
     } = plan;
@@ -73,8 +76,18 @@ pub(crate) fn schedule_rows(
         // have been that run's add, with credentials it never wrote down.
         let maybe_lost = generating && replay.in_flight.contains(&seq);
         let ready = match (replay.done.remove(&seq), planned) {
-            (Some(earlier), _) => vec![item(Step::Decided(earlier))],
+            (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
             (None, Planned::Done(mut result)) => {
+                if let (Status::Unchanged, Some(&action)) =
+                    (result.status, replay.sent_as.get(&seq))
+                {
+                    // The PBX already has the row because the killed run's write landed:
+                    // that write is this row's outcome.
+                    result.status = Status::Ok;
+                    result.action = action;
+                    result.message =
+                        format!("{action}: it had landed before the interrupted run stopped");
+                }
                 if maybe_lost && result.status != Status::Invalid {
                     result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
                 }
@@ -169,7 +182,25 @@ pub(crate) fn schedule_rows(
                 })
             }
         });
-    for step in finished.into_iter().map(Step::Decided).chain(remaining) {
+    let reported = bad_numbers
+        .into_iter()
+        .filter(|n| !already.contains(n))
+        .map(|number| {
+            let what = format!(
+                "the PBX lists {number:?}, which is no extension number; it is not deleted \
+                 (a delete of such a value could hit other extensions)"
+            );
+            Step::Decided(
+                RowResult::new(None, number, Action::Delete, Status::Skipped)
+                    .with_error(Code::BadNumber.as_str(), what),
+            )
+        });
+    for step in finished
+        .into_iter()
+        .map(Step::Replayed)
+        .chain(reported)
+        .chain(remaining)
+    {
         let work = PipelineItem {
             seq,
             offset: sheet.offset(),
@@ -317,7 +348,7 @@ mod tests {
     fn write(work: &PipelineItem) -> &RowWrite {
         match &work.step {
             Step::Send(write) => write,
-            Step::Decided(_) => panic!("row {} is not sent", work.seq),
+            Step::Decided(_) | Step::Replayed(_) => panic!("row {} is not sent", work.seq),
         }
     }
 

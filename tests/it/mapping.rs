@@ -91,8 +91,10 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
         rows[0]
     );
     assert!(
-        rows[2]["message"]
-            .contains("would add; would generate registerpassword, loginpassword, vmsecret"),
+        rows[2]["message"].contains(
+            r#"would add username "" → "Cleo Park"; callerid "" → "1004"; registername "" → "1004""#
+        ) && rows[2]["message"]
+            .contains("; would generate registerpassword, loginpassword, vmsecret"),
         "{:?}",
         rows[2]
     );

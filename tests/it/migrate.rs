@@ -209,7 +209,7 @@ fn a_dry_run_shows_old_and_new_per_field_and_writes_nothing() {
         rows[0]
     );
     assert!(
-        rows[1]["message"].starts_with("dry run: would add"),
+        rows[1]["message"].starts_with(r#"dry run: would add username "" → "User 1002""#),
         "{:?}",
         rows[1]
     );

@@ -107,7 +107,7 @@ fn unknown_headers_get_a_did_you_mean_and_a_short_list() {
         "{err}"
     );
     assert!(
-        err.contains(", and 17 more"),
+        err.contains(" and 17 more"),
         "at most 20 known columns: {err}"
     );
 }

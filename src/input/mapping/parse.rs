@@ -47,7 +47,7 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
     let line = |span: Range<usize>| line_of(text, span.start);
     let file: File = toml::from_str(text).map_err(|e| At {
         line: e.span().map_or(0, |s| line_of(text, s.start)),
-        message: e.message().trim().to_string(),
+        message: with_hint(e.message().trim()),
     })?;
     let mut mapping = Mapping {
         ignore: file.ignore.into_iter().map(Spanned::into_inner).collect(),
@@ -117,6 +117,18 @@ fn sort_by_line(mapping: &mut Mapping) {
     mapping.templates.sort_by_key(|t| t.line);
     mapping.constants.sort_by_key(|c| c.line);
     mapping.values.sort_by_key(|v| v.line);
+}
+
+/// toml's message, with a hint where it means a value was left unquoted (`= number` reads as
+/// a malformed number to TOML).
+fn with_hint(message: &str) -> String {
+    let syntax = message.starts_with("invalid")
+        && !message.starts_with("invalid type")
+        && !message.starts_with("invalid value");
+    match syntax {
+        true => format!("{message} (text is written in double quotes, e.g. \"number\")"),
+        false => message.to_string(),
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -200,6 +200,9 @@ fn mapping_errors_name_the_line() {
     // A TOML syntax error and an unknown section, with their lines.
     let e = parse("[columns]\n\"a\" = \n").unwrap_err();
     assert_eq!(e.line, 2);
+    let e = parse("[columns]\n\"a\" = number\n").unwrap_err();
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("double quotes"), "{}", e.message);
     let e = parse("\n\n[colums]\n").unwrap_err();
     assert_eq!(e.line, 3, "{e:?}");
     assert!(e.message.contains("colums"), "{}", e.message);
