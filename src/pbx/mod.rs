@@ -128,7 +128,7 @@ pub(crate) enum ApiError {
     Connection(String),
     /// The TLS handshake failed: the certificate is not trusted, names another host, expired.
     #[error("the TLS handshake failed: {0}")]
-    Tls(String),
+    Tls(rustls::Error),
     /// The PBX answered with a redirect, which is never followed.
     #[error(
         "the PBX answered HTTP {status}, a redirect to {location:?}; pbxbulk never follows a \
@@ -192,15 +192,16 @@ impl ApiError {
                 class,
             },
             ApiError::Connection(text) => ApiError::Connection(clean(text)),
-            ApiError::Tls(text) => ApiError::Tls(clean(text)),
             ApiError::Redirect { status, location } => ApiError::Redirect {
                 status,
                 location: clean(location),
             },
             ApiError::BadResponse(text) => ApiError::BadResponse(clean(text)),
-            other @ (ApiError::Timeout(_) | ApiError::Http { .. } | ApiError::NotSupported(_)) => {
-                other
-            }
+            // A TLS error is rustls' own words about the certificate, not an echo.
+            other @ (ApiError::Timeout(_)
+            | ApiError::Http { .. }
+            | ApiError::NotSupported(_)
+            | ApiError::Tls(_)) => other,
         }
     }
 
