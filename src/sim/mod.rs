@@ -324,6 +324,8 @@ impl Sim {
         let ctx = CheckContext {
             adding,
             weak_passwords: self.settings.weak_passwords,
+            // A PBX compares spellings; the lenient reading of a sheet is the client's.
+            exact_spelling: true,
         };
         rules::check_cells(self.table, &cells, None, ctx)
     }
