@@ -70,6 +70,9 @@ pub(crate) async fn fetch(
 fn index(snapshot: &mut PbxSnapshot, records: Vec<Record>, table: &Table) {
     for mut record in records {
         record.retain(|name, _| table.index(name).is_some());
+        // Each value in the one spelling the table sends: the PBX's `disable` is the sheet's
+        // `Disabled`.
+        table.canonicalise(&mut record);
         if let Some(number) = record.get(table.key).cloned() {
             snapshot.insert(number, record);
         }

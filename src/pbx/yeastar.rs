@@ -97,9 +97,44 @@ pub(crate) struct Dialect {
     pub(crate) answer_key: &'static str,
     /// The login needs the event-report `port`.
     pub(crate) login_port: bool,
-    /// Query answers spell `mobile` as `moblie` and hand out `loginpassword` hashed (v1).
-    pub v1_answers: bool,
+    /// Query answers hand out `loginpassword` hashed (v1).
+    pub(crate) hashed_login_password: bool,
+    /// Keys the query answer spells otherwise than the update takes them, as (answer key,
+    /// column): v1's and OpenVox's `moblie`, OpenVox's `userpassword`. The simulator answers
+    /// with them; the client reads every spelling of the family.
+    pub(crate) answer_names: &'static [(&'static str, &'static str)],
+    /// The keys every query answer holds, set or not, in the documents' order (the simulator's
+    /// shape); empty where no answer example or table was seen in full (v2).
+    pub(crate) answer_keys: &'static [&'static str],
 }
+
+/// docs/vendor/yeastar-api.md §4.1: the v1 query example's keys (the example omits the
+/// bracketed, optional ones when they are unset: port, atransfer*, ntransferext/num, …).
+const V1_ANSWER_KEYS: &[&str] = &[
+    "extnumber", "username", "status", "type", "callerid", "registername", "registerpassword",
+    "maxregistrations", "loginpassword", "email", "moblie", "language", "hasvoicemail",
+    "enablevmtoemail", "vmsecret", "alwaysforward", "noanswerforward", "ntransferto",
+    "ntransferprefix", "busyforward", "btransferto", "btransferprefix", "ringsimultaneous",
+    "mobileprefix", "enablemobile", "allowbeingmonitored", "monitormode", "ringtimeout",
+    "maxduration", "dnd", "callrestriction", "agentid",
+];
+/// docs/vendor/openvox-extension-query.md: its response table (`port` only for FXS), with the
+/// example's `userpassword` for the table's `loginpassword`.
+const OPENVOX_ANSWER_KEYS: &[&str] = &[
+    "extnumber", "username", "status", "type", "callerid", "registerpassword", "maxregistrations",
+    "userpassword", "email", "moblie", "language", "hasvoicemail", "vmsecret", "enablevmtoemail",
+    "alwaysforward", "atransferto", "atransferext", "atransferprefix", "atransfernum",
+    "noanswerforward", "ntransferto", "ntransferext", "ntransferprefix", "ntransfernum",
+    "busyforward", "btransferto", "btransferext", "btransferprefix", "btransfernum",
+    "enablemobile", "ringsimultaneous", "mobileprefix", "allowbeingmonitored", "monitormode",
+    "ringtimeout", "maxduration", "dnd",
+];
+
+/// docs/vendor/yeastar-api.md §4.1 (v1's query example) and openvox-extension-query.md.
+const MOBLIE: (&str, &str) = ("moblie", "mobile");
+const USERPASSWORD: (&str, &str) = ("userpassword", "loginpassword");
+/// Every answer spelling of the family, read whichever dialect answers.
+const ANSWER_NAMES: [(&str, &str); 2] = [MOBLIE, USERPASSWORD];
 
 pub(crate) static V2: Dialect = Dialect {
     kind: ApiKind::YeastarV2,
@@ -111,7 +146,9 @@ pub(crate) static V2: Dialect = Dialect {
     update_key: "number",
     answer_key: "number",
     login_port: false,
-    v1_answers: false,
+    hashed_login_password: false,
+    answer_names: &[],
+    answer_keys: &[],
 };
 
 pub(crate) static V1: Dialect = Dialect {
@@ -125,10 +162,13 @@ pub(crate) static V1: Dialect = Dialect {
     update_key: "extid",
     answer_key: "extnumber",
     login_port: true,
-    v1_answers: true,
+    hashed_login_password: true,
+    answer_names: &[MOBLIE],
+    answer_keys: V1_ANSWER_KEYS,
 };
 
-/// OpenVox UC-Series v0.0.1 (seeds 000, 001): Yeastar v1's shape plus add, and XML bodies.
+/// OpenVox UC-Series v0.0.1 (docs/vendor/openvox-extension-*): Yeastar v1's shape plus add,
+/// and XML bodies.
 pub(crate) static OPENVOX: Dialect = Dialect {
     kind: ApiKind::Openvox,
     prefix: "/api/v0.0.1/",
@@ -139,7 +179,9 @@ pub(crate) static OPENVOX: Dialect = Dialect {
     update_key: "extid",
     answer_key: "extnumber",
     login_port: true,
-    v1_answers: false,
+    hashed_login_password: false,
+    answer_names: &[MOBLIE, USERPASSWORD],
+    answer_keys: OPENVOX_ANSWER_KEYS,
 };
 
 /// The dialect of a Yeastar-family API; `None` for APIs outside the family.
@@ -353,19 +395,25 @@ fn list<'a>(value: &'a Value, name: &str) -> Result<&'a [Value], ApiError> {
 }
 
 impl Yeastar {
-    /// A query answer's extension in this tool's column names.
+    /// A query answer's extension in this tool's column names. Where an answer holds two
+    /// spellings of one field (`loginpassword` and `userpassword`), a filled one wins.
     fn record(&self, info: &Map<String, Value>) -> Record {
-        info.iter()
-            .filter(|(_, v)| !v.is_object() && !v.is_array())
-            .map(|(k, v)| {
-                let name = match k.as_str() {
-                    k if k == self.dialect.answer_key => self.dialect.table_key,
-                    "moblie" => "mobile",
-                    other => other,
-                };
-                (name.to_string(), value_text(v))
-            })
-            .collect()
+        let mut record = Record::new();
+        for (key, value) in info.iter().filter(|(_, v)| !v.is_object() && !v.is_array()) {
+            let name = match key.as_str() {
+                k if k == self.dialect.answer_key => self.dialect.table_key,
+                k => ANSWER_NAMES
+                    .iter()
+                    .find(|(answer, _)| *answer == k)
+                    .map_or(k, |(_, column)| column),
+            };
+            let value = value_text(value);
+            if value.is_empty() && record.get(name).is_some_and(|v| !v.is_empty()) {
+                continue;
+            }
+            record.insert(name.to_string(), value);
+        }
+        record
     }
 }
 

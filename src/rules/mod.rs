@@ -153,8 +153,9 @@ pub(crate) struct Table {
     /// forward on: a row that forwards to an extension added in the same run is sent after that
     /// extension exists.
     pub(crate) links: &'static [(&'static str, &'static str)],
-    /// Fields the API hands out in a form it cannot take back (v1's hashed `loginpassword`):
-    /// exported blank, and compared through the same hash.
+    /// Fields the API may hand out in a form it cannot take back (v1's hashed
+    /// `loginpassword`; OpenVox's `userpassword`, plain or hashed): exported blank when they
+    /// come hashed, and compared both plain and through the hash.
     pub(crate) hashed_on_read: &'static [&'static str],
     /// Other header spellings accepted for a column, lower case.
     pub(crate) aliases: &'static [(&'static str, &'static str)],
@@ -186,6 +187,18 @@ impl Table {
             .find(|(alias, _)| *alias == h)
             .map_or(h.as_str(), |(_, name)| *name);
         self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// Every value of `record` in the one spelling this table sends.
+    pub(crate) fn canonicalise(&self, record: &mut crate::domain::Record) {
+        for (name, value) in record.iter_mut() {
+            if let Some(field) = self.field(name) {
+                let canonical = field.kind.canonical(value);
+                if canonical != value {
+                    *value = canonical.to_string();
+                }
+            }
+        }
     }
 
     /// Whether a document shows the field for this API, or it is inferred.

@@ -42,7 +42,7 @@ pub(crate) static OPENVOX: Table = Table {
         FORWARD_RULES[8], FORWARD_RULES[9],
     ],
     links: &LINKS,
-    hashed_on_read: &[],
+    hashed_on_read: &["loginpassword"],
     aliases: &[("extid", "number"), ("extension", "number"), ALIASES[0], ALIASES[1], ALIASES[2]],
     example: &[
         ("number", "2002"), ("username", "Zhang Wei & Co"), ("registerpassword", "12345133333323123qW@"),

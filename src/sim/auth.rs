@@ -54,7 +54,7 @@ impl Sim {
             let locks = self.settings.api.capabilities().lockout;
             let result = if locks && lock.until.is_some_and(|until| until > now) {
                 Err(LoginProblem::Locked)
-            } else if user == self.settings.user && password_md5.eq_ignore_ascii_case(&expected) {
+            } else if user == self.settings.user && password_md5 == expected {
                 *lock = Lockout::default();
                 Ok(())
             } else {

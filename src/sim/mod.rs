@@ -9,6 +9,8 @@
 mod auth;
 pub(crate) use auth::{LoginProblem, TokenProblem};
 mod faults;
+mod inferred;
+pub(crate) use inferred::Inferred;
 mod tls;
 mod verba;
 mod yeastar;
@@ -57,6 +59,12 @@ pub(crate) struct SimSettings {
     pub(crate) tls: bool,
     /// Where to write that certificate's PEM (default: the temporary directory).
     pub(crate) tls_cert: Option<PathBuf>,
+    /// The choices made where the documents are silent (`--inferred`).
+    pub(crate) inferred: Inferred,
+    /// Verba tenants beyond `0000` and those of the seed: (eid, short name).
+    pub(crate) tenants: Vec<(String, String)>,
+    /// Verba users beyond those the seed names: a CSV of `id,loginname,eid`.
+    pub(crate) users: Option<PathBuf>,
 }
 
 /// What the simulator counted, at `GET /_sim/stats`.
@@ -325,7 +333,7 @@ impl Sim {
             adding,
             weak_passwords: self.settings.weak_passwords,
             // A PBX compares spellings; the lenient reading of a sheet is the client's.
-            exact_spelling: true,
+            exact_spelling: !self.settings.inferred.lenient_spelling,
         };
         rules::check_cells(self.table, &cells, None, ctx)
     }
