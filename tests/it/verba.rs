@@ -176,13 +176,13 @@ fn an_expired_token_is_recovered_with_exactly_one_new_token() {
 }
 
 #[test]
-fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
+fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any_case_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let file = write(
         dir.path(),
         "in.csv",
-        "extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n",
+        "extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n6005,0000,\"Controlled, Auto-start\",1\n",
     );
     let report = dir.path().join("r.csv");
     let out = import(&sim, "verba", &file, &report, &[]);
@@ -197,12 +197,13 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
         [
             ("ok", ""),
             ("invalid", "recordingmode"),
+            ("ok", ""),
+            ("invalid", "im"),
             ("invalid", "recordingmode"),
-            ("invalid", "im")
         ]
     );
     assert!(
-        rows[1]["message"].contains("FULL, ON_DEMAND, CONTROLLED"),
+        rows[1]["message"].contains("FULL (also Full), ON_DEMAND (also On-demand, On demand), CONTROLLED"),
         "{:?}",
         rows[1]
     );
@@ -212,7 +213,7 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
         .filter(|e| e["op"] == "add")
         .map(|e| e["number"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(sent, ["6001"]);
+    assert_eq!(sent, ["6001", "6003"], "Controlled is CONTROLLED, in any case");
 }
 
 #[test]
