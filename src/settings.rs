@@ -24,8 +24,8 @@ use crate::plan::convert;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
 pub(crate) use crate::run::{ExportSettings, ImportSettings, MigrateSettings};
-pub(crate) use crate::sim::SimSettings;
 use crate::sim::Inferred;
+pub(crate) use crate::sim::SimSettings;
 
 /// `pbxbulk validate`.
 #[derive(Debug, Clone)]
@@ -171,6 +171,9 @@ fn run_settings(
     args: &RunArgs,
     report: PathBuf,
 ) -> anyhow::Result<ImportSettings> {
+    if wire.eid == "all" {
+        bail!("--eid all is for export; an import writes into one tenant: give its eid");
+    }
     let caps = api.capabilities();
     let mode = match (args.mode, args.prune) {
         (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),

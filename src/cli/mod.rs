@@ -114,7 +114,8 @@ pub struct ConnectArgs {
     /// Request and answer bodies (OpenVox takes JSON or XML).
     #[arg(long, value_enum, default_value = "json")]
     pub body: BodyArg,
-    /// Verba: the tenant (environment ID) to request the token for (not a Yeastar setting).
+    /// Verba: the tenant (environment ID) to request the token for (not a Yeastar setting);
+    /// `all` (export only): every tenant the token may see, the token requested for `0000`.
     #[arg(long, env = "PBXBULK_EID", default_value = "0000")]
     pub eid: String,
 }

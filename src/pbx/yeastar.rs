@@ -111,23 +111,79 @@ pub(crate) struct Dialect {
 /// docs/vendor/yeastar-api.md §4.1: the v1 query example's keys (the example omits the
 /// bracketed, optional ones when they are unset: port, atransfer*, ntransferext/num, …).
 const V1_ANSWER_KEYS: &[&str] = &[
-    "extnumber", "username", "status", "type", "callerid", "registername", "registerpassword",
-    "maxregistrations", "loginpassword", "email", "moblie", "language", "hasvoicemail",
-    "enablevmtoemail", "vmsecret", "alwaysforward", "noanswerforward", "ntransferto",
-    "ntransferprefix", "busyforward", "btransferto", "btransferprefix", "ringsimultaneous",
-    "mobileprefix", "enablemobile", "allowbeingmonitored", "monitormode", "ringtimeout",
-    "maxduration", "dnd", "callrestriction", "agentid",
+    "extnumber",
+    "username",
+    "status",
+    "type",
+    "callerid",
+    "registername",
+    "registerpassword",
+    "maxregistrations",
+    "loginpassword",
+    "email",
+    "moblie",
+    "language",
+    "hasvoicemail",
+    "enablevmtoemail",
+    "vmsecret",
+    "alwaysforward",
+    "noanswerforward",
+    "ntransferto",
+    "ntransferprefix",
+    "busyforward",
+    "btransferto",
+    "btransferprefix",
+    "ringsimultaneous",
+    "mobileprefix",
+    "enablemobile",
+    "allowbeingmonitored",
+    "monitormode",
+    "ringtimeout",
+    "maxduration",
+    "dnd",
+    "callrestriction",
+    "agentid",
 ];
 /// docs/vendor/openvox-extension-query.md: its response table (`port` only for FXS), with the
 /// example's `userpassword` for the table's `loginpassword`.
 const OPENVOX_ANSWER_KEYS: &[&str] = &[
-    "extnumber", "username", "status", "type", "callerid", "registerpassword", "maxregistrations",
-    "userpassword", "email", "moblie", "language", "hasvoicemail", "vmsecret", "enablevmtoemail",
-    "alwaysforward", "atransferto", "atransferext", "atransferprefix", "atransfernum",
-    "noanswerforward", "ntransferto", "ntransferext", "ntransferprefix", "ntransfernum",
-    "busyforward", "btransferto", "btransferext", "btransferprefix", "btransfernum",
-    "enablemobile", "ringsimultaneous", "mobileprefix", "allowbeingmonitored", "monitormode",
-    "ringtimeout", "maxduration", "dnd",
+    "extnumber",
+    "username",
+    "status",
+    "type",
+    "callerid",
+    "registerpassword",
+    "maxregistrations",
+    "userpassword",
+    "email",
+    "moblie",
+    "language",
+    "hasvoicemail",
+    "vmsecret",
+    "enablevmtoemail",
+    "alwaysforward",
+    "atransferto",
+    "atransferext",
+    "atransferprefix",
+    "atransfernum",
+    "noanswerforward",
+    "ntransferto",
+    "ntransferext",
+    "ntransferprefix",
+    "ntransfernum",
+    "busyforward",
+    "btransferto",
+    "btransferext",
+    "btransferprefix",
+    "btransfernum",
+    "enablemobile",
+    "ringsimultaneous",
+    "mobileprefix",
+    "allowbeingmonitored",
+    "monitormode",
+    "ringtimeout",
+    "maxduration",
+    "dnd",
 ];
 
 /// docs/vendor/yeastar-api.md §4.1 (v1's query example) and openvox-extension-query.md.
@@ -228,6 +284,8 @@ impl Yeastar {
             Op::Update(_) => "extension/update",
             Op::Delete(_) => "extension/delete",
             Op::Apply => "apply",
+            // Refused by `can`: the family has no such endpoints.
+            Op::FindUser { .. } => "",
         }
     }
 
@@ -306,7 +364,7 @@ impl Protocol for Yeastar {
                 Some(self.wire(record, dialect.add_key.unwrap_or(dialect.update_key)))
             }
             Op::Update(record) => Some(self.wire(record, dialect.update_key)),
-            Op::Logout | Op::Heartbeat | Op::List | Op::Apply => None,
+            Op::Logout | Op::Heartbeat | Op::List | Op::Apply | Op::FindUser { .. } => None,
         };
         let (content_type, body) = match (body, self.xml) {
             (None, _) => ("application/json; charset=utf-8", Vec::new()),
@@ -425,6 +483,7 @@ impl Yeastar {
             Op::Add(_) => caps.add,
             Op::Delete(_) => caps.delete,
             Op::Apply => caps.apply_at_end,
+            Op::FindUser { .. } => false,
             _ => true,
         }
     }

@@ -85,7 +85,12 @@ mod tests {
         assert_eq!(inferred.verba_get_missing.as_deref(), Some("ERROR_GENERAL"));
         inferred.set("verba-get-missing=ok-empty").unwrap();
         assert_eq!(inferred.verba_get_missing, None);
-        for bad in ["spelling", "spelling=loose", "verba-unknown-user=oops", "colour=red"] {
+        for bad in [
+            "spelling",
+            "spelling=loose",
+            "verba-unknown-user=oops",
+            "colour=red",
+        ] {
             assert!(inferred.set(bad).is_err(), "{bad}");
         }
     }

@@ -193,7 +193,11 @@ fn query(sim: &Sim, dialect: &Dialect, body: &Map<String, Value>) -> Answer {
     // for each of a chunk's 100 numbers made the simulator the slow side of a sync.
     let numbers: BTreeSet<&str> = wanted.split(',').map(str::trim).collect();
     let infos: Vec<Value> = sim.with_state(|s| match all {
-        true => s.extensions.values().map(|e| view(sim, e, dialect)).collect(),
+        true => s
+            .extensions
+            .values()
+            .map(|e| view(sim, e, dialect))
+            .collect(),
         false => numbers
             .iter()
             .filter_map(|n| s.extensions.get(*n))

@@ -42,11 +42,17 @@ fn openvox_answers_with_its_query_examples_body_and_an_export_synced_back_writes
     let exported = dir.path().join("export.csv");
     let out = export(&sim, "openvox", &exported, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(!stdout(&out).contains("Login-1000x"), "a secret is never printed");
+    assert!(
+        !stdout(&out).contains("Login-1000x"),
+        "a secret is never printed"
+    );
     let row = &report_rows(&exported)[0];
     assert_eq!(row["loginpassword"], "Login-1000x");
     assert_eq!(row["mobile"], "13800138000");
-    assert_eq!((row["monitormode"].as_str(), row["maxduration"].as_str()), ("Disable", "10800"));
+    assert_eq!(
+        (row["monitormode"].as_str(), row["maxduration"].as_str()),
+        ("Disable", "10800")
+    );
 
     // The export, and the sheet the PBX was filled from, both sync back with zero writes.
     let sheet = write(dir.path(), "sheet.csv", OPENVOX_SHEET);
@@ -70,13 +76,29 @@ fn a_login_password_handed_out_hashed_is_compared_through_the_hash_and_not_expor
         &["--inferred", "openvox-userpassword=md5"],
     );
     let answer = query_all(&sim, "v0.0.1", "json");
-    assert_eq!(answer["extinfos"][0]["userpassword"], md5_hex("Login-1000x"));
+    assert_eq!(
+        answer["extinfos"][0]["userpassword"],
+        md5_hex("Login-1000x")
+    );
     let exported = dir.path().join("export.csv");
     assert_eq!(code(&export(&sim, "openvox", &exported, &[])), 0);
-    assert_eq!(report_rows(&exported)[0]["loginpassword"], "", "a hash is not a password");
+    assert_eq!(
+        report_rows(&exported)[0]["loginpassword"],
+        "",
+        "a hash is not a password"
+    );
     let sheet = write(dir.path(), "sheet.csv", OPENVOX_SHEET);
     let report = dir.path().join("report.csv");
-    assert_eq!(code(&import(&sim, "openvox", &sheet, &report, &["--mode", "sync"])), 0);
+    assert_eq!(
+        code(&import(
+            &sim,
+            "openvox",
+            &sheet,
+            &report,
+            &["--mode", "sync"]
+        )),
+        0
+    );
     assert_eq!(report_rows(&report)[0]["status"], "unchanged");
     assert_eq!(sim.stat("write_requests"), 0);
 }
@@ -121,16 +143,24 @@ fn the_simulator_refuses_what_the_yeastar_family_documents_refuse() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::seeded("openvox", dir.path(), OPENVOX_SHEET, &[]);
     let token = sim.login("v0.0.1");
-    let at = |endpoint: &str, kind: &str| format!("/api/v0.0.1/{endpoint}?token={token}&type={kind}");
+    let at =
+        |endpoint: &str, kind: &str| format!("/api/v0.0.1/{endpoint}?token={token}&type={kind}");
     // "Cannot be blank": a register password left out of an add, or blanked by an update.
     for body in [
         r#"{"number":"2002","username":"x"}"#,
         r#"{"number":"2002","username":"x","registerpassword":""}"#,
     ] {
         let answer = sim.post(&at("extension/add", "json"), body);
-        assert_eq!((answer["status"].as_str(), answer["errno"].as_str()), (Some("Failed"), Some("10004")), "{body}");
+        assert_eq!(
+            (answer["status"].as_str(), answer["errno"].as_str()),
+            (Some("Failed"), Some("10004")),
+            "{body}"
+        );
     }
-    let answer = sim.post(&at("extension/update", "json"), r#"{"extid":"1000","registerpassword":""}"#);
+    let answer = sim.post(
+        &at("extension/update", "json"),
+        r#"{"extid":"1000","registerpassword":""}"#,
+    );
     assert_eq!(answer["errno"], "10017");
     // An XML body is `<xml>…</xml>`; another root is not the documented format.
     let (status, text) = http(
@@ -168,5 +198,8 @@ fn yeastar_v1_answers_every_documented_key_with_moblie_and_a_hashed_login_passwo
     assert!(ext.get("mobile").is_none());
     assert_eq!(ext["loginpassword"], md5_hex("Login-1000x"));
     assert_eq!(ext["monitormode"], "Disabled", "v1's own spelling");
-    assert_eq!((ext["email"].as_str(), ext["language"].as_str()), (Some(""), Some("System Default")));
+    assert_eq!(
+        (ext["email"].as_str(), ext["language"].as_str()),
+        (Some(""), Some("System Default"))
+    );
 }

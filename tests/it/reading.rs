@@ -240,11 +240,16 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
                 "{api}: --describe lacks {column}"
             );
         }
-        assert!(describe.contains("Where the fields come from:"), "{describe}");
+        assert!(
+            describe.contains("Where the fields come from:"),
+            "{describe}"
+        );
         if api == "openvox" {
             assert!(
                 describe.contains("registername: inferred:")
-                    && describe.contains("alwaysforward: documented in docs/vendor/openvox-extension-query.md"),
+                    && describe.contains(
+                        "alwaysforward: documented in docs/vendor/openvox-extension-query.md"
+                    ),
                 "{describe}"
             );
         }

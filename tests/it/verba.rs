@@ -203,7 +203,8 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any
         ]
     );
     assert!(
-        rows[1]["message"].contains("FULL (also Full), ON_DEMAND (also On-demand, On demand), CONTROLLED"),
+        rows[1]["message"]
+            .contains("FULL (also Full), ON_DEMAND (also On-demand, On demand), CONTROLLED"),
         "{:?}",
         rows[1]
     );
@@ -213,7 +214,11 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any
         .filter(|e| e["op"] == "add")
         .map(|e| e["number"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(sent, ["6001", "6003"], "Controlled is CONTROLLED, in any case");
+    assert_eq!(
+        sent,
+        ["6001", "6003"],
+        "Controlled is CONTROLLED, in any case"
+    );
 }
 
 #[test]
