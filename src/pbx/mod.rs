@@ -263,4 +263,8 @@ pub(crate) trait Protocol: Send + Sync {
     fn snapshot_key(&self, record: &Record) -> Option<String> {
         record.get(self.record_key()).cloned()
     }
+    /// The tenant the session works in, where the API has tenants (Verba's eid).
+    fn tenant(&self) -> &str {
+        ""
+    }
 }

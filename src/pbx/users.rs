@@ -72,7 +72,11 @@ impl UserNames {
         let Some(login) = record.get("userloginname").filter(|l| !l.is_empty()) else {
             return Ok(record.clone());
         };
-        let eid = record.get("eid").map_or("", String::as_str);
+        // A row without its tenant is in the session's: one name, one lookup, either way.
+        let eid = record
+            .get("eid")
+            .filter(|e| !e.is_empty())
+            .map_or(client.protocol().tenant(), String::as_str);
         let id = self.id(client, login, eid).await?;
         if let Some(given) = record.get("userid").filter(|g| !g.is_empty() && **g != id) {
             return Err(unknown(format!(

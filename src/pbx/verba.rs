@@ -145,6 +145,10 @@ impl Protocol for Verba {
         KEY
     }
 
+    fn tenant(&self) -> &str {
+        &self.eid
+    }
+
     fn snapshot_key(&self, record: &Record) -> Option<String> {
         let extension = record.get(KEY)?;
         Some(if self.all_tenants() {

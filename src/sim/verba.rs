@@ -185,19 +185,28 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             sim.log("list", "", "");
             let filter = arg(op, "filter").and_then(|f| arg(f, "environmentFilter"));
             let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
-            let all: Vec<Value> = sim.with_state(|s| {
+            let all: Option<Vec<Value>> = sim.with_state(|s| {
+                let named = !eid.is_empty() || !short.is_empty();
                 let only = s.tenants.eid_of(&eid, &short).map(str::to_string);
-                s.extensions
+                if named && only.is_none() {
+                    return None;
+                }
+                let all = s
+                    .extensions
                     .values()
                     .filter(|r| {
                         let own = r.get("eid").map_or("", String::as_str);
                         sees(s, own) && only.as_deref().is_none_or(|o| o == own)
                     })
                     .map(|r| view(s, r))
-                    .collect()
+                    .collect();
+                Some(all)
             });
             // Repeated <extensions> elements: one object per extension under the same name.
-            ok_data("extensions", Value::Array(all))
+            match all {
+                Some(all) => ok_data("extensions", Value::Array(all)),
+                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
+            }
         }
         "getExtension" => {
             let filter = arg(op, "environmentFilter");
@@ -285,6 +294,7 @@ fn list_users(sim: &Sim, op: &Element, token: &str) -> Answer {
     let exact = matches!(sub(filter, "loginNameExact").as_str(), "1" | "true");
     let environment = filter.and_then(|f| arg(f, "environmentFilter"));
     let provider = sim.settings.inferred.verba_provider_eid.clone();
+    sim.log("find user", &login, "");
     let users: Vec<Value> = sim.with_state(|s| {
         let only = s
             .tenants
@@ -390,8 +400,8 @@ fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &st
         };
         if !s.tenants.sees(token, &eid, &inferred.verba_provider_eid) {
             return status(
-                "ERROR_UNAUTHORIZED",
-                format!("this token may not change environment {eid}"),
+                "ERROR_ILLEGAL_ARGUMENT",
+                format!("environment {eid} is not this token's"),
             );
         }
         if let Some(id) = record.get("userid")

@@ -203,3 +203,248 @@ fn yeastar_v1_answers_every_documented_key_with_moblie_and_a_hashed_login_passwo
         (Some(""), Some("System Default"))
     );
 }
+
+/// Verba: users 25 and 26 of tenant 0000, user 31 `alice@example.com`, 32 `bob`.
+const VERBA_USERS: &str = "id,loginname,eid\n31,alice@example.com,0000\n32,bob,0000\n";
+const VERBA_SEED: &str =
+    "extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,FULL,1,1,0,0,25\n";
+
+fn soap(sim: &Sim, op: &str, children: &str) -> String {
+    let body = format!(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:{op}>{children}</v2:{op}></soapenv:Body></soapenv:Envelope>"#
+    );
+    http(sim.addr(), "POST", "/provisioning", &body).1
+}
+
+fn verba_token(sim: &Sim, eid: &str) -> String {
+    let answer = soap(
+        sim,
+        "requestToken",
+        &format!("<eid>{eid}</eid><loginName>{USER}</loginName><password>{PASSWORD}</password>"),
+    );
+    let start = answer.find("<token>").expect(&answer) + "<token>".len();
+    answer[start..start + answer[start..].find('<').unwrap()].to_string()
+}
+
+fn verba_sim(dir: &std::path::Path, seed: &str, extra: &[&str]) -> Sim {
+    let users = write(dir, "users.csv", VERBA_USERS);
+    let args = [&["--users", users.to_str().unwrap()][..], extra].concat();
+    Sim::seeded("verba", dir, seed, &args)
+}
+
+#[test]
+fn verba_an_ok_answer_without_an_extension_is_not_found_and_no_partial_update_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = verba_sim(dir.path(), VERBA_SEED, &[]);
+    let token = verba_token(&sim, "0000");
+    let answer = soap(
+        &sim,
+        "getExtension",
+        &format!(
+            "<token>{token}</token><environmentFilter><eid>0000</eid></environmentFilter><extension>9999</extension>"
+        ),
+    );
+    assert!(answer.contains("<statusCode>OK</statusCode>"), "{answer}");
+    assert!(!answer.contains("<extension>"), "no record: {answer}");
+
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,recordingmode\n9999,FULL\n4001,ON_DEMAND\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "verba", &file, &report, &["--mode", "update"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    assert_eq!(
+        (rows[0]["status"].as_str(), rows[0]["error_code"].as_str()),
+        ("failed", "NOT_FOUND")
+    );
+    assert!(
+        rows[0]["message"].contains("9999 is not on the PBX"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(rows[1]["status"], "ok");
+    let updates: Vec<Value> = sim
+        .log()
+        .into_iter()
+        .filter(|e| e["op"] == "update")
+        .collect();
+    assert_eq!(updates.len(), 1, "only 4001 was written: {updates:?}");
+
+    // Where the service answers not-found with a status instead (inferred either way).
+    let other = verba_sim(
+        dir.path(),
+        VERBA_SEED,
+        &["--inferred", "verba-get-missing=ERROR_GENERAL"],
+    );
+    let out = import(&other, "verba", &file, &report, &["--mode", "update"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(report_rows(&report)[0]["error_code"], "ERROR_GENERAL");
+}
+
+#[test]
+fn verba_names_a_user_by_login_name_looked_up_once_per_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = verba_sim(dir.path(), VERBA_SEED, &[]);
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,eid,recordingmode,userloginname,userid\n\
+         5001,0000,FULL,alice@example.com,\n5002,0000,FULL,alice@example.com,\n\
+         5003,0000,FULL,alice@example.com,\n5004,0000,FULL,bob,\n5005,0000,FULL,nobody,\n\
+         5006,0000,FULL,bob,31\n4001,,,bob,\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(&sim, "verba", &file, &report, &["--concurrency", "4"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = report_rows(&report);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["status"].as_str(), r["error_code"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("ok", ""),
+            ("ok", ""),
+            ("ok", ""),
+            ("ok", ""),
+            ("failed", "UNKNOWN_USER"),
+            ("failed", "UNKNOWN_USER"),
+            ("ok", ""),
+        ]
+    );
+    assert!(
+        rows[4]["message"].contains("no user has the login name nobody"),
+        "{:?}",
+        rows[4]
+    );
+    assert!(
+        rows[5]["message"].contains("bob is user 32, not user 31"),
+        "{:?}",
+        rows[5]
+    );
+    let lookups: Vec<String> = sim
+        .log()
+        .into_iter()
+        .filter(|e| e["op"] == "find user")
+        .map(|e| e["number"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        lookups.len(),
+        3,
+        "alice, bob and nobody, once each: {lookups:?}"
+    );
+
+    // The PBX answers the user with its login name: an export carries it, and syncs back unchanged.
+    let exported = dir.path().join("export.csv");
+    assert_eq!(code(&export(&sim, "verba", &exported, &[])), 0);
+    let rows = report_rows(&exported);
+    let row = |ext: &str| rows.iter().find(|r| r["extension"] == ext).unwrap().clone();
+    assert_eq!(
+        (
+            row("5001")["userid"].as_str(),
+            row("5001")["userloginname"].as_str()
+        ),
+        ("31", "alice@example.com")
+    );
+    assert_eq!(
+        row("4001")["userloginname"],
+        "bob",
+        "4001 moved to bob, its other fields kept"
+    );
+    assert_eq!(row("4001")["recordingmode"], "FULL");
+    let writes = sim.stat("write_requests");
+    let out = import(&sim, "verba", &exported, &report, &["--mode", "sync"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        sim.stat("write_requests"),
+        writes,
+        "an export syncs back with no write"
+    );
+}
+
+#[test]
+fn verba_tenants_hold_their_own_extensions_and_unknown_tenants_and_users_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "extension,eid,recordingmode,userid\n4001,0000,FULL,25\n4001,0001,CONTROLLED,\n";
+    let sim = verba_sim(dir.path(), seed, &["--tenant", "0001=Acme"]);
+    // requestToken's eid is mandatory, and must name a tenant.
+    for children in [
+        format!("<loginName>{USER}</loginName><password>{PASSWORD}</password>"),
+        format!("<eid>9999</eid><loginName>{USER}</loginName><password>{PASSWORD}</password>"),
+    ] {
+        let answer = soap(&sim, "requestToken", &children);
+        assert!(
+            answer.contains("<statusCode>ERROR_ILLEGAL_ARGUMENT</statusCode>"),
+            "{answer}"
+        );
+        assert!(!answer.contains("<token>"), "{answer}");
+    }
+
+    // Two tenants, one extension string: each keeps its own record.
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,recordingmode\n4001,ON_DEMAND\n",
+    );
+    let report = dir.path().join("r.csv");
+    let out = import(
+        &sim,
+        "verba",
+        &file,
+        &report,
+        &["--eid", "0001", "--mode", "update"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let exported = dir.path().join("all.csv");
+    let out = export(&sim, "verba", &exported, &["--eid", "all"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut rows: Vec<(String, String, String)> = report_rows(&exported)
+        .into_iter()
+        .map(|r| {
+            (
+                r["eid"].clone(),
+                r["extension"].clone(),
+                r["recordingmode"].clone(),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("0000".into(), "4001".into(), "FULL".into()),
+            ("0001".into(), "4001".into(), "ON_DEMAND".into()),
+        ]
+    );
+    let out = export(&sim, "verba", &exported, &["--eid", "0001"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        report_rows(&exported).len(),
+        1,
+        "one tenant's export holds one tenant"
+    );
+    let out = import(&sim, "verba", &file, &report, &["--eid", "all"]);
+    assert_eq!(code(&out), 2, "an import writes into one tenant");
+
+    // A user id or a tenant the service does not have is refused, and nothing is stored.
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,eid,recordingmode,userid\n4100,0000,FULL,999\n4101,0002,FULL,25\n4102,0000,FULL,25\n",
+    );
+    let out = import(&sim, "verba", &file, &report, &["--mode", "add"]);
+    assert_eq!(code(&out), 1);
+    let got: Vec<String> = report_rows(&report)
+        .iter()
+        .map(|r| r["error_code"].clone())
+        .collect();
+    assert_eq!(
+        got,
+        ["ERROR_ILLEGAL_ARGUMENT", "ERROR_ILLEGAL_ARGUMENT", ""]
+    );
+    assert_eq!(sim.stat("extensions"), 3);
+}

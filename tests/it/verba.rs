@@ -151,11 +151,19 @@ fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
 #[test]
 fn an_expired_token_is_recovered_with_exactly_one_new_token() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("verba", dir.path(), SEED, &["--token-max-uses", "8"]);
+    let mut users = String::from("id,loginname,eid\n");
     let mut csv = String::from("extension,eid,recordingmode,voice,userid\n");
     for n in 5001..=5010 {
+        users.push_str(&format!("{n},user{n},0000\n"));
         csv.push_str(&format!("{n},0000,FULL,1,{n}\n"));
     }
+    let users = write(dir.path(), "users.csv", &users);
+    let sim = Sim::seeded(
+        "verba",
+        dir.path(),
+        SEED,
+        &["--token-max-uses", "8", "--users", users.to_str().unwrap()],
+    );
     let file = write(dir.path(), "in.csv", &csv);
     let report = dir.path().join("r.csv");
     let out = import(
@@ -208,12 +216,13 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any
         "{:?}",
         rows[1]
     );
-    let sent: Vec<String> = sim
+    let mut sent: Vec<String> = sim
         .log()
         .iter()
         .filter(|e| e["op"] == "add")
         .map(|e| e["number"].as_str().unwrap().to_string())
         .collect();
+    sent.sort();
     assert_eq!(
         sent,
         ["6001", "6003"],
