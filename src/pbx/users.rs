@@ -11,10 +11,13 @@ use tokio::sync::OnceCell;
 use super::{ApiError, Client, ErrorClass, Op, Reply};
 use crate::domain::{Code, Record};
 
-/// Login name (and tenant) → the user id, or why there is none.
+/// One lookup's answer, shared by every row that waits for it.
+type Lookup = Arc<OnceCell<Result<String, ApiError>>>;
+
+/// (login name, tenant) → the user id, or why there is none.
 #[derive(Default)]
 pub(crate) struct UserNames {
-    found: Mutex<HashMap<(String, String), Arc<OnceCell<Result<String, ApiError>>>>>,
+    found: Mutex<HashMap<(String, String), Lookup>>,
 }
 
 fn unknown(meaning: String) -> ApiError {
