@@ -10,7 +10,7 @@ use super::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, 
 use crate::domain::values::md5_hex;
 use crate::domain::{ApiKind, Record};
 
-/// The documented error numbers (reference §6.2) that matter for extensions and sessions.
+/// The documented error numbers (docs/vendor/yeastar-api.md §6.2) that matter for extensions and sessions.
 pub(crate) mod errno {
     pub(crate) const BAD_XML: &str = "10002";
     pub(crate) const NOT_JSON: &str = "20000";
@@ -65,7 +65,7 @@ pub(crate) fn meaning(code: &str) -> &'static str {
         .map_or("the PBX refused the request", |(_, m)| m)
 }
 
-/// How the client treats an errno (reference §6.3).
+/// How the client treats an errno (docs/vendor/yeastar-api.md §6.3).
 pub(crate) fn class(code: &str) -> ErrorClass {
     use errno::*;
     match code {

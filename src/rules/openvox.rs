@@ -12,12 +12,12 @@ use super::{Chars, Field, Kind, Need, Origin, Table, one_of};
 use crate::domain::ApiKind;
 
 const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key; extid on update)") };
-const USERNAME: Field = field("username", text(31, Chars::Any), "the user's name (seeds give no character rule)");
+const USERNAME: Field = field("username", text(31, Chars::Any), "the user's name (its documents give no character rule)");
 /// The add example sends `Disable`, the query example answers `disable`, v1 writes `Disabled`.
 const MONITORMODE: Field = field("monitormode", Kind::OneOf { values: &["Disable", "Extensive", "Listen", "Whisper", "Barge-in"], aliases: &[("disable", "Disable"), ("Disabled", "Disable")] }, "how this extension monitors others");
 /// v1's choices and the query example's `10800`.
 const MAXDURATION: Field = field("maxduration", one_of(&["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000", "10800"]), "maximum call duration, seconds");
-/// "Cannot be blank" (both seeds): so it is needed to add.
+/// "Cannot be blank" (openvox-extension-add.txt, openvox-extension-update.txt): needed to add.
 const REGISTERPASSWORD: Field = on_add(REGISTERPASSWORD_V1);
 const NTRANSFERPREFIX_7: Field = field("ntransferprefix", digits(7), "no-answer dial prefix");
 const NAT: Field = field("nat", Kind::OneOf { values: &["yes", "no"], aliases: &[("on", "yes"), ("true", "yes"), ("1", "yes"), ("off", "no"), ("false", "no"), ("0", "no")] }, "NAT");

@@ -13,7 +13,7 @@ use crate::domain::ApiKind;
 const EXTENSION: Field = Field { need: Need::Always, ..field("extension", text(255, Chars::Without(" ")), "line number or SIP address, as the PBX has it (the key)") };
 const EID: Field = field("eid", Kind::Text { min: 4, max: 4, chars: Chars::Alnum }, "tenant (environment) ID, 4 characters");
 const ENVIRONMENT: Field = field("environment", text(64, Chars::Any), "tenant short name, where eid is not given");
-/// The API literals of the examples; the product's own names for them (verba-api.md §5.2,
+/// The API literals of the examples; the product's own names for them (docs/vendor/verba-api.md §5.2,
 /// "Recording modes") are accepted as aliases.
 const RECORDINGMODE: Field = field("recordingmode", Kind::OneOf { values: &["FULL", "ON_DEMAND", "CONTROLLED"], aliases: &[("Full", "FULL"), ("On-demand", "ON_DEMAND"), ("On demand", "ON_DEMAND"), ("Controlled", "CONTROLLED")] }, "recording mode (the documented API values)");
 const IM: Field = field("im", Kind::Bool, "record instant messages");

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use super::Sim;
 use crate::domain::values::md5_hex;
 
-/// Failed logins in a row that lock an address, and for how long (reference §3.6).
+/// Failed logins in a row that lock an address, and for how long (docs/vendor/yeastar-api.md §3.6).
 const LOCKOUT_AFTER: u32 = 5;
 const LOCKOUT_FOR: Duration = Duration::from_secs(600);
 pub(crate) struct Token {

@@ -14,13 +14,13 @@ pub(crate) struct Inferred {
     /// the documents spell them.
     pub(crate) lenient_spelling: bool,
     /// What Verba's getExtension answers for an extension it does not have: `None` = OK with
-    /// no `<extension>` (verba-api.md §4.3 lists no not-found code), or this status code.
+    /// no `<extension>` (docs/vendor/verba-api.md §4.3 lists no not-found code), or this status code.
     pub(crate) verba_get_missing: Option<String>,
     /// The status of a Verba create/update naming a user id that does not exist
-    /// (verba-api.md §9.2: ERROR_ILLEGAL_ARGUMENT or ERROR_GENERAL).
+    /// (docs/vendor/verba-api.md §9.2: ERROR_ILLEGAL_ARGUMENT or ERROR_GENERAL).
     pub(crate) verba_unknown_user: String,
     /// The status of a Verba updateExtension of an extension that does not exist
-    /// (verba-api.md §4.1: undocumented).
+    /// (docs/vendor/verba-api.md §4.1: undocumented).
     pub(crate) verba_update_missing: String,
     /// The Verba tenant whose tokens see every tenant (the provider's own; every documented
     /// example uses `0000`); a token of another tenant sees only its own.

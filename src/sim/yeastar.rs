@@ -10,7 +10,7 @@
 //! parameter, a register password that "cannot be blank" (10004 on add, 10017 on update),
 //! v1's `extid`/`extnumber` keys, the query answers' own spellings (`moblie`; OpenVox's
 //! `userpassword` and `disable`), v1's hashed `loginpassword`, values spelt only as the
-//! documents spell them. Inferred (yeastar-api.md §11): a duplicate add and a field that breaks
+//! documents spell them. Inferred (docs/vendor/yeastar-api.md §11): a duplicate add and a field that breaks
 //! a rule answer 10017; an expired token answers 20006 once, then 20004 (the PBX erased it);
 //! OpenVox hands `userpassword` out plain (`--inferred openvox-userpassword=md5` hashes it).
 
