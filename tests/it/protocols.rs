@@ -209,23 +209,6 @@ const VERBA_USERS: &str = "id,loginname,eid\n31,alice@example.com,0000\n32,bob,0
 const VERBA_SEED: &str =
     "extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,FULL,1,1,0,0,25\n";
 
-fn soap(sim: &Sim, op: &str, children: &str) -> String {
-    let body = format!(
-        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:{op}>{children}</v2:{op}></soapenv:Body></soapenv:Envelope>"#
-    );
-    http(sim.addr(), "POST", "/provisioning", &body).1
-}
-
-fn verba_token(sim: &Sim, eid: &str) -> String {
-    let answer = soap(
-        sim,
-        "requestToken",
-        &format!("<eid>{eid}</eid><loginName>{USER}</loginName><password>{PASSWORD}</password>"),
-    );
-    let start = answer.find("<token>").expect(&answer) + "<token>".len();
-    answer[start..start + answer[start..].find('<').unwrap()].to_string()
-}
-
 fn verba_sim(dir: &std::path::Path, seed: &str, extra: &[&str]) -> Sim {
     let users = write(dir, "users.csv", VERBA_USERS);
     let args = [&["--users", users.to_str().unwrap()][..], extra].concat();
@@ -237,7 +220,7 @@ fn verba_an_ok_answer_without_an_extension_is_not_found_and_no_partial_update_is
     let dir = tempfile::tempdir().unwrap();
     let sim = verba_sim(dir.path(), VERBA_SEED, &[]);
     let token = verba_token(&sim, "0000");
-    let answer = soap(
+    let answer = soap_call(
         &sim,
         "getExtension",
         &format!(
@@ -376,7 +359,7 @@ fn verba_tenants_hold_their_own_extensions_and_unknown_tenants_and_users_are_ref
         format!("<loginName>{USER}</loginName><password>{PASSWORD}</password>"),
         format!("<eid>9999</eid><loginName>{USER}</loginName><password>{PASSWORD}</password>"),
     ] {
-        let answer = soap(&sim, "requestToken", &children);
+        let answer = soap_call(&sim, "requestToken", &children);
         assert!(
             answer.contains("<statusCode>ERROR_ILLEGAL_ARGUMENT</statusCode>"),
             "{answer}"

@@ -12,15 +12,7 @@ fn soap(sim: &Sim, body: &str) -> (u16, String) {
 }
 
 fn token(sim: &Sim) -> String {
-    let (_, answer) = soap(
-        sim,
-        &format!(
-            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:requestToken><eid>0000</eid><loginName>{USER}</loginName><password>{PASSWORD}</password></v2:requestToken></soapenv:Body></soapenv:Envelope>"#
-        ),
-    );
-    let root = parse_xml(answer.as_bytes()).unwrap();
-    let ret = &root.children[0].children[0].children[0];
-    ret.child("token").expect("a token").text.clone()
+    verba_token(sim, "0000")
 }
 
 /// The extension as getExtension answers it, element name → text (user as user.id).
