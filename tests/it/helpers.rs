@@ -500,6 +500,8 @@ impl Ran {
         let report = std::fs::read_to_string(&self.report).unwrap_or_default();
         format!("{}{}{report}", self.stdout, self.stderr)
     }
+}
+
 /// One Verba SOAP call `op` with `children` inside the documented envelope; the answer's text.
 pub(crate) fn soap_call(sim: &Sim, op: &str, children: &str) -> String {
     let body = format!(
