@@ -451,7 +451,7 @@ mod tests {
             ["eid=0000", "loginName=api", "password=Pa55-word"]
         );
 
-        // Reference §2.1: the token next to a nested status.
+        // docs/vendor/verba-api.md §2.1: the token next to a nested status.
         let ok = envelope(&format!(
             r#"<ns2:requestTokenResponse xmlns:ns2="{NS}"><return><status><statusCode>OK</statusCode></status><token>{SEED_TOKEN}</token></return></ns2:requestTokenResponse>"#
         ));
@@ -475,7 +475,7 @@ mod tests {
 
     #[test]
     fn an_expired_token_means_log_in_again() {
-        // Reference §2.2: releaseToken's answer for an expired token.
+        // docs/vendor/verba-api.md §2.2: releaseToken's answer for an expired token.
         let expired = envelope(&format!(
             r#"<ns2:releaseTokenResponse xmlns:ns2="{NS}"><return><message>This token is expired or never got authenticated.</message><statusCode>ERROR_UNAUTHORIZED</statusCode></return></ns2:releaseTokenResponse>"#
         ));
@@ -500,7 +500,7 @@ mod tests {
 
     #[test]
     fn get_extension_reads_the_documented_answer_into_columns() {
-        // Reference §4.3: alphabetical elements, booleans as true/false, the internal id, and
+        // docs/vendor/verba-api.md §4.3: alphabetical elements, booleans as true/false, the internal id, and
         // the user as a whole User object.
         let answer = envelope(&format!(
             r#"<ns2:getExtensionResponse xmlns:ns2="{NS}"><return><extension><eid>0000</eid><environmentShortName>Ref.</environmentShortName><extension>verbatestuser2@verbalabs.com</extension><id>56</id><im>false</im><recordingMode>ON_DEMAND</recordingMode><screenCaptureEnabled>false</screenCaptureEnabled><user><agentId/><id>25</id><loginName>verbatestuser2</loginName></user><video>true</video><voice>true</voice></extension><status><statusCode>OK</statusCode></status></return></ns2:getExtensionResponse>"#
@@ -521,9 +521,19 @@ mod tests {
                 ("recordingmode", "ON_DEMAND"),
                 ("screencapture", "0"),
                 ("userid", "25"),
+                // The answer's User carries the login name: a sheet may name the user by it.
+                ("userloginname", "verbatestuser2"),
                 ("video", "1"),
                 ("voice", "1"),
             ])]
+        );
+        // An OK answer without an <extension> is no such extension, not an empty one.
+        let empty = envelope(&format!(
+            r#"<ns2:getExtensionResponse xmlns:ns2="{NS}"><return><status><statusCode>OK</statusCode></status></return></ns2:getExtensionResponse>"#
+        ));
+        assert_eq!(
+            verba().decode(&query, 200, empty.as_bytes()).unwrap(),
+            Reply::Records(Vec::new())
         );
         let request = soap::body(&verba().encode(&query, Some("T")).unwrap().body).unwrap();
         assert_eq!(

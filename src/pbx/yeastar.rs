@@ -531,7 +531,7 @@ mod tests {
 
     #[test]
     fn the_documented_md5_test_vector() {
-        // Reference §3.2: the example hash is MD5("123456"), lower-case hex.
+        // docs/vendor/yeastar-api.md §3.2: the example hash is MD5("123456"), lower-case hex.
         assert_eq!(md5_hex("123456"), "e10adc3949ba59abbe56e057f20f883e");
     }
 
@@ -698,8 +698,34 @@ mod tests {
     }
 
     #[test]
+    fn openvox_query_answers_are_read_in_their_documented_spellings() {
+        // docs/vendor/openvox-extension-query.md: the table says loginpassword, the example
+        // userpassword; a filled spelling wins over a blank one, whichever comes first.
+        let openvox = Yeastar::new(&OPENVOX, false);
+        let numbers = ["1000".to_string()];
+        for answer in [
+            br#"{"status":"Success","extinfos":[{"extnumber":"1000","loginpassword":"","userpassword":"Login-1000x","moblie":"138"}]}"#.as_slice(),
+            br#"{"status":"Success","extinfos":[{"extnumber":"1000","userpassword":"Login-1000x","loginpassword":"","moblie":"138"}]}"#.as_slice(),
+        ] {
+            let Ok(Reply::Records(records)) = openvox.decode(&Op::Query(&numbers), 200, answer)
+            else {
+                panic!("a query answer");
+            };
+            assert_eq!(
+                records,
+                [record_of(&[
+                    ("number", "1000"),
+                    ("loginpassword", "Login-1000x"),
+                    ("mobile", "138")
+                ])]
+            );
+        }
+    }
+
+    #[test]
     fn listings_and_queries_read_back_in_the_tools_column_names() {
-        // Reference §4.1: v1 lists by extnumber and answers with moblie and a hashed password.
+        // docs/vendor/yeastar-api.md §4.1: v1 lists by extnumber, answers with moblie and a
+        // hashed password.
         let list = br#"{"status":"Success","extlist":[{"extnumber":"1000","status":"Registered","type":"SIP","username":"Jayson","agentid":""},{"extnumber":"1001"}]}"#;
         assert_eq!(
             V1_JSON.decode(&Op::List, 200, list).unwrap(),
