@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::domain::{ApiKind, Exit};
-use crate::rules::{self, Cross, Need, Table};
+use crate::rules::{self, Cross, Need, Origin, Table};
 
 /// Prints the template, or with `describe` the rules, of `api`.
 pub(crate) fn run(
@@ -48,7 +48,7 @@ pub(crate) fn describe(
         table.api.name(),
         table.key
     )?;
-    let rows: Vec<[String; 4]> = table
+    let rows: Vec<[String; 5]> = table
         .fields
         .iter()
         .map(|f| {
@@ -62,16 +62,21 @@ pub(crate) fn describe(
             } else {
                 f.about.to_string()
             };
+            let source = match table.origin(f.name) {
+                Origin::Documented(_) => "documented",
+                Origin::Inferred(_) => "inferred",
+            };
             [
                 f.name.to_string(),
                 need.to_string(),
                 f.kind.describe(weak_passwords),
+                source.to_string(),
                 about,
             ]
         })
         .collect();
-    let header = ["column", "required", "rule", "meaning"].map(String::from);
-    let widths: Vec<usize> = (0..3)
+    let header = ["column", "required", "rule", "source", "meaning"].map(String::from);
+    let widths: Vec<usize> = (0..4)
         .map(|i| {
             rows.iter()
                 .chain([&header])
@@ -83,15 +88,30 @@ pub(crate) fn describe(
     for row in [&header].into_iter().chain(&rows) {
         writeln!(
             out,
-            "{:w0$}  {:w1$}  {:w2$}  {}",
+            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
             row[0],
             row[1],
             row[2],
             row[3],
+            row[4],
             w0 = widths[0],
             w1 = widths[1],
-            w2 = widths[2]
+            w2 = widths[2],
+            w3 = widths[3]
         )?;
+    }
+    writeln!(out, "\nWhere the fields come from:")?;
+    writeln!(
+        out,
+        "  documented in {} unless listed here",
+        table.documented_in
+    )?;
+    for f in table.fields {
+        match table.origin(f.name) {
+            Origin::Documented(doc) if doc == table.documented_in => {}
+            Origin::Documented(doc) => writeln!(out, "  {}: documented in {doc}", f.name)?,
+            Origin::Inferred(why) => writeln!(out, "  {}: inferred: {why}", f.name)?,
+        }
     }
     writeln!(out, "\nRules between fields:")?;
     for rule in table.cross {

@@ -39,7 +39,7 @@ impl Treat {
             }
             (Kind::Phone { .. }, false) => Treat::Phone,
             (Kind::Digits { .. } | Kind::Range(..), false) => Treat::Number,
-            (Kind::OneOf(_) | Kind::Switch | Kind::Bool, _) => Treat::Choice,
+            (Kind::OneOf { .. } | Kind::Switch | Kind::Bool, _) => Treat::Choice,
             (Kind::Text { .. } | Kind::Email, false) => Treat::Text,
         }
     }

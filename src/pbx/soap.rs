@@ -1,4 +1,4 @@
-//! SOAP 1.1 envelopes as Verba's JAX-WS service writes and reads them (seed 004): the
+//! SOAP 1.1 envelopes as Verba's JAX-WS service writes and reads them (docs/vendor/verba-update-extension-v2.txt): the
 //! operation element in the service's namespace, its children unqualified, faults as
 //! `S:Fault` with `faultcode` and `faultstring`. Built and read with quick-xml.
 
@@ -139,9 +139,9 @@ mod tests {
 
     use super::*;
 
-    /// Seed 004's answer to updateExtension, from the seed as written.
+    /// The documented updateExtension answer (docs/vendor/verba-update-extension-v2.txt), as written.
     fn seed_004_response() -> &'static str {
-        let seed = include_str!("../../tests/fixtures/seed-004-update-extension.txt");
+        let seed = include_str!("../../docs/vendor/verba-update-extension-v2.txt");
         let start = seed.find("<S:Envelope").unwrap();
         let end = seed.find("</S:Envelope>").unwrap() + "</S:Envelope>".len();
         &seed[start..end]

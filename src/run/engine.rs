@@ -85,6 +85,8 @@ pub(crate) struct EngineSettings {
     pub(crate) journal: Option<Journal>,
     pub(crate) concurrency: usize,
     pub(crate) retry: RetryPolicy,
+    /// An update whose extension turns out to be gone becomes an add (upsert, sync).
+    pub(crate) create_if_missing: bool,
 }
 
 /// Why the run stopped early, once set.
@@ -290,7 +292,7 @@ async fn execute(
         result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
-        match client.write(&op).await {
+        match client.write(&op, settings.create_if_missing).await {
             Ok(_) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);

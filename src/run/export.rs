@@ -4,7 +4,9 @@
 //! with a BOM (Excel then reads it correctly), an XLSX workbook with every column as text, or
 //! CSV on standard output (`output::SheetWriter`); a file, since it holds the extensions' SIP
 //! passwords, is readable by its owner only. Values the API hands out hashed (v1's
-//! `loginpassword`) are left blank: importing the hash would set the password to the hash.
+//! `loginpassword`, and OpenVox's `userpassword` if it comes as an MD5) are left blank:
+//! importing the hash would set the password to the hash. A login password handed out plain
+//! is exported like the SIP one.
 
 use std::path::{Path, PathBuf};
 
@@ -30,8 +32,8 @@ pub(crate) struct ExportSettings {
 /// What an export wrote.
 pub(crate) struct Exported {
     pub(crate) extensions: usize,
-    /// Columns left blank because the API hands them out hashed.
-    pub(crate) left_blank: &'static [&'static str],
+    /// Columns left blank (somewhere) because the API handed them out hashed.
+    pub(crate) left_blank: Vec<&'static str>,
 }
 
 pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported> {
@@ -44,10 +46,10 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
         settings.concurrency,
     )
     .await?;
-    write_sheet(&settings.output, table, &snapshot)?;
+    let left_blank = write_sheet(&settings.output, table, &snapshot)?;
     Ok(Exported {
         extensions: snapshot.len(),
-        left_blank: table.hashed_on_read,
+        left_blank,
     })
 }
 
@@ -72,24 +74,30 @@ pub(crate) async fn read_directory(
 
 /// The extensions as a sheet in the table's columns. Private (it holds SIP passwords) from
 /// its first byte, and written beside the target then renamed over it only when whole: a
-/// failed export leaves the last good one.
+/// failed export leaves the last good one. Returns the columns left blank somewhere because
+/// the API handed them out hashed.
 pub(crate) fn write_sheet(
     path: &Path,
     table: &Table,
     snapshot: &PbxSnapshot,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<&'static str>> {
     let header: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
-    let write = || -> std::io::Result<()> {
+    let mut left_blank = Vec::new();
+    let mut write = || -> std::io::Result<()> {
         let mut out = SheetWriter::create(path, &header)?;
         for record in snapshot.values() {
             let cells: Vec<&str> = table
                 .fields
                 .iter()
                 .map(|f| {
-                    if table.hashed_on_read.contains(&f.name) {
+                    let value = record.get(f.name).map_or("", String::as_str);
+                    if table.hashed_on_read.contains(&f.name) && looks_like_md5(value) {
+                        if !left_blank.contains(&f.name) {
+                            left_blank.push(f.name);
+                        }
                         ""
                     } else {
-                        record.get(f.name).map_or("", String::as_str)
+                        value
                     }
                 })
                 .collect();
@@ -97,5 +105,11 @@ pub(crate) fn write_sheet(
         }
         out.finish()
     };
-    write().with_context(|| format!("cannot write {}", path.display()))
+    write().with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(left_blank)
+}
+
+/// 32 hex digits: what an MD5 looks like, and a password almost never does.
+fn looks_like_md5(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -172,6 +172,7 @@ pub(crate) async fn run_opened(
         journal,
         concurrency: settings.concurrency,
         retry: settings.retry,
+        create_if_missing: matches!(settings.mode, Mode::Upsert | Mode::Sync),
     });
     engine::run(
         rx,

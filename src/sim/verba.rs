@@ -1,14 +1,20 @@
 //! The simulated Verba provisioning API v2: SOAP 1.1 at `/provisioning`, its WSDL at
 //! `/provisioning?wsdl`.
 //!
-//! Documented behaviour (seed 004, verba-api.md): the operation element in the v2 namespace
-//! with unqualified children (qualified ones are treated as missing, as JAXB does), status
-//! codes inside HTTP 200, a bad password answered `ERROR_GENERAL` with
-//! `UserNotFoundException`, an expired token `ERROR_UNAUTHORIZED`, a duplicate create
-//! `ERROR_ALREADY_EXISTS`, and `updateExtension` replacing the whole record: no `<user>`
-//! deletes the user link. Inferred: booleans left out become false; an unknown operation or
-//! malformed XML is an `S:Client` fault with HTTP 500; an unknown extension on update is
-//! `ERROR_GENERAL`, on get `ERROR_NOT_FOUND`.
+//! Documented behaviour (docs/vendor/verba-update-extension-v2.txt, docs/vendor/verba-api.md):
+//! the operation element in the v2 namespace with unqualified children (qualified ones are
+//! treated as missing, as JAXB does), status codes inside HTTP 200, `requestToken`'s three
+//! mandatory children (no `eid`: `ERROR_ILLEGAL_ARGUMENT`), a bad password answered
+//! `ERROR_GENERAL` with `UserNotFoundException`, an expired token `ERROR_UNAUTHORIZED`, a
+//! duplicate create `ERROR_ALREADY_EXISTS`, `updateExtension` replacing the whole record (no
+//! `<user>` deletes the user link), records per tenant, ListUsers by login name with
+//! `ERROR_NOT_FOUND` when none matches, ListEnvironments.
+//!
+//! Inferred, each switchable with `--inferred` (see `inferred.rs`): booleans left out become
+//! false; getExtension of a missing extension answers OK with no `<extension>` (no not-found
+//! code is documented for it); an unknown user id or tenant is `ERROR_ILLEGAL_ARGUMENT`; an
+//! update of a missing extension `ERROR_GENERAL`; tokens of tenant `0000` see every tenant, others
+//! their own; an unknown operation or malformed XML is an `S:Client` fault with HTTP 500.
 
 use std::net::IpAddr;
 
@@ -16,21 +22,22 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::Sim;
-use crate::domain::Record;
+use super::tenants;
+use super::verba_records::{self as records, view};
+use super::{Sim, Store};
 use crate::domain::values::md5_hex;
 use crate::pbx::soap;
-use crate::pbx::verba::{BOOLEANS, FIELDS, NS, from_wire, to_wire};
+use crate::pbx::verba::NS;
 use crate::pbx::xml::Element;
 
 const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
 
 /// What a call answers: its `<return>`, or a fault.
-enum Answer {
+pub(super) enum Answer {
     /// A bare status (write calls): `<return><statusCode>…`.
-    Status(&'static str, String),
+    Status(String, String),
     /// Data with a nested status: `<return><status>…</status>…data`.
-    Data(&'static str, String, Map<String, Value>),
+    Data(String, String, Map<String, Value>),
     Fault(StatusCode, &'static str, String),
 }
 
@@ -73,10 +80,10 @@ pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[
     let (status, bytes) = match answer {
         Answer::Status(code, message) => (
             StatusCode::OK,
-            soap::response(NS, &op, &[("return", status_of(code, &message))]),
+            soap::response(NS, &op, &[("return", status_of(&code, &message))]),
         ),
         Answer::Data(code, message, mut data) => {
-            data.insert("status".into(), status_of(code, &message));
+            data.insert("status".into(), status_of(&code, &message));
             (
                 StatusCode::OK,
                 soap::response(NS, &op, &[("return", Value::Object(data))]),
@@ -108,7 +115,7 @@ fn status_of(code: &str, message: &str) -> Value {
 }
 
 /// The unqualified child `name` (qualified children count as missing, as JAXB reads them).
-fn arg<'a>(op: &'a Element, name: &str) -> Option<&'a Element> {
+pub(super) fn arg<'a>(op: &'a Element, name: &str) -> Option<&'a Element> {
     op.children
         .iter()
         .find(|c| c.name == name && c.ns.is_none())
@@ -123,28 +130,22 @@ fn text(op: &Element, name: &str) -> String {
 fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
     let data_call = matches!(
         op.name.as_str(),
-        "getExtension" | "listExtensions" | "listEnvironments" | "applyExtensionConfiguration"
+        "getExtension"
+            | "listExtensions"
+            | "listEnvironments"
+            | "listUsers"
+            | "applyExtensionConfiguration"
+            | "requestToken"
     );
-    let refuse = |code: &'static str, message: &str| {
+    let refuse = |code: &str, message: &str| {
         if data_call {
-            Answer::Data(code, message.to_string(), Map::new())
+            Answer::Data(code.into(), message.to_string(), Map::new())
         } else {
-            Answer::Status(code, message.to_string())
+            Answer::Status(code.into(), message.to_string())
         }
     };
     if op.name == "requestToken" {
-        return match sim.login(ip, &text(op, "loginName"), &md5_hex(&text(op, "password"))) {
-            Ok(token) => Answer::Data(
-                "OK",
-                String::new(),
-                Map::from_iter([("token".into(), json!(token))]),
-            ),
-            Err(_) => Answer::Data(
-                "ERROR_GENERAL",
-                "com.verba.web.user.UserNotFoundException".into(),
-                Map::new(),
-            ),
-        };
+        return request_token(sim, ip, op);
     }
     let token = text(op, "token");
     if sim.check_token(Some(&token)).is_err() {
@@ -158,59 +159,86 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             "injected fault: the service failed".into(),
         );
     }
+    let provider = sim.settings.inferred.verba_provider_eid.as_str();
+    let sees = |s: &Store, eid: &str| s.tenants.sees(&token, eid, provider);
     match op.name.as_str() {
         "releaseToken" => {
             sim.logout(&token);
-            Answer::Status("OK", String::new())
+            Answer::Status("OK".into(), String::new())
         }
         "listEnvironments" => {
             sim.with_state(|s| s.stats.heartbeats += 1);
-            let environments =
-                json!({"eid": "0000", "shortName": "Ref.", "displayName": "Reference"});
-            Answer::Data(
-                "OK",
-                String::new(),
-                Map::from_iter([("environments".into(), environments)]),
-            )
+            let filter = arg(op, "filter");
+            let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
+            let environments: Vec<Value> = sim.with_state(|s| {
+                s.tenants
+                    .all()
+                    .iter()
+                    .filter(|(e, _)| sees(s, e) && (eid.is_empty() || *e == eid))
+                    .filter(|(_, n)| short.is_empty() || *n == short)
+                    .map(|(e, n)| json!({"displayName": n, "eid": e, "inactive": "false", "shortName": n}))
+                    .collect()
+            });
+            ok_data("environments", Value::Array(environments))
         }
         "listExtensions" => {
             sim.log("list", "", "");
-            let all: Vec<Value> = sim.with_state(|s| s.extensions.values().map(view).collect());
+            let filter = arg(op, "filter").and_then(|f| arg(f, "environmentFilter"));
+            let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
+            let all: Option<Vec<Value>> = sim.with_state(|s| {
+                let named = !eid.is_empty() || !short.is_empty();
+                let only = s.tenants.eid_of(&eid, &short).map(str::to_string);
+                if named && only.is_none() {
+                    return None;
+                }
+                let all = s
+                    .extensions
+                    .values()
+                    .filter(|r| {
+                        let own = r.get("eid").map_or("", String::as_str);
+                        sees(s, own) && only.as_deref().is_none_or(|o| o == own)
+                    })
+                    .map(|r| view(s, r))
+                    .collect();
+                Some(all)
+            });
             // Repeated <extensions> elements: one object per extension under the same name.
-            let mut data = Map::new();
-            data.insert("extensions".into(), Value::Array(all));
-            Answer::Data("OK", String::new(), data)
-        }
-        "getExtension" => {
-            let wanted = text(op, "extension");
-            let found = sim.with_state(|s| s.extensions.get(&wanted).map(view));
-            sim.log(
-                "query",
-                &wanted,
-                if found.is_some() {
-                    ""
-                } else {
-                    "ERROR_NOT_FOUND"
-                },
-            );
-            match found {
-                Some(extension) => Answer::Data(
-                    "OK",
-                    String::new(),
-                    Map::from_iter([("extension".into(), extension)]),
-                ),
-                None => refuse("ERROR_NOT_FOUND", &format!("extension {wanted} not found")),
+            match all {
+                Some(all) => ok_data("extensions", Value::Array(all)),
+                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
             }
         }
-        "createExtension" | "updateExtension" => write(sim, op),
+        "getExtension" => {
+            let filter = arg(op, "environmentFilter");
+            let wanted = text(op, "extension");
+            let found = sim.with_state(|s| {
+                let eid = s
+                    .tenants
+                    .eid_of(&sub(filter, "eid"), &sub(filter, "shortName"))?
+                    .to_string();
+                Some(
+                    s.extensions
+                        .get(&tenants::key(&eid, &wanted))
+                        .map(|r| view(s, r)),
+                )
+            });
+            let missing = !matches!(found, Some(Some(_)));
+            sim.log("query", &wanted, if missing { "NOT_FOUND" } else { "" });
+            match found {
+                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
+                Some(Some(extension)) => ok_data("extension", extension),
+                Some(None) => match &sim.settings.inferred.verba_get_missing {
+                    None => Answer::Data("OK".into(), String::new(), Map::new()),
+                    Some(code) => refuse(code, &format!("extension {wanted} not found")),
+                },
+            }
+        }
+        "listUsers" => list_users(sim, op, &token),
+        "createExtension" | "updateExtension" => records::write(sim, op, &token),
         "applyExtensionConfiguration" => {
             sim.with_state(|s| s.stats.applies += 1);
             let statuses = json!({"location": "recorder-1", "statusCode": "OK"});
-            Answer::Data(
-                "OK",
-                String::new(),
-                Map::from_iter([("statuses".into(), statuses)]),
-            )
+            ok_data("statuses", statuses)
         }
         other => Answer::Fault(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -220,108 +248,85 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
     }
 }
 
-fn write(sim: &Sim, op: &Element) -> Answer {
-    let creating = op.name == "createExtension";
-    let name = op_name(&op.name);
-    let Some(extension) = arg(op, "extension") else {
-        return Answer::Status("ERROR_ILLEGAL_ARGUMENT", "extension is required".into());
-    };
-    let mut record = from_wire(&Element {
-        children: extension
-            .children
+fn ok_data(name: &str, value: Value) -> Answer {
+    Answer::Data(
+        "OK".into(),
+        String::new(),
+        Map::from_iter([(name.to_string(), value)]),
+    )
+}
+
+/// The text of `filter`'s child `name`, `""` when either is absent.
+fn sub(filter: Option<&Element>, name: &str) -> String {
+    filter.map(|f| text(f, name)).unwrap_or_default()
+}
+
+/// `eid`, `loginName` and `password` are all mandatory (docs/vendor/verba-api.md §2.1).
+fn request_token(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
+    let refuse =
+        |message: String| Answer::Data("ERROR_ILLEGAL_ARGUMENT".into(), message, Map::new());
+    let eid = text(op, "eid");
+    for (name, value) in [("eid", &eid), ("loginName", &text(op, "loginName"))] {
+        if value.is_empty() {
+            return refuse(format!("{name} is mandatory"));
+        }
+    }
+    if sim.with_state(|s| s.tenants.eid_of(&eid, "").is_none()) {
+        return refuse(format!("no environment has the eid {eid}"));
+    }
+    match sim.login(ip, &text(op, "loginName"), &md5_hex(&text(op, "password"))) {
+        Ok(token) => {
+            sim.with_state(|s| s.tenants.token_issued(&token, &eid));
+            ok_data("token", json!(token))
+        }
+        Err(_) => Answer::Data(
+            "ERROR_GENERAL".into(),
+            "com.verba.web.user.UserNotFoundException".into(),
+            Map::new(),
+        ),
+    }
+}
+
+/// ListUsers (v2) by `loginName` (exact with `loginNameExact`), within the filter's tenant.
+fn list_users(sim: &Sim, op: &Element, token: &str) -> Answer {
+    let filter = arg(op, "filter");
+    let login = sub(filter, "loginName");
+    let exact = matches!(sub(filter, "loginNameExact").as_str(), "1" | "true");
+    let environment = filter.and_then(|f| arg(f, "environmentFilter"));
+    let provider = sim.settings.inferred.verba_provider_eid.clone();
+    sim.log("find user", &login, "");
+    let users: Vec<Value> = sim.with_state(|s| {
+        let only = s
+            .tenants
+            .eid_of(&sub(environment, "eid"), &sub(environment, "shortName"))
+            .map(str::to_string);
+        s.tenants
+            .users()
             .iter()
-            .filter(|c| c.ns.is_none())
-            .cloned()
-            .collect(),
-        ..extension.clone()
+            .filter(|u| s.tenants.sees(token, &u.eid, &provider))
+            .filter(|u| only.as_deref().is_none_or(|o| o == u.eid))
+            .filter(|u| {
+                login.is_empty()
+                    || if exact {
+                        u.login == login
+                    } else {
+                        u.login.contains(&login)
+                    }
+            })
+            .map(|u| json!({"eid": u.eid, "id": u.id, "loginName": u.login}))
+            .collect()
     });
-    let number = record.get("extension").cloned().unwrap_or_default();
-    if !sim.admit_write() {
-        sim.log(name, &number, "THROTTLED");
-        return Answer::Fault(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Server",
-            "too many requests".into(),
+    if users.is_empty() {
+        return Answer::Data(
+            "ERROR_NOT_FOUND".into(),
+            format!("no user {login}"),
+            Map::new(),
         );
     }
-    if !creating {
-        // A whole-record replace: what the request leaves out is gone (booleans false).
-        for (column, element) in FIELDS {
-            if BOOLEANS.contains(&element) {
-                record
-                    .entry(column.to_string())
-                    .or_insert_with(|| "0".into());
-            }
-        }
-    }
-    let answer = store(sim, creating, &number, record);
-    let code = match &answer {
-        Answer::Status(code, _) => *code,
-        _ => "",
-    };
-    sim.log(name, &number, if code == "OK" { "" } else { code });
-    if code == "OK" {
-        sim.with_state(|s| s.stats.writes += 1);
-    }
-    answer
+    ok_data("users", Value::Array(users))
 }
 
-fn store(sim: &Sim, creating: bool, number: &str, record: Record) -> Answer {
-    if number.is_empty() {
-        return Answer::Status("ERROR_ILLEGAL_ARGUMENT", "extension is required".into());
-    }
-    if let Some(problem) = sim.problems(&record, creating).first() {
-        return Answer::Status("ERROR_ILLEGAL_ARGUMENT", problem.message.clone());
-    }
-    sim.with_state(|s| {
-        let existing = s.extensions.get(number).map(|e| e.get("id").cloned());
-        match (creating, existing) {
-            (true, Some(_)) => Answer::Status(
-                "ERROR_ALREADY_EXISTS",
-                format!("extension {number} already exists"),
-            ),
-            (false, None) => {
-                Answer::Status("ERROR_GENERAL", format!("extension {number} not found"))
-            }
-            (_, existing) => {
-                let mut record = record;
-                let id = existing
-                    .flatten()
-                    .unwrap_or_else(|| (s.extensions.len() + 1).to_string());
-                record.insert("id".into(), id);
-                s.extensions.insert(number.to_string(), record);
-                Answer::Status("OK", String::new())
-            }
-        }
-    })
-}
-
-/// A stored extension as getExtension answers it: booleans as true/false, the user as an
-/// object, the internal id, elements in alphabetical order.
-fn view(record: &Record) -> Value {
-    let mut wire = to_wire(record);
-    for element in BOOLEANS {
-        if let Some(Value::String(v)) = wire.get_mut(element) {
-            *v = if v == "1" {
-                "true".into()
-            } else {
-                "false".into()
-            };
-        }
-    }
-    if let Some(id) = record.get("userid") {
-        wire.insert(
-            "user".into(),
-            json!({ "id": id, "loginName": format!("user{id}") }),
-        );
-    }
-    if let Some(id) = record.get("id") {
-        wire.insert("id".into(), json!(id));
-    }
-    Value::Object(wire)
-}
-
-fn op_name(operation: &str) -> &'static str {
+pub(super) fn op_name(operation: &str) -> &'static str {
     match operation {
         "createExtension" => "add",
         "updateExtension" => "update",
