@@ -11,11 +11,17 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+mod layers;
+mod profile;
+
+pub(crate) use layers::{Layers, Origins};
+
 use crate::cli::{
-    ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, SimArgs, ValidateArgs,
+    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, SimArgs,
+    ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
-use crate::pbx::{Connection, RetryPolicy, WireOptions};
+use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
@@ -58,8 +64,9 @@ impl From<ApiArg> for ApiKind {
 }
 
 impl ImportSettings {
-    pub(crate) fn from_args(args: ImportArgs) -> anyhow::Result<Self> {
-        let api = ApiKind::from(args.api);
+    pub(crate) fn from_args(args: ImportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
+        let layers = Layers::resolve(&args.connect, Some(&args.run), None, origins)?;
+        let api = ApiKind::from(layers.need_api()?);
         let caps = api.capabilities();
         let mode = match (args.mode, args.prune) {
             (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
@@ -74,7 +81,7 @@ impl ImportSettings {
             ),
             (mode, _) => Mode::from(mode),
         };
-        let rate = match args.rate.trim() {
+        let rate = match layers.rate.value.trim() {
             "auto" => Rate::Auto,
             text => match text.parse::<f64>() {
                 Ok(0.0) => Rate::Unlimited,
@@ -82,10 +89,11 @@ impl ImportSettings {
                 _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
             },
         };
-        if !(1..=1024).contains(&args.concurrency) {
+        let concurrency = layers.concurrency.value;
+        if !(1..=1024).contains(&concurrency) {
             bail!("--concurrency must be from 1 to 1024");
         }
-        let retry = retry_policy(args.retries)?;
+        let retry = retry_policy(layers.retries.value)?;
         let prune = match args.prune {
             false => None,
             true => Some(PruneSettings {
@@ -99,8 +107,8 @@ impl ImportSettings {
         };
         let report = args.report.unwrap_or_else(|| default_report(&args.file));
         Ok(ImportSettings {
-            wire: wire(api, &args.connect)?,
-            connection: Connection::from_args(&args.connect)?,
+            wire: wire(api, &layers)?,
+            connection: Connection::from_layers(&layers, args.connect.insecure)?,
             file: args.file,
             api,
             mode,
@@ -108,62 +116,49 @@ impl ImportSettings {
             dry_run: args.dry_run,
             resume: args.resume,
             rate,
-            concurrency: args.concurrency,
+            concurrency,
             retry,
             report,
-            weak_passwords: args.weak_passwords,
+            weak_passwords: layers.weak_passwords.value,
             heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
+            progress_every: positive_secs(args.progress_every, "--progress-every")?,
+            summary_json: args.summary_json,
         })
     }
 }
 
+/// `pbxbulk config show`: the resolved settings, printed by the command.
+pub(crate) fn config_show(args: &ConfigShowArgs, origins: Origins<'_>) -> anyhow::Result<Layers> {
+    Layers::resolve(&args.connect, Some(&args.run), None, origins)
+}
+
 impl Connection {
-    pub(crate) fn from_args(args: &ConnectArgs) -> anyhow::Result<Self> {
-        let url = reqwest::Url::parse(args.url.trim())
-            .with_context(|| format!("--url {:?} is not a URL", args.url))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            bail!(
-                "--url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}",
-                args.url
-            );
-        }
-        if args.user.trim().is_empty() {
-            bail!("--user (or $PBXBULK_USER) is empty");
-        }
-        let password = read_password(args.password_file.as_deref())?;
-        let ca_cert = match &args.ca_cert {
+    fn from_layers(layers: &Layers, insecure: bool) -> anyhow::Result<Self> {
+        let text = layers.need_url()?;
+        let url = reqwest::Url::parse(text.trim())
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some());
+        let Some(url) = url else {
+            let hint = hints::url_hint(text).map_or(String::new(), |h| format!(": {h}"));
+            bail!("--url must be http://HOST[:PORT] or https://HOST[:PORT], not {text:?}{hint}");
+        };
+        let user = layers.need_user()?.to_string();
+        let password = layers.read_password()?;
+        let ca_cert = match &layers.ca_cert {
             Some(path) => Some(
-                std::fs::read(path)
-                    .with_context(|| format!("cannot read --ca-cert {}", path.display()))?,
+                std::fs::read(&path.value)
+                    .with_context(|| format!("cannot read --ca-cert {}", path.value.display()))?,
             ),
             None => None,
         };
         Ok(Connection {
             base_url: url.as_str().trim_end_matches('/').to_string(),
-            user: args.user.trim().to_string(),
+            user,
             password,
-            insecure: args.insecure,
+            insecure,
             ca_cert,
-            timeout: positive_secs(args.timeout, "--timeout")?,
+            timeout: positive_secs(layers.timeout.value, "--timeout")?,
         })
-    }
-}
-
-/// The password from `--password-file` or `$PBXBULK_PASSWORD`; never from the command line,
-/// where `ps` would show it.
-fn read_password(file: Option<&Path>) -> anyhow::Result<Secret> {
-    if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read --password-file {}", path.display()))?;
-        let line = text.lines().next().unwrap_or("").to_string();
-        if line.is_empty() {
-            bail!("--password-file {} is empty", path.display());
-        }
-        return Ok(Secret::new(line));
-    }
-    match std::env::var("PBXBULK_PASSWORD") {
-        Ok(p) if !p.is_empty() => Ok(Secret::new(p)),
-        _ => bail!("no password: set $PBXBULK_PASSWORD or give --password-file FILE"),
     }
 }
 
@@ -262,20 +257,22 @@ impl SimSettings {
 }
 
 impl ExportSettings {
-    pub(crate) fn from_args(args: ExportArgs) -> anyhow::Result<Self> {
+    pub(crate) fn from_args(args: ExportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
+        let layers = Layers::resolve(&args.connect, None, args.retries, origins)?;
+        let api = ApiKind::from(layers.need_api()?);
         Ok(ExportSettings {
-            api: args.api.into(),
-            wire: wire(args.api.into(), &args.connect)?,
-            retry: retry_policy(args.retries)?,
-            connection: Connection::from_args(&args.connect)?,
+            api,
+            wire: wire(api, &layers)?,
+            retry: retry_policy(layers.retries.value)?,
+            connection: Connection::from_layers(&layers, args.connect.insecure)?,
             output: args.output,
         })
     }
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
-fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<WireOptions> {
-    let xml = match connect.body {
+fn wire(api: ApiKind, layers: &Layers) -> anyhow::Result<WireOptions> {
+    let xml = match layers.body.value {
         BodyArg::Json => false,
         BodyArg::Xml if api.capabilities().xml => true,
         BodyArg::Xml => bail!(
@@ -285,6 +282,6 @@ fn wire(api: ApiKind, connect: &ConnectArgs) -> anyhow::Result<WireOptions> {
     };
     Ok(WireOptions {
         xml,
-        eid: connect.eid.trim().to_string(),
+        eid: layers.eid.value.trim().to_string(),
     })
 }

@@ -80,8 +80,11 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         report: args.report.clone(),
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
+        progress_every: Duration::from_secs(30),
+        summary_json: None,
     };
-    let (summary, aborted) = run_import(&settings).await?;
+    let outcome = run_import(&settings).await?;
+    let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;
     say!("{}", summary.line());

@@ -1,5 +1,6 @@
 //! The results report: one CSV line per input row, in input order, and beside it a
-//! re-importable file of the rows that failed or were invalid, so "fix and re-run" is one step.
+//! re-importable file of the rows that failed, were invalid or were left unfinished by a
+//! stopped run, so "fix and re-run" is one step.
 //!
 //! Each line is flushed as it is written, so a run that is killed leaves a report of every row
 //! finished so far.
@@ -45,7 +46,9 @@ impl Report {
     /// Creates the report (and removes a rejects file left by an earlier run, which would
     /// otherwise be mistaken for this run's).
     pub(crate) fn create(path: &Path, header: ByteRecord, delimiter: u8) -> io::Result<Report> {
-        let file = File::create(path)?;
+        let mut file = File::create(path)?;
+        // A BOM, so Excel on Windows reads the report as UTF-8 (names, the diff's arrows).
+        io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
         let mut out = csv::Writer::from_writer(file);
         out.write_record(COLUMNS)?;
         out.flush()?;
@@ -71,10 +74,24 @@ impl Report {
         &self.path
     }
 
+    /// The rejects file, if any row went into it.
+    pub(crate) fn rejects_path(&self) -> Option<&Path> {
+        self.rejects
+            .out
+            .as_ref()
+            .map(|_| self.rejects.path.as_path())
+    }
+
     /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
-    /// row failed or was invalid.
-    pub(crate) fn write(&mut self, result: &RowResult, raw: Option<&ByteRecord>) -> io::Result<()> {
-        self.summary.add(result.status);
+    /// row failed or was invalid, or when a stopped run left it `unfinished`.
+    pub(crate) fn write(
+        &mut self,
+        result: &RowResult,
+        raw: Option<&ByteRecord>,
+        unfinished: bool,
+    ) -> io::Result<()> {
+        self.summary
+            .add_row(result.action, result.status, result.attempts);
         let row = result.row.map(|r| r.to_string()).unwrap_or_default();
         let action = result.action.to_string();
         let status = result.status.to_string();
@@ -95,7 +112,8 @@ impl Report {
         self.out
             .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
         self.out.flush()?;
-        if let (Status::Failed | Status::Invalid, Some(raw)) = (result.status, raw) {
+        let reject = unfinished || matches!(result.status, Status::Failed | Status::Invalid);
+        if let (true, Some(raw)) = (reject, raw) {
             self.rejects.write(raw)?;
         }
         Ok(())

@@ -7,6 +7,7 @@
 
 pub(crate) mod client;
 mod connection;
+pub(crate) mod hints;
 pub(crate) mod retry;
 pub(crate) mod snapshot;
 pub(crate) mod soap;

@@ -9,7 +9,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
@@ -59,12 +58,27 @@ pub(crate) fn listed_numbers(
     Ok(numbers)
 }
 
+/// More deletes than the limit allows: the run must not go ahead (a dry run lists them).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "refusing to delete {count} of the {total} extensions on the PBX (more than {limit}{why}); \
+     nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
+    count = .deletes.len(),
+    why = if *.default_limit { ", 10% of the directory" } else { "" }
+)]
+pub(crate) struct OverLimit {
+    pub(crate) deletes: Vec<String>,
+    pub(crate) total: usize,
+    pub(crate) limit: usize,
+    default_limit: bool,
+}
+
 /// The numbers to delete, or why the run must not go ahead.
 pub(crate) fn deletes(
     settings: &PruneSettings,
     directory: &PbxSnapshot,
     listed: &HashSet<String>,
-) -> anyhow::Result<Vec<String>> {
+) -> Result<Vec<String>, OverLimit> {
     let in_range = |n: &str| {
         settings.ranges.is_empty()
             || n.parse::<u64>().is_ok_and(|n| {
@@ -81,17 +95,12 @@ pub(crate) fn deletes(
         .collect();
     let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
     if deletes.len() > limit {
-        bail!(
-            "refusing to delete {} of the {} extensions on the PBX (more than {limit}{}); \
-             nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
-            deletes.len(),
-            directory.len(),
-            if settings.max_delete.is_none() {
-                ", 10% of the directory"
-            } else {
-                ""
-            }
-        );
+        return Err(OverLimit {
+            deletes,
+            total: directory.len(),
+            limit,
+            default_limit: settings.max_delete.is_none(),
+        });
     }
     Ok(deletes)
 }

@@ -2,11 +2,12 @@
 //! flight, and one consumer that writes the report in input order and moves the progress bar.
 //!
 //! A row's failure is data (its report line), never an error that stops the run. The run stops
-//! early only through [`Abort`]: a refused login, a PBX that stopped answering, or Ctrl-C; rows
-//! not yet attempted are then reported as `skipped`, so every row still appears exactly once.
+//! early only through [`Stop`]: a refused login, a PBX that stopped answering, or a signal;
+//! rows not yet attempted are then reported as `skipped` at once (wherever they wait), so every
+//! row still appears exactly once, and requests abandoned in flight stay open for `--resume`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use csv::ByteRecord;
@@ -14,10 +15,11 @@ use futures::StreamExt;
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
+use super::stop::Stop;
 use super::throttle::Throttle;
-use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Status, StopReason};
 use crate::output::{Progress, Report};
-use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
+use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
 
 /// One unit of the pipeline, numbered in input order.
 pub(crate) struct PipelineItem {
@@ -58,20 +60,6 @@ pub(crate) struct EngineSettings {
     pub(crate) retry: RetryPolicy,
 }
 
-/// Why the run stopped early, once set.
-#[derive(Debug, Default)]
-pub(crate) struct Abort(OnceLock<String>);
-
-impl Abort {
-    pub(crate) fn stop(&self, why: impl Into<String>) {
-        let _ = self.0.set(why.into());
-    }
-
-    pub(crate) fn reason(&self) -> Option<&str> {
-        self.0.get().map(String::as_str)
-    }
-}
-
 struct Finished {
     seq: u64,
     offset: u64,
@@ -89,7 +77,7 @@ pub(crate) async fn run(
     settings: Arc<EngineSettings>,
     report: &mut Report,
     progress: &Progress,
-    abort: Arc<Abort>,
+    stop: Arc<Stop>,
 ) -> std::io::Result<()> {
     let stream = futures::stream::unfold(
         work,
@@ -97,7 +85,7 @@ pub(crate) async fn run(
     );
     let finished = stream
         .map(|work| {
-            let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
+            let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
@@ -105,7 +93,13 @@ pub(crate) async fn run(
                     Step::Decided(result) => (result, Sent::Answered),
                     Step::Send(mut write) => {
                         let done = write.done.take();
-                        let finished = execute(work.seq, write, &client, &settings, &abort).await;
+                        let line =
+                            RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+                        let finished = tokio::select! {
+                            biased;
+                            finished = execute(work.seq, write, &client, &settings, &stop) => finished,
+                            () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
+                        };
                         if let Some(done) = done {
                             let _ = done.send(true);
                         }
@@ -135,9 +129,12 @@ pub(crate) async fn run(
         if done.unreachable {
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
-                abort.stop(format!(
-                    "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
-                ));
+                stop.stop(
+                    StopReason::PbxUnreachable,
+                    format!(
+                        "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
+                    ),
+                );
             }
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
@@ -150,7 +147,7 @@ pub(crate) async fn run(
         }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
-            report.write(&done.result, done.raw.as_ref())?;
+            report.write(&done.result, done.raw.as_ref(), !done.attempted)?;
             progress.advance(done.offset, &report.summary);
             next += 1;
         }
@@ -164,8 +161,30 @@ enum Sent {
     Answered,
     /// The PBX could not be reached in the end.
     Unreachable,
-    /// The run had stopped before the row's first try.
+    /// The run had stopped before the row's first try, or before it was finished: the row
+    /// stays open in the journal.
     NotAttempted,
+}
+
+/// The line of a row whose request was abandoned in flight: whether it landed is unknown
+/// until `--resume` asks the PBX.
+fn abandoned(mut line: RowResult) -> RowResult {
+    line.error_code = Code::Aborted.to_string();
+    line.message = "abandoned in flight when the run was stopped: the PBX may or may not have \
+                    done it; --resume checks"
+        .to_string();
+    line
+}
+
+/// The line of a row the stopped run did not finish (not started, or stopped before a retry).
+fn not_finished(mut line: RowResult, why: &str, started: bool) -> RowResult {
+    line.status = Status::Skipped;
+    line.error_code = Code::Aborted.to_string();
+    line.message = match started {
+        false => format!("not attempted: {why}"),
+        true => format!("not finished (stopped before a retry): {why}"),
+    };
+    line
 }
 
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
@@ -174,13 +193,18 @@ async fn execute(
     write: RowWrite,
     client: &Client,
     settings: &EngineSettings,
-    abort: &Abort,
+    stop: &Stop,
 ) -> (RowResult, Sent) {
     let (throttle, retry) = (&settings.throttle, settings.retry);
     let mut result = RowResult::new(write.row, &write.number, write.action, Status::Ok);
+    let why = |stop: &Stop| stop.reason().map_or("", |(_, why)| why).to_string();
     for mut earlier in write.after.iter().cloned() {
         // A closed channel means that row was never sent; this one goes ahead regardless.
-        let _ = earlier.wait_for(|done| *done).await;
+        tokio::select! {
+            biased;
+            () = stop.stopped() => return (not_finished(result, &why(stop), false), Sent::NotAttempted),
+            _ = earlier.wait_for(|done| *done) => {}
+        }
     }
     result.changed = write.changed.clone();
     let numbers = std::slice::from_ref(&write.number);
@@ -197,21 +221,21 @@ async fn execute(
         return (result, Sent::Answered);
     }
     let mut started = None;
-    let mut last_error: Option<ApiError> = None;
     // An attempt that got no answer may still have landed on the PBX.
     let mut answer_lost = false;
     let mut attempt = 0;
-    loop {
+    let e = loop {
         attempt += 1;
-        throttle.ready().await;
-        if let Some(why) = abort.reason() {
-            if attempt == 1 {
-                result.status = Status::Skipped;
-                result.error_code = Code::Aborted.to_string();
-                result.message = format!("not attempted: {why}");
-                return (result, Sent::NotAttempted);
-            }
-            break;
+        // The throttle releases nothing once the run is stopped.
+        tokio::select! {
+            biased;
+            () = stop.stopped() => {}
+            () = throttle.ready() => {}
+        }
+        if stop.is_stopped() {
+            // A row stopped before a retry is not failed: it stays open in the journal (as
+            // started) and --resume finishes it.
+            return (not_finished(result, &why(stop), attempt > 1), Sent::NotAttempted);
         }
         result.attempts = attempt;
         if let (1, Some(journal)) = (attempt, &settings.journal) {
@@ -219,7 +243,11 @@ async fn execute(
         }
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
-        match client.write(&op).await {
+        let answer = {
+            let _in_flight = stop.sending();
+            client.write(&op).await
+        };
+        match answer {
             Ok(_) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);
@@ -228,25 +256,30 @@ async fn execute(
             Err(e) => {
                 let class = e.class();
                 if class == ErrorClass::LoginRefused {
-                    abort.stop(format!("the PBX refused to log in again: {e}"));
+                    stop.stop(
+                        StopReason::LoginRefused,
+                        format!("the PBX refused to log in again: {e}"),
+                    );
                 }
                 let retry_after = e.retry_after();
                 if e.is_pushback() {
                     throttle.pushed_back(retry_after);
                 }
                 answer_lost |= e.is_unreachable();
-                last_error = Some(e);
                 if class != ErrorClass::Transient {
-                    break;
+                    break e;
                 }
                 let Some(pause) = retry.delay(attempt, retry_after) else {
-                    break;
+                    break e;
                 };
-                tokio::time::sleep(pause).await;
+                tokio::select! {
+                    biased;
+                    () = stop.stopped() => {}
+                    () = tokio::time::sleep(pause) => {}
+                }
             }
         }
-    }
-    let e = last_error.expect("the loop ends with an error unless it returned");
+    };
     result.latency_ms = started.map_or(0, millis);
     if answer_lost
         && e.class() == ErrorClass::Permanent
@@ -269,6 +302,12 @@ async fn execute(
     } else {
         format!("{} failed: {e}", write.action)
     };
+    if write.action == Action::Add
+        && hints::may_already_exist(&e)
+        && already_on_pbx(client, &write, retry).await
+    {
+        result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);
+    }
     let sent = if e.is_unreachable() {
         Sent::Unreachable
     } else {

@@ -39,7 +39,10 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
         protocol_for(settings.api, &settings.wire),
         settings.connection.clone(),
     )?;
-    client.login().await.map_err(|e| login_failed(url, &e))?;
+    client
+        .login()
+        .await
+        .map_err(|e| login_failed(settings.api, url, e))?;
     let progress = Progress::items("extensions read");
     let read = snapshot::fetch(&client, table, settings.retry, Some(&progress)).await;
     progress.finish();

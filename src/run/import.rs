@@ -12,15 +12,16 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::mpsc;
 
-use super::engine::{self, Abort, EngineSettings, PipelineItem};
+use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{self, Journal, Replay};
 use super::schedule::{ScheduleInputs, schedule_rows};
+use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
-use crate::domain::{ApiKind, Mode, Summary};
+use crate::domain::{ApiKind, Mode, StopReason, Stopped, Summary};
 use crate::input::Sheet;
 use crate::output::{Progress, Report};
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for, snapshot,
 };
 use crate::plan::{Planner, PruneSettings, prune};
 use crate::rules;
@@ -44,12 +45,31 @@ pub(crate) struct ImportSettings {
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
     pub(crate) heartbeat: Duration,
+    /// With stderr not a terminal: a progress line this often.
+    pub(crate) progress_every: Duration,
+    /// Where to write the JSON summary (`-`: standard output).
+    pub(crate) summary_json: Option<PathBuf>,
 }
 
-/// The import itself: its summary and, if it stopped early, why.
-pub(crate) async fn run_import(
-    settings: &ImportSettings,
-) -> anyhow::Result<(Summary, Option<String>)> {
+/// How an import went.
+#[derive(Debug)]
+pub(crate) struct ImportOutcome {
+    pub(crate) summary: Summary,
+    /// Why it stopped early, if it did.
+    pub(crate) stopped: Option<(StopReason, String)>,
+    /// A dry run's prune over the limit: what the real run would refuse.
+    pub(crate) would_refuse: Option<String>,
+    /// Logins after the first (token expiries).
+    pub(crate) relogins: u64,
+    /// The journal is kept for `--resume`.
+    pub(crate) journal_kept: bool,
+    /// The rejects file, if any row went into it.
+    pub(crate) rejects: Option<PathBuf>,
+}
+
+/// The import itself. An error means nothing was sent, and carries a [`Stopped`] or an
+/// [`ApiError`] that says why.
+pub(crate) async fn run_import(settings: &ImportSettings) -> anyhow::Result<ImportOutcome> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&settings.file, table)?;
@@ -67,11 +87,14 @@ pub(crate) async fn run_import(
     )?;
     let client = Arc::new(client);
     let url = &settings.connection.base_url;
-    client.login().await.map_err(|e| login_failed(url, &e))?;
+    client
+        .login()
+        .await
+        .map_err(|e| login_failed(settings.api, url, e))?;
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
     let planned = prepare(settings, &sheet, &client).await;
-    let (planner, deletes, adding) = match planned {
+    let (planner, deletes, adding, would_refuse) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             client.logout().await;
@@ -93,16 +116,6 @@ pub(crate) async fn run_import(
         ),
     };
 
-    let abort = Arc::new(Abort::default());
-    let interrupt = {
-        let abort = abort.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                abort.stop("interrupted (Ctrl-C); rows in flight were finished");
-            }
-        })
-    };
-
     let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
     let plan = ScheduleInputs {
         deletes,
@@ -111,7 +124,12 @@ pub(crate) async fn run_import(
     };
     let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
 
-    let progress = Progress::new(file_len(settings));
+    let progress = Progress::new(file_len(settings), settings.progress_every);
+    // From here on a signal stops the run cleanly instead of killing it: the report is
+    // written whole and the journal kept.
+    let stop = Arc::new(Stop::default());
+    let signals = stop::on_signals(stop.clone(), settings.connection.timeout, progress.printer())
+        .context("cannot listen for Ctrl-C and SIGTERM")?;
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,
@@ -124,43 +142,64 @@ pub(crate) async fn run_import(
         engine_settings.clone(),
         &mut report,
         &progress,
-        abort.clone(),
+        stop.clone(),
     )
     .await
     .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
     progress.finish();
-    interrupt.abort();
     let read = producer.await.context("the reader stopped unexpectedly")?;
 
     let wrote = report.summary.ok > 0;
-    if wrote && settings.api.capabilities().apply_at_end && abort.reason().is_none() {
+    if wrote && settings.api.capabilities().apply_at_end && !stop.is_stopped() {
         // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
         if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
-            abort.stop(format!(
-                "the changes were written but the final apply failed: {e}"
-            ));
+            stop.stop(
+                reason_of(&e),
+                format!("the changes were written but the final apply failed: {e}"),
+            );
         }
     }
-    client.logout().await;
+    if stop.is_stopped() {
+        // A stopped run owes the PBX no more than a moment: the session times out anyway.
+        let _ = tokio::time::timeout(Duration::from_millis(500), client.logout()).await;
+    } else {
+        client.logout().await;
+    }
+    signals.abort();
     heartbeat.abort();
+    let rejects = report.rejects_path().map(PathBuf::from);
     let mut summary = report.finish().context("cannot finish the report")?;
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
-    if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
-        journal.remove();
-    }
+    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
+    let journal_kept = match (&stopped, &engine_settings.journal) {
+        (None, Some(journal)) => {
+            journal.remove();
+            false
+        }
+        (Some(_), Some(_)) => true,
+        (_, None) => false,
+    };
     // A file that broke halfway is reported after the rows that were read.
     read?;
-    Ok((summary, abort.reason().map(str::to_string)))
+    Ok(ImportOutcome {
+        summary,
+        stopped,
+        would_refuse,
+        relogins: client.logins().saturating_sub(1),
+        journal_kept,
+        rejects,
+    })
 }
 
 /// Reads the PBX's current state where the mode needs it, and works out the deletes of a
-/// prune; an error here means nothing was written.
+/// prune; an error here means nothing was written. A dry run lists the deletes even over the
+/// limit, and says what the real run would refuse.
 async fn prepare(
     settings: &ImportSettings,
     sheet: &Sheet,
     client: &Client,
-) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>)> {
+) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>, Option<String>)> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
@@ -182,8 +221,16 @@ async fn prepare(
     } else {
         HashSet::new()
     };
+    let mut would_refuse = None;
     let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => prune::deletes(prune, current, &listed)?,
+        (Some(prune), Some(current)) => match prune::deletes(prune, current, &listed) {
+            Ok(deletes) => deletes,
+            Err(over) if settings.dry_run => {
+                would_refuse = Some(format!("the real run would refuse: {over}"));
+                over.deletes
+            }
+            Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
+        },
         _ => Vec::new(),
     };
     let adding: HashSet<String> = match &current {
@@ -198,7 +245,7 @@ async fn prepare(
     if settings.dry_run {
         planner = planner.dry_run();
     }
-    Ok((planner, deletes, adding))
+    Ok((planner, deletes, adding, would_refuse))
 }
 
 fn fingerprint(settings: &ImportSettings, sheet: &Sheet) -> (u64, String) {
@@ -209,18 +256,29 @@ fn file_len(settings: &ImportSettings) -> Option<u64> {
     std::fs::metadata(&settings.file).ok().map(|m| m.len())
 }
 
-/// Why the first login failed, in words that say what to do.
-pub(crate) fn login_failed(url: &str, e: &ApiError) -> anyhow::Error {
+/// What an error from the PBX means for the run as a whole.
+pub(crate) fn reason_of(e: &ApiError) -> StopReason {
     match e.class() {
-        ErrorClass::LoginRefused => anyhow::anyhow!(
+        ErrorClass::LoginRefused => StopReason::LoginRefused,
+        _ if e.is_unreachable() => StopReason::PbxUnreachable,
+        _ => StopReason::BadInput,
+    }
+}
+
+/// Why the first login failed, in words that say what to do.
+pub(crate) fn login_failed(api: ApiKind, url: &str, e: ApiError) -> anyhow::Error {
+    let hint = hints::login_hint(api, &e).map_or(String::new(), |h| format!(": {h}"));
+    let message = match e.class() {
+        ErrorClass::LoginRefused => format!(
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
              retry: 5 refused logins lock this address for 10 minutes"
         ),
-        _ if e.to_string().contains("certificate") => anyhow::anyhow!(
+        _ if e.to_string().contains("certificate") => format!(
             "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
              --ca-cert PEM (or --insecure)"
         ),
-        _ if e.is_unreachable() => anyhow::anyhow!("cannot reach {url}: {e}"),
-        _ => anyhow::anyhow!("cannot log in to {url}: {e}"),
-    }
+        _ if e.is_unreachable() => format!("cannot reach {url}: {e}"),
+        _ => format!("cannot log in to {url}: {e}{hint}"),
+    };
+    Stopped::new(reason_of(&e), message).into()
 }

@@ -7,6 +7,7 @@ pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod journal;
 mod schedule;
+pub(crate) mod stop;
 pub(crate) mod throttle;
 
 pub(crate) use export::ExportSettings;
