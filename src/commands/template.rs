@@ -15,7 +15,7 @@ pub(crate) fn run(
     let table = rules::table(api);
     let mut out = io::stdout().lock();
     if describe_rules {
-        describe(table, weak_passwords, &mut out)?;
+        describe(table, weak_passwords, out_width(), &mut out)?;
     } else {
         template(table, &mut out)?;
     }
@@ -36,17 +36,37 @@ pub(crate) fn template(table: &Table, out: &mut impl Write) -> io::Result<()> {
     csv.flush()
 }
 
-/// The rules as a table a person can read.
+/// The rules as a table a person can read, wrapped to `width` columns (see [`out_width`]),
+/// under the password policy in force.
 pub(crate) fn describe(
     table: &Table,
     weak_passwords: bool,
+    width: usize,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let wrap = |text: &str, first: &str, rest: &str| {
+        let options = textwrap::Options::new(width)
+            .initial_indent(first)
+            .subsequent_indent(rest);
+        textwrap::wrap(text, options).join("\n")
+    };
     writeln!(
         out,
-        "Field rules for --api {} (key column: {})\n",
-        table.api.name(),
-        table.key
+        "{}\n",
+        wrap(
+            &format!(
+                "Field rules for --api {} (key column: {}). Password policy: {}.",
+                table.api.name(),
+                table.key,
+                if weak_passwords {
+                    "weak (--weak-passwords)"
+                } else {
+                    "strong (the PBX's default; --weak-passwords if the PBX is set to weak)"
+                }
+            ),
+            "",
+            ""
+        )
     )?;
     let rows: Vec<[String; 4]> = table
         .fields
@@ -71,51 +91,57 @@ pub(crate) fn describe(
         })
         .collect();
     let header = ["column", "required", "rule", "meaning"].map(String::from);
-    let widths: Vec<usize> = (0..3)
-        .map(|i| {
-            rows.iter()
-                .chain([&header])
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let longest = |i: usize| {
+        rows.iter()
+            .chain([&header])
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // The name and "required" columns keep their width; the rule and the meaning share the
+    // rest, each wrapped within its own column.
+    let (w0, w1) = (longest(0), longest(1));
+    let rest = width.saturating_sub(w0 + w1 + 6).max(24);
+    let w2 = longest(2).min(rest / 2);
+    let w3 = rest - w2;
     for row in [&header].into_iter().chain(&rows) {
-        writeln!(
-            out,
-            "{:w0$}  {:w1$}  {:w2$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        )?;
+        let rule = textwrap::wrap(&row[2], w2);
+        let meaning = textwrap::wrap(&row[3], w3);
+        for line in 0..rule.len().max(meaning.len()).max(1) {
+            let (name, need) = match line {
+                0 => (row[0].as_str(), row[1].as_str()),
+                _ => ("", ""),
+            };
+            let cell = |cells: &[std::borrow::Cow<'_, str>]| {
+                cells.get(line).map_or(String::new(), ToString::to_string)
+            };
+            let text = format!(
+                "{name:w0$}  {need:w1$}  {:w2$}  {}",
+                cell(&rule),
+                cell(&meaning)
+            );
+            writeln!(out, "{}", text.trim_end())?;
+        }
     }
     writeln!(out, "\nRules between fields:")?;
     for rule in table.cross {
-        match rule {
+        let text = match rule {
             Cross::NeededWhen {
                 field,
                 when,
                 values,
-            } => writeln!(
-                out,
-                "  {field} is required when {when} is {}",
-                values.join(" or ")
-            )?,
-            Cross::OneNeededToAdd { fields } => writeln!(
-                out,
-                "  {} is required to add an extension",
-                fields.join(" or ")
-            )?,
-            Cross::NotContaining { field, others } => writeln!(
-                out,
-                "  {field} must not contain the {} (strong password policy)",
+            } => format!("{field} is required when {when} is {}", values.join(" or ")),
+            Cross::OneNeededToAdd { fields } => {
+                format!("{} is required to add an extension", fields.join(" or "))
+            }
+            // Not a rule under the weak policy: the PBX does not check it then.
+            Cross::NotContaining { .. } if weak_passwords => continue,
+            Cross::NotContaining { field, others } => format!(
+                "{field} must not contain the {} (strong password policy)",
                 others.join(" or the ")
-            )?,
-        }
+            ),
+        };
+        writeln!(out, "{}", wrap(&text, "  ", "    "))?;
     }
     writeln!(out, "\nRules between rows:")?;
     writeln!(out, "  a {} may appear only once in a file", table.key)?;
@@ -124,7 +150,18 @@ pub(crate) fn describe(
     }
     writeln!(out, "\nNotes:")?;
     for note in table.notes {
-        writeln!(out, "  - {note}")?;
+        writeln!(out, "{}", wrap(note, "  - ", "    "))?;
     }
     Ok(())
+}
+
+/// The width to wrap to: `$COLUMNS` if set, else the terminal's, else 100 (a file, a pipe).
+pub(crate) fn out_width() -> usize {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
+    let terminal = || {
+        terminal_size::terminal_size_of(io::stdout())
+            .or_else(|| terminal_size::terminal_size_of(io::stderr()))
+            .map(|(w, _)| usize::from(w.0))
+    };
+    columns.or_else(terminal).unwrap_or(100).clamp(40, 400)
 }

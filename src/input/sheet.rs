@@ -17,7 +17,7 @@ use crate::rules::{Cells, Problem, Table};
 /// The file as a whole cannot be read: one clear line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SheetError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io { path: PathBuf, source: io::Error },
     #[error("{path} is empty: the first row must name the columns")]
     Empty { path: PathBuf },

@@ -41,10 +41,11 @@ pub(crate) static OPENVOX: Table = Table {
         ("allowbeingmonitored", "off"), ("monitormode", "Disable"), ("ringtimeout", "15"),
         ("maxduration", "Follow System"), ("dnd", "off"), ("nat", "no"),
     ],
+    // Source: OpenVox UC-Series API v0.0.1, extension/add (seed 001) and extension/update
+    // (seed 000); add sends number, update sends extid (the same column). Where the seeds are
+    // silent, Yeastar v1's rule for the field applies (a Yeastar-derived API).
     notes: &[
-        "Source: OpenVox UC-Series API v0.0.1, extension/add (seed 001) and extension/update (seed 000).",
-        "Add sends number; update sends extid (the same column) and renames through extnumber.",
-        "Where the seeds are silent, Yeastar v1's rule for the field applies (a Yeastar-derived API).",
-        "--body xml sends and reads <xml>...</xml> bodies instead of JSON.",
+        "number names the extension; extnumber renames an existing one.",
+        "With --body xml, requests and answers are XML instead of JSON.",
     ],
 };

@@ -32,11 +32,13 @@ pub(crate) static VERBA: Table = Table {
         ("extension", "verbatestuser2@verbalabs.com"), ("eid", "0000"), ("recordingmode", "CONTROLLED"),
         ("im", "1"), ("voice", "1"), ("video", "1"), ("screencapture", "1"), ("userid", "25"),
     ],
+    // Source: Verba provisioning API v2, updateExtension (seed 004) and reference verba-api.md.
+    // updateExtension replaces the whole record, so an update reads the extension
+    // (getExtension), merges the row's non-blank cells and writes it all back.
     notes: &[
-        "Source: Verba provisioning API v2, updateExtension (seed 004) and reference verba-api.md.",
-        "updateExtension replaces the whole record, so an update reads the extension (getExtension), merges the row's non-blank cells and writes it all back: a blank userid keeps the user link.",
-        "Adding needs eid or environment. v2 has no deleteExtension, so --prune is refused.",
+        "An update changes only the row's non-blank cells: a blank userid keeps the user link.",
+        "Adding needs eid or environment. Verba cannot delete extensions, so --prune is refused.",
         "Booleans are accepted as 1/0, true/false or yes/no and sent as 1/0, as seed 004 sends them.",
-        "applyExtensionConfiguration is called once at the end of a run that changed anything.",
+        "Changes go live with one applyExtensionConfiguration at the end of a run that changed anything.",
     ],
 };
