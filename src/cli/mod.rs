@@ -173,7 +173,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-    PBXBULK_PASSWORD=... pbxbulk import staff.csv --api yeastar-v2 --url https://192.0.2.10:8088 --user api\n  \
+    pbxbulk import staff.csv --api yeastar-v2 --url https://192.0.2.10:8088 --user api\n  \
     pbxbulk import staff.csv --profile hq --mode sync --prune --dry-run\n  \
     pbxbulk import staff.csv --profile hq --summary-json run.json --resume")]
 pub struct ImportArgs {

@@ -5,6 +5,7 @@ mod import;
 mod layers;
 mod mangled;
 mod openvox;
+mod operator;
 mod reading;
 mod secrets;
 mod simulator;
