@@ -83,7 +83,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         progress_every: Duration::from_secs(30),
         summary_json: None,
     };
-    let outcome = run_import(&settings).await?;
+    let outcome = run_import(&settings, || {}).await?;
     let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;

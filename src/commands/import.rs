@@ -16,7 +16,6 @@ use crate::run::journal::journal_path;
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
-    eprintln!("{}", banner(&settings, started));
     // With the JSON on standard output, the lines for people go to standard error.
     let json_to_stdout = settings.summary_json.as_deref() == Some(Path::new("-"));
     let tell = move |line: &str| {
@@ -26,7 +25,8 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
             say!("{line}");
         }
     };
-    let outcome = match run_import(&settings).await {
+    let outcome = match run_import(&settings, || eprintln!("{}", banner(&settings, started))).await
+    {
         Ok(outcome) => outcome,
         Err(e) => {
             // Nothing was sent; the script still learns why, in its word.
@@ -69,7 +69,7 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     Ok(reason.exit())
 }
 
-/// One line on stderr as the run starts: when, what, where, how.
+/// One line on stderr as the run starts (logged in, the file open): when, what, where, how.
 fn banner(settings: &ImportSettings, at: SystemTime) -> String {
     format!(
         "{} pbxbulk import {} to {} at {}, mode {}{}",
@@ -78,7 +78,11 @@ fn banner(settings: &ImportSettings, at: SystemTime) -> String {
         settings.api.name(),
         without_credentials(&settings.connection.base_url),
         settings.mode.name(),
-        if settings.dry_run { ", dry run" } else { "" }
+        match (settings.dry_run, settings.resume) {
+            (true, _) => ", dry run",
+            (false, true) => ", resuming",
+            (false, false) => "",
+        }
     )
 }
 
@@ -193,6 +197,9 @@ mod tests {
         assert_eq!(reason_for(&e.context("outer words")), StopReason::Safeguard);
         let e = anyhow::Error::new(ApiError::Timeout(std::time::Duration::ZERO));
         assert_eq!(reason_for(&e), StopReason::PbxUnreachable);
-        assert_eq!(reason_for(&anyhow::anyhow!("login refused")), StopReason::BadInput);
+        assert_eq!(
+            reason_for(&anyhow::anyhow!("login refused")),
+            StopReason::BadInput
+        );
     }
 }

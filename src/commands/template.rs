@@ -157,7 +157,9 @@ pub(crate) fn describe(
 
 /// The width to wrap to: `$COLUMNS` if set, else the terminal's, else 100 (a file, a pipe).
 pub(crate) fn out_width() -> usize {
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
     let terminal = || {
         terminal_size::terminal_size_of(io::stdout())
             .or_else(|| terminal_size::terminal_size_of(io::stderr()))

@@ -142,9 +142,9 @@ mod tests {
         summary.add_row(Action::Delete, Status::Failed, 2);
         summary.add_row(Action::None, Status::Invalid, 0);
         assert!(
-            summary
-                .line()
-                .starts_with("5 rows: 3 ok (2 added, 1 updated, 0 deleted), 0 unchanged, 1 invalid, 1 failed"),
+            summary.line().starts_with(
+                "5 rows: 3 ok (2 added, 1 updated, 0 deleted), 0 unchanged, 1 invalid, 1 failed"
+            ),
             "{}",
             summary.line()
         );

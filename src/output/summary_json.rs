@@ -177,7 +177,10 @@ mod tests {
         assert_eq!(json["counts"]["update"]["failed"], 1);
         assert_eq!(json["counts"]["none"]["invalid"], 1);
         assert_eq!(json["counts"]["delete"]["skipped"], 0);
-        assert_eq!((json["requests"].as_u64(), json["retries"].as_u64()), (Some(4), Some(1)));
+        assert_eq!(
+            (json["requests"].as_u64(), json["retries"].as_u64()),
+            (Some(4), Some(1))
+        );
         assert_eq!(json["rate_achieved"], 2.0);
         assert_eq!(json["journal"], serde_json::Value::Null);
     }

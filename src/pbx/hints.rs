@@ -18,9 +18,9 @@ pub(crate) fn login_hint(api: ApiKind, e: &ApiError) -> Option<&'static str> {
         (ApiKind::YeastarV1, ApiError::Refused { code, .. }) if code == errno::UNSUPPORTED => {
             Some("this PBX speaks yeastar-v2? (try --api yeastar-v2)")
         }
-        (ApiKind::Openvox, ApiError::Refused { code, .. }) if code == errno::UNSUPPORTED => {
-            Some("this PBX does not speak openvox: a Yeastar one? (try --api yeastar-v2 or yeastar-v1)")
-        }
+        (ApiKind::Openvox, ApiError::Refused { code, .. }) if code == errno::UNSUPPORTED => Some(
+            "this PBX does not speak openvox: a Yeastar one? (try --api yeastar-v2 or yeastar-v1)",
+        ),
         (ApiKind::Verba, ApiError::Http { status: 404, .. }) => Some(
             "the URL must end in /provisioning (the service endpoint, e.g. http://recorder:7002/provisioning)",
         ),
@@ -70,7 +70,11 @@ mod tests {
             status: 404,
             retry_after: None,
         };
-        assert!(login_hint(ApiKind::Verba, &not_found).unwrap().contains("/provisioning"));
+        assert!(
+            login_hint(ApiKind::Verba, &not_found)
+                .unwrap()
+                .contains("/provisioning")
+        );
         assert_eq!(login_hint(ApiKind::YeastarV2, &not_found), None);
     }
 
@@ -79,7 +83,9 @@ mod tests {
         assert!(may_already_exist(&refused("10017")));
         assert!(may_already_exist(&refused("ERROR_ALREADY_EXISTS")));
         assert!(!may_already_exist(&refused("10006")));
-        assert!(!may_already_exist(&ApiError::Timeout(std::time::Duration::ZERO)));
+        assert!(!may_already_exist(&ApiError::Timeout(
+            std::time::Duration::ZERO
+        )));
     }
 
     #[test]

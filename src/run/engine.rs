@@ -235,7 +235,10 @@ async fn execute(
         if stop.is_stopped() {
             // A row stopped before a retry is not failed: it stays open in the journal (as
             // started) and --resume finishes it.
-            return (not_finished(result, &why(stop), attempt > 1), Sent::NotAttempted);
+            return (
+                not_finished(result, &why(stop), attempt > 1),
+                Sent::NotAttempted,
+            );
         }
         result.attempts = attempt;
         if let (1, Some(journal)) = (attempt, &settings.journal) {

@@ -42,7 +42,7 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
     client
         .login()
         .await
-        .map_err(|e| login_failed(settings.api, url, e))?;
+        .map_err(|e| login_failed(settings.api, url, &e))?;
     let progress = Progress::items("extensions read");
     let read = snapshot::fetch(&client, table, settings.retry, Some(&progress)).await;
     progress.finish();

@@ -21,7 +21,8 @@ use crate::domain::{ApiKind, Mode, StopReason, Stopped, Summary};
 use crate::input::Sheet;
 use crate::output::{Progress, Report};
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for,
+    snapshot,
 };
 use crate::plan::{Planner, PruneSettings, prune};
 use crate::rules;
@@ -67,9 +68,13 @@ pub(crate) struct ImportOutcome {
     pub(crate) rejects: Option<PathBuf>,
 }
 
-/// The import itself. An error means nothing was sent, and carries a [`Stopped`] or an
-/// [`ApiError`] that says why.
-pub(crate) async fn run_import(settings: &ImportSettings) -> anyhow::Result<ImportOutcome> {
+/// The import itself. `on_start` is called once the file is open and the login accepted (a
+/// run that fails before that says so in one line, and nothing else). An error means nothing
+/// was sent, and carries a [`Stopped`] or an [`ApiError`] that says why.
+pub(crate) async fn run_import(
+    settings: &ImportSettings,
+    on_start: impl FnOnce(),
+) -> anyhow::Result<ImportOutcome> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
     let sheet = Sheet::open(&settings.file, table)?;
@@ -90,7 +95,8 @@ pub(crate) async fn run_import(settings: &ImportSettings) -> anyhow::Result<Impo
     client
         .login()
         .await
-        .map_err(|e| login_failed(settings.api, url, e))?;
+        .map_err(|e| login_failed(settings.api, url, &e))?;
+    on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
     let planned = prepare(settings, &sheet, &client).await;
@@ -128,8 +134,12 @@ pub(crate) async fn run_import(settings: &ImportSettings) -> anyhow::Result<Impo
     // From here on a signal stops the run cleanly instead of killing it: the report is
     // written whole and the journal kept.
     let stop = Arc::new(Stop::default());
-    let signals = stop::on_signals(stop.clone(), settings.connection.timeout, progress.printer())
-        .context("cannot listen for Ctrl-C and SIGTERM")?;
+    let signals = stop::on_signals(
+        stop.clone(),
+        settings.connection.timeout,
+        progress.printer(),
+    )
+    .context("cannot listen for Ctrl-C and SIGTERM")?;
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,
@@ -266,8 +276,8 @@ pub(crate) fn reason_of(e: &ApiError) -> StopReason {
 }
 
 /// Why the first login failed, in words that say what to do.
-pub(crate) fn login_failed(api: ApiKind, url: &str, e: ApiError) -> anyhow::Error {
-    let hint = hints::login_hint(api, &e).map_or(String::new(), |h| format!(": {h}"));
+pub(crate) fn login_failed(api: ApiKind, url: &str, e: &ApiError) -> anyhow::Error {
+    let hint = hints::login_hint(api, e).map_or(String::new(), |h| format!(": {h}"));
     let message = match e.class() {
         ErrorClass::LoginRefused => format!(
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
@@ -280,5 +290,5 @@ pub(crate) fn login_failed(api: ApiKind, url: &str, e: ApiError) -> anyhow::Erro
         _ if e.is_unreachable() => format!("cannot reach {url}: {e}"),
         _ => format!("cannot log in to {url}: {e}{hint}"),
     };
-    Stopped::new(reason_of(&e), message).into()
+    Stopped::new(reason_of(e), message).into()
 }

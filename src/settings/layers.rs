@@ -34,7 +34,9 @@ pub(crate) struct Origins<'a>(pub(crate) Option<&'a ArgMatches>);
 
 impl Origins<'_> {
     fn of(self, id: &str) -> Origin {
-        match self.0.and_then(|m| m.value_source(id)) {
+        // Only ask about an argument this command has (clap panics on any other).
+        let matches = self.0.filter(|m| m.ids().any(|known| known.as_str() == id));
+        match matches.and_then(|m| m.value_source(id)) {
             Some(ValueSource::EnvVariable) => Origin::Env,
             _ => Origin::Flag,
         }
@@ -99,7 +101,10 @@ impl Layers {
     ) -> anyhow::Result<Layers> {
         let chosen = choose_profile(connect)?;
         let p = chosen.as_ref().map(|c| &c.profile);
-        let at = |key: &'static str| ProfileValue { chosen: chosen.as_ref(), key };
+        let at = |key: &'static str| ProfileValue {
+            chosen: chosen.as_ref(),
+            key,
+        };
         let o = |id: &str| origins.of(id);
         let password = match (&connect.password_file, std::env::var_os("PBXBULK_PASSWORD")) {
             (Some(file), _) => Some(Layered {
@@ -112,10 +117,11 @@ impl Layers {
             }),
             _ => p
                 .and_then(|p| {
-                    p.password_file
-                        .clone()
-                        .map(PasswordFrom::File)
-                        .or_else(|| p.password.clone().map(|s| PasswordFrom::Config(Secret::new(s))))
+                    p.password_file.clone().map(PasswordFrom::File).or_else(|| {
+                        p.password
+                            .clone()
+                            .map(|s| PasswordFrom::Config(Secret::new(s)))
+                    })
                 })
                 .map(|value| Layered {
                     value,
@@ -124,11 +130,31 @@ impl Layers {
         };
         let run_flag = |f: fn(&RunArgs) -> Option<String>| run.and_then(f);
         Ok(Layers {
-            api: pick(connect.api, o("api"), at("api").word(p.and_then(|p| p.api.as_ref()))?, None),
-            url: pick(connect.url.clone(), o("url"), at("url").text(p.and_then(|p| p.url.as_ref())), None),
-            user: pick(connect.user.clone(), o("user"), at("user").text(p.and_then(|p| p.user.as_ref())), None),
+            api: pick(
+                connect.api,
+                o("api"),
+                at("api").word(p.and_then(|p| p.api.as_ref()))?,
+                None,
+            ),
+            url: pick(
+                connect.url.clone(),
+                o("url"),
+                text(p.and_then(|p| p.url.as_ref())),
+                None,
+            ),
+            user: pick(
+                connect.user.clone(),
+                o("user"),
+                text(p.and_then(|p| p.user.as_ref())),
+                None,
+            ),
             password,
-            ca_cert: pick(connect.ca_cert.clone(), o("ca_cert"), p.and_then(|p| p.ca_cert.clone()), None),
+            ca_cert: pick(
+                connect.ca_cert.clone(),
+                o("ca_cert"),
+                p.and_then(|p| p.ca_cert.clone()),
+                None,
+            ),
             timeout: required(pick(
                 connect.timeout,
                 o("timeout"),
@@ -144,13 +170,13 @@ impl Layers {
             eid: required(pick(
                 connect.eid.clone(),
                 o("eid"),
-                at("eid").text(p.and_then(|p| p.eid.as_ref())),
+                text(p.and_then(|p| p.eid.as_ref())),
                 Some("0000".to_string()),
             )),
             rate: required(pick(
                 run_flag(|r| r.rate.clone()),
                 o("rate"),
-                at("rate").text(p.and_then(|p| p.rate.as_ref())),
+                text(p.and_then(|p| p.rate.as_ref())),
                 Some("10".to_string()),
             )),
             concurrency: required(pick(
@@ -177,9 +203,13 @@ impl Layers {
     }
 
     /// The name of the profile in use, for messages.
-    fn from_where(&self) -> String {
+    fn where_to_set(&self) -> String {
         match &self.profile {
-            Some(c) => format!(" (or set it in profile {:?} of {})", c.name, c.path.display()),
+            Some(c) => format!(
+                " (or set it in profile {:?} of {})",
+                c.name,
+                c.path.display()
+            ),
             None => String::new(),
         }
     }
@@ -187,21 +217,30 @@ impl Layers {
     pub(crate) fn need_api(&self) -> anyhow::Result<ApiArg> {
         match &self.api {
             Some(api) => Ok(api.value),
-            None => bail!("--api is required (or $PBXBULK_API, or --profile NAME){}", self.from_where()),
+            None => bail!(
+                "--api is required (or $PBXBULK_API, or --profile NAME){}",
+                self.where_to_set()
+            ),
         }
     }
 
     pub(crate) fn need_url(&self) -> anyhow::Result<&str> {
         match &self.url {
             Some(url) => Ok(&url.value),
-            None => bail!("--url is required (or $PBXBULK_URL, or --profile NAME){}", self.from_where()),
+            None => bail!(
+                "--url is required (or $PBXBULK_URL, or --profile NAME){}",
+                self.where_to_set()
+            ),
         }
     }
 
     pub(crate) fn need_user(&self) -> anyhow::Result<&str> {
         match &self.user {
             Some(user) if !user.value.trim().is_empty() => Ok(user.value.trim()),
-            _ => bail!("--user is required (or $PBXBULK_USER, or --profile NAME){}", self.from_where()),
+            _ => bail!(
+                "--user is required (or $PBXBULK_USER, or --profile NAME){}",
+                self.where_to_set()
+            ),
         }
     }
 
@@ -226,7 +265,8 @@ impl Layers {
                 Ok(Secret::new(line))
             }
             Some(PasswordFrom::Env) => {
-                let value = std::env::var("PBXBULK_PASSWORD").context("$PBXBULK_PASSWORD is not text")?;
+                let value =
+                    std::env::var("PBXBULK_PASSWORD").context("$PBXBULK_PASSWORD is not text")?;
                 Ok(Secret::new(value))
             }
             Some(PasswordFrom::Config(secret)) => Ok(secret.clone()),
@@ -246,14 +286,16 @@ impl Layers {
         };
         let mut lines: Vec<(&str, String, String)> = Vec::new();
         let mut line = |key, value: Option<(String, Origin)>| {
-            let (value, from) = value.map_or(("(not set)".to_string(), String::new()), |(v, o)| (v, origin(o)));
+            let (value, from) = value.map_or(("(not set)".to_string(), String::new()), |(v, o)| {
+                (v, origin(o))
+            });
             lines.push((key, value, from));
         };
         fn shown<T: fmt::Display>(l: &Layered<T>) -> Option<(String, Origin)> {
             Some((l.value.to_string(), l.origin))
         }
         let path = |l: &Layered<PathBuf>| Some((l.value.display().to_string(), l.origin));
-        line("api", self.api.as_ref().map(|l| (word(l.value), l.origin)));
+        line("api", self.api.as_ref().map(|l| (word(&l.value), l.origin)));
         line("url", self.url.as_ref().and_then(shown));
         line("user", self.user.as_ref().and_then(shown));
         line(
@@ -268,7 +310,7 @@ impl Layers {
             }),
         );
         line("eid", shown(&self.eid));
-        line("body", Some((word(self.body.value), self.body.origin)));
+        line("body", Some((word(&self.body.value), self.body.origin)));
         line("rate", shown(&self.rate));
         line("concurrency", shown(&self.concurrency));
         line("retries", shown(&self.retries));
@@ -277,7 +319,11 @@ impl Layers {
         line("weak-passwords", shown(&self.weak_passwords));
         line("map", self.map.as_ref().and_then(path));
         let width = lines.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
-        let value_width = lines.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0);
+        let value_width = lines
+            .iter()
+            .map(|(_, v, _)| v.chars().count())
+            .max()
+            .unwrap_or(0);
         let mut text = match &self.profile {
             Some(c) => format!("profile {} from {}\n", c.name, c.path.display()),
             None => "no profile (give --profile NAME)\n".to_string(),
@@ -290,11 +336,15 @@ impl Layers {
     }
 }
 
+fn text(value: Option<&Text>) -> Option<String> {
+    value.map(|t| t.0.clone())
+}
+
 fn required<T>(layer: Option<Layered<T>>) -> Layered<T> {
     layer.expect("a setting with a default is always set")
 }
 
-fn word(value: impl ValueEnum) -> String {
+fn word(value: &impl ValueEnum) -> String {
     value
         .to_possible_value()
         .map_or_else(String::new, |v| v.get_name().to_string())
@@ -320,10 +370,6 @@ struct ProfileValue<'a> {
 }
 
 impl ProfileValue<'_> {
-    fn text(&self, value: Option<&Text>) -> Option<String> {
-        value.map(|t| t.0.clone())
-    }
-
     fn parse<T: FromStr>(&self, value: Option<&Text>) -> anyhow::Result<Option<T>> {
         value
             .map(|t| t.0.trim().parse::<T>().map_err(|_| self.bad(&t.0)))
@@ -337,9 +383,9 @@ impl ProfileValue<'_> {
     }
 
     fn bad(&self, value: &str) -> anyhow::Error {
-        let (name, path) = self
-            .chosen
-            .map_or(("?", Path::new("?")), |c| (c.name.as_str(), c.path.as_path()));
+        let (name, path) = self.chosen.map_or(("?", Path::new("?")), |c| {
+            (c.name.as_str(), c.path.as_path())
+        });
         anyhow::anyhow!(
             "profile {name:?} in {}: {} = {value:?} is not a value --{} takes",
             path.display(),

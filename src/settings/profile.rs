@@ -225,7 +225,11 @@ mod tests {
     #[test]
     fn an_unknown_key_names_itself_and_its_line() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "[profile.hq]\napi = \"verba\"\nrat = 5\n", 0o600);
+        let path = write(
+            dir.path(),
+            "[profile.hq]\napi = \"verba\"\nrat = 5\n",
+            0o600,
+        );
         let e = load(&path, "hq").unwrap_err().to_string();
         assert!(e.contains("rat") && e.contains("line 3"), "{e}");
     }
@@ -245,7 +249,10 @@ mod tests {
         let text = "[profile.hq]\npassword = \"Sim-Passw0rd\"\n";
         let path = write(dir.path(), text, 0o640);
         let e = load(&path, "hq").unwrap_err().to_string();
-        assert!(e.contains("chmod 600") && !e.contains("Sim-Passw0rd"), "{e}");
+        assert!(
+            e.contains("chmod 600") && !e.contains("Sim-Passw0rd"),
+            "{e}"
+        );
         let path = write(dir.path(), text, 0o600);
         assert!(load(&path, "hq").unwrap().profile.password.is_some());
     }

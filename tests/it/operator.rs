@@ -121,8 +121,15 @@ fn a_signal_stops_starting_rows_at_once_and_resume_sends_nothing_twice() {
         // At 4 rows/s, a stop that took effect at once leaves most rows unattempted.
         assert!(unattempted.len() > 20, "{name}: {unattempted:?}");
         let rejects = dir.path().join("r.rejects.csv");
-        assert_eq!(numbers_in(&rejects), unattempted, "{name}: rejects hold them");
-        assert!(dir.path().join("r.journal").exists(), "{name}: journal kept");
+        assert_eq!(
+            numbers_in(&rejects),
+            unattempted,
+            "{name}: rejects hold them"
+        );
+        assert!(
+            dir.path().join("r.journal").exists(),
+            "{name}: journal kept"
+        );
         let resume = err
             .lines()
             .find_map(|l| l.strip_prefix("resume with: "))
@@ -161,7 +168,16 @@ fn requests_in_flight_get_the_timeout_and_a_second_signal_abandons_them() {
             &sim,
             &file,
             &report,
-            &["--mode", "add", "--rate", "0", "--concurrency", "3", "--timeout", timeout],
+            &[
+                "--mode",
+                "add",
+                "--rate",
+                "0",
+                "--concurrency",
+                "3",
+                "--timeout",
+                timeout,
+            ],
         );
         wait_until("three adds sent", || sim.stat("extensions") >= 3);
         signal(&child, "INT");
@@ -179,7 +195,13 @@ fn requests_in_flight_get_the_timeout_and_a_second_signal_abandons_them() {
         // The PBX recovers; the three that landed unanswered are found there, not re-sent.
         let (status, _) = http(sim.addr(), "POST", "/_sim/calm", "");
         assert_eq!(status, 200);
-        let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "add", "--resume"]);
+        let out = import(
+            &sim,
+            "yeastar-v2",
+            &file,
+            &report,
+            &["--mode", "add", "--resume"],
+        );
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let adds = accepted_adds(&sim);
         assert_eq!(adds.len(), 10, "{adds:?}");
@@ -199,7 +221,10 @@ fn shown(out: &Output) -> HashMap<String, String> {
     stdout(out)
         .lines()
         .skip(1)
-        .filter_map(|l| l.split_once(' ').map(|(k, rest)| (k.to_string(), rest.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(' ')
+                .map(|(k, rest)| (k.to_string(), rest.trim().to_string()))
+        })
         .collect()
 }
 
@@ -231,8 +256,18 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     );
     let report = dir.path().join("r.csv");
     let report_arg = report.to_str().unwrap();
-    let args = ["import", file.to_str().unwrap(), "--config", cfg, "--profile", "hq"];
-    let out = run(&[&args[..], &["--mode", "add", "--report", report_arg]].concat(), &[]);
+    let args = [
+        "import",
+        file.to_str().unwrap(),
+        "--config",
+        cfg,
+        "--profile",
+        "hq",
+    ];
+    let out = run(
+        &[&args[..], &["--mode", "add", "--report", report_arg]].concat(),
+        &[],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(report_rows(&report)[0]["status"], "ok");
 
@@ -241,8 +276,19 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     assert!(!stdout(&show).contains(PASSWORD));
     let lines = shown(&show);
     for key in [
-        "api", "url", "user", "password", "eid", "body", "rate", "concurrency", "retries",
-        "timeout", "ca-cert", "weak-passwords", "map",
+        "api",
+        "url",
+        "user",
+        "password",
+        "eid",
+        "body",
+        "rate",
+        "concurrency",
+        "retries",
+        "timeout",
+        "ca-cert",
+        "weak-passwords",
+        "map",
     ] {
         assert!(
             lines.get(key).is_some_and(|l| l.ends_with("profile hq")),
@@ -252,13 +298,28 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     }
     assert!(lines["concurrency"].starts_with("2 "), "{}", stdout(&show));
 
-    let env = [("PBXBULK_URL", "http://127.0.0.1:9"), ("PBXBULK_PASSWORD", "x")];
+    let env = [
+        ("PBXBULK_URL", "http://127.0.0.1:9"),
+        ("PBXBULK_PASSWORD", "x"),
+    ];
     let show = run(
-        &["config", "show", "--config", cfg, "--profile", "hq", "--rate", "7"],
+        &[
+            "config",
+            "show",
+            "--config",
+            cfg,
+            "--profile",
+            "hq",
+            "--rate",
+            "7",
+        ],
         &env,
     );
     let lines = shown(&show);
-    assert!(lines["rate"].starts_with("7 ") && lines["rate"].ends_with("flag"), "{lines:?}");
+    assert!(
+        lines["rate"].starts_with("7 ") && lines["rate"].ends_with("flag"),
+        "{lines:?}"
+    );
     assert!(lines["url"].starts_with("http://127.0.0.1:9 "), "{lines:?}");
     assert!(lines["url"].ends_with("environment"), "{lines:?}");
     assert!(lines["password"].ends_with("environment") && !lines["password"].contains('x'));
@@ -272,7 +333,11 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
         &[("XDG_CONFIG_HOME", home.to_str().unwrap())],
     );
     assert_eq!(code(&show), 0, "{}", stderr(&show));
-    assert!(stdout(&show).contains("xdg/pbxbulk/config.toml"), "{}", stdout(&show));
+    assert!(
+        stdout(&show).contains("xdg/pbxbulk/config.toml"),
+        "{}",
+        stdout(&show)
+    );
 }
 
 #[test]
@@ -282,14 +347,23 @@ fn a_password_in_a_readable_config_is_refused_and_a_readable_password_file_warne
     let config = write(
         dir.path(),
         "config.toml",
-        &format!("[profile.hq]\napi = \"yeastar-v2\"\nurl = \"{}\"\nuser = \"{USER}\"\npassword = \"{PASSWORD}\"\n", sim.url),
+        &format!(
+            "[profile.hq]\napi = \"yeastar-v2\"\nurl = \"{}\"\nuser = \"{USER}\"\npassword = \"{PASSWORD}\"\n",
+            sim.url
+        ),
     );
     private(&config, 0o644);
     let file = write(dir.path(), "in.csv", &adds(8301, 8301));
     let report = dir.path().join("r.csv");
     let cfg = config.to_str().unwrap();
     let args = [
-        "import", file.to_str().unwrap(), "--config", cfg, "--profile", "hq", "--report",
+        "import",
+        file.to_str().unwrap(),
+        "--config",
+        cfg,
+        "--profile",
+        "hq",
+        "--report",
         report.to_str().unwrap(),
     ];
     let out = run(&args, &[]);
@@ -303,7 +377,10 @@ fn a_password_in_a_readable_config_is_refused_and_a_readable_password_file_warne
 
     let pw = write(dir.path(), "pw", PASSWORD);
     private(&pw, 0o644);
-    let out = run(&[&args[..], &["--password-file", pw.to_str().unwrap()]].concat(), &[]);
+    let out = run(
+        &[&args[..], &["--password-file", pw.to_str().unwrap()]].concat(),
+        &[],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("every user of this machine can read the password file"),
@@ -339,7 +416,12 @@ fn the_json_summary_matches_the_report_line_by_line() {
         &file,
         &report,
         &[
-            "--mode", "sync", "--prune", "--max-delete", "5", "--summary-json",
+            "--mode",
+            "sync",
+            "--prune",
+            "--max-delete",
+            "5",
+            "--summary-json",
             json.to_str().unwrap(),
         ],
     );
@@ -371,7 +453,11 @@ fn the_json_summary_matches_the_report_line_by_line() {
         (("delete", "ok"), 3),
     ] {
         let key = (key.0.to_string(), key.1.to_string());
-        assert_eq!(counted.get(&key).copied(), Some(expected), "{key:?}: {counted:?}");
+        assert_eq!(
+            counted.get(&key).copied(),
+            Some(expected),
+            "{key:?}: {counted:?}"
+        );
     }
     assert_eq!(summary["rows"], rows.len());
     assert_eq!(summary["exit_code"], 1);
@@ -379,7 +465,12 @@ fn the_json_summary_matches_the_report_line_by_line() {
     assert_eq!(summary["mode"], "sync");
     assert_eq!(summary["url"], sim.url.as_str());
     assert_eq!(summary["report"], report.to_str().unwrap());
-    assert!(summary["rejects"].as_str().unwrap().ends_with("r.rejects.csv"));
+    assert!(
+        summary["rejects"]
+            .as_str()
+            .unwrap()
+            .ends_with("r.rejects.csv")
+    );
     assert!(summary["journal"].is_null());
     assert!(summary["rate_achieved"].as_f64().unwrap() > 0.0);
     assert!(summary["started_at"].as_str().unwrap().ends_with('Z'));
@@ -413,8 +504,17 @@ fn a_run_that_cannot_start_says_why_in_a_word() {
     let word = |sim: &Sim, env_password: &str| {
         let out = run(
             &[
-                "import", file.to_str().unwrap(), "--api", "yeastar-v2", "--url", &sim.url,
-                "--user", USER, "--report", report.to_str().unwrap(), "--summary-json",
+                "import",
+                file.to_str().unwrap(),
+                "--api",
+                "yeastar-v2",
+                "--url",
+                &sim.url,
+                "--user",
+                USER,
+                "--report",
+                report.to_str().unwrap(),
+                "--summary-json",
                 json.to_str().unwrap(),
             ],
             &[("PBXBULK_PASSWORD", env_password)],
@@ -432,9 +532,20 @@ fn a_run_that_cannot_start_says_why_in_a_word() {
     drop(gone);
     let out = run(
         &[
-            "import", file.to_str().unwrap(), "--api", "yeastar-v2", "--url", &url, "--user",
-            USER, "--report", report.to_str().unwrap(), "--summary-json", json.to_str().unwrap(),
-            "--timeout", "2",
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            &url,
+            "--user",
+            USER,
+            "--report",
+            report.to_str().unwrap(),
+            "--summary-json",
+            json.to_str().unwrap(),
+            "--timeout",
+            "2",
         ],
         &[("PBXBULK_PASSWORD", PASSWORD)],
     );
@@ -469,7 +580,10 @@ fn a_redirected_run_starts_with_a_banner_and_is_never_silent() {
     );
     let progress: Vec<&str> = err.lines().filter(|l| l.contains("Z progress: ")).collect();
     assert!(!progress.is_empty(), "{err}");
-    assert!(progress.iter().all(|l| l.contains(" rows: ")), "{progress:?}");
+    assert!(
+        progress.iter().all(|l| l.contains(" rows: ")),
+        "{progress:?}"
+    );
 }
 
 #[test]
@@ -487,13 +601,22 @@ fn a_dry_run_says_what_it_would_do_and_lists_deletes_a_real_run_would_refuse() {
     );
     let report = dir.path().join("r.csv");
     let prune = ["--mode", "sync", "--prune"];
-    let out = import(&sim, "yeastar-v2", &file, &report, &[&prune[..], &["--dry-run"]].concat());
+    let out = import(
+        &sim,
+        "yeastar-v2",
+        &file,
+        &report,
+        &[&prune[..], &["--dry-run"]].concat(),
+    );
     let said = stdout(&out);
     assert!(
         said.contains("dry run: would add 1, update 1, delete 9; nothing was sent"),
         "{said}"
     );
-    assert!(said.contains("the real run would refuse: refusing to delete 9"), "{said}");
+    assert!(
+        said.contains("the real run would refuse: refusing to delete 9"),
+        "{said}"
+    );
     assert_eq!(code(&out), 2, "a tripped safeguard needs a human");
     let deletes = report_rows(&report)
         .into_iter()
@@ -503,7 +626,11 @@ fn a_dry_run_says_what_it_would_do_and_lists_deletes_a_real_run_would_refuse() {
     assert_eq!(sim.stat("write_requests"), 0);
     let out = import(&sim, "yeastar-v2", &file, &report, &prune);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("refusing to delete 9"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing to delete 9"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(sim.stat("write_requests"), 0);
 }
 
@@ -518,7 +645,14 @@ fn completions_the_man_page_and_examples_in_every_help() {
     assert_eq!(code(&out), 0);
     assert!(stdout(&out).contains(".TH pbxbulk"), "{}", stdout(&out));
     for sub in [
-        "validate", "import", "export", "template", "sim", "demo", "completions", "man",
+        "validate",
+        "import",
+        "export",
+        "template",
+        "sim",
+        "demo",
+        "completions",
+        "man",
     ] {
         let out = run(&[sub, "--help"], &[]);
         let help = stdout(&out);
@@ -529,18 +663,33 @@ fn completions_the_man_page_and_examples_in_every_help() {
     assert!(stdout(&out).contains("Examples:"));
     let out = run(&["import", "--help"], &[]);
     let help = stdout(&out);
-    assert!(help.contains("yeastar-v1: Yeastar S-Series API v1"), "--api values described: {help}");
+    assert!(
+        help.contains("yeastar-v1: Yeastar S-Series API v1"),
+        "--api values described: {help}"
+    );
 }
 
 #[test]
 fn describe_wraps_to_the_width_and_shows_the_policy_in_force() {
-    let strong = run(&["template", "--api", "yeastar-v2", "--describe"], &[("COLUMNS", "60")]);
+    let strong = run(
+        &["template", "--api", "yeastar-v2", "--describe"],
+        &[("COLUMNS", "60")],
+    );
     let text = stdout(&strong);
     assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
     assert!(text.contains("Password policy: strong") && text.contains("strong password policy"));
-    assert!(!text.contains("Source:"), "developer notes stay in the code");
+    assert!(
+        !text.contains("Source:"),
+        "developer notes stay in the code"
+    );
     let weak = run(
-        &["template", "--api", "yeastar-v2", "--describe", "--weak-passwords"],
+        &[
+            "template",
+            "--api",
+            "yeastar-v2",
+            "--describe",
+            "--weak-passwords",
+        ],
         &[("COLUMNS", "60")],
     );
     let text = stdout(&weak);
@@ -564,7 +713,10 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
 
 #[test]
 fn a_missing_file_is_said_once() {
-    let out = run(&["validate", "/nonexistent/staff.csv", "--api", "yeastar-v2"], &[]);
+    let out = run(
+        &["validate", "/nonexistent/staff.csv", "--api", "yeastar-v2"],
+        &[],
+    );
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
     assert_eq!(err.matches("No such file").count(), 1, "{err}");
@@ -575,11 +727,24 @@ fn a_url_without_a_scheme_gets_one_suggested() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "in.csv", &adds(8601, 8601));
     let out = run(
-        &["import", file.to_str().unwrap(), "--api", "yeastar-v2", "--url", "127.0.0.1:33069", "--user", USER],
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            "127.0.0.1:33069",
+            "--user",
+            USER,
+        ],
         &[("PBXBULK_PASSWORD", PASSWORD)],
     );
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("did you mean https://127.0.0.1:33069?"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean https://127.0.0.1:33069?"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -589,24 +754,44 @@ fn the_wrong_yeastar_version_is_named() {
     let file = write(dir.path(), "in.csv", &adds(8701, 8701));
     let out = import(&sim, "yeastar-v2", &file, &dir.path().join("r.csv"), &[]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("this PBX speaks yeastar-v1?"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("this PBX speaks yeastar-v1?"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn verba_without_its_endpoint_is_told_where_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::start("verba", &[]);
-    let file = write(dir.path(), "in.csv", "extension,eid\nuser1@example.com,0000\n");
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "extension,eid\nuser1@example.com,0000\n",
+    );
     // The sim's base URL, without /provisioning.
     let out = run(
         &[
-            "import", file.to_str().unwrap(), "--api", "verba", "--url", &sim.url, "--user",
-            USER, "--report", dir.path().join("r.csv").to_str().unwrap(),
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "verba",
+            "--url",
+            &sim.url,
+            "--user",
+            USER,
+            "--report",
+            dir.path().join("r.csv").to_str().unwrap(),
         ],
         &[("PBXBULK_PASSWORD", PASSWORD)],
     );
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("the URL must end in /provisioning"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the URL must end in /provisioning"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -626,7 +811,10 @@ fn an_add_of_an_existing_number_is_told_to_upsert() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let rows = report_rows(&report);
     assert_eq!(rows[0]["error_code"], "10017");
-    assert!(rows[0]["message"].ends_with("already exists: use --mode upsert"), "{rows:?}");
+    assert!(
+        rows[0]["message"].ends_with("already exists: use --mode upsert"),
+        "{rows:?}"
+    );
     // The same code for another reason gets no such hint.
     assert_eq!(rows[1]["error_code"], "10017");
     assert!(!rows[1]["message"].contains("upsert"), "{rows:?}");
