@@ -60,7 +60,9 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
             commands::template::run(args.api.into(), args.describe, args.weak_passwords)
         }
         Command::Import(args) => {
-            let settings = ImportSettings::from_args(args, origins)?;
+            let (json, file) = (args.summary_json.clone(), args.file.clone());
+            let settings = ImportSettings::from_args(args, origins)
+                .inspect_err(|e| commands::import::refused(json.as_deref(), &file, e))?;
             runtime()?.block_on(commands::import::import(settings))
         }
         Command::Export(args) => {

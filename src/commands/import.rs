@@ -69,6 +69,15 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     Ok(reason.exit())
 }
 
+/// A command line refused before anything started: the script that asked for a JSON summary
+/// still gets one (reason `bad_input`). Failing to write it changes nothing: the error that
+/// refused the command is the one to report.
+pub(crate) fn refused(target: Option<&Path>, file: &Path, e: &anyhow::Error) {
+    if let Some(target) = target {
+        let _ = SummaryJson::bad_input(file, &format!("{e:#}"), SystemTime::now()).write(target);
+    }
+}
+
 /// One line on stderr as the run starts (logged in, the file open): when, what, where, how.
 fn banner(settings: &ImportSettings, at: SystemTime) -> String {
     format!(

@@ -36,9 +36,10 @@ pub(crate) struct SummaryJson {
     reason: &'static str,
     message: Option<String>,
     file: String,
-    api: &'static str,
-    url: String,
-    mode: &'static str,
+    /// `null` (as are `url`, `mode` and `report`) when the command line itself was refused.
+    api: Option<&'static str>,
+    url: Option<String>,
+    mode: Option<&'static str>,
     dry_run: bool,
     started_at: String,
     ended_at: String,
@@ -51,7 +52,7 @@ pub(crate) struct SummaryJson {
     rate_achieved: f64,
     retries: u64,
     relogins: u64,
-    report: String,
+    report: Option<String>,
     rejects: Option<String>,
     journal: Option<String>,
 }
@@ -86,9 +87,9 @@ impl SummaryJson {
             reason: facts.reason.word(),
             message: facts.message.map(str::to_string),
             file: path(facts.file),
-            api: facts.api.name(),
-            url: without_credentials(facts.url),
-            mode: facts.mode.name(),
+            api: Some(facts.api.name()),
+            url: Some(without_credentials(facts.url)),
+            mode: Some(facts.mode.name()),
             dry_run: facts.dry_run,
             started_at: timestamp(facts.started),
             ended_at: timestamp(facts.ended),
@@ -99,9 +100,36 @@ impl SummaryJson {
             rate_achieved: round3(rate),
             retries: summary.retries,
             relogins: facts.relogins,
-            report: path(facts.report),
+            report: Some(path(facts.report)),
             rejects: facts.rejects.map(path),
             journal: facts.journal.map(path),
+        }
+    }
+
+    /// The summary of a run whose command line was refused before anything started.
+    pub(crate) fn bad_input(file: &Path, message: &str, at: SystemTime) -> SummaryJson {
+        let summary = Summary::default();
+        let facts = RunFacts {
+            file,
+            api: ApiKind::YeastarV2,
+            url: "",
+            mode: Mode::Upsert,
+            dry_run: false,
+            started: at,
+            ended: at,
+            reason: StopReason::BadInput,
+            message: Some(message),
+            relogins: 0,
+            report: file,
+            rejects: None,
+            journal: None,
+        };
+        SummaryJson {
+            api: None,
+            url: None,
+            mode: None,
+            report: None,
+            ..SummaryJson::new(&summary, &facts)
         }
     }
 

@@ -66,6 +66,12 @@ fn ends_within(mut child: Child, bound: Duration) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// The command failed before anything was sent (exit 2), saying `what` on stderr.
+fn refused_saying(out: &Output, what: &str) {
+    assert_eq!(code(out), 2, "{}", stderr(out));
+    assert!(stderr(out).contains(what), "{}", stderr(out));
+}
+
 fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()
 }
@@ -367,8 +373,7 @@ fn a_password_in_a_readable_config_is_refused_and_a_readable_password_file_warne
         report.to_str().unwrap(),
     ];
     let out = run(&args, &[]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
+    refused_saying(&out, "chmod 600");
     assert!(!stderr(&out).contains(PASSWORD));
     assert_eq!(sim.stat("logins"), 0, "refused before any login");
     private(&config, 0o600);
@@ -501,23 +506,24 @@ fn a_run_that_cannot_start_says_why_in_a_word() {
     let file = write(dir.path(), "in.csv", &adds(8401, 8401));
     let report = dir.path().join("r.csv");
     let json = dir.path().join("s.json");
-    let word = |sim: &Sim, env_password: &str| {
+    let reason = |url: &str, password: &str, extra: &[&str]| {
+        let args = [
+            "import",
+            file.to_str().unwrap(),
+            "--api",
+            "yeastar-v2",
+            "--url",
+            url,
+            "--user",
+            USER,
+            "--report",
+            report.to_str().unwrap(),
+            "--summary-json",
+            json.to_str().unwrap(),
+        ];
         let out = run(
-            &[
-                "import",
-                file.to_str().unwrap(),
-                "--api",
-                "yeastar-v2",
-                "--url",
-                &sim.url,
-                "--user",
-                USER,
-                "--report",
-                report.to_str().unwrap(),
-                "--summary-json",
-                json.to_str().unwrap(),
-            ],
-            &[("PBXBULK_PASSWORD", env_password)],
+            &[&args[..], extra].concat(),
+            &[("PBXBULK_PASSWORD", password)],
         );
         assert_eq!(code(&out), 2);
         let summary: Value =
@@ -525,33 +531,14 @@ fn a_run_that_cannot_start_says_why_in_a_word() {
         summary["reason"].as_str().unwrap().to_string()
     };
     let sim = Sim::start("yeastar-v2", &[]);
-    assert_eq!(word(&sim, "wrong"), "login_refused");
+    assert_eq!(reason(&sim.url, "wrong", &[]), "login_refused");
+    let url = sim.url.clone();
     drop(sim);
-    let gone = Sim::start("yeastar-v2", &[]);
-    let url = gone.url.clone();
-    drop(gone);
-    let out = run(
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--url",
-            &url,
-            "--user",
-            USER,
-            "--report",
-            report.to_str().unwrap(),
-            "--summary-json",
-            json.to_str().unwrap(),
-            "--timeout",
-            "2",
-        ],
-        &[("PBXBULK_PASSWORD", PASSWORD)],
+    assert_eq!(
+        reason(&url, PASSWORD, &["--timeout", "2"]),
+        "pbx_unreachable"
     );
-    assert_eq!(code(&out), 2);
-    let summary: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(summary["reason"], "pbx_unreachable");
+    assert_eq!(reason("127.0.0.1:1", PASSWORD, &[]), "bad_input");
 }
 
 #[test]
@@ -625,12 +612,7 @@ fn a_dry_run_says_what_it_would_do_and_lists_deletes_a_real_run_would_refuse() {
     assert_eq!(deletes, 9, "the deletes are listed");
     assert_eq!(sim.stat("write_requests"), 0);
     let out = import(&sim, "yeastar-v2", &file, &report, &prune);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("refusing to delete 9"),
-        "{}",
-        stderr(&out)
-    );
+    refused_saying(&out, "refusing to delete 9");
     assert_eq!(sim.stat("write_requests"), 0);
 }
 
@@ -739,12 +721,7 @@ fn a_url_without_a_scheme_gets_one_suggested() {
         ],
         &[("PBXBULK_PASSWORD", PASSWORD)],
     );
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("did you mean https://127.0.0.1:33069?"),
-        "{}",
-        stderr(&out)
-    );
+    refused_saying(&out, "did you mean https://127.0.0.1:33069?");
 }
 
 #[test]
@@ -753,12 +730,7 @@ fn the_wrong_yeastar_version_is_named() {
     let sim = Sim::start("yeastar-v1", &[]);
     let file = write(dir.path(), "in.csv", &adds(8701, 8701));
     let out = import(&sim, "yeastar-v2", &file, &dir.path().join("r.csv"), &[]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("this PBX speaks yeastar-v1?"),
-        "{}",
-        stderr(&out)
-    );
+    refused_saying(&out, "this PBX speaks yeastar-v1?");
 }
 
 #[test]
@@ -786,12 +758,7 @@ fn verba_without_its_endpoint_is_told_where_it_is() {
         ],
         &[("PBXBULK_PASSWORD", PASSWORD)],
     );
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("the URL must end in /provisioning"),
-        "{}",
-        stderr(&out)
-    );
+    refused_saying(&out, "the URL must end in /provisioning");
 }
 
 #[test]
