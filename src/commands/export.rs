@@ -5,6 +5,7 @@ use crate::run::ExportSettings;
 use crate::run::export::export as run_export;
 
 pub(crate) async fn export(settings: ExportSettings) -> anyhow::Result<Exit> {
+    super::warn_about(&settings.connection);
     let exported = run_export(&settings).await?;
     say!(
         "exported {} extensions to {}",

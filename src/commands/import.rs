@@ -15,6 +15,7 @@ use crate::run::journal::journal_path;
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
+    super::warn_about(&settings.connection);
     let started = SystemTime::now();
     // With the JSON on standard output, the lines for people go to standard error.
     let json_to_stdout = settings.summary_json.as_deref() == Some(Path::new("-"));

@@ -9,3 +9,10 @@ pub(crate) mod import;
 pub(crate) mod sim;
 pub(crate) mod template;
 pub(crate) mod validate;
+
+/// Prints the connection's warnings (plain http, `--insecure`) on stderr, one line each.
+fn warn_about(connection: &crate::pbx::Connection) {
+    for warning in connection.warnings() {
+        eprintln!("pbxbulk: warning: {warning}");
+    }
+}

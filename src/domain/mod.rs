@@ -12,6 +12,8 @@ pub(crate) mod values;
 
 pub(crate) use api::ApiKind;
 pub(crate) use mode::Mode;
+#[cfg(test)]
+pub(crate) use record::record_of;
 pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub(crate) use stop::{StopReason, Stopped};

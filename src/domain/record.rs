@@ -30,6 +30,15 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A record from `(column, value)` pairs, for tests.
+#[cfg(test)]
+pub(crate) fn record_of(pairs: &[(&str, &str)]) -> Record {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

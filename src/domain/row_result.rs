@@ -72,6 +72,10 @@ pub(crate) enum Code {
     SoapFault,
     /// The row was not attempted because the run was stopped.
     Aborted,
+    /// The PBX answered with a redirect, which is never followed.
+    Redirect,
+    /// The TLS handshake failed (certificate not trusted, wrong name, expired).
+    Tls,
 }
 
 impl Code {
@@ -91,6 +95,8 @@ impl Code {
             Code::BadResponse => "BAD_RESPONSE",
             Code::SoapFault => "SOAP_FAULT",
             Code::Aborted => "ABORTED",
+            Code::Redirect => "REDIRECT",
+            Code::Tls => "TLS",
         }
     }
 }

@@ -263,3 +263,117 @@ fn map_header(
     }
     Ok(columns)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ApiKind;
+    use crate::rules;
+
+    fn open(dir: &tempfile::TempDir, bytes: &[u8]) -> Result<Sheet, SheetError> {
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, bytes).unwrap();
+        Sheet::open(&path, rules::table(ApiKind::YeastarV2))
+    }
+
+    #[test]
+    fn row_numbers_count_blank_lines_and_quoted_newlines_as_a_spreadsheet_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = b"\xEF\xBB\xBFNumber;UserName\r\n1001;Ana\r\n\r\n1002;\"Bo\r\nLine two\"\r\n1003;Cy\r\n";
+        let mut sheet = open(&dir, bytes).unwrap();
+        assert_eq!(sheet.delimiter(), b';');
+        assert!(
+            sheet.has_column("username"),
+            "header matched case-insensitively, BOM dropped"
+        );
+        let mut record = ByteRecord::new();
+        let mut rows = Vec::new();
+        while let Some(row) = sheet.read(&mut record).unwrap() {
+            let cells = sheet.cells(&record).unwrap();
+            let table = sheet.table();
+            rows.push((row, cells.get(table, "number").to_string()));
+        }
+        // Row 3 is the blank line; the quoted newline keeps 1002 on one row (4).
+        let expected = [(2, "1001"), (4, "1002"), (5, "1003")].map(|(r, n)| (r, n.to_string()));
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn a_broken_header_is_one_error_naming_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(open(&dir, b""), Err(SheetError::Empty { .. })));
+        assert!(matches!(
+            open(&dir, b"\xFF\xFEn\0"),
+            Err(SheetError::Utf16 { .. })
+        ));
+        assert!(matches!(
+            open(&dir, b"number,username,Number\n"),
+            Err(SheetError::DuplicateColumn { column, .. }) if column == "number"
+        ));
+        assert!(matches!(
+            open(&dir, b"username,email\n"),
+            Err(SheetError::MissingKey { key: "number", .. })
+        ));
+        match open(&dir, b"number,colour\n") {
+            Err(e @ SheetError::UnknownColumns { .. }) => {
+                assert!(e.to_string().contains("\"colour\""), "{e}");
+            }
+            other => panic!("{:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn a_cell_under_a_nameless_column_must_stay_blank() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sheet = open(&dir, b"number,username,\n1001,Ana, \n1002,Bo,x\n").unwrap();
+        let mut record = ByteRecord::new();
+        sheet.read(&mut record).unwrap();
+        assert!(
+            sheet.cells(&record).is_ok(),
+            "a blank trailing cell is fine"
+        );
+        sheet.read(&mut record).unwrap();
+        let problem = sheet.cells(&record).err().unwrap();
+        assert_eq!(problem.code, Code::ExtraCells);
+        assert!(problem.message.contains("cell 3"), "{}", problem.message);
+    }
+
+    #[test]
+    fn the_delimiter_is_the_one_used_most_in_the_header() {
+        assert_eq!(detect_delimiter(b"number,username,email\n1,a,b\n"), b',');
+        assert_eq!(
+            detect_delimiter(b"number;username;email\r\n1;a;b\r\n"),
+            b';'
+        );
+        assert_eq!(detect_delimiter(b"number\tusername\temail\n"), b'\t');
+        // A name with a comma in it does not outvote the semicolons that separate columns.
+        assert_eq!(detect_delimiter(b"number;username, full;email\n"), b';');
+    }
+
+    #[test]
+    fn delimiters_inside_quotes_do_not_count() {
+        assert_eq!(detect_delimiter(b"\"a;b;c;d\",number,username\n"), b',');
+        assert_eq!(detect_delimiter(b"\"x,y,z\";number\n"), b';');
+        // A quoted newline does not end the header: the tabs after it still count.
+        assert_eq!(
+            detect_delimiter(b"\"note\nwith,commas,here\"\tnumber\tusername\tmobile\n"),
+            b'\t'
+        );
+    }
+
+    #[test]
+    fn only_the_first_line_counts() {
+        // The header is a single column; the data rows below use commas in their text.
+        assert_eq!(detect_delimiter(b"number;username\n1,2,3,4,5\n"), b';');
+        assert_eq!(detect_delimiter(b"number\tname\n;;;;;;\n"), b'\t');
+    }
+
+    #[test]
+    fn without_any_delimiter_or_on_a_tie_it_is_a_comma() {
+        assert_eq!(detect_delimiter(b""), b',');
+        assert_eq!(detect_delimiter(b"number\n1001\n"), b',');
+        assert_eq!(detect_delimiter(b"a,b;c\n"), b',');
+        // Between semicolon and tab, the semicolon (Excel's choice in many locales).
+        assert_eq!(detect_delimiter(b"a;b\tc\n"), b';');
+    }
+}

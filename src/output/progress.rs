@@ -36,7 +36,7 @@ impl Progress {
             ),
         };
         let lines = (!std::io::stderr().is_terminal()).then(|| {
-            let latest = Arc::new(Mutex::new("0 rows done".to_string()));
+            let latest = Arc::new(Mutex::new("0 rows: none finished yet".to_string()));
             let (tx, rx) = mpsc::channel::<()>();
             let shown = latest.clone();
             // A thread, not a task: it must tick even while every task waits on the PBX.

@@ -1,4 +1,4 @@
-//! The PBX session: HTTP transport, the token, and logging in again when it expires.
+//! The PBX session: the token, logging in again when it expires, and the secrets to scrub.
 //!
 //! Every request in flight shares one token. When the PBX says the token is gone, the first
 //! request to notice logs in again while the others wait for it, so one expiry costs one login,
@@ -10,8 +10,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::retry::RetryPolicy;
-use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply};
+use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, http};
 use crate::domain::Record;
+use crate::domain::values::md5_hex;
+use crate::rules;
 
 /// How many times one request may trigger a new login before it gives up.
 const MAX_RELOGINS_PER_REQUEST: u32 = 2;
@@ -26,6 +28,8 @@ pub(crate) struct Client {
     /// Set once a login has been refused: no further attempt is made.
     refused: AtomicBool,
     last_use: Mutex<Instant>,
+    /// The password as Yeastar's login sends it, to scrub from what the PBX echoes.
+    password_md5: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,25 +40,10 @@ pub(crate) enum ClientError {
 
 impl Client {
     pub(crate) fn new(proto: Box<dyn Protocol>, conn: Connection) -> Result<Client, ClientError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("pbxbulk/", env!("CARGO_PKG_VERSION")))
-            .timeout(conn.timeout)
-            .connect_timeout(conn.timeout.min(Duration::from_secs(10)))
-            .no_proxy();
-        if conn.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        if let Some(pem) = &conn.ca_cert {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
-                ClientError::Tls(format!("--ca-cert is not a PEM certificate: {e}"))
-            })?;
-            builder = builder.add_root_certificate(cert);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| ClientError::Tls(e.to_string()))?;
+        let http = http::client(&conn).map_err(ClientError::Tls)?;
         Ok(Client {
             http,
+            password_md5: md5_hex(conn.password.expose()),
             proto,
             conn,
             token: Mutex::new((Arc::from(""), 0)),
@@ -208,49 +197,46 @@ impl Client {
         }
     }
 
-    /// One HTTP exchange.
+    /// One HTTP exchange. Whatever the PBX says in an error is scrubbed of every secret this
+    /// request carried before it goes further (to a report line or the terminal).
     async fn send(&self, op: &Op<'_>, token: Option<&str>) -> Result<Reply, ApiError> {
+        self.exchange(op, token)
+            .await
+            .map_err(|e| e.scrubbed(&self.secrets(op, token)))
+    }
+
+    async fn exchange(&self, op: &Op<'_>, token: Option<&str>) -> Result<Reply, ApiError> {
         let request = self.proto.encode(op, token)?;
         *self.last_use.lock().expect("last_use lock") = Instant::now();
-        let response = self
-            .http
-            .post(format!("{}{}", self.conn.base_url, request.path))
-            .header(reqwest::header::CONTENT_TYPE, request.content_type)
-            .headers(extra_headers(request.headers))
-            .body(request.body)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(&e))?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e))?;
-        match self.proto.decode(op, status, &body) {
+        let limit = match op {
+            Op::List => http::MAX_LISTING,
+            _ => http::MAX_ANSWER,
+        };
+        let answer = http::exchange(&self.http, &self.conn, request, limit).await?;
+        match self.proto.decode(op, answer.status, &answer.body) {
             Err(ApiError::Http { status, .. }) => Err(ApiError::Http {
                 status,
-                retry_after,
+                retry_after: answer.retry_after,
             }),
             other => other,
         }
     }
 
-    fn transport_error(&self, e: &reqwest::Error) -> ApiError {
-        if e.is_timeout() {
-            return ApiError::Timeout(self.conn.timeout);
+    /// Every secret `op` sends: the API password (plain and hashed), the token, and the
+    /// record's secret fields.
+    fn secrets<'a>(&'a self, op: &'a Op<'_>, token: Option<&'a str>) -> Vec<&'a str> {
+        let mut secrets = vec![self.conn.password.expose(), self.password_md5.as_str()];
+        secrets.extend(token);
+        if let Op::Add(record) | Op::Update(record) = op {
+            let table = rules::table(self.proto.kind());
+            secrets.extend(
+                record
+                    .iter()
+                    .filter(|(name, _)| table.field(name).is_some_and(|f| f.secret))
+                    .map(|(_, value)| value.as_str()),
+            );
         }
-        // The innermost cause says what actually happened (refused, reset, bad certificate).
-        let mut cause: &dyn std::error::Error = &e;
-        while let Some(inner) = cause.source() {
-            cause = inner;
-        }
-        ApiError::Connection(cause.to_string())
+        secrets
     }
 }
 
@@ -261,17 +247,4 @@ fn refused_again() -> ApiError {
             .into(),
         class: ErrorClass::LoginRefused,
     }
-}
-
-fn extra_headers(headers: &[(&'static str, &'static str)]) -> reqwest::header::HeaderMap {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            // Names are static and written in lower case where they are defined.
-            (
-                reqwest::header::HeaderName::from_static(name),
-                reqwest::header::HeaderValue::from_static(value),
-            )
-        })
-        .collect()
 }

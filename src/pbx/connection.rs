@@ -18,6 +18,27 @@ pub(crate) struct Connection {
     pub(crate) timeout: Duration,
 }
 
+impl Connection {
+    /// What about this connection a person should know before trusting it: one line each for
+    /// a plain `http://` address and for `--insecure`.
+    pub(crate) fn warnings(&self) -> Vec<&'static str> {
+        let mut warnings = Vec::new();
+        if self.base_url.starts_with("http://") {
+            warnings.push(
+                "--url is http://: the API password's hash, the token and the extensions' \
+                 passwords cross the network unencrypted",
+            );
+        }
+        if self.insecure {
+            warnings.push(
+                "--insecure: the PBX's certificate is not checked, so anyone on the way can pose \
+                 as the PBX and read every password sent",
+            );
+        }
+        warnings
+    }
+}
+
 /// Choices about the wire format that come from the command line.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct WireOptions {

@@ -8,7 +8,9 @@
 pub(crate) mod client;
 mod connection;
 pub(crate) mod hints;
+mod http;
 pub(crate) mod retry;
+mod scrub;
 pub(crate) mod snapshot;
 pub(crate) mod soap;
 pub(crate) mod verba;
@@ -124,7 +126,16 @@ pub(crate) enum ApiError {
     Timeout(Duration),
     #[error("connection failed: {0}")]
     Connection(String),
-    #[error("HTTP status {status}")]
+    /// The TLS handshake failed: the certificate is not trusted, names another host, expired.
+    #[error("the TLS handshake failed: {0}")]
+    Tls(String),
+    /// The PBX answered with a redirect, which is never followed.
+    #[error(
+        "the PBX answered HTTP {status}, a redirect to {location:?}; pbxbulk never follows a \
+         redirect, so nothing was sent there (give --url the address that answers)"
+    )]
+    Redirect { status: u16, location: String },
+    #[error("HTTP status {status}{}", waited(*retry_after))]
     Http {
         status: u16,
         retry_after: Option<Duration>,
@@ -144,9 +155,11 @@ impl ApiError {
             ApiError::Http { status, .. } if *status == 429 || *status >= 500 => {
                 ErrorClass::Transient
             }
-            ApiError::Http { .. } | ApiError::BadResponse(_) | ApiError::NotSupported(_) => {
-                ErrorClass::Permanent
-            }
+            ApiError::Http { .. }
+            | ApiError::BadResponse(_)
+            | ApiError::NotSupported(_)
+            | ApiError::Tls(_)
+            | ApiError::Redirect { .. } => ErrorClass::Permanent,
         }
     }
 
@@ -159,6 +172,35 @@ impl ApiError {
             ApiError::Http { .. } => Code::HttpStatus.to_string(),
             ApiError::BadResponse(_) => Code::BadResponse.to_string(),
             ApiError::NotSupported(_) => Code::NotSupported.to_string(),
+            ApiError::Tls(_) => Code::Tls.to_string(),
+            ApiError::Redirect { .. } => Code::Redirect.to_string(),
+        }
+    }
+
+    /// The same error with every text the PBX supplied scrubbed of `secrets` and cut short
+    /// (see `scrub`); our own words and codes pass unchanged.
+    pub(crate) fn scrubbed(self, secrets: &[&str]) -> ApiError {
+        let clean = |text: String| scrub::scrub(&text, secrets);
+        match self {
+            ApiError::Refused {
+                code,
+                meaning,
+                class,
+            } => ApiError::Refused {
+                code: scrub::scrub_code(&code, secrets),
+                meaning: clean(meaning),
+                class,
+            },
+            ApiError::Connection(text) => ApiError::Connection(clean(text)),
+            ApiError::Tls(text) => ApiError::Tls(clean(text)),
+            ApiError::Redirect { status, location } => ApiError::Redirect {
+                status,
+                location: clean(location),
+            },
+            ApiError::BadResponse(text) => ApiError::BadResponse(clean(text)),
+            other @ (ApiError::Timeout(_) | ApiError::Http { .. } | ApiError::NotSupported(_)) => {
+                other
+            }
         }
     }
 
@@ -183,6 +225,19 @@ impl ApiError {
     /// The PBX could not be reached at all (as opposed to answering badly).
     pub(crate) fn is_unreachable(&self) -> bool {
         matches!(self, ApiError::Connection(_) | ApiError::Timeout(_))
+    }
+}
+
+/// What a `Retry-After` meant for the retries, for the message.
+fn waited(retry_after: Option<Duration>) -> String {
+    match retry_after {
+        Some(wait) if !retry::honoured(Some(wait)) => format!(
+            " (the PBX asked to wait {} s before a retry, longer than the {} s pbxbulk waits)",
+            wait.as_secs(),
+            retry::MAX_RETRY_AFTER.as_secs()
+        ),
+        Some(wait) => format!(" (Retry-After {} s)", wait.as_secs()),
+        None => String::new(),
     }
 }
 

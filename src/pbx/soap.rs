@@ -132,3 +132,115 @@ pub(crate) fn as_fault(element: &Element) -> Option<(String, String)> {
     };
     Some((text("faultcode"), text("faultstring")))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Seed 004's answer to updateExtension, from the seed as written.
+    fn seed_004_response() -> &'static str {
+        let seed = include_str!("../../tests/fixtures/seed-004-update-extension.txt");
+        let start = seed.find("<S:Envelope").unwrap();
+        let end = seed.find("</S:Envelope>").unwrap() + "</S:Envelope>".len();
+        &seed[start..end]
+    }
+
+    const NS: &str = "http://v2.provisioning.ws.web.verba.com/";
+
+    #[test]
+    fn the_body_of_seed_004s_answer_is_the_response_element() {
+        let element = body(seed_004_response().as_bytes()).unwrap();
+        assert_eq!(element.name, "updateExtensionResponse");
+        assert_eq!(element.ns.as_deref(), Some(NS));
+        let ret = element.child("return").unwrap();
+        assert_eq!(ret.child("statusCode").unwrap().text, "OK");
+        assert_eq!(as_fault(&element), None);
+    }
+
+    #[test]
+    fn a_request_is_the_operation_in_the_service_namespace_with_unqualified_children() {
+        let bytes = request(
+            NS,
+            "getExtension",
+            &[
+                ("token", json!("T0k")),
+                (
+                    "environmentFilter",
+                    json!({ "eid": "0000", "eidExact": "1" }),
+                ),
+            ],
+        );
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("<soapenv:Header/>"), "{text}");
+        let op = body(&bytes).unwrap();
+        assert_eq!(
+            (op.name.as_str(), op.ns.as_deref()),
+            ("getExtension", Some(NS))
+        );
+        let names: Vec<_> = op
+            .children
+            .iter()
+            .map(|c| (c.name.as_str(), c.ns.clone()))
+            .collect();
+        assert_eq!(names, [("token", None), ("environmentFilter", None)]);
+        assert_eq!(
+            op.child("environmentFilter")
+                .unwrap()
+                .child("eidExact")
+                .unwrap()
+                .text,
+            "1"
+        );
+        // A list is the element repeated, as JAXB writes it.
+        let answer = response(
+            NS,
+            "listExtensions",
+            &[(
+                "return",
+                json!({ "extensions": [{ "extension": "a" }, { "extension": "b" }] }),
+            )],
+        );
+        let ret = body(&answer).unwrap();
+        assert_eq!(ret.name, "listExtensionsResponse");
+        let extensions: Vec<_> = ret
+            .child("return")
+            .unwrap()
+            .children
+            .iter()
+            .map(|e| e.child("extension").unwrap().text.clone())
+            .collect();
+        assert_eq!(extensions, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_fault_gives_its_code_and_string() {
+        let element = body(&fault("Server", "the database is <down> & out")).unwrap();
+        assert_eq!(
+            as_fault(&element),
+            Some((
+                "S:Server".to_string(),
+                "the database is <down> & out".to_string()
+            ))
+        );
+        // A Fault element outside the envelope's namespace is data, not a fault.
+        let not = body(br#"<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><Fault><faultcode>x</faultcode></Fault></S:Body></S:Envelope>"#).unwrap();
+        assert_eq!(as_fault(&not), None);
+    }
+
+    #[test]
+    fn anything_but_a_soap_11_envelope_with_a_body_is_refused() {
+        let soap12 = br#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><x/></env:Body></env:Envelope>"#;
+        assert_eq!(body(soap12).unwrap_err(), "not a SOAP 1.1 envelope");
+        let no_body = format!(r#"<S:Envelope xmlns:S="{ENVELOPE_NS}"><S:Header/></S:Envelope>"#);
+        assert_eq!(
+            body(no_body.as_bytes()).unwrap_err(),
+            "the envelope has no Body"
+        );
+        let empty =
+            format!(r#"<S:Envelope xmlns:S="{ENVELOPE_NS}"><S:Body>  </S:Body></S:Envelope>"#);
+        assert_eq!(body(empty.as_bytes()).unwrap_err(), "the Body is empty");
+        assert!(body(b"<html>502 Bad Gateway</html>").is_err());
+    }
+}

@@ -175,3 +175,95 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, String> {
         buf.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn entities_and_character_references_are_unescaped() {
+        let doc = br#"<?xml version="1.0" encoding="UTF-8"?>
+<xml><username>Tom &amp; Jerry &lt;3 &quot;x&quot; &apos;y&apos; &gt;</username><callerid>Jos&#233; &#x41;</callerid><note><![CDATA[<b>&amp;</b>]]></note></xml>"#;
+        assert_eq!(
+            from_xml(doc).unwrap(),
+            json!({
+                "username": "Tom & Jerry <3 \"x\" 'y' >",
+                "callerid": "José A",
+                "note": "<b>&amp;</b>",
+            })
+        );
+        let e = from_xml(b"<xml><a>&nbsp;</a></xml>").unwrap_err();
+        assert!(e.contains("nbsp"), "{e}");
+    }
+
+    #[test]
+    fn what_is_written_reads_back_the_same_whatever_it_holds() {
+        let tricky = "<script>alert('&amp;')</script> \"Zoë\" 李 & <";
+        let map = json!({ "extid": "101", "username": tricky, "empty": "" });
+        let bytes = to_xml("xml", map.as_object().unwrap());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xml>"),
+            "{text}"
+        );
+        assert!(!text.contains("<script>"), "escaped by the library: {text}");
+        assert_eq!(from_xml(&bytes).unwrap(), map);
+    }
+
+    #[test]
+    fn lists_are_items_and_an_empty_list_is_an_empty_element() {
+        let doc = br#"<xml><status>Success</status><extlist><item id="0"><extnumber>1001</extnumber></item><item id="1"><extnumber>1002</extnumber></item></extlist><extinfos/><other></other></xml>"#;
+        let value = from_xml(doc).unwrap();
+        assert_eq!(
+            value["extlist"],
+            json!([{ "extnumber": "1001" }, { "extnumber": "1002" }])
+        );
+        assert_eq!(value["extinfos"], json!(""));
+        assert_eq!(value["other"], json!(""));
+        let map = json!({ "extlist": [{ "extnumber": "1001" }] });
+        let written = String::from_utf8(to_xml("xml", map.as_object().unwrap())).unwrap();
+        assert!(
+            written
+                .contains(r#"<extlist><item id="0"><extnumber>1001</extnumber></item></extlist>"#),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn namespaces_are_resolved_by_their_declaration_not_their_prefix() {
+        let doc = br#"<a:Envelope xmlns:a="urn:one" xmlns:b="urn:two"><a:Body><b:op><child>1</child></b:op></a:Body></a:Envelope>"#;
+        let root = parse(doc).unwrap();
+        assert_eq!(
+            (root.name.as_str(), root.ns.as_deref()),
+            ("Envelope", Some("urn:one"))
+        );
+        let op = &root.child("Body").unwrap().children[0];
+        assert_eq!(
+            (op.name.as_str(), op.ns.as_deref()),
+            ("op", Some("urn:two"))
+        );
+        let child = op.child("child").unwrap();
+        assert_eq!((child.ns.as_deref(), child.text.as_str()), (None, "1"));
+        // A default namespace applies to unprefixed elements.
+        let root = parse(br#"<r xmlns="urn:d"><c/></r>"#).unwrap();
+        assert_eq!(root.children[0].ns.as_deref(), Some("urn:d"));
+        let e = parse(b"<x:r><c/></x:r>").unwrap_err();
+        assert!(e.contains("undeclared prefix"), "{e}");
+    }
+
+    #[test]
+    fn a_broken_document_is_an_error_not_a_partial_answer() {
+        for doc in [
+            &b""[..],
+            b"<xml><status>Success</status>",
+            b"<xml><a></b></xml>",
+            b"not xml at all",
+        ] {
+            assert!(parse(doc).is_err(), "{}", String::from_utf8_lossy(doc));
+        }
+        // A root that is a lone empty element is a document.
+        assert_eq!(parse(b"<xml/>").unwrap().name, "xml");
+    }
+}

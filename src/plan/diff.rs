@@ -54,3 +54,141 @@ pub(crate) fn preview(
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ApiKind;
+    use crate::domain::record_of;
+    use crate::rules;
+
+    fn cells<'a>(table: &Table, values: &[(&str, &'a str)]) -> Cells<'a> {
+        let mut cells = Cells::blank(table);
+        for (name, value) in values {
+            cells.values[table.index(name).expect("a column of the table")] = value;
+        }
+        cells
+    }
+
+    fn changed(table: &Table, row: &[(&str, &str)], pbx: &[(&str, &str)]) -> Vec<&'static str> {
+        changed_fields(table, &cells(table, row), &record_of(pbx))
+            .into_iter()
+            .map(|i| table.fields[i].name)
+            .collect()
+    }
+
+    #[test]
+    fn only_filled_cells_that_differ_count() {
+        let v2 = rules::table(ApiKind::YeastarV2);
+        let pbx = [
+            ("number", "1001"),
+            ("username", "Ana"),
+            ("email", "ana@example.com"),
+            ("mobile", "1555001"),
+            ("dnd", "off"),
+        ];
+        let row = [
+            ("number", "1001"),
+            ("username", "Ana"),
+            ("email", "ana.lima@example.com"),
+            ("dnd", "on"),
+        ];
+        // A blank mobile keeps the PBX's value; the key is never "changed".
+        assert_eq!(changed(v2, &row, &pbx), ["email", "dnd"]);
+        assert!(changed(v2, &[("number", "1001"), ("username", "Ana")], &pbx).is_empty());
+        // A field the PBX does not have yet counts.
+        assert_eq!(
+            changed(v2, &[("number", "1001"), ("callerid", "1001")], &pbx),
+            ["callerid"]
+        );
+        // Values are compared as the PBX does: case matters.
+        assert_eq!(
+            changed(v2, &[("number", "1001"), ("username", "ana")], &pbx),
+            ["username"]
+        );
+    }
+
+    #[test]
+    fn a_v1_rename_counts_only_when_it_renames_and_a_hashed_password_through_its_hash() {
+        let v1 = rules::table(ApiKind::YeastarV1);
+        let pbx = [
+            ("extid", "1001"),
+            ("loginpassword", &md5_hex("Login-pw1").to_uppercase()),
+        ];
+        assert!(changed(v1, &[("extid", "1001"), ("extnumber", "1001")], &pbx).is_empty());
+        assert_eq!(
+            changed(v1, &[("extid", "1001"), ("extnumber", "2001")], &pbx),
+            ["extnumber"]
+        );
+        assert!(
+            changed(
+                v1,
+                &[("extid", "1001"), ("loginpassword", "Login-pw1")],
+                &pbx
+            )
+            .is_empty(),
+            "the same password, whatever case the PBX writes its hash in"
+        );
+        assert_eq!(
+            changed(
+                v1,
+                &[("extid", "1001"), ("loginpassword", "Login-pw2")],
+                &pbx
+            ),
+            ["loginpassword"]
+        );
+    }
+
+    #[test]
+    fn booleans_compare_in_their_one_spelling() {
+        let verba = rules::table(ApiKind::Verba);
+        let pbx = [
+            ("extension", "ana@example.com"),
+            ("im", "1"),
+            ("voice", "0"),
+        ];
+        let row = [
+            ("extension", "ana@example.com"),
+            ("im", "yes"),
+            ("voice", "FALSE"),
+        ];
+        assert!(changed(verba, &row, &pbx).is_empty());
+        let row = [
+            ("extension", "ana@example.com"),
+            ("im", "no"),
+            ("voice", "true"),
+        ];
+        assert_eq!(changed(verba, &row, &pbx), ["im", "voice"]);
+        // What the service writes as true/false is the same value too.
+        let pbx = [("extension", "ana@example.com"), ("video", "true")];
+        assert!(
+            changed(
+                verba,
+                &[("extension", "ana@example.com"), ("video", "1")],
+                &pbx
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_preview_shows_old_and_new_values_but_never_a_secret() {
+        let v2 = rules::table(ApiKind::YeastarV2);
+        let pbx = record_of(&[("email", "a@x.org"), ("registerpassword", "Old-Secret-77")]);
+        let row = cells(
+            v2,
+            &[
+                ("number", "1001"),
+                ("email", "b@x.org"),
+                ("registerpassword", "New-Secret-88"),
+            ],
+        );
+        let changed = changed_fields(v2, &row, &pbx);
+        let text = preview(v2, &row, &changed, &pbx);
+        assert_eq!(
+            text,
+            r#"registerpassword changes (secret, not shown); email "a@x.org" → "b@x.org""#
+        );
+        assert!(!text.contains("Secret-"));
+    }
+}

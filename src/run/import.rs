@@ -283,10 +283,13 @@ pub(crate) fn login_failed(api: ApiKind, url: &str, e: &ApiError) -> anyhow::Err
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
              retry: 5 refused logins lock this address for 10 minutes"
         ),
-        _ if e.to_string().contains("certificate") => format!(
+        _ if matches!(e, ApiError::Tls(_)) => format!(
             "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
              --ca-cert PEM (or --insecure)"
         ),
+        _ if matches!(e, ApiError::Redirect { .. }) => {
+            format!("cannot log in to {url}: {e}. Nothing was sent")
+        }
         _ if e.is_unreachable() => format!("cannot reach {url}: {e}"),
         _ => format!("cannot log in to {url}: {e}{hint}"),
     };

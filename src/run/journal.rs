@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -129,7 +129,12 @@ impl Journal {
                 }
             }
         }
-        let file = OpenOptions::new().append(true).open(&path).map_err(io)?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        end_last_line(&mut file).map_err(io)?;
         Ok((
             Journal {
                 path,
@@ -165,5 +170,154 @@ impl Journal {
             .lock()
             .expect("journal lock")
             .write_all(line.as_bytes());
+    }
+}
+
+/// Ends a last line that a kill cut short, so that the next entry starts a line of its own
+/// instead of being glued to the fragment (and lost with it at the next resume).
+fn end_last_line(file: &mut File) -> io::Result<()> {
+    if file.seek(SeekFrom::End(-1)).is_err() {
+        return Ok(()); // empty
+    }
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    if last[0] != b'\n' {
+        file.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Action, Status};
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        input: PathBuf,
+        report: PathBuf,
+    }
+
+    fn setup() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.csv");
+        std::fs::write(&input, "number,username\n1001,Ana\n1002,Bo\n1003,Cy\n").unwrap();
+        let report = dir.path().join("r.csv");
+        Setup {
+            _dir: dir,
+            input,
+            report,
+        }
+    }
+
+    impl Setup {
+        fn print(&self) -> (u64, String) {
+            fingerprint(
+                &self.input,
+                &csv::ByteRecord::from(vec!["number", "username"]),
+            )
+        }
+
+        fn text(&self) -> String {
+            let mut text = String::new();
+            File::open(journal_path(&self.report))
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        }
+
+        fn cut_last_line(&self, keep: usize) {
+            let path = journal_path(&self.report);
+            let text = self.text();
+            let last = text.trim_end_matches('\n').rfind('\n').unwrap() + 1;
+            std::fs::write(&path, &text[..last + keep]).unwrap();
+        }
+    }
+
+    fn ok(number: &str) -> RowResult {
+        RowResult::new(Some(2), number, Action::Add, Status::Ok)
+    }
+
+    #[test]
+    fn a_started_row_without_its_outcome_is_in_flight_and_a_finished_one_is_done() {
+        let s = setup();
+        let journal = Journal::create(&s.report, s.print()).unwrap();
+        journal.started(0);
+        journal.started(1);
+        journal.finished(0, &ok("1001"));
+        journal.started(2);
+        journal.finished(2, &ok("1003").with_error("10017", "refused"));
+        // A row finished without being sent (invalid) has no start line.
+        journal.finished(
+            3,
+            &RowResult::new(Some(5), "x", Action::Add, Status::Invalid),
+        );
+        drop(journal);
+        assert_eq!(journal_path(&s.report), s.report.with_extension("journal"));
+
+        let (_, replay) = Journal::resume(&s.report, s.print()).unwrap();
+        assert_eq!(replay.in_flight, HashSet::from([1]));
+        let mut done: Vec<_> = replay.done.keys().copied().collect();
+        done.sort_unstable();
+        assert_eq!(done, [0, 2, 3]);
+        assert_eq!(replay.done[&2].error_code, "10017");
+        assert_eq!(replay.done[&3].status, Status::Invalid);
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_kill_is_skipped_and_what_follows_it_still_counts() {
+        let s = setup();
+        let journal = Journal::create(&s.report, s.print()).unwrap();
+        journal.started(0);
+        journal.finished(0, &ok("1001"));
+        journal.started(1);
+        journal.finished(1, &ok("1002"));
+        drop(journal);
+        // The kill came in the middle of row 1's outcome.
+        s.cut_last_line(20);
+        let (journal, replay) = Journal::resume(&s.report, s.print()).unwrap();
+        assert_eq!(replay.done.keys().collect::<Vec<_>>(), [&0]);
+        assert_eq!(replay.in_flight, HashSet::from([1]));
+
+        // The resumed run finishes row 1 and is killed again: a second resume must see that.
+        journal.finished(1, &ok("1002"));
+        journal.started(2);
+        drop(journal);
+        let (_, replay) = Journal::resume(&s.report, s.print()).unwrap();
+        let mut done: Vec<_> = replay.done.keys().copied().collect();
+        done.sort_unstable();
+        assert_eq!(done, [0, 1], "{}", s.text());
+        assert_eq!(replay.in_flight, HashSet::from([2]));
+    }
+
+    #[test]
+    fn a_journal_of_another_input_or_none_at_all_is_refused() {
+        let s = setup();
+        assert!(matches!(
+            Journal::resume(&s.report, s.print()),
+            Err(JournalError::Missing(path)) if path == s.report.with_extension("journal")
+        ));
+        let journal = Journal::create(&s.report, s.print()).unwrap();
+        journal.started(0);
+        drop(journal);
+        std::fs::write(
+            &s.input,
+            "number,username\n1001,Ana\n1002,Bo\n1003,Cy\n1004,Di\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            Journal::resume(&s.report, s.print()),
+            Err(JournalError::OtherInput { .. })
+        ));
+    }
+
+    #[test]
+    fn a_finished_run_removes_its_journal() {
+        let s = setup();
+        let journal = Journal::create(&s.report, s.print()).unwrap();
+        journal.finished(0, &ok("1001"));
+        journal.remove();
+        assert!(!journal_path(&s.report).exists());
     }
 }

@@ -314,3 +314,190 @@ pub(crate) fn parse_xml(bytes: &[u8]) -> Result<Element, String> {
         .and_then(|document| document.children.into_iter().next())
         .ok_or_else(|| "no root element".to_string())
 }
+
+/// One command of the real binary, built up the way `just`'s `Test` is, so that a command test
+/// is a few lines:
+///
+/// ```ignore
+/// let ran = Run::import(&sim, "yeastar-v2").file("number,username\n1001,Ana\n").expect_code(0);
+/// assert_eq!(ran.rows[0]["status"], "ok");
+/// ```
+///
+/// The input and the report go to a fresh temporary directory (or `in_dir`), the password to
+/// the environment, never the command line.
+pub(crate) struct Run {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    input: Option<Input>,
+    report: ReportAt,
+    dir: Option<PathBuf>,
+}
+
+enum ReportAt {
+    Nowhere,
+    /// `report.csv` in the run's directory.
+    Default,
+    Path(PathBuf),
+}
+
+enum Input {
+    Text(String),
+    Path(PathBuf),
+}
+
+/// What a [`Run`] left behind: the exit, what it printed, and the report read back.
+pub(crate) struct Ran {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) report: PathBuf,
+    /// The report's rows; empty when there is none.
+    pub(crate) rows: Vec<std::collections::HashMap<String, String>>,
+    /// Keeps a temporary directory (input, report, rejects) until the test is done with it.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Run {
+    fn new(args: &[&str]) -> Run {
+        Run {
+            args: args.iter().map(ToString::to_string).collect(),
+            env: Vec::new(),
+            input: None,
+            report: ReportAt::Default,
+            dir: None,
+        }
+    }
+
+    /// `pbxbulk import … --api API --url SIM --user api`, the password in the environment.
+    pub(crate) fn import(sim: &Sim, api: &str) -> Run {
+        let url = api_url(sim, api);
+        Run::new(&["import", "--api", api, "--url", &url, "--user", USER])
+            .env("PBXBULK_PASSWORD", PASSWORD)
+    }
+
+    /// `pbxbulk validate … --api API`: offline, problems on the terminal unless
+    /// [`Run::with_report`] or [`Run::report`].
+    pub(crate) fn validate(api: &str) -> Run {
+        Run {
+            report: ReportAt::Nowhere,
+            ..Run::new(&["validate", "--api", api])
+        }
+    }
+
+    /// The input file's content (written into the run's directory as `in.csv`).
+    pub(crate) fn file(mut self, csv: &str) -> Run {
+        self.input = Some(Input::Text(csv.to_string()));
+        self
+    }
+
+    /// An input file that exists already.
+    pub(crate) fn input(mut self, path: &Path) -> Run {
+        self.input = Some(Input::Path(path.to_owned()));
+        self
+    }
+
+    pub(crate) fn args(mut self, args: &[&str]) -> Run {
+        self.args.extend(args.iter().map(ToString::to_string));
+        self
+    }
+
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Run {
+        self.env.retain(|(n, _)| n != name);
+        self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// No password in the environment (to test where else it may come from).
+    pub(crate) fn without_password(mut self) -> Run {
+        self.env.retain(|(n, _)| n != "PBXBULK_PASSWORD");
+        self
+    }
+
+    /// The report here instead of `report.csv` in the run's directory.
+    pub(crate) fn report(mut self, path: &Path) -> Run {
+        self.report = ReportAt::Path(path.to_owned());
+        self
+    }
+
+    /// A report in the run's directory (`validate` writes none unless asked).
+    pub(crate) fn with_report(mut self) -> Run {
+        self.report = ReportAt::Default;
+        self
+    }
+
+    /// Files go to `dir` (kept by the caller) instead of a fresh temporary directory.
+    pub(crate) fn in_dir(mut self, dir: &Path) -> Run {
+        self.dir = Some(dir.to_owned());
+        self
+    }
+
+    /// Runs the command and asserts its exit code, showing what it printed if it differs.
+    pub(crate) fn expect_code(self, expected: i32) -> Ran {
+        let ran = self.run();
+        assert_eq!(
+            ran.code, expected,
+            "exit code\nstdout: {}\nstderr: {}",
+            ran.stdout, ran.stderr
+        );
+        ran
+    }
+
+    pub(crate) fn run(self) -> Ran {
+        let (temp, dir) = match self.dir {
+            Some(dir) => (None, dir),
+            None => {
+                let temp = tempfile::tempdir().unwrap();
+                let dir = temp.path().to_owned();
+                (Some(temp), dir)
+            }
+        };
+        let report = match self.report {
+            ReportAt::Path(path) => Some(path),
+            ReportAt::Default => Some(dir.join("report.csv")),
+            ReportAt::Nowhere => None,
+        };
+        let mut args = self.args;
+        match self.input {
+            Some(Input::Text(csv)) => args.push(write(&dir, "in.csv", &csv).display().to_string()),
+            Some(Input::Path(path)) => args.push(path.display().to_string()),
+            None => {}
+        }
+        if let Some(report) = &report {
+            args.extend(["--report".to_string(), report.display().to_string()]);
+        }
+        // Where a report would have gone, so that a test can check that none was written.
+        let report = report.unwrap_or_else(|| dir.join("report.csv"));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let out = run(&args, &env);
+        Ran {
+            code: code(&out),
+            stdout: stdout(&out),
+            stderr: stderr(&out),
+            rows: if report.exists() {
+                report_rows(&report)
+            } else {
+                Vec::new()
+            },
+            report,
+            _dir: temp,
+        }
+    }
+}
+
+impl Ran {
+    /// One column of the report, row by row.
+    pub(crate) fn column(&self, name: &str) -> Vec<&str> {
+        self.rows.iter().map(|r| r[name].as_str()).collect()
+    }
+
+    /// Everything the run showed a user: the terminal and the report.
+    pub(crate) fn shown(&self) -> String {
+        let report = std::fs::read_to_string(&self.report).unwrap_or_default();
+        format!("{}{}{report}", self.stdout, self.stderr)
+    }
+}

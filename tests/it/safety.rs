@@ -1,0 +1,344 @@
+//! Nothing lost, nothing leaked, whatever the PBX, the disk or the user does (issue 14): each
+//! test is one way it broke before, shown from the outside.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::fake_pbx::{FakePbx, answer, yeastar_session};
+use crate::helpers::*;
+
+/// The row of `templates/yeastar-v2.csv`, whose secrets are these.
+const REGISTERPASSWORD: &str = "Kx7mQ2vRt9LpW4zA";
+const LOGINPASSWORD: &str = "Bq8nT5wYe3";
+const VMSECRET: &str = "4821";
+const FAKE_TOKEN: &str = "fake-token-4f1c9d";
+
+/// `n` valid yeastar-v2 rows (numbers 1001…), each carrying the template's secrets.
+fn rows(dir: &Path, n: usize) -> PathBuf {
+    let template = include_str!("../../templates/yeastar-v2.csv");
+    let (header, row) = template.trim_end().split_once('\n').unwrap();
+    let mut text = format!("{header}\n");
+    for i in 0..n {
+        let number = (1001 + i).to_string();
+        text.push_str(&row.replace("1001", &number));
+        text.push('\n');
+    }
+    write(dir, "staff.csv", &text)
+}
+
+fn import_args<'a>(url: &'a str, file: &'a Path, report: &'a Path) -> Vec<&'a str> {
+    vec![
+        "import",
+        file.to_str().unwrap(),
+        "--api",
+        "yeastar-v2",
+        "--url",
+        url,
+        "--user",
+        USER,
+        "--report",
+        report.to_str().unwrap(),
+        "--mode",
+        "add",
+        "--rate",
+        "0",
+    ]
+}
+
+fn import_at(url: &str, file: &Path, report: &Path, extra: &[&str]) -> Output {
+    let args = [&import_args(url, file, report)[..], extra].concat();
+    run(&args, &[("PBXBULK_PASSWORD", PASSWORD)])
+}
+
+/// Everything a user could see of a run: its terminal output and the files it wrote.
+fn everything_shown(out: &Output, report: &Path) -> String {
+    format!(
+        "{}{}{}",
+        stdout(out),
+        stderr(out),
+        std::fs::read_to_string(report).unwrap_or_default()
+    )
+}
+
+#[test]
+fn a_redirect_is_never_followed_it_fails_the_row_naming_the_target() {
+    let trap = FakePbx::trap();
+    let target = format!("{}/api/v2.0.0/extension/add?token={FAKE_TOKEN}", trap.url);
+    let location = target.clone();
+    let pbx = FakePbx::start(move |request, stream| {
+        if !yeastar_session(request, stream) {
+            answer(
+                stream,
+                "307 Temporary Redirect",
+                &[("Location", &location)],
+                "",
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.csv");
+    let out = import_at(&pbx.url, &rows(dir.path(), 2), &report, &[]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        trap.requests().is_empty(),
+        "nothing may reach the redirect's target"
+    );
+    let rows = report_rows(&report);
+    for row in &rows {
+        assert_eq!(row["status"], "failed");
+        assert_eq!(row["error_code"], "REDIRECT");
+        assert!(row["message"].contains(&trap.url), "{}", row["message"]);
+        assert!(!row["message"].contains(FAKE_TOKEN), "{}", row["message"]);
+    }
+}
+
+#[test]
+fn a_redirected_login_stops_at_once_and_sends_nothing_elsewhere() {
+    let trap = FakePbx::trap();
+    let location = format!("{}/api/v2.0.0/login", trap.url);
+    let pbx = FakePbx::start(move |_, stream| {
+        answer(
+            stream,
+            "308 Permanent Redirect",
+            &[("Location", &location)],
+            "",
+        );
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.csv");
+    let out = import_at(&pbx.url, &rows(dir.path(), 2), &report, &[]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains(&trap.url), "{}", stderr(&out));
+    assert_eq!(pbx.count("/login"), 1, "one login, not retried");
+    assert_eq!(pbx.count("/extension/"), 0);
+    assert!(
+        trap.requests().is_empty(),
+        "the password hash never left for the target"
+    );
+}
+
+#[test]
+fn secrets_the_pbx_echoes_are_scrubbed_and_an_empty_answer_gets_our_code() {
+    let pbx = FakePbx::start(|request, stream| {
+        if yeastar_session(request, stream) {
+            return;
+        }
+        // Row 1002 is answered `{}`; every other row with its own request echoed back.
+        let body = if request.body.contains("\"1002\"") {
+            "{}".to_string()
+        } else {
+            let echo = format!("{} {}", request.path, request.body);
+            serde_json::json!({"status": "Failed", "errno": echo}).to_string()
+        };
+        answer(stream, "200 OK", &[], &body);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.csv");
+    let out = import_at(&pbx.url, &rows(dir.path(), 2), &report, &[]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let seen = everything_shown(&out, &report);
+    let rows = report_rows(&report);
+    assert_eq!(rows[0]["status"], "failed");
+    assert!(rows[0]["error_code"].contains("***"), "{:?}", rows[0]);
+    assert_eq!(rows[1]["error_code"], "BAD_RESPONSE", "{:?}", rows[1]);
+
+    // A login refused with an echo of its own request: the echo reaches the terminal.
+    let echoing_login = FakePbx::start(|request, stream| {
+        let echo = format!("{} {}", request.path, request.body);
+        let body = serde_json::json!({"status": "Failed", "errno": echo}).to_string();
+        answer(stream, "200 OK", &[], &body);
+    });
+    let refused = import_at(&echoing_login.url, &rows_file(&dir), &report, &[]);
+    assert_eq!(code(&refused), 2);
+    let seen = seen + &stderr(&refused) + &stdout(&refused);
+    assert!(
+        echoing_login.requests()[0]
+            .body
+            .contains(&md5_hex(PASSWORD))
+    );
+    for secret in [
+        REGISTERPASSWORD,
+        LOGINPASSWORD,
+        VMSECRET,
+        FAKE_TOKEN,
+        PASSWORD,
+        &md5_hex(PASSWORD),
+    ] {
+        assert!(!seen.contains(secret), "{secret} leaked:\n{seen}");
+    }
+}
+
+fn rows_file(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("staff.csv")
+}
+
+/// Peak resident memory of a live process, in kB.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_50_mb_answer_is_a_row_error_and_memory_stays_bounded() {
+    const ANSWER_MB: usize = 50;
+    let pid = Arc::new(AtomicU32::new(0));
+    let peak = Arc::new(Mutex::new(None));
+    let (pid_seen, peak_seen) = (pid.clone(), peak.clone());
+    let pbx = FakePbx::start(move |request, stream| {
+        if request.path.contains("/logout") {
+            // The run's last request: its peak memory so far is the run's peak.
+            *peak_seen.lock().unwrap() = peak_rss_kb(pid_seen.load(Ordering::SeqCst));
+        }
+        if yeastar_session(request, stream) {
+            return;
+        }
+        // No Content-Length: the body runs until the connection closes, as a runaway
+        // PBX would send it, so only reading it can find out how big it is.
+        let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"status\":\"Success\",\"pad\":\"";
+        if stream.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        let chunk = vec![b'a'; 1 << 16];
+        for _ in 0..(ANSWER_MB << 4) {
+            if stream.write_all(&chunk).is_err() {
+                return; // the client stopped reading
+            }
+        }
+        let _ = stream.write_all(b"\"}");
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.csv");
+    let file = rows(dir.path(), 4);
+    let args = [
+        &import_args(&pbx.url, &file, &report)[..],
+        &["--concurrency", "4"],
+    ]
+    .concat();
+    let child = Command::new(bin())
+        .args(&args)
+        .env("PBXBULK_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    pid.store(child.id(), Ordering::SeqCst);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    for row in report_rows(&report) {
+        assert_eq!(row["error_code"], "BAD_RESPONSE", "{row:?}");
+        assert!(row["message"].contains("larger than"), "{row:?}");
+    }
+    let peak_kb = peak.lock().unwrap().expect("peak memory read at logout");
+    eprintln!("peak RSS with four {ANSWER_MB} MB answers in flight: {peak_kb} kB");
+    assert!(
+        peak_kb < 100 * 1024,
+        "four {ANSWER_MB} MB answers took the peak to {peak_kb} kB"
+    );
+}
+
+#[test]
+fn a_retry_after_of_a_day_is_not_waited_for() {
+    let pbx = FakePbx::start(|request, stream| {
+        if !yeastar_session(request, stream) {
+            answer(
+                stream,
+                "503 Service Unavailable",
+                &[("Retry-After", "86400")],
+                "",
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.csv");
+    let file = rows(dir.path(), 1);
+    let args = [
+        &import_args(&pbx.url, &file, &report)[..],
+        &["--retries", "3"],
+    ]
+    .concat();
+    let mut child = Command::new(bin())
+        .args(&args)
+        .env("PBXBULK_PASSWORD", PASSWORD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Not a timing assertion: a guard, so that a run that obeys the PBX ends the test too.
+    let guard = Instant::now() + Duration::from_secs(100);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > guard {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(
+        pbx.count("/extension/add"),
+        1,
+        "no second try after a day's Retry-After"
+    );
+    let status = status.expect("the run ends instead of waiting for the PBX's day");
+    assert_eq!(status.code(), Some(1));
+    let row = &report_rows(&report)[0];
+    assert_eq!(
+        (row["status"].as_str(), row["attempts"].as_str()),
+        ("failed", "1")
+    );
+    assert!(row["message"].contains("86400"), "{row:?}");
+}
+
+#[test]
+fn a_ca_cert_file_without_a_certificate_is_an_error() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let junk = write(dir.path(), "ca.pem", "this is not a certificate\n");
+    let out = import(
+        &sim,
+        "yeastar-v2",
+        &rows(dir.path(), 1),
+        &dir.path().join("r.csv"),
+        &["--ca-cert", junk.to_str().unwrap()],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("holds no certificate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sim.stat("logins"), 0);
+}
+
+#[test]
+fn plain_http_and_insecure_each_print_one_warning() {
+    let sim = Sim::start("yeastar-v2", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = rows(dir.path(), 1);
+    let report = dir.path().join("r.csv");
+    let warnings = |out: &Output| {
+        stderr(out)
+            .lines()
+            .filter(|l| l.contains("warning:"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let plain = import(&sim, "yeastar-v2", &file, &report, &[]);
+    assert_eq!(code(&plain), 0, "{}", stderr(&plain));
+    let plain = warnings(&plain);
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    assert!(plain[0].contains("http://"), "{plain:?}");
+    let insecure = import(&sim, "yeastar-v2", &file, &report, &["--insecure"]);
+    let insecure = warnings(&insecure);
+    assert_eq!(insecure.len(), 2, "{insecure:?}");
+    assert!(insecure[1].contains("--insecure"), "{insecure:?}");
+}
