@@ -67,6 +67,14 @@ impl ImportSettings {
     pub(crate) fn from_args(args: ImportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
         let layers = Layers::resolve(&args.connect, Some(&args.run), None, origins)?;
         let api = ApiKind::from(layers.need_api()?);
+        if let Some(map) = &layers.map {
+            // Read by `config show` already; silently ignoring it here would import unmapped.
+            bail!(
+                "the profile names a map file ({}), but this version of pbxbulk cannot map \
+                 columns yet; remove map from the profile",
+                map.value.display()
+            );
+        }
         let caps = api.capabilities();
         let mode = match (args.mode, args.prune) {
             (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),

@@ -249,7 +249,7 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
             "[profile.hq]\napi = \"yeastar-v2\"\nurl = \"{}\"\nuser = \"{USER}\"\n\
              password-file = \"hq.password\"\neid = \"0001\"\nbody = \"json\"\nrate = 0\n\
              concurrency = 2\nretries = 1\ntimeout = 7\nca-cert = \"{cert}\"\n\
-             weak-passwords = true\nmap = \"hr.toml\"\n",
+             weak-passwords = true\n",
             sim.url.replace("http://", "https://")
         ),
     );
@@ -276,6 +276,18 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(report_rows(&report)[0]["status"], "ok");
+
+    // A map file is shown, but refused by import until column mapping exists.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("map = \"hr.toml\"\n");
+    std::fs::write(&config, text).unwrap();
+    let out = run(&args, &[]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("cannot map columns yet"),
+        "{}",
+        stderr(&out)
+    );
 
     let show = run(&["config", "show", "--config", cfg, "--profile", "hq"], &[]);
     assert_eq!(code(&show), 0, "{}", stderr(&show));
