@@ -17,10 +17,11 @@ mod profile;
 pub(crate) use layers::{Layers, Origins};
 
 use crate::cli::{
-    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, SimArgs,
-    ValidateArgs,
+    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, ReportFormatArg,
+    SimArgs, ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
+use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
 use crate::plan::prune::parse_range;
@@ -113,7 +114,22 @@ impl ImportSettings {
                 max_delete: args.max_delete,
             }),
         };
-        let report = args.report.unwrap_or_else(|| default_report(&args.file));
+        let report_format = match (args.report_format, &args.report) {
+            (Some(ReportFormatArg::Xlsx), _) => ReportFormat::Xlsx,
+            (Some(ReportFormatArg::Csv), _) => ReportFormat::Csv,
+            (None, Some(path))
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+            {
+                ReportFormat::Xlsx
+            }
+            (None, _) => ReportFormat::Csv,
+        };
+        let report = args.report.unwrap_or_else(|| match report_format {
+            ReportFormat::Csv => default_report(&args.file),
+            ReportFormat::Xlsx => default_report(&args.file).with_extension("xlsx"),
+        });
         Ok(ImportSettings {
             wire: wire(api, &layers)?,
             connection: Connection::from_layers(&layers, args.connect.insecure)?,
@@ -130,6 +146,7 @@ impl ImportSettings {
             weak_passwords: layers.weak_passwords.value,
             heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
             progress_every: positive_secs(args.progress_every, "--progress-every")?,
+            report_format,
             summary_json: args.summary_json,
         })
     }

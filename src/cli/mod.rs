@@ -77,6 +77,16 @@ pub enum BodyArg {
     Xml,
 }
 
+/// What the report is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// CSV, UTF-8 with a BOM, one line flushed per row.
+    Csv,
+    /// An Excel workbook, written when the run ends (the lines go to REPORT.partial.csv until
+    /// then).
+    Xlsx,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModeArg {
     /// Every row creates an extension.
@@ -203,9 +213,12 @@ pub struct ImportArgs {
     /// again, rows it had in flight are checked against the PBX first.
     #[arg(long)]
     pub resume: bool,
-    /// Where to write the report (default: beside the input, FILE.report.csv).
+    /// Where to write the report (default: beside the input, FILE.report.csv or .xlsx).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
+    #[arg(long, value_enum)]
+    pub report_format: Option<ReportFormatArg>,
     /// Write how the run went as JSON to FILE (- for standard output); schema in the README.
     #[arg(long, value_name = "FILE|-")]
     pub summary_json: Option<PathBuf>,

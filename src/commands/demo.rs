@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::domain::{ApiKind, Exit, Mode, Secret};
 use crate::output::rejects_path;
+use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy};
 use crate::run::ImportSettings;
 use crate::run::import::run_import;
@@ -82,6 +83,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         heartbeat: Duration::from_secs(300),
         progress_every: Duration::from_secs(30),
         summary_json: None,
+        report_format: ReportFormat::Csv,
     };
     let outcome = run_import(&settings, || {}).await?;
     let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));

@@ -5,6 +5,7 @@ pub(crate) mod files;
 pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod summary_json;
+pub(crate) mod workbook;
 
 pub(crate) use files::{private_file, rejects_path};
 pub(crate) use progress::Progress;

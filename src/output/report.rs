@@ -32,6 +32,8 @@ pub(crate) struct Report {
     path: PathBuf,
     out: csv::Writer<File>,
     rejects: Rejects,
+    /// Flush every line as it is written (off once only lines no journal needs are left).
+    flush_each: bool,
     pub(crate) summary: Summary,
 }
 
@@ -46,13 +48,25 @@ impl Report {
     /// Creates the report (and removes a rejects file left by an earlier run, which would
     /// otherwise be mistaken for this run's).
     pub(crate) fn create(path: &Path, header: ByteRecord, delimiter: u8) -> io::Result<Report> {
+        Report::create_beside(path, path, header, delimiter)
+    }
+
+    /// Like [`Report::create`], writing the lines to `lines` while the rejects file goes
+    /// beside `report` (a workbook written from `lines` at the end).
+    pub(crate) fn create_beside(
+        lines: &Path,
+        report: &Path,
+        header: ByteRecord,
+        delimiter: u8,
+    ) -> io::Result<Report> {
+        let path = lines;
         let mut file = File::create(path)?;
         // A BOM, so Excel on Windows reads the report as UTF-8 (names, the diff's arrows).
         io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
         let mut out = csv::Writer::from_writer(file);
         out.write_record(COLUMNS)?;
         out.flush()?;
-        let rejects_path = rejects_path(path);
+        let rejects_path = rejects_path(report);
         match std::fs::remove_file(&rejects_path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
@@ -66,12 +80,18 @@ impl Report {
                 delimiter,
                 out: None,
             },
+            flush_each: true,
             summary: Summary::default(),
         })
     }
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether each line is flushed as it is written (it is unless told otherwise).
+    pub(crate) fn flush_each_line(&mut self, on: bool) {
+        self.flush_each = on;
     }
 
     /// The rejects file, if any row went into it.
@@ -111,10 +131,12 @@ impl Report {
         ];
         self.out
             .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
-        self.out.flush()?;
+        if self.flush_each {
+            self.out.flush()?;
+        }
         let reject = unfinished || matches!(result.status, Status::Failed | Status::Invalid);
         if let (true, Some(raw)) = (reject, raw) {
-            self.rejects.write(raw)?;
+            self.rejects.write(raw, self.flush_each)?;
         }
         Ok(())
     }
@@ -129,7 +151,7 @@ impl Report {
 }
 
 impl Rejects {
-    fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
+    fn write(&mut self, raw: &ByteRecord, flush: bool) -> io::Result<()> {
         if self.out.is_none() {
             let file = private_file(&self.path)?;
             let mut out = csv::WriterBuilder::new()
@@ -141,7 +163,7 @@ impl Rejects {
         }
         let out = self.out.as_mut().expect("opened above");
         out.write_byte_record(raw)?;
-        out.flush()
+        if flush { out.flush() } else { Ok(()) }
     }
 }
 

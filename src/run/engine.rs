@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use csv::ByteRecord;
 use futures::StreamExt;
+use futures::future::{self, Either};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
@@ -85,6 +86,11 @@ pub(crate) async fn run(
     );
     let finished = stream
         .map(|work| {
+            if stop.is_stopped() {
+                // A stopped run sends nothing more: the rest of the rows get their lines here
+                // and now, without a task each, so a large file's remainder takes a moment.
+                return Either::Left(future::ready(unsent(work, &stop)));
+            }
             let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
@@ -115,7 +121,7 @@ pub(crate) async fn run(
                     attempted: sent != Sent::NotAttempted,
                 }
             });
-            async move { row.await.expect("a row's task does not panic") }
+            Either::Right(async move { row.await.expect("a row's task does not panic") })
         })
         .buffer_unordered(settings.concurrency);
     let mut finished = std::pin::pin!(finished);
@@ -126,6 +132,11 @@ pub(crate) async fn run(
     let mut unreachable_in_a_row = 0;
     let give_up_after = (2 * settings.concurrency).max(10);
     while let Some(done) = finished.next().await {
+        if stop.is_stopped() {
+            // What is left are lines of rows not sent: a killed run loses none of them (the
+            // journal does not hold them either), so they need not reach the disk one by one.
+            report.flush_each_line(false);
+        }
         if done.unreachable {
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
@@ -153,6 +164,26 @@ pub(crate) async fn run(
         }
     }
     Ok(())
+}
+
+/// The line of a row that reached the pipeline after the run stopped.
+fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
+    let (result, attempted) = match work.step {
+        Step::Decided(result) => (result, true),
+        Step::Send(write) => {
+            let why = stop.reason().map_or("", |(_, why)| why);
+            let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+            (not_finished(line, why, false), false)
+        }
+    };
+    Finished {
+        seq: work.seq,
+        offset: work.offset,
+        raw: work.raw,
+        result,
+        unreachable: false,
+        attempted,
+    }
 }
 
 /// How a row's sending ended, besides its report line.

@@ -19,6 +19,7 @@ use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, StopReason, Stopped, Summary};
 use crate::input::Sheet;
+use crate::output::workbook::{self, ReportFormat};
 use crate::output::{Progress, Report};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for,
@@ -50,6 +51,7 @@ pub(crate) struct ImportSettings {
     pub(crate) progress_every: Duration,
     /// Where to write the JSON summary (`-`: standard output).
     pub(crate) summary_json: Option<PathBuf>,
+    pub(crate) report_format: ReportFormat,
 }
 
 /// How an import went.
@@ -107,8 +109,17 @@ pub(crate) async fn run_import(
             return Err(e);
         }
     };
-    let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.delimiter())
-        .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    let lines = match settings.report_format {
+        ReportFormat::Csv => settings.report.clone(),
+        ReportFormat::Xlsx => workbook::partial_path(&settings.report),
+    };
+    let mut report = Report::create_beside(
+        &lines,
+        &settings.report,
+        sheet.header().clone(),
+        sheet.delimiter(),
+    )
+    .with_context(|| format!("cannot write the report {}", lines.display()))?;
     // Created only now: a run refused at login or before any write leaves no journal.
     let (journal, replay) = match resumed {
         Some((journal, replay)) => (Some(journal), replay),
@@ -169,9 +180,11 @@ pub(crate) async fn run_import(
             );
         }
     }
-    if stop.is_stopped() {
-        // A stopped run owes the PBX no more than a moment: the session times out anyway.
-        let _ = tokio::time::timeout(Duration::from_millis(500), client.logout()).await;
+    if stop.is_abandoned() {
+        // Requests were given up on: the PBX is too slow to wait for; its session times out.
+    } else if stop.is_stopped() {
+        // A stopped run owes the PBX no more than a moment.
+        let _ = tokio::time::timeout(Duration::from_millis(300), client.logout()).await;
     } else {
         client.logout().await;
     }
@@ -179,6 +192,9 @@ pub(crate) async fn run_import(
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
     let mut summary = report.finish().context("cannot finish the report")?;
+    if settings.report_format == ReportFormat::Xlsx {
+        workbook::csv_to_xlsx(&lines, &settings.report)?;
+    }
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
     let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));

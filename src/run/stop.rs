@@ -44,6 +44,10 @@ impl Stop {
         self.halt.is_cancelled()
     }
 
+    pub(crate) fn is_abandoned(&self) -> bool {
+        self.abandon.is_cancelled()
+    }
+
     /// Ends when the run is stopped.
     pub(crate) async fn stopped(&self) {
         self.halt.cancelled().await;
