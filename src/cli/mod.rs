@@ -246,6 +246,9 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk config show --profile hq\n  \
+    pbxbulk config show --config /etc/pbxbulk/config.toml --profile branch")]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub command: ConfigCommand,

@@ -11,11 +11,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::domain::Summary;
 use crate::pbx::snapshot::ReadProgress;
 
+/// The counts and the input offset of the last row written.
+type Latest = Arc<Mutex<(Summary, u64)>>;
+
 pub(crate) struct Progress {
     bar: ProgressBar,
-    /// The latest counts for the progress lines, and the ticker thread's channel (dropping it,
-    /// with the progress, ends the thread).
-    lines: Option<(Arc<Mutex<String>>, mpsc::Sender<()>)>,
+    /// The latest counts (and input offset) for the progress lines, and the ticker thread's
+    /// channel (dropping it, with the progress, ends the thread).
+    lines: Option<(Latest, mpsc::Sender<()>)>,
 }
 
 impl Progress {
@@ -36,14 +39,18 @@ impl Progress {
             ),
         };
         let lines = (!std::io::stderr().is_terminal()).then(|| {
-            let latest = Arc::new(Mutex::new("0 rows: none finished yet".to_string()));
+            let latest = Arc::new(Mutex::new((Summary::default(), 0)));
             let (tx, rx) = mpsc::channel::<()>();
-            let shown = latest.clone();
+            let (shown, bar) = (latest.clone(), bar.clone());
             // A thread, not a task: it must tick even while every task waits on the PBX.
             std::thread::spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
-                    let line = shown.lock().expect("progress lock").clone();
-                    eprintln!("{} progress: {line}", timestamp(SystemTime::now()));
+                    let (summary, offset) = shown.lock().expect("progress lock").clone();
+                    eprintln!(
+                        "{} progress: {}",
+                        timestamp(SystemTime::now()),
+                        line(&summary, offset, &bar)
+                    );
                 }
             });
             (latest, tx)
@@ -51,28 +58,16 @@ impl Progress {
         Progress { bar, lines }
     }
 
+    /// A row's line was written: `offset` is how far into the input it ends.
     pub(crate) fn advance(&self, offset: u64, summary: &Summary) {
         self.bar.set_position(offset);
-        let counts = format!(
-            "{} rows: {} ok, {} unchanged, {} invalid, {} failed, {} skipped",
-            summary.total(),
-            summary.ok,
-            summary.unchanged,
-            summary.invalid,
-            summary.failed,
-            summary.skipped
-        );
+        // Only what is shown is formatted: per row for a bar, per tick for the lines.
         if let Some((latest, _)) = &self.lines {
-            let done = match self.bar.length() {
-                Some(len) if len > 0 => format!(" ({}%)", offset.saturating_mul(100) / len),
-                _ => String::new(),
-            };
-            let secs = self.bar.elapsed().as_secs_f64().max(0.001);
-            #[allow(clippy::cast_precision_loss)] // a rate for people, to one decimal
-            let rate = summary.total() as f64 / secs;
-            *latest.lock().expect("progress lock") = format!("{counts}{done}, {rate:.1} rows/s");
+            *latest.lock().expect("progress lock") = (summary.clone(), offset);
         }
-        self.bar.set_message(counts);
+        if !self.bar.is_hidden() {
+            self.bar.set_message(counts(summary));
+        }
     }
 
     /// Prints a line for the user without tearing the bar.
@@ -104,6 +99,30 @@ impl Progress {
     pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+fn counts(summary: &Summary) -> String {
+    format!(
+        "{} rows: {} ok, {} unchanged, {} invalid, {} failed, {} skipped",
+        summary.total(),
+        summary.ok,
+        summary.unchanged,
+        summary.invalid,
+        summary.failed,
+        summary.skipped
+    )
+}
+
+/// One progress line: the counts, how far into the file, and the pace so far.
+fn line(summary: &Summary, offset: u64, bar: &ProgressBar) -> String {
+    let done = match bar.length() {
+        Some(len) if len > 0 => format!(" ({}%)", offset.saturating_mul(100) / len),
+        _ => String::new(),
+    };
+    let secs = bar.elapsed().as_secs_f64().max(0.001);
+    #[allow(clippy::cast_precision_loss)] // a rate for people, to one decimal
+    let rate = summary.total() as f64 / secs;
+    format!("{}{done}, {rate:.1} rows/s", counts(summary))
 }
 
 /// `2026-12-01T21:40:00Z`: UTC, to the second, for lines a log keeps.

@@ -650,6 +650,7 @@ fn completions_the_man_page_and_examples_in_every_help() {
         "demo",
         "completions",
         "man",
+        "config",
     ] {
         let out = run(&[sub, "--help"], &[]);
         let help = stdout(&out);
@@ -800,4 +801,34 @@ fn an_add_of_an_existing_number_is_told_to_upsert() {
     // The same code for another reason gets no such hint.
     assert_eq!(rows[1]["error_code"], "10017");
     assert!(!rows[1]["message"].contains("upsert"), "{rows:?}");
+}
+
+#[test]
+fn a_report_ending_in_xlsx_is_a_workbook_with_every_line() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start("yeastar-v2", &[]);
+    let file = write(
+        dir.path(),
+        "in.csv",
+        "number,username,registername,registerpassword\n8801,Zoë → Ünal,z8801,Kx7mQ2vRt9LpW4zA\n8802,Bad,,\n",
+    );
+    let report = dir.path().join("r.xlsx");
+    let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "add"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        !dir.path().join("r.xlsx.partial.csv").exists(),
+        "the lines became the workbook"
+    );
+    assert_eq!(numbers_in(&dir.path().join("r.rejects.csv")), ["8802"]);
+    let mut workbook: Xlsx<_> = open_workbook(&report).unwrap();
+    let sheet = workbook.worksheet_range("report").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(rows[0][..4], ["row", "number", "action", "status"]);
+    assert_eq!(rows[1][..4], ["2", "8801", "add", "ok"]);
+    assert_eq!(rows[2][..4], ["3", "8802", "add", "invalid"]);
+    assert_eq!(rows.len(), 3);
 }
