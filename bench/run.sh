@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh: the pbxbulk benchmark suite (issue 6). One command, from any directory:
 #
-#     bash bench/run.sh     # REPEATS=3 (a, c), TP_REPEATS=5 (b), WRK_SECS=2; CARGO_TARGET_DIR honoured
+#     bash bench/run.sh     # REPEATS=3 (a, c, e), TP_REPEATS=5 (b), WRK_SECS=2; CARGO_TARGET_DIR honoured
+#     SECTIONS="a e" bash bench/run.sh     # only some of the sections below
 #
 # Builds release, installs what it lacks (wrk, GNU time: apt-get), generates the inputs with
 # bench/gen.py, and measures each figure against a reference taken in the same run:
@@ -12,6 +13,9 @@
 #   c. import of 1,000 rows (--concurrency 32) against sim --latency-ms 100 vs the ideal 320/s
 #   d. import --rate 100 of 3,000 rows: achieved rate and the busiest 1-second window, from the
 #      simulator's /_sim/log
+#   e. sync (--mode sync, default --rate and --concurrency) of 10,000 unchanged extensions, and
+#      export of the same 10,000, against sim --latency-ms 100 vs the bound
+#      ceil(reads / concurrency) x latency + login + logout, reads counted in /_sim/log
 # Everything talks to 127.0.0.1 only; every simulator started is killed on exit. Loops are
 # bounded. Results: bench/out/results.md (table) and bench/out/results.tsv (raw figures).
 set -euo pipefail
@@ -22,6 +26,8 @@ REPEATS=${REPEATS:-3}
 TP_REPEATS=${TP_REPEATS:-5}
 WRK_SECS=${WRK_SECS:-2}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+SECTIONS=${SECTIONS:-a b c d e}
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 export PBXBULK_PASSWORD='Bench-Passw0rd-26'
 UTIL=(python3 "$ROOT/bench/util.py")
 mkdir -p "$OUT"
@@ -109,6 +115,7 @@ record repeats "$REPEATS (throughput pairs: $TP_REPEATS)"
 record machine.other_pbxbulk_processes_at_start "$(pgrep -c -x pbxbulk || true)"
 
 # ---- a. validation ---------------------------------------------------------------------------
+if want a; then
 for n in 100000 1000000; do
     say "a. validate $n rows vs bare_parse"
     f=$OUT/valid-$n.csv
@@ -134,7 +141,9 @@ for n in 100000 1000000; do
     record "a.$n.validate_peak_rss_mb" "$(calc "$rss_v / 1024" 1)"
 done
 
+fi
 # ---- b. throughput ---------------------------------------------------------------------------
+if want b; then
 # Each pair (wrk, import) runs against one fresh simulator seeded with the same 20,000 rows, back
 # to back, in alternating order (the sim answers Connection: close, so both open one TCP
 # connection per request and leave TIME_WAIT sockets behind for whoever runs next).
@@ -179,7 +188,9 @@ record b.ratio_import_over_wrk "$(median "${ratio[@]}") (median of the per-pair 
 record b.client_cpu_us_per_row "$(median "${cpu_row[@]}") (runs: ${cpu_row[*]})"
 record b.wrk_cpu_us_per_request "$(median "${cpu_wrk[@]}") (runs: ${cpu_wrk[*]})"
 
+fi
 # ---- c. latency hiding -----------------------------------------------------------------------
+if want c; then
 say "c. import 1,000 rows, --concurrency 32, sim --latency-ms 100"
 f=$OUT/import-1000.csv
 python3 "$ROOT/bench/gen.py" 1000 "$f"
@@ -213,7 +224,9 @@ record c.mode_add_end_to_end_rows_per_s "$(median "${lat_add[@]}") (runs: ${lat_
 record c.ratio_end_to_end_over_320 "$(calc "$le / 320" 3)"
 record c.ratio_steady_over_320 "$(calc "$ls_ / 320" 3)"
 
+fi
 # ---- d. rate accuracy ------------------------------------------------------------------------
+if want d; then
 say "d. import 3,000 rows at --rate 100 (about 30 s)"
 f=$OUT/import-3000.csv
 python3 "$ROOT/bench/gen.py" 3000 "$f"
@@ -234,6 +247,45 @@ win=$(sed 's/.*max_1s_window=\([0-9]*\).*/\1/' <<<"$w")
 record d.rate_per_s "$rate"
 record d.ratio_rate_over_100 "$(calc "$rate / 100" 4)"
 record d.max_writes_in_1s_window "$win"
+fi
+# ---- e. reads --------------------------------------------------------------------------------
+if want e; then
+say "e. sync and export of 10,000 unchanged extensions, sim --latency-ms 100, --concurrency 4"
+f=$OUT/directory-10000.csv
+python3 "$ROOT/bench/gen.py" 10000 "$f"
+for what in sync export; do
+    ratios=() walls=()
+    for r in $(seq "$REPEATS"); do
+        for attempt in 1 2 3; do
+            start_sim --seed "$f" --latency-ms 100
+            if [ "$what" = sync ]; then
+                run_timed "reads-$what-$r" "$PBX" import "$f" --api yeastar-v2 --url "$SIM_URL" --user api \
+                    --mode sync --report "$OUT/reads-$what-$r.report.csv"
+            else
+                run_timed "reads-$what-$r" "$PBX" export --api yeastar-v2 --url "$SIM_URL" --user api \
+                    -o "$OUT/reads-$what-$r.csv"
+            fi
+            sim_lost "reads-$what-$r" && { stop_sim; continue; }
+            break
+        done
+        must "reads-$what-$r"
+        if [ "$what" = sync ]; then
+            expect_line "reads-$what-$r" "^10000 rows: 0 ok, 10000 unchanged"
+        else
+            expect_line "reads-$what-$r" "^exported 10000 extensions"
+        fi
+        w=$("${UTIL[@]}" reads "$SIM_URL" 100 4 "$WALL")
+        stop_sim
+        ratios+=("$(sed 's/.*ratio=\([0-9.]*\).*/\1/' <<<"$w")"); walls+=("$WALL")
+        record "e.$what.run$r" "$w"
+    done
+    record "e.$what.wall_s" "$(median "${walls[@]}") (runs: ${walls[*]})"
+    record "e.$what.bound_s" "$(sed 's/.*bound_s=\([0-9.]*\).*/\1/' <<<"$w")"
+    record "e.$what.ratio_wall_over_bound" "$(median "${ratios[@]}") (runs: ${ratios[*]})"
+done
+
+fi
+
 record machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 record machine.other_pbxbulk_processes_at_end "$(pgrep -c -x pbxbulk || true)"
 
@@ -243,24 +295,34 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
 {
     echo "| figure | measured | reference | ratio | target | met? |"
     echo "|---|---|---|---|---|---|"
-    for n in 100000 1000000; do
+    want a && for n in 100000 1000000; do
         r=$(get "a.$n.ratio_validate_over_bare")
         echo "| validate $n rows, wall | $(get "a.$n.validate_wall_s") s | bare_parse $(get "a.$n.bare_parse_wall_s") s | ${r}x | <= 2x | $(met "$r <= 2") |"
         m=$(get "a.$n.validate_peak_rss_mb")
         echo "| validate $n rows, peak RSS | $m MB | bare_parse $(get "a.$n.bare_parse_peak_rss_mb") MB | - | <= 64 MB | $(met "$m <= 64") |"
     done
+    if want b; then
     r=$(get b.ratio_import_over_wrk)
     echo "| import 20,000 rows, c=64, rate 0 | $(get b.import_rows_per_s) rows/s | wrk $(get b.wrk_req_per_s) req/s | $r | >= 0.70 | $(met "$r >= 0.70") |"
     echo "| client CPU per row (user+sys) | $(get b.client_cpu_us_per_row) us | wrk $(get b.wrk_cpu_us_per_request) us per request | - | - | - |"
+    fi
+    if want c; then
     r=$(get c.ratio_end_to_end_over_320)
     echo "| 1,000 rows, 100 ms latency, c=32, end to end | $(get c.end_to_end_rows_per_s) rows/s | ideal 320 rows/s | $r | >= 0.90 | $(met "$r >= 0.90") |"
     echo "| same with --mode add (no listing), end to end | $(get c.mode_add_end_to_end_rows_per_s) rows/s | ideal 320 rows/s | $(calc "$(get c.mode_add_end_to_end_rows_per_s) / 320" 3) | (info) | - |"
     r=$(get c.ratio_steady_over_320)
     echo "| same, steady state (sim log) | $(get c.steady_rows_per_s) rows/s | ideal 320 rows/s | $r | (>= 0.90) | $(met "$r >= 0.90") |"
+    fi
+    if want d; then
     r=$(get d.ratio_rate_over_100)
     echo "| --rate 100, 3,000 rows: achieved rate | $(get d.rate_per_s) /s | 100 /s | $r | >= 0.97 | $(met "$r >= 0.97") |"
     m=$(get d.max_writes_in_1s_window)
     echo "| --rate 100: most writes in any 1 s window | $m | 101 | - | <= 101 | $(met "$m <= 101") |"
+    fi
+    want e && for what in sync export; do
+        r=$(get "e.$what.ratio_wall_over_bound")
+        echo "| $what of 10,000 unchanged, 100 ms latency, c=4 | $(get "e.$what.wall_s") s | bound $(get "e.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
+    done
 } >"$OUT/results.md"
 say "results ($OUT/results.md)"
 cat "$OUT/results.md"

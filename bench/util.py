@@ -7,6 +7,10 @@
     util.py lua TOKEN BODY OUT      writes the wrk script POSTing BODY to extension/update
     util.py writes URL LATENCY_MS   from /_sim/log: writes, steady rate, rate count/(last-first),
                                     max writes in any sliding 1 s window
+    util.py reads URL LATENCY_MS CONCURRENCY WALL_S
+                                    from /_sim/log: reads (list, query), the most in flight at
+                                    once, and the bound ceil(reads/concurrency) x latency + login
+                                    + logout (one latency each) against the run's wall time
     util.py median X...             the median
 """
 import csv
@@ -89,11 +93,28 @@ def writes(url, latency_ms):
           f"count_over_span_per_s={n / span:.2f} max_1s_window={window}")
 
 
+def reads(url, latency_ms, concurrency, wall_s):
+    with urllib.request.urlopen(local(url) + "/_sim/log", timeout=60) as r:
+        log = json.load(r)
+    spans = [(e["start_ms"], e["t_ms"]) for e in log if e["op"] in ("list", "query")]
+    n, lat, c = len(spans), float(latency_ms) / 1000, int(concurrency)
+    # at equal times an answer (-1) sorts before the next request (+1)
+    events = sorted([(s, 1) for s, _ in spans] + [(t, -1) for _, t in spans])
+    in_flight = most = 0
+    for _, step in events:
+        in_flight += step
+        most = max(most, in_flight)
+    bound = -(-n // c) * lat + 2 * lat
+    wall = float(wall_s)
+    print(f"reads={n} max_in_flight={most} bound_s={bound:.3f} wall_s={wall:.3f} "
+          f"ratio={wall / bound:.3f}")
+
+
 def median(xs):
     print(statistics.median(float(x) for x in xs))
 
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"timev": timev, "login": login, "body": body, "lua": lua, "writes": writes,
+    {"timev": timev, "login": login, "body": body, "lua": lua, "writes": writes, "reads": reads,
      "median": lambda *xs: median(xs)}[cmd](*args)

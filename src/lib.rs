@@ -34,7 +34,8 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use crate::cli::{Cli, Command, ConfigCommand};
 pub use crate::domain::Exit;
 use crate::settings::{
-    DemoSettings, ExportSettings, ImportSettings, Origins, SimSettings, ValidateSettings,
+    DemoSettings, ExportSettings, ImportSettings, MigrateSettings, Origins, SimSettings,
+    ValidateSettings,
 };
 
 /// Runs the command `matches` holds (as parsed from `Cli::command()`). An `Err` means the
@@ -64,6 +65,10 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
             let settings = ImportSettings::from_args(args, origins)
                 .inspect_err(|e| commands::import::refused(json.as_deref(), &file, e))?;
             runtime()?.block_on(commands::import::import(settings))
+        }
+        Command::Migrate(args) => {
+            let settings = MigrateSettings::from_args(&args)?;
+            runtime()?.block_on(commands::migrate::migrate(settings))
         }
         Command::Export(args) => {
             let settings = ExportSettings::from_args(args, origins)?;

@@ -17,16 +17,19 @@ mod profile;
 pub(crate) use layers::{Layers, Origins};
 
 use crate::cli::{
-    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, ModeArg, ReportFormatArg,
-    SimArgs, ValidateArgs,
+    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg,
+    ReportFormatArg, RunArgs, SimArgs, ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
+use crate::input::Mapping;
+use crate::output::source_path;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
+use crate::plan::convert;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
-pub(crate) use crate::run::{ExportSettings, ImportSettings};
+pub(crate) use crate::run::{ExportSettings, ImportSettings, MigrateSettings};
 pub(crate) use crate::sim::SimSettings;
 
 /// `pbxbulk validate`.
@@ -37,6 +40,10 @@ pub(crate) struct ValidateSettings {
     pub(crate) mode: Mode,
     pub(crate) report: Option<PathBuf>,
     pub(crate) weak_passwords: bool,
+    pub(crate) mapping: Option<Mapping>,
+    /// Print the first N rows as the mapping makes them.
+    pub(crate) show_mapped: usize,
+    pub(crate) generate_passwords: bool,
 }
 
 /// `pbxbulk demo`.
@@ -66,55 +73,21 @@ impl From<ApiArg> for ApiKind {
 
 impl ImportSettings {
     pub(crate) fn from_args(args: ImportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
-        let layers = Layers::resolve(&args.connect, Some(&args.run), None, origins)?;
+        let layers = Layers::resolve(&args.connect, Some(&args.run.pace), None, origins)?;
         let api = ApiKind::from(layers.need_api()?);
-        if let Some(map) = &layers.map {
-            // Read by `config show` already; silently ignoring it here would import unmapped.
-            bail!(
-                "the profile names a map file ({}), but this version of pbxbulk cannot map \
-                 columns yet; remove map from the profile",
-                map.value.display()
-            );
-        }
-        let caps = api.capabilities();
-        let mode = match (args.mode, args.prune) {
-            (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
-            (_, true) if !caps.delete => bail!(
-                "{} cannot delete extensions (its API has no extension/delete), so --prune \
-                 cannot be done; nothing was sent",
-                api.name()
-            ),
-            (ModeArg::Add, _) if !caps.add => bail!(
-                "{} cannot add extensions (its API has no extension/add); use --mode update or upsert",
-                api.name()
-            ),
-            (mode, _) => Mode::from(mode),
+        let wire = wire(api, layers.body.value, &layers.eid.value)?;
+        // A --map flag beats the profile's map file.
+        let map = args
+            .map
+            .clone()
+            .or_else(|| layers.map.as_ref().map(|m| m.value.clone()));
+        let mapping = match (&map, args.from_api) {
+            (Some(path), _) => Some(Mapping::load(path)?),
+            (None, Some(from)) => conversion(from.into(), api, &args.run, &wire.eid)?,
+            (None, None) => None,
         };
-        let rate = match layers.rate.value.trim() {
-            "auto" => Rate::Auto,
-            text => match text.parse::<f64>() {
-                Ok(0.0) => Rate::Unlimited,
-                Ok(r) if r.is_finite() && r > 0.0 => Rate::PerSec(r),
-                _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
-            },
-        };
-        let concurrency = layers.concurrency.value;
-        if !(1..=1024).contains(&concurrency) {
-            bail!("--concurrency must be from 1 to 1024");
-        }
-        let retry = retry_policy(layers.retries.value)?;
-        let prune = match args.prune {
-            false => None,
-            true => Some(PruneSettings {
-                ranges: args
-                    .prune_range
-                    .iter()
-                    .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
-                    .collect::<anyhow::Result<_>>()?,
-                max_delete: args.max_delete,
-            }),
-        };
-        let report_format = match (args.report_format, &args.report) {
+        let connection = connect(&layers, args.connect.insecure, args.run.read_rate)?;
+        let report_format = match (args.report_format, &args.run.report) {
             (Some(ReportFormatArg::Xlsx), _) => ReportFormat::Xlsx,
             (Some(ReportFormatArg::Csv), _) => ReportFormat::Csv,
             (None, Some(path))
@@ -126,64 +99,300 @@ impl ImportSettings {
             }
             (None, _) => ReportFormat::Csv,
         };
-        let report = args.report.unwrap_or_else(|| match report_format {
-            ReportFormat::Csv => default_report(&args.file),
-            ReportFormat::Xlsx => default_report(&args.file).with_extension("xlsx"),
-        });
-        Ok(ImportSettings {
-            wire: wire(api, &layers)?,
-            connection: Connection::from_layers(&layers, args.connect.insecure)?,
-            file: args.file,
+        let report = match (&args.run.report, report_format) {
+            (Some(report), _) => report.clone(),
+            (None, ReportFormat::Csv) => default_report(&args.file),
+            (None, ReportFormat::Xlsx) => default_report(&args.file).with_extension("xlsx"),
+        };
+        let mut settings = run_settings(
+            args.file,
             api,
-            mode,
-            prune,
-            dry_run: args.dry_run,
-            resume: args.resume,
-            rate,
-            concurrency,
-            retry,
+            connection,
+            wire,
+            mapping,
+            &args.run,
+            &layers.pace(),
             report,
-            weak_passwords: layers.weak_passwords.value,
-            heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
-            progress_every: positive_secs(args.progress_every, "--progress-every")?,
-            report_format,
-            summary_json: args.summary_json,
-        })
+        )?;
+        settings.report_format = report_format;
+        settings.summary_json = args.summary_json;
+        settings.progress_every = positive_secs(args.progress_every, "--progress-every")?;
+        Ok(settings)
     }
 }
 
 /// `pbxbulk config show`: the resolved settings, printed by the command.
 pub(crate) fn config_show(args: &ConfigShowArgs, origins: Origins<'_>) -> anyhow::Result<Layers> {
-    Layers::resolve(&args.connect, Some(&args.run), None, origins)
+    Layers::resolve(&args.connect, Some(&args.pace), None, origins)
+}
+
+impl MigrateSettings {
+    pub(crate) fn from_args(args: &MigrateArgs) -> anyhow::Result<Self> {
+        let (from, to) = (ApiKind::from(args.from), ApiKind::from(args.to));
+        // A pair that cannot work is refused before either PBX is asked anything.
+        let converted = conversion(from, to, &args.run, args.to_eid.trim())?;
+        let mapping = match &args.map {
+            Some(path) => Some(Mapping::load(path)?),
+            None => converted,
+        };
+        let source_wire = wire(from, args.from_body, &args.from_eid)?;
+        let target_wire = wire(to, args.to_body, &args.to_eid)?;
+        let source = Connection::from_args(&ConnectionArgs {
+            url: &args.from_url,
+            user: &args.from_user,
+            password_file: args.from_password_file.as_deref(),
+            password_env: "PBXBULK_FROM_PASSWORD",
+            insecure: args.insecure,
+            ca_cert: args.from_ca_cert.as_deref(),
+            timeout: args.timeout,
+            read_rate: args.run.read_rate,
+            flags: "--from-",
+            password: None,
+        })?;
+        let target = Connection::from_args(&ConnectionArgs {
+            url: &args.to_url,
+            user: &args.to_user,
+            password_file: args.to_password_file.as_deref(),
+            password_env: "PBXBULK_TO_PASSWORD",
+            insecure: args.insecure,
+            ca_cert: args.to_ca_cert.as_deref(),
+            timeout: args.timeout,
+            read_rate: args.run.read_rate,
+            flags: "--to-",
+            password: None,
+        })?;
+        let report = args
+            .run
+            .report
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("pbxbulk-migrate.report.csv"));
+        let pace = layers::Pace::without_profile(&args.run.pace);
+        let retry = retry_policy(pace.retries)?;
+        let import = run_settings(
+            source_path(&report),
+            to,
+            target,
+            target_wire,
+            mapping,
+            &args.run,
+            &pace,
+            report,
+        )?;
+        Ok(MigrateSettings {
+            from,
+            source,
+            source_wire,
+            retry,
+            import,
+        })
+    }
+}
+
+/// The conversion of a sheet in `from`'s columns into `to`'s fields, or why the pair cannot be
+/// done in this mode.
+fn conversion(
+    from: ApiKind,
+    to: ApiKind,
+    run: &RunArgs,
+    eid: &str,
+) -> anyhow::Result<Option<Mapping>> {
+    let adds = matches!(run.mode, ModeArg::Add | ModeArg::Upsert | ModeArg::Sync);
+    if let Some(why) = convert::refusal(from, to, adds) {
+        bail!(
+            "cannot move extensions from {} to {}: {why}; nothing was sent",
+            from.name(),
+            to.name()
+        );
+    }
+    Ok(convert::conversion(from, to, eid))
+}
+
+/// The flags every import-like command shares, checked; `pace` is the rate, concurrency,
+/// retries and password policy as resolved (a profile may give them to `import`).
+#[allow(clippy::too_many_arguments)] // each is one resolved part of the settings
+fn run_settings(
+    file: PathBuf,
+    api: ApiKind,
+    connection: Connection,
+    wire: WireOptions,
+    mapping: Option<Mapping>,
+    args: &RunArgs,
+    pace: &layers::Pace,
+    report: PathBuf,
+) -> anyhow::Result<ImportSettings> {
+    let caps = api.capabilities();
+    let mode = match (args.mode, args.prune) {
+        (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
+        (_, true) if !caps.delete => bail!(
+            "{} cannot delete extensions (its API has no extension/delete), so --prune \
+             cannot be done; nothing was sent",
+            api.name()
+        ),
+        (ModeArg::Add, _) if !caps.add => bail!(
+            "{} cannot add extensions (its API has no extension/add); use --mode update or upsert",
+            api.name()
+        ),
+        (mode, _) => Mode::from(mode),
+    };
+    let rate = match pace.rate.trim() {
+        "auto" => Rate::Auto,
+        text => match text.parse::<f64>() {
+            Ok(0.0) => Rate::Unlimited,
+            Ok(r) if r.is_finite() && r > 0.0 => Rate::PerSec(r),
+            _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
+        },
+    };
+    let retry = retry_policy(pace.retries)?;
+    let prune = match args.prune {
+        false => None,
+        true => Some(PruneSettings {
+            ranges: args
+                .prune_range
+                .iter()
+                .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
+                .collect::<anyhow::Result<_>>()?,
+            max_delete: args.max_delete,
+        }),
+    };
+    Ok(ImportSettings {
+        wire,
+        connection,
+        file,
+        api,
+        mapping,
+        mode,
+        prune,
+        dry_run: args.dry_run,
+        resume: args.resume,
+        rate,
+        concurrency: concurrency(pace.concurrency)?,
+        retry,
+        report,
+        weak_passwords: pace.weak_passwords,
+        generate_passwords: args.generate_passwords,
+        heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
+        progress_every: Duration::from_secs(30),
+        summary_json: None,
+        report_format: ReportFormat::Csv,
+    })
+}
+
+/// The connection of `import` and `export` (`--url`, `--user`, `$PBXBULK_PASSWORD`, …), from
+/// the flags, the environment and the profile.
+fn connect(layers: &Layers, insecure: bool, read_rate: Option<f64>) -> anyhow::Result<Connection> {
+    Connection::from_args(&ConnectionArgs {
+        url: layers.need_url()?,
+        user: layers.need_user()?,
+        password_file: None,
+        password_env: "PBXBULK_PASSWORD",
+        insecure,
+        ca_cert: layers.ca_cert.as_ref().map(|c| c.value.as_path()),
+        timeout: layers.timeout.value,
+        read_rate,
+        flags: "--",
+        password: Some(layers.read_password()?),
+    })
+}
+
+/// One side's connection flags, whatever they are called on the command line.
+struct ConnectionArgs<'a> {
+    url: &'a str,
+    user: &'a str,
+    /// The side's password file, else its environment variable.
+    password_file: Option<&'a Path>,
+    password_env: &'a str,
+    insecure: bool,
+    ca_cert: Option<&'a Path>,
+    timeout: f64,
+    /// `--read-rate`, unchecked.
+    read_rate: Option<f64>,
+    /// How this side's flags begin (`--`, `--from-`, `--to-`), for messages.
+    flags: &'a str,
+    /// The password, when it was already read (a profile's); else from the file or variable.
+    password: Option<Secret>,
 }
 
 impl Connection {
-    fn from_layers(layers: &Layers, insecure: bool) -> anyhow::Result<Self> {
-        let text = layers.need_url()?;
-        let url = reqwest::Url::parse(text.trim())
+    fn from_args(args: &ConnectionArgs<'_>) -> anyhow::Result<Self> {
+        let flags = args.flags;
+        let url = reqwest::Url::parse(args.url.trim())
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some());
         let Some(url) = url else {
-            let hint = hints::url_hint(text).map_or(String::new(), |h| format!(": {h}"));
-            bail!("--url must be http://HOST[:PORT] or https://HOST[:PORT], not {text:?}{hint}");
+            let hint = hints::url_hint(args.url).map_or(String::new(), |h| format!(": {h}"));
+            bail!(
+                "{flags}url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}{hint}",
+                args.url
+            );
         };
-        let user = layers.need_user()?.to_string();
-        let password = layers.read_password()?;
-        let ca_cert = match &layers.ca_cert {
+        if args.user.trim().is_empty() {
+            bail!("{flags}user is empty");
+        }
+        let ca_cert = match args.ca_cert {
             Some(path) => Some(
-                std::fs::read(&path.value)
-                    .with_context(|| format!("cannot read --ca-cert {}", path.value.display()))?,
+                std::fs::read(path)
+                    .with_context(|| format!("cannot read {flags}ca-cert {}", path.display()))?,
             ),
             None => None,
         };
         Ok(Connection {
             base_url: url.as_str().trim_end_matches('/').to_string(),
-            user,
-            password,
-            insecure,
+            user: args.user.trim().to_string(),
+            password: match &args.password {
+                Some(known) => known.clone(),
+                None => read_password(
+                    args.password_file,
+                    args.password_env,
+                    &format!("{flags}password-file"),
+                )?,
+            },
+            insecure: args.insecure,
             ca_cert,
-            timeout: positive_secs(layers.timeout.value, "--timeout")?,
+            timeout: positive_secs(args.timeout, "--timeout")?,
+            read_rate: read_rate(args.read_rate)?,
         })
+    }
+}
+
+/// `--read-rate`: reads per second, or 0 (and by default) no limit.
+fn read_rate(rate: Option<f64>) -> anyhow::Result<Option<f64>> {
+    match rate {
+        None | Some(0.0) => Ok(None),
+        Some(r) if r.is_finite() && r > 0.0 => Ok(Some(r)),
+        Some(_) => bail!("--read-rate must be reads per second, or 0 for no limit"),
+    }
+}
+
+/// `--concurrency`: requests in flight at most, reads and writes alike.
+fn concurrency(n: usize) -> anyhow::Result<usize> {
+    if !(1..=1024).contains(&n) {
+        bail!("--concurrency must be from 1 to 1024");
+    }
+    Ok(n)
+}
+
+/// A password from its file flag or its environment variable; never from the command line,
+/// where `ps` would show it.
+fn read_password(file: Option<&Path>, env: &str, flag: &str) -> anyhow::Result<Secret> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {flag} {}", path.display()))?;
+        let line = text.lines().next().unwrap_or("").to_string();
+        if line.is_empty() {
+            bail!("{flag} {} is empty", path.display());
+        }
+        if profile::world_readable(path) {
+            eprintln!(
+                "pbxbulk: warning: every user of this machine can read the password file \
+                 {0}; chmod 600 {0}",
+                path.display()
+            );
+        }
+        return Ok(Secret::new(line));
+    }
+    match std::env::var(env) {
+        Ok(p) if !p.is_empty() => Ok(Secret::new(p)),
+        _ => bail!("no password: set ${env} or give {flag} FILE"),
     }
 }
 
@@ -237,6 +446,9 @@ impl ValidateSettings {
             mode: args.mode.into(),
             report: args.report,
             weak_passwords: args.weak_passwords,
+            mapping: args.map.as_deref().map(Mapping::load).transpose()?,
+            show_mapped: args.show_mapped,
+            generate_passwords: args.generate_passwords,
         })
     }
 }
@@ -287,17 +499,18 @@ impl ExportSettings {
         let api = ApiKind::from(layers.need_api()?);
         Ok(ExportSettings {
             api,
-            wire: wire(api, &layers)?,
+            wire: wire(api, layers.body.value, &layers.eid.value)?,
             retry: retry_policy(layers.retries.value)?,
-            connection: Connection::from_layers(&layers, args.connect.insecure)?,
+            connection: connect(&layers, args.connect.insecure, args.read_rate)?,
             output: args.output,
+            concurrency: concurrency(args.concurrency)?,
         })
     }
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
-fn wire(api: ApiKind, layers: &Layers) -> anyhow::Result<WireOptions> {
-    let xml = match layers.body.value {
+fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
+    let xml = match body {
         BodyArg::Json => false,
         BodyArg::Xml if api.capabilities().xml => true,
         BodyArg::Xml => bail!(
@@ -307,6 +520,6 @@ fn wire(api: ApiKind, layers: &Layers) -> anyhow::Result<WireOptions> {
     };
     Ok(WireOptions {
         xml,
-        eid: layers.eid.value.trim().to_string(),
+        eid: eid.trim().to_string(),
     })
 }

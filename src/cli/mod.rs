@@ -32,6 +32,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write every extension on the PBX to a spreadsheet that import takes back.
     Export(ExportArgs),
+    /// Copy every extension from one PBX to another (of the same or another API).
+    Migrate(MigrateArgs),
     /// Print the header row and an example row that passes; --describe prints the rules.
     Template(TemplateArgs),
     /// Run a simulated PBX on this machine (for rehearsals and tests).
@@ -82,8 +84,8 @@ pub enum BodyArg {
 pub enum ReportFormatArg {
     /// CSV, UTF-8 with a BOM, one line flushed per row.
     Csv,
-    /// An Excel workbook, written when the run ends (the lines go to REPORT.partial.csv until
-    /// then).
+    /// An Excel workbook, written when the run ends (until then the lines go to
+    /// REPORT.partial.csv beside it).
     Xlsx,
 }
 
@@ -118,6 +120,16 @@ pub struct ValidateArgs {
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
     pub weak_passwords: bool,
+    /// Read the file's columns through this mapping (TOML: renames, templates, constants,
+    /// value tables, ignored columns, rows to skip).
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Print what the first N rows become after the mapping (secrets hidden).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub show_mapped: usize,
+    /// With --mode add: rows that leave their credentials blank get generated ones.
+    #[arg(long)]
+    pub generate_passwords: bool,
 }
 
 /// Which PBX, and how to reach it; each may come from a profile (`--profile`), below the
@@ -164,12 +176,12 @@ pub struct ConnectArgs {
 
 /// How hard to push the PBX, and its password policy; each may come from a profile.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Requests per second at most; 0 for no limit; auto to find the PBX's own pace
+pub struct PaceArgs {
+    /// Writes per second at most; 0 for no limit; auto to find the PBX's own pace
     /// [default: 10].
     #[arg(long, value_name = "PER_SEC|auto")]
     pub rate: Option<String>,
-    /// Requests in flight at most [default: 4].
+    /// Requests in flight at most, reads and writes alike [default: 4].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
     /// Retries of a request that failed for a passing reason (timeouts, 5xx, errno 10025)
@@ -191,9 +203,30 @@ pub struct ImportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub connect: ConnectArgs,
+    /// Read the file's columns through this mapping (TOML: renames, templates, constants,
+    /// value tables, ignored columns, rows to skip).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_api")]
+    pub map: Option<PathBuf>,
+    /// The file is in another API's columns (an export of it): convert each row through the
+    /// field correspondence of the two APIs.
+    #[arg(long, value_name = "API")]
+    pub from_api: Option<ApiArg>,
     #[command(flatten)]
     pub run: RunArgs,
-    /// What each row means for the PBX.
+    /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
+    #[arg(long, value_enum)]
+    pub report_format: Option<ReportFormatArg>,
+    /// Write how the run went as JSON to FILE (- for standard output); schema in the README.
+    #[arg(long, value_name = "FILE|-")]
+    pub summary_json: Option<PathBuf>,
+    /// When standard error is not a terminal: a progress line every SECS.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub progress_every: f64,
+}
+
+/// How an import (or a migration) runs: the flags `import` and `migrate` share.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     #[arg(long, value_enum, default_value = "upsert")]
     pub mode: ModeArg,
     /// With --mode sync: delete extensions the file does not list.
@@ -213,21 +246,83 @@ pub struct ImportArgs {
     /// again, rows it had in flight are checked against the PBX first.
     #[arg(long)]
     pub resume: bool,
+    #[command(flatten)]
+    pub pace: PaceArgs,
+    /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
+    /// [default: no limit]. --rate limits the writes only.
+    #[arg(long, value_name = "PER_SEC")]
+    pub read_rate: Option<f64>,
     /// Where to write the report (default: beside the input, FILE.report.csv or .xlsx).
     #[arg(long)]
     pub report: Option<PathBuf>,
-    /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
-    #[arg(long, value_enum)]
-    pub report_format: Option<ReportFormatArg>,
-    /// Write how the run went as JSON to FILE (- for standard output); schema in the README.
-    #[arg(long, value_name = "FILE|-")]
-    pub summary_json: Option<PathBuf>,
-    /// When standard error is not a terminal: a progress line every SECS.
-    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
-    pub progress_every: f64,
+    /// Rows that add an extension and leave its credentials blank get a registername (the
+    /// number) and random passwords, written only to REPORT.credentials.csv (mode 0600).
+    #[arg(long)]
+    pub generate_passwords: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, default_value_t = 300.0, hide = true)]
     pub heartbeat_secs: f64,
+}
+
+/// `migrate`: two PBXs, each with its own connection; passwords from files or the
+/// environment only.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk migrate --from yeastar-v1 --from-url https://old-pbx:8088 --from-user api \\\n      \
+    --to yeastar-v2 --to-url https://new-pbx:8088 --to-user api --dry-run\n  \
+    pbxbulk migrate --from openvox --from-url http://ippbx --from-user api --from-body xml \\\n      \
+    --to yeastar-v2 --to-url https://new-pbx:8088 --to-user api --generate-passwords")]
+pub struct MigrateArgs {
+    /// The API of the PBX the directory comes from.
+    #[arg(long, value_name = "API")]
+    pub from: ApiArg,
+    #[arg(long, value_name = "URL")]
+    pub from_url: String,
+    #[arg(long, value_name = "NAME")]
+    pub from_user: String,
+    /// A file whose first line is the source's API password (otherwise $PBXBULK_FROM_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub from_password_file: Option<PathBuf>,
+    /// The source's bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub from_body: BodyArg,
+    /// Verba source: the tenant to request the token for.
+    #[arg(long, default_value = "0000")]
+    pub from_eid: String,
+    /// Trust this PEM certificate for the source.
+    #[arg(long, value_name = "PEM")]
+    pub from_ca_cert: Option<PathBuf>,
+    /// The API of the PBX the directory goes to.
+    #[arg(long, value_name = "API")]
+    pub to: ApiArg,
+    #[arg(long, value_name = "URL")]
+    pub to_url: String,
+    #[arg(long, value_name = "NAME")]
+    pub to_user: String,
+    /// A file whose first line is the target's API password (otherwise $PBXBULK_TO_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub to_password_file: Option<PathBuf>,
+    /// The target's bodies (OpenVox takes JSON or XML).
+    #[arg(long, value_enum, default_value = "json")]
+    pub to_body: BodyArg,
+    /// Verba target: the tenant to request the token for, and new extensions' eid.
+    #[arg(long, default_value = "0000")]
+    pub to_eid: String,
+    /// Trust this PEM certificate for the target.
+    #[arg(long, value_name = "PEM")]
+    pub to_ca_cert: Option<PathBuf>,
+    /// Accept any certificate, on both sides.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+    /// Convert through this mapping (in the source's columns) instead of the built-in field
+    /// correspondence of the two APIs.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +335,13 @@ pub struct ExportArgs {
     /// The spreadsheet to write (CSV, UTF-8 with a BOM).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
+    /// Reads in flight at most.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub concurrency: usize,
+    /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
+    /// [default: no limit]. --rate limits the writes only.
+    #[arg(long, value_name = "PER_SEC")]
+    pub read_rate: Option<f64>,
     /// Retries of a request that failed for a passing reason [default: 3].
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
@@ -270,7 +372,7 @@ pub struct ConfigShowArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
     #[command(flatten)]
-    pub run: RunArgs,
+    pub pace: PaceArgs,
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     let settings = ImportSettings {
         file: file.clone(),
         api: ApiKind::YeastarV2,
+        mapping: None,
         connection: Connection {
             base_url: server.url(),
             user: "demo".into(),
@@ -69,6 +70,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
             insecure: false,
             ca_cert: None,
             timeout: Duration::from_secs(10),
+            read_rate: None,
         },
         mode: Mode::Upsert,
         wire: Default::default(),
@@ -79,6 +81,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         concurrency: 4,
         retry: RetryPolicy::new(3),
         report: args.report.clone(),
+        generate_passwords: false,
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
         progress_every: Duration::from_secs(30),

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 
 use crate::domain::{Exit, StopReason, Stopped};
 use crate::input::SheetError;
+use crate::output::credentials_path;
 use crate::output::progress::timestamp;
 use crate::output::summary_json::{RunFacts, SummaryJson, without_credentials};
 use crate::pbx::ApiError;
@@ -17,15 +18,6 @@ use crate::run::journal::journal_path;
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     super::warn_about(&settings.connection);
     let started = SystemTime::now();
-    // With the JSON on standard output, the lines for people go to standard error.
-    let json_to_stdout = settings.summary_json.as_deref() == Some(Path::new("-"));
-    let tell = move |line: &str| {
-        if json_to_stdout {
-            eprintln!("{line}");
-        } else {
-            say!("{line}");
-        }
-    };
     let outcome = match run_import(&settings, || eprintln!("{}", banner(&settings, started))).await
     {
         Ok(outcome) => outcome,
@@ -34,6 +26,25 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
             let reason = reason_for(&e);
             write_json(&settings, started, reason, Some(&format!("{e:#}")), None)?;
             return Err(e);
+        }
+    };
+    finished(&settings, &outcome, started)
+}
+
+/// Says how an import (or a migration) went and where its files are; the exit code, from the
+/// reason the run ended.
+pub(crate) fn finished(
+    settings: &ImportSettings,
+    outcome: &ImportOutcome,
+    started: SystemTime,
+) -> anyhow::Result<Exit> {
+    // With the JSON on standard output, the lines for people go to standard error.
+    let json_to_stdout = settings.summary_json.as_deref() == Some(Path::new("-"));
+    let tell = move |line: &str| {
+        if json_to_stdout {
+            eprintln!("{line}");
+        } else {
+            say!("{line}");
         }
     };
     let summary = &outcome.summary;
@@ -57,6 +68,13 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
             rejects.display()
         ));
     }
+    let credentials = credentials_path(&settings.report);
+    if settings.generate_passwords && credentials.exists() {
+        tell(&format!(
+            "generated credentials of new extensions (hand them out, then delete the file): {}",
+            credentials.display()
+        ));
+    }
     if let Some((_, why)) = &outcome.stopped {
         eprintln!("pbxbulk: stopped early: {why}");
     }
@@ -66,7 +84,7 @@ pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
     }
     let message = outcome.stopped.as_ref().map(|(_, why)| why.as_str());
     let message = message.or(outcome.would_refuse.as_deref());
-    write_json(&settings, started, reason, message, Some(&outcome))?;
+    write_json(settings, started, reason, message, Some(outcome))?;
     Ok(reason.exit())
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod demo;
 pub(crate) mod docs;
 pub(crate) mod export;
 pub(crate) mod import;
+pub(crate) mod migrate;
 pub(crate) mod sim;
 pub(crate) mod template;
 pub(crate) mod validate;

@@ -3,11 +3,14 @@
 //! Without `--report` the problems are listed on the terminal (the first ones, then a count);
 //! with it, the report has the same columns as an import's.
 
-use anyhow::Context;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use csv::ByteRecord;
 
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
-use crate::input::Sheet;
-use crate::output::Report;
+use crate::input::{RowCells, Sheet};
+use crate::output::{Report, check_distinct, rejects_path};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules;
 use crate::settings::ValidateSettings;
@@ -18,7 +21,16 @@ const SHOWN: u64 = 50;
 pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
-    let mut sheet = Sheet::open(&settings.file, table)?;
+    if let Some(path) = &settings.report {
+        let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+        let rejects = rejects_path(path);
+        let outputs = [("--report", path.as_path()), ("the rejects file", &rejects)];
+        check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
+    }
+    if settings.show_mapped > 0 {
+        show_mapped(settings)?;
+    }
+    let mut sheet = Sheet::open_mapped(&settings.file, table, settings.mapping.as_ref())?;
     let mut report = match &settings.report {
         Some(path) => Some(
             Report::create(path, sheet.header().clone(), sheet.delimiter())
@@ -26,8 +38,9 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
         ),
         None => None,
     };
-    let mut planner =
-        Planner::new(table, settings.mode, None, settings.weak_passwords).check_only();
+    let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
+        .generate_passwords(settings.generate_passwords)
+        .check_only();
     let mut summary = Summary::default();
     let mut write_error = None;
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
@@ -86,4 +99,45 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     }
     say!("{}", summary.line());
     Ok(Exit::of(&summary, false))
+}
+
+/// `--show-mapped N`: the first N rows as the mapping makes them, field by field (a secret
+/// only by name), or why a row is skipped or cannot be mapped. A first pass of its own, so
+/// the check after it is the same as without.
+fn show_mapped(settings: &ValidateSettings) -> anyhow::Result<()> {
+    if settings.file == Path::new("-") {
+        bail!("--show-mapped reads the file a second time: give a file, not standard input");
+    }
+    let table = rules::table(settings.api);
+    let mut sheet = Sheet::open_mapped(&settings.file, table, settings.mapping.as_ref())?;
+    let (mut record, mut mapped) = (ByteRecord::new(), Vec::new());
+    for _ in 0..settings.show_mapped {
+        let Some(row) = sheet.read(&mut record)? else {
+            break;
+        };
+        let line = match sheet.row(&record, &mut mapped) {
+            RowCells::Cells { cells, note } => {
+                let mut shown: Vec<String> = table
+                    .fields
+                    .iter()
+                    .zip(&cells.values)
+                    .filter(|(_, value)| !value.is_empty())
+                    .map(|(field, value)| match field.secret {
+                        true => format!("{}=(secret)", field.name),
+                        false => format!("{}={value:?}", field.name),
+                    })
+                    .collect();
+                shown.extend(note);
+                shown.join(" ")
+            }
+            RowCells::Skipped { why, .. } => why,
+            RowCells::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| format!("{}: {}", p.code.as_str(), p.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        say!("row {row}: {line}");
+    }
+    Ok(())
 }

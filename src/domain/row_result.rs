@@ -76,6 +76,13 @@ pub(crate) enum Code {
     Redirect,
     /// The TLS handshake failed (certificate not trusted, wrong name, expired).
     Tls,
+    /// The file ends inside this row (no line end and too few cells, or an open quote).
+    TruncatedRow,
+    /// The PBX lists a number that breaks the key's rule; it is not touched.
+    BadNumber,
+    /// The `--map` mapping cannot fill the row (a template names a blank cell, a value is not
+    /// in its value table).
+    Mapping,
 }
 
 impl Code {
@@ -97,6 +104,9 @@ impl Code {
             Code::Aborted => "ABORTED",
             Code::Redirect => "REDIRECT",
             Code::Tls => "TLS",
+            Code::TruncatedRow => "TRUNCATED_ROW",
+            Code::BadNumber => "BAD_NUMBER",
+            Code::Mapping => "MAPPING",
         }
     }
 }

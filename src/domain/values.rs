@@ -23,6 +23,32 @@ pub(crate) fn bool_canonical(value: &str) -> &str {
     }
 }
 
+/// `text` cut to `max` characters, saying how much was left out: one odd input (a binary
+/// header, an echoing PBX) may not turn an error line into a megabyte.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let rest = text[end..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..end])
+        }
+    }
+}
+
+/// `items` joined with `, `, at most `max` of them, then "and N more".
+pub(crate) fn list_some(items: &[String], max: usize) -> String {
+    let mut text = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > max {
+        text.push_str(&format!(" and {} more", items.len() - max));
+    }
+    text
+}
+
 /// Lower-case hex MD5, as the Yeastar family's login expects the password and as v1 hands
 /// out `loginpassword`.
 pub(crate) fn md5_hex(text: &str) -> String {
@@ -48,5 +74,14 @@ mod tests {
     fn md5_is_lower_case_hex() {
         // RFC 1321's test vector.
         assert_eq!(md5_hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+    }
+
+    #[test]
+    fn long_lists_and_texts_are_cut_short_and_say_so() {
+        let items: Vec<String> = (0..25).map(|i| i.to_string()).collect();
+        assert!(list_some(&items, 20).ends_with("19 and 5 more"));
+        assert_eq!(list_some(&items[..2], 20), "0, 1");
+        assert_eq!(shorten("héllo", 2), "hé… (3 more characters)");
+        assert_eq!(shorten("hé", 2), "hé");
     }
 }

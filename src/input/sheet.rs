@@ -9,9 +9,15 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use std::sync::{Arc, Mutex};
+
 use csv::ByteRecord;
 
+use super::cut_short::{CutShort, Tail};
+use super::mapping::{BindError, Bound, Mapped, Mapping};
+use super::source::Input;
 use crate::domain::Code;
+use crate::domain::values::{list_some, shorten};
 use crate::rules::{Cells, Problem, Table};
 
 /// The file as a whole cannot be read: one clear line, exit code 2.
@@ -36,6 +42,53 @@ pub(crate) enum SheetError {
     DuplicateColumn { path: PathBuf, column: String },
     #[error("{path}: the column {key} is missing; it names the extension on every row")]
     MissingKey { path: PathBuf, key: &'static str },
+    #[error("{origin}{}: {message}", at_line(*.line))]
+    Mapping {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: unknown column(s) {unknown}: map them in {origin}, or list them under ignore")]
+    UnmappedColumns {
+        path: PathBuf,
+        unknown: String,
+        origin: String,
+    },
+    #[error("{origin} fills no {key}: map the column that holds the extension's number to {key}")]
+    MappedNoKey { origin: String, key: &'static str },
+    #[error(
+        "{path} changed while it was being read; the run stopped. Run again once it is complete"
+    )]
+    Changed { path: PathBuf },
+}
+
+/// Unknown columns named in the error line, and characters of each.
+const UNKNOWN_LISTED: usize = 20;
+const NAME_SHOWN: usize = 40;
+
+fn at_line(line: usize) -> String {
+    match line {
+        0 => String::new(),
+        n => format!(" line {n}"),
+    }
+}
+
+/// One record, ready to plan.
+#[derive(Debug)]
+pub(crate) enum RowCells<'a> {
+    /// The cells in table order; `note` names values a conversion could not carry over.
+    Cells {
+        cells: Cells<'a>,
+        note: Option<String>,
+    },
+    /// A skip condition of the mapping holds: the row's number (if the mapping found one) and
+    /// why, for the report.
+    Skipped { number: String, why: String },
+    /// The record cannot be read or mapped; `number` is the key's cell where it was found.
+    Invalid {
+        number: String,
+        problems: Vec<Problem>,
+    },
 }
 
 /// An open spreadsheet with a validated header.
@@ -47,25 +100,69 @@ pub(crate) struct Sheet {
     /// Column position → field index in the table; `None` for a column with a blank header
     /// (spreadsheet programs write trailing delimiters), whose cells must then stay blank.
     columns: Vec<Option<usize>>,
+    /// With `--map` (or a conversion between APIs): the mapping bound to this header, which
+    /// then stands in for `columns`.
+    mapping: Option<Bound>,
     delimiter: u8,
     /// The spreadsheet row of the last record read (the header is row 1).
     row: u64,
     /// The reader's line after the last record read.
     line: u64,
+    /// How the input ends, to tell a last row cut short.
+    tail: Arc<Mutex<Tail>>,
+    bom: u64,
+    /// Why the record just read was cut short, if it was.
+    cut_short: Option<String>,
+    /// Says whether the file changed since it was opened.
+    changed: Option<Box<dyn Fn() -> bool + Send>>,
 }
 
 impl Sheet {
     /// Opens `path` (`-` for standard input) and checks its header against `table`.
     pub(crate) fn open(path: &Path, table: &'static Table) -> Result<Sheet, SheetError> {
+        Sheet::open_mapped(path, table, None)
+    }
+
+    /// Opens `path`; with a mapping, its header is checked through the mapping instead.
+    pub(crate) fn open_mapped(
+        path: &Path,
+        table: &'static Table,
+        mapping: Option<&Mapping>,
+    ) -> Result<Sheet, SheetError> {
+        let input: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(io::stdin())
+        } else {
+            Box::new(File::open(path).map_err(|source| SheetError::Io {
+                path: path.to_owned(),
+                source,
+            })?)
+        };
+        Sheet::from_reader(path, input, table, mapping)
+    }
+
+    /// Reads a pinned input; a read after the file changed is an error.
+    pub(crate) fn from_input(
+        input: &Input,
+        table: &'static Table,
+        mapping: Option<&Mapping>,
+    ) -> Result<Sheet, SheetError> {
+        let reader = Box::new(input.reader());
+        let mut sheet = Sheet::from_reader(input.path(), reader, table, mapping)?;
+        sheet.changed = Some(Box::new(input.watch()));
+        Ok(sheet)
+    }
+
+    fn from_reader(
+        path: &Path,
+        input: Box<dyn Read + Send>,
+        table: &'static Table,
+        mapping: Option<&Mapping>,
+    ) -> Result<Sheet, SheetError> {
         let io_err = |source| SheetError::Io {
             path: path.to_owned(),
             source,
         };
-        let input: Box<dyn Read + Send> = if path == Path::new("-") {
-            Box::new(io::stdin())
-        } else {
-            Box::new(File::open(path).map_err(io_err)?)
-        };
+        let (input, tail) = CutShort::new(input);
         let mut input = BufReader::with_capacity(256 * 1024, input);
         let head = input.fill_buf().map_err(io_err)?;
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
@@ -79,6 +176,9 @@ impl Sheet {
             0
         };
         let delimiter = detect_delimiter(&head[bom..]);
+        tail.lock()
+            .expect("tail lock")
+            .start(delimiter, &head[bom..]);
         input.consume(bom);
 
         let mut reader = csv::ReaderBuilder::new()
@@ -95,7 +195,10 @@ impl Sheet {
                 path: path.to_owned(),
             });
         }
-        let columns = map_header(path, &header, table)?;
+        let (columns, mapping) = match mapping {
+            None => (map_header(path, &header, table)?, None),
+            Some(mapping) => (Vec::new(), Some(bind(path, &header, table, mapping)?)),
+        };
         let line = reader.position().line();
         Ok(Sheet {
             path: path.to_owned(),
@@ -103,9 +206,14 @@ impl Sheet {
             table,
             header,
             columns,
+            mapping,
             delimiter,
             row: 1,
             line,
+            tail,
+            bom: bom as u64,
+            cut_short: None,
+            changed: None,
         })
     }
 
@@ -119,9 +227,10 @@ impl Sheet {
 
     /// Whether the file has the column `name`.
     pub(crate) fn has_column(&self, name: &str) -> bool {
-        self.table
-            .index(name)
-            .is_some_and(|i| self.columns.contains(&Some(i)))
+        self.table.index(name).is_some_and(|i| match &self.mapping {
+            Some(mapping) => mapping.fills(i),
+            None => self.columns.contains(&Some(i)),
+        })
     }
 
     pub(crate) fn table(&self) -> &'static Table {
@@ -144,29 +253,135 @@ impl Sheet {
         }
         // The csv crate skips blank lines; a spreadsheet shows each as a row, so count them:
         // the lines this record used beyond its own are blank lines before it.
+        if self.changed.as_ref().is_some_and(|changed| changed()) {
+            return Err(SheetError::Changed {
+                path: self.path.clone(),
+            });
+        }
         let line = self.reader.position().line();
         let blank = (line - self.line).saturating_sub(1 + newlines(record));
         self.row += 1 + blank;
         self.line = line;
+        self.cut_short = self.cut_short(record);
         Ok(Some(self.row))
+    }
+
+    /// Why `record`, the last of the input, looks cut short (an interrupted download).
+    fn cut_short(&self, record: &ByteRecord) -> Option<String> {
+        let ending = self.tail.lock().expect("tail lock").ending()?;
+        if ending.len != self.bom + self.reader.position().byte() {
+            return None; // not the last record
+        }
+        let cells = (record.len(), self.header.len());
+        if ending.open_quote {
+            Some("the file ends inside a quoted cell of this row".into())
+        } else if !ending.line_end && cells.0 < cells.1 {
+            Some(format!(
+                "the file ends in this row without a line end, after {} of {} cells",
+                cells.0, cells.1
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The problem of a record cut short, if it was.
+    fn cut_short_problem(&self) -> Option<Problem> {
+        let why = self.cut_short.as_ref()?;
+        Some(Problem {
+            field: "",
+            code: Code::TruncatedRow,
+            message: format!(
+                "{why}: the file looks cut short (an interrupted download?); the row is not \
+                 imported. Check the file's end"
+            ),
+        })
+    }
+
+    /// The record as cells in table order, through the mapping if there is one; `buf` holds
+    /// what a mapping made.
+    pub(crate) fn row<'a>(&self, record: &'a ByteRecord, buf: &'a mut Vec<String>) -> RowCells<'a> {
+        if let Some(problem) = self.cut_short_problem() {
+            return RowCells::Invalid {
+                number: String::new(),
+                problems: vec![problem],
+            };
+        }
+        let Some(mapping) = &self.mapping else {
+            return match self.cells(record) {
+                Ok(cells) => RowCells::Cells { cells, note: None },
+                Err(problem) => RowCells::Invalid {
+                    number: String::new(),
+                    problems: vec![problem],
+                },
+            };
+        };
+        let mut text = Vec::with_capacity(record.len());
+        for (i, raw) in record.iter().enumerate() {
+            let column = self.header.get(i).map(|h| String::from_utf8_lossy(h));
+            let Some(column) = column.filter(|c| !c.trim().is_empty()) else {
+                if raw.iter().all(u8::is_ascii_whitespace) {
+                    text.push("");
+                    continue;
+                }
+                return RowCells::Invalid {
+                    number: String::new(),
+                    problems: vec![extra_cell(i)],
+                };
+            };
+            let Ok(cell) = std::str::from_utf8(raw) else {
+                return RowCells::Invalid {
+                    number: String::new(),
+                    problems: vec![Problem {
+                        field: "",
+                        code: Code::NotUtf8,
+                        message: format!(
+                            "{} is not valid UTF-8 text; save the file as \"CSV UTF-8\"",
+                            column.trim()
+                        ),
+                    }],
+                };
+            };
+            text.push(cell.trim());
+        }
+        // A blank line stays blank: constants must not turn it into a row.
+        if text.iter().all(|c| c.is_empty()) {
+            return RowCells::Cells {
+                cells: Cells::blank(self.table),
+                note: None,
+            };
+        }
+        let key = |buf: &[String]| buf.get(self.table.key_index()).cloned().unwrap_or_default();
+        match mapping.apply(&text, buf) {
+            Mapped::Row { note } => RowCells::Cells {
+                cells: Cells {
+                    values: buf.iter().map(String::as_str).collect(),
+                },
+                note,
+            },
+            Mapped::Skipped(why) => RowCells::Skipped {
+                number: key(buf),
+                why,
+            },
+            Mapped::Failed(problems) => RowCells::Invalid {
+                number: key(buf),
+                problems,
+            },
+        }
     }
 
     /// The record's cells in table order, or the problem that makes the record unreadable.
     pub(crate) fn cells<'a>(&self, record: &'a ByteRecord) -> Result<Cells<'a>, Problem> {
+        if let Some(problem) = self.cut_short_problem() {
+            return Err(problem);
+        }
         let mut cells = Cells::blank(self.table);
         for (i, raw) in record.iter().enumerate() {
             let Some(&Some(field)) = self.columns.get(i) else {
                 if raw.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                return Err(Problem {
-                    field: "",
-                    code: Code::ExtraCells,
-                    message: format!(
-                        "cell {} has a value but its column has no name in the header",
-                        i + 1
-                    ),
-                });
+                return Err(extra_cell(i));
             };
             let name = self.table.fields[field].name;
             let text = std::str::from_utf8(raw).map_err(|_| Problem {
@@ -178,6 +393,49 @@ impl Sheet {
         }
         Ok(cells)
     }
+}
+
+fn extra_cell(i: usize) -> Problem {
+    Problem {
+        field: "",
+        code: Code::ExtraCells,
+        message: format!(
+            "cell {} has a value but its column has no name in the header",
+            i + 1
+        ),
+    }
+}
+
+/// Binds `mapping` to the header: the header check of a mapped file.
+fn bind(
+    path: &Path,
+    header: &ByteRecord,
+    table: &'static Table,
+    mapping: &Mapping,
+) -> Result<Bound, SheetError> {
+    let names = header
+        .iter()
+        .map(std::str::from_utf8)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| SheetError::HeaderNotUtf8 {
+            path: path.to_owned(),
+        })?;
+    mapping.bind(&names, table).map_err(|e| match e {
+        BindError::At(at) => SheetError::Mapping {
+            origin: mapping.origin.clone(),
+            line: at.line,
+            message: at.message,
+        },
+        BindError::Unknown(unknown) => SheetError::UnmappedColumns {
+            path: path.to_owned(),
+            unknown: list_some(&unknown, UNKNOWN_LISTED),
+            origin: mapping.origin.clone(),
+        },
+        BindError::NoKey => SheetError::MappedNoKey {
+            origin: mapping.origin.clone(),
+            key: table.key,
+        },
+    })
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> SheetError {
@@ -239,13 +497,13 @@ fn map_header(
                 });
             }
             Some(i) => columns.push(Some(i)),
-            None => unknown.push(format!("{:?}", name.trim())),
+            None => unknown.push(format!("{:?}", shorten(name.trim(), NAME_SHOWN))),
         }
     }
     if !unknown.is_empty() {
         return Err(SheetError::UnknownColumns {
             path: path.to_owned(),
-            unknown: unknown.join(", "),
+            unknown: list_some(&unknown, UNKNOWN_LISTED),
             api: table.api.name(),
             known: table
                 .fields

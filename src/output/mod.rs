@@ -7,6 +7,8 @@ pub(crate) mod report;
 pub(crate) mod summary_json;
 pub(crate) mod workbook;
 
-pub(crate) use files::{private_file, rejects_path};
+pub(crate) use files::{
+    PrivateFile, ReportLock, check_distinct, credentials_path, lock_path, rejects_path, source_path,
+};
 pub(crate) use progress::Progress;
 pub(crate) use report::Report;

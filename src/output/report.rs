@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
-use super::files::{private_file, rejects_path};
-use crate::domain::{RowResult, Status, Summary};
+use super::files::{PrivateFile, credentials_path, private_append, private_file, rejects_path};
+use crate::domain::{RowResult, Secret, Status, Summary};
 
 pub(crate) const COLUMNS: [&str; 10] = [
     "row",
@@ -34,6 +34,8 @@ pub(crate) struct Report {
     rejects: Rejects,
     /// Flush every line as it is written (off once only lines no journal needs are left).
     flush_each: bool,
+    /// `REPORT.credentials.csv`, opened at the first secret generated.
+    credentials: Option<csv::Writer<File>>,
     pub(crate) summary: Summary,
 }
 
@@ -60,19 +62,22 @@ impl Report {
         delimiter: u8,
     ) -> io::Result<Report> {
         let path = lines;
-        let mut file = File::create(path)?;
+        // Private (it names people and their numbers) and in place of an old report at once.
+        let mut file = PrivateFile::create(path)?;
         // A BOM, so Excel on Windows reads the report as UTF-8 (names, the diff's arrows).
-        io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
-        let mut out = csv::Writer::from_writer(file);
+        io::Write::write_all(file.file(), b"\xEF\xBB\xBF")?;
+        let mut out = csv::Writer::from_writer(file.file());
         out.write_record(COLUMNS)?;
         out.flush()?;
+        drop(out);
+        let out = csv::Writer::from_writer(file.commit()?);
         let rejects_path = rejects_path(report);
         match std::fs::remove_file(&rejects_path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
         Ok(Report {
-            path: path.to_owned(),
+            path: report.to_owned(),
             out,
             rejects: Rejects {
                 path: rejects_path,
@@ -81,6 +86,7 @@ impl Report {
                 out: None,
             },
             flush_each: true,
+            credentials: None,
             summary: Summary::default(),
         })
     }
@@ -139,6 +145,30 @@ impl Report {
             self.rejects.write(raw, self.flush_each)?;
         }
         Ok(())
+    }
+
+    /// Appends the secrets generated for `number`'s new extension to the credentials file,
+    /// the one place they are written, and returns the file's name. It is appended to, never
+    /// replaced: an earlier run's secrets may exist nowhere else.
+    pub(crate) fn credentials(
+        &mut self,
+        number: &str,
+        secrets: &[(&'static str, Secret)],
+    ) -> io::Result<String> {
+        let path = credentials_path(&self.path);
+        if self.credentials.is_none() {
+            let file = private_append(&path, "number,field,secret\n")?;
+            self.credentials = Some(csv::Writer::from_writer(file));
+        }
+        let out = self.credentials.as_mut().expect("opened above");
+        for (field, secret) in secrets {
+            out.write_record([number, field, secret.expose()])?;
+        }
+        out.flush()?;
+        // Its name, for the row's message.
+        Ok(path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
     }
 
     pub(crate) fn finish(mut self) -> io::Result<Summary> {

@@ -9,8 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use governor::DefaultDirectRateLimiter;
+
 use super::retry::RetryPolicy;
-use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, http};
+use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, http, pace};
 use crate::domain::Record;
 use crate::domain::values::md5_hex;
 use crate::rules;
@@ -30,6 +32,8 @@ pub(crate) struct Client {
     last_use: Mutex<Instant>,
     /// The password as Yeastar's login sends it, to scrub from what the PBX echoes.
     password_md5: String,
+    /// `--read-rate`, where set.
+    read_pace: Option<DefaultDirectRateLimiter>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +48,7 @@ impl Client {
         Ok(Client {
             http,
             password_md5: md5_hex(conn.password.expose()),
+            read_pace: conn.read_rate.map(pace::evenly),
             proto,
             conn,
             token: Mutex::new((Arc::from(""), 0)),
@@ -83,14 +88,32 @@ impl Client {
     }
 
     /// Like [`Client::call`], retrying passing failures under `policy`; for the calls
-    /// around the rows (listing, apply), which have no report line to record a failure in.
+    /// around the rows (apply), which have no report line to record a failure in.
     pub(crate) async fn call_retrying(
         &self,
         op: &Op<'_>,
         policy: RetryPolicy,
     ) -> Result<Reply, ApiError> {
+        self.retrying(op, policy, false).await
+    }
+
+    /// A read (the listing, a query) outside the rows: each try waits for its turn under
+    /// `--read-rate`, and passing failures are retried under `policy`, as for writes.
+    pub(crate) async fn read(&self, op: &Op<'_>, policy: RetryPolicy) -> Result<Reply, ApiError> {
+        self.retrying(op, policy, true).await
+    }
+
+    async fn retrying(
+        &self,
+        op: &Op<'_>,
+        policy: RetryPolicy,
+        read: bool,
+    ) -> Result<Reply, ApiError> {
         let mut attempt = 1;
         loop {
+            if read {
+                self.read_turn().await;
+            }
             match self.call(op).await {
                 Err(e) if e.class() == ErrorClass::Transient => {
                     let Some(pause) = policy.delay(attempt, e.retry_after()) else {
@@ -116,6 +139,7 @@ impl Client {
         }
         let key = self.proto.record_key();
         let number = [record.get(key).cloned().unwrap_or_default()];
+        self.read_turn().await;
         let mut merged = match self.call(&Op::Query(&number)).await? {
             Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
             _ => Record::new(),
@@ -147,6 +171,13 @@ impl Client {
                 }
             }
         })
+    }
+
+    /// Waits for a read's turn under `--read-rate` (at once without one).
+    async fn read_turn(&self) {
+        if let Some(pace) = &self.read_pace {
+            pace.until_ready().await;
+        }
     }
 
     fn current(&self) -> (Arc<str>, u64) {

@@ -16,6 +16,8 @@ pub(crate) struct Connection {
     /// PEM bytes of an extra trusted certificate.
     pub(crate) ca_cert: Option<Vec<u8>>,
     pub(crate) timeout: Duration,
+    /// Reads (listing, queries) per second at most (`--read-rate`); `None`: no limit.
+    pub(crate) read_rate: Option<f64>,
 }
 
 impl Connection {

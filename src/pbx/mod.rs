@@ -9,6 +9,7 @@ pub(crate) mod client;
 mod connection;
 pub(crate) mod hints;
 mod http;
+pub(crate) mod pace;
 pub(crate) mod retry;
 mod scrub;
 pub(crate) mod snapshot;

@@ -6,6 +6,8 @@
 //! with `***` and cuts the text to [`MAX_ECHO`] characters, so one odd answer can neither leak
 //! a secret nor put a megabyte into a report cell.
 
+use crate::domain::values::shorten;
+
 /// Longest PBX text kept (characters); the rest is cut and marked.
 pub(crate) const MAX_ECHO: usize = 300;
 
@@ -20,7 +22,7 @@ pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
             out = out.replace(secret, "***");
         }
     }
-    cap(&out, MAX_ECHO)
+    shorten(&out, MAX_ECHO)
 }
 
 /// Longest error code kept: the API's codes are short (`10017`, `ERROR_ILLEGAL_ARGUMENT`).
@@ -28,18 +30,7 @@ const MAX_CODE: usize = 40;
 
 /// An error code the PBX gave, scrubbed like any echo and cut to [`MAX_CODE`] characters.
 pub(crate) fn scrub_code(code: &str, secrets: &[&str]) -> String {
-    cap(&scrub(code, secrets), MAX_CODE)
-}
-
-/// `text` cut to `max` characters, saying how much was left out.
-pub(crate) fn cap(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((end, _)) => {
-            let rest = text[end..].chars().count();
-            format!("{}… ({rest} more characters)", &text[..end])
-        }
-    }
+    shorten(&scrub(code, secrets), MAX_CODE)
 }
 
 #[cfg(test)]

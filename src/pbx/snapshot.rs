@@ -1,6 +1,9 @@
 //! The PBX's current extensions, read in chunks: one listing for the numbers, then queries of
 //! a hundred numbers at a time (never the API's `all`, which a large PBX answers slowly and
-//! in one huge body).
+//! in one huge body), up to `concurrency` of them in flight, as the writes are. With a PBX
+//! 100 ms away, 10,000 extensions took 10 s read one chunk after another.
+
+use futures::StreamExt;
 
 use super::{ApiError, Client, Op, Reply, RetryPolicy};
 use crate::domain::{PbxSnapshot, Record};
@@ -20,12 +23,17 @@ pub(crate) async fn fetch(
     client: &Client,
     table: &Table,
     policy: RetryPolicy,
+    concurrency: usize,
     progress: Option<&dyn ReadProgress>,
 ) -> Result<PbxSnapshot, ApiError> {
-    let mut numbers = match client.call_retrying(&Op::List, policy).await? {
+    let mut numbers = match client.read(&Op::List, policy).await? {
         Reply::Numbers(numbers) => numbers,
         // Some APIs (Verba) list whole records: nothing more to query.
-        Reply::Records(records) => return Ok(index(records, table)),
+        Reply::Records(records) => {
+            let mut snapshot = PbxSnapshot::new();
+            index(&mut snapshot, records, table);
+            return Ok(snapshot);
+        }
         other => return Err(unexpected(&other)),
     };
     numbers.sort();
@@ -33,32 +41,39 @@ pub(crate) async fn fetch(
     if let Some(p) = progress {
         p.set_length(numbers.len() as u64);
     }
-    let mut snapshot = PbxSnapshot::new();
-    for chunk in numbers.chunks(QUERY_CHUNK) {
-        let records = match client.call_retrying(&Op::Query(chunk), policy).await {
-            Ok(Reply::Records(records)) => records,
+    let queries = numbers.chunks(QUERY_CHUNK).map(|chunk| async move {
+        match client.read(&Op::Query(chunk), policy).await {
+            Ok(Reply::Records(records)) => Ok((chunk.len(), records)),
             // An extension deleted between the listing and the query is simply gone.
-            Err(ApiError::Refused { .. }) if chunk.len() == 1 => Vec::new(),
-            Ok(other) => return Err(unexpected(&other)),
-            Err(e) => return Err(e),
-        };
-        snapshot.append(&mut index(records, table));
+            Err(ApiError::Refused { .. }) if chunk.len() == 1 => Ok((1, Vec::new())),
+            Ok(other) => Err(unexpected(&other)),
+            Err(e) => Err(e),
+        }
+    });
+    // The snapshot is ordered by number whatever order the answers come in, so a chunk that
+    // needs a retry does not hold back the ones after it. The first error ends the reading
+    // (the queries still in flight are dropped).
+    let mut answers = futures::stream::iter(queries).buffer_unordered(concurrency.max(1));
+    let mut snapshot = PbxSnapshot::new();
+    while let Some(answer) = answers.next().await {
+        let (read, records) = answer?;
+        index(&mut snapshot, records, table);
         if let Some(p) = progress {
-            p.inc(chunk.len() as u64);
+            p.inc(read as u64);
         }
     }
     Ok(snapshot)
 }
 
-/// Records by number, with only the fields the rule table knows.
-fn index(records: Vec<Record>, table: &Table) -> PbxSnapshot {
-    records
-        .into_iter()
-        .filter_map(|mut record| {
-            record.retain(|name, _| table.index(name).is_some());
-            Some((record.get(table.key)?.clone(), record))
-        })
-        .collect()
+/// Adds `records` to the snapshot by number, each with only the fields the rule table knows.
+/// One by one: `BTreeMap::append` rebuilds the whole map, a hundred times for 10,000.
+fn index(snapshot: &mut PbxSnapshot, records: Vec<Record>, table: &Table) {
+    for mut record in records {
+        record.retain(|name, _| table.index(name).is_some());
+        if let Some(number) = record.get(table.key).cloned() {
+            snapshot.insert(number, record);
+        }
+    }
 }
 
 fn unexpected(reply: &Reply) -> ApiError {

@@ -8,8 +8,9 @@ use csv::ByteRecord;
 
 use super::diff::{changed_fields, preview};
 use super::duplicates::{Claim, Claims};
-use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Status};
-use crate::input::{Sheet, SheetError};
+use super::passwords::{self, Generated};
+use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
+use crate::input::{RowCells, Sheet, SheetError};
 use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
 
 /// A row's plan: either its final report line, or what to send.
@@ -29,6 +30,10 @@ pub(crate) enum Planned {
         record: Record,
         /// The fields sent besides the key, comma-separated.
         changed: String,
+        /// For the report's message: values a conversion dropped, secrets generated.
+        note: String,
+        /// Secrets generated for this add, for the credentials file once the PBX took it.
+        secrets: Vec<(&'static str, Secret)>,
     },
 }
 
@@ -40,6 +45,7 @@ pub(crate) struct Planner {
     weak_passwords: bool,
     dry_run: bool,
     check_only: bool,
+    generate_passwords: bool,
     claims: Claims,
 }
 
@@ -57,6 +63,7 @@ impl Planner {
             weak_passwords,
             dry_run: false,
             check_only: false,
+            generate_passwords: false,
             claims: Claims::default(),
         }
     }
@@ -73,17 +80,46 @@ impl Planner {
         self
     }
 
+    /// Rows that add an extension get the credentials they leave blank (`passwords`).
+    pub(crate) fn generate_passwords(mut self, on: bool) -> Self {
+        self.generate_passwords = on;
+        self
+    }
+
+    pub(crate) fn generates_passwords(&self) -> bool {
+        self.generate_passwords
+    }
+
     pub(crate) fn is_dry_run(&self) -> bool {
         self.dry_run
     }
 
-    /// Plans one row from its cells (or from the problem that made them unreadable).
-    pub(crate) fn plan(&mut self, row: u64, cells: Result<Cells<'_>, Problem>) -> Planned {
-        let table = self.table;
-        let cells = match cells {
-            Ok(cells) => cells,
-            Err(problem) => return Planned::Done(invalid(row, "", Action::None, &[problem])),
+    /// Plans one row from its cells (or from what made them unreadable or left them out).
+    pub(crate) fn plan(&mut self, row: u64, cells: RowCells<'_>) -> Planned {
+        let (cells, note) = match cells {
+            RowCells::Cells { cells, note } => (cells, note.unwrap_or_default()),
+            RowCells::Skipped { number, why } => {
+                return Planned::Done(
+                    RowResult::new(Some(row), number, Action::None, Status::Skipped)
+                        .with_error("", why),
+                );
+            }
+            RowCells::Invalid { number, problems } => {
+                return Planned::Done(invalid(row, &number, Action::None, &problems));
+            }
         };
+        let mut planned = self.plan_cells(row, &cells);
+        // What a conversion could not carry over is said whatever became of the row.
+        match &mut planned {
+            Planned::Done(result) => join(&mut result.message, &note),
+            Planned::Send { note: said, .. } => *said = note,
+            Planned::Valid { .. } => {}
+        }
+        planned
+    }
+
+    fn plan_cells(&mut self, row: u64, cells: &Cells<'_>) -> Planned {
+        let table = self.table;
         if cells.values.iter().all(|v| v.is_empty()) {
             return Planned::Done(
                 RowResult::new(Some(row), "", Action::None, Status::Skipped)
@@ -113,9 +149,22 @@ impl Planner {
             adding: action == Action::Add,
             weak_passwords: self.weak_passwords,
         };
+        // Only an add is given new credentials: an update never replaces a password.
+        let generated = match action == Action::Add && self.generate_passwords {
+            true => passwords::generate(table, cells, ctx),
+            false => Generated::default(),
+        };
+        let filled;
+        let cells = match generated.values.is_empty() {
+            true => cells,
+            false => {
+                filled = generated.fill(cells);
+                &filled
+            }
+        };
         let base = current.map(|c| Cells::of_record(table, c));
-        problems.extend(check_cells(table, &cells, base.as_ref(), ctx));
-        problems.extend(claim(&mut self.claims, table, row, &cells));
+        problems.extend(check_cells(table, cells, base.as_ref(), ctx));
+        problems.extend(claim(&mut self.claims, table, row, cells));
         if !problems.is_empty() {
             return Planned::Done(invalid(row, number, action, &problems));
         }
@@ -128,7 +177,7 @@ impl Planner {
             };
         }
         let send: Vec<usize> = match current {
-            Some(current) => changed_fields(table, &cells, current),
+            Some(current) => changed_fields(table, cells, current),
             None => (0..table.fields.len())
                 .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
                 .collect(),
@@ -144,14 +193,30 @@ impl Planner {
             .map(|&i| table.fields[i].name)
             .collect::<Vec<_>>()
             .join(",");
+        let secrets = generated.secrets(table);
         if self.dry_run {
-            let what = match current {
+            let mut what = match current {
                 Some(current) => format!(
                     "dry run: would update {}",
-                    preview(table, &cells, &send, current)
+                    preview(table, cells, &send, current)
+                ),
+                // A new extension has nothing old: every field it would get, from nothing.
+                None if action == Action::Add => format!(
+                    "dry run: would add {}",
+                    preview(table, cells, &send, &Record::new())
                 ),
                 None => format!("dry run: would {action}"),
             };
+            if !secrets.is_empty() {
+                what.push_str(&format!(
+                    "; would generate {}",
+                    secrets
+                        .iter()
+                        .map(|(f, _)| *f)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             let mut result =
                 RowResult::new(Some(row), number, action, Status::Skipped).with_error("", what);
             result.changed = changed;
@@ -164,7 +229,19 @@ impl Planner {
             action,
             record,
             changed,
+            note: String::new(),
+            secrets,
         }
+    }
+}
+
+/// `text`, then `more` after a `; ` where both have words.
+fn join(text: &mut String, more: &str) {
+    if !more.is_empty() {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(more);
     }
 }
 
@@ -236,8 +313,9 @@ pub(crate) fn plan_sheet(
     mut emit: impl FnMut(u64, Planned, &ByteRecord) -> bool,
 ) -> Result<(), SheetError> {
     let mut record = ByteRecord::new();
+    let mut mapped = Vec::new();
     while let Some(row) = sheet.read(&mut record)? {
-        let planned = planner.plan(row, sheet.cells(&record));
+        let planned = planner.plan(row, sheet.row(&record, &mut mapped));
         let offset = sheet.offset();
         if !emit(offset, planned, &record) {
             break;

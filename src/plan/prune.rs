@@ -7,13 +7,12 @@
 //! one number per request (never the API's `all`), each with its own report line.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
-use crate::input::{Sheet, SheetError};
-use crate::rules::Table;
+use crate::input::{RowCells, Sheet, SheetError};
+use crate::rules::{Table, check_value};
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PruneSettings {
@@ -39,23 +38,38 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
 }
 
 /// Every number the file names, as key or as rename target, whether the row is valid or not.
-pub(crate) fn listed_numbers(
-    path: &Path,
-    table: &'static Table,
-) -> Result<HashSet<String>, SheetError> {
-    let mut sheet = Sheet::open(path, table)?;
+/// A row a mapping skips (`Status != "Active"`) does not count: leaving it out is what lets
+/// the prune delete a leaver's extension.
+pub(crate) fn listed_numbers(mut sheet: Sheet) -> Result<HashSet<String>, SheetError> {
+    let table = sheet.table();
     let mut numbers = HashSet::new();
     let mut record = ByteRecord::new();
+    let mut mapped = Vec::new();
     while sheet.read(&mut record)?.is_some() {
-        if let Ok(cells) = sheet.cells(&record) {
-            numbers.insert(cells.get(table, table.key).to_string());
-            if let Some(rename) = table.rename {
-                numbers.insert(cells.get(table, rename).to_string());
+        match sheet.row(&record, &mut mapped) {
+            RowCells::Cells { cells, .. } => {
+                numbers.insert(cells.get(table, table.key).to_string());
+                if let Some(rename) = table.rename {
+                    numbers.insert(cells.get(table, rename).to_string());
+                }
             }
+            RowCells::Invalid { number, .. } => {
+                numbers.insert(number);
+            }
+            RowCells::Skipped { .. } => {}
         }
     }
     numbers.remove("");
     Ok(numbers)
+}
+
+/// What a prune does: the numbers to delete, and the numbers the PBX lists that break the
+/// key's rule (`all`, `12a`, `1001,1002`), which are reported and never touched: a delete of
+/// `all` would empty the PBX.
+#[derive(Debug, Default)]
+pub(crate) struct PrunePlan {
+    pub(crate) deletes: Vec<String>,
+    pub(crate) bad_numbers: Vec<String>,
 }
 
 /// More deletes than the limit allows: the run must not go ahead (a dry run lists them).
@@ -63,22 +77,24 @@ pub(crate) fn listed_numbers(
 #[error(
     "refusing to delete {count} of the {total} extensions on the PBX (more than {limit}{why}); \
      nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
-    count = .deletes.len(),
+    count = .plan.deletes.len(),
     why = if *.default_limit { ", 10% of the directory" } else { "" }
 )]
 pub(crate) struct OverLimit {
-    pub(crate) deletes: Vec<String>,
+    /// What the prune would have done.
+    pub(crate) plan: PrunePlan,
     pub(crate) total: usize,
     pub(crate) limit: usize,
     default_limit: bool,
 }
 
-/// The numbers to delete, or why the run must not go ahead.
+/// The prune's plan, or why the run must not go ahead.
 pub(crate) fn deletes(
     settings: &PruneSettings,
+    table: &Table,
     directory: &PbxSnapshot,
     listed: &HashSet<String>,
-) -> Result<Vec<String>, OverLimit> {
+) -> Result<PrunePlan, OverLimit> {
     let in_range = |n: &str| {
         settings.ranges.is_empty()
             || n.parse::<u64>().is_ok_and(|n| {
@@ -88,21 +104,34 @@ pub(crate) fn deletes(
                     .any(|(lo, hi)| (*lo..=*hi).contains(&n))
             })
     };
-    let deletes: Vec<String> = directory
+    let key = table
+        .field(table.key)
+        .expect("the key is a field of its table");
+    let (deletes, bad_numbers): (Vec<String>, Vec<String>) = directory
         .keys()
         .filter(|n| !listed.contains(*n) && in_range(n))
         .cloned()
-        .collect();
+        .partition(|n| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && check_value(key, n, true).is_none()
+        });
     let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
     if deletes.len() > limit {
         return Err(OverLimit {
-            deletes,
+            plan: PrunePlan {
+                deletes,
+                bad_numbers,
+            },
             total: directory.len(),
             limit,
             default_limit: settings.max_delete.is_none(),
         });
     }
-    Ok(deletes)
+    Ok(PrunePlan {
+        deletes,
+        bad_numbers,
+    })
 }
 
 #[cfg(test)]
@@ -146,19 +175,35 @@ mod tests {
             ranges: vec![(1002, 1500), (2000, 2000)],
             max_delete: Some(10),
         };
-        let deletes = deletes(&settings, &pbx, &listed(&["1003"])).unwrap();
+        let plan = deletes(&settings, v2(), &pbx, &listed(&["1003"])).unwrap();
         // A number that is not a number is never inside a range.
-        assert_eq!(deletes, ["1002", "1500", "2000"]);
+        assert_eq!(plan.deletes, ["1002", "1500", "2000"]);
         let anywhere = PruneSettings {
             ranges: Vec::new(),
             max_delete: Some(10),
         };
         let deletes = deletes_of(&anywhere, &pbx, &["1003", "2000"]);
-        assert_eq!(deletes, ["1001", "1002", "1500", "sip:x"]);
+        assert_eq!(deletes, ["1001", "1002", "1500"]);
+    }
+
+    #[test]
+    fn numbers_outside_the_key_rule_are_never_deleted_but_listed() {
+        let pbx = directory(&["1001", "all", "12a", "1001,1002", "sip:x"]);
+        let anywhere = PruneSettings {
+            ranges: Vec::new(),
+            max_delete: Some(10),
+        };
+        let plan = deletes(&anywhere, v2(), &pbx, &listed(&[])).unwrap();
+        assert_eq!(plan.deletes, ["1001"]);
+        assert_eq!(plan.bad_numbers, ["1001,1002", "12a", "all", "sip:x"]);
+    }
+
+    fn v2() -> &'static Table {
+        crate::rules::table(crate::domain::ApiKind::YeastarV2)
     }
 
     fn deletes_of(settings: &PruneSettings, pbx: &PbxSnapshot, file: &[&str]) -> Vec<String> {
-        deletes(settings, pbx, &listed(file)).unwrap()
+        deletes(settings, v2(), pbx, &listed(file)).unwrap().deletes
     }
 
     #[test]
@@ -170,7 +215,7 @@ mod tests {
         let default = PruneSettings::default();
         assert_eq!(deletes_of(&default, &pbx, &keep), ["1019", "1020"]);
         let keep: Vec<&str> = numbers[..17].iter().map(String::as_str).collect();
-        let e = deletes(&default, &pbx, &listed(&keep))
+        let e = deletes(&default, v2(), &pbx, &listed(&keep))
             .unwrap_err()
             .to_string();
         assert!(
@@ -186,7 +231,7 @@ mod tests {
             max_delete: Some(0),
             ..PruneSettings::default()
         };
-        let e = deletes(&zero, &pbx, &listed(&keep))
+        let e = deletes(&zero, v2(), &pbx, &listed(&keep))
             .unwrap_err()
             .to_string();
         assert!(e.contains("(more than 0)"), "{e}");
@@ -207,7 +252,25 @@ mod tests {
         )
         .unwrap();
         let table = crate::rules::table(crate::domain::ApiKind::YeastarV1);
-        let numbers = listed_numbers(&path, table).unwrap();
+        let numbers = listed_numbers(Sheet::open(&path, table).unwrap()).unwrap();
         assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
+    }
+
+    #[test]
+    fn a_row_the_mapping_skips_is_not_listed_so_a_leaver_can_be_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let map = dir.path().join("hr.toml");
+        let toml = "skip = ['Status != \"Active\"']\n[columns]\n\"Desk\" = \"number\"\n\
+                    [templates]\nusername = \"{First} {Last}\"\n";
+        std::fs::write(&map, toml).unwrap();
+        let path = dir.path().join("hr.csv");
+        // 1003 cannot be mapped (no last name) but is listed all the same: only a skip unlists.
+        let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
+        std::fs::write(&path, hr).unwrap();
+        let table = crate::rules::table(crate::domain::ApiKind::YeastarV2);
+        let mapping = crate::input::Mapping::load(&map).unwrap();
+        let sheet = Sheet::open_mapped(&path, table, Some(&mapping)).unwrap();
+        let numbers = listed_numbers(sheet).unwrap();
+        assert_eq!(numbers, listed(&["1001", "1003"]));
     }
 }

@@ -225,7 +225,7 @@ fn check_cross(
 }
 
 /// Why `value` breaks the field's rule, or `None` when it is fine.
-fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<String> {
+pub(crate) fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<String> {
     match field.kind {
         Kind::Text { min, max, chars } => {
             check_chars(value, chars).or_else(|| check_len(value, min, max))

@@ -16,7 +16,7 @@ mod verba;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use check::{Cells, CheckContext, Problem, check_cells};
+pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_value};
 
 use crate::domain::ApiKind;
 use crate::domain::values::bool_canonical;

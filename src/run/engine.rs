@@ -2,9 +2,10 @@
 //! flight, and one consumer that writes the report in input order and moves the progress bar.
 //!
 //! A row's failure is data (its report line), never an error that stops the run. The run stops
-//! early only through [`Stop`]: a refused login, a PBX that stopped answering, or a signal;
-//! rows not yet attempted are then reported as `skipped` at once (wherever they wait), so every
-//! row still appears exactly once, and requests abandoned in flight stay open for `--resume`.
+//! early only through [`Stop`]: a refused login, a PBX that stopped answering, a journal that
+//! cannot be written, or a signal; rows not yet attempted are then reported as `skipped` at
+//! once (wherever they wait), so every row still appears exactly once, and requests abandoned
+//! in flight stay open for `--resume`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,9 +19,15 @@ use tokio::sync::{mpsc, watch};
 use super::journal::Journal;
 use super::stop::Stop;
 use super::throttle::Throttle;
-use crate::domain::{Action, Code, Record, RowResult, Status, StopReason};
+use crate::domain::{Action, Code, Record, RowResult, Secret, Status, StopReason};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
+
+/// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
+/// extension may carry secrets that run made but never lived to write down.
+pub(crate) const CREDENTIALS_MAYBE_LOST: &str = "it was in flight when the interrupted run \
+     stopped: if that run added it, its credentials are that run's; if the credentials file \
+     has no line for it, they were lost: set new ones on the PBX";
 
 /// One unit of the pipeline, numbered in input order.
 pub(crate) struct PipelineItem {
@@ -34,7 +41,25 @@ pub(crate) struct PipelineItem {
 pub(crate) enum Step {
     /// Nothing to send: the row's line is already known (invalid, blank, dry run).
     Decided(RowResult),
+    /// Finished by an interrupted run: its line comes from the journal, which has it already.
+    Replayed(RowResult),
     Send(RowWrite),
+}
+
+impl Step {
+    /// The row's line where it is already known, and whether the journal is to record it (a
+    /// replayed line is there already); otherwise what to send.
+    #[expect(
+        clippy::result_large_err,
+        reason = "moved once, straight into its row's task"
+    )]
+    fn known(self) -> Result<(RowResult, bool), RowWrite> {
+        match self {
+            Step::Decided(result) => Ok((result, true)),
+            Step::Replayed(result) => Ok((result, false)),
+            Step::Send(write) => Err(write),
+        }
+    }
 }
 
 pub(crate) struct RowWrite {
@@ -45,6 +70,10 @@ pub(crate) struct RowWrite {
     pub(crate) record: Record,
     /// The fields sent, comma-separated, for the report.
     pub(crate) changed: String,
+    /// Said in the report's message however the row ends (values a conversion dropped).
+    pub(crate) note: String,
+    /// Secrets generated for this add: to the credentials file once the PBX has taken it.
+    pub(crate) secrets: Vec<(&'static str, Secret)>,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
@@ -66,9 +95,12 @@ struct Finished {
     offset: u64,
     raw: Option<ByteRecord>,
     result: RowResult,
+    secrets: Vec<(&'static str, Secret)>,
     unreachable: bool,
-    /// False for a row a stopped run never sent.
-    attempted: bool,
+    /// Whether the journal is to record this row as finished.
+    journal: bool,
+    /// A stopped run left the row unfinished (not sent, or abandoned): it joins the rejects.
+    unfinished: bool,
 }
 
 /// Runs every row of `work` and writes each line of the report in input order.
@@ -91,34 +123,64 @@ pub(crate) async fn run(
                 // and now, without a task each, so a large file's remainder takes a moment.
                 return Either::Left(future::ready(unsent(work, &stop)));
             }
+            let mut write = match work.step.known() {
+                // A row whose line is already known needs no task: one per row of a sync of
+                // 10,000 unchanged extensions took longer than its reads.
+                Ok((result, journal)) => {
+                    return Either::Left(future::ready(Finished {
+                        seq: work.seq,
+                        offset: work.offset,
+                        raw: work.raw,
+                        result,
+                        secrets: Vec::new(),
+                        unreachable: false,
+                        journal,
+                        unfinished: false,
+                    }));
+                }
+                Err(write) => write,
+            };
+            let (seq, offset, raw) = (work.seq, work.offset, work.raw);
             let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
-                let (result, sent) = match work.step {
-                    Step::Decided(result) => (result, Sent::Answered),
-                    Step::Send(mut write) => {
-                        let done = write.done.take();
-                        let line =
-                            RowResult::new(write.row, &write.number, write.action, Status::Skipped);
-                        let finished = tokio::select! {
-                            biased;
-                            finished = execute(work.seq, write, &client, &settings, &stop) => finished,
-                            () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
-                        };
-                        if let Some(done) = done {
-                            let _ = done.send(true);
-                        }
-                        finished
-                    }
+                let done = write.done.take();
+                let mut note = std::mem::take(&mut write.note);
+                let mut secrets = std::mem::take(&mut write.secrets);
+                let verify_first = write.verify_first;
+                let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+                let (mut result, sent) = tokio::select! {
+                    biased;
+                    finished = execute(seq, write, &client, &settings, &stop) => finished,
+                    () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
                 };
+                if let Some(done) = done {
+                    let _ = done.send(true);
+                }
+                if verify_first && result.attempts == 0 && !secrets.is_empty() {
+                    // The add that landed carried the killed run's secrets, which that
+                    // run wrote down only if it lived to hear the answer; these were
+                    // never sent.
+                    secrets.clear();
+                    note = CREDENTIALS_MAYBE_LOST.into();
+                }
+                if !note.is_empty() {
+                    result.message = match result.message.is_empty() {
+                        true => note,
+                        false => format!("{}; {note}", result.message),
+                    };
+                }
                 Finished {
-                    seq: work.seq,
-                    offset: work.offset,
-                    raw: work.raw,
+                    seq,
+                    offset,
+                    raw,
                     result,
+                    secrets,
                     unreachable: sent == Sent::Unreachable,
-                    attempted: sent != Sent::NotAttempted,
+                    // Rows a stopped run never attempted stay open for --resume.
+                    journal: sent != Sent::NotAttempted,
+                    unfinished: sent == Sent::NotAttempted,
                 }
             });
             Either::Right(async move { row.await.expect("a row's task does not panic") })
@@ -131,7 +193,7 @@ pub(crate) async fn run(
     let mut next = 0;
     let mut unreachable_in_a_row = 0;
     let give_up_after = (2 * settings.concurrency).max(10);
-    while let Some(done) = finished.next().await {
+    while let Some(mut done) = finished.next().await {
         if stop.is_stopped() {
             // What is left are lines of rows not sent: a killed run loses none of them (the
             // journal does not hold them either), so they need not reach the disk one by one.
@@ -150,40 +212,31 @@ pub(crate) async fn run(
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
         }
-        // Rows a stopped run never attempted stay open for --resume.
+        // Written before the journal says the row is done: a run killed in between must not
+        // leave an extension whose only copy of its password is lost.
+        if done.result.status == Status::Ok && !done.secrets.is_empty() {
+            let file = report.credentials(&done.result.number, &done.secrets)?;
+            let names: Vec<&str> = done.secrets.iter().map(|(field, _)| *field).collect();
+            let said = format!("new {} generated (in {file})", names.join(", "));
+            done.result.message = match done.result.message.is_empty() {
+                true => said,
+                false => format!("{}; {said}", done.result.message),
+            };
+        }
         if let Some(journal) = &settings.journal
-            && done.attempted
+            && done.journal
+            && let Err(e) = journal.finished(done.seq, &done.result)
         {
-            journal.finished(done.seq, &done.result);
+            stop.stop(StopReason::BadInput, e.to_string());
         }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
-            report.write(&done.result, done.raw.as_ref(), !done.attempted)?;
+            report.write(&done.result, done.raw.as_ref(), done.unfinished)?;
             progress.advance(done.offset, &report.summary);
             next += 1;
         }
     }
     Ok(())
-}
-
-/// The line of a row that reached the pipeline after the run stopped.
-fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
-    let (result, attempted) = match work.step {
-        Step::Decided(result) => (result, true),
-        Step::Send(write) => {
-            let why = stop.reason().map_or("", |(_, why)| why);
-            let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
-            (not_finished(line, why, false), false)
-        }
-    };
-    Finished {
-        seq: work.seq,
-        offset: work.offset,
-        raw: work.raw,
-        result,
-        unreachable: false,
-        attempted,
-    }
 }
 
 /// How a row's sending ended, besides its report line.
@@ -197,6 +250,28 @@ enum Sent {
     NotAttempted,
 }
 
+/// The line of a row that reached the pipeline after the run stopped.
+fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
+    let (result, journal, unfinished) = match work.step.known() {
+        Ok((result, journal)) => (result, journal, false),
+        Err(write) => {
+            let why = stop.reason().map_or("", |(_, why)| why);
+            let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+            (not_finished(line, why, false), false, true)
+        }
+    };
+    Finished {
+        seq: work.seq,
+        offset: work.offset,
+        raw: work.raw,
+        result,
+        secrets: Vec::new(),
+        unreachable: false,
+        journal,
+        unfinished,
+    }
+}
+
 /// The line of a row whose request was abandoned in flight: whether it landed is unknown
 /// until `--resume` asks the PBX.
 fn abandoned(mut line: RowResult) -> RowResult {
@@ -204,17 +279,6 @@ fn abandoned(mut line: RowResult) -> RowResult {
     line.message = "abandoned in flight when the run was stopped: the PBX may or may not have \
                     done it; --resume checks"
         .to_string();
-    line
-}
-
-/// The line of a row the stopped run did not finish (not started, or stopped before a retry).
-fn not_finished(mut line: RowResult, why: &str, started: bool) -> RowResult {
-    line.status = Status::Skipped;
-    line.error_code = Code::Aborted.to_string();
-    line.message = match started {
-        false => format!("not attempted: {why}"),
-        true => format!("not finished (stopped before a retry): {why}"),
-    };
     line
 }
 
@@ -271,10 +335,17 @@ async fn execute(
                 Sent::NotAttempted,
             );
         }
-        result.attempts = attempt;
-        if let (1, Some(journal)) = (attempt, &settings.journal) {
-            journal.started(seq);
+        if let (1, Some(journal)) = (attempt, &settings.journal)
+            && let Err(e) = journal.started(seq, write.action)
+        {
+            // Sent now, the row could be neither resumed nor trusted: stop instead.
+            stop.stop(StopReason::BadInput, e.to_string());
+            return (
+                not_finished(result, &e.to_string(), false),
+                Sent::NotAttempted,
+            );
         }
+        result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
         let answer = {
@@ -350,6 +421,17 @@ async fn execute(
     (result, sent)
 }
 
+/// The line of a row the stopped run did not finish (not started, or stopped before a retry).
+fn not_finished(mut line: RowResult, why: &str, started: bool) -> RowResult {
+    line.status = Status::Skipped;
+    line.error_code = Code::Aborted.to_string();
+    line.message = match started {
+        false => format!("not attempted: {why}"),
+        true => format!("not finished (stopped before a retry): {why}"),
+    };
+    line
+}
+
 fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
@@ -358,7 +440,7 @@ fn millis(since: Instant) -> u64 {
 /// gone (delete). Updates need no check: sending one twice does no harm.
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
-    let found = match client.call_retrying(&Op::Query(numbers), retry).await {
+    let found = match client.read(&Op::Query(numbers), retry).await {
         Ok(Reply::Records(records)) => Some(!records.is_empty()),
         Err(ApiError::Refused {
             class: ErrorClass::Permanent,

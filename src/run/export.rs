@@ -2,19 +2,20 @@
 //!
 //! Columns and order are the rule table's, so the file imports as it is. It is UTF-8 with a
 //! BOM (Excel then reads it correctly) and, since it holds the extensions' SIP passwords,
-//! readable by its owner only. Values the API hands out hashed (v1's `loginpassword`) are left
-//! blank: importing the hash would set the password to the hash.
+//! readable by its owner only. Values the API hands out hashed (v1's `loginpassword`, and
+//! OpenVox's `userpassword` if it comes as an MD5) are left blank: importing the hash would set
+//! the password to the hash. A login password handed out plain is exported like the SIP one.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use super::import::login_failed;
-use crate::domain::ApiKind;
-use crate::output::{Progress, private_file};
+use crate::domain::{ApiKind, PbxSnapshot};
+use crate::output::{PrivateFile, Progress};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, protocol_for, snapshot};
-use crate::rules;
+use crate::rules::{self, Table};
 
 #[derive(Debug, Clone)]
 pub(crate) struct ExportSettings {
@@ -22,53 +23,95 @@ pub(crate) struct ExportSettings {
     pub(crate) connection: Connection,
     pub(crate) output: PathBuf,
     pub(crate) retry: RetryPolicy,
+    /// Queries in flight at most.
+    pub(crate) concurrency: usize,
     pub(crate) wire: WireOptions,
 }
 
 /// What an export wrote.
 pub(crate) struct Exported {
     pub(crate) extensions: usize,
-    /// Columns left blank because the API hands them out hashed.
-    pub(crate) left_blank: &'static [&'static str],
+    /// Columns left blank (somewhere) because the API handed them out hashed.
+    pub(crate) left_blank: Vec<&'static str>,
 }
 
 pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported> {
     let table = rules::table(settings.api);
-    let url = &settings.connection.base_url;
-    let client = Client::new(
-        protocol_for(settings.api, &settings.wire),
-        settings.connection.clone(),
-    )?;
+    let snapshot = read_directory(
+        settings.api,
+        &settings.wire,
+        &settings.connection,
+        settings.retry,
+        settings.concurrency,
+    )
+    .await?;
+    let left_blank = write_sheet(&settings.output, table, &snapshot)?;
+    Ok(Exported {
+        extensions: snapshot.len(),
+        left_blank,
+    })
+}
+
+/// Every extension on the PBX, read in chunks (`concurrency` at a time) with a progress bar.
+pub(crate) async fn read_directory(
+    api: ApiKind,
+    wire: &WireOptions,
+    connection: &Connection,
+    retry: RetryPolicy,
+    concurrency: usize,
+) -> anyhow::Result<PbxSnapshot> {
+    let table = rules::table(api);
+    let url = &connection.base_url;
+    let client = Client::new(protocol_for(api, wire), connection.clone())?;
     client
         .login()
         .await
-        .map_err(|e| login_failed(settings.api, url, &e))?;
+        .map_err(|e| login_failed(api, url, &e))?;
     let progress = Progress::items("extensions read");
-    let read = snapshot::fetch(&client, table, settings.retry, Some(&progress)).await;
+    let read = snapshot::fetch(&client, table, retry, concurrency, Some(&progress)).await;
     progress.finish();
     client.logout().await;
-    let snapshot = read.with_context(|| format!("cannot read the extensions of {url}"))?;
+    read.with_context(|| format!("cannot read the extensions of {url}"))
+}
 
-    let path = &settings.output;
-    let file = private_file(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = csv::Writer::from_writer(file);
+/// The extensions as a sheet in the table's columns. Private (it holds SIP passwords) from
+/// its first byte, and written beside the target then renamed over it only when whole: a
+/// failed export leaves the last good one. Returns the columns left blank somewhere because
+/// the API handed them out hashed.
+pub(crate) fn write_sheet(
+    path: &Path,
+    table: &Table,
+    snapshot: &PbxSnapshot,
+) -> anyhow::Result<Vec<&'static str>> {
+    let cannot = || format!("cannot write {}", path.display());
+    let mut file =
+        PrivateFile::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.file()
+        .write_all(b"\xEF\xBB\xBF")
+        .with_context(cannot)?;
+    let mut out = csv::Writer::from_writer(file.file());
     out.write_record(table.fields.iter().map(|f| f.name))?;
+    let mut left_blank = Vec::new();
     for record in snapshot.values() {
         out.write_record(table.fields.iter().map(|f| {
-            if table.hashed_on_read.contains(&f.name) {
+            let value = record.get(f.name).map_or("", String::as_str);
+            if table.hashed_on_read.contains(&f.name) && looks_like_md5(value) {
+                if !left_blank.contains(&f.name) {
+                    left_blank.push(f.name);
+                }
                 ""
             } else {
-                record.get(f.name).map_or("", String::as_str)
+                value
             }
         }))?;
     }
-    out.flush()?;
-    out.into_inner()
-        .map_err(csv::IntoInnerError::into_error)?
-        .flush()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(Exported {
-        extensions: snapshot.len(),
-        left_blank: table.hashed_on_read,
-    })
+    out.flush().with_context(cannot)?;
+    drop(out);
+    file.commit().with_context(cannot)?;
+    Ok(left_blank)
+}
+
+/// 32 hex digits: what an MD5 looks like, and a password almost never does.
+fn looks_like_md5(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }

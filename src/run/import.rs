@@ -5,7 +5,7 @@
 //! until the PBX's listing (for upsert) is in hand.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,18 +13,21 @@ use anyhow::Context;
 use tokio::sync::mpsc;
 
 use super::engine::{self, EngineSettings, PipelineItem};
-use super::journal::{self, Journal, Replay};
+use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{ApiKind, Mode, StopReason, Stopped, Summary};
-use crate::input::Sheet;
+use crate::input::{Input, Mapping, Sheet, SheetError};
 use crate::output::workbook::{self, ReportFormat};
-use crate::output::{Progress, Report};
+use crate::output::{
+    Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
+};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for,
     snapshot,
 };
+use crate::plan::prune::PrunePlan;
 use crate::plan::{Planner, PruneSettings, prune};
 use crate::rules;
 
@@ -33,6 +36,8 @@ use crate::rules;
 pub(crate) struct ImportSettings {
     pub(crate) file: PathBuf,
     pub(crate) api: ApiKind,
+    /// The file's columns go through this first (`--map`, or a conversion between APIs).
+    pub(crate) mapping: Option<Mapping>,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
     pub(crate) wire: WireOptions,
@@ -46,6 +51,8 @@ pub(crate) struct ImportSettings {
     pub(crate) retry: RetryPolicy,
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
+    /// New extensions get the credentials their rows leave blank.
+    pub(crate) generate_passwords: bool,
     pub(crate) heartbeat: Duration,
     /// With stderr not a terminal: a progress line this often.
     pub(crate) progress_every: Duration,
@@ -72,20 +79,20 @@ pub(crate) struct ImportOutcome {
 
 /// The import itself. `on_start` is called once the file is open and the login accepted (a
 /// run that fails before that says so in one line, and nothing else). An error means nothing
-/// was sent, and carries a [`Stopped`] or an [`ApiError`] that says why.
+/// was sent, or the file broke under the run; it carries a [`Stopped`] or an [`ApiError`]
+/// that says why.
 pub(crate) async fn run_import(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
     let started = std::time::Instant::now();
     let table = rules::table(settings.api);
-    let sheet = Sheet::open(&settings.file, table)?;
+    let _lock = claim_outputs(settings)?;
+    let input = Input::open(&settings.file)?;
+    let sheet = Sheet::from_input(&input, table, settings.mapping.as_ref())?;
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
-        true => Some(Journal::resume(
-            &settings.report,
-            fingerprint(settings, &sheet),
-        )?),
+        true => Some(Journal::resume(&settings.report, input.fingerprint())?),
         false => None,
     };
     let client = Client::new(
@@ -101,8 +108,8 @@ pub(crate) async fn run_import(
     on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
-    let planned = prepare(settings, &sheet, &client).await;
-    let (planner, deletes, adding, would_refuse) = match planned {
+    let planned = prepare(settings, &input, &sheet, &client).await;
+    let (planner, prune, adding, would_refuse) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             client.logout().await;
@@ -125,23 +132,12 @@ pub(crate) async fn run_import(
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
-            Some(Journal::create(
-                &settings.report,
-                fingerprint(settings, &sheet),
-            )?),
+            Some(Journal::create(&settings.report, input.fingerprint())?),
             Replay::default(),
         ),
     };
 
-    let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
-    let plan = ScheduleInputs {
-        deletes,
-        replay,
-        adding,
-    };
-    let producer = tokio::task::spawn_blocking(move || schedule_rows(sheet, planner, plan, tx));
-
-    let progress = Progress::new(file_len(settings), settings.progress_every);
+    let progress = Progress::new(Some(input.fingerprint().size), settings.progress_every);
     // From here on a signal stops the run cleanly instead of killing it: the report is
     // written whole and the journal kept.
     let stop = Arc::new(Stop::default());
@@ -151,6 +147,27 @@ pub(crate) async fn run_import(
         progress.printer(),
     )
     .context("cannot listen for Ctrl-C and SIGTERM")?;
+
+    let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
+    let plan = ScheduleInputs {
+        deletes: prune.deletes,
+        bad_numbers: prune.bad_numbers,
+        replay,
+        adding,
+    };
+    let producer = {
+        let stop = stop.clone();
+        tokio::task::spawn_blocking(move || {
+            let read = schedule_rows(sheet, planner, plan, tx);
+            // Rows of a file that changed under the run may be rows of two files: none of
+            // those still queued is sent.
+            if let Err(e @ SheetError::Changed { .. }) = &read {
+                stop.stop(StopReason::BadInput, e.to_string());
+            }
+            read
+        })
+    };
+
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,
@@ -197,6 +214,9 @@ pub(crate) async fn run_import(
     }
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // A file that broke halfway (or changed under the run) is reported after the rows that
+    // were read, and keeps its journal.
+    read?;
     let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
     let journal_kept = match (&stopped, &engine_settings.journal) {
         (None, Some(journal)) => {
@@ -206,8 +226,6 @@ pub(crate) async fn run_import(
         (Some(_), Some(_)) => true,
         (_, None) => false,
     };
-    // A file that broke halfway is reported after the rows that were read.
-    read?;
     Ok(ImportOutcome {
         summary,
         stopped,
@@ -223,15 +241,23 @@ pub(crate) async fn run_import(
 /// limit, and says what the real run would refuse.
 async fn prepare(
     settings: &ImportSettings,
+    input: &Input,
     sheet: &Sheet,
     client: &Client,
-) -> anyhow::Result<(Planner, Vec<String>, HashSet<String>, Option<String>)> {
+) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
         true => {
             let progress = Progress::items("extensions read from the PBX");
-            let read = snapshot::fetch(client, table, settings.retry, Some(&progress)).await;
+            let read = snapshot::fetch(
+                client,
+                table,
+                settings.retry,
+                settings.concurrency,
+                Some(&progress),
+            )
+            .await;
             progress.finish();
             Some(read.with_context(|| {
                 format!("cannot read the extensions on {url}; nothing was sent")
@@ -243,21 +269,21 @@ async fn prepare(
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(&settings.file, table)?
+        prune::listed_numbers(Sheet::from_input(input, table, settings.mapping.as_ref())?)?
     } else {
         HashSet::new()
     };
     let mut would_refuse = None;
     let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => match prune::deletes(prune, current, &listed) {
-            Ok(deletes) => deletes,
+        (Some(prune), Some(current)) => match prune::deletes(prune, table, current, &listed) {
+            Ok(plan) => plan,
             Err(over) if settings.dry_run => {
                 would_refuse = Some(format!("the real run would refuse: {over}"));
-                over.deletes
+                over.plan
             }
             Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
         },
-        _ => Vec::new(),
+        _ => PrunePlan::default(),
     };
     let adding: HashSet<String> = match &current {
         _ if !links => HashSet::new(),
@@ -267,19 +293,37 @@ async fn prepare(
             .collect(),
         None => listed,
     };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords);
+    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
+        .generate_passwords(settings.generate_passwords);
     if settings.dry_run {
         planner = planner.dry_run();
     }
     Ok((planner, deletes, adding, would_refuse))
 }
 
-fn fingerprint(settings: &ImportSettings, sheet: &Sheet) -> (u64, String) {
-    journal::fingerprint(&settings.file, sheet.header())
-}
-
-fn file_len(settings: &ImportSettings) -> Option<u64> {
-    std::fs::metadata(&settings.file).ok().map(|m| m.len())
+/// Locks the report for this run and checks that no output would overwrite the input or
+/// another output; before anything is read or sent.
+fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
+    let report = &settings.report;
+    let (rejects, journal, lock) = (
+        rejects_path(report),
+        journal_path(report),
+        lock_path(report),
+    );
+    let credentials = credentials_path(report);
+    let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+    check_distinct(
+        input,
+        &[
+            ("--report", report),
+            ("the rejects file", &rejects),
+            ("the journal", &journal),
+            ("the lock file", &lock),
+            ("the credentials file", &credentials),
+        ],
+    )
+    .map_err(anyhow::Error::msg)?;
+    Ok(ReportLock::acquire(report)?)
 }
 
 /// What an error from the PBX means for the run as a whole.

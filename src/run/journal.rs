@@ -1,31 +1,42 @@
 //! The run's journal, so that a killed import can be finished with `--resume`.
 //!
-//! Beside the report, `REPORT.journal` gets one JSON line when a row's first request goes out
-//! and one when the row is finished, each written and flushed at once, in the order things
-//! happen. `--resume` reads it back: finished rows keep their outcome and are not sent again;
-//! rows that were in flight are checked against the PBX before anything is sent. A clean run
-//! removes its journal; a run that stopped early keeps it.
+//! Beside the report, `REPORT.journal` (mode 0600) gets one JSON line when a row's first
+//! request goes out and one when the row is finished, each written at once, in the order
+//! things happen. Its first line is the input's fingerprint (SHA-256 and size of its bytes,
+//! standard input included), so `--resume` refuses any other input, a same-size edit or a
+//! re-sorted copy too. Only whole lines count: a kill can cut the last line short, and it is
+//! ignored. `--resume` reads the journal back and writes it again compacted (one line per
+//! finished row, then the rows in flight) in one rename, so what is appended next starts on a
+//! fresh line and resuming many times does not grow it. A write that fails is an error the
+//! engine stops on before sending another request: a journal that silently misses rows
+//! would make `--resume` wrong. A clean run removes its journal; a run that stopped keeps it.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::RowResult;
+use crate::domain::{Action, RowResult};
+use crate::input::Fingerprint;
+use crate::output::PrivateFile;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "entry", rename_all = "lowercase")]
 enum Entry {
     /// Which input the journal belongs to.
     Input {
+        sha256: String,
         size: u64,
-        header: String,
     },
     Start {
         seq: u64,
+        /// What the row was sent to do (journals of older versions lack it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<Action>,
     },
     Done {
         seq: u64,
@@ -37,10 +48,19 @@ enum Entry {
 pub(crate) enum JournalError {
     #[error("nothing to resume: there is no journal at {0} (the run finished, or never started)")]
     Missing(PathBuf),
-    #[error("the journal {path} was written for a different input file; re-run without --resume")]
+    #[error(
+        "the journal {path} was written for other input (its bytes differ: edited, re-sorted or \
+         another file); nothing was sent. Resume with the very file of the interrupted run, or \
+         run again without --resume"
+    )]
     OtherInput { path: PathBuf },
     #[error("cannot use the journal {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error(
+        "cannot write the journal {path}: {source}; stopped before sending another request. \
+         Once it can be written, --resume finishes the run"
+    )]
+    Write { path: PathBuf, source: io::Error },
 }
 
 /// What an interrupted run had done.
@@ -50,11 +70,15 @@ pub(crate) struct Replay {
     pub(crate) done: HashMap<u64, RowResult>,
     /// Rows whose request went out but whose outcome was never recorded.
     pub(crate) in_flight: HashSet<u64>,
+    /// What each row in flight was sent to do.
+    pub(crate) sent_as: HashMap<u64, Action>,
 }
 
 pub(crate) struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    /// Set at the first failed write: nothing after it can be trusted to be recorded.
+    broken: AtomicBool,
 }
 
 /// `dir/report.csv` → `dir/report.journal`.
@@ -62,97 +86,72 @@ pub(crate) fn journal_path(report: &Path) -> PathBuf {
     report.with_extension("journal")
 }
 
-/// What identifies the input: its size and its header row.
-pub(crate) fn fingerprint(input: &Path, header: &csv::ByteRecord) -> (u64, String) {
-    let size = std::fs::metadata(input).map_or(0, |m| m.len());
-    (
-        size,
-        String::from_utf8_lossy(header.as_slice()).into_owned(),
-    )
-}
-
 impl Journal {
     /// A new journal for this input (an old one is replaced).
-    pub(crate) fn create(
-        report: &Path,
-        (size, header): (u64, String),
-    ) -> Result<Journal, JournalError> {
-        let path = journal_path(report);
-        let file = File::create(&path).map_err(|source| JournalError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let journal = Journal {
-            path,
-            file: Mutex::new(file),
-        };
-        journal.append(&Entry::Input { size, header });
-        Ok(journal)
+    pub(crate) fn create(report: &Path, input: &Fingerprint) -> Result<Journal, JournalError> {
+        Journal::write_fresh(journal_path(report), input, &Replay::default())
     }
 
-    /// The journal of an interrupted run, read back and kept open for appending.
+    /// The journal of an interrupted run, read back and written again compacted.
     pub(crate) fn resume(
         report: &Path,
-        (size, header): (u64, String),
+        input: &Fingerprint,
     ) -> Result<(Journal, Replay), JournalError> {
         let path = journal_path(report);
-        let io = |source| JournalError::Io {
-            path: path.clone(),
-            source,
-        };
-        let file = match File::open(&path) {
-            Ok(file) => file,
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(JournalError::Missing(path));
             }
-            Err(e) => return Err(io(e)),
+            Err(source) => return Err(JournalError::Io { path, source }),
         };
-        let mut replay = Replay::default();
-        for (i, line) in BufReader::new(file).lines().enumerate() {
-            // A kill can cut the last line short; everything before it is whole.
-            let Ok(entry) = serde_json::from_str::<Entry>(&line.map_err(io)?) else {
-                continue;
-            };
-            match entry {
-                Entry::Input { size: s, header: h } if i == 0 => {
-                    if (s, h) != (size, header.clone()) {
-                        return Err(JournalError::OtherInput { path });
-                    }
-                }
-                Entry::Input { .. } => {}
-                Entry::Start { seq } => {
-                    replay.in_flight.insert(seq);
-                }
-                Entry::Done { seq, result } => {
-                    replay.in_flight.remove(&seq);
-                    replay.done.insert(seq, result);
-                }
-            }
+        let (recorded, replay) = read(&bytes);
+        if recorded.as_ref() != Some(input) {
+            return Err(JournalError::OtherInput { path });
         }
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(&path)
-            .map_err(io)?;
-        end_last_line(&mut file).map_err(io)?;
-        Ok((
-            Journal {
+        let journal = Journal::write_fresh(path, input, &replay)?;
+        Ok((journal, replay))
+    }
+
+    fn write_fresh(
+        path: PathBuf,
+        input: &Fingerprint,
+        replay: &Replay,
+    ) -> Result<Journal, JournalError> {
+        let written = (|| {
+            let mut fresh = PrivateFile::create(&path)?;
+            let mut out = BufWriter::new(fresh.file());
+            for entry in compacted(input, replay) {
+                out.write_all(&line(&entry))?;
+            }
+            out.flush()?;
+            drop(out);
+            fresh.commit()
+        })();
+        match written {
+            Ok(file) => Ok(Journal {
                 path,
                 file: Mutex::new(file),
-            },
-            replay,
-        ))
+                broken: AtomicBool::new(false),
+            }),
+            Err(source) => Err(JournalError::Write { path, source }),
+        }
     }
 
-    pub(crate) fn started(&self, seq: u64) {
-        self.append(&Entry::Start { seq });
+    /// Records that row `seq`'s first request is about to go out; it must not go out if this
+    /// fails.
+    pub(crate) fn started(&self, seq: u64, action: Action) -> Result<(), JournalError> {
+        self.append(&Entry::Start {
+            seq,
+            action: Some(action),
+        })
     }
 
-    pub(crate) fn finished(&self, seq: u64, result: &RowResult) {
+    pub(crate) fn finished(&self, seq: u64, result: &RowResult) -> Result<(), JournalError> {
         self.append(&Entry::Done {
             seq,
             result: result.clone(),
-        });
+        })
     }
 
     /// The run finished: nothing is left to resume.
@@ -160,37 +159,92 @@ impl Journal {
         let _ = std::fs::remove_file(&self.path);
     }
 
-    fn append(&self, entry: &Entry) {
-        let mut line = serde_json::to_string(entry).expect("journal entries serialise");
-        line.push('\n');
-        // One write per line, flushed by the OS as it returns: a kill loses at most the line
-        // being written, which resume skips. A failing disk shows up in the report first.
-        let _ = self
+    fn append(&self, entry: &Entry) -> Result<(), JournalError> {
+        let failed = |source| JournalError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        if self.broken.load(Ordering::SeqCst) {
+            return Err(failed(io::Error::other("an earlier write failed")));
+        }
+        // One write per line: a kill loses at most the line being written, which resume skips.
+        let written = self
             .file
             .lock()
             .expect("journal lock")
-            .write_all(line.as_bytes());
+            .write_all(&line(entry));
+        written.map_err(|e| {
+            self.broken.store(true, Ordering::SeqCst);
+            failed(e)
+        })
     }
 }
 
-/// Ends a last line that a kill cut short, so that the next entry starts a line of its own
-/// instead of being glued to the fragment (and lost with it at the next resume).
-fn end_last_line(file: &mut File) -> io::Result<()> {
-    if file.seek(SeekFrom::End(-1)).is_err() {
-        return Ok(()); // empty
+fn line(entry: &Entry) -> Vec<u8> {
+    let mut line = serde_json::to_vec(entry).expect("journal entries serialise");
+    line.push(b'\n');
+    line
+}
+
+/// The entries that say all `replay` says: the input, one line per finished row, then the rows
+/// in flight.
+fn compacted(input: &Fingerprint, replay: &Replay) -> Vec<Entry> {
+    let mut done: Vec<_> = replay.done.iter().collect();
+    done.sort_by_key(|(seq, _)| **seq);
+    let mut open: Vec<_> = replay.in_flight.iter().copied().collect();
+    open.sort_unstable();
+    std::iter::once(Entry::Input {
+        sha256: input.sha256.clone(),
+        size: input.size,
+    })
+    .chain(done.into_iter().map(|(seq, result)| Entry::Done {
+        seq: *seq,
+        result: result.clone(),
+    }))
+    .chain(open.into_iter().map(|seq| Entry::Start {
+        seq,
+        action: replay.sent_as.get(&seq).copied(),
+    }))
+    .collect()
+}
+
+/// The journal's input and what it recorded, from whole lines only.
+fn read(bytes: &[u8]) -> (Option<Fingerprint>, Replay) {
+    let whole = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(end) => &bytes[..=end],
+        None => &[][..],
+    };
+    let mut lines = whole.split(|&b| b == b'\n').filter(|l| !l.is_empty());
+    let input = match lines.next().map(serde_json::from_slice::<Entry>) {
+        Some(Ok(Entry::Input { sha256, size })) => Fingerprint { sha256, size },
+        _ => return (None, Replay::default()),
+    };
+    let mut replay = Replay::default();
+    for line in lines {
+        match serde_json::from_slice::<Entry>(line) {
+            Ok(Entry::Start { seq, action }) => {
+                replay.in_flight.insert(seq);
+                if let Some(action) = action {
+                    replay.sent_as.insert(seq, action);
+                }
+            }
+            Ok(Entry::Done { seq, result }) => {
+                replay.in_flight.remove(&seq);
+                replay.sent_as.remove(&seq);
+                replay.done.insert(seq, result);
+            }
+            // Only this program writes the journal, a whole line at a time.
+            Ok(Entry::Input { .. }) | Err(_) => {}
+        }
     }
-    let mut last = [0u8];
-    file.read_exact(&mut last)?;
-    if last[0] != b'\n' {
-        file.write_all(b"\n")?;
-    }
-    Ok(())
+    (Some(input), replay)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Action, Status};
+    use crate::domain::Status;
+    use crate::input::Input;
 
     struct Setup {
         _dir: tempfile::TempDir,
@@ -211,20 +265,12 @@ mod tests {
     }
 
     impl Setup {
-        fn print(&self) -> (u64, String) {
-            fingerprint(
-                &self.input,
-                &csv::ByteRecord::from(vec!["number", "username"]),
-            )
+        fn print(&self) -> Fingerprint {
+            Input::open(&self.input).unwrap().fingerprint().clone()
         }
 
         fn text(&self) -> String {
-            let mut text = String::new();
-            File::open(journal_path(&self.report))
-                .unwrap()
-                .read_to_string(&mut text)
-                .unwrap();
-            text
+            std::fs::read_to_string(journal_path(&self.report)).unwrap()
         }
 
         fn cut_last_line(&self, keep: usize) {
@@ -242,21 +288,21 @@ mod tests {
     #[test]
     fn a_started_row_without_its_outcome_is_in_flight_and_a_finished_one_is_done() {
         let s = setup();
-        let journal = Journal::create(&s.report, s.print()).unwrap();
-        journal.started(0);
-        journal.started(1);
-        journal.finished(0, &ok("1001"));
-        journal.started(2);
-        journal.finished(2, &ok("1003").with_error("10017", "refused"));
+        let journal = Journal::create(&s.report, &s.print()).unwrap();
+        journal.started(0, Action::Add).unwrap();
+        journal.started(1, Action::Add).unwrap();
+        journal.finished(0, &ok("1001")).unwrap();
+        journal.started(2, Action::Add).unwrap();
+        journal
+            .finished(2, &ok("1003").with_error("10017", "refused"))
+            .unwrap();
         // A row finished without being sent (invalid) has no start line.
-        journal.finished(
-            3,
-            &RowResult::new(Some(5), "x", Action::Add, Status::Invalid),
-        );
+        let invalid = RowResult::new(Some(5), "x", Action::Add, Status::Invalid);
+        journal.finished(3, &invalid).unwrap();
         drop(journal);
         assert_eq!(journal_path(&s.report), s.report.with_extension("journal"));
 
-        let (_, replay) = Journal::resume(&s.report, s.print()).unwrap();
+        let (_, replay) = Journal::resume(&s.report, &s.print()).unwrap();
         assert_eq!(replay.in_flight, HashSet::from([1]));
         let mut done: Vec<_> = replay.done.keys().copied().collect();
         done.sort_unstable();
@@ -268,23 +314,23 @@ mod tests {
     #[test]
     fn a_line_cut_short_by_a_kill_is_skipped_and_what_follows_it_still_counts() {
         let s = setup();
-        let journal = Journal::create(&s.report, s.print()).unwrap();
-        journal.started(0);
-        journal.finished(0, &ok("1001"));
-        journal.started(1);
-        journal.finished(1, &ok("1002"));
+        let journal = Journal::create(&s.report, &s.print()).unwrap();
+        journal.started(0, Action::Add).unwrap();
+        journal.finished(0, &ok("1001")).unwrap();
+        journal.started(1, Action::Add).unwrap();
+        journal.finished(1, &ok("1002")).unwrap();
         drop(journal);
         // The kill came in the middle of row 1's outcome.
         s.cut_last_line(20);
-        let (journal, replay) = Journal::resume(&s.report, s.print()).unwrap();
+        let (journal, replay) = Journal::resume(&s.report, &s.print()).unwrap();
         assert_eq!(replay.done.keys().collect::<Vec<_>>(), [&0]);
         assert_eq!(replay.in_flight, HashSet::from([1]));
 
         // The resumed run finishes row 1 and is killed again: a second resume must see that.
-        journal.finished(1, &ok("1002"));
-        journal.started(2);
+        journal.finished(1, &ok("1002")).unwrap();
+        journal.started(2, Action::Add).unwrap();
         drop(journal);
-        let (_, replay) = Journal::resume(&s.report, s.print()).unwrap();
+        let (_, replay) = Journal::resume(&s.report, &s.print()).unwrap();
         let mut done: Vec<_> = replay.done.keys().copied().collect();
         done.sort_unstable();
         assert_eq!(done, [0, 1], "{}", s.text());
@@ -292,22 +338,36 @@ mod tests {
     }
 
     #[test]
+    fn resuming_compacts_instead_of_growing() {
+        let s = setup();
+        let journal = Journal::create(&s.report, &s.print()).unwrap();
+        for seq in 0..10 {
+            journal.started(seq, Action::Add).unwrap();
+            journal.finished(seq, &ok("1001")).unwrap();
+        }
+        drop(journal);
+        for _ in 0..3 {
+            let (journal, replay) = Journal::resume(&s.report, &s.print()).unwrap();
+            assert_eq!(replay.done.len(), 10);
+            journal.finished(3, &ok("1001")).unwrap();
+        }
+        assert_eq!(s.text().lines().count(), 1 + 10 + 1);
+    }
+
+    #[test]
     fn a_journal_of_another_input_or_none_at_all_is_refused() {
         let s = setup();
         assert!(matches!(
-            Journal::resume(&s.report, s.print()),
+            Journal::resume(&s.report, &s.print()),
             Err(JournalError::Missing(path)) if path == s.report.with_extension("journal")
         ));
-        let journal = Journal::create(&s.report, s.print()).unwrap();
-        journal.started(0);
+        let journal = Journal::create(&s.report, &s.print()).unwrap();
+        journal.started(0, Action::Add).unwrap();
         drop(journal);
-        std::fs::write(
-            &s.input,
-            "number,username\n1001,Ana\n1002,Bo\n1003,Cy\n1004,Di\n",
-        )
-        .unwrap();
+        // The same size, other bytes.
+        std::fs::write(&s.input, "number,username\n1001,Ana\n1002,Bo\n1003,Cz\n").unwrap();
         assert!(matches!(
-            Journal::resume(&s.report, s.print()),
+            Journal::resume(&s.report, &s.print()),
             Err(JournalError::OtherInput { .. })
         ));
     }
@@ -315,8 +375,8 @@ mod tests {
     #[test]
     fn a_finished_run_removes_its_journal() {
         let s = setup();
-        let journal = Journal::create(&s.report, s.print()).unwrap();
-        journal.finished(0, &ok("1001"));
+        let journal = Journal::create(&s.report, &s.print()).unwrap();
+        journal.finished(0, &ok("1001")).unwrap();
         journal.remove();
         assert!(!journal_path(&s.report).exists());
     }

@@ -6,9 +6,11 @@ mod engine;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod journal;
+pub(crate) mod migrate;
 mod schedule;
 pub(crate) mod stop;
 pub(crate) mod throttle;
 
 pub(crate) use export::ExportSettings;
 pub(crate) use import::ImportSettings;
+pub(crate) use migrate::MigrateSettings;

@@ -18,9 +18,9 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
-use super::engine::{PipelineItem, RowWrite, Step};
+use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
 use super::journal::Replay;
-use crate::domain::{Action, Record, RowResult, Status};
+use crate::domain::{Action, Code, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::rules::Table;
@@ -28,6 +28,8 @@ use crate::rules::Table;
 /// What the feeder knows before it starts.
 pub(crate) struct ScheduleInputs {
     pub(crate) deletes: Vec<String>,
+    /// Numbers the PBX lists that break the key's rule: reported, never deleted.
+    pub(crate) bad_numbers: Vec<String>,
     pub(crate) replay: Replay,
     /// Numbers the file adds (for holding back rows that forward to a later one).
     pub(crate) adding: HashSet<String>,
@@ -47,6 +49,7 @@ pub(crate) fn schedule_rows(
 ) -> Result<(), SheetError> {
     let ScheduleInputs {
         deletes,
+        bad_numbers,
         mut replay,
         adding,
     } = plan;
@@ -60,6 +63,7 @@ pub(crate) fn schedule_rows(
     };
     let mut seq = 0;
     let dry_run = planner.is_dry_run();
+    let generating = planner.generates_passwords();
     let mut open = true;
     plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
         let item = |step| PipelineItem {
@@ -68,9 +72,27 @@ pub(crate) fn schedule_rows(
             raw: Some(raw.clone()),
             step,
         };
+        // A row the killed run had in flight that the PBX now has (it plans as no add) may
+        // have been that run's add, with credentials it never wrote down.
+        let maybe_lost = generating && replay.in_flight.contains(&seq);
         let ready = match (replay.done.remove(&seq), planned) {
-            (Some(earlier), _) => vec![item(Step::Decided(earlier))],
-            (None, Planned::Done(result)) => vec![item(Step::Decided(result))],
+            (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
+            (None, Planned::Done(mut result)) => {
+                if let (Status::Unchanged, Some(&action)) =
+                    (result.status, replay.sent_as.get(&seq))
+                {
+                    // The PBX already has the row because the killed run's write landed:
+                    // that write is this row's outcome.
+                    result.status = Status::Ok;
+                    result.action = action;
+                    result.message =
+                        format!("{action}: it had landed before the interrupted run stopped");
+                }
+                if maybe_lost && result.status != Status::Invalid {
+                    result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
+                }
+                vec![item(Step::Decided(result))]
+            }
             (
                 None,
                 Planned::Valid {
@@ -89,15 +111,24 @@ pub(crate) fn schedule_rows(
                     action,
                     record,
                     changed,
+                    note,
+                    secrets,
                 },
             ) => {
                 let verify_first = replay.in_flight.contains(&seq);
+                let note = match maybe_lost && action != Action::Add {
+                    true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
+                    true => format!("{note}; {CREDENTIALS_MAYBE_LOST}"),
+                    false => note,
+                };
                 let write = RowWrite {
                     row: Some(row),
                     number,
                     action,
                     record,
                     changed,
+                    note,
+                    secrets,
                     after: Vec::new(),
                     done: None,
                     verify_first,
@@ -140,13 +171,33 @@ pub(crate) fn schedule_rows(
                     action: Action::Delete,
                     record: Record::new(),
                     changed: String::new(),
+                    note: String::new(),
+                    secrets: Vec::new(),
                     after: Vec::new(),
                     done: None,
                     verify_first: false,
                 })
             }
         });
-    for step in finished.into_iter().map(Step::Decided).chain(remaining) {
+    let reported = bad_numbers
+        .into_iter()
+        .filter(|n| !already.contains(n))
+        .map(|number| {
+            let what = format!(
+                "the PBX lists {number:?}, which is no extension number; it is not deleted \
+                 (a delete of such a value could hit other extensions)"
+            );
+            Step::Decided(
+                RowResult::new(None, number, Action::Delete, Status::Skipped)
+                    .with_error(Code::BadNumber.as_str(), what),
+            )
+        });
+    for step in finished
+        .into_iter()
+        .map(Step::Replayed)
+        .chain(reported)
+        .chain(remaining)
+    {
         let work = PipelineItem {
             seq,
             offset: sheet.offset(),
@@ -282,6 +333,8 @@ mod tests {
                 action,
                 record,
                 changed: String::new(),
+                note: String::new(),
+                secrets: Vec::new(),
                 after: Vec::new(),
                 done: None,
                 verify_first: false,
@@ -292,7 +345,7 @@ mod tests {
     fn write(work: &PipelineItem) -> &RowWrite {
         match &work.step {
             Step::Send(write) => write,
-            Step::Decided(_) => panic!("row {} is not sent", work.seq),
+            Step::Decided(_) | Step::Replayed(_) => panic!("row {} is not sent", work.seq),
         }
     }
 

@@ -6,12 +6,12 @@
 //! at most once per congestion episode. A `Retry-After` pauses everything that long. With a
 //! cut of a fifth the rate saws between 80% and 100% of the PBX's ceiling.
 
-use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::DefaultDirectRateLimiter;
 
+use crate::pbx::pace;
 use crate::pbx::retry::MAX_RETRY_AFTER;
 
 /// The `--rate` setting.
@@ -46,14 +46,7 @@ impl Throttle {
     pub(crate) fn new(rate: Rate) -> Throttle {
         match rate {
             Rate::Unlimited => Throttle::Unlimited,
-            Rate::PerSec(per_sec) => {
-                // A burst of one spaces requests evenly: no second sees more than the rate.
-                let period = Duration::from_secs_f64(1.0 / per_sec).max(Duration::from_nanos(1));
-                let quota = Quota::with_period(period)
-                    .expect("period is positive")
-                    .allow_burst(NonZeroU32::MIN);
-                Throttle::Fixed(RateLimiter::direct(quota))
-            }
+            Rate::PerSec(per_sec) => Throttle::Fixed(pace::evenly(per_sec)),
             Rate::Auto => Throttle::Auto(Mutex::new(Aimd::new(Instant::now()))),
         }
     }

@@ -16,7 +16,7 @@ use clap::ValueEnum;
 use clap::parser::ValueSource;
 
 use super::profile::{self, Chosen, Text};
-use crate::cli::{ApiArg, BodyArg, ConnectArgs, RunArgs};
+use crate::cli::{ApiArg, BodyArg, ConnectArgs, PaceArgs};
 use crate::domain::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Layers {
     /// `run` for the commands that take the run flags; `retries` for export's own flag.
     pub(crate) fn resolve(
         connect: &ConnectArgs,
-        run: Option<&RunArgs>,
+        run: Option<&PaceArgs>,
         retries: Option<u32>,
         origins: Origins<'_>,
     ) -> anyhow::Result<Layers> {
@@ -128,7 +128,7 @@ impl Layers {
                     origin: Origin::Profile,
                 }),
         };
-        let run_flag = |f: fn(&RunArgs) -> Option<String>| run.and_then(f);
+        let run_flag = |f: fn(&PaceArgs) -> Option<String>| run.and_then(f);
         Ok(Layers {
             api: pick(
                 connect.api,
@@ -177,19 +177,19 @@ impl Layers {
                 run_flag(|r| r.rate.clone()),
                 o("rate"),
                 text(p.and_then(|p| p.rate.as_ref())),
-                Some("10".to_string()),
+                Some(RATE.to_string()),
             )),
             concurrency: required(pick(
                 run.and_then(|r| r.concurrency),
                 o("concurrency"),
                 at("concurrency").parse(p.and_then(|p| p.concurrency.as_ref()))?,
-                Some(4),
+                Some(CONCURRENCY),
             )),
             retries: required(pick(
                 run.and_then(|r| r.retries).or(retries),
                 o("retries"),
                 at("retries").parse(p.and_then(|p| p.retries.as_ref()))?,
-                Some(3),
+                Some(RETRIES),
             )),
             weak_passwords: required(pick(
                 run.and_then(|r| r.weak_passwords.then_some(true)),
@@ -244,33 +244,26 @@ impl Layers {
         }
     }
 
-    /// The password, from wherever it is to be read. A password file others can read gets
-    /// a warning: it is the key to the PBX.
+    /// The password, from wherever it is to be read (a password file others can read gets a
+    /// warning there).
     pub(crate) fn read_password(&self) -> anyhow::Result<Secret> {
+        let env = "PBXBULK_PASSWORD";
         match self.password.as_ref().map(|p| &p.value) {
             Some(PasswordFrom::File(path)) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the password file {}", path.display()))?;
-                let line = text.lines().next().unwrap_or("").to_string();
-                if line.is_empty() {
-                    bail!("the password file {} is empty", path.display());
-                }
-                if profile::world_readable(path) {
-                    eprintln!(
-                        "pbxbulk: warning: every user of this machine can read the password file \
-                         {0}; chmod 600 {0}",
-                        path.display()
-                    );
-                }
-                Ok(Secret::new(line))
-            }
-            Some(PasswordFrom::Env) => {
-                let value =
-                    std::env::var("PBXBULK_PASSWORD").context("$PBXBULK_PASSWORD is not text")?;
-                Ok(Secret::new(value))
+                super::read_password(Some(path), env, "--password-file")
             }
             Some(PasswordFrom::Config(secret)) => Ok(secret.clone()),
-            None => bail!("no password: set $PBXBULK_PASSWORD or give --password-file FILE"),
+            Some(PasswordFrom::Env) | None => super::read_password(None, env, "--password-file"),
+        }
+    }
+
+    /// The rate, concurrency, retries and password policy, as resolved.
+    pub(crate) fn pace(&self) -> Pace {
+        Pace {
+            rate: self.rate.value.clone(),
+            concurrency: self.concurrency.value,
+            retries: self.retries.value,
+            weak_passwords: self.weak_passwords.value,
         }
     }
 
@@ -338,6 +331,32 @@ impl Layers {
 
 fn text(value: Option<&Text>) -> Option<String> {
     value.map(|t| t.0.clone())
+}
+
+/// How hard to push the PBX, and its password policy, with every default applied.
+#[derive(Debug, Clone)]
+pub(crate) struct Pace {
+    pub(crate) rate: String,
+    pub(crate) concurrency: usize,
+    pub(crate) retries: u32,
+    pub(crate) weak_passwords: bool,
+}
+
+/// The defaults, named once: `--rate 10 --concurrency 4 --retries 3`.
+const RATE: &str = "10";
+const CONCURRENCY: usize = 4;
+const RETRIES: u32 = 3;
+
+impl Pace {
+    /// For a command without profiles (`migrate`): the flags, else the defaults.
+    pub(crate) fn without_profile(args: &PaceArgs) -> Pace {
+        Pace {
+            rate: args.rate.clone().unwrap_or_else(|| RATE.to_string()),
+            concurrency: args.concurrency.unwrap_or(CONCURRENCY),
+            retries: args.retries.unwrap_or(RETRIES),
+            weak_passwords: args.weak_passwords,
+        }
+    }
 }
 
 fn required<T>(layer: Option<Layered<T>>) -> Layered<T> {

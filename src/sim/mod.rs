@@ -87,11 +87,15 @@ pub(crate) struct Stats {
     pub(crate) extensions: u64,
 }
 
-/// One request, at `GET /_sim/log`.
+/// One request, at `GET /_sim/log`: the writes, the reads (`list`, `query`) and injected faults.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct LogEntry {
-    /// Milliseconds since the simulator started.
+    /// Milliseconds since the simulator started, when the request was handled (after
+    /// `--latency-ms`) and answered.
     pub(crate) t_ms: f64,
+    /// When the request arrived, on the same clock: from `start_ms` to `t_ms` it was in
+    /// the simulator's hands, so two requests whose spans overlap were in flight together.
+    pub(crate) start_ms: f64,
     pub(crate) op: &'static str,
     pub(crate) number: String,
     /// The error answered, empty on success.
@@ -212,6 +216,11 @@ fn load_seed(
     Ok(())
 }
 
+tokio::task_local! {
+    /// When the request being handled arrived, for its log entry.
+    static ARRIVED: f64;
+}
+
 async fn handle(
     State(sim): State<Arc<Sim>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -219,6 +228,7 @@ async fn handle(
     uri: Uri,
     body: Bytes,
 ) -> Response {
+    let arrived = sim.elapsed_ms();
     if !sim.settings.latency.is_zero() {
         tokio::time::sleep(sim.settings.latency).await;
     }
@@ -237,9 +247,11 @@ async fn handle(
         } else {
             faults::choose(&sim)
         };
-        let response = faults::with(delivery, || match sim.settings.api {
-            ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
-            _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
+        let response = ARRIVED.sync_scope(arrived, || {
+            faults::with(delivery, || match sim.settings.api {
+                ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
+                _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
+            })
         });
         faults::deliver(delivery, response, sim.settings.slow).await
     };
@@ -335,6 +347,7 @@ impl Store {
         if self.log.len() < LOG_LIMIT {
             self.log.push(LogEntry {
                 t_ms,
+                start_ms: ARRIVED.try_with(|at| *at).unwrap_or(t_ms),
                 op,
                 number: number.to_string(),
                 error: error.to_string(),

@@ -174,6 +174,7 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             )
         }
         "listExtensions" => {
+            sim.log("list", "", "");
             let all: Vec<Value> = sim.with_state(|s| s.extensions.values().map(view).collect());
             // Repeated <extensions> elements: one object per extension under the same name.
             let mut data = Map::new();
@@ -182,7 +183,17 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
         }
         "getExtension" => {
             let wanted = text(op, "extension");
-            match sim.with_state(|s| s.extensions.get(&wanted).map(view)) {
+            let found = sim.with_state(|s| s.extensions.get(&wanted).map(view));
+            sim.log(
+                "query",
+                &wanted,
+                if found.is_some() {
+                    ""
+                } else {
+                    "ERROR_NOT_FOUND"
+                },
+            );
+            match found {
                 Some(extension) => Answer::Data(
                     "OK",
                     String::new(),

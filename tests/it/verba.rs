@@ -24,7 +24,7 @@ fn token(sim: &Sim) -> String {
 }
 
 /// The extension as getExtension answers it, element name → text (user as user.id).
-fn get(sim: &Sim, extension: &str) -> BTreeMap<String, String> {
+pub(crate) fn get(sim: &Sim, extension: &str) -> BTreeMap<String, String> {
     let token = token(sim);
     let (_, answer) = soap(
         sim,

@@ -1,0 +1,136 @@
+//! Applying a bound mapping to one row: skip conditions, then each field from its source,
+//! then the value tables; and what the row's message must say about values left behind.
+
+use super::{Bit, Bound, Fill, Mapped, Test};
+use crate::domain::Code;
+use crate::rules::Problem;
+
+impl Bound {
+    /// Whether the mapping fills the field at `index` of the table.
+    pub(crate) fn fills(&self, index: usize) -> bool {
+        !matches!(self.fills[index], Fill::Blank)
+    }
+
+    /// Maps one row (`cells` by file column, trimmed) into `out` (by table field).
+    pub(crate) fn apply(&self, cells: &[&str], out: &mut Vec<String>) -> Mapped {
+        let cell = |c: usize| cells.get(c).copied().unwrap_or("");
+        out.clear();
+        let mut problems = Vec::new();
+        for (i, fill) in self.fills.iter().enumerate() {
+            let field = &self.table.fields[i];
+            let mut value = match fill {
+                Fill::Blank => String::new(),
+                Fill::Column(c) => cell(*c).to_string(),
+                Fill::Constant(v) => v.clone(),
+                Fill::Template { line, pieces } => match Bound::render(pieces, cell) {
+                    Ok(v) => v,
+                    Err(blank) => {
+                        problems.push(Problem {
+                            field: field.name,
+                            code: Code::Mapping,
+                            message: format!("{}: the template at {} line {line} needs {blank}, which is blank in this row", field.name, self.origin),
+                        });
+                        String::new()
+                    }
+                },
+            };
+            if let (Some(table), false) = (
+                &self.values[i],
+                value.is_empty() || matches!(fill, Fill::Constant(_)),
+            ) {
+                match table
+                    .entries
+                    .iter()
+                    .find(|(from, _)| *from == value)
+                    .map(|(_, to)| to)
+                    .or(table.other.as_ref())
+                {
+                    Some(to) => value = to.clone(),
+                    None => {
+                        let shown = if field.secret {
+                            "the value".to_string()
+                        } else {
+                            format!("{value:?}")
+                        };
+                        problems.push(Problem {
+                            field: field.name,
+                            code: Code::Mapping,
+                            message: format!(
+                                "{}: {shown} is not in the value table at {} line {} ({})",
+                                field.name,
+                                self.origin,
+                                table.line,
+                                table
+                                    .entries
+                                    .iter()
+                                    .map(|(f, _)| format!("{f:?}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
+                        value.clear();
+                    }
+                }
+            }
+            out.push(value);
+        }
+        // Skipped after filling, so the report can name the skipped row's number, and before
+        // judging the fill: a row that is left out cannot be wrong.
+        for (c, cond) in &self.skip {
+            let value = cell(*c);
+            let holds = match &cond.test {
+                Test::In(vs) => vs.iter().any(|v| v == value),
+                Test::NotIn(vs) => !vs.iter().any(|v| v == value),
+            };
+            if holds {
+                return Mapped::Skipped(format!(
+                    "skipped by the mapping: {} ({} line {})",
+                    cond.text, self.origin, cond.line
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Mapped::Failed(problems);
+        }
+        let mut said: Vec<String> = self.notes.clone();
+        let dropped: Vec<String> = self
+            .dropped
+            .iter()
+            .filter(|(c, _)| !cell(*c).is_empty())
+            .map(|(c, d)| match d.secret {
+                true => format!("{} (a secret; {})", d.column, d.why),
+                false => format!("{} {:?} ({})", d.column, cell(*c), d.why),
+            })
+            .collect();
+        if !dropped.is_empty() {
+            said.push(format!("not carried over: {}", dropped.join(", ")));
+        }
+        Mapped::Row {
+            note: (!said.is_empty()).then(|| said.join("; ")),
+        }
+    }
+
+    /// The template's text, or the first referenced column that is blank. A template whose
+    /// columns are all blank gives a blank (the field is left as it is).
+    fn render<'c>(pieces: &[Bit], cell: impl Fn(usize) -> &'c str) -> Result<String, String> {
+        let columns = || {
+            pieces.iter().filter_map(|p| match p {
+                Bit::Column { at, name } => Some((*at, name.as_str())),
+                _ => None,
+            })
+        };
+        if columns().all(|(c, _)| cell(c).is_empty()) {
+            return Ok(String::new());
+        }
+        if let Some((_, name)) = columns().find(|(c, _)| cell(*c).is_empty()) {
+            return Err(name.to_string());
+        }
+        Ok(pieces
+            .iter()
+            .map(|p| match p {
+                Bit::Text(t) => t.as_str(),
+                Bit::Column { at, .. } => cell(*at),
+            })
+            .collect())
+    }
+}

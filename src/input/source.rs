@@ -1,0 +1,194 @@
+//! The input file pinned for a run: opened once, fingerprinted by the SHA-256 of its bytes,
+//! and watched for changes while it is read.
+//!
+//! Standard input is first copied to an unnamed private temporary file, so it has a
+//! fingerprint too (a `--resume` from standard input must supply the same bytes) and can be
+//! read more than once. Every read goes through the one open file at its own position, so a
+//! file replaced by another under the same name changes nothing; a file rewritten in place
+//! changes its size or modification time, which [`Input::changed`] notices.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
+
+/// What identifies an input's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fingerprint {
+    /// Lower-case hex SHA-256 of every byte.
+    pub(crate) sha256: String,
+    pub(crate) size: u64,
+}
+
+/// Size and modification time, as they were when the input was fingerprinted.
+type Stamp = (u64, Option<SystemTime>);
+
+pub(crate) struct Input {
+    path: PathBuf,
+    file: Arc<File>,
+    fingerprint: Fingerprint,
+    /// `None` for standard input's private copy, which nothing else can change.
+    stamp: Option<Stamp>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum InputError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path} changed while it was being read; run again once it is complete")]
+    Changed { path: PathBuf },
+}
+
+impl Input {
+    /// Opens and fingerprints `path` (`-` for standard input).
+    pub(crate) fn open(path: &Path) -> Result<Input, InputError> {
+        let io = |source| InputError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        if path == Path::new("-") {
+            let mut copy = tempfile::tempfile().map_err(io)?;
+            let fingerprint = hash(Tee {
+                from: io::stdin().lock(),
+                to: &mut copy,
+            })
+            .map_err(io)?;
+            return Ok(Input {
+                path: path.to_owned(),
+                file: Arc::new(copy),
+                fingerprint,
+                stamp: None,
+            });
+        }
+        let file = Arc::new(File::open(path).map_err(io)?);
+        let before = stamp(&file).map_err(io)?;
+        let fingerprint = hash(At::start(file.clone())).map_err(io)?;
+        if stamp(&file).map_err(io)? != before || fingerprint.size != before.0 {
+            return Err(InputError::Changed {
+                path: path.to_owned(),
+            });
+        }
+        Ok(Input {
+            path: path.to_owned(),
+            file,
+            fingerprint,
+            stamp: Some(before),
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
+
+    /// The bytes from the start, independent of every other reader.
+    pub(crate) fn reader(&self) -> impl Read + Send + 'static {
+        At::start(self.file.clone())
+    }
+
+    /// Whether the file is no longer what was fingerprinted (its size or time changed).
+    pub(crate) fn watch(&self) -> impl Fn() -> bool + Send + 'static {
+        let (file, then) = (self.file.clone(), self.stamp);
+        move || then.is_some_and(|then| stamp(&file).ok() != Some(then))
+    }
+}
+
+fn stamp(file: &File) -> io::Result<Stamp> {
+    let meta = file.metadata()?;
+    Ok((meta.len(), meta.modified().ok()))
+}
+
+fn hash(mut input: impl Read) -> io::Result<Fingerprint> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok(Fingerprint {
+        sha256: hex::encode(hasher.finalize()),
+        size,
+    })
+}
+
+/// Copies what it reads from `from` into `to`.
+struct Tee<'a, R> {
+    from: R,
+    to: &'a mut File,
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.from.read(buf)?;
+        io::Write::write_all(self.to, &buf[..n])?;
+        Ok(n)
+    }
+}
+
+/// Reads a shared file at its own position.
+struct At {
+    file: Arc<File>,
+    pos: u64,
+}
+
+impl At {
+    fn start(file: Arc<File>) -> At {
+        At { file, pos: 0 }
+    }
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_same_size_reordering_has_another_fingerprint() {
+        let a = hash(&b"number\n1001\n1002\n"[..]).unwrap();
+        let b = hash(&b"number\n1002\n1001\n"[..]).unwrap();
+        assert_eq!(a.size, b.size);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn readers_are_independent_and_a_rewrite_in_place_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, "number\n1001\n").unwrap();
+        let input = Input::open(&path).unwrap();
+        let (mut a, mut b) = (String::new(), String::new());
+        input.reader().read_to_string(&mut a).unwrap();
+        input.reader().read_to_string(&mut b).unwrap();
+        assert_eq!(
+            (a.as_str(), b.as_str()),
+            ("number\n1001\n", "number\n1001\n")
+        );
+        let changed = input.watch();
+        assert!(!changed());
+        std::fs::write(&path, "number\n1001\n1002\n").unwrap();
+        assert!(changed());
+    }
+}

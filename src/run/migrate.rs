@@ -1,0 +1,54 @@
+//! A migration: every extension of one PBX, converted to another's fields, imported.
+//!
+//! The source's directory is read once and written, in the source API's own columns, to
+//! `REPORT.source.csv` beside the report (mode 0600: it holds SIP passwords); that file is
+//! then imported into the target through the pair's field correspondence, by the same
+//! pipeline as `import --from-api`. So the report's rows are that file's rows, its rejects can
+//! be fixed and imported again, and `--resume` finishes the directory as it was read, without
+//! asking the source again.
+
+use super::export::{read_directory, write_sheet};
+use super::import::{ImportOutcome, ImportSettings, run_import};
+use crate::domain::ApiKind;
+use crate::pbx::{Connection, RetryPolicy, WireOptions};
+use crate::rules;
+
+/// Everything a migration needs, validated (built by `settings`).
+#[derive(Debug, Clone)]
+pub(crate) struct MigrateSettings {
+    pub(crate) from: ApiKind,
+    pub(crate) source: Connection,
+    pub(crate) source_wire: WireOptions,
+    pub(crate) retry: RetryPolicy,
+    /// The import into the target of the file the source's directory is written to.
+    pub(crate) import: ImportSettings,
+}
+
+/// How a migration went.
+pub(crate) struct Migrated {
+    /// Extensions read from the source; `None` when a resume reused the file already read.
+    pub(crate) read: Option<usize>,
+    /// How the import into the target went.
+    pub(crate) outcome: ImportOutcome,
+}
+
+pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrated> {
+    let file = &settings.import.file;
+    let read = match settings.import.resume && file.exists() {
+        true => None,
+        false => {
+            let snapshot = read_directory(
+                settings.from,
+                &settings.source_wire,
+                &settings.source,
+                settings.retry,
+                settings.import.concurrency,
+            )
+            .await?;
+            write_sheet(file, rules::table(settings.from), &snapshot)?;
+            Some(snapshot.len())
+        }
+    };
+    let outcome = run_import(&settings.import, || {}).await?;
+    Ok(Migrated { read, outcome })
+}
