@@ -30,6 +30,7 @@ use crate::plan::convert;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
 pub(crate) use crate::run::{ExportSettings, ImportSettings, MigrateSettings};
+use crate::sim::Inferred;
 pub(crate) use crate::sim::SimSettings;
 
 /// `pbxbulk validate`.
@@ -220,6 +221,9 @@ fn run_settings(
     pace: &layers::Pace,
     report: PathBuf,
 ) -> anyhow::Result<ImportSettings> {
+    if wire.eid == "all" {
+        bail!("--eid all is for export; an import writes into one tenant: give its eid");
+    }
     let caps = api.capabilities();
     let mode = match (args.mode, args.prune) {
         (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
@@ -467,6 +471,21 @@ impl SimSettings {
         if args.max_writes_per_sec == Some(0) {
             bail!("--max-writes-per-sec must be at least 1");
         }
+        let mut inferred = Inferred::default();
+        for setting in &args.inferred {
+            inferred.set(setting).map_err(|e| anyhow::anyhow!(e))?;
+        }
+        let tenants = args
+            .tenant
+            .iter()
+            .map(|t| {
+                let (eid, name) = t.split_once('=').unwrap_or((t, t));
+                if eid.len() != 4 || !eid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    bail!("--tenant {t}: an eid is 4 letters or digits");
+                }
+                Ok((eid.to_string(), name.to_string()))
+            })
+            .collect::<anyhow::Result<_>>()?;
         Ok(SimSettings {
             api: args.api.into(),
             listen: args.listen,
@@ -489,6 +508,9 @@ impl SimSettings {
             random_seed: args.random_seed,
             tls: args.tls,
             tls_cert: args.tls_cert,
+            inferred,
+            tenants,
+            users: args.users,
         })
     }
 }

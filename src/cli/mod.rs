@@ -161,7 +161,8 @@ pub struct ConnectArgs {
     /// Request and answer bodies (OpenVox takes JSON or XML) [default: json].
     #[arg(long, value_enum)]
     pub body: Option<BodyArg>,
-    /// Verba: the tenant (environment ID) to request the token for [default: 0000].
+    /// Verba: the tenant (environment ID) to request the token for [default: 0000];
+    /// `all` (export only): every tenant the token may see, the token requested for `0000`.
     #[arg(long, env = "PBXBULK_EID")]
     pub eid: Option<String>,
     /// The config file that holds the profiles
@@ -462,6 +463,19 @@ pub struct SimArgs {
     /// With --tls: write the certificate's PEM here.
     #[arg(long, value_name = "PEM", requires = "tls")]
     pub tls_cert: Option<PathBuf>,
+    /// Where the vendor documents are silent, take the other plausible behaviour (repeatable):
+    /// openvox-userpassword=plain|md5, spelling=exact|lenient, verba-get-missing=ok-empty|STATUS,
+    /// verba-unknown-user=STATUS, verba-update-missing=STATUS, verba-provider-eid=EID.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub inferred: Vec<String>,
+    /// Verba: a further tenant, `EID` or `EID=SHORTNAME` (repeatable); `0000` (`Ref.`) and the
+    /// seed's tenants always exist.
+    #[arg(long, value_name = "EID[=NAME]")]
+    pub tenant: Vec<String>,
+    /// Verba: users the service knows, a CSV with the columns `id,loginname,eid`; the seed's
+    /// `userid` and `userloginname` cells name users too.
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,7 @@ use crate::run::ImportSettings;
 use crate::run::import::run_import;
 use crate::run::throttle::Rate;
 use crate::settings::DemoSettings;
-use crate::sim::{self, SimSettings};
+use crate::sim::{self, Inferred, SimSettings};
 
 /// The bundled sample, built into the binary so the demo runs from any directory.
 const SAMPLE: &str = include_str!("../../samples/extensions.csv");
@@ -42,6 +42,9 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         random_seed: None,
         tls: false,
         tls_cert: None,
+        inferred: Inferred::default(),
+        tenants: Vec::new(),
+        users: None,
     })
     .await?;
 

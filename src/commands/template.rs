@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::domain::{ApiKind, Exit};
-use crate::rules::{self, Cross, Need, Table};
+use crate::rules::{self, Cross, Need, Origin, Table};
 
 /// Prints the template, or with `describe` the rules, of `api`.
 pub(crate) fn run(
@@ -68,6 +68,8 @@ pub(crate) fn describe(
             ""
         )
     )?;
+    // Where each field's rule comes from is listed below the table, not in a column of it: a
+    // narrow terminal keeps its width for the rules.
     let rows: Vec<[String; 4]> = table
         .fields
         .iter()
@@ -123,6 +125,17 @@ pub(crate) fn describe(
             writeln!(out, "{}", text.trim_end())?;
         }
     }
+    writeln!(out, "\nWhere the fields come from:")?;
+    let documented = format!("documented in {} unless listed here", table.documented_in);
+    writeln!(out, "{}", wrap(&documented, "  ", "    "))?;
+    for f in table.fields {
+        let text = match table.origin(f.name) {
+            Origin::Documented(doc) if doc == table.documented_in => continue,
+            Origin::Documented(doc) => format!("{}: documented in {doc}", f.name),
+            Origin::Inferred(why) => format!("{}: inferred: {why}", f.name),
+        };
+        writeln!(out, "{}", wrap(&text, "  ", "    "))?;
+    }
     writeln!(out, "\nRules between fields:")?;
     for rule in table.cross {
         let text = match rule {
@@ -155,15 +168,14 @@ pub(crate) fn describe(
     Ok(())
 }
 
-/// The width to wrap to: `$COLUMNS` if set, else the terminal's, else 100 (a file, a pipe).
+/// The width to wrap to: `$COLUMNS` if set, else the terminal's; a file or a pipe has no
+/// width, so its lines are not wrapped (a pager or an editor wraps them its own way).
 pub(crate) fn out_width() -> usize {
     let columns = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse().ok());
-    let terminal = || {
-        terminal_size::terminal_size_of(io::stdout())
-            .or_else(|| terminal_size::terminal_size_of(io::stderr()))
-            .map(|(w, _)| usize::from(w.0))
-    };
-    columns.or_else(terminal).unwrap_or(100).clamp(40, 400)
+    let terminal = || terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0));
+    columns
+        .or_else(terminal)
+        .map_or(usize::MAX, |w: usize| w.clamp(40, 400))
 }

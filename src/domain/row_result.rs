@@ -60,6 +60,11 @@ pub(crate) enum Code {
     ExtraCells,
     /// The row needs an operation the API does not have (adding through yeastar-v1).
     NotSupported,
+    /// The PBX has no such extension (Verba's getExtension answered OK without one).
+    NotFound,
+    /// No user has the login name a row gives (Verba's `userloginname`), or it names another
+    /// user than the row's `userid`.
+    UnknownUser,
     /// The PBX did not answer within `--timeout`.
     Timeout,
     /// The connection failed or was dropped.
@@ -96,6 +101,8 @@ impl Code {
             Code::NotUtf8 => "NOT_UTF8",
             Code::ExtraCells => "EXTRA_CELLS",
             Code::NotSupported => "NOT_SUPPORTED",
+            Code::NotFound => "NOT_FOUND",
+            Code::UnknownUser => "UNKNOWN_USER",
             Code::Timeout => "TIMEOUT",
             Code::Connection => "CONNECTION",
             Code::HttpStatus => "HTTP_STATUS",

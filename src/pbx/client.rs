@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use governor::DefaultDirectRateLimiter;
 
 use super::retry::RetryPolicy;
+use super::users::UserNames;
 use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, http, pace};
-use crate::domain::Record;
+use crate::domain::Code;
 use crate::domain::values::md5_hex;
 use crate::rules;
 
@@ -34,6 +35,8 @@ pub(crate) struct Client {
     password_md5: String,
     /// `--read-rate`, where set.
     read_pace: Option<DefaultDirectRateLimiter>,
+    /// Verba users named by login name, looked up once per name per run.
+    users: UserNames,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +57,7 @@ impl Client {
             token: Mutex::new((Arc::from(""), 0)),
             login_lock: tokio::sync::Mutex::new(()),
             refused: AtomicBool::new(false),
+            users: UserNames::default(),
             last_use: Mutex::new(Instant::now()),
         })
     }
@@ -127,22 +131,48 @@ impl Client {
         }
     }
 
-    /// Sends one write. Where an update replaces the whole record (Verba), the record is read
-    /// first and the row's cells merged into it, so fields the row leaves blank (the user
-    /// link) keep their value.
-    pub(crate) async fn write(&self, op: &Op<'_>) -> Result<Reply, ApiError> {
-        let Op::Update(record) = op else {
-            return self.call(op).await;
+    /// The wire format this session speaks.
+    pub(crate) fn protocol(&self) -> &dyn Protocol {
+        self.proto.as_ref()
+    }
+
+    /// Sends one write. A user named by login name is looked up first (once per name). Where
+    /// an update replaces the whole record (Verba), the record is read first and the row's
+    /// cells merged into it, so fields the row leaves blank (the user link) keep their value;
+    /// when the read finds no such extension, the update fails as `NOT_FOUND`, or with
+    /// `create_if_missing` (upsert, sync) becomes the add of the row.
+    pub(crate) async fn write(
+        &self,
+        op: &Op<'_>,
+        create_if_missing: bool,
+    ) -> Result<Reply, ApiError> {
+        let record = match op {
+            Op::Add(record) | Op::Update(record) => self.users.resolve(self, record).await?,
+            _ => return self.call(op).await,
         };
+        if matches!(op, Op::Add(_)) {
+            return self.call(&Op::Add(&record)).await;
+        }
         if !self.proto.kind().capabilities().merge_on_update {
-            return self.call(op).await;
+            return self.call(&Op::Update(&record)).await;
         }
         let key = self.proto.record_key();
         let number = [record.get(key).cloned().unwrap_or_default()];
         self.read_turn().await;
         let mut merged = match self.call(&Op::Query(&number)).await? {
             Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
-            _ => Record::new(),
+            _ if create_if_missing => return self.call(&Op::Add(&record)).await,
+            _ => {
+                return Err(ApiError::Refused {
+                    code: Code::NotFound.to_string(),
+                    meaning: format!(
+                        "extension {} is not on the PBX: getExtension found no such record \
+                         in this tenant (upsert or sync would create it)",
+                        number[0]
+                    ),
+                    class: ErrorClass::Permanent,
+                });
+            }
         };
         merged.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.call(&Op::Update(&merged)).await

@@ -116,7 +116,7 @@ fn transport_error(e: &reqwest::Error, timeout: Duration) -> ApiError {
         return ApiError::Timeout(timeout);
     }
     if let Some(tls) = tls_cause(e) {
-        return ApiError::Tls(tls.to_string());
+        return ApiError::Tls(tls.clone());
     }
     // The innermost cause says what actually happened (refused, reset).
     let mut cause: &dyn std::error::Error = e;

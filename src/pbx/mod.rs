@@ -14,6 +14,7 @@ pub(crate) mod retry;
 mod scrub;
 pub(crate) mod snapshot;
 pub(crate) mod soap;
+mod users;
 pub(crate) mod verba;
 pub(crate) mod xml;
 pub(crate) mod yeastar;
@@ -65,6 +66,12 @@ pub(crate) enum Op<'a> {
     Delete(&'a [String]),
     /// Make the written configuration live (v1's `apply`).
     Apply,
+    /// The users with this exact login name (Verba's ListUsers), in the tenant `eid` (blank:
+    /// the session's).
+    FindUser {
+        login: &'a str,
+        eid: &'a str,
+    },
 }
 
 impl Op<'_> {
@@ -79,6 +86,7 @@ impl Op<'_> {
             Op::Update(_) => "update",
             Op::Delete(_) => "delete",
             Op::Apply => "apply",
+            Op::FindUser { .. } => "find user",
         }
     }
 }
@@ -129,7 +137,7 @@ pub(crate) enum ApiError {
     Connection(String),
     /// The TLS handshake failed: the certificate is not trusted, names another host, expired.
     #[error("the TLS handshake failed: {0}")]
-    Tls(String),
+    Tls(rustls::Error),
     /// The PBX answered with a redirect, which is never followed.
     #[error(
         "the PBX answered HTTP {status}, a redirect to {location:?}; pbxbulk never follows a \
@@ -193,15 +201,16 @@ impl ApiError {
                 class,
             },
             ApiError::Connection(text) => ApiError::Connection(clean(text)),
-            ApiError::Tls(text) => ApiError::Tls(clean(text)),
             ApiError::Redirect { status, location } => ApiError::Redirect {
                 status,
                 location: clean(location),
             },
             ApiError::BadResponse(text) => ApiError::BadResponse(clean(text)),
-            other @ (ApiError::Timeout(_) | ApiError::Http { .. } | ApiError::NotSupported(_)) => {
-                other
-            }
+            // A TLS error is rustls' own words about the certificate, not an echo.
+            other @ (ApiError::Timeout(_)
+            | ApiError::Http { .. }
+            | ApiError::NotSupported(_)
+            | ApiError::Tls(_)) => other,
         }
     }
 
@@ -250,4 +259,13 @@ pub(crate) trait Protocol: Send + Sync {
     /// The request for `op`, or why this API cannot do it.
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError>;
     fn decode(&self, op: &Op<'_>, status: u16, body: &[u8]) -> Result<Reply, ApiError>;
+    /// The key a read record is filed under in a snapshot: its number, or (Verba reading
+    /// every tenant) its tenant and number, so equal numbers of two tenants both stay.
+    fn snapshot_key(&self, record: &Record) -> Option<String> {
+        record.get(self.record_key()).cloned()
+    }
+    /// The tenant the session works in, where the API has tenants (Verba's eid).
+    fn tenant(&self) -> &str {
+        ""
+    }
 }

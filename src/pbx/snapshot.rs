@@ -5,7 +5,7 @@
 
 use futures::StreamExt;
 
-use super::{ApiError, Client, Op, Reply, RetryPolicy};
+use super::{ApiError, Client, Op, Protocol, Reply, RetryPolicy};
 use crate::domain::{PbxSnapshot, Record};
 use crate::rules::Table;
 
@@ -31,7 +31,7 @@ pub(crate) async fn fetch(
         // Some APIs (Verba) list whole records: nothing more to query.
         Reply::Records(records) => {
             let mut snapshot = PbxSnapshot::new();
-            index(&mut snapshot, records, table);
+            index(&mut snapshot, records, table, client.protocol());
             return Ok(snapshot);
         }
         other => return Err(unexpected(&other)),
@@ -57,7 +57,7 @@ pub(crate) async fn fetch(
     let mut snapshot = PbxSnapshot::new();
     while let Some(answer) = answers.next().await {
         let (read, records) = answer?;
-        index(&mut snapshot, records, table);
+        index(&mut snapshot, records, table, client.protocol());
         if let Some(p) = progress {
             p.inc(read as u64);
         }
@@ -65,13 +65,17 @@ pub(crate) async fn fetch(
     Ok(snapshot)
 }
 
-/// Adds `records` to the snapshot by number, each with only the fields the rule table knows.
-/// One by one: `BTreeMap::append` rebuilds the whole map, a hundred times for 10,000.
-fn index(snapshot: &mut PbxSnapshot, records: Vec<Record>, table: &Table) {
+/// Adds `records` to the snapshot under their keys (the number; Verba reading every tenant:
+/// tenant and number), each with only the fields the rule table knows. One by one:
+/// `BTreeMap::append` rebuilds the whole map, a hundred times for 10,000.
+fn index(snapshot: &mut PbxSnapshot, records: Vec<Record>, table: &Table, proto: &dyn Protocol) {
     for mut record in records {
         record.retain(|name, _| table.index(name).is_some());
-        if let Some(number) = record.get(table.key).cloned() {
-            snapshot.insert(number, record);
+        // Each value in the one spelling the table sends: the PBX's `disable` is the sheet's
+        // `Disabled`.
+        table.canonicalise(&mut record);
+        if let Some(key) = proto.snapshot_key(&record) {
+            snapshot.insert(key, record);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! SOAP 1.1 envelopes as Verba's JAX-WS service writes and reads them (seed 004): the
+//! SOAP 1.1 envelopes as Verba's JAX-WS service writes and reads them (docs/vendor/verba-update-extension-v2.txt): the
 //! operation element in the service's namespace, its children unqualified, faults as
 //! `S:Fault` with `faultcode` and `faultstring`. Built and read with quick-xml.
 

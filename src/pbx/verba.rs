@@ -31,8 +31,14 @@ pub(crate) const FIELDS: [(&str, &str); 8] = [
 ];
 pub(crate) const BOOLEANS: [&str; 4] = ["im", "voice", "video", "screenCaptureEnabled"];
 
+/// `--eid all`: every tenant the token may see (export only).
+pub(crate) const ALL_TENANTS: &str = "all";
+/// The tenant of every documented example; with `--eid all` the token is requested for it, as
+/// the provider's own (inferred: docs/vendor/verba-api.md shows no other way to reach them all).
+pub(crate) const PROVIDER_TENANT: &str = "0000";
+
 pub(crate) struct Verba {
-    /// The tenant the token is requested for.
+    /// The tenant the token is requested for, or `all`.
     pub(crate) eid: String,
 }
 
@@ -49,11 +55,23 @@ impl Verba {
             Op::Update(_) => "updateExtension",
             Op::Delete(_) => return None,
             Op::Apply => "applyExtensionConfiguration",
+            Op::FindUser { .. } => "listUsers",
         })
     }
 
-    fn environment_filter(&self) -> Value {
-        json!({ "eid": self.eid, "eidExact": "1" })
+    fn all_tenants(&self) -> bool {
+        self.eid == ALL_TENANTS
+    }
+
+    /// The tenant `eid`, or the session's; with `--eid all` and no `eid`, no filter: every
+    /// tenant ("use eid or shortName, but not both; neither means list all",
+    /// docs/vendor/verba-api.md §4.7).
+    fn environment_filter(&self, eid: &str) -> Value {
+        match (eid, self.all_tenants()) {
+            ("", true) => json!({}),
+            ("", false) => json!({ "eid": self.eid, "eidExact": "1" }),
+            (eid, _) => json!({ "eid": eid, "eidExact": "1" }),
+        }
     }
 }
 
@@ -80,8 +98,11 @@ pub(crate) fn from_wire(extension: &Element) -> Record {
     let mut record = Record::new();
     for child in &extension.children {
         if child.name == "user" {
-            if let Some(id) = child.child("id").filter(|id| !id.text.is_empty()) {
-                record.insert("userid".into(), id.text.clone());
+            // Answers hold the whole User (docs/vendor/verba-api.md §4.3): its login name too.
+            for (element, column) in [("id", "userid"), ("loginName", "userloginname")] {
+                if let Some(value) = child.child(element).filter(|e| !e.text.is_empty()) {
+                    record.insert(column.into(), value.text.clone());
+                }
             }
             continue;
         }
@@ -124,6 +145,22 @@ impl Protocol for Verba {
         KEY
     }
 
+    fn tenant(&self) -> &str {
+        &self.eid
+    }
+
+    fn snapshot_key(&self, record: &Record) -> Option<String> {
+        let extension = record.get(KEY)?;
+        Some(if self.all_tenants() {
+            format!(
+                "{}/{extension}",
+                record.get("eid").map_or("", String::as_str)
+            )
+        } else {
+            extension.clone()
+        })
+    }
+
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError> {
         let Some(operation) = Self::operation(op) else {
             return Err(unsupported(ApiKind::Verba, op));
@@ -136,30 +173,62 @@ impl Protocol for Verba {
         };
         let children: Vec<(&str, Value)> = match op {
             Op::Login { user, password } => vec![
-                ("eid", json!(self.eid)),
+                (
+                    "eid",
+                    json!(if self.all_tenants() {
+                        PROVIDER_TENANT
+                    } else {
+                        &self.eid
+                    }),
+                ),
                 ("loginName", json!(user)),
                 ("password", json!(password.expose())),
             ],
             Op::Logout => vec![token()],
-            Op::Heartbeat => vec![token(), ("filter", self.environment_filter())],
+            Op::Heartbeat => vec![token(), ("filter", self.environment_filter(""))],
             Op::List => vec![
                 token(),
                 (
                     "filter",
-                    json!({ "environmentFilter": self.environment_filter() }),
+                    json!({ "environmentFilter": self.environment_filter("") }),
+                ),
+            ],
+            // ListUsers (v2): UserFilter's loginName/loginNameExact (docs/vendor/verba-api.md
+            // §4.7); GetUserByLoginNameAndEnvironment exists but its parameters are not known.
+            Op::FindUser { login, eid } => vec![
+                token(),
+                (
+                    "filter",
+                    json!({
+                        "environmentFilter": self.environment_filter(eid),
+                        "loginName": login,
+                        "loginNameExact": "1",
+                        "skipExtensions": "1",
+                        "skipGroups": "1",
+                        "skipRoles": "1",
+                    }),
                 ),
             ],
             Op::Query(numbers) => vec![
                 token(),
-                ("environmentFilter", self.environment_filter()),
+                ("environmentFilter", self.environment_filter("")),
                 (
                     "extension",
                     json!(numbers.first().cloned().unwrap_or_default()),
                 ),
             ],
-            Op::Add(record) | Op::Update(record) => {
-                vec![token(), ("extension", Value::Object(to_wire(record)))]
+            Op::Add(record) => {
+                let mut extension = to_wire(record);
+                // A new extension needs its tenant; a row that names none gets the session's.
+                if !extension.contains_key("eid")
+                    && !extension.contains_key("environmentShortName")
+                    && !self.all_tenants()
+                {
+                    extension.insert("eid".into(), json!(self.eid));
+                }
+                vec![token(), ("extension", Value::Object(extension))]
             }
+            Op::Update(record) => vec![token(), ("extension", Value::Object(to_wire(record)))],
             // Refused above: v2 has no deleteExtension.
             Op::Delete(_) => Vec::new(),
             Op::Apply => vec![
@@ -238,8 +307,23 @@ impl Protocol for Verba {
                     .map(from_wire)
                     .collect(),
             )),
+            // An OK answer without an <extension> is "no such extension": an empty list.
             Op::Query(_) => Ok(Reply::Records(
                 ret.child("extension").map(from_wire).into_iter().collect(),
+            )),
+            Op::FindUser { .. } => Ok(Reply::Records(
+                ret.children
+                    .iter()
+                    .filter(|c| c.name == "users")
+                    .map(|user| {
+                        let text =
+                            |name| user.child(name).map(|e| e.text.clone()).unwrap_or_default();
+                        Record::from([
+                            ("userid".to_string(), text("id")),
+                            ("userloginname".to_string(), text("loginName")),
+                        ])
+                    })
+                    .collect(),
             )),
             _ => Ok(Reply::Done),
         }
@@ -367,7 +451,7 @@ mod tests {
             ["eid=0000", "loginName=api", "password=Pa55-word"]
         );
 
-        // Reference §2.1: the token next to a nested status.
+        // docs/vendor/verba-api.md §2.1: the token next to a nested status.
         let ok = envelope(&format!(
             r#"<ns2:requestTokenResponse xmlns:ns2="{NS}"><return><status><statusCode>OK</statusCode></status><token>{SEED_TOKEN}</token></return></ns2:requestTokenResponse>"#
         ));
@@ -391,7 +475,7 @@ mod tests {
 
     #[test]
     fn an_expired_token_means_log_in_again() {
-        // Reference §2.2: releaseToken's answer for an expired token.
+        // docs/vendor/verba-api.md §2.2: releaseToken's answer for an expired token.
         let expired = envelope(&format!(
             r#"<ns2:releaseTokenResponse xmlns:ns2="{NS}"><return><message>This token is expired or never got authenticated.</message><statusCode>ERROR_UNAUTHORIZED</statusCode></return></ns2:releaseTokenResponse>"#
         ));
@@ -416,7 +500,7 @@ mod tests {
 
     #[test]
     fn get_extension_reads_the_documented_answer_into_columns() {
-        // Reference §4.3: alphabetical elements, booleans as true/false, the internal id, and
+        // docs/vendor/verba-api.md §4.3: alphabetical elements, booleans as true/false, the internal id, and
         // the user as a whole User object.
         let answer = envelope(&format!(
             r#"<ns2:getExtensionResponse xmlns:ns2="{NS}"><return><extension><eid>0000</eid><environmentShortName>Ref.</environmentShortName><extension>verbatestuser2@verbalabs.com</extension><id>56</id><im>false</im><recordingMode>ON_DEMAND</recordingMode><screenCaptureEnabled>false</screenCaptureEnabled><user><agentId/><id>25</id><loginName>verbatestuser2</loginName></user><video>true</video><voice>true</voice></extension><status><statusCode>OK</statusCode></status></return></ns2:getExtensionResponse>"#
@@ -437,9 +521,19 @@ mod tests {
                 ("recordingmode", "ON_DEMAND"),
                 ("screencapture", "0"),
                 ("userid", "25"),
+                // The answer's User carries the login name: a sheet may name the user by it.
+                ("userloginname", "verbatestuser2"),
                 ("video", "1"),
                 ("voice", "1"),
             ])]
+        );
+        // An OK answer without an <extension> is no such extension, not an empty one.
+        let empty = envelope(&format!(
+            r#"<ns2:getExtensionResponse xmlns:ns2="{NS}"><return><status><statusCode>OK</statusCode></status></return></ns2:getExtensionResponse>"#
+        ));
+        assert_eq!(
+            verba().decode(&query, 200, empty.as_bytes()).unwrap(),
+            Reply::Records(Vec::new())
         );
         let request = soap::body(&verba().encode(&query, Some("T")).unwrap().body).unwrap();
         assert_eq!(

@@ -10,7 +10,7 @@ use super::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, 
 use crate::domain::values::md5_hex;
 use crate::domain::{ApiKind, Record};
 
-/// The documented error numbers (reference §6.2) that matter for extensions and sessions.
+/// The documented error numbers (docs/vendor/yeastar-api.md §6.2) that matter for extensions and sessions.
 pub(crate) mod errno {
     pub(crate) const BAD_XML: &str = "10002";
     pub(crate) const NOT_JSON: &str = "20000";
@@ -65,7 +65,7 @@ pub(crate) fn meaning(code: &str) -> &'static str {
         .map_or("the PBX refused the request", |(_, m)| m)
 }
 
-/// How the client treats an errno (reference §6.3).
+/// How the client treats an errno (docs/vendor/yeastar-api.md §6.3).
 pub(crate) fn class(code: &str) -> ErrorClass {
     use errno::*;
     match code {
@@ -97,9 +97,100 @@ pub(crate) struct Dialect {
     pub(crate) answer_key: &'static str,
     /// The login needs the event-report `port`.
     pub(crate) login_port: bool,
-    /// Query answers spell `mobile` as `moblie` and hand out `loginpassword` hashed (v1).
-    pub v1_answers: bool,
+    /// Query answers hand out `loginpassword` hashed (v1).
+    pub(crate) hashed_login_password: bool,
+    /// Keys the query answer spells otherwise than the update takes them, as (answer key,
+    /// column): v1's and OpenVox's `moblie`, OpenVox's `userpassword`. The simulator answers
+    /// with them; the client reads every spelling of the family.
+    pub(crate) answer_names: &'static [(&'static str, &'static str)],
+    /// The keys every query answer holds, set or not, in the documents' order (the simulator's
+    /// shape); empty where no answer example or table was seen in full (v2).
+    pub(crate) answer_keys: &'static [&'static str],
 }
+
+/// docs/vendor/yeastar-api.md §4.1: the v1 query example's keys (the example omits the
+/// bracketed, optional ones when they are unset: port, atransfer*, ntransferext/num, …).
+const V1_ANSWER_KEYS: &[&str] = &[
+    "extnumber",
+    "username",
+    "status",
+    "type",
+    "callerid",
+    "registername",
+    "registerpassword",
+    "maxregistrations",
+    "loginpassword",
+    "email",
+    "moblie",
+    "language",
+    "hasvoicemail",
+    "enablevmtoemail",
+    "vmsecret",
+    "alwaysforward",
+    "noanswerforward",
+    "ntransferto",
+    "ntransferprefix",
+    "busyforward",
+    "btransferto",
+    "btransferprefix",
+    "ringsimultaneous",
+    "mobileprefix",
+    "enablemobile",
+    "allowbeingmonitored",
+    "monitormode",
+    "ringtimeout",
+    "maxduration",
+    "dnd",
+    "callrestriction",
+    "agentid",
+];
+/// docs/vendor/openvox-extension-query.md: its response table (`port` only for FXS), with the
+/// example's `userpassword` for the table's `loginpassword`.
+const OPENVOX_ANSWER_KEYS: &[&str] = &[
+    "extnumber",
+    "username",
+    "status",
+    "type",
+    "callerid",
+    "registerpassword",
+    "maxregistrations",
+    "userpassword",
+    "email",
+    "moblie",
+    "language",
+    "hasvoicemail",
+    "vmsecret",
+    "enablevmtoemail",
+    "alwaysforward",
+    "atransferto",
+    "atransferext",
+    "atransferprefix",
+    "atransfernum",
+    "noanswerforward",
+    "ntransferto",
+    "ntransferext",
+    "ntransferprefix",
+    "ntransfernum",
+    "busyforward",
+    "btransferto",
+    "btransferext",
+    "btransferprefix",
+    "btransfernum",
+    "enablemobile",
+    "ringsimultaneous",
+    "mobileprefix",
+    "allowbeingmonitored",
+    "monitormode",
+    "ringtimeout",
+    "maxduration",
+    "dnd",
+];
+
+/// docs/vendor/yeastar-api.md §4.1 (v1's query example) and openvox-extension-query.md.
+const MOBLIE: (&str, &str) = ("moblie", "mobile");
+const USERPASSWORD: (&str, &str) = ("userpassword", "loginpassword");
+/// Every answer spelling of the family, read whichever dialect answers.
+const ANSWER_NAMES: [(&str, &str); 2] = [MOBLIE, USERPASSWORD];
 
 pub(crate) static V2: Dialect = Dialect {
     kind: ApiKind::YeastarV2,
@@ -111,7 +202,9 @@ pub(crate) static V2: Dialect = Dialect {
     update_key: "number",
     answer_key: "number",
     login_port: false,
-    v1_answers: false,
+    hashed_login_password: false,
+    answer_names: &[],
+    answer_keys: &[],
 };
 
 pub(crate) static V1: Dialect = Dialect {
@@ -125,10 +218,13 @@ pub(crate) static V1: Dialect = Dialect {
     update_key: "extid",
     answer_key: "extnumber",
     login_port: true,
-    v1_answers: true,
+    hashed_login_password: true,
+    answer_names: &[MOBLIE],
+    answer_keys: V1_ANSWER_KEYS,
 };
 
-/// OpenVox UC-Series v0.0.1 (seeds 000, 001): Yeastar v1's shape plus add, and XML bodies.
+/// OpenVox UC-Series v0.0.1 (docs/vendor/openvox-extension-*): Yeastar v1's shape plus add,
+/// and XML bodies.
 pub(crate) static OPENVOX: Dialect = Dialect {
     kind: ApiKind::Openvox,
     prefix: "/api/v0.0.1/",
@@ -139,7 +235,9 @@ pub(crate) static OPENVOX: Dialect = Dialect {
     update_key: "extid",
     answer_key: "extnumber",
     login_port: true,
-    v1_answers: false,
+    hashed_login_password: false,
+    answer_names: &[MOBLIE, USERPASSWORD],
+    answer_keys: OPENVOX_ANSWER_KEYS,
 };
 
 /// The dialect of a Yeastar-family API; `None` for APIs outside the family.
@@ -186,6 +284,8 @@ impl Yeastar {
             Op::Update(_) => "extension/update",
             Op::Delete(_) => "extension/delete",
             Op::Apply => "apply",
+            // Refused by `can`: the family has no such endpoints.
+            Op::FindUser { .. } => "",
         }
     }
 
@@ -264,7 +364,7 @@ impl Protocol for Yeastar {
                 Some(self.wire(record, dialect.add_key.unwrap_or(dialect.update_key)))
             }
             Op::Update(record) => Some(self.wire(record, dialect.update_key)),
-            Op::Logout | Op::Heartbeat | Op::List | Op::Apply => None,
+            Op::Logout | Op::Heartbeat | Op::List | Op::Apply | Op::FindUser { .. } => None,
         };
         let (content_type, body) = match (body, self.xml) {
             (None, _) => ("application/json; charset=utf-8", Vec::new()),
@@ -353,19 +453,25 @@ fn list<'a>(value: &'a Value, name: &str) -> Result<&'a [Value], ApiError> {
 }
 
 impl Yeastar {
-    /// A query answer's extension in this tool's column names.
+    /// A query answer's extension in this tool's column names. Where an answer holds two
+    /// spellings of one field (`loginpassword` and `userpassword`), a filled one wins.
     fn record(&self, info: &Map<String, Value>) -> Record {
-        info.iter()
-            .filter(|(_, v)| !v.is_object() && !v.is_array())
-            .map(|(k, v)| {
-                let name = match k.as_str() {
-                    k if k == self.dialect.answer_key => self.dialect.table_key,
-                    "moblie" => "mobile",
-                    other => other,
-                };
-                (name.to_string(), value_text(v))
-            })
-            .collect()
+        let mut record = Record::new();
+        for (key, value) in info.iter().filter(|(_, v)| !v.is_object() && !v.is_array()) {
+            let name = match key.as_str() {
+                k if k == self.dialect.answer_key => self.dialect.table_key,
+                k => ANSWER_NAMES
+                    .iter()
+                    .find(|(answer, _)| *answer == k)
+                    .map_or(k, |(_, column)| column),
+            };
+            let value = value_text(value);
+            if value.is_empty() && record.get(name).is_some_and(|v| !v.is_empty()) {
+                continue;
+            }
+            record.insert(name.to_string(), value);
+        }
+        record
     }
 }
 
@@ -377,6 +483,7 @@ impl Yeastar {
             Op::Add(_) => caps.add,
             Op::Delete(_) => caps.delete,
             Op::Apply => caps.apply_at_end,
+            Op::FindUser { .. } => false,
             _ => true,
         }
     }
@@ -424,7 +531,7 @@ mod tests {
 
     #[test]
     fn the_documented_md5_test_vector() {
-        // Reference §3.2: the example hash is MD5("123456"), lower-case hex.
+        // docs/vendor/yeastar-api.md §3.2: the example hash is MD5("123456"), lower-case hex.
         assert_eq!(md5_hex("123456"), "e10adc3949ba59abbe56e057f20f883e");
     }
 
@@ -591,8 +698,34 @@ mod tests {
     }
 
     #[test]
+    fn openvox_query_answers_are_read_in_their_documented_spellings() {
+        // docs/vendor/openvox-extension-query.md: the table says loginpassword, the example
+        // userpassword; a filled spelling wins over a blank one, whichever comes first.
+        let openvox = Yeastar::new(&OPENVOX, false);
+        let numbers = ["1000".to_string()];
+        for answer in [
+            br#"{"status":"Success","extinfos":[{"extnumber":"1000","loginpassword":"","userpassword":"Login-1000x","moblie":"138"}]}"#.as_slice(),
+            br#"{"status":"Success","extinfos":[{"extnumber":"1000","userpassword":"Login-1000x","loginpassword":"","moblie":"138"}]}"#.as_slice(),
+        ] {
+            let Ok(Reply::Records(records)) = openvox.decode(&Op::Query(&numbers), 200, answer)
+            else {
+                panic!("a query answer");
+            };
+            assert_eq!(
+                records,
+                [record_of(&[
+                    ("number", "1000"),
+                    ("loginpassword", "Login-1000x"),
+                    ("mobile", "138")
+                ])]
+            );
+        }
+    }
+
+    #[test]
     fn listings_and_queries_read_back_in_the_tools_column_names() {
-        // Reference §4.1: v1 lists by extnumber and answers with moblie and a hashed password.
+        // docs/vendor/yeastar-api.md §4.1: v1 lists by extnumber, answers with moblie and a
+        // hashed password.
         let list = br#"{"status":"Success","extlist":[{"extnumber":"1000","status":"Registered","type":"SIP","username":"Jayson","agentid":""},{"extnumber":"1001"}]}"#;
         assert_eq!(
             V1_JSON.decode(&Op::List, 200, list).unwrap(),

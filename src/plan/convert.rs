@@ -31,8 +31,9 @@ const PAIRS: &[Pair] = &[
     Pair { from: YeastarV2, to: YeastarV1, fields: &[("number", "extid")], refused: None },
     Pair { from: YeastarV2, to: Openvox, fields: &[], refused: None },
     Pair { from: YeastarV2, to: Verba, fields: &[("number", "extension")], refused: None },
-    // OpenVox has no registration name of its own: its phones register with the number
-    // (seed 001's add has none; inferred), which is what Yeastar v2 needs to add one.
+    // OpenVox's documents show no registration name (docs/vendor/openvox-extension-add.txt has
+    // none; its `registername` column is Yeastar v1's, inferred): its phones register with the
+    // number (inferred), which is what Yeastar v2 needs to add one.
     Pair { from: Openvox, to: YeastarV2, fields: &[("number", "number"), ("number", "registername")], refused: None },
     Pair { from: Openvox, to: YeastarV1, fields: &[("number", "extid")], refused: None },
     Pair { from: Openvox, to: Verba, fields: &[("number", "extension")], refused: None },
@@ -76,6 +77,19 @@ pub(crate) fn conversion(from: ApiKind, to: ApiKind, eid: &str) -> Option<Mappin
     }
     for field in source.fields {
         let renamed = pair.fields.iter().any(|(column, _)| *column == field.name);
+        // A field the correspondence fills from another column takes that one only.
+        let filled = pair
+            .fields
+            .iter()
+            .any(|(_, to_field)| *to_field == field.name);
+        if filled && !renamed {
+            mapping.dropped.push(Dropped {
+                column: field.name.to_string(),
+                why: format!("{} takes it from the number", to.name()),
+                secret: field.secret,
+            });
+            continue;
+        }
         if renamed || target.index(field.name).is_some() {
             continue;
         }

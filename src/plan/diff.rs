@@ -23,7 +23,9 @@ pub(crate) fn changed_fields(table: &Table, cells: &Cells<'_>, current: &Record)
             }
             let old = current.get(f.name).map_or("", String::as_str);
             if table.hashed_on_read.contains(&f.name) {
-                !md5_hex(cell).eq_ignore_ascii_case(old)
+                // Handed out plain or as its MD5 (v1 always hashes; OpenVox's documents do not
+                // say): either way compared, never shown.
+                cell != old && !md5_hex(cell).eq_ignore_ascii_case(old)
             } else {
                 cell != f.kind.canonical(old)
             }

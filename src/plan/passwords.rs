@@ -127,6 +127,7 @@ mod tests {
         let ctx = CheckContext {
             adding: true,
             weak_passwords: false,
+            exact_spelling: false,
         };
         for api in [ApiKind::YeastarV2, ApiKind::YeastarV1, ApiKind::Openvox] {
             let table = rules::table(api);
@@ -161,6 +162,7 @@ mod tests {
         let ctx = CheckContext {
             adding: true,
             weak_passwords: false,
+            exact_spelling: false,
         };
         let cells = row(
             table,

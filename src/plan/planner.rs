@@ -148,6 +148,7 @@ impl Planner {
         let ctx = CheckContext {
             adding: action == Action::Add,
             weak_passwords: self.weak_passwords,
+            exact_spelling: false,
         };
         // Only an add is given new credentials: an update never replaces a password.
         let generated = match action == Action::Add && self.generate_passwords {

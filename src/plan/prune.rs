@@ -12,7 +12,7 @@ use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
 use crate::input::{RowCells, Sheet, SheetError};
-use crate::rules::{Table, check_value};
+use crate::rules::{CheckContext, Table, check_value};
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PruneSettings {
@@ -114,7 +114,15 @@ pub(crate) fn deletes(
         .partition(|n| {
             !n.is_empty()
                 && n.bytes().all(|b| b.is_ascii_digit())
-                && check_value(key, n, true).is_none()
+                && check_value(
+                    key,
+                    n,
+                    CheckContext {
+                        weak_passwords: true,
+                        ..CheckContext::default()
+                    },
+                )
+                .is_none()
         });
     let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
     if deletes.len() > limit {

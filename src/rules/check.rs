@@ -63,6 +63,9 @@ pub(crate) struct CheckContext {
     pub(crate) adding: bool,
     /// The PBX is set to weak passwords.
     pub(crate) weak_passwords: bool,
+    /// Enumerations and switches must be spelt as a document shows them (the simulator), not
+    /// in any case or as `yes`/`1` (a person's sheet).
+    pub(crate) exact_spelling: bool,
 }
 
 /// One broken rule in one row.
@@ -102,7 +105,7 @@ pub(crate) fn check_cells(
             }
             continue;
         }
-        if let Some(why) = check_value(field, value, ctx.weak_passwords) {
+        if let Some(why) = check_value(field, value, ctx) {
             problems.push(Problem {
                 field: field.name,
                 code: Code::BadValue,
@@ -126,7 +129,7 @@ pub(crate) fn check_cells(
         None => cells,
     };
     for (rule, at) in table.cross.iter().zip(resolved(table)) {
-        check_cross(rule, at, whole, ctx, &mut problems);
+        check_cross(table, rule, at, whole, ctx, &mut problems);
     }
     problems
 }
@@ -172,6 +175,7 @@ fn resolved(table: &'static Table) -> &'static [Resolved] {
 }
 
 fn check_cross(
+    table: &Table,
     rule: &Cross,
     at: &Resolved,
     cells: &Cells<'_>,
@@ -185,7 +189,8 @@ fn check_cross(
             when,
             values,
         } => {
-            let trigger = value(1);
+            // `mobile number` turns the rule on as `Mobile Number` does.
+            let trigger = at.at[1].map_or("", |pos| table.fields[pos].kind.canonical(value(1)));
             if values.contains(&trigger) && value(0).is_empty() {
                 problems.push(Problem {
                     field,
@@ -225,7 +230,14 @@ fn check_cross(
 }
 
 /// Why `value` breaks the field's rule, or `None` when it is fine.
-pub(crate) fn check_value(field: &Field, value: &str, weak_passwords: bool) -> Option<String> {
+pub(crate) fn check_value(field: &Field, value: &str, ctx: CheckContext) -> Option<String> {
+    let weak_passwords = ctx.weak_passwords;
+    if ctx.exact_spelling && !field.kind.documented_spelling(value) {
+        return Some(format!(
+            "must be spelt {}",
+            field.kind.describe(weak_passwords)
+        ));
+    }
     match field.kind {
         Kind::Text { min, max, chars } => {
             check_chars(value, chars).or_else(|| check_len(value, min, max))
@@ -240,10 +252,10 @@ pub(crate) fn check_value(field: &Field, value: &str, weak_passwords: bool) -> O
                 check_len(value, 1, max)
             }
         }
-        Kind::OneOf(values) => {
-            (!values.contains(&value)).then(|| format!("must be one of: {}", values.join(", ")))
-        }
-        Kind::Switch => (!matches!(value, "on" | "off")).then(|| "must be on or off".into()),
+        Kind::OneOf { values, .. } => (!values.contains(&field.kind.canonical(value)))
+            .then(|| format!("must be {}", field.kind.describe(weak_passwords))),
+        Kind::Switch => (!matches!(field.kind.canonical(value), "on" | "off"))
+            .then(|| "must be on or off".into()),
         Kind::Range(lo, hi) => match value.parse::<u32>() {
             Ok(n) if (lo..=hi).contains(&n) => None,
             _ => Some(format!("must be a whole number from {lo} to {hi}")),

@@ -32,9 +32,14 @@ pub(crate) enum Kind {
     },
     /// Digits only, `1..=max` of them.
     Digits { max: usize },
-    /// Exactly one of the listed values (compared case-sensitively, as the PBX does).
-    OneOf(&'static [&'static str]),
-    /// `on` or `off`.
+    /// One of `values`, matched without regard to case. `aliases` are other spellings the
+    /// documents show for one of them, as (alias, value): the PBX reports `disable` where the
+    /// sheet says `Disabled`. The value is the one spelling sent and compared.
+    OneOf {
+        values: &'static [&'static str],
+        aliases: &'static [(&'static str, &'static str)],
+    },
+    /// `on` or `off`, in any case; `true`/`yes`/`1`/`enable` mean on, their opposites off.
     Switch,
     /// A whole number in the inclusive range.
     Range(u32, u32),
@@ -95,6 +100,27 @@ pub(crate) struct Field {
     pub(crate) about: &'static str,
 }
 
+/// Where a field of a table comes from, for `template --describe`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A vendor document shows it: the file under `docs/vendor/` (and section).
+    Documented(&'static str),
+    /// No document shows it for this API; why it is there anyway.
+    Inferred(&'static str),
+}
+
+/// Spellings of a switch's two positions beyond `on` and `off`, as people type them.
+const SWITCH_ON: &[&str] = &["on", "true", "yes", "1", "enable", "enabled"];
+const SWITCH_OFF: &[&str] = &["off", "false", "no", "0", "disable", "disabled"];
+
+/// An enumeration without aliases.
+pub(crate) const fn one_of(values: &'static [&'static str]) -> Kind {
+    Kind::OneOf {
+        values,
+        aliases: &[],
+    }
+}
+
 /// A rule that ties two fields of the same row together.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cross {
@@ -127,8 +153,9 @@ pub(crate) struct Table {
     /// forward on: a row that forwards to an extension added in the same run is sent after that
     /// extension exists.
     pub(crate) links: &'static [(&'static str, &'static str)],
-    /// Fields the API hands out in a form it cannot take back (v1's hashed `loginpassword`):
-    /// exported blank, and compared through the same hash.
+    /// Fields the API may hand out in a form it cannot take back (v1's hashed
+    /// `loginpassword`; OpenVox's `userpassword`, plain or hashed): exported blank when they
+    /// come hashed, and compared both plain and through the hash.
     pub(crate) hashed_on_read: &'static [&'static str],
     /// Other header spellings accepted for a column, lower case.
     pub(crate) aliases: &'static [(&'static str, &'static str)],
@@ -136,6 +163,10 @@ pub(crate) struct Table {
     pub(crate) example: &'static [(&'static str, &'static str)],
     /// Where the rules come from and what is inferred, for `template --describe`.
     pub(crate) notes: &'static [&'static str],
+    /// The document (under `docs/vendor/`) that shows the fields of this API.
+    pub(crate) documented_in: &'static str,
+    /// Fields shown elsewhere, or by no document for this API (inferred, with why).
+    pub(crate) origins: &'static [(&'static str, Origin)],
 }
 
 impl Table {
@@ -158,6 +189,28 @@ impl Table {
         self.fields.iter().position(|f| f.name == name)
     }
 
+    /// Every value of `record` in the one spelling this table sends.
+    pub(crate) fn canonicalise(&self, record: &mut crate::domain::Record) {
+        for (name, value) in record.iter_mut() {
+            if let Some(field) = self.field(name) {
+                let canonical = field.kind.canonical(value);
+                if canonical != value {
+                    *value = canonical.to_string();
+                }
+            }
+        }
+    }
+
+    /// Whether a document shows the field for this API, or it is inferred.
+    pub(crate) fn origin(&self, name: &str) -> Origin {
+        self.origins
+            .iter()
+            .find(|(field, _)| *field == name)
+            .map_or(Origin::Documented(self.documented_in), |(_, origin)| {
+                *origin
+            })
+    }
+
     pub(crate) fn key_index(&self) -> usize {
         self.index(self.key)
             .expect("every table holds its key field")
@@ -175,11 +228,34 @@ pub(crate) fn table(api: ApiKind) -> &'static Table {
 }
 
 impl Kind {
-    /// The one spelling of a value that is compared and sent (`yes` → `1` for a boolean).
+    /// The one spelling of a value that is compared and sent: `On`/`TRUE` → `on` for a switch,
+    /// `voicemail` → `Voicemail`, an alias → its value, `yes` → `1` for a boolean. A value that
+    /// is none of them is returned as it is, for the rules to refuse.
     pub(crate) fn canonical<'a>(&self, value: &'a str) -> &'a str {
+        let same = |v: &str| v.eq_ignore_ascii_case(value);
         match self {
             Kind::Bool => bool_canonical(value),
+            Kind::Switch if SWITCH_ON.iter().any(|v| same(v)) => "on",
+            Kind::Switch if SWITCH_OFF.iter().any(|v| same(v)) => "off",
+            Kind::OneOf { values, aliases } => values
+                .iter()
+                .copied()
+                .find(|v| same(v))
+                .or_else(|| aliases.iter().find(|(a, _)| same(a)).map(|(_, v)| *v))
+                .unwrap_or(value),
             _ => value,
+        }
+    }
+
+    /// Whether `value` is spelt exactly as a document shows it (the simulator's check: a PBX
+    /// compares spellings, it does not fold case or guess what `yes` means).
+    pub(crate) fn documented_spelling(&self, value: &str) -> bool {
+        match self {
+            Kind::Switch => matches!(value, "on" | "off"),
+            Kind::OneOf { values, aliases } => {
+                values.contains(&value) || aliases.iter().any(|(a, _)| *a == value)
+            }
+            _ => true,
         }
     }
 
@@ -192,8 +268,23 @@ impl Kind {
             Kind::Text { max, chars, .. } => format!("{}, at most {max}", chars.describe()),
             Kind::Bool => "1/0, true/false or yes/no".into(),
             Kind::Digits { max } => format!("digits, at most {max}"),
-            Kind::OneOf(values) => format!("one of: {}", values.join(", ")),
-            Kind::Switch => "on or off".into(),
+            Kind::OneOf { values, aliases } => {
+                let spelt = |v: &&str| {
+                    let also: Vec<&str> = aliases
+                        .iter()
+                        .filter(|(_, to)| to == v)
+                        .map(|(a, _)| *a)
+                        .collect();
+                    if also.is_empty() {
+                        (*v).to_string()
+                    } else {
+                        format!("{v} (also {})", also.join(", "))
+                    }
+                };
+                let values: Vec<String> = values.iter().map(spelt).collect();
+                format!("one of: {} (any case)", values.join(", "))
+            }
+            Kind::Switch => "on or off (any case; also yes/no, true/false, 1/0)".into(),
             Kind::Range(lo, hi) => format!("a whole number from {lo} to {hi}"),
             Kind::Email => "an e-mail address (name@domain.tld)".into(),
             Kind::Password(p) => {

@@ -1,37 +1,48 @@
-//! OpenVox UC-Series IPPBX API v0.0.1 field rules (seeds 000 and 001).
+//! OpenVox UC-Series IPPBX API v0.0.1 field rules (docs/vendor/openvox-extension-add.txt,
+//! openvox-extension-update.txt, openvox-extension-query.md).
 //!
-//! A Yeastar-derived API: where the seeds give no rule, the Yeastar v1 rule of the same field
-//! applies (shared constants, not copies). Its own: `nat`, `monitormode`'s `Disable` spelling
-//! (the seed's add example), and names that may hold any printable text.
+//! A Yeastar-derived API: where its documents give no rule, the Yeastar v1 rule of the same
+//! field applies (shared constants, not copies). Its own: `nat`, `monitormode`'s `Disable`
+//! spelling (the add example), `10800` for `maxduration` (the query example), and names that
+//! may hold any printable text. The always-forward fields are in its query answer; v1's
+//! `registername`, `callrestriction` and `agentid` are in no OpenVox document (inferred).
 
 use super::yeastar::*;
-use super::{Chars, Field, Kind, Need, Table};
+use super::{Chars, Field, Kind, Need, Origin, Table, one_of};
 use crate::domain::ApiKind;
 
 const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key; extid on update)") };
-const USERNAME: Field = field("username", text(31, Chars::Any), "the user's name (seeds give no character rule)");
-const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disable", "Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
+const USERNAME: Field = field("username", text(31, Chars::Any), "the user's name (its documents give no character rule)");
+/// The add example sends `Disable`, the query example answers `disable`, v1 writes `Disabled`.
+const MONITORMODE: Field = field("monitormode", Kind::OneOf { values: &["Disable", "Extensive", "Listen", "Whisper", "Barge-in"], aliases: &[("disable", "Disable"), ("Disabled", "Disable")] }, "how this extension monitors others");
+/// v1's choices and the query example's `10800`.
+const MAXDURATION: Field = field("maxduration", one_of(&["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000", "10800"]), "maximum call duration, seconds");
+/// "Cannot be blank" (openvox-extension-add.txt, openvox-extension-update.txt): needed to add.
+const REGISTERPASSWORD: Field = on_add(REGISTERPASSWORD_V1);
 const NTRANSFERPREFIX_7: Field = field("ntransferprefix", digits(7), "no-answer dial prefix");
-const NAT: Field = field("nat", Kind::OneOf(&["yes", "no"]), "NAT");
+const NAT: Field = field("nat", Kind::OneOf { values: &["yes", "no"], aliases: &[("on", "yes"), ("true", "yes"), ("1", "yes"), ("off", "no"), ("false", "no"), ("0", "no")] }, "NAT");
+const V1_FIELD: Origin = Origin::Inferred("Yeastar v1's field (docs/vendor/yeastar-api.md §4.3: update takes v1's fields); in no OpenVox document");
+const QUERY_ANSWER: Origin = Origin::Documented("docs/vendor/openvox-extension-query.md (query answer)");
 
 pub(crate) static OPENVOX: Table = Table {
     api: ApiKind::Openvox,
     key: "number",
     rename: Some("extnumber"),
     fields: &[
-        NUMBER, EXTNUMBER, USERNAME, CALLERID, REGISTERPASSWORD_V1, MAXREGISTRATIONS, LOGINPASSWORD_V1,
+        NUMBER, EXTNUMBER, USERNAME, CALLERID, REGISTERNAME, REGISTERPASSWORD, MAXREGISTRATIONS, LOGINPASSWORD_V1,
         EMAIL, MOBILE, HASVOICEMAIL, VMSECRET, ENABLEVMTOEMAIL,
+        ALWAYSFORWARD, ATRANSFERTO, ATRANSFEREXT, ATRANSFERPREFIX, ATRANSFERNUM,
         NOANSWERFORWARD, NTRANSFERTO, NTRANSFEREXT, NTRANSFERPREFIX_7, NTRANSFERNUM,
         BUSYFORWARD, BTRANSFERTO, BTRANSFEREXT, BTRANSFERPREFIX, BTRANSFERNUM,
         ENABLEMOBILE, RINGSIMULTANEOUS, MOBILEPREFIX, ALLOWBEINGMONITORED, MONITORMODE,
-        RINGTIMEOUT, MAXDURATION, DND, NAT,
+        RINGTIMEOUT, MAXDURATION, DND, CALLRESTRICTION, AGENTID, NAT,
     ],
     cross: &[
-        FORWARD_RULES[3], FORWARD_RULES[4], FORWARD_RULES[5], FORWARD_RULES[6], FORWARD_RULES[7],
+        FORWARD_RULES[0], FORWARD_RULES[1], FORWARD_RULES[2], FORWARD_RULES[3], FORWARD_RULES[4], FORWARD_RULES[5], FORWARD_RULES[6], FORWARD_RULES[7],
         FORWARD_RULES[8], FORWARD_RULES[9],
     ],
-    links: &[LINKS[1], LINKS[2]],
-    hashed_on_read: &[],
+    links: &LINKS,
+    hashed_on_read: &["loginpassword"],
     aliases: &[("extid", "number"), ("extension", "number"), ALIASES[0], ALIASES[1], ALIASES[2]],
     example: &[
         ("number", "2002"), ("username", "Zhang Wei & Co"), ("registerpassword", "12345133333323123qW@"),
@@ -41,11 +52,18 @@ pub(crate) static OPENVOX: Table = Table {
         ("allowbeingmonitored", "off"), ("monitormode", "Disable"), ("ringtimeout", "15"),
         ("maxduration", "Follow System"), ("dnd", "off"), ("nat", "no"),
     ],
-    // Source: OpenVox UC-Series API v0.0.1, extension/add (seed 001) and extension/update
-    // (seed 000); add sends number, update sends extid (the same column). Where the seeds are
-    // silent, Yeastar v1's rule for the field applies (a Yeastar-derived API).
+    // Add sends number, update sends extid (the same column). Where its documents are silent,
+    // Yeastar v1's rule for the field applies (a Yeastar-derived API). The query answer spells
+    // the login password userpassword and the mobile moblie; both are read back and compared.
     notes: &[
         "number names the extension; extnumber renames an existing one.",
         "With --body xml, requests and answers are XML instead of JSON.",
+    ],
+    documented_in: "docs/vendor/openvox-extension-add.txt, openvox-extension-update.txt",
+    origins: &[
+        ("registername", V1_FIELD), ("callrestriction", V1_FIELD), ("agentid", V1_FIELD),
+        ("alwaysforward", QUERY_ANSWER), ("atransferto", QUERY_ANSWER), ("atransferext", QUERY_ANSWER),
+        ("atransferprefix", QUERY_ANSWER), ("atransfernum", QUERY_ANSWER),
+        ("nat", Origin::Documented("docs/vendor/yeastar-api.md §4.3 (OpenVox add: nat yes/no)")),
     ],
 };

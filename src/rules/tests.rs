@@ -21,32 +21,32 @@ const COMMON: &[Case] = &[
         &["ana@example", "ana lima@example.com", "@example.com"],
     ),
     ("mobile", "15550100001", &["+15550100001", "1555-0100"]),
-    ("hasvoicemail", "on", &["yes", "On"]),
-    ("enablevmtoemail", "off", &["1"]),
+    ("hasvoicemail", "On", &["y", "o n"]),
+    ("enablevmtoemail", "OFF", &["2"]),
     ("vmsecret", "4821", &["48a1"]),
-    ("alwaysforward", "on", &["true"]),
-    ("atransferto", "Custom Number", &["custom number", "Phone"]),
+    ("alwaysforward", "TRUE", &["truthy"]),
+    ("atransferto", "custom number", &["Custom-Number", "Phone"]),
     ("atransferext", "1002", &["ext1002", "12345678"]),
     ("atransferprefix", "9", &["12345678", "9#"]),
     ("atransfernum", "004420", &["1234567890123456"]),
-    ("noanswerforward", "off", &["no"]),
+    ("noanswerforward", "no", &["nope"]),
     ("ntransferto", "Voicemail", &["VM"]),
     ("ntransferext", "1003", &["x"]),
     ("ntransferprefix", "123456789012345", &["1234567890123456"]),
     ("ntransfernum", "0015550100", &["0015-550"]),
-    ("busyforward", "on", &["enabled"]),
-    ("btransferto", "Extension", &["extension"]),
+    ("busyforward", "enabled", &["active"]),
+    ("btransferto", "extension", &["ext"]),
     ("btransferext", "1004", &["1004a"]),
     ("btransferprefix", "0", &["00000000"]),
     ("btransfernum", "911", &["9 11"]),
-    ("enablemobile", "off", &["0"]),
+    ("enablemobile", "0", &["00"]),
     ("ringsimultaneous", "on", &["Y"]),
     ("mobileprefix", "1234567", &["12345678"]),
-    ("allowbeingmonitored", "off", &["false"]),
-    ("monitormode", "Barge-in", &["Disable", "barge-in"]),
+    ("allowbeingmonitored", "false", &["f"]),
+    ("monitormode", "barge-in", &["Barge in", "Off"]),
     ("ringtimeout", "120", &["45", "0"]),
-    ("maxduration", "Unlimited", &["7200", "follow system"]),
-    ("dnd", "on", &["1"]),
+    ("maxduration", "follow system", &["7200", "10800"]),
+    ("dnd", "1", &["11"]),
     ("callrestriction", "off", &["x"]),
     ("agentid", "6932", &["69-32"]),
 ];
@@ -114,9 +114,10 @@ const OPENVOX_ONLY: &[Case] = &[
         &["has space", "amp&"],
     ),
     ("loginpassword", "12345678qW@", &["12345"]),
-    ("monitormode", "Disable", &["Off", "disable"]),
+    ("monitormode", "disable", &["Off", "Disabling"]),
+    ("maxduration", "10800", &["7200"]),
+    ("nat", "Yes", &["maybe", "y"]),
     ("ntransferprefix", "1234567", &["12345678"]),
-    ("nat", "yes", &["maybe", "on"]),
 ];
 
 const VERBA_ONLY: &[Case] = &[
@@ -129,14 +130,15 @@ const VERBA_ONLY: &[Case] = &[
     ),
     (
         "recordingmode",
-        "ON_DEMAND",
-        &["RECORD_ALL", "full", "Controlled, Auto-start"],
+        "on-demand",
+        &["RECORD_ALL", "fully", "Controlled, Auto-start"],
     ),
     ("im", "true", &["2", "maybe"]),
     ("voice", "1", &["on"]),
     ("video", "No", &["n"]),
     ("screencapture", "YES", &["y"]),
     ("userid", "25", &["user25", "12345678901"]),
+    ("userloginname", "alice@example.com", &["alice smith"]),
 ];
 
 fn problems_for(table: &'static Table, field: &str, value: &str, weak: bool) -> Vec<Problem> {
@@ -146,6 +148,7 @@ fn problems_for(table: &'static Table, field: &str, value: &str, weak: bool) -> 
     let ctx = CheckContext {
         adding: false,
         weak_passwords: weak,
+        exact_spelling: false,
     };
     check_cells(table, &cells, None, ctx)
         .into_iter()
@@ -264,6 +267,7 @@ fn row_problems(api: ApiKind, cells: &[(&str, &str)], adding: bool) -> Vec<Probl
         CheckContext {
             adding,
             weak_passwords: false,
+            exact_spelling: false,
         },
     )
 }
@@ -353,6 +357,7 @@ fn rules_between_fields_see_the_pbx_value_behind_a_blank_cell() {
     let ctx = CheckContext {
         adding: false,
         weak_passwords: false,
+        exact_spelling: false,
     };
     assert_eq!(check_cells(table, &row, Some(&pbx), ctx)[0].field, "mobile");
     pbx.values[table.index("mobile").unwrap()] = "15550100";
@@ -376,4 +381,119 @@ fn an_invalid_row_lists_every_problem() {
     );
     let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
     assert_eq!(fields, ["maxregistrations", "email", "ringtimeout"]);
+}
+
+#[test]
+fn values_are_read_in_any_case_and_under_their_documented_aliases() {
+    let v1 = table(ApiKind::YeastarV1);
+    let kind = |t: &Table, f: &str| t.field(f).unwrap().kind;
+    for on in ["on", "On", "ON", "TRUE", "yes", "1", "enable"] {
+        assert_eq!(kind(v1, "dnd").canonical(on), "on", "{on}");
+    }
+    for off in ["off", "Off", "FALSE", "no", "0", "disabled"] {
+        assert_eq!(kind(v1, "dnd").canonical(off), "off", "{off}");
+    }
+    assert_eq!(kind(v1, "ntransferto").canonical("voicemail"), "Voicemail");
+    assert_eq!(
+        kind(v1, "ntransferto").canonical("Mobile number"),
+        "Mobile Number"
+    );
+    assert_eq!(
+        kind(v1, "maxduration").canonical("follow system"),
+        "Follow System"
+    );
+    // The PBX's own `disable` and the sheet's `Disabled` are one value, sent as each API spells it.
+    assert_eq!(kind(v1, "monitormode").canonical("disable"), "Disabled");
+    let openvox = table(ApiKind::Openvox);
+    assert_eq!(kind(openvox, "monitormode").canonical("disable"), "Disable");
+    assert_eq!(
+        kind(openvox, "monitormode").canonical("Disabled"),
+        "Disable"
+    );
+    let verba = table(ApiKind::Verba);
+    assert_eq!(
+        kind(verba, "recordingmode").canonical("On-demand"),
+        "ON_DEMAND"
+    );
+    // Unknown values are left for the rules to refuse.
+    assert_eq!(kind(v1, "dnd").canonical("maybe"), "maybe");
+}
+
+#[test]
+fn the_simulator_accepts_only_documented_spellings() {
+    let exact = |api, field: &str, value: &str| {
+        let t = table(api);
+        let mut cells = Cells::blank(t);
+        cells.values[t.key_index()] = "1001";
+        cells.values[t.index(field).unwrap()] = value;
+        let ctx = CheckContext {
+            exact_spelling: true,
+            ..CheckContext::default()
+        };
+        check_cells(t, &cells, None, ctx).is_empty()
+    };
+    assert!(
+        exact(ApiKind::Openvox, "monitormode", "disable"),
+        "the query example's spelling"
+    );
+    assert!(
+        exact(ApiKind::Openvox, "monitormode", "Disable"),
+        "the add example's spelling"
+    );
+    assert!(exact(ApiKind::YeastarV1, "dnd", "on"));
+    assert!(!exact(ApiKind::YeastarV1, "dnd", "On"));
+    assert!(!exact(ApiKind::YeastarV1, "ntransferto", "voicemail"));
+}
+
+#[test]
+fn a_lower_case_destination_still_needs_its_companion_field() {
+    let p = row_problems(
+        ApiKind::YeastarV1,
+        &[("extid", "1001"), ("ntransferto", "mobile number")],
+        false,
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!((p[0].field, p[0].code), ("mobile", Code::NeedsField));
+}
+
+#[test]
+fn every_field_says_where_it_comes_from() {
+    use super::Origin;
+    let openvox = table(ApiKind::Openvox);
+    assert!(matches!(
+        openvox.origin("registername"),
+        Origin::Inferred(_)
+    ));
+    assert!(matches!(
+        openvox.origin("callrestriction"),
+        Origin::Inferred(_)
+    ));
+    assert!(
+        matches!(openvox.origin("alwaysforward"), Origin::Documented(d) if d.contains("query"))
+    );
+    assert!(matches!(openvox.origin("username"), Origin::Documented(_)));
+    for api in ApiKind::ALL {
+        let t = table(api);
+        for (field, origin) in t.origins {
+            assert!(
+                t.index(field).is_some(),
+                "{}: {field} is not a field",
+                api.name()
+            );
+            let doc = match origin {
+                Origin::Documented(d) => d,
+                Origin::Inferred(why) => why,
+            };
+            assert!(
+                doc.contains("docs/vendor/"),
+                "{}: {field}: cite a file: {doc}",
+                api.name()
+            );
+        }
+        assert!(
+            t.documented_in.starts_with("docs/vendor/"),
+            "{}",
+            api.name()
+        );
+    }
 }

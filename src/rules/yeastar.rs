@@ -1,9 +1,10 @@
-//! Yeastar S-Series field rules: API v1.x (seeds 002/003) and v2.0.0 (reference §5).
+//! Yeastar S-Series field rules: API v1.x (docs/vendor/yeastar-v1-extension-update.md and its
+//! Chinese original) and v2.0.0 (docs/vendor/yeastar-api.md §5).
 //!
 //! Each field is written once as a constant and listed in the tables that carry it, so v1 and
 //! v2 share every rule they have in common and differ only where the documents do.
 
-use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
+use super::{Chars, Cross, Field, Kind, Need, Origin, PasswordRule, Table, one_of};
 use crate::domain::ApiKind;
 
 pub(super) const fn field(name: &'static str, kind: Kind, about: &'static str) -> Field {
@@ -25,9 +26,14 @@ pub(super) const fn text(max: usize, chars: Chars) -> Kind {
 }
 
 pub(super) const DESTINATIONS: &[&str] = &["Voicemail", "Extension", "Mobile Number", "Custom Number"];
-/// Seed 000/002/003: `; & " ' \ < > ` |` and space are not allowed in v1 passwords.
+pub(super) const MAX_DURATIONS: &[&str] = &["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000"];
+/// Seeds 002/003 spell it `Disabled`; the v1 query answer's table writes `Disable`
+/// (docs/vendor/yeastar-api.md §5.1).
+const MONITOR_MODES: Kind = Kind::OneOf { values: &["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"], aliases: &[("Disable", "Disabled")] };
+/// docs/vendor/openvox-extension-update.txt, yeastar-v1-extension-update.md: `; & " ' \ < > ` |`
+/// and space are not allowed in v1 passwords.
 pub(super) const V1_PASSWORD_CHARS: Chars = Chars::Without(";&\"'\\<>`| ");
-/// Reference §5.1: v2 passwords take only letters, digits and `~ ^ * - _ ?`.
+/// docs/vendor/yeastar-api.md §5.1: v2 passwords take only letters, digits and `~ ^ * - _ ?`.
 pub(super) const V2_PASSWORD_CHARS: Chars = Chars::AlnumPlus("~^*-_?");
 
 pub(super) const NUMBER: Field = Field { need: Need::Always, ..field("number", digits(7), "extension number (the key)") };
@@ -48,17 +54,17 @@ pub(super) const HASVOICEMAIL: Field = field("hasvoicemail", Kind::Switch, "voic
 pub(super) const ENABLEVMTOEMAIL: Field = field("enablevmtoemail", Kind::Switch, "send voicemail to e-mail");
 pub(super) const VMSECRET: Field = secret(field("vmsecret", digits(63), "voicemail PIN"));
 pub(super) const ALWAYSFORWARD: Field = field("alwaysforward", Kind::Switch, "always forward");
-pub(super) const ATRANSFERTO: Field = field("atransferto", Kind::OneOf(DESTINATIONS), "always-forward destination");
+pub(super) const ATRANSFERTO: Field = field("atransferto", one_of(DESTINATIONS), "always-forward destination");
 pub(super) const ATRANSFEREXT: Field = field("atransferext", digits(7), "always-forward extension (destination Extension)");
 pub(super) const ATRANSFERPREFIX: Field = field("atransferprefix", digits(7), "always-forward dial prefix");
 pub(super) const ATRANSFERNUM: Field = field("atransfernum", digits(15), "always-forward number (destination Custom Number)");
 pub(super) const NOANSWERFORWARD: Field = field("noanswerforward", Kind::Switch, "forward when not answered");
-pub(super) const NTRANSFERTO: Field = field("ntransferto", Kind::OneOf(DESTINATIONS), "no-answer destination");
+pub(super) const NTRANSFERTO: Field = field("ntransferto", one_of(DESTINATIONS), "no-answer destination");
 pub(super) const NTRANSFEREXT: Field = field("ntransferext", digits(7), "no-answer extension (destination Extension)");
-pub(super) const NTRANSFERPREFIX: Field = field("ntransferprefix", digits(15), "no-answer dial prefix (seeds say 15 here, 7 elsewhere)");
+pub(super) const NTRANSFERPREFIX: Field = field("ntransferprefix", digits(15), "no-answer dial prefix (the v1 update page says 15 here, 7 elsewhere)");
 pub(super) const NTRANSFERNUM: Field = field("ntransfernum", digits(15), "no-answer number (destination Custom Number)");
 pub(super) const BUSYFORWARD: Field = field("busyforward", Kind::Switch, "forward when busy");
-pub(super) const BTRANSFERTO: Field = field("btransferto", Kind::OneOf(DESTINATIONS), "when-busy destination");
+pub(super) const BTRANSFERTO: Field = field("btransferto", one_of(DESTINATIONS), "when-busy destination");
 pub(super) const BTRANSFEREXT: Field = field("btransferext", digits(7), "when-busy extension (destination Extension)");
 pub(super) const BTRANSFERPREFIX: Field = field("btransferprefix", digits(7), "when-busy dial prefix");
 pub(super) const BTRANSFERNUM: Field = field("btransfernum", digits(15), "when-busy number (destination Custom Number)");
@@ -66,15 +72,15 @@ pub(super) const ENABLEMOBILE: Field = field("enablemobile", Kind::Switch, "mobi
 pub(super) const RINGSIMULTANEOUS: Field = field("ringsimultaneous", Kind::Switch, "ring the mobile simultaneously");
 pub(super) const MOBILEPREFIX: Field = field("mobileprefix", digits(7), "outbound prefix for the mobility extension");
 pub(super) const ALLOWBEINGMONITORED: Field = field("allowbeingmonitored", Kind::Switch, "allow being monitored");
-pub(super) const MONITORMODE: Field = field("monitormode", Kind::OneOf(&["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]), "how this extension monitors others");
-pub(super) const RINGTIMEOUT: Field = field("ringtimeout", Kind::OneOf(&["15", "30", "60", "120", "300"]), "ring timeout, seconds");
-pub(super) const MAXDURATION: Field = field("maxduration", Kind::OneOf(&["Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000"]), "maximum call duration, seconds");
+pub(super) const MONITORMODE: Field = field("monitormode", MONITOR_MODES, "how this extension monitors others");
+pub(super) const RINGTIMEOUT: Field = field("ringtimeout", one_of(&["15", "30", "60", "120", "300"]), "ring timeout, seconds");
+pub(super) const MAXDURATION: Field = field("maxduration", one_of(MAX_DURATIONS), "maximum call duration, seconds");
 pub(super) const DND: Field = field("dnd", Kind::Switch, "do not disturb");
 pub(super) const CALLRESTRICTION: Field = field("callrestriction", Kind::Switch, "outbound dialling restriction");
 pub(super) const AGENTID: Field = field("agentid", text(31, Chars::Alnum), "agent ID announced to queue callers");
 
-/// The forward and mobility dependencies, the same in every version (seed 003, `mobile` and
-/// the `*transfernum` rows).
+/// The forward and mobility dependencies, the same in every version
+/// (docs/vendor/yeastar-v1-extension-update.md, the `mobile` and `*transfernum` rows).
 pub(super) const FORWARD_RULES: [Cross; 10] = [
     Cross::NeededWhen { field: "atransferext", when: "atransferto", values: &["Extension"] },
     Cross::NeededWhen { field: "atransfernum", when: "atransferto", values: &["Custom Number"] },
@@ -125,12 +131,14 @@ pub(crate) static V2: Table = Table {
         ("monitormode", "Disabled"), ("ringtimeout", "30"), ("maxduration", "Follow System"),
         ("dnd", "off"),
     ],
-    // Source: Yeastar S-Series API v2.0.0 (reference yeastar-api.md §5); fields after `email`
-    // follow v1 (the v2 copy seen was truncated). Notes are for users: `template --describe`.
+    // Notes are for users (`template --describe`); where each field comes from is
+    // `documented_in` and `origins` below.
     notes: &[
         "Adding needs number, username, registername and registerpassword.",
         "A blank cell leaves the PBX's value as it is.",
     ],
+    documented_in: "docs/vendor/yeastar-api.md §4.2, §5.1",
+    origins: &V2_AFTER_EMAIL,
 };
 
 pub(crate) static V1: Table = Table {
@@ -161,7 +169,6 @@ pub(crate) static V1: Table = Table {
         ("monitormode", "Disabled"), ("ringtimeout", "30"), ("maxduration", "Follow System"),
         ("dnd", "off"), ("callrestriction", "off"),
     ],
-    // Source: Yeastar S-Series API v1.0.0/v1.1.0, extension/update (seeds 002 and 003).
     // username allows spaces as well as the documented letters and digits (inferred: names
     // have them).
     notes: &[
@@ -169,4 +176,40 @@ pub(crate) static V1: Table = Table {
         "extnumber renames the extension extid; it must not be a number another row uses.",
         "A blank cell leaves the PBX's value as it is.",
     ],
+    documented_in: "docs/vendor/yeastar-v1-extension-update.md",
+    origins: &[],
 };
+
+const AFTER_EMAIL: Origin = Origin::Inferred("the v2 page was cut off after email; Yeastar v1's field (docs/vendor/yeastar-api.md §4.2)");
+/// v2's fields after `email`: the copy of its add/update page seen was truncated there.
+const V2_AFTER_EMAIL: [(&str, Origin); 29] = [
+    ("mobile", AFTER_EMAIL),
+    ("hasvoicemail", AFTER_EMAIL),
+    ("enablevmtoemail", AFTER_EMAIL),
+    ("vmsecret", AFTER_EMAIL),
+    ("alwaysforward", AFTER_EMAIL),
+    ("atransferto", AFTER_EMAIL),
+    ("atransferext", AFTER_EMAIL),
+    ("atransferprefix", AFTER_EMAIL),
+    ("atransfernum", AFTER_EMAIL),
+    ("noanswerforward", AFTER_EMAIL),
+    ("ntransferto", AFTER_EMAIL),
+    ("ntransferext", AFTER_EMAIL),
+    ("ntransferprefix", AFTER_EMAIL),
+    ("ntransfernum", AFTER_EMAIL),
+    ("busyforward", AFTER_EMAIL),
+    ("btransferto", AFTER_EMAIL),
+    ("btransferext", AFTER_EMAIL),
+    ("btransferprefix", AFTER_EMAIL),
+    ("btransfernum", AFTER_EMAIL),
+    ("enablemobile", AFTER_EMAIL),
+    ("ringsimultaneous", AFTER_EMAIL),
+    ("mobileprefix", AFTER_EMAIL),
+    ("allowbeingmonitored", AFTER_EMAIL),
+    ("monitormode", AFTER_EMAIL),
+    ("ringtimeout", AFTER_EMAIL),
+    ("maxduration", AFTER_EMAIL),
+    ("dnd", AFTER_EMAIL),
+    ("callrestriction", AFTER_EMAIL),
+    ("agentid", AFTER_EMAIL),
+];

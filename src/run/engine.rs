@@ -88,6 +88,8 @@ pub(crate) struct EngineSettings {
     pub(crate) journal: Option<Journal>,
     pub(crate) concurrency: usize,
     pub(crate) retry: RetryPolicy,
+    /// An update whose extension turns out to be gone becomes an add (upsert, sync).
+    pub(crate) create_if_missing: bool,
 }
 
 struct Finished {
@@ -350,7 +352,7 @@ async fn execute(
         let started = *started.get_or_insert_with(Instant::now);
         let answer = {
             let _in_flight = stop.sending();
-            client.write(&op).await
+            client.write(&op, settings.create_if_missing).await
         };
         match answer {
             Ok(_) => {

@@ -173,6 +173,7 @@ pub(crate) async fn run_import(
         journal,
         concurrency: settings.concurrency,
         retry: settings.retry,
+        create_if_missing: matches!(settings.mode, Mode::Upsert | Mode::Sync),
     });
     engine::run(
         rx,

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use super::Sim;
 use crate::domain::values::md5_hex;
 
-/// Failed logins in a row that lock an address, and for how long (reference §3.6).
+/// Failed logins in a row that lock an address, and for how long (docs/vendor/yeastar-api.md §3.6).
 const LOCKOUT_AFTER: u32 = 5;
 const LOCKOUT_FOR: Duration = Duration::from_secs(600);
 pub(crate) struct Token {
@@ -54,7 +54,7 @@ impl Sim {
             let locks = self.settings.api.capabilities().lockout;
             let result = if locks && lock.until.is_some_and(|until| until > now) {
                 Err(LoginProblem::Locked)
-            } else if user == self.settings.user && password_md5.eq_ignore_ascii_case(&expected) {
+            } else if user == self.settings.user && password_md5 == expected {
                 *lock = Lockout::default();
                 Ok(())
             } else {

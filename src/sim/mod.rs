@@ -9,6 +9,9 @@
 mod auth;
 pub(crate) use auth::{LoginProblem, TokenProblem};
 mod faults;
+mod inferred;
+pub(crate) use inferred::Inferred;
+mod tenants;
 mod tls;
 mod verba;
 mod yeastar;
@@ -57,6 +60,12 @@ pub(crate) struct SimSettings {
     pub(crate) tls: bool,
     /// Where to write that certificate's PEM (default: the temporary directory).
     pub(crate) tls_cert: Option<PathBuf>,
+    /// The choices made where the documents are silent (`--inferred`).
+    pub(crate) inferred: Inferred,
+    /// Verba tenants beyond `0000` and those of the seed: (eid, short name).
+    pub(crate) tenants: Vec<(String, String)>,
+    /// Verba users beyond those the seed names: a CSV of `id,loginname,eid`.
+    pub(crate) users: Option<PathBuf>,
 }
 
 /// What the simulator counted, at `GET /_sim/stats`.
@@ -118,7 +127,10 @@ pub(crate) struct Sim {
 
 #[derive(Default)]
 pub(crate) struct Store {
+    /// Keyed by number; Verba's by tenant and extension (`tenants::key`).
     pub(crate) extensions: BTreeMap<String, Record>,
+    /// Verba's tenants and users.
+    pub(crate) tenants: tenants::Tenants,
     tokens: HashMap<String, auth::Token>,
     lockouts: HashMap<IpAddr, auth::Lockout>,
     recent_writes: VecDeque<Instant>,
@@ -152,6 +164,16 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
         ..Store::default()
     };
+    if settings.api == ApiKind::Verba {
+        let (eid, name) = tenants::DEFAULT_TENANT;
+        state.tenants.add_tenant(eid, name);
+        for (eid, name) in &settings.tenants {
+            state.tenants.add_tenant(eid, name);
+        }
+        if let Some(users) = &settings.users {
+            state.tenants.load_users(users)?;
+        }
+    }
     if let Some(seed) = &settings.seed {
         load_seed(&mut state, table, seed)?;
     }
@@ -208,8 +230,15 @@ fn load_seed(
         let cells = sheet
             .cells(&record)
             .map_err(|p| anyhow::anyhow!("{}: row {row}: {}", path.display(), p.message))?;
-        let ext = cells.record(table, 0..table.fields.len());
-        if let Some(number) = ext.get(table.key).cloned() {
+        let mut ext = cells.record(table, 0..table.fields.len());
+        let Some(number) = ext.get(table.key).cloned() else {
+            continue;
+        };
+        if table.api == ApiKind::Verba {
+            let key = verba::seed(state, &mut ext, &number)
+                .map_err(|e| anyhow::anyhow!("{}: row {row}: {e}", path.display()))?;
+            state.extensions.insert(key, ext);
+        } else {
             state.extensions.insert(number, ext);
         }
     }
@@ -337,6 +366,8 @@ impl Sim {
         let ctx = CheckContext {
             adding,
             weak_passwords: self.settings.weak_passwords,
+            // A PBX compares spellings; the lenient reading of a sheet is the client's.
+            exact_spelling: !self.settings.inferred.lenient_spelling,
         };
         rules::check_cells(self.table, &cells, None, ctx)
     }

@@ -1,14 +1,20 @@
 //! The simulated Verba provisioning API v2: SOAP 1.1 at `/provisioning`, its WSDL at
 //! `/provisioning?wsdl`.
 //!
-//! Documented behaviour (seed 004, verba-api.md): the operation element in the v2 namespace
-//! with unqualified children (qualified ones are treated as missing, as JAXB does), status
-//! codes inside HTTP 200, a bad password answered `ERROR_GENERAL` with
-//! `UserNotFoundException`, an expired token `ERROR_UNAUTHORIZED`, a duplicate create
-//! `ERROR_ALREADY_EXISTS`, and `updateExtension` replacing the whole record: no `<user>`
-//! deletes the user link. Inferred: booleans left out become false; an unknown operation or
-//! malformed XML is an `S:Client` fault with HTTP 500; an unknown extension on update is
-//! `ERROR_GENERAL`, on get `ERROR_NOT_FOUND`.
+//! Documented behaviour (docs/vendor/verba-update-extension-v2.txt, docs/vendor/verba-api.md):
+//! the operation element in the v2 namespace with unqualified children (qualified ones are
+//! treated as missing, as JAXB does), status codes inside HTTP 200, `requestToken`'s three
+//! mandatory children (no `eid`: `ERROR_ILLEGAL_ARGUMENT`), a bad password answered
+//! `ERROR_GENERAL` with `UserNotFoundException`, an expired token `ERROR_UNAUTHORIZED`, a
+//! duplicate create `ERROR_ALREADY_EXISTS`, `updateExtension` replacing the whole record (no
+//! `<user>` deletes the user link), records per tenant, ListUsers by login name with
+//! `ERROR_NOT_FOUND` when none matches, ListEnvironments.
+//!
+//! Inferred, each switchable with `--inferred` (see `inferred.rs`): booleans left out become
+//! false; getExtension of a missing extension answers OK with no `<extension>` (no not-found
+//! code is documented for it); an unknown user id or tenant is `ERROR_ILLEGAL_ARGUMENT`; an
+//! update of a missing extension `ERROR_GENERAL`; tokens of tenant `0000` see every tenant, others
+//! their own; an unknown operation or malformed XML is an `S:Client` fault with HTTP 500.
 
 use std::net::IpAddr;
 
@@ -16,7 +22,8 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::Sim;
+use super::tenants::{self, DEFAULT_TENANT};
+use super::{Sim, Store};
 use crate::domain::Record;
 use crate::domain::values::md5_hex;
 use crate::pbx::soap;
@@ -28,9 +35,9 @@ const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
 /// What a call answers: its `<return>`, or a fault.
 enum Answer {
     /// A bare status (write calls): `<return><statusCode>…`.
-    Status(&'static str, String),
+    Status(String, String),
     /// Data with a nested status: `<return><status>…</status>…data`.
-    Data(&'static str, String, Map<String, Value>),
+    Data(String, String, Map<String, Value>),
     Fault(StatusCode, &'static str, String),
 }
 
@@ -73,10 +80,10 @@ pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[
     let (status, bytes) = match answer {
         Answer::Status(code, message) => (
             StatusCode::OK,
-            soap::response(NS, &op, &[("return", status_of(code, &message))]),
+            soap::response(NS, &op, &[("return", status_of(&code, &message))]),
         ),
         Answer::Data(code, message, mut data) => {
-            data.insert("status".into(), status_of(code, &message));
+            data.insert("status".into(), status_of(&code, &message));
             (
                 StatusCode::OK,
                 soap::response(NS, &op, &[("return", Value::Object(data))]),
@@ -123,28 +130,22 @@ fn text(op: &Element, name: &str) -> String {
 fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
     let data_call = matches!(
         op.name.as_str(),
-        "getExtension" | "listExtensions" | "listEnvironments" | "applyExtensionConfiguration"
+        "getExtension"
+            | "listExtensions"
+            | "listEnvironments"
+            | "listUsers"
+            | "applyExtensionConfiguration"
+            | "requestToken"
     );
-    let refuse = |code: &'static str, message: &str| {
+    let refuse = |code: &str, message: &str| {
         if data_call {
-            Answer::Data(code, message.to_string(), Map::new())
+            Answer::Data(code.into(), message.to_string(), Map::new())
         } else {
-            Answer::Status(code, message.to_string())
+            Answer::Status(code.into(), message.to_string())
         }
     };
     if op.name == "requestToken" {
-        return match sim.login(ip, &text(op, "loginName"), &md5_hex(&text(op, "password"))) {
-            Ok(token) => Answer::Data(
-                "OK",
-                String::new(),
-                Map::from_iter([("token".into(), json!(token))]),
-            ),
-            Err(_) => Answer::Data(
-                "ERROR_GENERAL",
-                "com.verba.web.user.UserNotFoundException".into(),
-                Map::new(),
-            ),
-        };
+        return request_token(sim, ip, op);
     }
     let token = text(op, "token");
     if sim.check_token(Some(&token)).is_err() {
@@ -158,59 +159,86 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             "injected fault: the service failed".into(),
         );
     }
+    let provider = sim.settings.inferred.verba_provider_eid.as_str();
+    let sees = |s: &Store, eid: &str| s.tenants.sees(&token, eid, provider);
     match op.name.as_str() {
         "releaseToken" => {
             sim.logout(&token);
-            Answer::Status("OK", String::new())
+            Answer::Status("OK".into(), String::new())
         }
         "listEnvironments" => {
             sim.with_state(|s| s.stats.heartbeats += 1);
-            let environments =
-                json!({"eid": "0000", "shortName": "Ref.", "displayName": "Reference"});
-            Answer::Data(
-                "OK",
-                String::new(),
-                Map::from_iter([("environments".into(), environments)]),
-            )
+            let filter = arg(op, "filter");
+            let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
+            let environments: Vec<Value> = sim.with_state(|s| {
+                s.tenants
+                    .all()
+                    .iter()
+                    .filter(|(e, _)| sees(s, e) && (eid.is_empty() || *e == eid))
+                    .filter(|(_, n)| short.is_empty() || *n == short)
+                    .map(|(e, n)| json!({"displayName": n, "eid": e, "inactive": "false", "shortName": n}))
+                    .collect()
+            });
+            ok_data("environments", Value::Array(environments))
         }
         "listExtensions" => {
             sim.log("list", "", "");
-            let all: Vec<Value> = sim.with_state(|s| s.extensions.values().map(view).collect());
+            let filter = arg(op, "filter").and_then(|f| arg(f, "environmentFilter"));
+            let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
+            let all: Option<Vec<Value>> = sim.with_state(|s| {
+                let named = !eid.is_empty() || !short.is_empty();
+                let only = s.tenants.eid_of(&eid, &short).map(str::to_string);
+                if named && only.is_none() {
+                    return None;
+                }
+                let all = s
+                    .extensions
+                    .values()
+                    .filter(|r| {
+                        let own = r.get("eid").map_or("", String::as_str);
+                        sees(s, own) && only.as_deref().is_none_or(|o| o == own)
+                    })
+                    .map(|r| view(s, r))
+                    .collect();
+                Some(all)
+            });
             // Repeated <extensions> elements: one object per extension under the same name.
-            let mut data = Map::new();
-            data.insert("extensions".into(), Value::Array(all));
-            Answer::Data("OK", String::new(), data)
-        }
-        "getExtension" => {
-            let wanted = text(op, "extension");
-            let found = sim.with_state(|s| s.extensions.get(&wanted).map(view));
-            sim.log(
-                "query",
-                &wanted,
-                if found.is_some() {
-                    ""
-                } else {
-                    "ERROR_NOT_FOUND"
-                },
-            );
-            match found {
-                Some(extension) => Answer::Data(
-                    "OK",
-                    String::new(),
-                    Map::from_iter([("extension".into(), extension)]),
-                ),
-                None => refuse("ERROR_NOT_FOUND", &format!("extension {wanted} not found")),
+            match all {
+                Some(all) => ok_data("extensions", Value::Array(all)),
+                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
             }
         }
-        "createExtension" | "updateExtension" => write(sim, op),
+        "getExtension" => {
+            let filter = arg(op, "environmentFilter");
+            let wanted = text(op, "extension");
+            let found = sim.with_state(|s| {
+                let eid = s
+                    .tenants
+                    .eid_of(&sub(filter, "eid"), &sub(filter, "shortName"))?
+                    .to_string();
+                Some(
+                    s.extensions
+                        .get(&tenants::key(&eid, &wanted))
+                        .map(|r| view(s, r)),
+                )
+            });
+            let missing = !matches!(found, Some(Some(_)));
+            sim.log("query", &wanted, if missing { "NOT_FOUND" } else { "" });
+            match found {
+                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
+                Some(Some(extension)) => ok_data("extension", extension),
+                Some(None) => match &sim.settings.inferred.verba_get_missing {
+                    None => Answer::Data("OK".into(), String::new(), Map::new()),
+                    Some(code) => refuse(code, &format!("extension {wanted} not found")),
+                },
+            }
+        }
+        "listUsers" => list_users(sim, op, &token),
+        "createExtension" | "updateExtension" => write(sim, op, &token),
         "applyExtensionConfiguration" => {
             sim.with_state(|s| s.stats.applies += 1);
             let statuses = json!({"location": "recorder-1", "statusCode": "OK"});
-            Answer::Data(
-                "OK",
-                String::new(),
-                Map::from_iter([("statuses".into(), statuses)]),
-            )
+            ok_data("statuses", statuses)
         }
         other => Answer::Fault(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -220,11 +248,92 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
     }
 }
 
-fn write(sim: &Sim, op: &Element) -> Answer {
+fn ok_data(name: &str, value: Value) -> Answer {
+    Answer::Data(
+        "OK".into(),
+        String::new(),
+        Map::from_iter([(name.to_string(), value)]),
+    )
+}
+
+/// The text of `filter`'s child `name`, `""` when either is absent.
+fn sub(filter: Option<&Element>, name: &str) -> String {
+    filter.map(|f| text(f, name)).unwrap_or_default()
+}
+
+/// `eid`, `loginName` and `password` are all mandatory (docs/vendor/verba-api.md §2.1).
+fn request_token(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
+    let refuse =
+        |message: String| Answer::Data("ERROR_ILLEGAL_ARGUMENT".into(), message, Map::new());
+    let eid = text(op, "eid");
+    for (name, value) in [("eid", &eid), ("loginName", &text(op, "loginName"))] {
+        if value.is_empty() {
+            return refuse(format!("{name} is mandatory"));
+        }
+    }
+    if sim.with_state(|s| s.tenants.eid_of(&eid, "").is_none()) {
+        return refuse(format!("no environment has the eid {eid}"));
+    }
+    match sim.login(ip, &text(op, "loginName"), &md5_hex(&text(op, "password"))) {
+        Ok(token) => {
+            sim.with_state(|s| s.tenants.token_issued(&token, &eid));
+            ok_data("token", json!(token))
+        }
+        Err(_) => Answer::Data(
+            "ERROR_GENERAL".into(),
+            "com.verba.web.user.UserNotFoundException".into(),
+            Map::new(),
+        ),
+    }
+}
+
+/// ListUsers (v2) by `loginName` (exact with `loginNameExact`), within the filter's tenant.
+fn list_users(sim: &Sim, op: &Element, token: &str) -> Answer {
+    let filter = arg(op, "filter");
+    let login = sub(filter, "loginName");
+    let exact = matches!(sub(filter, "loginNameExact").as_str(), "1" | "true");
+    let environment = filter.and_then(|f| arg(f, "environmentFilter"));
+    let provider = sim.settings.inferred.verba_provider_eid.clone();
+    sim.log("find user", &login, "");
+    let users: Vec<Value> = sim.with_state(|s| {
+        let only = s
+            .tenants
+            .eid_of(&sub(environment, "eid"), &sub(environment, "shortName"))
+            .map(str::to_string);
+        s.tenants
+            .users()
+            .iter()
+            .filter(|u| s.tenants.sees(token, &u.eid, &provider))
+            .filter(|u| only.as_deref().is_none_or(|o| o == u.eid))
+            .filter(|u| {
+                login.is_empty()
+                    || if exact {
+                        u.login == login
+                    } else {
+                        u.login.contains(&login)
+                    }
+            })
+            .map(|u| json!({"eid": u.eid, "id": u.id, "loginName": u.login}))
+            .collect()
+    });
+    if users.is_empty() {
+        return Answer::Data(
+            "ERROR_NOT_FOUND".into(),
+            format!("no user {login}"),
+            Map::new(),
+        );
+    }
+    ok_data("users", Value::Array(users))
+}
+
+fn write(sim: &Sim, op: &Element, token: &str) -> Answer {
     let creating = op.name == "createExtension";
     let name = op_name(&op.name);
     let Some(extension) = arg(op, "extension") else {
-        return Answer::Status("ERROR_ILLEGAL_ARGUMENT", "extension is required".into());
+        return Answer::Status(
+            "ERROR_ILLEGAL_ARGUMENT".into(),
+            "extension is required".into(),
+        );
     };
     let mut record = from_wire(&Element {
         children: extension
@@ -235,6 +344,8 @@ fn write(sim: &Sim, op: &Element) -> Answer {
             .collect(),
         ..extension.clone()
     });
+    // The user is named by <user><id>; a login name in the request is not the service's to read.
+    record.remove("userloginname");
     let number = record.get("extension").cloned().unwrap_or_default();
     if !sim.admit_write() {
         sim.log(name, &number, "THROTTLED");
@@ -254,51 +365,110 @@ fn write(sim: &Sim, op: &Element) -> Answer {
             }
         }
     }
-    let answer = store(sim, creating, &number, record);
+    let answer = store(sim, creating, &number, record, token);
     let code = match &answer {
-        Answer::Status(code, _) => *code,
-        _ => "",
+        Answer::Status(code, _) => code.clone(),
+        _ => String::new(),
     };
-    sim.log(name, &number, if code == "OK" { "" } else { code });
+    sim.log(name, &number, if code == "OK" { "" } else { &code });
     if code == "OK" {
         sim.with_state(|s| s.stats.writes += 1);
     }
     answer
 }
 
-fn store(sim: &Sim, creating: bool, number: &str, record: Record) -> Answer {
+fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &str) -> Answer {
+    let status = |code: &str, message: String| Answer::Status(code.into(), message);
     if number.is_empty() {
-        return Answer::Status("ERROR_ILLEGAL_ARGUMENT", "extension is required".into());
+        return status("ERROR_ILLEGAL_ARGUMENT", "extension is required".into());
     }
     if let Some(problem) = sim.problems(&record, creating).first() {
-        return Answer::Status("ERROR_ILLEGAL_ARGUMENT", problem.message.clone());
+        return status("ERROR_ILLEGAL_ARGUMENT", problem.message.clone());
     }
+    let inferred = &sim.settings.inferred;
     sim.with_state(|s| {
-        let existing = s.extensions.get(number).map(|e| e.get("id").cloned());
+        let eid = record.get("eid").map_or("", String::as_str);
+        let short = record.get("environment").map_or("", String::as_str);
+        let Some(eid) = s.tenants.eid_of(eid, short).map(str::to_string) else {
+            return status(
+                "ERROR_ILLEGAL_ARGUMENT",
+                format!(
+                    "no environment {}",
+                    if eid.is_empty() { short } else { eid }
+                ),
+            );
+        };
+        if !s.tenants.sees(token, &eid, &inferred.verba_provider_eid) {
+            return status(
+                "ERROR_ILLEGAL_ARGUMENT",
+                format!("environment {eid} is not this token's"),
+            );
+        }
+        if let Some(id) = record.get("userid")
+            && s.tenants.user(id).is_none()
+        {
+            return status(
+                &inferred.verba_unknown_user,
+                format!("no user has the id {id}"),
+            );
+        }
+        let key = tenants::key(&eid, number);
+        let existing = s.extensions.get(&key).map(|e| e.get("id").cloned());
         match (creating, existing) {
-            (true, Some(_)) => Answer::Status(
+            (true, Some(_)) => status(
                 "ERROR_ALREADY_EXISTS",
                 format!("extension {number} already exists"),
             ),
-            (false, None) => {
-                Answer::Status("ERROR_GENERAL", format!("extension {number} not found"))
-            }
+            (false, None) => status(
+                &inferred.verba_update_missing,
+                format!("extension {number} not found"),
+            ),
             (_, existing) => {
-                let mut record = record;
                 let id = existing
                     .flatten()
                     .unwrap_or_else(|| (s.extensions.len() + 1).to_string());
                 record.insert("id".into(), id);
-                s.extensions.insert(number.to_string(), record);
-                Answer::Status("OK", String::new())
+                record.insert("eid".into(), eid);
+                record.remove("environment");
+                sim.table.canonicalise(&mut record);
+                s.extensions.insert(key, record);
+                status("OK", String::new())
             }
         }
     })
 }
 
-/// A stored extension as getExtension answers it: booleans as true/false, the user as an
-/// object, the internal id, elements in alphabetical order.
-fn view(record: &Record) -> Value {
+/// A seed row's store key, its tenant and user made known (a seed names them by using them).
+pub(crate) fn seed(state: &mut Store, record: &mut Record, number: &str) -> Result<String, String> {
+    let eid = record.get("eid").map_or("", String::as_str).to_string();
+    let short = record
+        .get("environment")
+        .map_or("", String::as_str)
+        .to_string();
+    let eid = match state.tenants.eid_of(&eid, &short) {
+        Some(known) => known.to_string(),
+        None if !eid.is_empty() => {
+            state
+                .tenants
+                .add_tenant(&eid, if short.is_empty() { &eid } else { &short });
+            eid
+        }
+        None if short.is_empty() => DEFAULT_TENANT.0.to_string(),
+        None => return Err(format!("no environment is called {short}; give its eid")),
+    };
+    if let Some(id) = record.get("userid") {
+        let login = record.get("userloginname").map_or("", String::as_str);
+        state.tenants.add_user(id, login, &eid);
+    }
+    record.remove("userloginname");
+    record.remove("environment");
+    record.insert("eid".into(), eid.clone());
+    Ok(tenants::key(&eid, number))
+}
+
+/// A stored extension as getExtension answers it: booleans as true/false, the tenant's short
+/// name, the user as an object, the internal id, elements in alphabetical order.
+fn view(store: &Store, record: &Record) -> Value {
     let mut wire = to_wire(record);
     for element in BOOLEANS {
         if let Some(Value::String(v)) = wire.get_mut(element) {
@@ -309,10 +479,16 @@ fn view(record: &Record) -> Value {
             };
         }
     }
-    if let Some(id) = record.get("userid") {
+    if let Some(eid) = record.get("eid") {
+        wire.insert(
+            "environmentShortName".into(),
+            json!(store.tenants.short_name(eid)),
+        );
+    }
+    if let Some(user) = record.get("userid").and_then(|id| store.tenants.user(id)) {
         wire.insert(
             "user".into(),
-            json!({ "id": id, "loginName": format!("user{id}") }),
+            json!({ "eid": user.eid, "id": user.id, "loginName": user.login }),
         );
     }
     if let Some(id) = record.get("id") {

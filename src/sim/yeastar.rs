@@ -1,12 +1,18 @@
 //! The simulated Yeastar family: S-Series v1.1.0 and v2.0.0, and OpenVox v0.0.1, driven by
 //! the same [`Dialect`] tables as the client. OpenVox requests say `&type=json|xml`; the answer
-//! comes in the type asked for, whatever the Content-Type (seed 000 sends XML labelled JSON).
+//! comes in the type asked for, whatever the Content-Type (docs/vendor/openvox-extension-update.txt
+//! sends XML labelled JSON).
 //!
-//! Documented behaviour: POST only (20001), JSON only (20000), errno as a string inside HTTP
-//! 200, MD5 login, 10006 for an unknown extension, 10004 for a blank required parameter,
-//! v1's `extid`/`extnumber` keys and its `moblie` spelling in query answers, v1's hashed
-//! `loginpassword`. Inferred (reference §11): a duplicate add and a field that breaks a rule
-//! answer 10017; an expired token answers 20006 once, then 20004 (the PBX erased it).
+//! Documented behaviour (docs/vendor/yeastar-api.md §2-§6, openvox-extension-*.txt|md): POST
+//! only (20001), JSON only (20000), an XML body must be `<xml>…</xml>` (10002), errno as a
+//! string inside HTTP 200, the login password as its 32 lower-case hex MD5 (anything else is a
+//! wrong password, 20003), 10006 for an unknown extension, 10004 for a blank required
+//! parameter, a register password that "cannot be blank" (10004 on add, 10017 on update),
+//! v1's `extid`/`extnumber` keys, the query answers' own spellings (`moblie`; OpenVox's
+//! `userpassword` and `disable`), v1's hashed `loginpassword`, values spelt only as the
+//! documents spell them. Inferred (docs/vendor/yeastar-api.md §11): a duplicate add and a field that breaks
+//! a rule answer 10017; an expired token answers 20006 once, then 20004 (the PBX erased it);
+//! OpenVox hands `userpassword` out plain (`--inferred openvox-userpassword=md5` hashes it).
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -21,7 +27,7 @@ use super::{LoginProblem, Sim, Store, TokenProblem};
 use crate::domain::values::md5_hex;
 use crate::domain::{ApiKind, Code, Record};
 use crate::pbx::value_text;
-use crate::pbx::xml::{from_xml, to_xml};
+use crate::pbx::xml::{parse, to_xml};
 use crate::pbx::yeastar::{self as codec, Dialect, errno};
 
 /// The transient errnos `--fail-rate` answers with.
@@ -122,7 +128,11 @@ fn parse_body(body: &[u8], xml: bool) -> Result<Map<String, Value>, &'static str
         return Ok(Map::new());
     }
     let parsed = if xml {
-        from_xml(body).ok()
+        // The documents' bodies are `<xml>…</xml>`; another root is not their format.
+        parse(body)
+            .ok()
+            .filter(|root| root.name == "xml")
+            .map(|root| root.to_value())
     } else {
         serde_json::from_slice::<Value>(body).ok()
     };
@@ -183,11 +193,15 @@ fn query(sim: &Sim, dialect: &Dialect, body: &Map<String, Value>) -> Answer {
     // for each of a chunk's 100 numbers made the simulator the slow side of a sync.
     let numbers: BTreeSet<&str> = wanted.split(',').map(str::trim).collect();
     let infos: Vec<Value> = sim.with_state(|s| match all {
-        true => s.extensions.values().map(|e| view(e, dialect)).collect(),
+        true => s
+            .extensions
+            .values()
+            .map(|e| view(sim, e, dialect))
+            .collect(),
         false => numbers
             .iter()
             .filter_map(|n| s.extensions.get(*n))
-            .map(|e| view(e, dialect))
+            .map(|e| view(sim, e, dialect))
             .collect(),
     });
     if infos.is_empty() && !all {
@@ -198,17 +212,44 @@ fn query(sim: &Sim, dialect: &Dialect, body: &Map<String, Value>) -> Answer {
     Ok(json!({ "extinfos": infos }))
 }
 
-/// A stored extension as the query answer shows it.
-fn view(ext: &Record, dialect: &Dialect) -> Value {
+/// How OpenVox's query example spells a value the requests spell otherwise
+/// (docs/vendor/openvox-extension-query.md: `"monitormode":"disable"`): (field, stored, answered).
+const OPENVOX_ANSWER_VALUES: &[(&str, &str, &str)] = &[("monitormode", "Disable", "disable")];
+
+/// A stored extension as the query answer shows it: the answer's own key spellings, v1's
+/// hashed login password, OpenVox's value spellings.
+fn view(sim: &Sim, ext: &Record, dialect: &Dialect) -> Value {
+    let openvox = dialect.kind == ApiKind::Openvox;
+    let hash_login = dialect.hashed_login_password
+        || (openvox && sim.settings.inferred.openvox_userpassword_md5);
     let mut out = Map::new();
     for (name, value) in ext {
-        let (name, value) = match (name.as_str(), dialect.v1_answers) {
-            (key, _) if key == dialect.table_key => (dialect.answer_key, value.clone()),
-            ("mobile", true) => ("moblie", value.clone()),
-            ("loginpassword", true) => ("loginpassword", md5_hex(value)),
-            (other, _) => (other, value.clone()),
+        let key = if name == dialect.table_key {
+            dialect.answer_key
+        } else {
+            dialect
+                .answer_names
+                .iter()
+                .find(|(_, column)| column == name)
+                .map_or(name.as_str(), |(answer, _)| answer)
         };
-        out.insert(name.to_string(), Value::String(value));
+        let value = match name.as_str() {
+            "loginpassword" if hash_login => md5_hex(value),
+            _ if openvox => OPENVOX_ANSWER_VALUES
+                .iter()
+                .find(|(field, stored, _)| field == name && stored == value)
+                .map_or_else(|| value.clone(), |(_, _, answered)| (*answered).to_string()),
+            _ => value.clone(),
+        };
+        out.insert(key.to_string(), Value::String(value));
+    }
+    // The documented answer holds every key, set or not; a prompt language is always set
+    // (inferred: the example's `System Default`, a field no request takes).
+    for key in dialect.answer_keys {
+        out.entry(*key).or_insert_with(|| json!(""));
+    }
+    if !dialect.answer_keys.is_empty() {
+        out.insert("language".into(), json!("System Default"));
     }
     out.insert("status".into(), json!("Unavailable"));
     out.insert("type".into(), json!("SIP"));
@@ -242,7 +283,8 @@ fn write(sim: &Sim, dialect: &Dialect, op: &'static str, body: &Map<String, Valu
 }
 
 /// The body's fields that the rule table knows, as text, the key (sent as `key`) under the
-/// table's name; unknown keys are ignored, as the real PBX appears to do (reference §5.1).
+/// table's name; unknown keys are ignored, as the real PBX appears to do
+/// (docs/vendor/yeastar-api.md §5.1).
 fn fields(sim: &Sim, body: &Map<String, Value>, key: &str) -> Record {
     sim.table
         .fields
@@ -263,9 +305,15 @@ fn refuse_invalid(sim: &Sim, record: &Record, adding: bool) -> Result<(), &'stat
     }
 }
 
+/// Fields the documents say "cannot be blank" (docs/vendor/yeastar-v1-extension-update.md,
+/// openvox-extension-add.txt): on add they are required (the tables say so), on update they
+/// may not be set to nothing.
+const NOT_BLANK: [&str; 2] = ["registerpassword", "registername"];
+
 fn add(sim: &Sim, mut record: Record) -> Answer {
     record.retain(|_, v| !v.is_empty());
     refuse_invalid(sim, &record, true)?;
+    sim.table.canonicalise(&mut record);
     let number = record
         .get(sim.table.key)
         .cloned()
@@ -288,6 +336,9 @@ fn update(sim: &Sim, changes: Record) -> Answer {
         .with_state(|s| s.extensions.get(&number).cloned())
         .ok_or(errno::NO_SUCH_EXTENSION)?;
     for (name, value) in changes {
+        if value.is_empty() && NOT_BLANK.contains(&name.as_str()) {
+            return Err(errno::CONFIG_FAILED);
+        }
         if value.is_empty() {
             record.remove(&name);
         } else {
@@ -301,6 +352,7 @@ fn update(sim: &Sim, changes: Record) -> Answer {
     };
     record.insert(sim.table.key.to_string(), new_number.clone());
     refuse_invalid(sim, &record, false)?;
+    sim.table.canonicalise(&mut record);
     sim.with_state(|s| {
         let taken = new_number != number && s.extensions.contains_key(&new_number);
         if taken || forwards_nowhere(sim, s, &record) {

@@ -501,3 +501,23 @@ impl Ran {
         format!("{}{}{report}", self.stdout, self.stderr)
     }
 }
+
+/// One Verba SOAP call `op` with `children` inside the documented envelope; the answer's text.
+pub(crate) fn soap_call(sim: &Sim, op: &str, children: &str) -> String {
+    let body = format!(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:{op}>{children}</v2:{op}></soapenv:Body></soapenv:Envelope>"#
+    );
+    http(sim.addr(), "POST", "/provisioning", &body).1
+}
+
+/// A Verba token for tenant `eid`, through requestToken itself.
+pub(crate) fn verba_token(sim: &Sim, eid: &str) -> String {
+    let answer = soap_call(
+        sim,
+        "requestToken",
+        &format!("<eid>{eid}</eid><loginName>{USER}</loginName><password>{PASSWORD}</password>"),
+    );
+    let root = parse_xml(answer.as_bytes()).unwrap();
+    let ret = &root.children[0].children[0].children[0];
+    ret.child("token").expect("a token").text.clone()
+}

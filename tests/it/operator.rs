@@ -241,7 +241,7 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     let cert = sim.cert.clone().unwrap();
     let pw = write(dir.path(), "hq.password", &format!("{PASSWORD}\n"));
     private(&pw, 0o600);
-    write(dir.path(), "hr.toml", "");
+    write(dir.path(), "hr.toml", "[columns]\n\"Desk\" = \"number\"\n");
     let config = write(
         dir.path(),
         "config.toml",
@@ -277,17 +277,29 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(report_rows(&report)[0]["status"], "ok");
 
-    // A map file is shown, but refused by import until column mapping exists.
+    // The profile's map file reads a sheet in other columns.
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("map = \"hr.toml\"\n");
     std::fs::write(&config, text).unwrap();
-    let out = run(&args, &[]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("cannot map columns yet"),
-        "{}",
-        stderr(&out)
+    let hr = write(
+        dir.path(),
+        "hr.csv",
+        "Desk,username,registername,registerpassword\n8202,Weak Two,w8202,weakpass2\n",
     );
+    let hr_args = [
+        "import",
+        hr.to_str().unwrap(),
+        "--config",
+        cfg,
+        "--profile",
+        "hq",
+    ];
+    let out = run(
+        &[&hr_args[..], &["--mode", "add", "--report", report_arg]].concat(),
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(report_rows(&report)[0]["number"], "8202");
 
     let show = run(&["config", "show", "--config", cfg, "--profile", "hq"], &[]);
     assert_eq!(code(&show), 0, "{}", stderr(&show));

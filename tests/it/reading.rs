@@ -240,6 +240,19 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
                 "{api}: --describe lacks {column}"
             );
         }
+        assert!(
+            describe.contains("Where the fields come from:"),
+            "{describe}"
+        );
+        if api == "openvox" {
+            assert!(
+                describe.contains("registername: inferred:")
+                    && describe.contains(
+                        "alwaysforward: documented in docs/vendor/openvox-extension-query.md"
+                    ),
+                "{describe}"
+            );
+        }
         if api.starts_with("yeastar") {
             assert!(
                 describe.contains("one of: 15, 30, 60, 120, 300"),
@@ -248,7 +261,7 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
             assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
         } else if api == "verba" {
             assert!(
-                describe.contains("one of: FULL, ON_DEMAND, CONTROLLED"),
+                describe.contains("one of: FULL (also Full), ON_DEMAND (also On-demand"),
                 "{describe}"
             );
             assert!(

@@ -545,9 +545,10 @@ fn a_second_run_on_the_same_report_is_refused_and_a_killed_runs_lock_blocks_noth
 
     // A run killed while holding the lock leaves the file, but the OS dropped the lock.
     let report = dir.path().join("r2.csv");
-    let args = sim_args(&sim, other.to_str().unwrap(), &report, &extra);
+    let third = write(dir.path(), "third.csv", &simple_rows(9101, 40));
+    let args = sim_args(&sim, third.to_str().unwrap(), &report, &extra);
     let mut killed = spawn(&args);
-    wait_until("the run writes", || sim.stat("extensions") >= 32);
+    wait_until("the run writes", || sim.stat("extensions") >= 37);
     killed.kill().unwrap();
     killed.wait().unwrap();
     assert!(report.with_extension("lock").exists());

@@ -12,15 +12,7 @@ fn soap(sim: &Sim, body: &str) -> (u16, String) {
 }
 
 fn token(sim: &Sim) -> String {
-    let (_, answer) = soap(
-        sim,
-        &format!(
-            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:requestToken><eid>0000</eid><loginName>{USER}</loginName><password>{PASSWORD}</password></v2:requestToken></soapenv:Body></soapenv:Envelope>"#
-        ),
-    );
-    let root = parse_xml(answer.as_bytes()).unwrap();
-    let ret = &root.children[0].children[0].children[0];
-    ret.child("token").expect("a token").text.clone()
+    verba_token(sim, "0000")
 }
 
 /// The extension as getExtension answers it, element name → text (user as user.id).
@@ -151,11 +143,19 @@ fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
 #[test]
 fn an_expired_token_is_recovered_with_exactly_one_new_token() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("verba", dir.path(), SEED, &["--token-max-uses", "8"]);
+    let mut users = String::from("id,loginname,eid\n");
     let mut csv = String::from("extension,eid,recordingmode,voice,userid\n");
     for n in 5001..=5010 {
+        users.push_str(&format!("{n},user{n},0000\n"));
         csv.push_str(&format!("{n},0000,FULL,1,{n}\n"));
     }
+    let users = write(dir.path(), "users.csv", &users);
+    let sim = Sim::seeded(
+        "verba",
+        dir.path(),
+        SEED,
+        &["--token-max-uses", "8", "--users", users.to_str().unwrap()],
+    );
     let file = write(dir.path(), "in.csv", &csv);
     let report = dir.path().join("r.csv");
     let out = import(
@@ -176,13 +176,13 @@ fn an_expired_token_is_recovered_with_exactly_one_new_token() {
 }
 
 #[test]
-fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
+fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any_case_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
     let file = write(
         dir.path(),
         "in.csv",
-        "extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n",
+        "extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n6005,0000,\"Controlled, Auto-start\",1\n",
     );
     let report = dir.path().join("r.csv");
     let out = import(&sim, "verba", &file, &report, &[]);
@@ -197,22 +197,29 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them() {
         [
             ("ok", ""),
             ("invalid", "recordingmode"),
+            ("ok", ""),
+            ("invalid", "im"),
             ("invalid", "recordingmode"),
-            ("invalid", "im")
         ]
     );
     assert!(
-        rows[1]["message"].contains("FULL, ON_DEMAND, CONTROLLED"),
+        rows[1]["message"]
+            .contains("FULL (also Full), ON_DEMAND (also On-demand, On demand), CONTROLLED"),
         "{:?}",
         rows[1]
     );
-    let sent: Vec<String> = sim
+    let mut sent: Vec<String> = sim
         .log()
         .iter()
         .filter(|e| e["op"] == "add")
         .map(|e| e["number"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(sent, ["6001"]);
+    sent.sort();
+    assert_eq!(
+        sent,
+        ["6001", "6003"],
+        "Controlled is CONTROLLED, in any case"
+    );
 }
 
 #[test]
