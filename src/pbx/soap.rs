@@ -139,9 +139,9 @@ mod tests {
 
     use super::*;
 
-    /// Seed 004's answer to updateExtension, from the seed as written.
+    /// The documented updateExtension answer (docs/vendor/verba-update-extension-v2.txt), as written.
     fn seed_004_response() -> &'static str {
-        let seed = include_str!("../../tests/fixtures/seed-004-update-extension.txt");
+        let seed = include_str!("../../docs/vendor/verba-update-extension-v2.txt");
         let start = seed.find("<S:Envelope").unwrap();
         let end = seed.find("</S:Envelope>").unwrap() + "</S:Envelope>".len();
         &seed[start..end]

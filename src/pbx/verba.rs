@@ -337,8 +337,8 @@ mod tests {
     use crate::domain::record_of;
     use crate::pbx::xml::parse;
 
-    /// Seed 004, the documented updateExtension transaction, as written.
-    const SEED_004: &str = include_str!("../../tests/fixtures/seed-004-update-extension.txt");
+    /// The documented updateExtension transaction (docs/vendor/verba-update-extension-v2.txt), as written.
+    const SEED_004: &str = include_str!("../../docs/vendor/verba-update-extension-v2.txt");
     const SEED_TOKEN: &str = "FipASZ3Y336Kvmv7W1BV7aXY7hDFeMxq";
 
     fn seed_part(start: &str, end: &str) -> &'static str {

@@ -14,6 +14,7 @@ pub(crate) use inferred::Inferred;
 mod tenants;
 mod tls;
 mod verba;
+mod verba_records;
 mod yeastar;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -235,7 +236,7 @@ fn load_seed(
             continue;
         };
         if table.api == ApiKind::Verba {
-            let key = verba::seed(state, &mut ext, &number)
+            let key = verba_records::seed(state, &mut ext, &number)
                 .map_err(|e| anyhow::anyhow!("{}: row {row}: {e}", path.display()))?;
             state.extensions.insert(key, ext);
         } else {

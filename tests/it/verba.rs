@@ -64,7 +64,7 @@ fn seed_004s_request_as_written_gets_seed_004s_answer() {
     let token = token(&sim);
     // Seed 004's request byte for byte, comments included; only its example token is
     // replaced by one this simulator issued.
-    let request = include_str!("../fixtures/seed-004-update-extension.txt");
+    let request = include_str!("../../docs/vendor/verba-update-extension-v2.txt");
     let start = request.find("<soapenv:Envelope").unwrap();
     let end = request.find("</soapenv:Envelope>").unwrap() + "</soapenv:Envelope>".len();
     let request = request[start..end].replace("FipASZ3Y336Kvmv7W1BV7aXY7hDFeMxq", &token);
