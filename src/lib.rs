@@ -29,15 +29,30 @@ mod settings;
 mod sim;
 
 use anyhow::Context;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigCommand};
 pub use crate::domain::Exit;
 use crate::settings::{
-    DemoSettings, ExportSettings, ImportSettings, MigrateSettings, SimSettings, ValidateSettings,
+    DemoSettings, ExportSettings, ImportSettings, MigrateSettings, Origins, SimSettings,
+    ValidateSettings,
 };
 
-/// Runs one command. An `Err` means the command could not run at all (exit code 2).
-pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+/// Runs the command `matches` holds (as parsed from `Cli::command()`). An `Err` means the
+/// command could not run at all (exit code 2). A reader that went away (`pbxbulk … | head`)
+/// ends the command quietly, as it would any Unix tool.
+pub fn run(matches: &ArgMatches) -> anyhow::Result<Exit> {
+    match dispatch(matches) {
+        Err(e) if is_broken_pipe(&e) => Ok(Exit::Ok),
+        other => other,
+    }
+}
+
+fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
+    let cli = Cli::from_arg_matches(matches)?;
+    // Where each value came from (flag or environment), for the profile's place below them.
+    let sub = matches.subcommand().map(|(_, m)| m);
+    let origins = Origins(sub);
     match cli.command {
         Command::Validate(args) => {
             commands::validate::validate(&ValidateSettings::from_args(args)?)
@@ -46,7 +61,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             commands::template::run(args.api.into(), args.describe, args.weak_passwords)
         }
         Command::Import(args) => {
-            let settings = ImportSettings::from_args(args)?;
+            let (json, file) = (args.summary_json.clone(), args.file.clone());
+            let settings = ImportSettings::from_args(args, origins)
+                .inspect_err(|e| commands::import::refused(json.as_deref(), &file, e))?;
             runtime()?.block_on(commands::import::import(settings))
         }
         Command::Migrate(args) => {
@@ -54,7 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             runtime()?.block_on(commands::migrate::migrate(settings))
         }
         Command::Export(args) => {
-            let settings = ExportSettings::from_args(args)?;
+            let settings = ExportSettings::from_args(args, origins)?;
             runtime()?.block_on(commands::export::export(settings))
         }
         Command::Sim(args) => {
@@ -64,7 +81,25 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Demo(args) => {
             runtime()?.block_on(commands::demo::demo(DemoSettings::from_args(args)))
         }
+        Command::Config(args) => match args.command {
+            ConfigCommand::Show(show) => {
+                let show_matches = sub.and_then(|m| m.subcommand_matches("show"));
+                let layers = settings::config_show(&show, Origins(show_matches))?;
+                Ok(commands::config::show(&layers))
+            }
+        },
+        Command::Completions(args) => commands::docs::completions(args.shell, Cli::command()),
+        Command::Man => commands::docs::man(Cli::command()),
     }
+}
+
+/// Whether `e` is, at bottom, a write to a pipe whose reader has gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

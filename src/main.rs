@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::CommandFactory;
 
 fn main() -> ExitCode {
     // A bug must still end in one line and exit code 2, never a stack trace.
@@ -13,8 +13,10 @@ fn main() -> ExitCode {
             "pbxbulk: internal error ({info}); please report it"
         );
     }));
-    let cli = pbxbulk::cli::Cli::parse();
-    match std::panic::catch_unwind(|| pbxbulk::run(cli)) {
+    let matches = pbxbulk::cli::Cli::command().get_matches();
+    // Nothing the closure touches is used after a panic, only the exit code.
+    let run = std::panic::AssertUnwindSafe(|| pbxbulk::run(&matches));
+    match std::panic::catch_unwind(run) {
         Ok(Ok(exit)) => ExitCode::from(exit as u8),
         Ok(Err(error)) => {
             // The chain of causes on one line: what failed and why.

@@ -11,14 +11,20 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+mod layers;
+mod profile;
+
+pub(crate) use layers::{Layers, Origins};
+
 use crate::cli::{
-    ApiArg, BodyArg, ConnectArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg, ReadArgs,
-    RunArgs, SimArgs, ValidateArgs,
+    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg,
+    ReadArgs, ReportFormatArg, RunArgs, SimArgs, ValidateArgs,
 };
 use crate::domain::{ApiKind, Mode, Secret};
 use crate::input::{Mapping, ReadSettings, encoding_by_name};
 use crate::output::source_path;
-use crate::pbx::{Connection, RetryPolicy, WireOptions};
+use crate::output::workbook::ReportFormat;
+use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
 use crate::plan::convert;
 use crate::plan::prune::parse_range;
@@ -68,23 +74,59 @@ impl From<ApiArg> for ApiKind {
 }
 
 impl ImportSettings {
-    pub(crate) fn from_args(args: ImportArgs) -> anyhow::Result<Self> {
-        let api = ApiKind::from(args.api);
-        let wire = wire(api, args.connect.body, &args.connect.eid)?;
-        let mapping = match (&args.map, args.from_api) {
+    pub(crate) fn from_args(args: ImportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
+        let layers = Layers::resolve(&args.connect, Some(&args.run.pace), None, origins)?;
+        let api = ApiKind::from(layers.need_api()?);
+        let wire = wire(api, layers.body.value, &layers.eid.value)?;
+        // A --map flag beats the profile's map file.
+        let map = args
+            .map
+            .clone()
+            .or_else(|| layers.map.as_ref().map(|m| m.value.clone()));
+        let mapping = match (&map, args.from_api) {
             (Some(path), _) => Some(Mapping::load(path)?),
             (None, Some(from)) => conversion(from.into(), api, &args.run, &wire.eid)?,
             (None, None) => None,
         };
-        let connection = connect(&args.connect, args.run.read_rate)?;
-        let report = match &args.run.report {
-            Some(report) => report.clone(),
-            None => default_report(&args.file),
+        let connection = connect(&layers, args.connect.insecure, args.run.read_rate)?;
+        let report_format = match (args.report_format, &args.run.report) {
+            (Some(ReportFormatArg::Xlsx), _) => ReportFormat::Xlsx,
+            (Some(ReportFormatArg::Csv), _) => ReportFormat::Csv,
+            (None, Some(path))
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+            {
+                ReportFormat::Xlsx
+            }
+            (None, _) => ReportFormat::Csv,
         };
-        let read = read_settings(&args.read)?;
-        let input = (args.file, read);
-        run_settings(input, api, connection, wire, mapping, &args.run, report)
+        let report = match (&args.run.report, report_format) {
+            (Some(report), _) => report.clone(),
+            (None, ReportFormat::Csv) => default_report(&args.file),
+            (None, ReportFormat::Xlsx) => default_report(&args.file).with_extension("xlsx"),
+        };
+        let mut settings = run_settings(
+            args.file,
+            api,
+            connection,
+            wire,
+            mapping,
+            &args.run,
+            &layers.pace(),
+            report,
+        )?;
+        settings.report_format = report_format;
+        settings.read = read_settings(&args.read)?;
+        settings.summary_json = args.summary_json;
+        settings.progress_every = positive_secs(args.progress_every, "--progress-every")?;
+        Ok(settings)
     }
+}
+
+/// `pbxbulk config show`: the resolved settings, printed by the command.
+pub(crate) fn config_show(args: &ConfigShowArgs, origins: Origins<'_>) -> anyhow::Result<Layers> {
+    Layers::resolve(&args.connect, Some(&args.pace), None, origins)
 }
 
 impl MigrateSettings {
@@ -108,6 +150,7 @@ impl MigrateSettings {
             timeout: args.timeout,
             read_rate: args.run.read_rate,
             flags: "--from-",
+            password: None,
         })?;
         let target = Connection::from_args(&ConnectionArgs {
             url: &args.to_url,
@@ -119,20 +162,23 @@ impl MigrateSettings {
             timeout: args.timeout,
             read_rate: args.run.read_rate,
             flags: "--to-",
+            password: None,
         })?;
         let report = args
             .run
             .report
             .clone()
             .unwrap_or_else(|| PathBuf::from("pbxbulk-migrate.report.csv"));
-        let retry = retry_policy(args.run.retries)?;
+        let pace = layers::Pace::without_profile(&args.run.pace);
+        let retry = retry_policy(pace.retries)?;
         let import = run_settings(
-            (source_path(&report), ReadSettings::default()),
+            source_path(&report),
             to,
             target,
             target_wire,
             mapping,
             &args.run,
+            &pace,
             report,
         )?;
         Ok(MigrateSettings {
@@ -164,15 +210,17 @@ fn conversion(
     Ok(convert::conversion(from, to, eid))
 }
 
-/// The flags every import-like command shares, checked.
-/// `input` is the file and how to read it.
+/// The flags every import-like command shares, checked; `pace` is the rate, concurrency,
+/// retries and password policy as resolved (a profile may give them to `import`).
+#[allow(clippy::too_many_arguments)] // each is one resolved part of the settings
 fn run_settings(
-    (file, read): (PathBuf, ReadSettings),
+    file: PathBuf,
     api: ApiKind,
     connection: Connection,
     wire: WireOptions,
     mapping: Option<Mapping>,
     args: &RunArgs,
+    pace: &layers::Pace,
     report: PathBuf,
 ) -> anyhow::Result<ImportSettings> {
     if wire.eid == "all" {
@@ -192,7 +240,7 @@ fn run_settings(
         ),
         (mode, _) => Mode::from(mode),
     };
-    let rate = match args.rate.trim() {
+    let rate = match pace.rate.trim() {
         "auto" => Rate::Auto,
         text => match text.parse::<f64>() {
             Ok(0.0) => Rate::Unlimited,
@@ -200,7 +248,7 @@ fn run_settings(
             _ => bail!("--rate must be requests per second, 0 for no limit, or auto"),
         },
     };
-    let retry = retry_policy(args.retries)?;
+    let retry = retry_policy(pace.retries)?;
     let prune = match args.prune {
         false => None,
         true => Some(PruneSettings {
@@ -216,7 +264,7 @@ fn run_settings(
         wire,
         connection,
         file,
-        read,
+        read: ReadSettings::default(),
         api,
         mapping,
         mode,
@@ -224,50 +272,32 @@ fn run_settings(
         dry_run: args.dry_run,
         resume: args.resume,
         rate,
-        concurrency: concurrency(args.concurrency)?,
+        concurrency: concurrency(pace.concurrency)?,
         retry,
         report,
-        weak_passwords: args.weak_passwords,
+        weak_passwords: pace.weak_passwords,
         generate_passwords: args.generate_passwords,
         heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
+        progress_every: Duration::from_secs(30),
+        summary_json: None,
+        report_format: ReportFormat::Csv,
     })
 }
 
-/// `--encoding`, `--sheet`, `--plus-prefix`, checked before any file is opened.
-fn read_settings(args: &ReadArgs) -> anyhow::Result<ReadSettings> {
-    let encoding = match &args.encoding {
-        Some(name) => Some(encoding_by_name(name).map_err(|e| anyhow::anyhow!("--encoding: {e}"))?),
-        None => None,
-    };
-    let plus_prefix = match args.plus_prefix.as_deref().map(str::trim) {
-        Some(p) if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) => {
-            bail!("--plus-prefix must be 1 to 4 digits (the international access code, e.g. 00)")
-        }
-        other => other.map(str::to_string),
-    };
-    let sheet = args.sheet.as_deref().map(str::trim).map(str::to_string);
-    if sheet.as_deref() == Some("") {
-        bail!("--sheet needs a sheet name");
-    }
-    Ok(ReadSettings {
-        encoding,
-        sheet,
-        plus_prefix,
-    })
-}
-
-/// The connection of `import` and `export` (`--url`, `--user`, `$PBXBULK_PASSWORD`, …).
-fn connect(args: &ConnectArgs, read_rate: Option<f64>) -> anyhow::Result<Connection> {
+/// The connection of `import` and `export` (`--url`, `--user`, `$PBXBULK_PASSWORD`, …), from
+/// the flags, the environment and the profile.
+fn connect(layers: &Layers, insecure: bool, read_rate: Option<f64>) -> anyhow::Result<Connection> {
     Connection::from_args(&ConnectionArgs {
-        url: &args.url,
-        user: &args.user,
-        password_file: args.password_file.as_deref(),
+        url: layers.need_url()?,
+        user: layers.need_user()?,
+        password_file: None,
         password_env: "PBXBULK_PASSWORD",
-        insecure: args.insecure,
-        ca_cert: args.ca_cert.as_deref(),
-        timeout: args.timeout,
+        insecure,
+        ca_cert: layers.ca_cert.as_ref().map(|c| c.value.as_path()),
+        timeout: layers.timeout.value,
         read_rate,
         flags: "--",
+        password: Some(layers.read_password()?),
     })
 }
 
@@ -285,19 +315,23 @@ struct ConnectionArgs<'a> {
     read_rate: Option<f64>,
     /// How this side's flags begin (`--`, `--from-`, `--to-`), for messages.
     flags: &'a str,
+    /// The password, when it was already read (a profile's); else from the file or variable.
+    password: Option<Secret>,
 }
 
 impl Connection {
     fn from_args(args: &ConnectionArgs<'_>) -> anyhow::Result<Self> {
         let flags = args.flags;
         let url = reqwest::Url::parse(args.url.trim())
-            .with_context(|| format!("{flags}url {:?} is not a URL", args.url))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some());
+        let Some(url) = url else {
+            let hint = hints::url_hint(args.url).map_or(String::new(), |h| format!(": {h}"));
             bail!(
-                "{flags}url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}",
+                "{flags}url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}{hint}",
                 args.url
             );
-        }
+        };
         if args.user.trim().is_empty() {
             bail!("{flags}user is empty");
         }
@@ -311,11 +345,14 @@ impl Connection {
         Ok(Connection {
             base_url: url.as_str().trim_end_matches('/').to_string(),
             user: args.user.trim().to_string(),
-            password: read_password(
-                args.password_file,
-                args.password_env,
-                &format!("{flags}password-file"),
-            )?,
+            password: match &args.password {
+                Some(known) => known.clone(),
+                None => read_password(
+                    args.password_file,
+                    args.password_env,
+                    &format!("{flags}password-file"),
+                )?,
+            },
             insecure: args.insecure,
             ca_cert,
             timeout: positive_secs(args.timeout, "--timeout")?,
@@ -350,6 +387,13 @@ fn read_password(file: Option<&Path>, env: &str, flag: &str) -> anyhow::Result<S
         let line = text.lines().next().unwrap_or("").to_string();
         if line.is_empty() {
             bail!("{flag} {} is empty", path.display());
+        }
+        if profile::world_readable(path) {
+            eprintln!(
+                "pbxbulk: warning: every user of this machine can read the password file \
+                 {0}; chmod 600 {0}",
+                path.display()
+            );
         }
         return Ok(Secret::new(line));
     }
@@ -477,12 +521,14 @@ impl SimSettings {
 }
 
 impl ExportSettings {
-    pub(crate) fn from_args(args: ExportArgs) -> anyhow::Result<Self> {
+    pub(crate) fn from_args(args: ExportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
+        let layers = Layers::resolve(&args.connect, None, args.retries, origins)?;
+        let api = ApiKind::from(layers.need_api()?);
         Ok(ExportSettings {
-            api: args.api.into(),
-            wire: wire(args.api.into(), args.connect.body, &args.connect.eid)?,
-            retry: retry_policy(args.retries)?,
-            connection: connect(&args.connect, args.read_rate)?,
+            api,
+            wire: wire(api, layers.body.value, &layers.eid.value)?,
+            retry: retry_policy(layers.retries.value)?,
+            connection: connect(&layers, args.connect.insecure, args.read_rate)?,
             output: args.output,
             concurrency: concurrency(args.concurrency)?,
         })
@@ -502,5 +548,28 @@ fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
     Ok(WireOptions {
         xml,
         eid: eid.trim().to_string(),
+    })
+}
+
+/// `--encoding`, `--sheet`, `--plus-prefix`, checked before any file is opened.
+fn read_settings(args: &ReadArgs) -> anyhow::Result<ReadSettings> {
+    let encoding = match &args.encoding {
+        Some(name) => Some(encoding_by_name(name).map_err(|e| anyhow::anyhow!("--encoding: {e}"))?),
+        None => None,
+    };
+    let plus_prefix = match args.plus_prefix.as_deref().map(str::trim) {
+        Some(p) if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) => {
+            bail!("--plus-prefix must be 1 to 4 digits (the international access code, e.g. 00)")
+        }
+        other => other.map(str::to_string),
+    };
+    let sheet = args.sheet.as_deref().map(str::trim).map(str::to_string);
+    if sheet.as_deref() == Some("") {
+        bail!("--sheet needs a sheet name");
+    }
+    Ok(ReadSettings {
+        encoding,
+        sheet,
+        plus_prefix,
     })
 }

@@ -1,5 +1,7 @@
-//! The command line, as clap sees it. Nothing here does I/O: `config` turns these into
-//! validated settings first.
+//! The command line, as clap sees it. Nothing here does I/O: `settings` turns these into
+//! validated settings first (merging a `--profile` under the flags and the environment, which
+//! is why the settings a profile may give have no clap default here: the defaults are named in
+//! the help and applied in `settings`).
 
 use std::path::PathBuf;
 
@@ -11,7 +13,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Import and export whole directories of PBX extensions through the PBXs' own APIs",
     after_help = "Exit codes: 0 every row ok or unchanged; 1 some rows invalid or failed (see the \
-                  report); 2 nothing or not everything could be attempted."
+                  report); 2 nothing or not everything could be attempted.\n\n\
+                  Examples:\n  \
+                  pbxbulk demo\n  \
+                  pbxbulk validate staff.csv --api yeastar-v2\n  \
+                  pbxbulk import staff.csv --profile hq --summary-json -"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,22 +40,53 @@ pub enum Command {
     Sim(SimArgs),
     /// Start the simulator and import the bundled sample into it, end to end.
     Demo(DemoArgs),
+    /// Show the settings a profile gives, and where each value comes from.
+    Config(ConfigArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+        pbxbulk completions bash > ~/.local/share/bash-completion/completions/pbxbulk\n  \
+        pbxbulk completions zsh > ~/.zfunc/_pbxbulk\n  \
+        pbxbulk completions fish > ~/.config/fish/completions/pbxbulk.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    #[command(after_help = "Examples:\n  \
+        pbxbulk man > pbxbulk.1 && man ./pbxbulk.1\n  \
+        pbxbulk man | gzip > /usr/local/share/man/man1/pbxbulk.1.gz")]
+    Man,
 }
 
+/// Which PBX API to speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ApiArg {
+    /// Yeastar S-Series API v2.0.0 (also K2 and Cloud PBX): add, update, delete.
     #[value(name = "yeastar-v2")]
     YeastarV2,
+    /// Yeastar S-Series API v1.0.x/v1.1.0: update and rename only (it cannot add or delete).
     #[value(name = "yeastar-v1")]
     YeastarV1,
+    /// OpenVox UC-Series IPPBX API v0.0.1: add and update, JSON or XML bodies.
     Openvox,
+    /// Verba Recording provisioning API v2 (SOAP): add and update; the URL ends in /provisioning.
     Verba,
 }
 
+/// How request and answer bodies are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BodyArg {
+    /// JSON (every API).
     Json,
+    /// XML (OpenVox only).
     Xml,
+}
+
+/// What the report is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// CSV, UTF-8 with a BOM, one line flushed per row.
+    Csv,
+    /// An Excel workbook, written when the run ends (until then the lines go to
+    /// REPORT.partial.csv beside it).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +118,10 @@ pub struct ReadArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk validate staff.csv --api yeastar-v2\n  \
+    pbxbulk validate staff.csv --api yeastar-v2 --mode add --report check.csv\n  \
+    pbxbulk validate staff.csv --api openvox --weak-passwords")]
 pub struct ValidateArgs {
     /// The spreadsheet (CSV or other text in any encoding, XLSX, XLS, ODS); - reads standard
     /// input.
@@ -110,16 +151,22 @@ pub struct ValidateArgs {
     pub generate_passwords: bool,
 }
 
+/// Which PBX, and how to reach it; each may come from a profile (`--profile`), below the
+/// flags and the environment.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// The PBX's base URL, e.g. https://192.0.2.10:8088
+    /// The PBX's API (or $PBXBULK_API, or the profile's).
+    #[arg(long, env = "PBXBULK_API", value_enum)]
+    pub api: Option<ApiArg>,
+    /// The PBX's base URL, e.g. https://192.0.2.10:8088 (Verba: the service endpoint,
+    /// http://recorder:7002/provisioning).
     #[arg(long, env = "PBXBULK_URL")]
-    pub url: String,
+    pub url: Option<String>,
     /// The API user name.
     #[arg(long, env = "PBXBULK_USER")]
-    pub user: String,
+    pub user: Option<String>,
     /// A file whose first line is the API password (otherwise $PBXBULK_PASSWORD).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// Accept any certificate (PBXs with self-signed certificates).
     #[arg(long, conflicts_with = "ca_cert")]
@@ -127,27 +174,56 @@ pub struct ConnectArgs {
     /// Trust this PEM certificate (the PBX's own, or its CA).
     #[arg(long, value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
-    /// Seconds to wait for each answer.
-    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
-    pub timeout: f64,
-    /// Request and answer bodies (OpenVox takes JSON or XML).
-    #[arg(long, value_enum, default_value = "json")]
-    pub body: BodyArg,
-    /// Verba: the tenant (environment ID) to request the token for (not a Yeastar setting);
+    /// Seconds to wait for each answer [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Request and answer bodies (OpenVox takes JSON or XML) [default: json].
+    #[arg(long, value_enum)]
+    pub body: Option<BodyArg>,
+    /// Verba: the tenant (environment ID) to request the token for [default: 0000];
     /// `all` (export only): every tenant the token may see, the token requested for `0000`.
-    #[arg(long, env = "PBXBULK_EID", default_value = "0000")]
-    pub eid: String,
+    #[arg(long, env = "PBXBULK_EID")]
+    pub eid: Option<String>,
+    /// The config file that holds the profiles
+    /// [default: pbxbulk/config.toml in the user's config directory].
+    #[arg(long, env = "PBXBULK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Take every setting this profile of the config file gives; flags and the environment
+    /// still win.
+    #[arg(long, env = "PBXBULK_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// How hard to push the PBX, and its password policy; each may come from a profile.
+#[derive(Debug, Args)]
+pub struct PaceArgs {
+    /// Writes per second at most; 0 for no limit; auto to find the PBX's own pace
+    /// [default: 10].
+    #[arg(long, value_name = "PER_SEC|auto")]
+    pub rate: Option<String>,
+    /// Requests in flight at most, reads and writes alike [default: 4].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Retries of a request that failed for a passing reason (timeouts, 5xx, errno 10025)
+    /// [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// The PBX is set to weak passwords (shorter passwords pass).
+    #[arg(long)]
+    pub weak_passwords: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk import staff.csv --api yeastar-v2 --url https://192.0.2.10:8088 --user api\n  \
+    pbxbulk import staff.csv --profile hq --mode sync --prune --dry-run\n  \
+    pbxbulk import staff.csv --profile hq --summary-json run.json --resume")]
 pub struct ImportArgs {
     /// The spreadsheet (CSV or other text in any encoding, XLSX, XLS, ODS); - reads standard
     /// input.
     pub file: PathBuf,
     #[command(flatten)]
     pub read: ReadArgs,
-    #[arg(long, env = "PBXBULK_API")]
-    pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// Read the file's columns through this mapping (TOML: renames, templates, constants,
@@ -160,6 +236,15 @@ pub struct ImportArgs {
     pub from_api: Option<ApiArg>,
     #[command(flatten)]
     pub run: RunArgs,
+    /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
+    #[arg(long, value_enum)]
+    pub report_format: Option<ReportFormatArg>,
+    /// Write how the run went as JSON to FILE (- for standard output); schema in the README.
+    #[arg(long, value_name = "FILE|-")]
+    pub summary_json: Option<PathBuf>,
+    /// When standard error is not a terminal: a progress line every SECS.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub progress_every: f64,
 }
 
 /// How an import (or a migration) runs: the flags `import` and `migrate` share.
@@ -184,25 +269,15 @@ pub struct RunArgs {
     /// again, rows it had in flight are checked against the PBX first.
     #[arg(long)]
     pub resume: bool,
-    /// Writes per second at most; 0 for no limit; auto to find the PBX's own pace.
-    #[arg(long, default_value = "10", value_name = "PER_SEC|auto")]
-    pub rate: String,
+    #[command(flatten)]
+    pub pace: PaceArgs,
     /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
     /// [default: no limit]. --rate limits the writes only.
     #[arg(long, value_name = "PER_SEC")]
     pub read_rate: Option<f64>,
-    /// Requests in flight at most, reads and writes alike.
-    #[arg(long, default_value_t = 4, value_name = "N")]
-    pub concurrency: usize,
-    /// Retries of a request that failed for a passing reason (timeouts, 5xx, errno 10025).
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub retries: u32,
-    /// Where to write the report (default: beside the input, FILE.report.csv).
+    /// Where to write the report (default: beside the input, FILE.report.csv or .xlsx).
     #[arg(long)]
     pub report: Option<PathBuf>,
-    /// The PBX is set to weak passwords (shorter passwords pass).
-    #[arg(long)]
-    pub weak_passwords: bool,
     /// Rows that add an extension and leave its credentials blank get a registername (the
     /// number) and random passwords, written only to REPORT.credentials.csv (mode 0600).
     #[arg(long)]
@@ -215,6 +290,11 @@ pub struct RunArgs {
 /// `migrate`: two PBXs, each with its own connection; passwords from files or the
 /// environment only.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk migrate --from yeastar-v1 --from-url https://old-pbx:8088 --from-user api \\\n      \
+    --to yeastar-v2 --to-url https://new-pbx:8088 --to-user api --dry-run\n  \
+    pbxbulk migrate --from openvox --from-url http://ippbx --from-user api --from-body xml \\\n      \
+    --to yeastar-v2 --to-url https://new-pbx:8088 --to-user api --generate-passwords")]
 pub struct MigrateArgs {
     /// The API of the PBX the directory comes from.
     #[arg(long, value_name = "API")]
@@ -269,9 +349,10 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk export --api yeastar-v2 --url https://192.0.2.10:8088 --user api -o directory.csv\n  \
+    pbxbulk export --profile hq -o directory.csv")]
 pub struct ExportArgs {
-    #[arg(long, env = "PBXBULK_API")]
-    pub api: ApiArg,
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// The spreadsheet to write: CSV (UTF-8 with a BOM), or XLSX when the name ends in
@@ -285,12 +366,51 @@ pub struct ExportArgs {
     /// [default: no limit]. --rate limits the writes only.
     #[arg(long, value_name = "PER_SEC")]
     pub read_rate: Option<f64>,
-    /// Retries of a request that failed for a passing reason.
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub retries: u32,
+    /// Retries of a request that failed for a passing reason [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk config show --profile hq\n  \
+    pbxbulk config show --config /etc/pbxbulk/config.toml --profile branch")]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Every setting a profile gives, merged under the flags and the environment, and where
+    /// each comes from (secrets are never printed).
+    #[command(after_help = "Examples:\n  \
+        pbxbulk config show --profile hq\n  \
+        pbxbulk config show --profile hq --rate 5\n  \
+        pbxbulk config show --config /etc/pbxbulk/config.toml --profile branch")]
+    Show(ConfigShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigShowArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub pace: PaceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk template --api yeastar-v2 > new-staff.csv\n  \
+    pbxbulk template --api yeastar-v1 --describe\n  \
+    pbxbulk template --api openvox --describe --weak-passwords | less")]
 pub struct TemplateArgs {
     #[arg(long, env = "PBXBULK_API")]
     pub api: ApiArg,
@@ -303,6 +423,10 @@ pub struct TemplateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk sim --api yeastar-v2 --listen 127.0.0.1:8088\n  \
+    pbxbulk sim --api yeastar-v2 --seed existing.csv --latency-ms 20 --fail-rate 0.05\n  \
+    pbxbulk sim --api verba --tls --tls-cert sim.pem")]
 pub struct SimArgs {
     #[arg(long, env = "PBXBULK_API")]
     pub api: ApiArg,
@@ -380,6 +504,9 @@ pub struct SimArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk demo\n  \
+    pbxbulk demo --report /tmp/demo-report.csv")]
 pub struct DemoArgs {
     /// Where to write the demo's report.
     #[arg(long, default_value = "pbxbulk-demo-report.csv")]

@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::domain::{ApiKind, Exit, Mode, Secret};
 use crate::input::ReadSettings;
 use crate::output::rejects_written;
+use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy};
 use crate::run::ImportSettings;
 use crate::run::import::run_import;
@@ -89,8 +90,12 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
         read: ReadSettings::default(),
+        progress_every: Duration::from_secs(30),
+        summary_json: None,
+        report_format: ReportFormat::Csv,
     };
-    let (summary, aborted) = run_import(&settings).await?;
+    let outcome = run_import(&settings, || {}).await?;
+    let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));
     let _ = std::fs::remove_dir_all(&dir);
     let on_pbx = server.sim.stats().extensions;
     say!("{}", summary.line());

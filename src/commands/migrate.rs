@@ -6,6 +6,7 @@ use crate::run::MigrateSettings;
 use crate::run::migrate::migrate as run_migration;
 
 pub(crate) async fn migrate(settings: MigrateSettings) -> anyhow::Result<Exit> {
+    let started = std::time::SystemTime::now();
     let migrated = run_migration(&settings).await?;
     let file = settings.import.file.display();
     match migrated.read {
@@ -16,9 +17,5 @@ pub(crate) async fn migrate(settings: MigrateSettings) -> anyhow::Result<Exit> {
         ),
         None => say!("resuming with the extensions read before, in {file}"),
     }
-    Ok(finished(
-        &settings.import,
-        &migrated.summary,
-        migrated.aborted.as_deref(),
-    ))
+    finished(&settings.import, &migrated.outcome, started)
 }

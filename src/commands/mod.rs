@@ -1,7 +1,9 @@
 //! One module per subcommand. Each takes validated settings, calls the layer that does the
 //! work, prints what a person (or a script) needs, and returns the exit code.
 
+pub(crate) mod config;
 pub(crate) mod demo;
+pub(crate) mod docs;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod migrate;

@@ -15,7 +15,7 @@ pub(crate) fn run(
     let table = rules::table(api);
     let mut out = io::stdout().lock();
     if describe_rules {
-        describe(table, weak_passwords, &mut out)?;
+        describe(table, weak_passwords, out_width(), &mut out)?;
     } else {
         template(table, &mut out)?;
     }
@@ -36,19 +36,41 @@ pub(crate) fn template(table: &Table, out: &mut impl Write) -> io::Result<()> {
     csv.flush()
 }
 
-/// The rules as a table a person can read.
+/// The rules as a table a person can read, wrapped to `width` columns (see [`out_width`]),
+/// under the password policy in force.
 pub(crate) fn describe(
     table: &Table,
     weak_passwords: bool,
+    width: usize,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let wrap = |text: &str, first: &str, rest: &str| {
+        let options = textwrap::Options::new(width)
+            .initial_indent(first)
+            .subsequent_indent(rest);
+        textwrap::wrap(text, options).join("\n")
+    };
     writeln!(
         out,
-        "Field rules for --api {} (key column: {})\n",
-        table.api.name(),
-        table.key
+        "{}\n",
+        wrap(
+            &format!(
+                "Field rules for --api {} (key column: {}). Password policy: {}.",
+                table.api.name(),
+                table.key,
+                if weak_passwords {
+                    "weak (--weak-passwords)"
+                } else {
+                    "strong (the PBX's default; --weak-passwords if the PBX is set to weak)"
+                }
+            ),
+            "",
+            ""
+        )
     )?;
-    let rows: Vec<[String; 5]> = table
+    // Where each field's rule comes from is listed below the table, not in a column of it: a
+    // narrow terminal keeps its width for the rules.
+    let rows: Vec<[String; 4]> = table
         .fields
         .iter()
         .map(|f| {
@@ -62,80 +84,77 @@ pub(crate) fn describe(
             } else {
                 f.about.to_string()
             };
-            let source = match table.origin(f.name) {
-                Origin::Documented(_) => "documented",
-                Origin::Inferred(_) => "inferred",
-            };
             [
                 f.name.to_string(),
                 need.to_string(),
                 f.kind.describe(weak_passwords),
-                source.to_string(),
                 about,
             ]
         })
         .collect();
-    let header = ["column", "required", "rule", "source", "meaning"].map(String::from);
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            rows.iter()
-                .chain([&header])
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let header = ["column", "required", "rule", "meaning"].map(String::from);
+    let longest = |i: usize| {
+        rows.iter()
+            .chain([&header])
+            .map(|r| r[i].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // The name and "required" columns keep their width; the rule and the meaning share the
+    // rest, each wrapped within its own column.
+    let (w0, w1) = (longest(0), longest(1));
+    let rest = width.saturating_sub(w0 + w1 + 6).max(24);
+    let w2 = longest(2).min(rest / 2);
+    let w3 = rest - w2;
     for row in [&header].into_iter().chain(&rows) {
-        writeln!(
-            out,
-            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3]
-        )?;
+        let rule = textwrap::wrap(&row[2], w2);
+        let meaning = textwrap::wrap(&row[3], w3);
+        for line in 0..rule.len().max(meaning.len()).max(1) {
+            let (name, need) = match line {
+                0 => (row[0].as_str(), row[1].as_str()),
+                _ => ("", ""),
+            };
+            let cell = |cells: &[std::borrow::Cow<'_, str>]| {
+                cells.get(line).map_or(String::new(), ToString::to_string)
+            };
+            let text = format!(
+                "{name:w0$}  {need:w1$}  {:w2$}  {}",
+                cell(&rule),
+                cell(&meaning)
+            );
+            writeln!(out, "{}", text.trim_end())?;
+        }
     }
     writeln!(out, "\nWhere the fields come from:")?;
-    writeln!(
-        out,
-        "  documented in {} unless listed here",
-        table.documented_in
-    )?;
+    let documented = format!("documented in {} unless listed here", table.documented_in);
+    writeln!(out, "{}", wrap(&documented, "  ", "    "))?;
     for f in table.fields {
-        match table.origin(f.name) {
-            Origin::Documented(doc) if doc == table.documented_in => {}
-            Origin::Documented(doc) => writeln!(out, "  {}: documented in {doc}", f.name)?,
-            Origin::Inferred(why) => writeln!(out, "  {}: inferred: {why}", f.name)?,
-        }
+        let text = match table.origin(f.name) {
+            Origin::Documented(doc) if doc == table.documented_in => continue,
+            Origin::Documented(doc) => format!("{}: documented in {doc}", f.name),
+            Origin::Inferred(why) => format!("{}: inferred: {why}", f.name),
+        };
+        writeln!(out, "{}", wrap(&text, "  ", "    "))?;
     }
     writeln!(out, "\nRules between fields:")?;
     for rule in table.cross {
-        match rule {
+        let text = match rule {
             Cross::NeededWhen {
                 field,
                 when,
                 values,
-            } => writeln!(
-                out,
-                "  {field} is required when {when} is {}",
-                values.join(" or ")
-            )?,
-            Cross::OneNeededToAdd { fields } => writeln!(
-                out,
-                "  {} is required to add an extension",
-                fields.join(" or ")
-            )?,
-            Cross::NotContaining { field, others } => writeln!(
-                out,
-                "  {field} must not contain the {} (strong password policy)",
+            } => format!("{field} is required when {when} is {}", values.join(" or ")),
+            Cross::OneNeededToAdd { fields } => {
+                format!("{} is required to add an extension", fields.join(" or "))
+            }
+            // Not a rule under the weak policy: the PBX does not check it then.
+            Cross::NotContaining { .. } if weak_passwords => continue,
+            Cross::NotContaining { field, others } => format!(
+                "{field} must not contain the {} (strong password policy)",
                 others.join(" or the ")
-            )?,
-        }
+            ),
+        };
+        writeln!(out, "{}", wrap(&text, "  ", "    "))?;
     }
     writeln!(out, "\nRules between rows:")?;
     writeln!(out, "  a {} may appear only once in a file", table.key)?;
@@ -144,7 +163,19 @@ pub(crate) fn describe(
     }
     writeln!(out, "\nNotes:")?;
     for note in table.notes {
-        writeln!(out, "  - {note}")?;
+        writeln!(out, "{}", wrap(note, "  - ", "    "))?;
     }
     Ok(())
+}
+
+/// The width to wrap to: `$COLUMNS` if set, else the terminal's; a file or a pipe has no
+/// width, so its lines are not wrapped (a pager or an editor wraps them its own way).
+pub(crate) fn out_width() -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    let terminal = || terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0));
+    columns
+        .or_else(terminal)
+        .map_or(usize::MAX, |w: usize| w.clamp(40, 400))
 }

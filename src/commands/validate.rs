@@ -82,7 +82,7 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
         if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
             eprintln!("row {}: {}", result.row.unwrap_or(0), result.message);
         }
-        match report.as_mut().map(|r| r.write(&result, Some(raw))) {
+        match report.as_mut().map(|r| r.write(&result, Some(raw), false)) {
             Some(Err(e)) => {
                 write_error = Some(e);
                 false

@@ -6,6 +6,7 @@ mod api;
 mod mode;
 mod record;
 mod row_result;
+mod stop;
 mod summary;
 pub(crate) mod values;
 
@@ -15,5 +16,6 @@ pub(crate) use mode::Mode;
 pub(crate) use record::record_of;
 pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
+pub(crate) use stop::{StopReason, Stopped};
 pub use summary::Exit;
 pub(crate) use summary::Summary;

@@ -13,6 +13,16 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
+    /// The `--mode` word.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Mode::Add => "add",
+            Mode::Update => "update",
+            Mode::Upsert => "upsert",
+            Mode::Sync => "sync",
+        }
+    }
+
     /// Whether the PBX's current extensions must be read before planning.
     pub(crate) fn reads_the_pbx(self) -> bool {
         matches!(self, Mode::Upsert | Mode::Sync)

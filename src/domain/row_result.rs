@@ -16,6 +16,10 @@ pub(crate) enum Action {
     None,
 }
 
+impl Action {
+    pub(crate) const ALL: [Action; 4] = [Action::Add, Action::Update, Action::Delete, Action::None];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Status {
@@ -24,6 +28,16 @@ pub(crate) enum Status {
     Invalid,
     Failed,
     Skipped,
+}
+
+impl Status {
+    pub(crate) const ALL: [Status; 5] = [
+        Status::Ok,
+        Status::Unchanged,
+        Status::Invalid,
+        Status::Failed,
+        Status::Skipped,
+    ];
 }
 
 /// Our own error codes. The API's codes (`10006`, `ERROR_ILLEGAL_ARGUMENT`) are passed through

@@ -1,9 +1,9 @@
-//! A run's counts by status, and the one rule that turns them into the exit code of the
-//! design's contract.
+//! A run's counts by status (and by action × status), and the one rule that turns them into
+//! the exit code of the design's contract.
 
 use std::time::Duration;
 
-use super::Status;
+use super::{Action, Status};
 
 /// How a command ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,11 @@ pub(crate) struct Summary {
     pub(crate) elapsed: Duration,
     /// Where `--rate auto` settled, requests per second.
     pub(crate) settled_rate: Option<f64>,
+    /// Rows by action and status, in the order of [`Action::ALL`] and [`Status::ALL`].
+    by_action: [[u64; 5]; 4],
+    /// Requests the rows took (every try counts), and how many of them were retries.
+    pub(crate) requests: u64,
+    pub(crate) retries: u64,
 }
 
 impl Summary {
@@ -40,6 +45,30 @@ impl Summary {
         } += 1;
     }
 
+    /// Counts one report line.
+    pub(crate) fn add_row(&mut self, action: Action, status: Status, attempts: u32) {
+        self.add(status);
+        self.by_action[action as usize][status as usize] += 1;
+        self.requests += u64::from(attempts);
+        self.retries += u64::from(attempts.saturating_sub(1));
+    }
+
+    /// Rows with this action and status.
+    pub(crate) fn count(&self, action: Action, status: Status) -> u64 {
+        self.by_action[action as usize][status as usize]
+    }
+
+    /// What a dry run would have done, in one line.
+    pub(crate) fn dry_run_line(&self) -> String {
+        let would = |action| self.count(action, Status::Skipped);
+        format!(
+            "dry run: would add {}, update {}, delete {}; nothing was sent",
+            would(Action::Add),
+            would(Action::Update),
+            would(Action::Delete)
+        )
+    }
+
     pub(crate) fn total(&self) -> u64 {
         self.ok + self.unchanged + self.invalid + self.failed + self.skipped
     }
@@ -47,10 +76,15 @@ impl Summary {
     /// One plain line for the end of a run.
     pub(crate) fn line(&self) -> String {
         let secs = self.elapsed.as_secs_f64();
+        let done = |action| self.count(action, Status::Ok);
         let mut line = format!(
-            "{} rows: {} ok, {} unchanged, {} invalid, {} failed, {} skipped",
+            "{} rows: {} ok ({} added, {} updated, {} deleted), {} unchanged, {} invalid, \
+             {} failed, {} skipped",
             self.total(),
             self.ok,
+            done(Action::Add),
+            done(Action::Update),
+            done(Action::Delete),
             self.unchanged,
             self.invalid,
             self.failed,
@@ -97,5 +131,37 @@ mod tests {
         summary.add(Status::Invalid);
         assert_eq!(Exit::of(&summary, false), Exit::RowsFailed);
         assert_eq!(summary.total(), 4);
+    }
+
+    #[test]
+    fn adds_updates_and_deletes_are_counted_apart() {
+        let mut summary = Summary::default();
+        summary.add_row(Action::Add, Status::Ok, 1);
+        summary.add_row(Action::Add, Status::Ok, 3);
+        summary.add_row(Action::Update, Status::Ok, 1);
+        summary.add_row(Action::Delete, Status::Failed, 2);
+        summary.add_row(Action::None, Status::Invalid, 0);
+        assert!(
+            summary.line().starts_with(
+                "5 rows: 3 ok (2 added, 1 updated, 0 deleted), 0 unchanged, 1 invalid, 1 failed"
+            ),
+            "{}",
+            summary.line()
+        );
+        assert_eq!((summary.requests, summary.retries), (7, 3));
+        assert_eq!(summary.count(Action::Delete, Status::Failed), 1);
+    }
+
+    #[test]
+    fn a_dry_run_says_what_it_would_have_done() {
+        let mut summary = Summary::default();
+        for action in [Action::Add, Action::Add, Action::Update, Action::Delete] {
+            summary.add_row(action, Status::Skipped, 0);
+        }
+        summary.add_row(Action::None, Status::Unchanged, 0);
+        assert_eq!(
+            summary.dry_run_line(),
+            "dry run: would add 2, update 1, delete 1; nothing was sent"
+        );
     }
 }

@@ -5,6 +5,8 @@ pub(crate) mod files;
 pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod sheet_writer;
+pub(crate) mod summary_json;
+pub(crate) mod workbook;
 
 pub(crate) use files::{
     PrivateFile, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,

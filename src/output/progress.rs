@@ -1,18 +1,30 @@
-//! The progress bar: on stderr when it is a terminal, silent otherwise (cron, pipes, tests).
+//! Progress while a run goes: a bar on stderr when it is a terminal; otherwise (cron, pipes,
+//! logs) one timestamped line every `--progress-every` seconds, so a redirected long run is
+//! never silent.
+
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::domain::Summary;
 use crate::pbx::snapshot::ReadProgress;
 
+/// The counts and the input offset of the last row written.
+type Latest = Arc<Mutex<(Summary, u64)>>;
+
 pub(crate) struct Progress {
     bar: ProgressBar,
+    /// The latest counts (and input offset) for the progress lines, and the ticker thread's
+    /// channel (dropping it, with the progress, ends the thread).
+    lines: Option<(Latest, mpsc::Sender<()>)>,
 }
 
 impl Progress {
     /// A bar over `bytes` of input (the rows' positions in the file), or a spinner when the
-    /// size is unknown (standard input).
-    pub(crate) fn new(bytes: Option<u64>) -> Progress {
+    /// size is unknown (standard input); lines every `every` when stderr is not a terminal.
+    pub(crate) fn new(bytes: Option<u64>, every: Duration) -> Progress {
         let bar = match bytes {
             Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
                 .with_style(
@@ -26,18 +38,42 @@ impl Progress {
                     .expect("valid template"),
             ),
         };
-        Progress { bar }
+        let lines = (!std::io::stderr().is_terminal()).then(|| {
+            let latest = Arc::new(Mutex::new((Summary::default(), 0)));
+            let (tx, rx) = mpsc::channel::<()>();
+            let (shown, bar) = (latest.clone(), bar.clone());
+            // A thread, not a task: it must tick even while every task waits on the PBX.
+            std::thread::spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
+                    let (summary, offset) = shown.lock().expect("progress lock").clone();
+                    eprintln!(
+                        "{} progress: {}",
+                        timestamp(SystemTime::now()),
+                        line(&summary, offset, &bar)
+                    );
+                }
+            });
+            (latest, tx)
+        });
+        Progress { bar, lines }
     }
 
+    /// A row's line was written: `offset` is how far into the input it ends.
     pub(crate) fn advance(&self, offset: u64, summary: &Summary) {
         self.bar.set_position(offset);
-        self.bar.set_message(format!(
-            "{} rows: {} ok, {} invalid, {} failed",
-            summary.total(),
-            summary.ok + summary.unchanged,
-            summary.invalid,
-            summary.failed
-        ));
+        // Only what is shown is formatted: per row for a bar, per tick for the lines.
+        if let Some((latest, _)) = &self.lines {
+            *latest.lock().expect("progress lock") = (summary.clone(), offset);
+        }
+        if !self.bar.is_hidden() {
+            self.bar.set_message(counts(summary));
+        }
+    }
+
+    /// Prints a line for the user without tearing the bar.
+    pub(crate) fn printer(&self) -> impl Fn(String) + Clone + Send + 'static {
+        let bar = self.bar.clone();
+        move |line| bar.suspend(|| eprintln!("{line}"))
     }
 
     /// A bar over `count` items, for reading the PBX.
@@ -49,7 +85,7 @@ impl Progress {
             .expect("valid template"),
         );
         bar.set_message(what.to_string());
-        Progress { bar }
+        Progress { bar, lines: None }
     }
 
     pub(crate) fn set_length(&self, len: u64) {
@@ -63,6 +99,35 @@ impl Progress {
     pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+fn counts(summary: &Summary) -> String {
+    format!(
+        "{} rows: {} ok, {} unchanged, {} invalid, {} failed, {} skipped",
+        summary.total(),
+        summary.ok,
+        summary.unchanged,
+        summary.invalid,
+        summary.failed,
+        summary.skipped
+    )
+}
+
+/// One progress line: the counts, how far into the file, and the pace so far.
+fn line(summary: &Summary, offset: u64, bar: &ProgressBar) -> String {
+    let done = match bar.length() {
+        Some(len) if len > 0 => format!(" ({}%)", offset.saturating_mul(100) / len),
+        _ => String::new(),
+    };
+    let secs = bar.elapsed().as_secs_f64().max(0.001);
+    #[allow(clippy::cast_precision_loss)] // a rate for people, to one decimal
+    let rate = summary.total() as f64 / secs;
+    format!("{}{done}, {rate:.1} rows/s", counts(summary))
+}
+
+/// `2026-12-01T21:40:00Z`: UTC, to the second, for lines a log keeps.
+pub(crate) fn timestamp(at: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(at).to_string()
 }
 
 impl ReadProgress for Progress {

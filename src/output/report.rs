@@ -1,5 +1,6 @@
 //! The results report: one CSV line per input row, in input order, and beside it a
-//! re-importable file of the rows that failed or were invalid, so "fix and re-run" is one step.
+//! re-importable file of the rows that failed, were invalid or were left unfinished by a
+//! stopped run, so "fix and re-run" is one step.
 //!
 //! Each line is flushed as it is written, so a run that is killed leaves a report of every row
 //! finished so far.
@@ -34,6 +35,8 @@ pub(crate) struct Report {
     path: PathBuf,
     out: csv::Writer<File>,
     rejects: Rejects,
+    /// Flush every line as it is written (off once only lines no journal needs are left).
+    flush_each: bool,
     /// `REPORT.credentials.csv`, opened at the first secret generated.
     credentials: Option<csv::Writer<File>>,
     pub(crate) summary: Summary,
@@ -59,8 +62,22 @@ impl Report {
     /// Creates the report (and removes a rejects file left by an earlier run, which would
     /// otherwise be mistaken for this run's).
     pub(crate) fn create(path: &Path, header: ByteRecord, layout: Layout) -> io::Result<Report> {
+        Report::create_beside(path, path, header, layout)
+    }
+
+    /// Like [`Report::create`], writing the lines to `lines` while the rejects file goes
+    /// beside `report` (a workbook written from `lines` at the end).
+    pub(crate) fn create_beside(
+        lines: &Path,
+        report: &Path,
+        header: ByteRecord,
+        layout: Layout,
+    ) -> io::Result<Report> {
+        let path = lines;
         // Private (it names people and their numbers) and in place of an old report at once.
         let mut file = PrivateFile::create(path)?;
+        // A BOM, so Excel on Windows reads the report as UTF-8 (names, the diff's arrows).
+        file.file().write_all(b"\xEF\xBB\xBF")?;
         let mut out = csv::Writer::from_writer(file.file());
         out.write_record(COLUMNS)?;
         out.flush()?;
@@ -69,21 +86,22 @@ impl Report {
         // Both kinds: a workbook's rejects left beside a CSV run's report would be taken for
         // this run's.
         for workbook in [false, true] {
-            let old = rejects_path_for(path, Layout { workbook, ..layout });
+            let old = rejects_path_for(report, Layout { workbook, ..layout });
             match std::fs::remove_file(&old) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
             }
         }
         Ok(Report {
-            path: path.to_owned(),
+            path: report.to_owned(),
             out,
             rejects: Rejects {
-                path: rejects_path_for(path, layout),
+                path: rejects_path_for(report, layout),
                 header,
                 layout,
                 out: None,
             },
+            flush_each: true,
             credentials: None,
             summary: Summary::default(),
         })
@@ -93,10 +111,29 @@ impl Report {
         &self.path
     }
 
+    /// Whether each line is flushed as it is written (it is unless told otherwise).
+    pub(crate) fn flush_each_line(&mut self, on: bool) {
+        self.flush_each = on;
+    }
+
+    /// The rejects file, if any row went into it.
+    pub(crate) fn rejects_path(&self) -> Option<&Path> {
+        self.rejects
+            .out
+            .as_ref()
+            .map(|_| self.rejects.path.as_path())
+    }
+
     /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
-    /// row failed or was invalid.
-    pub(crate) fn write(&mut self, result: &RowResult, raw: Option<&ByteRecord>) -> io::Result<()> {
-        self.summary.add(result.status);
+    /// row failed or was invalid, or when a stopped run left it `unfinished`.
+    pub(crate) fn write(
+        &mut self,
+        result: &RowResult,
+        raw: Option<&ByteRecord>,
+        unfinished: bool,
+    ) -> io::Result<()> {
+        self.summary
+            .add_row(result.action, result.status, result.attempts);
         let row = result.row.map(|r| r.to_string()).unwrap_or_default();
         let action = result.action.to_string();
         let status = result.status.to_string();
@@ -116,9 +153,12 @@ impl Report {
         ];
         self.out
             .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
-        self.out.flush()?;
-        if let (Status::Failed | Status::Invalid, Some(raw)) = (result.status, raw) {
-            self.rejects.write(raw)?;
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        let reject = unfinished || matches!(result.status, Status::Failed | Status::Invalid);
+        if let (true, Some(raw)) = (reject, raw) {
+            self.rejects.write(raw, self.flush_each)?;
         }
         Ok(())
     }
@@ -159,7 +199,7 @@ impl Report {
 }
 
 impl Rejects {
-    fn write(&mut self, raw: &ByteRecord) -> io::Result<()> {
+    fn write(&mut self, raw: &ByteRecord, flush: bool) -> io::Result<()> {
         let cells = |record: &ByteRecord| -> Vec<String> {
             record
                 .iter()
@@ -184,7 +224,7 @@ impl Rejects {
         match self.out.as_mut().expect("opened above") {
             RejectsOut::Text(out) => {
                 out.write_all(&line)?;
-                out.flush()
+                if flush { out.flush() } else { Ok(()) }
             }
             RejectsOut::Book(out) => {
                 let row = cells(raw);

@@ -62,6 +62,11 @@ impl Client {
         })
     }
 
+    /// Successful logins so far (the first, and every shared re-login after it).
+    pub(crate) fn logins(&self) -> u64 {
+        self.current().1
+    }
+
     /// Logs in; an error here means nothing can be attempted.
     pub(crate) async fn login(&self) -> Result<(), ApiError> {
         let generation = self.current().1;

@@ -7,6 +7,7 @@
 
 pub(crate) mod client;
 mod connection;
+pub(crate) mod hints;
 mod http;
 pub(crate) mod pace;
 pub(crate) mod retry;

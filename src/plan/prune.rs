@@ -8,7 +8,6 @@
 
 use std::collections::HashSet;
 
-use anyhow::bail;
 use csv::ByteRecord;
 
 use crate::domain::PbxSnapshot;
@@ -73,13 +72,29 @@ pub(crate) struct PrunePlan {
     pub(crate) bad_numbers: Vec<String>,
 }
 
+/// More deletes than the limit allows: the run must not go ahead (a dry run lists them).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "refusing to delete {count} of the {total} extensions on the PBX (more than {limit}{why}); \
+     nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
+    count = .plan.deletes.len(),
+    why = if *.default_limit { ", 10% of the directory" } else { "" }
+)]
+pub(crate) struct OverLimit {
+    /// What the prune would have done.
+    pub(crate) plan: PrunePlan,
+    pub(crate) total: usize,
+    pub(crate) limit: usize,
+    default_limit: bool,
+}
+
 /// The prune's plan, or why the run must not go ahead.
 pub(crate) fn deletes(
     settings: &PruneSettings,
     table: &Table,
     directory: &PbxSnapshot,
     listed: &HashSet<String>,
-) -> anyhow::Result<PrunePlan> {
+) -> Result<PrunePlan, OverLimit> {
     let in_range = |n: &str| {
         settings.ranges.is_empty()
             || n.parse::<u64>().is_ok_and(|n| {
@@ -111,17 +126,15 @@ pub(crate) fn deletes(
         });
     let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
     if deletes.len() > limit {
-        bail!(
-            "refusing to delete {} of the {} extensions on the PBX (more than {limit}{}); \
-             nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
-            deletes.len(),
-            directory.len(),
-            if settings.max_delete.is_none() {
-                ", 10% of the directory"
-            } else {
-                ""
-            }
-        );
+        return Err(OverLimit {
+            plan: PrunePlan {
+                deletes,
+                bad_numbers,
+            },
+            total: directory.len(),
+            limit,
+            default_limit: settings.max_delete.is_none(),
+        });
     }
     Ok(PrunePlan {
         deletes,

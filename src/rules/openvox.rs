@@ -52,12 +52,12 @@ pub(crate) static OPENVOX: Table = Table {
         ("allowbeingmonitored", "off"), ("monitormode", "Disable"), ("ringtimeout", "15"),
         ("maxduration", "Follow System"), ("dnd", "off"), ("nat", "no"),
     ],
+    // Add sends number, update sends extid (the same column). Where its documents are silent,
+    // Yeastar v1's rule for the field applies (a Yeastar-derived API). The query answer spells
+    // the login password userpassword and the mobile moblie; both are read back and compared.
     notes: &[
-        "Source: OpenVox UC-Series API v0.0.1, extension/add and extension/update (docs/vendor/openvox-extension-add.txt, openvox-extension-update.txt).",
-        "Add sends number; update sends extid (the same column) and renames through extnumber.",
-        "Where its documents are silent, Yeastar v1's rule for the field applies (a Yeastar-derived API).",
-        "The query answer spells the login password userpassword and the mobile moblie; both are read back and compared, a password never shown.",
-        "--body xml sends and reads <xml>...</xml> bodies instead of JSON.",
+        "number names the extension; extnumber renames an existing one.",
+        "With --body xml, requests and answers are XML instead of JSON.",
     ],
     documented_in: "docs/vendor/openvox-extension-add.txt, openvox-extension-update.txt",
     origins: &[

@@ -36,14 +36,16 @@ pub(crate) static VERBA: Table = Table {
         ("extension", "verbatestuser2@verbalabs.com"), ("eid", "0000"), ("recordingmode", "CONTROLLED"),
         ("im", "1"), ("voice", "1"), ("video", "1"), ("screencapture", "1"), ("userid", "25"),
     ],
+    // updateExtension replaces the whole record, so an update reads the extension
+    // (getExtension), merges the row's non-blank cells and writes it all back. userloginname is
+    // resolved through ListUsers, once per name per run.
     notes: &[
-        "Source: Verba provisioning API v2, updateExtension (docs/vendor/verba-update-extension-v2.txt) and docs/vendor/verba-api.md.",
-        "updateExtension replaces the whole record, so an update reads the extension (getExtension), merges the row's non-blank cells and writes it all back: a blank userid keeps the user link.",
-        "An extension getExtension does not find (an OK answer without a record) fails an update; in upsert or sync it is created.",
-        "userloginname names the user by login name instead of userid: ListUsers resolves it, once per name per run. Given both, they must name the same user.",
-        "Adding needs eid or environment. v2 has no deleteExtension, so --prune is refused.",
-        "Booleans are accepted as 1/0, true/false or yes/no and sent as 1/0, as the update example sends them.",
-        "applyExtensionConfiguration is called once at the end of a run that changed anything.",
+        "An update changes only the row's non-blank cells: a blank userid keeps the user link.",
+        "An update of an extension Verba does not have fails; in upsert or sync it is created.",
+        "userloginname names the user by login name instead of userid; given both, they must name the same user.",
+        "Adding needs eid or environment. Verba cannot delete extensions, so --prune is refused.",
+        "Booleans are accepted as 1/0, true/false or yes/no and sent as 1/0.",
+        "Changes go live with one applyExtensionConfiguration at the end of a run that changed anything.",
     ],
     documented_in: "docs/vendor/verba-update-extension-v2.txt",
     origins: &[

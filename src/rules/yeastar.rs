@@ -135,11 +135,11 @@ pub(crate) static V2: Table = Table {
         ("monitormode", "Disabled"), ("ringtimeout", "30"), ("maxduration", "Follow System"),
         ("dnd", "off"),
     ],
+    // Notes are for users (`template --describe`); where each field comes from is
+    // `documented_in` and `origins` below.
     notes: &[
-        "Source: Yeastar S-Series API v2.0.0 (docs/vendor/yeastar-api.md §5); fields after `email` follow v1 (the v2 copy seen was truncated).",
         "Adding needs number, username, registername and registerpassword.",
-        "Passwords follow the PBX's strong policy unless --weak-passwords is given (weak: 8 or more characters).",
-        "A blank cell leaves the PBX's value as it is; forward rules are checked on the row's own cells.",
+        "A blank cell leaves the PBX's value as it is.",
     ],
     documented_in: "docs/vendor/yeastar-api.md §4.2, §5.1",
     origins: &V2_AFTER_EMAIL,
@@ -173,12 +173,12 @@ pub(crate) static V1: Table = Table {
         ("monitormode", "Disabled"), ("ringtimeout", "30"), ("maxduration", "Follow System"),
         ("dnd", "off"), ("callrestriction", "off"),
     ],
+    // username allows spaces as well as the documented letters and digits (inferred: names
+    // have them).
     notes: &[
-        "Source: Yeastar S-Series API v1.0.0/v1.1.0, extension/update (docs/vendor/yeastar-v1-extension-update.md).",
         "v1 cannot add or delete extensions: every row must name an extension the PBX already has.",
         "extnumber renames the extension extid; it must not be a number another row uses.",
-        "username allows spaces as well as the documented letters and digits (inferred: names have them).",
-        "A blank cell leaves the PBX's value as it is; forward rules are checked on the row's own cells.",
+        "A blank cell leaves the PBX's value as it is.",
     ],
     documented_in: "docs/vendor/yeastar-v1-extension-update.md",
     origins: &[],

@@ -2,11 +2,13 @@
 //! flight, and one consumer that writes the report in input order and moves the progress bar.
 //!
 //! A row's failure is data (its report line), never an error that stops the run. The run stops
-//! early only through [`Abort`]: a refused login, a PBX that stopped answering, or Ctrl-C; rows
-//! not yet attempted are then reported as `skipped`, so every row still appears exactly once.
+//! early only through [`Stop`]: a refused login, a PBX that stopped answering, a journal that
+//! cannot be written, or a signal; rows not yet attempted are then reported as `skipped` at
+//! once (wherever they wait), so every row still appears exactly once, and requests abandoned
+//! in flight stay open for `--resume`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use csv::ByteRecord;
@@ -15,10 +17,11 @@ use futures::future::{self, Either};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
+use super::stop::Stop;
 use super::throttle::Throttle;
-use crate::domain::{Action, Code, Record, RowResult, Secret, Status};
+use crate::domain::{Action, Code, Record, RowResult, Secret, Status, StopReason};
 use crate::output::{Progress, Report};
-use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy};
+use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
 
 /// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
 /// extension may carry secrets that run made but never lived to write down.
@@ -89,20 +92,6 @@ pub(crate) struct EngineSettings {
     pub(crate) create_if_missing: bool,
 }
 
-/// Why the run stopped early, once set.
-#[derive(Debug, Default)]
-pub(crate) struct Abort(OnceLock<String>);
-
-impl Abort {
-    pub(crate) fn stop(&self, why: impl Into<String>) {
-        let _ = self.0.set(why.into());
-    }
-
-    pub(crate) fn reason(&self) -> Option<&str> {
-        self.0.get().map(String::as_str)
-    }
-}
-
 struct Finished {
     seq: u64,
     offset: u64,
@@ -112,6 +101,8 @@ struct Finished {
     unreachable: bool,
     /// Whether the journal is to record this row as finished.
     journal: bool,
+    /// A stopped run left the row unfinished (not sent, or abandoned): it joins the rejects.
+    unfinished: bool,
 }
 
 /// Runs every row of `work` and writes each line of the report in input order.
@@ -121,7 +112,7 @@ pub(crate) async fn run(
     settings: Arc<EngineSettings>,
     report: &mut Report,
     progress: &Progress,
-    abort: Arc<Abort>,
+    stop: Arc<Stop>,
 ) -> std::io::Result<()> {
     let stream = futures::stream::unfold(
         work,
@@ -129,6 +120,11 @@ pub(crate) async fn run(
     );
     let finished = stream
         .map(|work| {
+            if stop.is_stopped() {
+                // A stopped run sends nothing more: the rest of the rows get their lines here
+                // and now, without a task each, so a large file's remainder takes a moment.
+                return Either::Left(future::ready(unsent(work, &stop)));
+            }
             let mut write = match work.step.known() {
                 // A row whose line is already known needs no task: one per row of a sync of
                 // 10,000 unchanged extensions took longer than its reads.
@@ -141,12 +137,13 @@ pub(crate) async fn run(
                         secrets: Vec::new(),
                         unreachable: false,
                         journal,
+                        unfinished: false,
                     }));
                 }
                 Err(write) => write,
             };
             let (seq, offset, raw) = (work.seq, work.offset, work.raw);
-            let (client, abort, settings) = (client.clone(), abort.clone(), settings.clone());
+            let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
             // Each row is its own task, so rows run on the runtime's workers beside their
             // connections instead of all being polled by the thread that drives the pipeline.
             let row = tokio::spawn(async move {
@@ -154,7 +151,12 @@ pub(crate) async fn run(
                 let mut note = std::mem::take(&mut write.note);
                 let mut secrets = std::mem::take(&mut write.secrets);
                 let verify_first = write.verify_first;
-                let (mut result, sent) = execute(seq, write, &client, &settings, &abort).await;
+                let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+                let (mut result, sent) = tokio::select! {
+                    biased;
+                    finished = execute(seq, write, &client, &settings, &stop) => finished,
+                    () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
+                };
                 if let Some(done) = done {
                     let _ = done.send(true);
                 }
@@ -180,6 +182,7 @@ pub(crate) async fn run(
                     unreachable: sent == Sent::Unreachable,
                     // Rows a stopped run never attempted stay open for --resume.
                     journal: sent != Sent::NotAttempted,
+                    unfinished: sent == Sent::NotAttempted,
                 }
             });
             Either::Right(async move { row.await.expect("a row's task does not panic") })
@@ -193,12 +196,20 @@ pub(crate) async fn run(
     let mut unreachable_in_a_row = 0;
     let give_up_after = (2 * settings.concurrency).max(10);
     while let Some(mut done) = finished.next().await {
+        if stop.is_stopped() {
+            // What is left are lines of rows not sent: a killed run loses none of them (the
+            // journal does not hold them either), so they need not reach the disk one by one.
+            report.flush_each_line(false);
+        }
         if done.unreachable {
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
-                abort.stop(format!(
-                    "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
-                ));
+                stop.stop(
+                    StopReason::PbxUnreachable,
+                    format!(
+                        "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
+                    ),
+                );
             }
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
@@ -218,11 +229,11 @@ pub(crate) async fn run(
             && done.journal
             && let Err(e) = journal.finished(done.seq, &done.result)
         {
-            abort.stop(e.to_string());
+            stop.stop(StopReason::BadInput, e.to_string());
         }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
-            report.write(&done.result, done.raw.as_ref())?;
+            report.write(&done.result, done.raw.as_ref(), done.unfinished)?;
             progress.advance(done.offset, &report.summary);
             next += 1;
         }
@@ -236,8 +247,41 @@ enum Sent {
     Answered,
     /// The PBX could not be reached in the end.
     Unreachable,
-    /// The run had stopped before the row's first try.
+    /// The run had stopped before the row's first try, or before it was finished: the row
+    /// stays open in the journal.
     NotAttempted,
+}
+
+/// The line of a row that reached the pipeline after the run stopped.
+fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
+    let (result, journal, unfinished) = match work.step.known() {
+        Ok((result, journal)) => (result, journal, false),
+        Err(write) => {
+            let why = stop.reason().map_or("", |(_, why)| why);
+            let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+            (not_finished(line, why, false), false, true)
+        }
+    };
+    Finished {
+        seq: work.seq,
+        offset: work.offset,
+        raw: work.raw,
+        result,
+        secrets: Vec::new(),
+        unreachable: false,
+        journal,
+        unfinished,
+    }
+}
+
+/// The line of a row whose request was abandoned in flight: whether it landed is unknown
+/// until `--resume` asks the PBX.
+fn abandoned(mut line: RowResult) -> RowResult {
+    line.error_code = Code::Aborted.to_string();
+    line.message = "abandoned in flight when the run was stopped: the PBX may or may not have \
+                    done it; --resume checks"
+        .to_string();
+    line
 }
 
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
@@ -246,13 +290,18 @@ async fn execute(
     write: RowWrite,
     client: &Client,
     settings: &EngineSettings,
-    abort: &Abort,
+    stop: &Stop,
 ) -> (RowResult, Sent) {
     let (throttle, retry) = (&settings.throttle, settings.retry);
     let mut result = RowResult::new(write.row, &write.number, write.action, Status::Ok);
+    let why = |stop: &Stop| stop.reason().map_or("", |(_, why)| why).to_string();
     for mut earlier in write.after.iter().cloned() {
         // A closed channel means that row was never sent; this one goes ahead regardless.
-        let _ = earlier.wait_for(|done| *done).await;
+        tokio::select! {
+            biased;
+            () = stop.stopped() => return (not_finished(result, &why(stop), false), Sent::NotAttempted),
+            _ = earlier.wait_for(|done| *done) => {}
+        }
     }
     result.changed = write.changed.clone();
     let numbers = std::slice::from_ref(&write.number);
@@ -269,30 +318,43 @@ async fn execute(
         return (result, Sent::Answered);
     }
     let mut started = None;
-    let mut last_error: Option<ApiError> = None;
     // An attempt that got no answer may still have landed on the PBX.
     let mut answer_lost = false;
     let mut attempt = 0;
-    loop {
+    let e = loop {
         attempt += 1;
-        throttle.ready().await;
-        if let Some(why) = abort.reason() {
-            if attempt == 1 {
-                return (not_attempted(result, why), Sent::NotAttempted);
-            }
-            break;
+        // The throttle releases nothing once the run is stopped.
+        tokio::select! {
+            biased;
+            () = stop.stopped() => {}
+            () = throttle.ready() => {}
+        }
+        if stop.is_stopped() {
+            // A row stopped before a retry is not failed: it stays open in the journal (as
+            // started) and --resume finishes it.
+            return (
+                not_finished(result, &why(stop), attempt > 1),
+                Sent::NotAttempted,
+            );
         }
         if let (1, Some(journal)) = (attempt, &settings.journal)
             && let Err(e) = journal.started(seq, write.action)
         {
             // Sent now, the row could be neither resumed nor trusted: stop instead.
-            abort.stop(e.to_string());
-            return (not_attempted(result, &e.to_string()), Sent::NotAttempted);
+            stop.stop(StopReason::BadInput, e.to_string());
+            return (
+                not_finished(result, &e.to_string(), false),
+                Sent::NotAttempted,
+            );
         }
         result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
         let started = *started.get_or_insert_with(Instant::now);
-        match client.write(&op, settings.create_if_missing).await {
+        let answer = {
+            let _in_flight = stop.sending();
+            client.write(&op, settings.create_if_missing).await
+        };
+        match answer {
             Ok(_) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);
@@ -301,25 +363,30 @@ async fn execute(
             Err(e) => {
                 let class = e.class();
                 if class == ErrorClass::LoginRefused {
-                    abort.stop(format!("the PBX refused to log in again: {e}"));
+                    stop.stop(
+                        StopReason::LoginRefused,
+                        format!("the PBX refused to log in again: {e}"),
+                    );
                 }
                 let retry_after = e.retry_after();
                 if e.is_pushback() {
                     throttle.pushed_back(retry_after);
                 }
                 answer_lost |= e.is_unreachable();
-                last_error = Some(e);
                 if class != ErrorClass::Transient {
-                    break;
+                    break e;
                 }
                 let Some(pause) = retry.delay(attempt, retry_after) else {
-                    break;
+                    break e;
                 };
-                tokio::time::sleep(pause).await;
+                tokio::select! {
+                    biased;
+                    () = stop.stopped() => {}
+                    () = tokio::time::sleep(pause) => {}
+                }
             }
         }
-    }
-    let e = last_error.expect("the loop ends with an error unless it returned");
+    };
     result.latency_ms = started.map_or(0, millis);
     if answer_lost
         && e.class() == ErrorClass::Permanent
@@ -342,6 +409,12 @@ async fn execute(
     } else {
         format!("{} failed: {e}", write.action)
     };
+    if write.action == Action::Add
+        && hints::may_already_exist(&e)
+        && already_on_pbx(client, &write, retry).await
+    {
+        result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);
+    }
     let sent = if e.is_unreachable() {
         Sent::Unreachable
     } else {
@@ -350,12 +423,15 @@ async fn execute(
     (result, sent)
 }
 
-/// The line of a row a stopped run did not send.
-fn not_attempted(mut result: RowResult, why: &str) -> RowResult {
-    result.status = Status::Skipped;
-    result.error_code = Code::Aborted.to_string();
-    result.message = format!("not attempted: {why}");
-    result
+/// The line of a row the stopped run did not finish (not started, or stopped before a retry).
+fn not_finished(mut line: RowResult, why: &str, started: bool) -> RowResult {
+    line.status = Status::Skipped;
+    line.error_code = Code::Aborted.to_string();
+    line.message = match started {
+        false => format!("not attempted: {why}"),
+        true => format!("not finished (stopped before a retry): {why}"),
+    };
+    line
 }
 
 fn millis(since: Instant) -> u64 {

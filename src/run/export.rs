@@ -64,7 +64,10 @@ pub(crate) async fn read_directory(
     let table = rules::table(api);
     let url = &connection.base_url;
     let client = Client::new(protocol_for(api, wire), connection.clone())?;
-    client.login().await.map_err(|e| login_failed(url, &e))?;
+    client
+        .login()
+        .await
+        .map_err(|e| login_failed(api, url, &e))?;
     let progress = Progress::items("extensions read");
     let read = snapshot::fetch(&client, table, retry, concurrency, Some(&progress)).await;
     progress.finish();

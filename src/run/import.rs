@@ -12,17 +12,20 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::mpsc;
 
-use super::engine::{self, Abort, EngineSettings, PipelineItem};
+use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
+use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
-use crate::domain::{ApiKind, Mode, Summary};
+use crate::domain::{ApiKind, Mode, StopReason, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
+use crate::output::workbook::{self, ReportFormat};
 use crate::output::{
     Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
 };
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, protocol_for, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for,
+    snapshot,
 };
 use crate::plan::prune::PrunePlan;
 use crate::plan::{Planner, PruneSettings, prune};
@@ -51,57 +54,49 @@ pub(crate) struct ImportSettings {
     /// New extensions get the credentials their rows leave blank.
     pub(crate) generate_passwords: bool,
     pub(crate) heartbeat: Duration,
+    /// With stderr not a terminal: a progress line this often.
+    pub(crate) progress_every: Duration,
+    /// Where to write the JSON summary (`-`: standard output).
+    pub(crate) summary_json: Option<PathBuf>,
+    pub(crate) report_format: ReportFormat,
     /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
     pub(crate) read: ReadSettings,
 }
 
-/// An input opened for a run, with the run's hold on its report.
-pub(crate) struct Opened {
-    lock: ReportLock,
-    source: Source,
-    sheet: Sheet,
+/// How an import went.
+#[derive(Debug)]
+pub(crate) struct ImportOutcome {
+    pub(crate) summary: Summary,
+    /// Why it stopped early, if it did.
+    pub(crate) stopped: Option<(StopReason, String)>,
+    /// A dry run's prune over the limit: what the real run would refuse.
+    pub(crate) would_refuse: Option<String>,
+    /// Logins after the first (token expiries).
+    pub(crate) relogins: u64,
+    /// The journal is kept for `--resume`.
+    pub(crate) journal_kept: bool,
+    /// The rejects file, if any row went into it.
+    pub(crate) rejects: Option<PathBuf>,
 }
 
-impl Opened {
-    /// How the file is being read, for the terminal.
-    pub(crate) fn notices(&self) -> &[String] {
-        self.sheet.notices()
-    }
-}
-
-/// Claims the report, opens the input and checks its header, before any login: a broken
-/// file costs none.
-pub(crate) fn open_input(settings: &ImportSettings) -> anyhow::Result<Opened> {
-    let lock = claim_outputs(settings)?;
-    let source = Source::open(&settings.file, &settings.read)?;
-    let table = rules::table(settings.api);
-    let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
-    Ok(Opened {
-        lock,
-        source,
-        sheet,
-    })
-}
-
-/// The import itself: its summary and, if it stopped early, why.
+/// The import itself. `on_start` is called once the file is open and the login accepted (a
+/// run that fails before that says so in one line, and nothing else). An error means nothing
+/// was sent, or the file broke under the run; it carries a [`Stopped`] or an [`ApiError`]
+/// that says why.
 pub(crate) async fn run_import(
     settings: &ImportSettings,
-) -> anyhow::Result<(Summary, Option<String>)> {
-    run_opened(settings, open_input(settings)?).await
-}
-
-/// The import of an input [`open_input`] opened.
-pub(crate) async fn run_opened(
-    settings: &ImportSettings,
-    opened: Opened,
-) -> anyhow::Result<(Summary, Option<String>)> {
+    on_start: impl FnOnce(),
+) -> anyhow::Result<ImportOutcome> {
     let started = std::time::Instant::now();
-    let Opened {
-        lock: _lock,
-        source,
-        sheet,
-    } = opened;
+    let table = rules::table(settings.api);
+    let _lock = claim_outputs(settings)?;
+    let source = Source::open(&settings.file, &settings.read)?;
     let input = source.input();
+    let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
+    // How the file is read, where it is worth saying (an encoding, a sheet, a layout).
+    for notice in sheet.notices() {
+        eprintln!("pbxbulk: {notice}");
+    }
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
         true => Some(Journal::resume(&settings.report, input.fingerprint())?),
@@ -113,19 +108,32 @@ pub(crate) async fn run_opened(
     )?;
     let client = Arc::new(client);
     let url = &settings.connection.base_url;
-    client.login().await.map_err(|e| login_failed(url, &e))?;
+    client
+        .login()
+        .await
+        .map_err(|e| login_failed(settings.api, url, &e))?;
+    on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
 
     let planned = prepare(settings, &source, &sheet, &client).await;
-    let (planner, prune, adding) = match planned {
+    let (planner, prune, adding, would_refuse) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             client.logout().await;
             return Err(e);
         }
     };
-    let mut report = Report::create(&settings.report, sheet.header().clone(), sheet.layout())
-        .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    let lines = match settings.report_format {
+        ReportFormat::Csv => settings.report.clone(),
+        ReportFormat::Xlsx => workbook::partial_path(&settings.report),
+    };
+    let mut report = Report::create_beside(
+        &lines,
+        &settings.report,
+        sheet.header().clone(),
+        sheet.layout(),
+    )
+    .with_context(|| format!("cannot write the report {}", lines.display()))?;
     // Created only now: a run refused at login or before any write leaves no journal.
     let (journal, replay) = match resumed {
         Some((journal, replay)) => (Some(journal), replay),
@@ -136,15 +144,16 @@ pub(crate) async fn run_opened(
         ),
     };
 
-    let abort = Arc::new(Abort::default());
-    let interrupt = {
-        let abort = abort.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                abort.stop("interrupted (Ctrl-C); rows in flight were finished");
-            }
-        })
-    };
+    let progress = Progress::new(Some(sheet.len()), settings.progress_every);
+    // From here on a signal stops the run cleanly instead of killing it: the report is
+    // written whole and the journal kept.
+    let stop = Arc::new(Stop::default());
+    let signals = stop::on_signals(
+        stop.clone(),
+        settings.connection.timeout,
+        progress.printer(),
+    )
+    .context("cannot listen for Ctrl-C and SIGTERM")?;
 
     let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
     let plan = ScheduleInputs {
@@ -153,15 +162,14 @@ pub(crate) async fn run_opened(
         replay,
         adding,
     };
-    let progress = Progress::new(Some(sheet.len()));
     let producer = {
-        let abort = abort.clone();
+        let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
             let read = schedule_rows(sheet, planner, plan, tx);
             // Rows of a file that changed under the run may be rows of two files: none of
             // those still queued is sent.
             if let Err(e @ SheetError::Changed { .. }) = &read {
-                abort.stop(e.to_string());
+                stop.stop(StopReason::BadInput, e.to_string());
             }
             read
         })
@@ -180,45 +188,71 @@ pub(crate) async fn run_opened(
         engine_settings.clone(),
         &mut report,
         &progress,
-        abort.clone(),
+        stop.clone(),
     )
     .await
     .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
     progress.finish();
-    interrupt.abort();
     let read = producer.await.context("the reader stopped unexpectedly")?;
 
     let wrote = report.summary.ok > 0;
-    if wrote && settings.api.capabilities().apply_at_end && abort.reason().is_none() {
+    if wrote && settings.api.capabilities().apply_at_end && !stop.is_stopped() {
         // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
         if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
-            abort.stop(format!(
-                "the changes were written but the final apply failed: {e}"
-            ));
+            stop.stop(
+                reason_of(&e),
+                format!("the changes were written but the final apply failed: {e}"),
+            );
         }
     }
-    client.logout().await;
+    if stop.is_abandoned() {
+        // Requests were given up on: the PBX is too slow to wait for; its session times out.
+    } else if stop.is_stopped() {
+        // A stopped run owes the PBX no more than a moment.
+        let _ = tokio::time::timeout(Duration::from_millis(300), client.logout()).await;
+    } else {
+        client.logout().await;
+    }
+    signals.abort();
     heartbeat.abort();
+    let rejects = report.rejects_path().map(PathBuf::from);
     let mut summary = report.finish().context("cannot finish the report")?;
+    if settings.report_format == ReportFormat::Xlsx {
+        workbook::csv_to_xlsx(&lines, &settings.report)?;
+    }
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
     // A file that broke halfway (or changed under the run) is reported after the rows that
     // were read, and keeps its journal.
     read?;
-    if let (None, Some(journal)) = (abort.reason(), &engine_settings.journal) {
-        journal.remove();
-    }
-    Ok((summary, abort.reason().map(str::to_string)))
+    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
+    let journal_kept = match (&stopped, &engine_settings.journal) {
+        (None, Some(journal)) => {
+            journal.remove();
+            false
+        }
+        (Some(_), Some(_)) => true,
+        (_, None) => false,
+    };
+    Ok(ImportOutcome {
+        summary,
+        stopped,
+        would_refuse,
+        relogins: client.logins().saturating_sub(1),
+        journal_kept,
+        rejects,
+    })
 }
 
 /// Reads the PBX's current state where the mode needs it, and works out the deletes of a
-/// prune; an error here means nothing was written.
+/// prune; an error here means nothing was written. A dry run lists the deletes even over the
+/// limit, and says what the real run would refuse.
 async fn prepare(
     settings: &ImportSettings,
     source: &Source,
     sheet: &Sheet,
     client: &Client,
-) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>)> {
+) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
     let table = rules::table(settings.api);
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
@@ -247,8 +281,16 @@ async fn prepare(
     } else {
         HashSet::new()
     };
+    let mut would_refuse = None;
     let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => prune::deletes(prune, table, current, &listed)?,
+        (Some(prune), Some(current)) => match prune::deletes(prune, table, current, &listed) {
+            Ok(plan) => plan,
+            Err(over) if settings.dry_run => {
+                would_refuse = Some(format!("the real run would refuse: {over}"));
+                over.plan
+            }
+            Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
+        },
         _ => PrunePlan::default(),
     };
     let adding: HashSet<String> = match &current {
@@ -264,7 +306,7 @@ async fn prepare(
     if settings.dry_run {
         planner = planner.dry_run();
     }
-    Ok((planner, deletes, adding))
+    Ok((planner, deletes, adding, would_refuse))
 }
 
 /// Locks the report for this run and checks that no output would overwrite the input or
@@ -292,21 +334,32 @@ fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
     Ok(ReportLock::acquire(report)?)
 }
 
-/// Why the first login failed, in words that say what to do.
-pub(crate) fn login_failed(url: &str, e: &ApiError) -> anyhow::Error {
+/// What an error from the PBX means for the run as a whole.
+pub(crate) fn reason_of(e: &ApiError) -> StopReason {
     match e.class() {
-        ErrorClass::LoginRefused => anyhow::anyhow!(
+        ErrorClass::LoginRefused => StopReason::LoginRefused,
+        _ if e.is_unreachable() => StopReason::PbxUnreachable,
+        _ => StopReason::BadInput,
+    }
+}
+
+/// Why the first login failed, in words that say what to do.
+pub(crate) fn login_failed(api: ApiKind, url: &str, e: &ApiError) -> anyhow::Error {
+    let hint = hints::login_hint(api, e).map_or(String::new(), |h| format!(": {h}"));
+    let message = match e.class() {
+        ErrorClass::LoginRefused => format!(
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
              retry: 5 refused logins lock this address for 10 minutes"
         ),
-        _ if matches!(e, ApiError::Tls(_)) => anyhow::anyhow!(
+        _ if matches!(e, ApiError::Tls(_)) => format!(
             "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
              --ca-cert PEM (or --insecure)"
         ),
         _ if matches!(e, ApiError::Redirect { .. }) => {
-            anyhow::anyhow!("cannot log in to {url}: {e}. Nothing was sent")
+            format!("cannot log in to {url}: {e}. Nothing was sent")
         }
-        _ if e.is_unreachable() => anyhow::anyhow!("cannot reach {url}: {e}"),
-        _ => anyhow::anyhow!("cannot log in to {url}: {e}"),
-    }
+        _ if e.is_unreachable() => format!("cannot reach {url}: {e}"),
+        _ => format!("cannot log in to {url}: {e}{hint}"),
+    };
+    Stopped::new(reason_of(e), message).into()
 }

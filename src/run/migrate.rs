@@ -8,8 +8,8 @@
 //! asking the source again.
 
 use super::export::{read_directory, write_sheet};
-use super::import::{ImportSettings, run_import};
-use crate::domain::{ApiKind, Summary};
+use super::import::{ImportOutcome, ImportSettings, run_import};
+use crate::domain::ApiKind;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
 use crate::rules;
 
@@ -28,9 +28,8 @@ pub(crate) struct MigrateSettings {
 pub(crate) struct Migrated {
     /// Extensions read from the source; `None` when a resume reused the file already read.
     pub(crate) read: Option<usize>,
-    pub(crate) summary: Summary,
-    /// Why the import stopped early, if it did.
-    pub(crate) aborted: Option<String>,
+    /// How the import into the target went.
+    pub(crate) outcome: ImportOutcome,
 }
 
 pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrated> {
@@ -50,10 +49,6 @@ pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrat
             Some(snapshot.len())
         }
     };
-    let (summary, aborted) = run_import(&settings.import).await?;
-    Ok(Migrated {
-        read,
-        summary,
-        aborted,
-    })
+    let outcome = run_import(&settings.import, || {}).await?;
+    Ok(Migrated { read, outcome })
 }

@@ -8,6 +8,7 @@ pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod migrate;
 mod schedule;
+pub(crate) mod stop;
 pub(crate) mod throttle;
 
 pub(crate) use export::ExportSettings;

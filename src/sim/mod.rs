@@ -123,6 +123,9 @@ pub(crate) struct Sim {
     pub(crate) table: &'static Table,
     started: Instant,
     state: Mutex<Store>,
+    /// Set by `POST /_sim/calm`: the PBX has recovered, no fault is injected any more (so a
+    /// test can stop a run during a fault and finish it against the healthy PBX).
+    calm: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -187,6 +190,7 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
         table,
         started: Instant::now(),
         state: Mutex::new(state),
+        calm: std::sync::atomic::AtomicBool::new(false),
     });
     let app = axum::Router::new()
         .fallback(handle)
@@ -280,6 +284,9 @@ async fn handle(
         axum::Json(sim.stats()).into_response()
     } else if method == Method::GET && uri.path() == "/_sim/log" {
         axum::Json(sim.with_state(|s| s.log.clone())).into_response()
+    } else if method == Method::POST && uri.path() == "/_sim/calm" {
+        sim.calm.store(true, std::sync::atomic::Ordering::SeqCst);
+        axum::Json(serde_json::json!({"calm": true})).into_response()
     } else {
         sim.with_state(|s| s.stats.requests += 1);
         // A lost login answer would only cost a second login; faults go to the work.
@@ -322,9 +329,15 @@ impl Sim {
     }
 
     /// Whether to answer this request with an injected transient error (`--fail-rate`).
+    /// Whether `POST /_sim/calm` ended the fault injection.
+    pub(crate) fn is_calm(&self) -> bool {
+        self.calm.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub(crate) fn inject_fault(&self) -> bool {
         let rate = self.settings.fail_rate;
         rate > 0.0
+            && !self.is_calm()
             && self.with_state(|s| {
                 let hit = s.rng.f64() < rate;
                 if hit {

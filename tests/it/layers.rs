@@ -49,15 +49,17 @@ fn no_layer_names_a_layer_above_it_or_a_sibling() {
     for layer in LAYERS.iter().flat_map(|names| names.iter()) {
         let own = rank(layer).unwrap();
         let dir = src.join(layer);
-        let files: Vec<_> = if dir.is_dir() {
+        // A layer is its folder, its file, or both (`settings.rs` with `settings/`).
+        let mut files: Vec<_> = if dir.is_dir() {
             std::fs::read_dir(&dir)
                 .unwrap()
                 .map(|e| e.unwrap().path())
                 .filter(|p| p.extension().is_some_and(|e| e == "rs"))
                 .collect()
         } else {
-            vec![src.join(format!("{layer}.rs"))]
+            Vec::new()
         };
+        files.extend(Some(src.join(format!("{layer}.rs"))).filter(|f| f.is_file()));
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             checked += 1;

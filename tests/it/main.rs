@@ -9,6 +9,7 @@ mod mangled;
 mod mapping;
 mod migrate;
 mod openvox;
+mod operator;
 mod protocols;
 mod reading;
 mod reads;
