@@ -32,8 +32,9 @@ pub(crate) enum Format {
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SourceError {
-    #[error(transparent)]
-    Input(#[from] InputError),
+    /// Said as it is, its cause already in its words (not repeated as a source).
+    #[error("{0}")]
+    Input(InputError),
     #[error("cannot read {name}: {error}")]
     Io { name: String, error: io::Error },
     #[error("{name} {error}")]
@@ -53,7 +54,7 @@ pub(crate) struct Source {
 
 impl Source {
     pub(crate) fn open(name: &Path, settings: &ReadSettings) -> Result<Source, SourceError> {
-        let input = Input::open(name)?;
+        let input = Input::open(name).map_err(SourceError::Input)?;
         let shown = display(name);
         let mut head = Vec::with_capacity(8);
         input
