@@ -262,20 +262,24 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     );
     let report = dir.path().join("r.csv");
     let report_arg = report.to_str().unwrap();
-    let args = [
-        "import",
-        file.to_str().unwrap(),
-        "--config",
-        cfg,
-        "--profile",
-        "hq",
-    ];
-    let out = run(
-        &[&args[..], &["--mode", "add", "--report", report_arg]].concat(),
-        &[],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(report_rows(&report)[0]["status"], "ok");
+    // Only the file, the profile and the report on the command line: the rest is the profile's.
+    let import_with_profile = |file: &Path| {
+        let args = [
+            "import",
+            file.to_str().unwrap(),
+            "--config",
+            cfg,
+            "--profile",
+            "hq",
+        ];
+        let out = run(
+            &[&args[..], &["--mode", "add", "--report", report_arg]].concat(),
+            &[],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        report_rows(&report)
+    };
+    assert_eq!(import_with_profile(&file)[0]["status"], "ok");
 
     // The profile's map file reads a sheet in other columns.
     let mut text = std::fs::read_to_string(&config).unwrap();
@@ -286,20 +290,11 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
         "hr.csv",
         "Desk,username,registername,registerpassword\n8202,Weak Two,w8202,weakpass2\n",
     );
-    let hr_args = [
-        "import",
-        hr.to_str().unwrap(),
-        "--config",
-        cfg,
-        "--profile",
-        "hq",
-    ];
-    let out = run(
-        &[&hr_args[..], &["--mode", "add", "--report", report_arg]].concat(),
-        &[],
+    let rows = import_with_profile(&hr);
+    assert_eq!(
+        (rows[0]["number"].as_str(), rows[0]["status"].as_str()),
+        ("8202", "ok")
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(report_rows(&report)[0]["number"], "8202");
 
     let show = run(&["config", "show", "--config", cfg, "--profile", "hq"], &[]);
     assert_eq!(code(&show), 0, "{}", stderr(&show));
