@@ -217,6 +217,35 @@ fn requests_in_flight_get_the_timeout_and_a_second_signal_abandons_them() {
     }
 }
 
+#[test]
+fn a_signal_while_the_pbx_is_read_ends_the_run_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.csv", &adds(8151, 8160));
+    let report = dir.path().join("r.csv");
+    // The listing (like every request but the login) is answered only after 20 s.
+    let sim = Sim::start("yeastar-v2", &["--slow-rate", "1", "--slow-ms", "20000"]);
+    let json = dir.path().join("s.json");
+    let child = spawn_import(
+        &sim,
+        &file,
+        &report,
+        &["--mode", "upsert", "--summary-json", json.to_str().unwrap()],
+    );
+    wait_until("logged in", || sim.stat("logins") >= 1);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let out = ends_within(child, Duration::from_secs(12));
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("interrupted while reading the PBX; nothing was sent"),
+        "{err}"
+    );
+    assert_eq!(sim.stat("write_requests"), 0);
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(summary["reason"], "interrupted");
+}
+
 fn private(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
