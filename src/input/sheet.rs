@@ -73,6 +73,16 @@ fn at_line(line: usize) -> String {
     }
 }
 
+impl RowCells<'_> {
+    /// The allocation of the cells, for the next row's [`Sheet::row`].
+    pub(crate) fn recycle<'b>(self) -> Vec<&'b str> {
+        match self {
+            RowCells::Cells { cells, .. } => cells.recycle(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// One record, ready to plan.
 #[derive(Debug)]
 pub(crate) enum RowCells<'a> {
@@ -259,7 +269,11 @@ impl Sheet {
             });
         }
         let line = self.reader.position().line();
-        let blank = (line - self.line).saturating_sub(1 + newlines(record));
+        // One line is the common case: no newline inside a cell and no blank line before it.
+        let blank = match line - self.line {
+            0 | 1 => 0,
+            lines => lines.saturating_sub(1 + newlines(record)),
+        };
         self.row += 1 + blank;
         self.line = line;
         self.cut_short = self.cut_short(record);
@@ -299,8 +313,14 @@ impl Sheet {
     }
 
     /// The record as cells in table order, through the mapping if there is one; `buf` holds
-    /// what a mapping made.
-    pub(crate) fn row<'a>(&self, record: &'a ByteRecord, buf: &'a mut Vec<String>) -> RowCells<'a> {
+    /// what a mapping made, and the cells go into the allocation of `spare` (see
+    /// [`RowCells::recycle`]), so that reading a file allocates nothing per row.
+    pub(crate) fn row<'a>(
+        &self,
+        record: &'a ByteRecord,
+        buf: &'a mut Vec<String>,
+        spare: Vec<&'a str>,
+    ) -> RowCells<'a> {
         if let Some(problem) = self.cut_short_problem() {
             return RowCells::Invalid {
                 number: String::new(),
@@ -308,7 +328,7 @@ impl Sheet {
             };
         }
         let Some(mapping) = &self.mapping else {
-            return match self.cells(record) {
+            return match self.cells_in(record, spare) {
                 Ok(cells) => RowCells::Cells { cells, note: None },
                 Err(problem) => RowCells::Invalid {
                     number: String::new(),
@@ -372,26 +392,60 @@ impl Sheet {
 
     /// The record's cells in table order, or the problem that makes the record unreadable.
     pub(crate) fn cells<'a>(&self, record: &'a ByteRecord) -> Result<Cells<'a>, Problem> {
+        self.cells_in(record, Vec::new())
+    }
+
+    /// [`Sheet::cells`] in the allocation of `spare`.
+    fn cells_in<'a>(
+        &self,
+        record: &'a ByteRecord,
+        spare: Vec<&'a str>,
+    ) -> Result<Cells<'a>, Problem> {
         if let Some(problem) = self.cut_short_problem() {
             return Err(problem);
         }
-        let mut cells = Cells::blank(self.table);
+        let mut cells = Cells::blank_in(self.table, spare);
+        // Checked once for the whole record; a cell is then a slice of it, unless a cell
+        // boundary splits a character, which the cell's own check below then reports.
+        let whole = std::str::from_utf8(record.as_slice()).ok();
+        let mut start = 0;
         for (i, raw) in record.iter().enumerate() {
+            // The cells lie end to end in the record's bytes.
+            let (at, end) = (start, start + raw.len());
+            start = end;
             let Some(&Some(field)) = self.columns.get(i) else {
                 if raw.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
                 return Err(extra_cell(i));
             };
-            let name = self.table.fields[field].name;
-            let text = std::str::from_utf8(raw).map_err(|_| Problem {
-                field: name,
-                code: Code::NotUtf8,
-                message: format!("{name} is not valid UTF-8 text; save the file as \"CSV UTF-8\""),
-            })?;
-            cells.values[field] = text.trim();
+            let text = match whole.and_then(|w| w.get(at..end)) {
+                Some(text) => text,
+                None => std::str::from_utf8(raw).map_err(|_| {
+                    let name = self.table.fields[field].name;
+                    Problem {
+                        field: name,
+                        code: Code::NotUtf8,
+                        message: format!(
+                            "{name} is not valid UTF-8 text; save the file as \"CSV UTF-8\""
+                        ),
+                    }
+                })?,
+            };
+            cells.values[field] = trim(text);
         }
         Ok(cells)
+    }
+}
+
+/// `str::trim`, skipped when the cell starts and ends with a printable ASCII character (which
+/// `trim` would leave alone): most cells.
+fn trim(text: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if printable(text.as_bytes().first()) && printable(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
     }
 }
 
