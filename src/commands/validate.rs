@@ -121,7 +121,7 @@ fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<(
         let Some(row) = sheet.read(&mut record)? else {
             break;
         };
-        let line = match sheet.row(&record, &mut mapped) {
+        let line = match sheet.row(&record, &mut mapped, Vec::new()) {
             RowCells::Cells {
                 cells,
                 note,

@@ -59,6 +59,19 @@ impl Tail {
 
     fn track(&mut self, bytes: &[u8]) {
         let Some(d) = self.delimiter else { return };
+        // Outside a quoted cell, a stretch without quotes ends where its last byte leaves it:
+        // no quote opens or closes inside it. One pass finds that out for a whole buffer,
+        // where following cell by cell cost as much as the CSV parse itself.
+        if let (false, Some(&last)) = (self.state == Quote::Quoted, bytes.last())
+            && memchr::memchr(b'"', bytes).is_none()
+        {
+            self.state = match last {
+                b'\n' | b'\r' => Quote::CellStart,
+                b if b == d => Quote::CellStart,
+                _ => Quote::Plain,
+            };
+            return;
+        }
         let mut i = 0;
         while i < bytes.len() {
             match self.state {
@@ -159,5 +172,48 @@ mod tests {
         assert!(!e.line_end && !e.open_quote, "{e:?}");
         let e = ending("a;b\n1;\"x;y\";z", b';');
         assert!(!e.line_end && !e.open_quote, "{e:?}");
+    }
+
+    /// The quote state after `bytes`, one byte at a time, as the reader first followed it.
+    fn state_by_bytes(d: u8, bytes: &[u8]) -> Quote {
+        bytes
+            .iter()
+            .fold(Quote::CellStart, |state, &b| match (state, b) {
+                (Quote::Quoted, b'"') => Quote::MaybeClosed,
+                (Quote::Quoted, _) => Quote::Quoted,
+                (Quote::Plain, b'\n' | b'\r') => Quote::CellStart,
+                (Quote::Plain, b) if b == d => Quote::CellStart,
+                (Quote::Plain, _) => Quote::Plain,
+                (_, b'"') => Quote::Quoted,
+                (_, b'\n' | b'\r') => Quote::CellStart,
+                (_, b) if b == d => Quote::CellStart,
+                _ => Quote::Plain,
+            })
+    }
+
+    #[test]
+    fn whole_stretches_without_quotes_end_in_the_state_byte_by_byte_reading_reaches() {
+        let alphabet = [b',', b'"', b'a', b'\n'];
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let longer: Vec<Vec<u8>> = texts
+                .iter()
+                .filter(|t| t.len() == texts.last().map_or(0, Vec::len))
+                .flat_map(|t| alphabet.iter().map(move |&b| [t.as_slice(), &[b]].concat()))
+                .collect();
+            texts.extend(longer);
+        }
+        for text in &texts {
+            for cut in 0..=text.len() {
+                let mut tail = Tail::default();
+                tail.start(b',', &text[..cut]);
+                tail.track(&text[cut..]);
+                assert_eq!(
+                    tail.state,
+                    state_by_bytes(b',', text),
+                    "{text:?} cut at {cut}"
+                );
+            }
+        }
     }
 }

@@ -155,7 +155,11 @@ impl Rows {
                 // The csv crate skips blank lines; a spreadsheet shows each as a row, so count
                 // them: the lines this record used beyond its own are blank lines before it.
                 let now = reader.position().line();
-                let blank = (now - *line).saturating_sub(1 + newlines(record));
+                // One line is the common case: no newline inside a cell, no blank line before.
+                let blank = match now - *line {
+                    0 | 1 => 0,
+                    lines => lines.saturating_sub(1 + newlines(record)),
+                };
                 *line = now;
                 Ok(Some(last + 1 + blank))
             }

@@ -90,6 +90,16 @@ pub(crate) enum RowCells<'a> {
     },
 }
 
+impl RowCells<'_> {
+    /// The allocation of the cells, for the next row's [`Sheet::row`].
+    pub(crate) fn recycle<'b>(self) -> Vec<&'b str> {
+        match self {
+            RowCells::Cells { cells, .. } => cells.recycle(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// An open spreadsheet with a validated header.
 pub(crate) struct Sheet {
     name: String,
@@ -222,11 +232,13 @@ impl Sheet {
     }
 
     /// The record as cells in table order, through the mapping if there is one, normalised;
-    /// `buf` holds what a mapping made.
+    /// `buf` holds what a mapping made, and the cells go into the allocation of `spare` (see
+    /// [`RowCells::recycle`]), so that reading a file allocates nothing per row.
     pub(crate) fn row<'a>(
         &'a mut self,
         record: &'a ByteRecord,
         buf: &'a mut Vec<String>,
+        spare: Vec<&'a str>,
     ) -> RowCells<'a> {
         if let Some(why) = &self.cut_short {
             return RowCells::Invalid {
@@ -242,7 +254,7 @@ impl Sheet {
             };
         }
         let mut problems = Vec::new();
-        let mut values = vec![""; self.table.fields.len()];
+        let mut values = Cells::blank_in(self.table, spare).values;
         let Some(bound) = &self.bound else {
             self.place(record, &mut values, &mut problems);
             return self.normalised(values, problems, None, record);
@@ -277,7 +289,8 @@ impl Sheet {
         match bound.apply(&text, buf) {
             Mapped::Row { note } => {
                 let buf: &'a Vec<String> = buf;
-                let values = buf.iter().map(String::as_str).collect();
+                values.clear();
+                values.extend(buf.iter().map(String::as_str));
                 self.normalised(values, problems, note, record)
             }
             Mapped::Skipped(why) => RowCells::Skipped {

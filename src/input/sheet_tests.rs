@@ -25,7 +25,7 @@ type Read = (u64, Result<Vec<String>, Vec<Code>>, Option<String>);
 fn read_all(sheet: &mut Sheet) -> Vec<Read> {
     let (mut record, mut buf, mut rows) = (ByteRecord::new(), Vec::new(), Vec::new());
     while let Some(row) = sheet.read(&mut record).unwrap() {
-        rows.push(match sheet.row(&record, &mut buf) {
+        rows.push(match sheet.row(&record, &mut buf, Vec::new()) {
             RowCells::Cells {
                 cells,
                 note,

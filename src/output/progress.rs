@@ -70,12 +70,6 @@ impl Progress {
         }
     }
 
-    /// Prints a line for the user without tearing the bar.
-    pub(crate) fn printer(&self) -> impl Fn(String) + Clone + Send + 'static {
-        let bar = self.bar.clone();
-        move |line| bar.suspend(|| eprintln!("{line}"))
-    }
-
     /// A bar over `count` items, for reading the PBX.
     pub(crate) fn items(what: &str) -> Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(

@@ -97,24 +97,24 @@ impl Planner {
     }
 
     /// Plans one row from its cells (or from what made them unreadable or left them out).
-    pub(crate) fn plan(&mut self, row: u64, cells: RowCells<'_>) -> Planned {
+    pub(crate) fn plan(&mut self, row: u64, cells: &RowCells<'_>) -> Planned {
         let (cells, note, read) = match cells {
             RowCells::Cells {
                 cells,
                 note,
                 problems,
-            } => (cells, note.unwrap_or_default(), problems),
+            } => (cells, note.clone().unwrap_or_default(), problems.clone()),
             RowCells::Skipped { number, why } => {
                 return Planned::Done(
                     RowResult::new(Some(row), number, Action::None, Status::Skipped)
-                        .with_error("", why),
+                        .with_error("", why.clone()),
                 );
             }
             RowCells::Invalid { number, problems } => {
-                return Planned::Done(invalid(row, &number, Action::None, &problems));
+                return Planned::Done(invalid(row, number, Action::None, problems));
             }
         };
-        let mut planned = self.plan_cells(row, &cells, read);
+        let mut planned = self.plan_cells(row, cells, read);
         // What a conversion could not carry over, or reading normalised, is said whatever
         // became of the row.
         match &mut planned {
@@ -173,10 +173,14 @@ impl Planner {
         };
         let base = current.map(|c| Cells::of_record(table, c));
         let checked = check_cells(table, cells, base.as_ref(), ctx);
-        let refused = |field: &str| read.iter().any(|p| p.field == field);
-        let checked: Vec<Problem> = checked.into_iter().filter(|p| !refused(p.field)).collect();
-        problems.extend(read);
-        problems.extend(checked);
+        if read.is_empty() {
+            problems.extend(checked);
+        } else {
+            let refused = |field: &str| read.iter().any(|p| p.field == field);
+            let checked: Vec<Problem> = checked.into_iter().filter(|p| !refused(p.field)).collect();
+            problems.extend(read);
+            problems.extend(checked);
+        }
         problems.extend(claim(&mut self.claims, table, row, cells));
         if !problems.is_empty() {
             return Planned::Done(invalid(row, number, action, &problems));
@@ -264,7 +268,7 @@ fn claim(claims: &mut Claims, table: &Table, row: u64, cells: &Cells<'_>) -> Vec
     let mut problems = Vec::new();
     let number = cells.values[table.key_index()];
     if !number.is_empty() {
-        match claims.get(number) {
+        match claims.claim(number, row, Claim::Key) {
             Some((earlier, Claim::Key)) => problems.push(Problem {
                 field: table.key,
                 code: Code::DuplicateNumber,
@@ -275,26 +279,22 @@ fn claim(claims: &mut Claims, table: &Table, row: u64, cells: &Cells<'_>) -> Vec
                 code: Code::RenameConflict,
                 message: format!("row {earlier} renames another extension to {number}"),
             }),
-            None => {
-                claims.insert(number, row, Claim::Key);
-            }
+            None => {}
         }
     }
     let Some(rename) = table.rename else {
         return problems;
     };
     let new_number = cells.get(table, rename);
-    if !new_number.is_empty() && new_number != number {
-        match claims.get(new_number) {
-            Some((earlier, _)) => problems.push(Problem {
-                field: rename,
-                code: Code::RenameConflict,
-                message: format!("{rename} {new_number} is already used by row {earlier}"),
-            }),
-            None => {
-                claims.insert(new_number, row, Claim::Rename);
-            }
-        }
+    if !new_number.is_empty()
+        && new_number != number
+        && let Some((earlier, _)) = claims.claim(new_number, row, Claim::Rename)
+    {
+        problems.push(Problem {
+            field: rename,
+            code: Code::RenameConflict,
+            message: format!("{rename} {new_number} is already used by row {earlier}"),
+        });
     }
     problems
 }
@@ -328,8 +328,11 @@ pub(crate) fn plan_sheet(
 ) -> Result<(), SheetError> {
     let mut record = ByteRecord::new();
     let mut mapped = Vec::new();
+    let mut spare = Vec::new();
     while let Some(row) = sheet.read(&mut record)? {
-        let planned = planner.plan(row, sheet.row(&record, &mut mapped));
+        let cells = sheet.row(&record, &mut mapped, spare);
+        let planned = planner.plan(row, &cells);
+        spare = cells.recycle();
         let offset = sheet.offset();
         if !emit(offset, planned, &record) {
             break;

@@ -46,7 +46,7 @@ pub(crate) fn listed_numbers(mut sheet: Sheet) -> Result<HashSet<String>, SheetE
     let mut record = ByteRecord::new();
     let mut mapped = Vec::new();
     while sheet.read(&mut record)?.is_some() {
-        match sheet.row(&record, &mut mapped) {
+        match sheet.row(&record, &mut mapped, Vec::new()) {
             RowCells::Cells { cells, .. } => {
                 numbers.insert(cells.get(table, table.key).to_string());
                 if let Some(rename) = table.rename {

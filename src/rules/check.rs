@@ -24,6 +24,22 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// Blank cells in the allocation of `spare`.
+    pub(crate) fn blank_in(table: &Table, mut spare: Vec<&'a str>) -> Self {
+        spare.clear();
+        spare.resize(table.fields.len(), "");
+        Cells { values: spare }
+    }
+
+    /// The allocation of these cells, emptied and free of their borrow, for the next row's
+    /// [`Cells::blank_in`]. Collecting an emptied vector into one of the same layout reuses
+    /// its buffer (the standard library's in-place collection), so no row allocates.
+    pub(crate) fn recycle<'b>(self) -> Vec<&'b str> {
+        let mut values = self.values;
+        values.clear();
+        values.into_iter().map(|_| "").collect()
+    }
+
     /// A stored record as cells, for rules that look at the whole extension (a blank cell in
     /// a row keeps the PBX's value, so a forward the PBX already has stays satisfied).
     pub(crate) fn of_record(table: &Table, record: &'a Record) -> Self {
@@ -88,11 +104,14 @@ pub(crate) fn check_cells(
     base: Option<&Cells<'_>>,
     ctx: CheckContext,
 ) -> Vec<Problem> {
+    let compiled = compiled(table);
     let mut problems = Vec::new();
-    for (field, value) in table.fields.iter().zip(&cells.values) {
+    for (i, value) in cells.values.iter().enumerate() {
         if value.is_empty() {
-            let required = field.need == Need::Always || (field.need == Need::OnAdd && ctx.adding);
-            if required {
+            // Most cells of a row are blank: decided without touching the field's rule.
+            let need = compiled.need[i];
+            if need == Need::Always || (need == Need::OnAdd && ctx.adding) {
+                let field = &table.fields[i];
                 let when = if field.need == Need::OnAdd {
                     " to add an extension"
                 } else {
@@ -106,7 +125,8 @@ pub(crate) fn check_cells(
             }
             continue;
         }
-        if let Some(why) = check_value(field, value, ctx) {
+        let field = &table.fields[i];
+        if let Some(why) = check_field(field, &compiled.ascii[i], value, ctx) {
             problems.push(Problem {
                 field: field.name,
                 code: Code::BadValue,
@@ -129,50 +149,112 @@ pub(crate) fn check_cells(
         }
         None => cells,
     };
-    for (rule, at) in table.cross.iter().zip(resolved(table)) {
+    for (rule, at) in table.cross.iter().zip(&compiled.cross) {
         check_cross(table, rule, at, whole, ctx, &mut problems);
     }
     problems
 }
 
-/// A rule between fields with its fields resolved to positions, once per table: looking them
-/// up by name on every row of a million-row file was a fifth of validation's time.
+/// What checking a row needs of a table beyond the table itself, worked out once per table:
+/// looking fields up by name, or testing each character through [`Chars`], on every row of a
+/// million-row file was most of validation's time.
+struct Compiled {
+    cross: Vec<Resolved>,
+    /// Per field, which bytes are ASCII characters its [`Chars`] allows; none for kinds
+    /// without a character class.
+    ascii: Vec<[bool; 256]>,
+    /// Per field, when it must be filled.
+    need: Vec<Need>,
+}
+
+/// A rule between fields with its fields resolved to positions.
 struct Resolved {
     /// Positions of the rule's fields, in the order the rule names them.
     at: Vec<Option<usize>>,
     /// For `NotContaining`: the password field follows the strong policy.
     strong: bool,
+    /// For `NeededWhen`: a blank `when` is one of the values that need the field.
+    blank_triggers: bool,
 }
 
-fn resolved(table: &'static Table) -> &'static [Resolved] {
-    static CACHE: [OnceLock<Vec<Resolved>>; ApiKind::ALL.len()] =
+fn compiled(table: &'static Table) -> &'static Compiled {
+    static CACHE: [OnceLock<Compiled>; ApiKind::ALL.len()] =
         [const { OnceLock::new() }; ApiKind::ALL.len()];
-    CACHE[table.api as usize].get_or_init(|| {
-        table
+    CACHE[table.api as usize].get_or_init(|| Compiled {
+        cross: table
             .cross
             .iter()
-            .map(|rule| {
-                let names: Vec<&str> = match rule {
-                    Cross::NeededWhen { field, when, .. } => vec![field, when],
-                    Cross::OneNeededToAdd { fields } => fields.to_vec(),
-                    Cross::NotContaining { field, others } => std::iter::once(*field)
-                        .chain(others.iter().copied())
-                        .collect(),
-                };
-                let strong = matches!(
-                    rule,
-                    Cross::NotContaining { field, .. } if matches!(
-                        table.field(field).map(|f| f.kind),
-                        Some(Kind::Password(PasswordRule { strong_min: Some(_), .. }))
-                    )
-                );
-                Resolved {
-                    at: names.iter().map(|n| table.index(n)).collect(),
-                    strong,
+            .map(|rule| resolve(table, rule))
+            .collect(),
+        ascii: table
+            .fields
+            .iter()
+            .map(|f| match f.kind {
+                Kind::Text { chars, .. } | Kind::Password(PasswordRule { chars, .. }) => {
+                    ascii_mask(chars)
                 }
+                _ => [false; 256],
             })
-            .collect()
+            .collect(),
+        need: table.fields.iter().map(|f| f.need).collect(),
     })
+}
+
+fn resolve(table: &Table, rule: &Cross) -> Resolved {
+    let names: Vec<&str> = match rule {
+        Cross::NeededWhen { field, when, .. } => vec![field, when],
+        Cross::OneNeededToAdd { fields } => fields.to_vec(),
+        Cross::NotContaining { field, others } => std::iter::once(*field)
+            .chain(others.iter().copied())
+            .collect(),
+    };
+    let strong = matches!(
+        rule,
+        Cross::NotContaining { field, .. } if matches!(
+            table.field(field).map(|f| f.kind),
+            Some(Kind::Password(PasswordRule { strong_min: Some(_), .. }))
+        )
+    );
+    Resolved {
+        at: names.iter().map(|n| table.index(n)).collect(),
+        strong,
+        blank_triggers: match rule {
+            Cross::NeededWhen { when, values, .. } => table
+                .field(when)
+                .is_some_and(|f| values.contains(&f.kind.canonical(""))),
+            _ => false,
+        },
+    }
+}
+
+/// The ASCII characters `chars` allows, made from [`Chars::allows`] itself so that the byte
+/// test below can never disagree with it.
+fn ascii_mask(chars: Chars) -> [bool; 256] {
+    std::array::from_fn(|b| b < 128 && chars.allows(char::from(b as u8)))
+}
+
+/// The length of `value` in characters when `chars` allows every one of them: byte by byte
+/// through `mask` for ASCII text, character by character otherwise.
+fn allowed_len(value: &str, chars: Chars, mask: &[bool; 256]) -> Option<usize> {
+    if value.bytes().all(|b| mask[usize::from(b)]) {
+        return Some(value.len());
+    }
+    (!value.is_ascii() && value.chars().all(|c| chars.allows(c))).then(|| value.chars().count())
+}
+
+/// `haystack` contains `needle` once both are lower-cased.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    if haystack.is_ascii() && needle.is_ascii() {
+        let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+        let Some(first) = n.first().map(u8::to_ascii_lowercase) else {
+            return true;
+        };
+        // Only where the first byte matches is the rest compared.
+        h.windows(n.len())
+            .any(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))
+    } else {
+        haystack.to_lowercase().contains(&needle.to_lowercase())
+    }
 }
 
 fn check_cross(
@@ -190,9 +272,13 @@ fn check_cross(
             when,
             values,
         } => {
+            // The common case, a blank trigger, needs no comparing.
+            if (value(1).is_empty() && !at.blank_triggers) || !value(0).is_empty() {
+                return;
+            }
             // `mobile number` turns the rule on as `Mobile Number` does.
             let trigger = at.at[1].map_or("", |pos| table.fields[pos].kind.canonical(value(1)));
-            if values.contains(&trigger) && value(0).is_empty() {
+            if values.contains(&trigger) {
                 problems.push(Problem {
                     field,
                     code: Code::NeedsField,
@@ -213,10 +299,10 @@ fn check_cross(
             if !at.strong || ctx.weak_passwords || value(0).is_empty() {
                 return;
             }
-            let password = value(0).to_lowercase();
+            let password = value(0);
             for (i, other) in others.iter().enumerate() {
-                let other_value = value(i + 1).to_lowercase();
-                if !other_value.is_empty() && password.contains(&other_value) {
+                let other_value = value(i + 1);
+                if !other_value.is_empty() && contains_ignoring_case(password, other_value) {
                     problems.push(Problem {
                         field,
                         code: Code::BadValue,
@@ -232,6 +318,21 @@ fn check_cross(
 
 /// Why `value` breaks the field's rule, or `None` when it is fine.
 pub(crate) fn check_value(field: &Field, value: &str, ctx: CheckContext) -> Option<String> {
+    let mask = match field.kind {
+        Kind::Text { chars, .. } | Kind::Password(PasswordRule { chars, .. }) => ascii_mask(chars),
+        _ => [false; 256],
+    };
+    check_field(field, &mask, value, ctx)
+}
+
+/// [`check_value`] with the field's ASCII characters from [`Compiled`]: the common case, a
+/// valid cell, is decided without allocating; only a broken rule builds its message.
+fn check_field(
+    field: &Field,
+    mask: &[bool; 256],
+    value: &str,
+    ctx: CheckContext,
+) -> Option<String> {
     let weak_passwords = ctx.weak_passwords;
     if ctx.exact_spelling && !field.kind.documented_spelling(value) {
         return Some(format!(
@@ -240,9 +341,10 @@ pub(crate) fn check_value(field: &Field, value: &str, ctx: CheckContext) -> Opti
         ));
     }
     match field.kind {
-        Kind::Text { min, max, chars } => {
-            check_chars(value, chars).or_else(|| check_len(value, min, max))
-        }
+        Kind::Text { min, max, chars } => match allowed_len(value, chars, mask) {
+            Some(len) => len_problem(len, min, max),
+            None => check_chars(value, chars),
+        },
         Kind::Bool => parse_bool(value)
             .is_none()
             .then(|| "must be 1 or 0 (true/false, yes/no)".into()),
@@ -250,7 +352,7 @@ pub(crate) fn check_value(field: &Field, value: &str, ctx: CheckContext) -> Opti
             if !value.bytes().all(|b| b.is_ascii_digit()) {
                 Some("only digits are allowed".into())
             } else {
-                check_len(value, 1, max)
+                len_problem(value.len(), 1, max)
             }
         }
         Kind::OneOf { values, .. } => (!values.contains(&field.kind.canonical(value)))
@@ -262,10 +364,11 @@ pub(crate) fn check_value(field: &Field, value: &str, ctx: CheckContext) -> Opti
             _ => Some(format!("must be a whole number from {lo} to {hi}")),
         },
         Kind::Email => (!is_email(value)).then(|| "is not an e-mail address".into()),
-        Kind::Password(rule) => check_password(value, rule, weak_passwords),
+        Kind::Password(rule) => check_password(value, rule, mask, weak_passwords),
     }
 }
 
+/// Which characters of `value` `chars` refuses, and what it allows.
 fn check_chars(value: &str, chars: Chars) -> Option<String> {
     let mut bad: Vec<String> = Vec::new();
     for c in value.chars().filter(|&c| !chars.allows(c)) {
@@ -281,8 +384,7 @@ fn check_chars(value: &str, chars: Chars) -> Option<String> {
     (!bad.is_empty()).then(|| format!("contains {}; allowed: {}", bad.join(" "), chars.describe()))
 }
 
-fn check_len(value: &str, min: usize, max: usize) -> Option<String> {
-    let len = value.chars().count();
+fn len_problem(len: usize, min: usize, max: usize) -> Option<String> {
     if len > max {
         Some(format!("is {len} characters long, at most {max} allowed"))
     } else if len < min {
@@ -292,14 +394,19 @@ fn check_len(value: &str, min: usize, max: usize) -> Option<String> {
     }
 }
 
-fn check_password(value: &str, rule: PasswordRule, weak_passwords: bool) -> Option<String> {
+fn check_password(
+    value: &str,
+    rule: PasswordRule,
+    mask: &[bool; 256],
+    weak_passwords: bool,
+) -> Option<String> {
     // A password's characters are never echoed: only which rule it breaks.
-    if value.chars().any(|c| !rule.chars.allows(c)) {
+    let Some(len) = allowed_len(value, rule.chars, mask) else {
         return Some(format!("may only contain {}", rule.chars.describe()));
-    }
+    };
     let strong_min = rule.strong_min.filter(|_| !weak_passwords);
     let min = strong_min.unwrap_or(rule.weak_min);
-    if let Some(why) = check_len(value, min, rule.max) {
+    if let Some(why) = len_problem(len, min, rule.max) {
         return Some(why);
     }
     if strong_min.is_some() && !password_is_strong(value) {
@@ -313,25 +420,47 @@ fn check_password(value: &str, rule: PasswordRule, weak_passwords: bool) -> Opti
 }
 
 /// Mixed case and digits, with no run like `1234`, `4321` or `1111`.
+///
+/// One pass over the bytes: `run` counts the digits up to here that step evenly (by `step`,
+/// 0, +1 or -1), so a run of 4 is a weak window.
 fn password_is_strong(value: &str) -> bool {
-    let has = |f: fn(&char) -> bool| value.chars().any(|c| f(&c));
-    if !(has(char::is_ascii_uppercase)
-        && has(char::is_ascii_lowercase)
-        && has(char::is_ascii_digit))
-    {
-        return false;
+    let (mut upper, mut lower, mut digit) = (false, false, false);
+    let (mut run, mut step, mut prev) = (0u8, 0i16, 0u8);
+    for &b in value.as_bytes() {
+        upper |= b.is_ascii_uppercase();
+        lower |= b.is_ascii_lowercase();
+        if !b.is_ascii_digit() {
+            run = 0;
+            continue;
+        }
+        digit = true;
+        let diff = i16::from(b) - i16::from(prev);
+        run = match run {
+            0 => 1,
+            _ if !(-1..=1).contains(&diff) => 1,
+            _ if run >= 2 && diff == step => run + 1,
+            _ => {
+                step = diff;
+                2
+            }
+        };
+        if run >= 4 {
+            return false;
+        }
+        prev = b;
     }
-    let bytes = value.as_bytes();
-    !bytes.windows(4).any(|w| {
-        w.iter().all(u8::is_ascii_digit)
-            && [0i16, 1, -1].iter().any(|&step| {
-                w.windows(2)
-                    .all(|p| i16::from(p[1]) - i16::from(p[0]) == step)
-            })
-    })
+    upper && lower && digit
 }
 
 fn is_email(value: &str) -> bool {
+    if value.is_ascii() {
+        return is_ascii_email(value.as_bytes());
+    }
+    is_email_text(value)
+}
+
+/// [`is_email`] character by character, for any text.
+fn is_email_text(value: &str) -> bool {
     let Some((local, domain)) = value.rsplit_once('@') else {
         return false;
     };
@@ -345,10 +474,160 @@ fn is_email(value: &str) -> bool {
         && labels_ok
 }
 
+/// [`is_email`] for ASCII text, in one pass over each part: for ASCII, `is_whitespace` or
+/// `is_control` is a byte up to the space or DEL, and `is_alphanumeric` is
+/// `is_ascii_alphanumeric`.
+fn is_ascii_email(value: &[u8]) -> bool {
+    let Some(at) = value.iter().rposition(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&value[..at], &value[at + 1..]);
+    if local.is_empty() || local.iter().any(|&b| b == b'@' || b <= b' ' || b == 0x7f) {
+        return false;
+    }
+    // At least two labels, none empty, of letters, digits and `-`.
+    let (mut labels, mut label_len) = (1, 0);
+    for &b in domain {
+        if b == b'.' {
+            if label_len == 0 {
+                return false;
+            }
+            labels += 1;
+            label_len = 0;
+        } else if b.is_ascii_alphanumeric() || b == b'-' {
+            label_len += 1;
+        } else {
+            return false;
+        }
+    }
+    labels >= 2 && label_len > 0
+}
+
 fn describe_problem(field: &Field, value: &str, why: &str) -> String {
     if field.secret {
         format!("{}: {why}", field.name)
     } else {
         format!("{} {:?}: {why}", field.name, value)
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    //! Each byte-level check against the character-level rule it stands in for, on every
+    //! short string over an alphabet that hits each branch.
+
+    use super::*;
+
+    /// Every string of up to `len` characters drawn from `alphabet`.
+    fn strings(alphabet: &[char], len: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    /// The strength rule as first written: classes, then any window of four digits that
+    /// steps evenly.
+    fn strong_by_windows(value: &str) -> bool {
+        let bytes = value.as_bytes();
+        let has = |f: fn(&u8) -> bool| bytes.iter().any(f);
+        has(u8::is_ascii_uppercase)
+            && has(u8::is_ascii_lowercase)
+            && has(u8::is_ascii_digit)
+            && !bytes.windows(4).any(|w| {
+                w.iter().all(u8::is_ascii_digit)
+                    && [0i16, 1, -1].iter().any(|&step| {
+                        w.windows(2)
+                            .all(|p| i16::from(p[1]) - i16::from(p[0]) == step)
+                    })
+            })
+    }
+
+    #[test]
+    fn the_one_pass_strength_check_agrees_with_the_window_rule() {
+        for digits in strings(&['0', '1', '2', '3', '5', 'a'], 6) {
+            for value in [
+                digits.clone(),
+                format!("Ab{digits}"),
+                format!("{digits}xY9"),
+            ] {
+                assert_eq!(
+                    password_is_strong(&value),
+                    strong_by_windows(&value),
+                    "{value:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_ascii_email_check_agrees_with_the_character_rule() {
+        for value in strings(&['a', '@', '.', '-', ' ', '_'], 6) {
+            assert_eq!(
+                is_ascii_email(value.as_bytes()),
+                is_email_text(&value),
+                "{value:?}"
+            );
+        }
+        for value in [
+            "a.b@example.com",
+            "x@y.z",
+            "a@b",
+            "@b.c",
+            "a@b..c",
+            "a@@b.c",
+            "a\tb@c.d",
+        ] {
+            assert_eq!(
+                is_ascii_email(value.as_bytes()),
+                is_email_text(value),
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_byte_masks_agree_with_the_character_classes() {
+        let classes = [
+            Chars::Any,
+            Chars::Alnum,
+            Chars::Name,
+            Chars::AlnumPlus("~^*-_?"),
+            Chars::Without(";&\"'\\<>`| "),
+        ];
+        for chars in classes {
+            let mask = ascii_mask(chars);
+            for value in strings(&['a', 'Z', '7', ' ', ';', '~', '\u{7f}', 'é', '名'], 3) {
+                let expected = value
+                    .chars()
+                    .all(|c| chars.allows(c))
+                    .then(|| value.chars().count());
+                assert_eq!(
+                    allowed_len(&value, chars, &mask),
+                    expected,
+                    "{chars:?} {value:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_ascii_substring_check_agrees_with_lower_casing() {
+        let values = strings(&['a', 'B', '1', 'é'], 3);
+        for haystack in &values {
+            for needle in values.iter().filter(|n| n.len() <= 3) {
+                assert_eq!(
+                    contains_ignoring_case(haystack, needle),
+                    haystack.to_lowercase().contains(&needle.to_lowercase()),
+                    "{haystack:?} {needle:?}"
+                );
+            }
+        }
     }
 }

@@ -114,12 +114,28 @@ pub(crate) async fn run_import(
         .map_err(|e| login_failed(settings.api, url, &e))?;
     on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
+    // From here on a signal stops the run cleanly instead of killing it: while the PBX is
+    // read nothing is sent yet, and once rows go out the report is written whole and the
+    // journal kept. (Lines go to stderr plainly: the bars are drawn only on a terminal.)
+    let stop = Arc::new(Stop::default());
+    let signals = stop::on_signals(stop.clone(), settings.connection.timeout, |line| {
+        eprintln!("{line}");
+    })
+    .context("cannot listen for Ctrl-C and SIGTERM")?;
 
-    let planned = prepare(settings, &source, &sheet, &client).await;
+    let planned = tokio::select! {
+        planned = prepare(settings, &source, &sheet, &client) => planned,
+        () = stop.stopped() => Err(Stopped::new(
+            StopReason::Interrupted,
+            "interrupted while reading the PBX; nothing was sent",
+        )
+        .into()),
+    };
     let (planner, prune, adding, would_refuse) = match planned {
         Ok(planned) => planned,
         Err(e) => {
-            client.logout().await;
+            signals.abort();
+            let _ = tokio::time::timeout(Duration::from_secs(1), client.logout()).await;
             return Err(e);
         }
     };
@@ -145,15 +161,6 @@ pub(crate) async fn run_import(
     };
 
     let progress = Progress::new(Some(sheet.len()), settings.progress_every);
-    // From here on a signal stops the run cleanly instead of killing it: the report is
-    // written whole and the journal kept.
-    let stop = Arc::new(Stop::default());
-    let signals = stop::on_signals(
-        stop.clone(),
-        settings.connection.timeout,
-        progress.printer(),
-    )
-    .context("cannot listen for Ctrl-C and SIGTERM")?;
 
     let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
     let plan = ScheduleInputs {

@@ -235,7 +235,7 @@ fn load_seed(
     }
     let (mut record, mut buf) = (csv::ByteRecord::new(), Vec::new());
     while let Some(row) = sheet.read(&mut record)? {
-        let cells = match sheet.row(&record, &mut buf) {
+        let cells = match sheet.row(&record, &mut buf, Vec::new()) {
             RowCells::Cells {
                 cells, problems, ..
             } if problems.is_empty() => cells,

@@ -217,6 +217,35 @@ fn requests_in_flight_get_the_timeout_and_a_second_signal_abandons_them() {
     }
 }
 
+#[test]
+fn a_signal_while_the_pbx_is_read_ends_the_run_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "in.csv", &adds(8151, 8160));
+    let report = dir.path().join("r.csv");
+    // The listing (like every request but the login) is answered only after 20 s.
+    let sim = Sim::start("yeastar-v2", &["--slow-rate", "1", "--slow-ms", "20000"]);
+    let json = dir.path().join("s.json");
+    let child = spawn_import(
+        &sim,
+        &file,
+        &report,
+        &["--mode", "upsert", "--summary-json", json.to_str().unwrap()],
+    );
+    wait_until("logged in", || sim.stat("logins") >= 1);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let out = ends_within(child, Duration::from_secs(12));
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("interrupted while reading the PBX; nothing was sent"),
+        "{err}"
+    );
+    assert_eq!(sim.stat("write_requests"), 0);
+    let summary: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(summary["reason"], "interrupted");
+}
+
 fn private(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -262,20 +291,24 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
     );
     let report = dir.path().join("r.csv");
     let report_arg = report.to_str().unwrap();
-    let args = [
-        "import",
-        file.to_str().unwrap(),
-        "--config",
-        cfg,
-        "--profile",
-        "hq",
-    ];
-    let out = run(
-        &[&args[..], &["--mode", "add", "--report", report_arg]].concat(),
-        &[],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(report_rows(&report)[0]["status"], "ok");
+    // Only the file, the profile and the report on the command line: the rest is the profile's.
+    let import_with_profile = |file: &Path| {
+        let args = [
+            "import",
+            file.to_str().unwrap(),
+            "--config",
+            cfg,
+            "--profile",
+            "hq",
+        ];
+        let out = run(
+            &[&args[..], &["--mode", "add", "--report", report_arg]].concat(),
+            &[],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        report_rows(&report)
+    };
+    assert_eq!(import_with_profile(&file)[0]["status"], "ok");
 
     // The profile's map file reads a sheet in other columns.
     let mut text = std::fs::read_to_string(&config).unwrap();
@@ -286,20 +319,11 @@ fn a_profile_supplies_every_setting_and_flags_and_the_environment_override_it() 
         "hr.csv",
         "Desk,username,registername,registerpassword\n8202,Weak Two,w8202,weakpass2\n",
     );
-    let hr_args = [
-        "import",
-        hr.to_str().unwrap(),
-        "--config",
-        cfg,
-        "--profile",
-        "hq",
-    ];
-    let out = run(
-        &[&hr_args[..], &["--mode", "add", "--report", report_arg]].concat(),
-        &[],
+    let rows = import_with_profile(&hr);
+    assert_eq!(
+        (rows[0]["number"].as_str(), rows[0]["status"].as_str()),
+        ("8202", "ok")
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(report_rows(&report)[0]["number"], "8202");
 
     let show = run(&["config", "show", "--config", cfg, "--profile", "hq"], &[]);
     assert_eq!(code(&show), 0, "{}", stderr(&show));
