@@ -3,12 +3,16 @@
 //! While the run goes, its lines go to a CSV file beside the workbook (flushed per line, so a
 //! killed run still leaves them, and the journal still makes `--resume` exact); when the run
 //! ends, that file becomes the workbook and is removed. The workbook is written in
-//! rust_xlsxwriter's constant-memory mode, row by row, so its size costs no memory.
+//! rust_xlsxwriter's constant-memory mode, row by row, so its size costs no memory. Unlike an
+//! export (`sheet_writer`, every cell text so it re-imports as typed), the report keeps its
+//! counts as numbers so a person can sort and sum them.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::files::PrivateFile;
 
 /// What the report is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +79,10 @@ pub(crate) fn csv_to_xlsx(csv: &Path, xlsx: &Path) -> io::Result<()> {
     if rows > 0 {
         sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     }
-    workbook.save(xlsx).map_err(xlsx_error)?;
+    // Private and put in place whole, like the CSV report: it names people and numbers.
+    let mut file = PrivateFile::create(xlsx)?;
+    workbook.save_to_writer(file.file()).map_err(xlsx_error)?;
+    file.commit()?;
     std::fs::remove_file(csv)
 }
 
