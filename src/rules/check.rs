@@ -355,6 +355,10 @@ fn check_field(
                 len_problem(value.len(), 1, max)
             }
         }
+        // A value spelt as listed is one whatever its case folds to: the common case skips
+        // the folding.
+        Kind::OneOf { values, .. } if values.contains(&value) => None,
+        Kind::Switch if matches!(value, "on" | "off") => None,
         Kind::OneOf { values, .. } => (!values.contains(&field.kind.canonical(value)))
             .then(|| format!("must be {}", field.kind.describe(weak_passwords))),
         Kind::Switch => (!matches!(field.kind.canonical(value), "on" | "off"))
@@ -613,6 +617,25 @@ mod fast_path_tests {
                     expected,
                     "{chars:?} {value:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn values_spelt_as_listed_are_their_own_canonical_spelling() {
+        assert_eq!(Kind::Switch.canonical("on"), "on");
+        assert_eq!(Kind::Switch.canonical("off"), "off");
+        for table in ApiKind::ALL.map(crate::rules::table) {
+            for field in table.fields {
+                if let Kind::OneOf { values, .. } = field.kind {
+                    for v in values {
+                        assert!(
+                            values.contains(&field.kind.canonical(v)),
+                            "{} {v}",
+                            field.name
+                        );
+                    }
+                }
             }
         }
     }
