@@ -129,16 +129,8 @@ pub(crate) async fn run(
                 // A row whose line is already known needs no task: one per row of a sync of
                 // 10,000 unchanged extensions took longer than its reads.
                 Ok((result, journal)) => {
-                    return Either::Left(future::ready(Finished {
-                        seq: work.seq,
-                        offset: work.offset,
-                        raw: work.raw,
-                        result,
-                        secrets: Vec::new(),
-                        unreachable: false,
-                        journal,
-                        unfinished: false,
-                    }));
+                    let line = Finished::without_task(work.seq, work.offset, work.raw, result);
+                    return Either::Left(future::ready(line.journalled(journal, false)));
                 }
                 Err(write) => write,
             };
@@ -262,15 +254,28 @@ fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
             (not_finished(line, why, false), false, true)
         }
     };
-    Finished {
-        seq: work.seq,
-        offset: work.offset,
-        raw: work.raw,
-        result,
-        secrets: Vec::new(),
-        unreachable: false,
-        journal,
-        unfinished,
+    Finished::without_task(work.seq, work.offset, work.raw, result).journalled(journal, unfinished)
+}
+
+impl Finished {
+    /// The line of a row that gets no task of its own: nothing is sent for it.
+    fn without_task(seq: u64, offset: u64, raw: Option<ByteRecord>, result: RowResult) -> Self {
+        Finished {
+            seq,
+            offset,
+            raw,
+            result,
+            secrets: Vec::new(),
+            unreachable: false,
+            journal: false,
+            unfinished: false,
+        }
+    }
+
+    fn journalled(mut self, journal: bool, unfinished: bool) -> Self {
+        self.journal = journal;
+        self.unfinished = unfinished;
+        self
     }
 }
 
