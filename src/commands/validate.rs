@@ -44,7 +44,7 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     };
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
-        .check_only();
+        .check_only(report.is_some());
     let mut summary = Summary::default();
     let mut write_error = None;
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
@@ -126,6 +126,7 @@ fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<(
                 cells,
                 note,
                 problems,
+                ..
             } => {
                 let mut shown: Vec<String> = table
                     .fields

@@ -215,6 +215,14 @@ fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
         let last = n == 0;
         let mut at = 0;
         while at < end {
+            // Most files are ASCII throughout: then there is nothing to count but lines.
+            if buf[at..end].is_ascii() {
+                if scan.first_bad.is_none() {
+                    line += memchr::memchr_iter(b'\n', &buf[at..end]).count() as u64;
+                }
+                at = end;
+                break;
+            }
             let (good, bad) = match std::str::from_utf8(&buf[at..end]) {
                 Ok(text) => (text, None),
                 Err(e) => (
@@ -224,7 +232,7 @@ fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
             };
             scan.valid_multibyte += good.bytes().filter(|&b| b >= 0xC0).count() as u64;
             if scan.first_bad.is_none() {
-                line += good.bytes().filter(|&b| b == b'\n').count() as u64;
+                line += memchr::memchr_iter(b'\n', good.as_bytes()).count() as u64;
             }
             at += good.len();
             let Some(e) = bad else { break };

@@ -106,6 +106,12 @@ pub(crate) fn normalise<'a>(
     plus: Option<&str>,
 ) -> Result<Normal<'a>, Refusal> {
     if value.is_ascii() {
+        if as_written(value, treat) {
+            return Ok(Normal {
+                value: Cow::Borrowed(value),
+                note: None,
+            });
+        }
         return normalise_visible(Cow::Borrowed(value), treat, plus);
     }
     let mut found: Vec<&'static str> = Vec::new();
@@ -135,17 +141,27 @@ pub(crate) fn normalise<'a>(
     })
 }
 
+/// Whether [`normalise`] leaves `value`, visible text (ASCII, say), as it is: decided without
+/// allocating, so that a file of ordinary cells costs only this test per cell. Plain digits,
+/// the common case, need nothing; nor does a word: outside a phone number, only what starts
+/// like a number (a digit or a sign) can be a number spelt another way.
+#[inline]
+pub(crate) fn as_written(value: &str, treat: Treat) -> bool {
+    let Some(&first) = value.as_bytes().first() else {
+        return true;
+    };
+    matches!(treat, Treat::Text | Treat::Secret)
+        || (treat != Treat::Phone && !matches!(first, b'0'..=b'9' | b'+' | b'-'))
+        || value.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn normalise_visible<'a>(
     value: Cow<'a, str>,
     treat: Treat,
     plus: Option<&str>,
 ) -> Result<Normal<'a>, Refusal> {
     let same = |value| Ok(Normal { value, note: None });
-    // Plain digits, the common case, need nothing.
-    if matches!(treat, Treat::Text | Treat::Secret)
-        || value.is_empty()
-        || value.bytes().all(|b| b.is_ascii_digit())
-    {
+    if as_written(&value, treat) {
         return same(value);
     }
     if is_scientific(&value) {

@@ -1,5 +1,6 @@
-//! The input file pinned for a run: opened once, fingerprinted by the SHA-256 of its bytes,
-//! and watched for changes while it is read.
+//! The input file pinned for a run: opened once, fingerprinted by the SHA-256 of its bytes
+//! when a run needs it (a journal does; `validate` and a dry run do not, and hashing a big
+//! file cost more than checking it), and watched for changes while it is read.
 //!
 //! Standard input is first copied to an unnamed private temporary file, so it has a
 //! fingerprint too (a `--resume` from standard input must supply the same bytes) and can be
@@ -10,7 +11,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
@@ -29,7 +30,8 @@ type Stamp = (u64, Option<SystemTime>);
 pub(crate) struct Input {
     path: PathBuf,
     file: Arc<File>,
-    fingerprint: Fingerprint,
+    /// Worked out on first use (standard input's while it is copied).
+    fingerprint: OnceLock<Fingerprint>,
     /// `None` for standard input's private copy, which nothing else can change.
     stamp: Option<Stamp>,
 }
@@ -43,7 +45,7 @@ pub(crate) enum InputError {
 }
 
 impl Input {
-    /// Opens and fingerprints `path` (`-` for standard input).
+    /// Opens `path` (`-` for standard input, copied and fingerprinted at once).
     pub(crate) fn open(path: &Path) -> Result<Input, InputError> {
         let io = |source| InputError::Io {
             path: path.to_owned(),
@@ -59,22 +61,16 @@ impl Input {
             return Ok(Input {
                 path: path.to_owned(),
                 file: Arc::new(copy),
-                fingerprint,
+                fingerprint: OnceLock::from(fingerprint),
                 stamp: None,
             });
         }
         let file = Arc::new(File::open(path).map_err(io)?);
         let before = stamp(&file).map_err(io)?;
-        let fingerprint = hash(At::start(file.clone())).map_err(io)?;
-        if stamp(&file).map_err(io)? != before || fingerprint.size != before.0 {
-            return Err(InputError::Changed {
-                path: path.to_owned(),
-            });
-        }
         Ok(Input {
             path: path.to_owned(),
             file,
-            fingerprint,
+            fingerprint: OnceLock::new(),
             stamp: Some(before),
         })
     }
@@ -83,13 +79,36 @@ impl Input {
         &self.path
     }
 
-    pub(crate) fn fingerprint(&self) -> &Fingerprint {
-        &self.fingerprint
+    /// The SHA-256 of the bytes as they were opened: a file that changed since (or while it
+    /// is hashed) is refused rather than fingerprinted.
+    pub(crate) fn fingerprint(&self) -> Result<&Fingerprint, InputError> {
+        if let Some(fingerprint) = self.fingerprint.get() {
+            return Ok(fingerprint);
+        }
+        let fingerprint = hash(At::start(self.file.clone())).map_err(|source| InputError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let now = stamp(&self.file).ok();
+        if self
+            .stamp
+            .is_some_and(|then| now != Some(then) || fingerprint.size != then.0)
+        {
+            return Err(InputError::Changed {
+                path: self.path.clone(),
+            });
+        }
+        Ok(self.fingerprint.get_or_init(|| fingerprint))
     }
 
-    /// The bytes from the start, independent of every other reader.
+    /// The bytes from the start, independent of every other reader. A read after the file
+    /// changed fails with [`ChangedWhileRead`], so no byte of another content is ever used.
     pub(crate) fn reader(&self) -> impl Read + Send + 'static {
-        At::start(self.file.clone())
+        At {
+            file: self.file.clone(),
+            pos: 0,
+            then: self.stamp,
+        }
     }
 
     /// Whether the file is no longer what was fingerprinted (its size or time changed).
@@ -138,15 +157,35 @@ impl<R: Read> Read for Tee<'_, R> {
     }
 }
 
-/// Reads a shared file at its own position.
+/// The error inside the `io::Error` of a read from a file that changed since it was opened.
+#[derive(Debug, thiserror::Error)]
+#[error("it changed while it was being read")]
+pub(crate) struct ChangedWhileRead;
+
+impl ChangedWhileRead {
+    /// Whether `error` is this one.
+    pub(crate) fn is(error: &io::Error) -> bool {
+        error
+            .get_ref()
+            .is_some_and(<dyn std::error::Error + Send + Sync>::is::<ChangedWhileRead>)
+    }
+}
+
+/// Reads a shared file at its own position, checking after each read that it is still the
+/// file that was opened (`then`; `None` for the private copy of standard input).
 struct At {
     file: Arc<File>,
     pos: u64,
+    then: Option<Stamp>,
 }
 
 impl At {
     fn start(file: Arc<File>) -> At {
-        At { file, pos: 0 }
+        At {
+            file,
+            pos: 0,
+            then: None,
+        }
     }
 }
 
@@ -156,6 +195,11 @@ impl Read for At {
         let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
         #[cfg(windows)]
         let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+        if let Some(then) = self.then
+            && stamp(&self.file)? != then
+        {
+            return Err(io::Error::other(ChangedWhileRead));
+        }
         self.pos += n as u64;
         Ok(n)
     }
@@ -188,7 +232,26 @@ mod tests {
         );
         let changed = input.watch();
         assert!(!changed());
+        let mut reader = input.reader();
         std::fs::write(&path, "number\n1001\n1002\n").unwrap();
         assert!(changed());
+        // Nothing of the new content is read, nor fingerprinted as if it were the old.
+        let error = reader.read(&mut [0; 64]).unwrap_err();
+        assert!(ChangedWhileRead::is(&error), "{error}");
+        assert!(matches!(
+            input.fingerprint(),
+            Err(InputError::Changed { .. })
+        ));
+    }
+
+    #[test]
+    fn the_fingerprint_is_of_the_file_as_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, "number\n1001\n").unwrap();
+        let input = Input::open(&path).unwrap();
+        let expected = hash(&b"number\n1001\n"[..]).unwrap();
+        assert_eq!(input.fingerprint().unwrap(), &expected);
+        assert_eq!(input.fingerprint().unwrap(), &expected, "worked out once");
     }
 }

@@ -15,6 +15,7 @@ use encoding_rs::{Encoding, UTF_8};
 
 use super::cut_short::{CutShort, Tail};
 use super::encoding::Utf8Reader;
+use super::pinned::ChangedWhileRead;
 use super::source::{Format, Source};
 use super::workbook::Book;
 use super::{Layout, SheetError};
@@ -219,6 +220,11 @@ impl Default for Layout {
 
 fn csv_err(name: &str, e: csv::Error) -> SheetError {
     let error = match e.into_kind() {
+        csv::ErrorKind::Io(e) if ChangedWhileRead::is(&e) => {
+            return SheetError::Changed {
+                name: name.to_string(),
+            };
+        }
         csv::ErrorKind::Io(e) => e,
         other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
     };

@@ -4,19 +4,20 @@
 
 use std::borrow::Cow;
 use std::io;
+use std::time::{Duration, Instant};
 
 use csv::ByteRecord;
 use encoding_rs::Encoding;
 
 use super::header::{Columns, HeaderError, map_header};
 use super::mapping::{BindError, Bound, Mapped, Mapping};
-use super::normalise::{Treat, normalise};
+use super::normalise::{Treat, as_written, normalise};
 use super::rows::{self, Rows};
 use super::source::Source;
 use super::workbook::BookError;
 use crate::domain::Code;
 use crate::domain::values::list_some;
-use crate::rules::{Cells, Problem, Table};
+use crate::rules::{Cells, Filled, Problem, Table};
 
 /// The file as a whole cannot be read: one clear line, exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +78,8 @@ pub(crate) enum RowCells<'a> {
     /// could not carry over; `problems` are cells that cannot be taken as written.
     Cells {
         cells: Cells<'a>,
+        /// The only fields these cells can fill: the file's columns.
+        filled: &'a Filled,
         note: Option<String>,
         problems: Vec<Problem>,
     },
@@ -112,6 +115,10 @@ pub(crate) struct Sheet {
     /// then stands in for `columns`.
     bound: Option<Bound>,
     treats: Vec<Treat>,
+    /// The fields a record can fill: those with a column (every field, through a mapping).
+    filled: Filled,
+    /// The fields of the current record that normalising must look at.
+    pending: Vec<usize>,
     layout: Layout,
     plus_prefix: Option<String>,
     /// The encoding, when not UTF-8: rows with text outside ASCII say it.
@@ -122,11 +129,21 @@ pub(crate) struct Sheet {
     row: u64,
     /// Normalised values of the current record, by field (`None`: the cell as it is).
     scratch: Vec<Option<String>>,
+    /// Some of `scratch` is filled (most rows need none of it).
+    scratched: bool,
     /// Why the record just read was cut short, if it was.
     cut_short: Option<String>,
     /// Says whether the file changed since it was opened.
     changed: Box<dyn Fn() -> bool + Send>,
+    /// When `changed` was last asked, and how many records were read (the clock is read
+    /// only every 16th).
+    watched: Instant,
+    reads: u64,
 }
+
+/// How often reading asks whether the file changed: a `stat` for every row was a tenth of
+/// checking a big file, and a file rewritten during a run is noticed as soon either way.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 impl Sheet {
     /// Opens `source` and checks its header against `table`, or through `mapping`.
@@ -161,6 +178,15 @@ impl Sheet {
                  number, fullname the name)"
             ));
         }
+        let filled = match bound {
+            Some(_) => Filled::every(table).clone(),
+            None => Filled::of(
+                table,
+                (0..table.fields.len())
+                    .filter(|i| columns.columns.contains(&Some(*i)))
+                    .collect(),
+            ),
+        };
         Ok(Sheet {
             name,
             rows: opened.rows,
@@ -169,6 +195,8 @@ impl Sheet {
             columns,
             bound,
             treats: table.fields.iter().map(Treat::of).collect(),
+            filled,
+            pending: Vec::new(),
             layout: opened.layout,
             plus_prefix: source.settings.plus_prefix.clone(),
             encoding: opened.encoding,
@@ -176,8 +204,11 @@ impl Sheet {
             len: opened.len,
             row: opened.row,
             scratch: vec![None; table.fields.len()],
+            scratched: false,
             cut_short: None,
             changed: Box::new(source.input().watch()),
+            watched: Instant::now(),
+            reads: 0,
         })
     }
 
@@ -219,7 +250,15 @@ impl Sheet {
     /// Reads the next record into `record` and returns its spreadsheet row number.
     pub(crate) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
         let row = self.rows.read(record, self.row, &self.name)?;
-        if (self.changed)() {
+        // The end is always checked: a run never finishes on a file that changed under it.
+        self.reads += 1;
+        if (row.is_none()
+            || (self.reads.is_multiple_of(16) && self.watched.elapsed() >= WATCH_EVERY))
+            && {
+                self.watched = Instant::now();
+                (self.changed)()
+            }
+        {
             return Err(SheetError::Changed {
                 name: self.name.clone(),
             });
@@ -281,6 +320,7 @@ impl Sheet {
         if text.iter().all(|c| c.is_empty()) {
             return RowCells::Cells {
                 cells: Cells { values },
+                filled: &self.filled,
                 note: None,
                 problems,
             };
@@ -291,6 +331,9 @@ impl Sheet {
                 let buf: &'a Vec<String> = buf;
                 values.clear();
                 values.extend(buf.iter().map(String::as_str));
+                self.pending.clear();
+                self.pending
+                    .extend((0..values.len()).filter(|&i| !values[i].is_empty()));
                 self.normalised(values, problems, note, record)
             }
             Mapped::Skipped(why) => RowCells::Skipped {
@@ -305,16 +348,30 @@ impl Sheet {
     }
 
     /// The record's cells into their fields' places, by the header.
+    /// Fields whose cells [`Sheet::normalised`] must look at go into `pending`: on the way,
+    /// since most cells of an ASCII record are decided by [`as_written`] alone.
     fn place<'a>(
-        &self,
+        &mut self,
         record: &'a ByteRecord,
         values: &mut [&'a str],
         problems: &mut Vec<Problem>,
     ) {
+        // One UTF-8 check for the whole record, not one per cell. (The whole file was
+        // checked to decode before any row was read; a file changed since is still refused
+        // cell by cell, never read as blank.)
+        let whole = std::str::from_utf8(record.as_slice()).ok();
+        let ascii = is_ascii(record.as_slice());
+        self.pending.clear();
+        let mut end = 0;
         for (i, raw) in record.iter().enumerate() {
-            // The whole file was checked to decode before any row was read; a file changed
-            // since is still refused cell by cell, never read as blank.
-            let Ok(text) = std::str::from_utf8(raw).map(str::trim) else {
+            let start = end;
+            end += raw.len();
+            let text = match whole {
+                // `get`, since cells may split a character that the record as a whole holds.
+                Some(whole) => whole.get(start..end),
+                None => std::str::from_utf8(raw).ok(),
+            };
+            let Some(text) = text.map(trim) else {
                 problems.push(not_text(i));
                 continue;
             };
@@ -329,14 +386,22 @@ impl Sheet {
                 continue;
             }
             match self.columns.columns.get(i) {
-                Some(&Some(field)) => values[field] = text,
+                Some(&Some(field)) => {
+                    values[field] = text;
+                    let decided =
+                        text.is_empty() || (ascii && as_written(text, self.treats[field]));
+                    if !decided {
+                        self.pending.push(field);
+                    }
+                }
                 _ if text.is_empty() => {}
                 _ => problems.push(extra_cell(i)),
             }
         }
     }
 
-    /// Normalises `values` in place (what changed lives in `scratch`), and says what changed.
+    /// Normalises the `pending` fields of `values` in place (what changed lives in
+    /// `scratch`), and says what changed.
     fn normalised<'a>(
         &'a mut self,
         mut values: Vec<&'a str>,
@@ -346,18 +411,19 @@ impl Sheet {
     ) -> RowCells<'a> {
         let mut notes: Vec<String> = note.into_iter().collect();
         let mut changed = false;
-        for (field, &text) in values.iter().enumerate() {
-            self.scratch[field] = None;
-            if text.is_empty() {
-                continue;
-            }
-            let (treat, name) = (self.treats[field], self.table.fields[field].name);
+        if self.scratched {
+            self.scratch.fill(None);
+            self.scratched = false;
+        }
+        for &field in &self.pending {
+            let (text, treat) = (values[field], self.treats[field]);
+            let name = self.table.fields[field].name;
             match normalise(text, treat, self.plus_prefix.as_deref()) {
                 Ok(normal) => {
                     notes.extend(normal.note.map(|note| format!("{name}: {note}")));
                     if let Cow::Owned(value) = normal.value {
                         self.scratch[field] = Some(value);
-                        changed = true;
+                        (changed, self.scratched) = (true, true);
                     }
                 }
                 Err(refusal) => problems.push(Problem {
@@ -368,7 +434,7 @@ impl Sheet {
             }
         }
         if let Some(encoding) = self.encoding
-            && !record.as_slice().is_ascii()
+            && !is_ascii(record.as_slice())
         {
             notes.push(format!("text read as {}", encoding.name()));
         }
@@ -381,9 +447,27 @@ impl Sheet {
         }
         RowCells::Cells {
             cells: Cells { values },
+            filled: &self.filled,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
             problems,
         }
+    }
+}
+
+/// `<[u8]>::is_ascii`, whose byte-by-byte tail was a third of normalising a record: an OR of
+/// every byte, which the compiler vectorises whole.
+fn is_ascii(bytes: &[u8]) -> bool {
+    bytes.iter().fold(0, |all, &b| all | b) < 0x80
+}
+
+/// `str::trim`, skipped for the common cell that starts and ends with a visible ASCII
+/// character (anything else may be Unicode white space).
+fn trim(cell: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_none_or(|&b| b > b' ' && b < 0x7f);
+    let bytes = cell.as_bytes();
+    match visible(bytes.first()) && visible(bytes.last()) {
+        true => cell,
+        false => cell.trim(),
     }
 }
 

@@ -30,6 +30,7 @@ fn read_all(sheet: &mut Sheet) -> Vec<Read> {
                 cells,
                 note,
                 problems,
+                ..
             } if problems.is_empty() => {
                 let values = cells.values.iter().map(ToString::to_string).collect();
                 (row, Ok(values), note)

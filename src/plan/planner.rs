@@ -11,7 +11,7 @@ use super::duplicates::{Claim, Claims};
 use super::passwords::{self, Generated};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
 use crate::input::{RowCells, Sheet, SheetError};
-use crate::rules::{Cells, CheckContext, Problem, Table, check_cells};
+use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled};
 
 /// A row's plan: either its final report line, or what to send.
 #[derive(Debug)]
@@ -47,6 +47,7 @@ pub(crate) struct Planner {
     weak_passwords: bool,
     dry_run: bool,
     check_only: bool,
+    valid_numbers: bool,
     generate_passwords: bool,
     claims: Claims,
 }
@@ -65,14 +66,17 @@ impl Planner {
             weak_passwords,
             dry_run: false,
             check_only: false,
+            valid_numbers: true,
             generate_passwords: false,
             claims: Claims::default(),
         }
     }
 
     /// Validation only: a valid row is `Planned::Valid`, and nothing is built to be sent.
-    pub(crate) fn check_only(mut self) -> Self {
+    /// Without `numbers` its number is left blank too, for a caller that only counts.
+    pub(crate) fn check_only(mut self, numbers: bool) -> Self {
         self.check_only = true;
+        self.valid_numbers = numbers;
         self
     }
 
@@ -98,12 +102,18 @@ impl Planner {
 
     /// Plans one row from its cells (or from what made them unreadable or left them out).
     pub(crate) fn plan(&mut self, row: u64, cells: &RowCells<'_>) -> Planned {
-        let (cells, note, read) = match cells {
+        let (cells, filled, note, read) = match cells {
             RowCells::Cells {
                 cells,
+                filled,
                 note,
                 problems,
-            } => (cells, note.clone().unwrap_or_default(), problems.clone()),
+            } => (
+                cells,
+                *filled,
+                note.as_deref().unwrap_or_default(),
+                problems,
+            ),
             RowCells::Skipped { number, why } => {
                 return Planned::Done(
                     RowResult::new(Some(row), number, Action::None, Status::Skipped)
@@ -114,19 +124,27 @@ impl Planner {
                 return Planned::Done(invalid(row, number, Action::None, problems));
             }
         };
-        let mut planned = self.plan_cells(row, cells, read);
+        let mut planned = self.plan_cells(row, cells, filled, read);
         // What a conversion could not carry over, or reading normalised, is said whatever
         // became of the row.
         match &mut planned {
-            Planned::Done(result) => join(&mut result.message, &note),
-            Planned::Send { note: said, .. } | Planned::Valid { note: said, .. } => *said = note,
+            Planned::Done(result) => join(&mut result.message, note),
+            Planned::Send { note: said, .. } | Planned::Valid { note: said, .. } => {
+                note.clone_into(said);
+            }
         }
         planned
     }
 
     /// `read` are the cells reading refused as written (each names its field): the rules
-    /// are not applied to those fields again.
-    fn plan_cells(&mut self, row: u64, cells: &Cells<'_>, read: Vec<Problem>) -> Planned {
+    /// are not applied to those fields again. Only the fields `filled` can be non-blank.
+    fn plan_cells(
+        &mut self,
+        row: u64,
+        cells: &Cells<'_>,
+        filled: &Filled,
+        read: &[Problem],
+    ) -> Planned {
         let table = self.table;
         if cells.values.iter().all(|v| v.is_empty()) && read.is_empty() {
             return Planned::Done(
@@ -163,30 +181,35 @@ impl Planner {
             true => passwords::generate(table, cells, ctx),
             false => Generated::default(),
         };
-        let filled;
-        let cells = match generated.values.is_empty() {
-            true => cells,
+        let generated_cells;
+        let (cells, filled) = match generated.values.is_empty() {
+            true => (cells, filled),
+            // Generated secrets fill fields the file may not have.
             false => {
-                filled = generated.fill(cells);
-                &filled
+                generated_cells = generated.fill(cells);
+                (&generated_cells, Filled::every(table))
             }
         };
         let base = current.map(|c| Cells::of_record(table, c));
-        let checked = check_cells(table, cells, base.as_ref(), ctx);
-        if read.is_empty() {
+        let checked = check_filled(table, cells, filled, base.as_ref(), ctx);
+        if read.is_empty() && problems.is_empty() {
+            problems = checked;
+        } else if read.is_empty() {
             problems.extend(checked);
         } else {
             let refused = |field: &str| read.iter().any(|p| p.field == field);
-            let checked: Vec<Problem> = checked.into_iter().filter(|p| !refused(p.field)).collect();
-            problems.extend(read);
-            problems.extend(checked);
+            problems.extend(read.iter().cloned());
+            problems.extend(checked.into_iter().filter(|p| !refused(p.field)));
         }
         problems.extend(claim(&mut self.claims, table, row, cells));
         if !problems.is_empty() {
             return Planned::Done(invalid(row, number, action, &problems));
         }
         if self.check_only {
-            let number = number.to_string();
+            let number = match self.valid_numbers {
+                true => number.to_string(),
+                false => String::new(),
+            };
             return Planned::Valid {
                 row,
                 number,

@@ -4,11 +4,10 @@
 //! PBX's value") and the simulator (a stored record merged with an update), so the two can never
 //! disagree about what a field accepts.
 
+use super::compiled::{Filled, Resolved, ascii_mask, compiled};
 use super::{Chars, Cross, Field, Kind, Need, PasswordRule, Table};
-use std::sync::OnceLock;
-
 use crate::domain::values::parse_bool;
-use crate::domain::{ApiKind, Code, Record};
+use crate::domain::{Code, Record};
 
 /// One row's values, indexed like the table's fields; `""` is a blank (or absent) cell.
 #[derive(Debug, Clone)]
@@ -104,29 +103,46 @@ pub(crate) fn check_cells(
     base: Option<&Cells<'_>>,
     ctx: CheckContext,
 ) -> Vec<Problem> {
+    check_filled(table, cells, Filled::every(table), base, ctx)
+}
+
+/// [`check_cells`] for cells that fill only `filled.fields`, as a file's columns do: a row
+/// of 12 columns is not looked at 37 times, nor its rules between fields it cannot fill.
+pub(crate) fn check_filled(
+    table: &'static Table,
+    cells: &Cells<'_>,
+    filled: &Filled,
+    base: Option<&Cells<'_>>,
+    ctx: CheckContext,
+) -> Vec<Problem> {
+    debug_assert!(
+        (cells.values.iter().enumerate()).all(|(i, v)| v.is_empty() || filled.fields.contains(&i)),
+        "a filled cell outside `filled`"
+    );
     let compiled = compiled(table);
     let mut problems = Vec::new();
-    for (i, value) in cells.values.iter().enumerate() {
+    for &i in &compiled.needed {
+        let field = &table.fields[i];
+        if cells.values[i].is_empty() && (field.need == Need::Always || ctx.adding) {
+            let when = match field.need {
+                Need::OnAdd => " to add an extension",
+                _ => "",
+            };
+            problems.push(Problem {
+                field: field.name,
+                code: Code::MissingField,
+                message: format!("{} is required{when}", field.name),
+            });
+        }
+    }
+    for &i in &filled.fields {
+        let value = cells.values[i];
         if value.is_empty() {
-            // Most cells of a row are blank: decided without touching the field's rule.
-            let need = compiled.need[i];
-            if need == Need::Always || (need == Need::OnAdd && ctx.adding) {
-                let field = &table.fields[i];
-                let when = if field.need == Need::OnAdd {
-                    " to add an extension"
-                } else {
-                    ""
-                };
-                problems.push(Problem {
-                    field: field.name,
-                    code: Code::MissingField,
-                    message: format!("{} is required{when}", field.name),
-                });
-            }
             continue;
         }
         let field = &table.fields[i];
-        if let Some(why) = check_field(field, &compiled.ascii[i], value, ctx) {
+        if let Some(rule) = broken(field, &compiled.ascii[i], value, ctx) {
+            let why = rule.message(field, value, ctx);
             problems.push(Problem {
                 field: field.name,
                 code: Code::BadValue,
@@ -134,7 +150,16 @@ pub(crate) fn check_cells(
             });
         }
     }
+    // Said field by field in table order, a missing field among the others.
+    if problems.len() > 1 {
+        problems.sort_by_key(|p| table.index(p.field));
+    }
     let merged;
+    // A row's blank cells keep the PBX's values, which can break any rule.
+    let rules = match base {
+        Some(_) => &Filled::every(table).cross,
+        None => &filled.cross,
+    };
     let whole = match base {
         Some(base) => {
             merged = Cells {
@@ -149,88 +174,11 @@ pub(crate) fn check_cells(
         }
         None => cells,
     };
-    for (rule, at) in table.cross.iter().zip(&compiled.cross) {
+    for &rule in rules {
+        let (at, rule) = (&compiled.cross[rule], &table.cross[rule]);
         check_cross(table, rule, at, whole, ctx, &mut problems);
     }
     problems
-}
-
-/// What checking a row needs of a table beyond the table itself, worked out once per table:
-/// looking fields up by name, or testing each character through [`Chars`], on every row of a
-/// million-row file was most of validation's time.
-struct Compiled {
-    cross: Vec<Resolved>,
-    /// Per field, which bytes are ASCII characters its [`Chars`] allows; none for kinds
-    /// without a character class.
-    ascii: Vec<[bool; 256]>,
-    /// Per field, when it must be filled.
-    need: Vec<Need>,
-}
-
-/// A rule between fields with its fields resolved to positions.
-struct Resolved {
-    /// Positions of the rule's fields, in the order the rule names them.
-    at: Vec<Option<usize>>,
-    /// For `NotContaining`: the password field follows the strong policy.
-    strong: bool,
-    /// For `NeededWhen`: a blank `when` is one of the values that need the field.
-    blank_triggers: bool,
-}
-
-fn compiled(table: &'static Table) -> &'static Compiled {
-    static CACHE: [OnceLock<Compiled>; ApiKind::ALL.len()] =
-        [const { OnceLock::new() }; ApiKind::ALL.len()];
-    CACHE[table.api as usize].get_or_init(|| Compiled {
-        cross: table
-            .cross
-            .iter()
-            .map(|rule| resolve(table, rule))
-            .collect(),
-        ascii: table
-            .fields
-            .iter()
-            .map(|f| match f.kind {
-                Kind::Text { chars, .. } | Kind::Password(PasswordRule { chars, .. }) => {
-                    ascii_mask(chars)
-                }
-                _ => [false; 256],
-            })
-            .collect(),
-        need: table.fields.iter().map(|f| f.need).collect(),
-    })
-}
-
-fn resolve(table: &Table, rule: &Cross) -> Resolved {
-    let names: Vec<&str> = match rule {
-        Cross::NeededWhen { field, when, .. } => vec![field, when],
-        Cross::OneNeededToAdd { fields } => fields.to_vec(),
-        Cross::NotContaining { field, others } => std::iter::once(*field)
-            .chain(others.iter().copied())
-            .collect(),
-    };
-    let strong = matches!(
-        rule,
-        Cross::NotContaining { field, .. } if matches!(
-            table.field(field).map(|f| f.kind),
-            Some(Kind::Password(PasswordRule { strong_min: Some(_), .. }))
-        )
-    );
-    Resolved {
-        at: names.iter().map(|n| table.index(n)).collect(),
-        strong,
-        blank_triggers: match rule {
-            Cross::NeededWhen { when, values, .. } => table
-                .field(when)
-                .is_some_and(|f| values.contains(&f.kind.canonical(""))),
-            _ => false,
-        },
-    }
-}
-
-/// The ASCII characters `chars` allows, made from [`Chars::allows`] itself so that the byte
-/// test below can never disagree with it.
-fn ascii_mask(chars: Chars) -> [bool; 256] {
-    std::array::from_fn(|b| b < 128 && chars.allows(char::from(b as u8)))
 }
 
 /// The length of `value` in characters when `chars` allows every one of them: byte by byte
@@ -246,12 +194,18 @@ fn allowed_len(value: &str, chars: Chars, mask: &[bool; 256]) -> Option<usize> {
 fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
     if haystack.is_ascii() && needle.is_ascii() {
         let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-        let Some(first) = n.first().map(u8::to_ascii_lowercase) else {
+        let Some(&first) = n.first() else {
             return true;
         };
-        // Only where the first byte matches is the rest compared.
-        h.windows(n.len())
-            .any(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))
+        // Only where the first byte matches is the rest compared. (A password is short: a
+        // plain loop beats setting up a vectorised search.)
+        let Some(last) = h.len().checked_sub(n.len()) else {
+            return false;
+        };
+        let first = first.to_ascii_lowercase();
+        (0..=last).any(|at| {
+            h[at].to_ascii_lowercase() == first && h[at..][..n.len()].eq_ignore_ascii_case(n)
+        })
     } else {
         haystack.to_lowercase().contains(&needle.to_lowercase())
     }
@@ -325,55 +279,119 @@ pub(crate) fn check_value(field: &Field, value: &str, ctx: CheckContext) -> Opti
     check_field(field, &mask, value, ctx)
 }
 
-/// [`check_value`] with the field's ASCII characters from [`Compiled`]: the common case, a
-/// valid cell, is decided without allocating; only a broken rule builds its message.
+/// [`check_value`] with the field's ASCII characters from the compiled table.
 fn check_field(
     field: &Field,
     mask: &[bool; 256],
     value: &str,
     ctx: CheckContext,
 ) -> Option<String> {
-    let weak_passwords = ctx.weak_passwords;
+    broken(field, mask, value, ctx).map(|rule| rule.message(field, value, ctx))
+}
+
+/// Which rule a value breaks. Small, and made without allocating: a valid cell, the common
+/// case, never comes near formatting; [`Broken::message`] says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Broken {
+    /// Not spelt as a document shows it (the simulator's exact spelling).
+    Spelling,
+    /// Text holding characters its class refuses.
+    Chars,
+    TooLong {
+        len: usize,
+        max: usize,
+    },
+    TooShort {
+        len: usize,
+        min: usize,
+    },
+    NotBool,
+    NotDigits,
+    NotListed,
+    NotSwitch,
+    OutOfRange {
+        lo: u32,
+        hi: u32,
+    },
+    NotEmail,
+    /// A password holding characters its class refuses (which ones is never said).
+    PasswordChars,
+    NotStrong,
+}
+
+fn broken(field: &Field, mask: &[bool; 256], value: &str, ctx: CheckContext) -> Option<Broken> {
     if ctx.exact_spelling && !field.kind.documented_spelling(value) {
-        return Some(format!(
-            "must be spelt {}",
-            field.kind.describe(weak_passwords)
-        ));
+        return Some(Broken::Spelling);
     }
     match field.kind {
         Kind::Text { min, max, chars } => match allowed_len(value, chars, mask) {
-            Some(len) => len_problem(len, min, max),
-            None => check_chars(value, chars),
+            Some(len) => len_broken(len, min, max),
+            None => Some(Broken::Chars),
         },
-        Kind::Bool => parse_bool(value)
-            .is_none()
-            .then(|| "must be 1 or 0 (true/false, yes/no)".into()),
+        Kind::Bool => parse_bool(value).is_none().then_some(Broken::NotBool),
         Kind::Digits { max } | Kind::Phone { max } => {
-            if !value.bytes().all(|b| b.is_ascii_digit()) {
-                Some("only digits are allowed".into())
+            if value.bytes().all(|b| b.is_ascii_digit()) {
+                len_broken(value.len(), 1, max)
             } else {
-                len_problem(value.len(), 1, max)
+                Some(Broken::NotDigits)
             }
         }
         // A value spelt as listed is one whatever its case folds to: the common case skips
         // the folding.
         Kind::OneOf { values, .. } if values.contains(&value) => None,
         Kind::Switch if matches!(value, "on" | "off") => None,
-        Kind::OneOf { values, .. } => (!values.contains(&field.kind.canonical(value)))
-            .then(|| format!("must be {}", field.kind.describe(weak_passwords))),
-        Kind::Switch => (!matches!(field.kind.canonical(value), "on" | "off"))
-            .then(|| "must be on or off".into()),
+        Kind::OneOf { values, .. } => {
+            (!values.contains(&field.kind.canonical(value))).then_some(Broken::NotListed)
+        }
+        Kind::Switch => {
+            (!matches!(field.kind.canonical(value), "on" | "off")).then_some(Broken::NotSwitch)
+        }
         Kind::Range(lo, hi) => match value.parse::<u32>() {
             Ok(n) if (lo..=hi).contains(&n) => None,
-            _ => Some(format!("must be a whole number from {lo} to {hi}")),
+            _ => Some(Broken::OutOfRange { lo, hi }),
         },
-        Kind::Email => (!is_email(value)).then(|| "is not an e-mail address".into()),
-        Kind::Password(rule) => check_password(value, rule, mask, weak_passwords),
+        Kind::Email => (!is_email(value)).then_some(Broken::NotEmail),
+        Kind::Password(rule) => password_broken(value, rule, mask, ctx.weak_passwords),
+    }
+}
+
+impl Broken {
+    /// The rule in words, after the field's name (and value, where it may be shown).
+    #[cold]
+    fn message(self, field: &Field, value: &str, ctx: CheckContext) -> String {
+        let weak_passwords = ctx.weak_passwords;
+        match self {
+            Broken::Spelling => format!("must be spelt {}", field.kind.describe(weak_passwords)),
+            Broken::Chars => match field.kind {
+                Kind::Text { chars, .. } => refused_chars(value, chars),
+                _ => String::new(),
+            },
+            Broken::TooLong { len, max } => {
+                format!("is {len} characters long, at most {max} allowed")
+            }
+            Broken::TooShort { len, min } => {
+                format!("is {len} characters long, at least {min} needed")
+            }
+            Broken::NotBool => "must be 1 or 0 (true/false, yes/no)".into(),
+            Broken::NotDigits => "only digits are allowed".into(),
+            Broken::NotListed => format!("must be {}", field.kind.describe(weak_passwords)),
+            Broken::NotSwitch => "must be on or off".into(),
+            Broken::OutOfRange { lo, hi } => format!("must be a whole number from {lo} to {hi}"),
+            Broken::NotEmail => "is not an e-mail address".into(),
+            Broken::PasswordChars => match field.kind {
+                Kind::Password(rule) => format!("may only contain {}", rule.chars.describe()),
+                _ => String::new(),
+            },
+            Broken::NotStrong => "is not strong: it needs upper and lower case letters and \
+                                  digits, and no 4 sequential or identical digits (or set \
+                                  --weak-passwords)"
+                .into(),
+        }
     }
 }
 
 /// Which characters of `value` `chars` refuses, and what it allows.
-fn check_chars(value: &str, chars: Chars) -> Option<String> {
+fn refused_chars(value: &str, chars: Chars) -> String {
     let mut bad: Vec<String> = Vec::new();
     for c in value.chars().filter(|&c| !chars.allows(c)) {
         let shown = match c {
@@ -385,42 +403,35 @@ fn check_chars(value: &str, chars: Chars) -> Option<String> {
             bad.push(shown);
         }
     }
-    (!bad.is_empty()).then(|| format!("contains {}; allowed: {}", bad.join(" "), chars.describe()))
+    format!("contains {}; allowed: {}", bad.join(" "), chars.describe())
 }
 
-fn len_problem(len: usize, min: usize, max: usize) -> Option<String> {
+fn len_broken(len: usize, min: usize, max: usize) -> Option<Broken> {
     if len > max {
-        Some(format!("is {len} characters long, at most {max} allowed"))
+        Some(Broken::TooLong { len, max })
     } else if len < min {
-        Some(format!("is {len} characters long, at least {min} needed"))
+        Some(Broken::TooShort { len, min })
     } else {
         None
     }
 }
 
-fn check_password(
+fn password_broken(
     value: &str,
     rule: PasswordRule,
     mask: &[bool; 256],
     weak_passwords: bool,
-) -> Option<String> {
+) -> Option<Broken> {
     // A password's characters are never echoed: only which rule it breaks.
     let Some(len) = allowed_len(value, rule.chars, mask) else {
-        return Some(format!("may only contain {}", rule.chars.describe()));
+        return Some(Broken::PasswordChars);
     };
     let strong_min = rule.strong_min.filter(|_| !weak_passwords);
     let min = strong_min.unwrap_or(rule.weak_min);
-    if let Some(why) = len_problem(len, min, rule.max) {
+    if let Some(why) = len_broken(len, min, rule.max) {
         return Some(why);
     }
-    if strong_min.is_some() && !password_is_strong(value) {
-        return Some(
-            "is not strong: it needs upper and lower case letters and digits, \
-             and no 4 sequential or identical digits (or set --weak-passwords)"
-                .into(),
-        );
-    }
-    None
+    (strong_min.is_some() && !password_is_strong(value)).then_some(Broken::NotStrong)
 }
 
 /// Mixed case and digits, with no run like `1234`, `4321` or `1111`.

@@ -5,6 +5,7 @@
 //! the simulator's own server-side checks all read these tables, so a rule is written once.
 
 mod check;
+mod compiled;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 mod yeastar;
@@ -16,7 +17,8 @@ mod verba;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_value};
+pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled, check_value};
+pub(crate) use compiled::Filled;
 
 use crate::domain::ApiKind;
 use crate::domain::values::bool_canonical;

@@ -99,7 +99,7 @@ pub(crate) async fn run_import(
     }
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
-        true => Some(Journal::resume(&settings.report, input.fingerprint())?),
+        true => Some(Journal::resume(&settings.report, input.fingerprint()?)?),
         false => None,
     };
     let client = Client::new(
@@ -155,7 +155,7 @@ pub(crate) async fn run_import(
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
-            Some(Journal::create(&settings.report, input.fingerprint())?),
+            Some(Journal::create(&settings.report, input.fingerprint()?)?),
             Replay::default(),
         ),
     };

@@ -266,7 +266,11 @@ mod tests {
 
     impl Setup {
         fn print(&self) -> Fingerprint {
-            Input::open(&self.input).unwrap().fingerprint().clone()
+            Input::open(&self.input)
+                .unwrap()
+                .fingerprint()
+                .unwrap()
+                .clone()
         }
 
         fn text(&self) -> String {
