@@ -71,6 +71,17 @@ pub(crate) struct Layout {
     pub(crate) delimiter: u8,
 }
 
+/// What a column of the file is.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// A field of the table, with how its values are normalised.
+    Field(usize, Treat),
+    /// The web-UI layout's `type` column, whose cells must be SIP (or blank).
+    Type,
+    /// A column with a blank header, whose cells must stay blank.
+    Unnamed,
+}
+
 /// One record, ready to plan.
 #[derive(Debug)]
 pub(crate) enum RowCells<'a> {
@@ -119,6 +130,8 @@ pub(crate) struct Sheet {
     filled: Filled,
     /// The fields of the current record that normalising must look at.
     pending: Vec<usize>,
+    /// Without a mapping: what each column is, from `columns`, in one lookup per cell.
+    slots: Vec<Slot>,
     layout: Layout,
     plus_prefix: Option<String>,
     /// The encoding, when not UTF-8: rows with text outside ASCII say it.
@@ -178,6 +191,14 @@ impl Sheet {
                  number, fullname the name)"
             ));
         }
+        let treats: Vec<Treat> = table.fields.iter().map(Treat::of).collect();
+        let slots = (columns.columns.iter().enumerate())
+            .map(|(i, field)| match field {
+                _ if Some(i) == columns.type_column => Slot::Type,
+                Some(field) => Slot::Field(*field, treats[*field]),
+                None => Slot::Unnamed,
+            })
+            .collect();
         let filled = match bound {
             Some(_) => Filled::every(table).clone(),
             None => Filled::of(
@@ -194,9 +215,10 @@ impl Sheet {
             header: opened.header,
             columns,
             bound,
-            treats: table.fields.iter().map(Treat::of).collect(),
+            treats,
             filled,
             pending: Vec::new(),
+            slots,
             layout: opened.layout,
             plus_prefix: source.settings.plus_prefix.clone(),
             encoding: opened.encoding,
@@ -375,23 +397,20 @@ impl Sheet {
                 problems.push(not_text(i));
                 continue;
             };
-            if Some(i) == self.columns.type_column {
-                if !text.is_empty() && !text.eq_ignore_ascii_case("sip") {
-                    problems.push(Problem {
-                        field: "type",
-                        code: Code::BadValue,
-                        message: format!("type {text:?}: pbxbulk sets up SIP extensions only"),
-                    });
-                }
-                continue;
-            }
-            match self.columns.columns.get(i) {
-                Some(&Some(field)) => {
+            match self.slots.get(i) {
+                Some(&Slot::Field(field, treat)) => {
                     values[field] = text;
-                    let decided =
-                        text.is_empty() || (ascii && as_written(text, self.treats[field]));
-                    if !decided {
+                    if !(text.is_empty() || (ascii && as_written(text, treat))) {
                         self.pending.push(field);
+                    }
+                }
+                Some(Slot::Type) => {
+                    if !text.is_empty() && !text.eq_ignore_ascii_case("sip") {
+                        problems.push(Problem {
+                            field: "type",
+                            code: Code::BadValue,
+                            message: format!("type {text:?}: pbxbulk sets up SIP extensions only"),
+                        });
                     }
                 }
                 _ if text.is_empty() => {}

@@ -183,6 +183,7 @@ pub(crate) fn check_filled(
 
 /// The length of `value` in characters when `chars` allows every one of them: byte by byte
 /// through `mask` for ASCII text, character by character otherwise.
+#[inline(always)]
 fn allowed_len(value: &str, chars: Chars, mask: &[bool; 256]) -> Option<usize> {
     if value.bytes().all(|b| mask[usize::from(b)]) {
         return Some(value.len());
@@ -319,6 +320,8 @@ enum Broken {
     NotStrong,
 }
 
+// Inlined into the loop over a row's cells: its entry and exit were a fifth of its cost.
+#[inline(always)]
 fn broken(field: &Field, mask: &[bool; 256], value: &str, ctx: CheckContext) -> Option<Broken> {
     if ctx.exact_spelling && !field.kind.documented_spelling(value) {
         return Some(Broken::Spelling);
@@ -468,10 +471,7 @@ fn password_is_strong(value: &str) -> bool {
 }
 
 fn is_email(value: &str) -> bool {
-    if value.is_ascii() {
-        return is_ascii_email(value.as_bytes());
-    }
-    is_email_text(value)
+    ascii_email(value.as_bytes()).unwrap_or_else(|| is_email_text(value))
 }
 
 /// [`is_email`] character by character, for any text.
@@ -489,33 +489,41 @@ fn is_email_text(value: &str) -> bool {
         && labels_ok
 }
 
-/// [`is_email`] for ASCII text, in one pass over each part: for ASCII, `is_whitespace` or
-/// `is_control` is a byte up to the space or DEL, and `is_alphanumeric` is
-/// `is_ascii_alphanumeric`.
-fn is_ascii_email(value: &[u8]) -> bool {
-    let Some(at) = value.iter().rposition(|&b| b == b'@') else {
-        return false;
+/// [`is_email`] over the bytes, or `None` at a byte outside ASCII (the character rule then
+/// decides). For ASCII, `is_whitespace` or `is_control` is a byte up to the space or DEL,
+/// and `is_alphanumeric` is `is_ascii_alphanumeric`. The first `@` splits: any other puts
+/// one in the local part (the character rule's last `@`) or in the domain, both refused.
+fn ascii_email(value: &[u8]) -> Option<bool> {
+    let Some(at) = value.iter().position(|&b| b == b'@') else {
+        return Some(false);
     };
     let (local, domain) = (&value[..at], &value[at + 1..]);
-    if local.is_empty() || local.iter().any(|&b| b == b'@' || b <= b' ' || b == 0x7f) {
-        return false;
+    if local.is_empty() {
+        return Some(false);
+    }
+    for &b in local {
+        if b >= 0x80 {
+            return None;
+        }
+        if b <= b' ' || b == 0x7f {
+            return Some(false);
+        }
     }
     // At least two labels, none empty, of letters, digits and `-`.
     let (mut labels, mut label_len) = (1, 0);
     for &b in domain {
-        if b == b'.' {
-            if label_len == 0 {
-                return false;
-            }
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            label_len += 1;
+        } else if b == b'.' && label_len > 0 {
             labels += 1;
             label_len = 0;
-        } else if b.is_ascii_alphanumeric() || b == b'-' {
-            label_len += 1;
+        } else if b >= 0x80 {
+            return None;
         } else {
-            return false;
+            return Some(false);
         }
     }
-    labels >= 2 && label_len > 0
+    Some(labels >= 2 && label_len > 0)
 }
 
 fn describe_problem(field: &Field, value: &str, why: &str) -> String {
