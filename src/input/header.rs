@@ -47,7 +47,7 @@ pub(crate) enum HeaderError {
 }
 
 /// Maps the header's names (already decoded) to the table's fields.
-pub(crate) fn map_header(names: &[&str], table: &Table) -> Result<Columns, HeaderError> {
+pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Columns, HeaderError> {
     let lower: Vec<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
     let has = |name: &str| lower.iter().any(|n| n == name);
     let web_ui_like = table.key != "username"

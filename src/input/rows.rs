@@ -7,7 +7,7 @@
 //! quotes and newlines. Text records stream: only the current one is in memory. Workbooks
 //! come row by row from [`Book`].
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
 use csv::ByteRecord;
@@ -19,6 +19,9 @@ use super::pinned::ChangedWhileRead;
 use super::source::{Format, Source};
 use super::workbook::Book;
 use super::{Layout, SheetError};
+
+/// The parser's buffer, and the head the delimiter is told from.
+const BUFFER: usize = 256 * 1024;
 
 pub(super) enum Rows {
     Text {
@@ -61,24 +64,33 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
             let bytes = source.bytes();
             let text: Box<dyn Read + Send> = if decision.is_utf8() {
                 // Checked valid as a whole already: no need to decode, only skip the BOM.
-                let mut bytes = BufReader::new(bytes);
-                bytes.fill_buf().map_err(io_err)?;
-                bytes.consume(decision.bom);
+                let mut bytes = bytes;
+                let bom = decision.bom as u64;
+                let skipped = io::copy(&mut (&mut bytes).take(bom), &mut io::sink());
+                if skipped.map_err(io_err)? != bom {
+                    return Err(SheetError::Empty { name });
+                }
                 Box::new(bytes)
             } else {
                 Box::new(Utf8Reader::new(bytes, decision))
             };
             // Watched as the parser sees it: decoded, without the BOM.
-            let (text, tail) = CutShort::new(text);
-            let mut text = BufReader::with_capacity(256 * 1024, text);
-            let head = text.fill_buf().map_err(io_err)?;
-            let delimiter = detect_delimiter(head);
-            tail.lock().expect("tail lock").start(delimiter, head);
+            let (mut text, tail) = CutShort::new(text);
+            // The delimiter is told from the head, which the parser then reads first: no
+            // buffer between the file and the parser's own (each was a copy of the file).
+            let mut head = Vec::with_capacity(BUFFER);
+            (&mut text)
+                .take(BUFFER as u64)
+                .read_to_end(&mut head)
+                .map_err(io_err)?;
+            let delimiter = detect_delimiter(&head);
+            tail.lock().expect("tail lock").start(delimiter, &head);
             let mut reader = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(Box::new(text) as Box<dyn Read + Send>);
+                .buffer_capacity(BUFFER)
+                .from_reader(Box::new(io::Cursor::new(head).chain(text)) as Box<dyn Read + Send>);
             if !reader
                 .read_byte_record(&mut header)
                 .map_err(|e| csv_err(&name, e))?

@@ -383,7 +383,10 @@ impl Sheet {
         // cell by cell, never read as blank.)
         let whole = std::str::from_utf8(record.as_slice()).ok();
         let ascii = is_ascii(record.as_slice());
-        self.pending.clear();
+        // Apart from `self`, so that the loop keeps the slots at hand instead of reading them
+        // again after every push.
+        let (slots, pending) = (&self.slots, &mut self.pending);
+        pending.clear();
         let mut end = 0;
         for (i, raw) in record.iter().enumerate() {
             let start = end;
@@ -397,11 +400,11 @@ impl Sheet {
                 problems.push(not_text(i));
                 continue;
             };
-            match self.slots.get(i) {
+            match slots.get(i) {
                 Some(&Slot::Field(field, treat)) => {
                     values[field] = text;
                     if !(text.is_empty() || (ascii && as_written(text, treat))) {
-                        self.pending.push(field);
+                        pending.push(field);
                     }
                 }
                 Some(Slot::Type) => {

@@ -287,7 +287,7 @@ fn join(text: &mut String, more: &str) {
 }
 
 /// Records the numbers a row uses and reports clashes with earlier rows.
-fn claim(claims: &mut Claims, table: &Table, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
+fn claim(claims: &mut Claims, table: &'static Table, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let number = cells.values[table.key_index()];
     if !number.is_empty() {

@@ -204,8 +204,8 @@ fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
             return false;
         };
         let first = first.to_ascii_lowercase();
-        (0..=last).any(|at| {
-            h[at].to_ascii_lowercase() == first && h[at..][..n.len()].eq_ignore_ascii_case(n)
+        h[..=last].iter().enumerate().any(|(at, b)| {
+            b.to_ascii_lowercase() == first && h[at..][..n.len()].eq_ignore_ascii_case(n)
         })
     } else {
         haystack.to_lowercase().contains(&needle.to_lowercase())
@@ -442,16 +442,33 @@ fn password_broken(
 /// One pass over the bytes: `run` counts the digits up to here that step evenly (by `step`,
 /// 0, +1 or -1), so a run of 4 is a weak window.
 fn password_is_strong(value: &str) -> bool {
-    let (mut upper, mut lower, mut digit) = (false, false, false);
+    // Each byte's class in one lookup, not three comparisons.
+    const UPPER: u8 = 1;
+    const LOWER: u8 = 2;
+    const DIGIT: u8 = 4;
+    const CLASS: [u8; 256] = {
+        let mut class = [0; 256];
+        let mut b = 0;
+        while b < 256 {
+            class[b] = match b as u8 {
+                b'A'..=b'Z' => UPPER,
+                b'a'..=b'z' => LOWER,
+                b'0'..=b'9' => DIGIT,
+                _ => 0,
+            };
+            b += 1;
+        }
+        class
+    };
+    let mut seen = 0;
     let (mut run, mut step, mut prev) = (0u8, 0i16, 0u8);
     for &b in value.as_bytes() {
-        upper |= b.is_ascii_uppercase();
-        lower |= b.is_ascii_lowercase();
-        if !b.is_ascii_digit() {
+        let class = CLASS[usize::from(b)];
+        seen |= class;
+        if class != DIGIT {
             run = 0;
             continue;
         }
-        digit = true;
         let diff = i16::from(b) - i16::from(prev);
         run = match run {
             0 => 1,
@@ -467,7 +484,7 @@ fn password_is_strong(value: &str) -> bool {
         }
         prev = b;
     }
-    upper && lower && digit
+    seen == UPPER | LOWER | DIGIT
 }
 
 fn is_email(value: &str) -> bool {
@@ -494,7 +511,7 @@ fn is_email_text(value: &str) -> bool {
 /// and `is_alphanumeric` is `is_ascii_alphanumeric`. The first `@` splits: any other puts
 /// one in the local part (the character rule's last `@`) or in the domain, both refused.
 fn ascii_email(value: &[u8]) -> Option<bool> {
-    let Some(at) = value.iter().position(|&b| b == b'@') else {
+    let Some(at) = memchr::memchr(b'@', value) else {
         return Some(false);
     };
     let (local, domain) = (&value[..at], &value[at + 1..]);

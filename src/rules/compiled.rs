@@ -20,6 +20,8 @@ pub(super) struct Compiled {
     pub(super) needed: Vec<usize>,
     /// Every field, every rule: [`Filled::every`].
     every: Filled,
+    /// The key's position: [`Table::key_index`].
+    pub(super) key: usize,
 }
 
 /// A rule between fields with its fields resolved to positions.
@@ -89,6 +91,9 @@ pub(super) fn compiled(table: &'static Table) -> &'static Compiled {
         needed: (0..table.fields.len())
             .filter(|&i| matches!(table.fields[i].need, Need::Always | Need::OnAdd))
             .collect(),
+        key: table
+            .index(table.key)
+            .expect("every table holds its key field"),
         every: Filled {
             fields: (0..table.fields.len()).collect(),
             cross: (0..table.cross.len()).collect(),

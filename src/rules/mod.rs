@@ -217,9 +217,9 @@ impl Table {
             })
     }
 
-    pub(crate) fn key_index(&self) -> usize {
-        self.index(self.key)
-            .expect("every table holds its key field")
+    /// The key's position, looked up once per table (it is asked for on every row).
+    pub(crate) fn key_index(&'static self) -> usize {
+        compiled::compiled(self).key
     }
 }
 
