@@ -2,7 +2,6 @@
 //! `--map` mapping), each cell trimmed and normalised (`normalise`) before the rules see it,
 //! every record's raw cells kept for the rejects file.
 
-use std::borrow::Cow;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -11,13 +10,14 @@ use encoding_rs::Encoding;
 
 use super::header::{Columns, HeaderError, map_header};
 use super::mapping::{BindError, Bound, Mapped, Mapping};
-use super::normalise::{Treat, as_written, normalise};
+use super::normalise::Treat;
 use super::rows::{self, Rows};
 use super::source::Source;
 use super::workbook::BookError;
 use crate::domain::Code;
 use crate::domain::values::list_some;
 use crate::rules::{Cells, Filled, Problem, Table};
+use cells::{extra_cell, not_text};
 
 /// The file as a whole cannot be read: one clear line, exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -368,148 +368,6 @@ impl Sheet {
             },
         }
     }
-
-    /// The record's cells into their fields' places, by the header.
-    /// Fields whose cells [`Sheet::normalised`] must look at go into `pending`: on the way,
-    /// since most cells of an ASCII record are decided by [`as_written`] alone.
-    fn place<'a>(
-        &mut self,
-        record: &'a ByteRecord,
-        values: &mut [&'a str],
-        problems: &mut Vec<Problem>,
-    ) {
-        // One UTF-8 check for the whole record, not one per cell. (The whole file was
-        // checked to decode before any row was read; a file changed since is still refused
-        // cell by cell, never read as blank.)
-        let whole = std::str::from_utf8(record.as_slice()).ok();
-        let ascii = is_ascii(record.as_slice());
-        // Apart from `self`, so that the loop keeps the slots at hand instead of reading them
-        // again after every push.
-        let (slots, pending) = (&self.slots, &mut self.pending);
-        pending.clear();
-        let mut end = 0;
-        for (i, raw) in record.iter().enumerate() {
-            let start = end;
-            end += raw.len();
-            let text = match whole {
-                // `get`, since cells may split a character that the record as a whole holds.
-                Some(whole) => whole.get(start..end),
-                None => std::str::from_utf8(raw).ok(),
-            };
-            let Some(text) = text.map(trim) else {
-                problems.push(not_text(i));
-                continue;
-            };
-            match slots.get(i) {
-                Some(&Slot::Field(field, treat)) => {
-                    values[field] = text;
-                    if !(text.is_empty() || (ascii && as_written(text, treat))) {
-                        pending.push(field);
-                    }
-                }
-                Some(Slot::Type) => {
-                    if !text.is_empty() && !text.eq_ignore_ascii_case("sip") {
-                        problems.push(Problem {
-                            field: "type",
-                            code: Code::BadValue,
-                            message: format!("type {text:?}: pbxbulk sets up SIP extensions only"),
-                        });
-                    }
-                }
-                _ if text.is_empty() => {}
-                _ => problems.push(extra_cell(i)),
-            }
-        }
-    }
-
-    /// Normalises the `pending` fields of `values` in place (what changed lives in
-    /// `scratch`), and says what changed.
-    fn normalised<'a>(
-        &'a mut self,
-        mut values: Vec<&'a str>,
-        mut problems: Vec<Problem>,
-        note: Option<String>,
-        record: &ByteRecord,
-    ) -> RowCells<'a> {
-        let mut notes: Vec<String> = note.into_iter().collect();
-        let mut changed = false;
-        if self.scratched {
-            self.scratch.fill(None);
-            self.scratched = false;
-        }
-        for &field in &self.pending {
-            let (text, treat) = (values[field], self.treats[field]);
-            let name = self.table.fields[field].name;
-            match normalise(text, treat, self.plus_prefix.as_deref()) {
-                Ok(normal) => {
-                    notes.extend(normal.note.map(|note| format!("{name}: {note}")));
-                    if let Cow::Owned(value) = normal.value {
-                        self.scratch[field] = Some(value);
-                        (changed, self.scratched) = (true, true);
-                    }
-                }
-                Err(refusal) => problems.push(Problem {
-                    field: name,
-                    code: Code::BadValue,
-                    message: refusal.message(name, text, treat.shows_value()),
-                }),
-            }
-        }
-        if let Some(encoding) = self.encoding
-            && !is_ascii(record.as_slice())
-        {
-            notes.push(format!("text read as {}", encoding.name()));
-        }
-        if changed {
-            for (value, fixed) in values.iter_mut().zip(&self.scratch) {
-                if let Some(fixed) = fixed {
-                    *value = fixed;
-                }
-            }
-        }
-        RowCells::Cells {
-            cells: Cells { values },
-            filled: &self.filled,
-            note: (!notes.is_empty()).then(|| notes.join("; ")),
-            problems,
-        }
-    }
-}
-
-/// `<[u8]>::is_ascii`, whose byte-by-byte tail was a third of normalising a record: an OR of
-/// every byte, which the compiler vectorises whole.
-fn is_ascii(bytes: &[u8]) -> bool {
-    bytes.iter().fold(0, |all, &b| all | b) < 0x80
-}
-
-/// `str::trim`, skipped for the common cell that starts and ends with a visible ASCII
-/// character (anything else may be Unicode white space).
-fn trim(cell: &str) -> &str {
-    let visible = |b: Option<&u8>| b.is_none_or(|&b| b > b' ' && b < 0x7f);
-    let bytes = cell.as_bytes();
-    match visible(bytes.first()) && visible(bytes.last()) {
-        true => cell,
-        false => cell.trim(),
-    }
-}
-
-fn extra_cell(i: usize) -> Problem {
-    Problem {
-        field: "",
-        code: Code::ExtraCells,
-        message: format!(
-            "cell {} has a value but its column has no name in the header",
-            i + 1
-        ),
-    }
-}
-
-fn not_text(i: usize) -> Problem {
-    Problem {
-        field: "",
-        code: Code::NotUtf8,
-        message: format!("cell {} is not text in the file's encoding", i + 1),
-    }
 }
 
 /// Binds `mapping` to the header: the header check of a mapped file.
@@ -536,6 +394,9 @@ fn bind(
         },
     })
 }
+
+#[path = "sheet_cells.rs"]
+mod cells;
 
 #[cfg(test)]
 #[path = "sheet_tests.rs"]

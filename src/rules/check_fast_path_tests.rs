@@ -3,6 +3,9 @@
 
 use super::*;
 use crate::domain::ApiKind;
+use crate::rules::compiled::ascii_mask;
+use crate::rules::value::{allowed_len, ascii_email, is_email, is_email_text, password_is_strong};
+use crate::rules::{Chars, Kind};
 
 /// Every string of up to `len` characters drawn from `alphabet`.
 fn strings(alphabet: &[char], len: usize) -> Vec<String> {

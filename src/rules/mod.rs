@@ -6,6 +6,7 @@
 
 mod check;
 mod compiled;
+mod value;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 mod yeastar;
@@ -17,8 +18,9 @@ mod verba;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled, check_value};
+pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled};
 pub(crate) use compiled::Filled;
+pub(crate) use value::check_value;
 
 use crate::domain::ApiKind;
 use crate::domain::values::bool_canonical;
