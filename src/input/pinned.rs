@@ -209,6 +209,15 @@ impl Read for At {
 mod tests {
     use super::*;
 
+    /// `text` in a file of a temporary folder (kept while the test needs it), opened.
+    fn opened(text: &str) -> (tempfile::TempDir, PathBuf, Input) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, text).unwrap();
+        let input = Input::open(&path).unwrap();
+        (dir, path, input)
+    }
+
     #[test]
     fn a_same_size_reordering_has_another_fingerprint() {
         let a = hash(&b"number\n1001\n1002\n"[..]).unwrap();
@@ -219,10 +228,7 @@ mod tests {
 
     #[test]
     fn readers_are_independent_and_a_rewrite_in_place_is_noticed() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("in.csv");
-        std::fs::write(&path, "number\n1001\n").unwrap();
-        let input = Input::open(&path).unwrap();
+        let (_dir, path, input) = opened("number\n1001\n");
         let (mut a, mut b) = (String::new(), String::new());
         input.reader().read_to_string(&mut a).unwrap();
         input.reader().read_to_string(&mut b).unwrap();
@@ -246,10 +252,7 @@ mod tests {
 
     #[test]
     fn the_fingerprint_is_of_the_file_as_opened() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("in.csv");
-        std::fs::write(&path, "number\n1001\n").unwrap();
-        let input = Input::open(&path).unwrap();
+        let (_dir, _, input) = opened("number\n1001\n");
         let expected = hash(&b"number\n1001\n"[..]).unwrap();
         assert_eq!(input.fingerprint().unwrap(), &expected);
         assert_eq!(input.fingerprint().unwrap(), &expected, "worked out once");

@@ -132,3 +132,30 @@ fn a_legacy_code_page_is_decoded_and_its_rows_say_so() {
         "an ASCII row did not depend on the encoding"
     );
 }
+
+/// A file rewritten while its first rows are being read: reading stops with one error
+/// before any row of the new content, even where the 50 ms watch has not come round yet
+/// (the rows past the parser's first buffer are read only after the change).
+#[test]
+fn no_row_of_a_file_rewritten_under_the_reader_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |first: u32| {
+        let mut text = String::from("number,username\n");
+        for n in first..first + 40_000 {
+            text.push_str(&format!("{n},Name {n}\n"));
+        }
+        text
+    };
+    let (_source, mut sheet) = open(&dir, rows(1_000_000).as_bytes()).unwrap();
+    let mut record = ByteRecord::new();
+    assert_eq!(sheet.read(&mut record).unwrap(), Some(2));
+    std::fs::write(dir.path().join("in.csv"), rows(2_000_000)).unwrap();
+    let error = loop {
+        match sheet.read(&mut record) {
+            Ok(Some(_)) => assert!(record[0].starts_with(b"1"), "a row of the new content"),
+            Ok(None) => panic!("read to the end of a changed file"),
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(error, SheetError::Changed { .. }), "{error}");
+}
