@@ -106,12 +106,6 @@ pub(crate) fn normalise<'a>(
     plus: Option<&str>,
 ) -> Result<Normal<'a>, Refusal> {
     if value.is_ascii() {
-        if as_written(value, treat) {
-            return Ok(Normal {
-                value: Cow::Borrowed(value),
-                note: None,
-            });
-        }
         return normalise_visible(Cow::Borrowed(value), treat, plus);
     }
     let mut found: Vec<&'static str> = Vec::new();

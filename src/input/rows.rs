@@ -65,11 +65,8 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
             let text: Box<dyn Read + Send> = if decision.is_utf8() {
                 // Checked valid as a whole already: no need to decode, only skip the BOM.
                 let mut bytes = bytes;
-                let bom = decision.bom as u64;
-                let skipped = io::copy(&mut (&mut bytes).take(bom), &mut io::sink());
-                if skipped.map_err(io_err)? != bom {
-                    return Err(SheetError::Empty { name });
-                }
+                io::copy(&mut (&mut bytes).take(decision.bom as u64), &mut io::sink())
+                    .map_err(io_err)?;
                 Box::new(bytes)
             } else {
                 Box::new(Utf8Reader::new(bytes, decision))

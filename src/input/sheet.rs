@@ -74,8 +74,8 @@ pub(crate) struct Layout {
 /// What a column of the file is.
 #[derive(Debug, Clone, Copy)]
 enum Slot {
-    /// A field of the table, with how its values are normalised.
-    Field(usize, Treat),
+    /// A field of the table.
+    Field(usize),
     /// The web-UI layout's `type` column, whose cells must be SIP (or blank).
     Type,
     /// A column with a blank header, whose cells must stay blank.
@@ -154,8 +154,9 @@ pub(crate) struct Sheet {
     reads: u64,
 }
 
-/// How often reading asks whether the file changed: a `stat` for every row was a tenth of
-/// checking a big file, and a file rewritten during a run is noticed as soon either way.
+/// How often reading asks whether the file changed, besides every read of its bytes (see
+/// `Input::reader`): a `stat` for every row was a system call per row, and a file rewritten
+/// during a slow import is still noticed within a moment.
 const WATCH_EVERY: Duration = Duration::from_millis(50);
 
 impl Sheet {
@@ -195,7 +196,7 @@ impl Sheet {
         let slots = (columns.columns.iter().enumerate())
             .map(|(i, field)| match field {
                 _ if Some(i) == columns.type_column => Slot::Type,
-                Some(field) => Slot::Field(*field, treats[*field]),
+                Some(field) => Slot::Field(*field),
                 None => Slot::Unnamed,
             })
             .collect();

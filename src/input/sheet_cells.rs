@@ -27,7 +27,7 @@ impl Sheet {
         let ascii = is_ascii(record.as_slice());
         // Apart from `self`, so that the loop keeps the slots at hand instead of reading them
         // again after every push.
-        let (slots, pending) = (&self.slots, &mut self.pending);
+        let (slots, treats, pending) = (&self.slots, &self.treats, &mut self.pending);
         pending.clear();
         let mut end = 0;
         for (i, raw) in record.iter().enumerate() {
@@ -43,9 +43,9 @@ impl Sheet {
                 continue;
             };
             match slots.get(i) {
-                Some(&Slot::Field(field, treat)) => {
+                Some(&Slot::Field(field)) => {
                     values[field] = text;
-                    if !(text.is_empty() || (ascii && as_written(text, treat))) {
+                    if !(text.is_empty() || (ascii && as_written(text, treats[field]))) {
                         pending.push(field);
                     }
                 }

@@ -192,9 +192,7 @@ impl Planner {
         };
         let base = current.map(|c| Cells::of_record(table, c));
         let checked = check_filled(table, cells, filled, base.as_ref(), ctx);
-        if read.is_empty() && problems.is_empty() {
-            problems = checked;
-        } else if read.is_empty() {
+        if read.is_empty() {
             problems.extend(checked);
         } else {
             let refused = |field: &str| read.iter().any(|p| p.field == field);

@@ -188,8 +188,7 @@ fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
         let Some(&first) = n.first() else {
             return true;
         };
-        // Only where the first byte matches is the rest compared. (A password is short: a
-        // plain loop beats setting up a vectorised search.)
+        // Only where the first byte matches is the rest compared.
         let Some(last) = h.len().checked_sub(n.len()) else {
             return false;
         };
