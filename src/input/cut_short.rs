@@ -6,7 +6,8 @@
 //! leaves, so the sheet asks [`Tail::ending`] about the last record before trusting it.
 
 use std::io::{self, Read};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LockResult, Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Quote {
@@ -104,15 +105,35 @@ impl Tail {
     }
 }
 
+/// The [`Tail`] shared between the reader and the sheet, with whether the input has ended
+/// readable without the lock: the sheet asks after every record, and taking the lock each
+/// time was a fortieth of validating a big file.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    tail: Mutex<Tail>,
+    ended: AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> LockResult<MutexGuard<'_, Tail>> {
+        self.tail.lock()
+    }
+
+    /// The input has ended: only then can [`Tail::ending`] say anything.
+    pub(crate) fn ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+}
+
 /// Reads through to `inner`, keeping `tail` up to date.
 pub(crate) struct CutShort<R> {
     inner: R,
-    tail: Arc<Mutex<Tail>>,
+    tail: Arc<Shared>,
 }
 
 impl<R: Read> CutShort<R> {
-    pub(crate) fn new(inner: R) -> (Self, Arc<Mutex<Tail>>) {
-        let tail = Arc::new(Mutex::new(Tail::default()));
+    pub(crate) fn new(inner: R) -> (Self, Arc<Shared>) {
+        let tail = Arc::new(Shared::default());
         (
             CutShort {
                 inner,
@@ -129,6 +150,7 @@ impl<R: Read> Read for CutShort<R> {
         let mut tail = self.tail.lock().expect("tail lock");
         if n == 0 {
             tail.at_end |= !buf.is_empty();
+            self.tail.ended.store(tail.at_end, Ordering::Release);
             return Ok(0);
         }
         tail.read += n as u64;

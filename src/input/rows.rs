@@ -8,12 +8,12 @@
 //! come row by row from [`Book`].
 
 use std::io::{self, Read};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use csv::ByteRecord;
 use encoding_rs::{Encoding, UTF_8};
 
-use super::cut_short::{CutShort, Tail};
+use super::cut_short::{CutShort, Shared};
 use super::encoding::Utf8Reader;
 use super::pinned::ChangedWhileRead;
 use super::source::{Format, Source};
@@ -29,7 +29,7 @@ pub(super) enum Rows {
         /// The reader's line after the last record read.
         line: u64,
         /// How the text ends, to tell a last row cut short.
-        tail: Arc<Mutex<Tail>>,
+        tail: Arc<Shared>,
     },
     Book {
         book: Box<Book>,
@@ -190,6 +190,9 @@ impl Rows {
         let Rows::Text { reader, tail, .. } = self else {
             return None;
         };
+        if !tail.ended() {
+            return None;
+        }
         let ending = tail.lock().expect("tail lock").ending()?;
         if ending.len != reader.position().byte() {
             return None; // not the last record
