@@ -41,10 +41,14 @@ fn strong_by_windows(value: &str) -> bool {
 #[test]
 fn the_one_pass_strength_check_agrees_with_the_window_rule() {
     for digits in strings(&['0', '1', '2', '3', '5', 'a'], 6) {
+        // Also where the digits end at the 64th byte, and past it (another way).
         for value in [
             digits.clone(),
             format!("Ab{digits}"),
             format!("{digits}xY9"),
+            format!("{}{digits}", "Ab".repeat(29)),
+            format!("{digits}{}", "aB".repeat(31)),
+            format!("{}{digits}x", "Ab".repeat(31)),
         ] {
             assert_eq!(
                 password_is_strong(&value),
@@ -123,14 +127,22 @@ fn values_spelt_as_listed_are_their_own_canonical_spelling() {
 
 #[test]
 fn the_ascii_substring_check_agrees_with_lower_casing() {
-    let values = strings(&['a', 'B', '1', 'é'], 3);
-    for haystack in &values {
-        for needle in values.iter().filter(|n| n.len() <= 3) {
-            assert_eq!(
-                contains_ignoring_case(haystack, needle),
-                haystack.to_lowercase().contains(&needle.to_lowercase()),
-                "{haystack:?} {needle:?}"
-            );
+    // `[` and `{` differ from each other by the case bit, but are no letters.
+    let values = strings(&['a', 'B', '1', 'é', '[', '{'], 3);
+    for short in &values {
+        // Also where a match ends around the 64th byte, and past it (another way).
+        for haystack in [
+            short.clone(),
+            format!("{}{short}", "x".repeat(61)),
+            format!("{short}{}", "y".repeat(70)),
+        ] {
+            for needle in values.iter().filter(|n| n.len() <= 3) {
+                assert_eq!(
+                    contains_ignoring_case(&haystack, needle),
+                    haystack.to_lowercase().contains(&needle.to_lowercase()),
+                    "{haystack:?} {needle:?}"
+                );
+            }
         }
     }
 }
