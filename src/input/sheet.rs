@@ -16,7 +16,7 @@ use super::source::Source;
 use super::workbook::BookError;
 use crate::domain::Code;
 use crate::domain::values::list_some;
-use crate::rules::{Cells, Filled, Problem, Table};
+use crate::rules::{Cells, CheckContext, Column, ColumnRules, Filled, Problem, Table};
 use cells::{extra_cell, not_text};
 
 /// The file as a whole cannot be read: one clear line, exit code 2.
@@ -93,6 +93,9 @@ pub(crate) enum RowCells<'a> {
         filled: &'a Filled,
         note: Option<String>,
         problems: Vec<Problem>,
+        /// Every filled cell passed its field's rule as it was read ([`Sheet::check_as_read`]):
+        /// what is left to check needs the whole row.
+        checked: bool,
     },
     /// A skip condition of the mapping holds: the row's number (if the mapping found one) and
     /// why, for the report.
@@ -146,6 +149,9 @@ pub(crate) struct Sheet {
     scratched: bool,
     /// Why the record just read was cut short, if it was.
     cut_short: Option<String>,
+    /// The file's columns and their fields' rules, to check cells against as they are read,
+    /// once a planner asked ([`Sheet::check_as_read`]).
+    checks: Option<ColumnRules>,
     /// Says whether the file changed since it was opened.
     changed: Box<dyn Fn() -> bool + Send>,
     /// When `changed` was last asked, and how many records were read (the clock is read
@@ -229,10 +235,27 @@ impl Sheet {
             scratch: vec![None; table.fields.len()],
             scratched: false,
             cut_short: None,
+            checks: None,
             changed: Box::new(source.input().watch()),
             watched: Instant::now(),
             reads: 0,
         })
+    }
+
+    /// Check each cell against its field's rule as it is read, under `ctx`: a row whose
+    /// cells all pass, in a file read without a mapping, then skips the normalising and the
+    /// planner's field checks (most rows of a big file are such rows).
+    pub(crate) fn check_as_read(&mut self, ctx: CheckContext) {
+        if self.bound.is_some() {
+            return;
+        }
+        let fields: Vec<Column> = (self.slots.iter().enumerate())
+            .filter_map(|(at, slot)| match *slot {
+                Slot::Field(field) => Some(Column { at, field }),
+                _ => None,
+            })
+            .collect();
+        self.checks = ColumnRules::new(self.table, ctx, &fields);
     }
 
     pub(crate) fn header(&self) -> &ByteRecord {
@@ -318,6 +341,15 @@ impl Sheet {
         let mut problems = Vec::new();
         let mut values = Cells::blank_in(self.table, spare).values;
         let Some(bound) = &self.bound else {
+            if self.checked(record, &mut values) {
+                return RowCells::Cells {
+                    cells: Cells { values },
+                    filled: &self.filled,
+                    note: None,
+                    problems,
+                    checked: true,
+                };
+            }
             self.place(record, &mut values, &mut problems);
             return self.normalised(values, problems, None, record);
         };
@@ -346,6 +378,7 @@ impl Sheet {
                 filled: &self.filled,
                 note: None,
                 problems,
+                checked: false,
             };
         }
         let key = |buf: &[String]| buf.get(self.table.key_index()).cloned().unwrap_or_default();

@@ -11,7 +11,7 @@ use super::duplicates::{Claim, Claims};
 use super::passwords::{self, Generated};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
 use crate::input::{RowCells, Sheet, SheetError};
-use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled};
+use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
 
 /// A row's plan: either its final report line, or what to send.
 #[derive(Debug)]
@@ -96,6 +96,17 @@ impl Planner {
         self.generate_passwords
     }
 
+    /// What the rules of a row depend on besides whether it adds: the same for every row,
+    /// so the sheet can check cells under it as it reads them (a field's own rule does not
+    /// depend on adding).
+    fn context(&self) -> CheckContext {
+        CheckContext {
+            adding: false,
+            weak_passwords: self.weak_passwords,
+            exact_spelling: false,
+        }
+    }
+
     pub(crate) fn is_dry_run(&self) -> bool {
         self.dry_run
     }
@@ -108,11 +119,15 @@ impl Planner {
                 filled,
                 note,
                 problems,
+                checked,
             } => (
                 cells,
                 *filled,
                 note.as_deref().unwrap_or_default(),
-                problems,
+                Read {
+                    refused: problems,
+                    checked: *checked,
+                },
             ),
             RowCells::Skipped { number, why } => {
                 return Planned::Done(
@@ -124,7 +139,7 @@ impl Planner {
                 return Planned::Done(invalid(row, number, Action::None, problems));
             }
         };
-        let mut planned = self.plan_cells(row, cells, filled, read);
+        let mut planned = self.plan_cells(row, cells, filled, &read);
         // What a conversion could not carry over, or reading normalised, is said whatever
         // became of the row.
         match &mut planned {
@@ -136,16 +151,20 @@ impl Planner {
         planned
     }
 
-    /// `read` are the cells reading refused as written (each names its field): the rules
-    /// are not applied to those fields again. Only the fields `filled` can be non-blank.
+    /// `read` says what reading found of the cells. Only the fields `filled` can be
+    /// non-blank.
     fn plan_cells(
         &mut self,
         row: u64,
         cells: &Cells<'_>,
         filled: &Filled,
-        read: &[Problem],
+        read: &Read<'_>,
     ) -> Planned {
         let table = self.table;
+        let Read {
+            refused: read,
+            checked: read_checked,
+        } = *read;
         if cells.values.iter().all(|v| v.is_empty()) && read.is_empty() {
             return Planned::Done(
                 RowResult::new(Some(row), "", Action::None, Status::Skipped)
@@ -173,8 +192,7 @@ impl Planner {
         }
         let ctx = CheckContext {
             adding: action == Action::Add,
-            weak_passwords: self.weak_passwords,
-            exact_spelling: false,
+            ..self.context()
         };
         // Only an add is given new credentials: an update never replaces a password.
         let generated = match action == Action::Add && self.generate_passwords {
@@ -191,7 +209,11 @@ impl Planner {
             }
         };
         let base = current.map(|c| Cells::of_record(table, c));
-        let checked = check_filled(table, cells, filled, base.as_ref(), ctx);
+        // Generated secrets were not there to be checked as the row was read.
+        let checked = match read_checked && generated.values.is_empty() {
+            true => check_whole_row(table, cells, filled, base.as_ref(), ctx),
+            false => check_filled(table, cells, filled, base.as_ref(), ctx),
+        };
         if read.is_empty() {
             problems.extend(checked);
         } else {
@@ -274,6 +296,16 @@ impl Planner {
     }
 }
 
+/// What reading found of a row's cells.
+#[derive(Clone, Copy)]
+struct Read<'a> {
+    /// Cells reading refused as written (each names its field): the rules are not applied
+    /// to those fields again.
+    refused: &'a [Problem],
+    /// Every filled cell passed its field's rule as it was read.
+    checked: bool,
+}
+
 /// `text`, then `more` after a `; ` where both have words.
 fn join(text: &mut String, more: &str) {
     if !more.is_empty() {
@@ -350,6 +382,7 @@ pub(crate) fn plan_sheet(
     let mut record = ByteRecord::new();
     let mut mapped = Vec::new();
     let mut spare = Vec::new();
+    sheet.check_as_read(planner.context());
     while let Some(row) = sheet.read(&mut record)? {
         let cells = sheet.row(&record, &mut mapped, spare);
         let planned = planner.plan(row, &cells);
@@ -361,3 +394,7 @@ pub(crate) fn plan_sheet(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "checked_tests.rs"]
+mod checked_tests;

@@ -115,6 +115,30 @@ pub(crate) fn check_filled(
     base: Option<&Cells<'_>>,
     ctx: CheckContext,
 ) -> Vec<Problem> {
+    check_parts(table, cells, filled, base, ctx, true)
+}
+
+/// [`check_filled`] for cells whose every filled cell already passed its field's rule as
+/// they were read (see [`super::ColumnRules`]): only what needs the whole row, the fields
+/// required and the rules between fields.
+pub(crate) fn check_whole_row(
+    table: &'static Table,
+    cells: &Cells<'_>,
+    filled: &Filled,
+    base: Option<&Cells<'_>>,
+    ctx: CheckContext,
+) -> Vec<Problem> {
+    check_parts(table, cells, filled, base, ctx, false)
+}
+
+fn check_parts(
+    table: &'static Table,
+    cells: &Cells<'_>,
+    filled: &Filled,
+    base: Option<&Cells<'_>>,
+    ctx: CheckContext,
+    field_rules: bool,
+) -> Vec<Problem> {
     debug_assert!(
         (cells.values.iter().enumerate()).all(|(i, v)| v.is_empty() || filled.fields.contains(&i)),
         "a filled cell outside `filled`"
@@ -135,7 +159,8 @@ pub(crate) fn check_filled(
             });
         }
     }
-    for &i in &filled.fields {
+    let fields: &[usize] = if field_rules { &filled.fields } else { &[] };
+    for &i in fields {
         let value = cells.values[i];
         if value.is_empty() {
             continue;
@@ -188,14 +213,13 @@ fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
         let Some(&first) = n.first() else {
             return true;
         };
-        // Only where the first byte matches is the rest compared.
+        // Only where the first byte matches, in either case, is the rest compared.
         let Some(last) = h.len().checked_sub(n.len()) else {
             return false;
         };
-        let first = first.to_ascii_lowercase();
-        h[..=last].iter().enumerate().any(|(at, b)| {
-            b.to_ascii_lowercase() == first && h[at..][..n.len()].eq_ignore_ascii_case(n)
-        })
+        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        memchr::memchr2_iter(lower, upper, &h[..=last])
+            .any(|at| h[at..][..n.len()].eq_ignore_ascii_case(n))
     } else {
         haystack.to_lowercase().contains(&needle.to_lowercase())
     }

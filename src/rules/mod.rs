@@ -5,6 +5,7 @@
 //! the simulator's own server-side checks all read these tables, so a rule is written once.
 
 mod check;
+mod columns;
 mod compiled;
 mod value;
 // The tables are laid out one field a line so a whole API fits on one screen.
@@ -18,7 +19,8 @@ mod verba;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled};
+pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled, check_whole_row};
+pub(crate) use columns::{Column, ColumnRules};
 pub(crate) use compiled::Filled;
 pub(crate) use value::check_value;
 
