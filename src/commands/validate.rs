@@ -47,9 +47,19 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
         .check_only(report.is_some());
     let mut summary = Summary::default();
     let mut write_error = None;
+    let valid = |row, number: String, action, note: &str| {
+        let action = if matches!(settings.mode, Mode::Upsert | Mode::Sync) {
+            Action::None
+        } else {
+            action
+        };
+        RowResult::new(Some(row), number, action, Status::Ok)
+            .with_error("", "valid")
+            .with_note(note)
+    };
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
         let result = match planned {
-            Planned::Done(result) => result,
+            Planned::Done(result) => *result,
             // Without a report a valid row needs only counting: the fast path of a big file.
             Planned::Valid { .. } if report.is_none() => {
                 summary.add(Status::Ok);
@@ -60,23 +70,9 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
                 number,
                 action,
                 note,
-            }
-            | Planned::Send {
-                row,
-                number,
-                action,
-                note,
-                ..
-            } => {
-                let action = if matches!(settings.mode, Mode::Upsert | Mode::Sync) {
-                    Action::None
-                } else {
-                    action
-                };
-                RowResult::new(Some(row), number, action, Status::Ok)
-                    .with_error("", "valid")
-                    .with_note(&note)
-            }
+            } => valid(row, number, action, &note),
+            // Validation plans nothing to send; a row that would be sent passed every rule.
+            Planned::Send(send) => valid(send.row, send.number, send.action, &send.note),
         };
         summary.add(result.status);
         if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {

@@ -145,10 +145,10 @@ fn plans(
         checked += usize::from(matches!(cells, RowCells::Cells { checked: true, .. }));
         let mut planned = planner.plan(row, &cells);
         // Generated secrets are random: only whether and where they were made must agree.
-        if let Planned::Send {
-            record, secrets, ..
-        } = &mut planned
-        {
+        if let Planned::Send(send) = &mut planned {
+            let Outgoing {
+                record, secrets, ..
+            } = &mut **send;
             for (name, _) in secrets.iter() {
                 record.insert(name.to_string(), "(generated)".into());
             }

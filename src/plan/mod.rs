@@ -12,5 +12,5 @@ pub(crate) mod passwords;
 mod planner;
 pub(crate) mod prune;
 
-pub(crate) use planner::{Planned, Planner, plan_sheet};
+pub(crate) use planner::{Outgoing, Planned, Planner, plan_sheet};
 pub(crate) use prune::PruneSettings;

@@ -22,7 +22,7 @@ use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
 use super::journal::Replay;
 use crate::domain::{Action, Code, Record, RowResult, Status};
 use crate::input::{Sheet, SheetError};
-use crate::plan::{Planned, Planner, plan_sheet};
+use crate::plan::{Outgoing, Planned, Planner, plan_sheet};
 use crate::rules::Table;
 
 /// What the feeder knows before it starts.
@@ -91,7 +91,7 @@ pub(crate) fn schedule_rows(
                 if maybe_lost && result.status != Status::Invalid {
                     result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
                 }
-                vec![item(Step::Decided(result))]
+                vec![item(Step::Decided(*result))]
             }
             (
                 None,
@@ -106,9 +106,8 @@ pub(crate) fn schedule_rows(
                     .with_error("", "valid")
                     .with_note(&note),
             ))],
-            (
-                None,
-                Planned::Send {
+            (None, Planned::Send(send)) => {
+                let Outgoing {
                     row,
                     number,
                     action,
@@ -116,8 +115,7 @@ pub(crate) fn schedule_rows(
                     changed,
                     note,
                     secrets,
-                },
-            ) => {
+                } = *send;
                 let verify_first = replay.in_flight.contains(&seq);
                 let note = match maybe_lost && action != Action::Add {
                     true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
