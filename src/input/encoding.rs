@@ -121,11 +121,41 @@ pub(crate) fn decide<R: Read>(
             None => return detect(&mut reopen),
         },
     };
-    let text_len = check(reopen()?, decision)?;
+    let text_len = match decision.encoding == UTF_8 {
+        // Validated without decoding a copy: a "CSV UTF-8" file from Excel starts with a
+        // mark, and is checked as fast as one without.
+        true => check_utf8(&mut reopen, decision)?,
+        false => check(reopen()?, decision)?,
+    };
     Ok(Decision {
         text_len,
         ..decision
     })
+}
+
+/// [`check`] for UTF-8: the length of the text after the mark, or where it is not UTF-8.
+fn check_utf8<R: Read>(
+    reopen: &mut impl FnMut() -> io::Result<R>,
+    decision: Decision,
+) -> Result<u64, EncodingError> {
+    let mut input = reopen()?;
+    io::copy(&mut (&mut input).take(decision.bom as u64), &mut io::sink())?;
+    let scan = scan_utf8(input)?;
+    match scan.first_bad {
+        None => Ok(scan.len),
+        Some(bad) => {
+            let byte = bad + decision.bom as u64;
+            Err(EncodingError::Undecodable {
+                encoding: UTF_8.name(),
+                line: line_at(reopen()?, byte)?,
+                byte,
+                hint: match decision.how {
+                    How::Forced => "; check --encoding",
+                    _ => "; name the file's encoding with --encoding",
+                },
+            })
+        }
+    }
 }
 
 /// UTF-16 without a mark: a header row of ASCII names has a zero in every other byte.
@@ -167,8 +197,8 @@ fn detect<R: Read>(reopen: &mut impl FnMut() -> io::Result<R>) -> Result<Decisio
     if scan.invalid * 10 <= scan.valid_multibyte {
         return Err(EncodingError::Undecodable {
             encoding: UTF_8.name(),
-            line: first_bad.0,
-            byte: first_bad.1,
+            line: line_at(reopen()?, first_bad)?,
+            byte: first_bad,
             hint: "; the rest of the file is UTF-8, so it looks damaged: fix that line, \
                    or name the encoding with --encoding",
         });
@@ -192,8 +222,8 @@ fn detect<R: Read>(reopen: &mut impl FnMut() -> io::Result<R>) -> Result<Decisio
 }
 
 struct Utf8Scan {
-    /// Line and byte offset of the first invalid sequence.
-    first_bad: Option<(u64, u64)>,
+    /// Byte offset of the first invalid sequence.
+    first_bad: Option<u64>,
     invalid: u64,
     valid_multibyte: u64,
     len: u64,
@@ -208,18 +238,16 @@ fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
     };
     let mut buf = vec![0u8; 64 * 1024];
     let mut carry = 0usize;
-    let (mut line, mut offset) = (1u64, 0u64);
+    let mut offset = 0u64;
     loop {
         let n = read_full(&mut input, &mut buf[carry..])?;
         let end = carry + n;
         let last = n == 0;
         let mut at = 0;
         while at < end {
-            // Most files are ASCII throughout: then there is nothing to count but lines.
+            // Most files are ASCII throughout: then there is nothing to count. (Nor lines:
+            // the line of a bad byte is counted once there is one, see `line_at`.)
             if buf[at..end].is_ascii() {
-                if scan.first_bad.is_none() {
-                    line += memchr::memchr_iter(b'\n', &buf[at..end]).count() as u64;
-                }
                 at = end;
                 break;
             }
@@ -231,9 +259,6 @@ fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
                 ),
             };
             scan.valid_multibyte += good.bytes().filter(|&b| b >= 0xC0).count() as u64;
-            if scan.first_bad.is_none() {
-                line += memchr::memchr_iter(b'\n', good.as_bytes()).count() as u64;
-            }
             at += good.len();
             let Some(e) = bad else { break };
             match e.error_len() {
@@ -241,7 +266,7 @@ fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
                 None if !last => break,
                 len => {
                     scan.invalid += 1;
-                    scan.first_bad.get_or_insert((line, offset + at as u64));
+                    scan.first_bad.get_or_insert(offset + at as u64);
                     at += len.unwrap_or(end - at);
                 }
             }
@@ -300,6 +325,22 @@ fn check(mut input: impl Read, decision: Decision) -> Result<u64, EncodingError>
             return Ok(text_len);
         }
     }
+}
+
+/// The line of the byte at `offset`: one more than the line ends before it.
+fn line_at(mut input: impl Read, offset: u64) -> io::Result<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let (mut line, mut at) = (1u64, 0u64);
+    while at < offset {
+        let n = read_full(&mut input, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let upto = (n as u64).min(offset - at) as usize;
+        line += memchr::memchr_iter(b'\n', &buf[..upto]).count() as u64;
+        at += n as u64;
+    }
+    Ok(line)
 }
 
 /// Reads until `buf` is full or the input ends; 0 only at the end.
