@@ -100,6 +100,8 @@ fn undecodable_bom_file_is_one_error() {
     let bytes = b"\xEF\xBB\xBFnumber,username\n1001,\xFF\xFE\xFD\n";
     let err = decide_bytes(bytes, None).unwrap_err().to_string();
     assert!(err.contains("UTF-8") && err.contains("line 2"), "{err}");
+    // Counted from the start of the file, the mark included.
+    assert!(err.contains("(byte 24)"), "{err}");
 }
 
 #[test]
