@@ -8,6 +8,7 @@
 //! stands in for it; `normalise` turns values as people type them into the spelling the API
 //! takes; `sheet` puts it together, one record at a time.
 
+mod ahead;
 mod cut_short;
 mod encoding;
 mod header;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use csv::ByteRecord;
 use encoding_rs::{Encoding, UTF_8};
 
+use super::ahead::Ahead;
 use super::cut_short::{CutShort, Shared};
 use super::encoding::Utf8Reader;
 use super::pinned::ChangedWhileRead;
@@ -35,6 +36,8 @@ pub(super) enum Rows {
         book: Box<Book>,
         cells: Vec<String>,
     },
+    /// Text read ahead on a thread of its own.
+    Ahead(Ahead),
 }
 
 /// An opened input: its header row, and what is known about it.
@@ -181,14 +184,35 @@ impl Rows {
                 record.extend(cells.iter().map(String::as_bytes));
                 Ok(Some(row))
             }
+            Rows::Ahead(ahead) => ahead.read(record),
+        }
+    }
+
+    /// Text of at least `from` bytes read ahead on a thread of its own (see `ahead`), from
+    /// row `row` on; `columns` is the header's width.
+    pub(super) fn read_ahead(
+        self,
+        from: u64,
+        len: u64,
+        row: u64,
+        columns: usize,
+        name: &str,
+    ) -> Rows {
+        match self {
+            Rows::Text { .. } if len >= from => {
+                Rows::Ahead(Ahead::start(self, row, columns, name.to_string()))
+            }
+            rows => rows,
         }
     }
 
     /// Why `record`, just read, looks cut short (an interrupted download): it is the last of
     /// the text and ends inside a quoted cell, or without a line end and short of cells.
     pub(super) fn cut_short(&self, record: &ByteRecord, columns: usize) -> Option<String> {
-        let Rows::Text { reader, tail, .. } = self else {
-            return None;
+        let (reader, tail) = match self {
+            Rows::Text { reader, tail, .. } => (reader, tail),
+            Rows::Ahead(ahead) => return ahead.cut_short(),
+            Rows::Book { .. } => return None,
         };
         if !tail.ended() {
             return None;
@@ -214,6 +238,7 @@ impl Rows {
         match self {
             Rows::Text { reader, .. } => reader.position().byte(),
             Rows::Book { book, .. } => book.position(),
+            Rows::Ahead(ahead) => ahead.offset(),
         }
     }
 }

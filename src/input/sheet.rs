@@ -50,6 +50,11 @@ pub(crate) enum SheetError {
     Changed { name: String },
 }
 
+/// Text inputs from this size on are read ahead on a thread of their own (`ahead`): below
+/// it, starting the thread costs more than it saves. Unit tests read every file ahead, the
+/// command-line tests' small files in place, so both ways are tried.
+const AHEAD_FROM: u64 = if cfg!(test) { 0 } else { 1 << 20 };
+
 /// Unknown columns named in the error line.
 const UNKNOWN_LISTED: usize = 20;
 
@@ -215,9 +220,16 @@ impl Sheet {
                     .collect(),
             ),
         };
+        let rows = (opened.rows).read_ahead(
+            AHEAD_FROM,
+            opened.len,
+            opened.row,
+            opened.header.len(),
+            &name,
+        );
         Ok(Sheet {
             name,
-            rows: opened.rows,
+            rows,
             table,
             header: opened.header,
             columns,

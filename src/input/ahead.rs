@@ -1,0 +1,208 @@
+//! Reading a text file's records ahead, on a thread of its own: the CSV parse of the next
+//! records runs on the second core while the current ones are checked and planned, so a big
+//! file costs the longer of the two, not their sum.
+//!
+//! Records go across in batches, and the batches come back to be filled again: neither the
+//! channel nor an allocation is paid per record. What the sheet asks of each record (its
+//! row number, the offset where it ends, whether it looks cut short) is worked out on the
+//! reading thread, where the reader is, exactly as reading in place would.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread;
+
+use csv::ByteRecord;
+
+use super::SheetError;
+use super::rows::Rows;
+
+/// Records in a batch: enough that handing one over costs nothing per record, few enough
+/// that the first rows are planned at once.
+const BATCH: usize = 2048;
+/// Batches read ahead at most: what reading ahead holds in memory.
+const AHEAD: usize = 3;
+
+/// One record read ahead, with what the sheet asks about it.
+#[derive(Default)]
+pub(super) struct Read {
+    pub(super) record: ByteRecord,
+    pub(super) row: u64,
+    /// Where the record ends, in the units of [`Rows::offset`].
+    pub(super) offset: u64,
+    pub(super) cut_short: Option<String>,
+}
+
+/// A batch, and how reading went on after it: `None` when it goes on, `Some(Ok)` at the end
+/// of the input, `Some(Err)` when it failed there.
+struct Batch {
+    reads: Vec<Read>,
+    end: Option<Result<(), SheetError>>,
+}
+
+/// The records of a text input, read by a thread of their own.
+pub(super) struct Ahead {
+    batches: Receiver<Batch>,
+    spent: SyncSender<Vec<Read>>,
+    current: Vec<Read>,
+    at: usize,
+    end: Option<Result<(), SheetError>>,
+    /// The offset of the last record handed out, and why it looks cut short.
+    offset: u64,
+    cut_short: Option<String>,
+    name: String,
+}
+
+impl Ahead {
+    /// Starts reading `rows` (after its header, at row `row`) on a thread; `columns` is the
+    /// header's width, for the cut-short check.
+    pub(super) fn start(mut rows: Rows, row: u64, columns: usize, name: String) -> Ahead {
+        let (batches_tx, batches) = sync_channel::<Batch>(AHEAD);
+        let (spent, spent_rx) = sync_channel::<Vec<Read>>(AHEAD + 2);
+        let offset = rows.offset();
+        let shown = name.clone();
+        // Every batch made here, with room for a typical record: memory the reading thread
+        // took for itself came from an arena of its own, whose growing interrupted the
+        // other core (measured: a fiftieth of the run in TLB shootdowns).
+        for _ in 0..AHEAD + 1 {
+            let reads = (0..BATCH)
+                .map(|_| Read {
+                    record: ByteRecord::with_capacity(256, columns + 1),
+                    ..Read::default()
+                })
+                .collect();
+            let _ = spent.try_send(reads);
+        }
+        thread::spawn(move || {
+            let mut last = row;
+            loop {
+                let mut reads = spent_rx.try_recv().unwrap_or_default();
+                reads.resize_with(BATCH, Read::default);
+                let mut filled = 0;
+                let mut end = None;
+                while filled < BATCH {
+                    let read = &mut reads[filled];
+                    match rows.read(&mut read.record, last, &name) {
+                        Ok(Some(at)) => {
+                            (last, read.row, read.offset) = (at, at, rows.offset());
+                            read.cut_short = rows.cut_short(&read.record, columns);
+                            filled += 1;
+                        }
+                        Ok(None) => {
+                            end = Some(Ok(()));
+                            break;
+                        }
+                        Err(e) => {
+                            end = Some(Err(e));
+                            break;
+                        }
+                    }
+                }
+                reads.truncate(filled);
+                let done = end.is_some();
+                // The sheet was dropped (the run stopped early): nothing more to read.
+                if batches_tx.send(Batch { reads, end }).is_err() || done {
+                    return;
+                }
+            }
+        });
+        Ahead {
+            batches,
+            spent,
+            current: Vec::new(),
+            at: 0,
+            end: None,
+            offset,
+            cut_short: None,
+            name: shown,
+        }
+    }
+
+    /// The next record, swapped into `record` (whose buffer goes back to be filled again),
+    /// and its row number.
+    pub(super) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
+        while self.at == self.current.len() {
+            if let Some(end) = self.end.take() {
+                // Asked again after the end: still the end.
+                self.end = Some(Ok(()));
+                return end.map(|()| None);
+            }
+            let Ok(batch) = self.batches.recv() else {
+                return Err(SheetError::Io {
+                    name: self.name.clone(),
+                    error: std::io::Error::other("reading the file stopped unexpectedly"),
+                });
+            };
+            let spent = std::mem::replace(&mut self.current, batch.reads);
+            // A full queue of spent batches only means a new one gets allocated.
+            let _ = self.spent.try_send(spent);
+            (self.at, self.end) = (0, batch.end);
+        }
+        let read = &mut self.current[self.at];
+        self.at += 1;
+        std::mem::swap(record, &mut read.record);
+        (self.offset, self.cut_short) = (read.offset, read.cut_short.take());
+        Ok(Some(read.row))
+    }
+
+    pub(super) fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Why the record last handed out looks cut short, if it does.
+    pub(super) fn cut_short(&self) -> Option<String> {
+        self.cut_short.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::rows;
+    use super::super::{ReadSettings, Source};
+    use super::*;
+
+    /// Every record with its row number, end offset and cut-short reason.
+    fn all(rows: &mut Rows, row: u64, columns: usize) -> Vec<(Vec<u8>, u64, u64, Option<String>)> {
+        let (mut record, mut last, mut out) = (ByteRecord::new(), row, Vec::new());
+        while let Some(at) = rows.read(&mut record, last, "t").unwrap() {
+            last = at;
+            let cut = rows.cut_short(&record, columns);
+            out.push((record.as_slice().to_vec(), at, rows.offset(), cut));
+        }
+        out
+    }
+
+    #[test]
+    fn records_read_ahead_are_the_records_read_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        // Three batches and more; blank lines, a cell over two lines, and a last row that
+        // ends inside a quote, as a cut-short download does.
+        let mut text = String::from("number,username\n");
+        for n in 0..(3 * BATCH + 17) {
+            text.push_str(&format!("{},name {n}\n", 1000 + n));
+            if n % 1000 == 7 {
+                text.push_str("\n\n2000,\"two\nlines\"\n");
+            }
+        }
+        text.push_str("3000,\"cut sh");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        let source = Source::open(&path, &ReadSettings::default()).unwrap();
+        let read = |ahead: bool| {
+            let opened = rows::open(&source).unwrap();
+            let (row, columns) = (opened.row, opened.header.len());
+            let mut rows = match ahead {
+                true => opened.rows.read_ahead(0, opened.len, row, columns, "t"),
+                false => opened.rows,
+            };
+            assert_eq!(matches!(rows, Rows::Ahead(_)), ahead);
+            all(&mut rows, row, columns)
+        };
+        let (in_place, ahead) = (read(false), read(true));
+        let two_lines = (0..3 * BATCH + 17).filter(|n| n % 1000 == 7).count();
+        assert_eq!(in_place.len(), 3 * BATCH + 17 + two_lines + 1);
+        assert!(
+            in_place.last().unwrap().3.is_some(),
+            "the last row is cut short"
+        );
+        assert_eq!(in_place, ahead);
+    }
+}
