@@ -2,10 +2,10 @@
 //! memory as a million-row file allows. A number of up to seven digits (every Yeastar number)
 //! has its own 4-byte slot in one table with a slot for every such number (11,111,110 of them):
 //! no hashing, and a file's numbers, mostly in runs, land in neighbouring slots. The table is
-//! 44 MB of address space, but the kernel hands out its zeroed pages only when first written,
-//! so a file of a million consecutive numbers costs 4 MB, and no file, however long, more than
-//! 44 MB (a hash map cost 19 MB at a million rows, and grows with every row). Anything else (a
-//! Verba SIP address, a row past 2^31) costs a 64-bit hash and its row in a map.
+//! made in blocks of 64 KB, each the first time a number in it is claimed, so a file of a
+//! million consecutive numbers costs 4 MB, and no file, however long, more than 44 MB (a hash
+//! map cost 19 MB at a million rows, and grows with every row). Anything else (a Verba SIP
+//! address, a row past 2^31) costs a 64-bit hash and its row in a map.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -22,18 +22,21 @@ pub(crate) enum Claim {
 const RENAME_BIT: u32 = 1 << 31;
 /// One slot for every number of one to seven digits: 10 + 100 + … + 10,000,000.
 const SLOTS: usize = 11_111_110;
+/// Slots in a block of the table: 64 KB.
+const BLOCK: usize = 16 * 1024;
 
 #[derive(Debug, Default)]
 pub(crate) struct Claims {
-    /// Empty until the first short number is claimed.
-    compact: Vec<u32>,
+    /// The table's blocks, none until the first short number is claimed.
+    compact: Vec<Option<Box<[u32]>>>,
     other: HashMap<u64, (u64, Claim)>,
 }
 
 impl Claims {
     /// The row that used `number` first, and how.
     pub(crate) fn get(&self, number: &str) -> Option<(u64, Claim)> {
-        match slot(number).and_then(|i| self.compact.get(i)) {
+        let block = |i: usize| self.compact.get(i / BLOCK)?.as_ref()?.get(i % BLOCK);
+        match slot(number).and_then(block) {
             Some(&v) if v != 0 => Some(decode(v)),
             // A row past 2^31 does not fit a slot, so `insert` kept it here.
             _ if !self.other.is_empty() => self.other.get(&hash(number)).copied(),
@@ -43,7 +46,7 @@ impl Claims {
 
     pub(crate) fn insert(&mut self, number: &str, row: u64, claim: Claim) {
         match self.slot_for(number, row) {
-            Some((i, value)) => self.compact[i] = value | flag(claim),
+            Some((i, value)) => *self.slot_mut(i) = value | flag(claim),
             None => {
                 self.other.insert(hash(number), (row, claim));
             }
@@ -56,9 +59,10 @@ impl Claims {
         if let Some((i, value)) = self.slot_for(number, row)
             && self.other.is_empty()
         {
-            return match self.compact[i] {
+            let slot = self.slot_mut(i);
+            return match *slot {
                 0 => {
-                    self.compact[i] = value | flag(claim);
+                    *slot = value | flag(claim);
                     None
                 }
                 earlier => Some(decode(earlier)),
@@ -79,10 +83,26 @@ impl Claims {
             .ok()
             .filter(|&r| r != 0 && r < RENAME_BIT)?;
         if self.compact.is_empty() {
-            // Zeroed memory straight from the kernel: untouched pages cost nothing.
-            self.compact = vec![0; SLOTS];
+            self.compact = vec![None; SLOTS.div_ceil(BLOCK)];
         }
         Some((i, row))
+    }
+}
+
+impl Claims {
+    /// The slot at `i`, its block made if it was not there.
+    // Not `vec![0; BLOCK]`: that asks for memory already zeroed, which is the point here.
+    #[allow(clippy::slow_vector_initialization)]
+    fn slot_mut(&mut self, i: usize) -> &mut u32 {
+        let block = self.compact[i / BLOCK].get_or_insert_with(|| {
+            // Zeroed by writing: memory the kernel hands out zeroed is first mapped to one
+            // shared page of zeros when read, and writing to it then flushed that page from
+            // every core (an interrupt a page to the thread reading the file ahead).
+            let mut block = Vec::with_capacity(BLOCK);
+            block.resize(BLOCK, 0);
+            block.into_boxed_slice()
+        });
+        &mut block[i % BLOCK]
     }
 }
 
