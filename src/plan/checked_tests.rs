@@ -57,7 +57,7 @@ fn pool(table: &Table, field: usize) -> Vec<String> {
             cells.push("nope".into());
         }
         Kind::Switch => {
-            cells.extend(["on", "off", "ON", "yes", "1", "0", "enable", "maybe"].map(String::from))
+            cells.extend(["on", "off", "ON", "yes", "1", "0", "enable", "maybe"].map(String::from));
         }
         Kind::Range(lo, hi) => {
             cells.extend([

@@ -260,8 +260,8 @@ fn first_byte_matches(chunk: u64, first: u8) -> u64 {
     let upper = (chunk + LOW * (0x80 - u64::from(b'A')))
         & !(chunk + LOW * (0x80 - u64::from(b'Z') - 1))
         & HIGH;
-    let lower = chunk | upper >> 2;
-    let differs = lower ^ LOW * u64::from(first.to_ascii_lowercase());
+    let lower = chunk | (upper >> 2);
+    let differs = lower ^ (LOW * u64::from(first.to_ascii_lowercase()));
     // A byte of `differs` is zero exactly where it matched.
     !(((differs & !HIGH) + !HIGH) | differs) & HIGH
 }
