@@ -2,68 +2,26 @@
 //! `--map` mapping), each cell trimmed and normalised (`normalise`) before the rules see it,
 //! every record's raw cells kept for the rejects file.
 
-use std::io;
 use std::time::{Duration, Instant};
 
 use csv::ByteRecord;
 use encoding_rs::Encoding;
 
-use super::header::{Columns, HeaderError, map_header};
-use super::mapping::{BindError, Bound, Mapped, Mapping};
+use super::header::{Columns, map_header};
+use super::mapping::{Bound, Mapped, Mapping};
 use super::normalise::Treat;
 use super::rows::{self, Rows};
 use super::source::Source;
-use super::workbook::BookError;
 use crate::domain::Code;
-use crate::domain::values::list_some;
 use crate::rules::{Cells, CheckContext, Column, ColumnRules, Filled, Problem, Table};
 use cells::{extra_cell, not_text};
-
-/// The file as a whole cannot be read: one clear line, exit code 2.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum SheetError {
-    #[error("cannot read {name}: {error}")]
-    Io { name: String, error: io::Error },
-    #[error("{name} is empty: the first row must name the columns")]
-    Empty { name: String },
-    #[error("{name}: {error}")]
-    Header { name: String, error: HeaderError },
-    #[error("{name} {error}")]
-    Book { name: String, error: BookError },
-    #[error("{origin}{}: {message}", at_line(*.line))]
-    Mapping {
-        origin: String,
-        line: usize,
-        message: String,
-    },
-    #[error("{name}: unknown column(s) {unknown}: map them in {origin}, or list them under ignore")]
-    UnmappedColumns {
-        name: String,
-        unknown: String,
-        origin: String,
-    },
-    #[error("{origin} fills no {key}: map the column that holds the extension's number to {key}")]
-    MappedNoKey { origin: String, key: &'static str },
-    #[error(
-        "{name} changed while it was being read; the run stopped. Run again once it is complete"
-    )]
-    Changed { name: String },
-}
+pub(crate) use error::SheetError;
+use error::bind;
 
 /// Text inputs from this size on are read ahead on a thread of their own (`ahead`): below
 /// it, starting the thread costs more than it saves. Unit tests read every file ahead, the
 /// command-line tests' small files in place, so both ways are tried.
 const AHEAD_FROM: u64 = if cfg!(test) { 0 } else { 1 << 20 };
-
-/// Unknown columns named in the error line.
-const UNKNOWN_LISTED: usize = 20;
-
-fn at_line(line: usize) -> String {
-    match line {
-        0 => String::new(),
-        n => format!(" line {n}"),
-    }
-}
 
 /// How the input was written, so the rejects file can be written the same way.
 #[derive(Debug, Clone, Copy)]
@@ -416,33 +374,11 @@ impl Sheet {
     }
 }
 
-/// Binds `mapping` to the header: the header check of a mapped file.
-fn bind(
-    name: &str,
-    names: &[&str],
-    table: &'static Table,
-    mapping: &Mapping,
-) -> Result<Bound, SheetError> {
-    mapping.bind(names, table).map_err(|e| match e {
-        BindError::At(at) => SheetError::Mapping {
-            origin: mapping.origin.clone(),
-            line: at.line,
-            message: at.message,
-        },
-        BindError::Unknown(unknown) => SheetError::UnmappedColumns {
-            name: name.to_string(),
-            unknown: list_some(&unknown, UNKNOWN_LISTED),
-            origin: mapping.origin.clone(),
-        },
-        BindError::NoKey => SheetError::MappedNoKey {
-            origin: mapping.origin.clone(),
-            key: table.key,
-        },
-    })
-}
-
 #[path = "sheet_cells.rs"]
 mod cells;
+
+#[path = "sheet_error.rs"]
+mod error;
 
 #[cfg(test)]
 #[path = "sheet_tests.rs"]

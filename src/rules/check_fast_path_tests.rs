@@ -4,7 +4,9 @@
 use super::*;
 use crate::domain::ApiKind;
 use crate::rules::compiled::ascii_mask;
-use crate::rules::value::{allowed_len, ascii_email, is_email, is_email_text, password_is_strong};
+use crate::rules::contains::contains_ignoring_case;
+use crate::rules::password::password_is_strong;
+use crate::rules::value::{allowed_len, ascii_email, is_email, is_email_text};
 use crate::rules::{Chars, Kind};
 
 /// Every string of up to `len` characters drawn from `alphabet`.

@@ -9,9 +9,10 @@
 
 use super::check::CheckContext;
 use super::compiled::compiled;
+use super::password::password_broken;
 use super::value::{
-    bool_broken, digits_broken, email_broken, listed_broken, password_broken, range_broken,
-    switch_broken, text_broken,
+    bool_broken, digits_broken, email_broken, listed_broken, range_broken, switch_broken,
+    text_broken,
 };
 use super::{Chars, Kind, PasswordRule, Table};
 

@@ -7,6 +7,8 @@
 mod check;
 mod columns;
 mod compiled;
+mod contains;
+mod password;
 mod value;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
