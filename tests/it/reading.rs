@@ -329,10 +329,7 @@ fn a_big_file_is_reported_row_by_row_with_its_own_row_numbers() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let rows = report_rows(&report);
     assert_eq!(rows.len(), 40_000, "one line a row");
-    let numbers: Vec<u64> = rows
-        .iter()
-        .map(|r| r["row"].parse().unwrap())
-        .collect();
+    let numbers: Vec<u64> = rows.iter().map(|r| r["row"].parse().unwrap()).collect();
     assert!(
         numbers.windows(2).all(|w| w[0] < w[1]),
         "rows in file order"
