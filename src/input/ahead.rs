@@ -32,10 +32,11 @@ pub(super) struct Read {
 }
 
 /// A batch, and how reading went on after it: `None` when it goes on, `Some(Ok)` at the end
-/// of the input, `Some(Err)` when it failed there.
+/// of the input (with the offset there, past any blank lines after the last record),
+/// `Some(Err)` when it failed there.
 struct Batch {
     reads: Vec<Read>,
-    end: Option<Result<(), SheetError>>,
+    end: Option<Result<u64, SheetError>>,
 }
 
 /// The records of a text input, read by a thread of their own.
@@ -44,7 +45,7 @@ pub(super) struct Ahead {
     spent: SyncSender<Vec<Read>>,
     current: Vec<Read>,
     at: usize,
-    end: Option<Result<(), SheetError>>,
+    end: Option<Result<u64, SheetError>>,
     /// The offset of the last record handed out, and why it looks cut short.
     offset: u64,
     cut_short: Option<String>,
@@ -53,8 +54,9 @@ pub(super) struct Ahead {
 
 impl Ahead {
     /// Starts reading `rows` (after its header, at row `row`) on a thread; `columns` is the
-    /// header's width, for the cut-short check.
-    pub(super) fn start(mut rows: Rows, row: u64, columns: usize, name: String) -> Ahead {
+    /// header's width, for the cut-short check. Where no thread can be started, `rows` comes
+    /// back, to be read in place.
+    pub(super) fn start(rows: Rows, row: u64, columns: usize, name: String) -> Result<Ahead, Rows> {
         let (batches_tx, batches) = sync_channel::<Batch>(AHEAD);
         let (spent, spent_rx) = sync_channel::<Vec<Read>>(AHEAD + 2);
         let offset = rows.offset();
@@ -71,40 +73,52 @@ impl Ahead {
                 .collect();
             let _ = spent.try_send(reads);
         }
-        thread::spawn(move || {
-            let mut last = row;
-            loop {
-                let mut reads = spent_rx.try_recv().unwrap_or_default();
-                reads.resize_with(BATCH, Read::default);
-                let mut filled = 0;
-                let mut end = None;
-                while filled < BATCH {
-                    let read = &mut reads[filled];
-                    match rows.read(&mut read.record, last, &name) {
-                        Ok(Some(at)) => {
-                            (last, read.row, read.offset) = (at, at, rows.offset());
-                            read.cut_short = rows.cut_short(&read.record, columns);
-                            filled += 1;
-                        }
-                        Ok(None) => {
-                            end = Some(Ok(()));
-                            break;
-                        }
-                        Err(e) => {
-                            end = Some(Err(e));
-                            break;
+        // The rows go to the thread once it runs, so that they are still here if it cannot.
+        let (give, take) = sync_channel::<Rows>(1);
+        let started = thread::Builder::new()
+            .name("read-ahead".into())
+            .spawn(move || {
+                let Ok(mut rows) = take.recv() else {
+                    return;
+                };
+                let mut last = row;
+                loop {
+                    let mut reads = spent_rx.try_recv().unwrap_or_default();
+                    reads.resize_with(BATCH, Read::default);
+                    let mut filled = 0;
+                    let mut end = None;
+                    while filled < BATCH {
+                        let read = &mut reads[filled];
+                        match rows.read(&mut read.record, last, &name) {
+                            Ok(Some(at)) => {
+                                (last, read.row, read.offset) = (at, at, rows.offset());
+                                read.cut_short = rows.cut_short(&read.record, columns);
+                                filled += 1;
+                            }
+                            Ok(None) => {
+                                end = Some(Ok(rows.offset()));
+                                break;
+                            }
+                            Err(e) => {
+                                end = Some(Err(e));
+                                break;
+                            }
                         }
                     }
+                    reads.truncate(filled);
+                    let done = end.is_some();
+                    // The sheet was dropped (the run stopped early): nothing more to read.
+                    if batches_tx.send(Batch { reads, end }).is_err() || done {
+                        return;
+                    }
                 }
-                reads.truncate(filled);
-                let done = end.is_some();
-                // The sheet was dropped (the run stopped early): nothing more to read.
-                if batches_tx.send(Batch { reads, end }).is_err() || done {
-                    return;
-                }
-            }
-        });
-        Ahead {
+            });
+        if started.is_err() {
+            return Err(rows);
+        }
+        // Cannot fail: the thread holds the receiver until it has taken the rows.
+        let _ = give.send(rows);
+        Ok(Ahead {
             batches,
             spent,
             current: Vec::new(),
@@ -113,7 +127,7 @@ impl Ahead {
             offset,
             cut_short: None,
             name: shown,
-        }
+        })
     }
 
     /// The next record, swapped into `record` (whose buffer goes back to be filled again),
@@ -121,9 +135,10 @@ impl Ahead {
     pub(super) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
         while self.at == self.current.len() {
             if let Some(end) = self.end.take() {
+                let offset = *end.as_ref().unwrap_or(&self.offset);
                 // Asked again after the end: still the end.
-                self.end = Some(Ok(()));
-                return end.map(|()| None);
+                (self.offset, self.cut_short, self.end) = (offset, None, Some(Ok(offset)));
+                return end.map(|_| None);
             }
             let Ok(batch) = self.batches.recv() else {
                 return Err(SheetError::Io {
@@ -159,22 +174,25 @@ mod tests {
     use super::super::{ReadSettings, Source};
     use super::*;
 
-    /// Every record with its row number, end offset and cut-short reason.
-    fn all(rows: &mut Rows, row: u64, columns: usize) -> Vec<(Vec<u8>, u64, u64, Option<String>)> {
+    type Records = Vec<(Vec<u8>, u64, u64, Option<String>)>;
+
+    /// Every record with its row number, end offset and cut-short reason, and the offset
+    /// once the end is read.
+    fn all(rows: &mut Rows, row: u64, columns: usize) -> (Records, u64) {
         let (mut record, mut last, mut out) = (ByteRecord::new(), row, Vec::new());
         while let Some(at) = rows.read(&mut record, last, "t").unwrap() {
             last = at;
             let cut = rows.cut_short(&record, columns);
             out.push((record.as_slice().to_vec(), at, rows.offset(), cut));
         }
-        out
+        (out, rows.offset())
     }
 
     #[test]
     fn records_read_ahead_are_the_records_read_in_place() {
         let dir = tempfile::tempdir().unwrap();
-        // Three batches and more; blank lines, a cell over two lines, and a last row that
-        // ends inside a quote, as a cut-short download does.
+        // Three batches and more; blank lines, a cell over two lines; a last row that ends
+        // inside a quote, as a cut-short download does, or blank lines after the last row.
         let mut text = String::from("number,username\n");
         for n in 0..(3 * BATCH + 17) {
             text.push_str(&format!("{},name {n}\n", 1000 + n));
@@ -182,27 +200,30 @@ mod tests {
                 text.push_str("\n\n2000,\"two\nlines\"\n");
             }
         }
-        text.push_str("3000,\"cut sh");
-        let path = dir.path().join("t.csv");
-        std::fs::write(&path, &text).unwrap();
-        let source = Source::open(&path, &ReadSettings::default()).unwrap();
-        let read = |ahead: bool| {
-            let opened = rows::open(&source).unwrap();
-            let (row, columns) = (opened.row, opened.header.len());
-            let mut rows = match ahead {
-                true => opened.rows.read_ahead(0, opened.len, row, columns, "t"),
-                false => opened.rows,
-            };
-            assert_eq!(matches!(rows, Rows::Ahead(_)), ahead);
-            all(&mut rows, row, columns)
-        };
-        let (in_place, ahead) = (read(false), read(true));
         let two_lines = (0..3 * BATCH + 17).filter(|n| n % 1000 == 7).count();
-        assert_eq!(in_place.len(), 3 * BATCH + 17 + two_lines + 1);
-        assert!(
-            in_place.last().unwrap().3.is_some(),
-            "the last row is cut short"
-        );
-        assert_eq!(in_place, ahead);
+        for (end, records) in [("3000,\"cut sh", 1), ("\n\n\n", 0)] {
+            let path = dir.path().join("t.csv");
+            std::fs::write(&path, format!("{text}{end}")).unwrap();
+            let source = Source::open(&path, &ReadSettings::default()).unwrap();
+            let read = |ahead: bool| {
+                let opened = rows::open(&source).unwrap();
+                let (row, columns) = (opened.row, opened.header.len());
+                let mut rows = match ahead {
+                    true => opened.rows.read_ahead(0, opened.len, row, columns, "t"),
+                    false => opened.rows,
+                };
+                assert_eq!(matches!(rows, Rows::Ahead(_)), ahead);
+                all(&mut rows, row, columns)
+            };
+            let (in_place, ahead) = (read(false), read(true));
+            assert_eq!(in_place.0.len(), 3 * BATCH + 17 + two_lines + records);
+            let cut = in_place.0.last().unwrap().3.is_some();
+            assert_eq!(
+                cut,
+                records == 1,
+                "only the row ending inside a quote is cut short"
+            );
+            assert_eq!(in_place, ahead, "{end:?}");
+        }
     }
 }

@@ -199,9 +199,8 @@ impl Rows {
         name: &str,
     ) -> Rows {
         match self {
-            Rows::Text { .. } if len >= from => {
-                Rows::Ahead(Ahead::start(self, row, columns, name.to_string()))
-            }
+            Rows::Text { .. } if len >= from => Ahead::start(self, row, columns, name.to_string())
+                .map_or_else(|rows| rows, Rows::Ahead),
             rows => rows,
         }
     }
