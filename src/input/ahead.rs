@@ -56,7 +56,12 @@ impl Ahead {
     /// Starts reading `rows` (after its header, at row `row`) on a thread; `columns` is the
     /// header's width, for the cut-short check. Where no thread can be started, `rows` comes
     /// back, to be read in place.
-    pub(super) fn start(rows: Rows, row: u64, columns: usize, name: String) -> Result<Ahead, Rows> {
+    pub(super) fn start(
+        rows: Rows,
+        row: u64,
+        columns: usize,
+        name: String,
+    ) -> Result<Ahead, Box<Rows>> {
         let (batches_tx, batches) = sync_channel::<Batch>(AHEAD);
         let (spent, spent_rx) = sync_channel::<Vec<Read>>(AHEAD + 2);
         let offset = rows.offset();
@@ -114,7 +119,7 @@ impl Ahead {
                 }
             });
         if started.is_err() {
-            return Err(rows);
+            return Err(Box::new(rows));
         }
         // Cannot fail: the thread holds the receiver until it has taken the rows.
         let _ = give.send(rows);

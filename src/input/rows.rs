@@ -200,7 +200,7 @@ impl Rows {
     ) -> Rows {
         match self {
             Rows::Text { .. } if len >= from => Ahead::start(self, row, columns, name.to_string())
-                .map_or_else(|rows| rows, Rows::Ahead),
+                .map_or_else(|rows| *rows, Rows::Ahead),
             rows => rows,
         }
     }
