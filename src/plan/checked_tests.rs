@@ -210,3 +210,57 @@ fn rows_checked_as_read_are_planned_as_rows_read_the_long_way() {
         }
     }
 }
+
+/// The columns that fill no field: the web-UI layout's `type`, a column without a name, and
+/// cells past the header; and a file in a legacy encoding whose rows are mostly ASCII.
+#[test]
+fn rows_with_type_unnamed_and_extra_cells_are_planned_alike_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = fastrand::Rng::with_seed(20261204);
+    let table = table(ApiKind::YeastarV2);
+    let mut text = String::from("username,fullname,type,,email\n");
+    for n in 0..400 {
+        let pick = |rng: &mut fastrand::Rng, of: &[&str]| of[rng.usize(..of.len())].to_string();
+        let mut cells = vec![
+            format!("{}", 3000 + n),
+            pick(
+                &mut rng,
+                &["Ana Li", "Ana Li", "Ana Li", "Zoë", " Ana", "Ana!", ""],
+            ),
+            pick(&mut rng, &["SIP", "sip", "", "sip", "iax", " sip"]),
+            pick(&mut rng, &["", "", "", "", "x"]),
+            pick(&mut rng, &["a@b.co", "a@b.co", "", "a@b"]),
+        ];
+        match rng.u8(..6) {
+            0 => cells.push(String::new()),
+            1 => cells.push("extra".into()),
+            _ => {}
+        }
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    for (name, bytes) in [
+        ("web-ui.csv", text.clone().into_bytes()),
+        (
+            "gbk.csv",
+            encoding_rs::GBK
+                .encode(&text.replace("Zoë", "张伟"))
+                .0
+                .into_owned(),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let planner = || Planner::new(table, Mode::Add, None, false);
+        let (short, checked) = plans(&path, table, &mut planner(), true);
+        let (long, _) = plans(&path, table, &mut planner(), false);
+        assert!(
+            checked >= 30,
+            "{name}: only {checked} of 400 rows checked as read"
+        );
+        assert_eq!(short.len(), long.len());
+        for (row, (a, b)) in short.iter().zip(&long).enumerate() {
+            assert_eq!(a, b, "{name}, row {}", row + 2);
+        }
+    }
+}
