@@ -68,7 +68,7 @@ impl Ahead {
         let shown = name.clone();
         // Every batch made here, with room for a typical record: memory the reading thread
         // took for itself came from an arena of its own, whose growing interrupted the
-        // other core (measured: a fiftieth of the run in TLB shootdowns).
+        // other core (measured: TLB shootdowns fell from 2.2 % of the run to 1.5 %).
         for _ in 0..AHEAD + 1 {
             let reads = (0..BATCH)
                 .map(|_| Read {
