@@ -199,8 +199,11 @@ impl Rows {
         name: &str,
     ) -> Rows {
         match self {
-            Rows::Text { .. } if len >= from => Ahead::start(self, row, columns, name.to_string())
-                .map_or_else(|rows| *rows, Rows::Ahead),
+            // On one core a second thread only adds the hand-over.
+            Rows::Text { .. } if len >= from && cores() > 1 => {
+                Ahead::start(self, row, columns, name.to_string())
+                    .map_or_else(|rows| *rows, Rows::Ahead)
+            }
             rows => rows,
         }
     }
@@ -252,6 +255,11 @@ impl Default for Layout {
             delimiter: b',',
         }
     }
+}
+
+/// The cores this process may run on.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 fn csv_err(name: &str, e: csv::Error) -> SheetError {

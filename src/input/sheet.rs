@@ -18,9 +18,10 @@ use cells::{extra_cell, not_text};
 pub(crate) use error::SheetError;
 use error::bind;
 
-/// Text inputs from this size on are read ahead on a thread of their own (`ahead`): below
-/// it, starting the thread costs more than it saves. Unit tests read every file ahead, the
-/// command-line tests' small files in place, so both ways are tried.
+/// Text inputs from this size on are read ahead on a thread of their own (`ahead`), where
+/// there is more than one core: below it, starting the thread costs more than it saves.
+/// Unit tests read every file ahead (on two cores or more), the command-line tests' small
+/// files in place, so both ways are tried.
 const AHEAD_FROM: u64 = if cfg!(test) { 0 } else { 1 << 20 };
 
 /// How the input was written, so the rejects file can be written the same way.
