@@ -66,18 +66,6 @@ impl Ahead {
         let (spent, spent_rx) = sync_channel::<Vec<Read>>(AHEAD + 2);
         let offset = rows.offset();
         let shown = name.clone();
-        // Every batch made here, with room for a typical record: memory the reading thread
-        // took for itself came from an arena of its own, whose growing interrupted the
-        // other core (measured: TLB shootdowns fell from 2.2 % of the run to 1.5 %).
-        for _ in 0..AHEAD + 1 {
-            let reads = (0..BATCH)
-                .map(|_| Read {
-                    record: ByteRecord::with_capacity(256, columns + 1),
-                    ..Read::default()
-                })
-                .collect();
-            let _ = spent.try_send(reads);
-        }
         // The rows go to the thread once it runs, so that they are still here if it cannot.
         let (give, take) = sync_channel::<Rows>(1);
         let started = thread::Builder::new()

@@ -3,7 +3,7 @@
 //!
 //! The csv crate reads an unterminated quote at the end of the input as a whole cell, and a
 //! last line without its line end as a whole row; both are what an interrupted download
-//! leaves, so the sheet asks [`Tail::ending`] about the last record before trusting it.
+//! leaves, so the sheet asks [`Shared::ending`] about the last record before trusting it.
 
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +29,6 @@ pub(crate) struct Tail {
     state: Quote,
     read: u64,
     last: Option<u8>,
-    at_end: bool,
 }
 
 /// How the input ended, once it has.
@@ -47,15 +46,6 @@ impl Tail {
     pub(crate) fn start(&mut self, delimiter: u8, already: &[u8]) {
         self.delimiter = Some(delimiter);
         self.track(already);
-    }
-
-    /// How the input ended, or `None` while there may be more.
-    pub(crate) fn ending(&self) -> Option<Ending> {
-        self.at_end.then(|| Ending {
-            len: self.read,
-            line_end: matches!(self.last, None | Some(b'\n' | b'\r')),
-            open_quote: self.state == Quote::Quoted,
-        })
     }
 
     fn track(&mut self, bytes: &[u8]) {
@@ -119,9 +109,17 @@ impl Shared {
         self.tail.lock()
     }
 
-    /// The input has ended: only then can [`Tail::ending`] say anything.
-    pub(crate) fn ended(&self) -> bool {
-        self.ended.load(Ordering::Acquire)
+    /// How the input ended, or `None` while there may be more.
+    pub(crate) fn ending(&self) -> Option<Ending> {
+        if !self.ended.load(Ordering::Acquire) {
+            return None;
+        }
+        let tail = self.lock().expect("tail lock");
+        Some(Ending {
+            len: tail.read,
+            line_end: matches!(tail.last, None | Some(b'\n' | b'\r')),
+            open_quote: tail.state == Quote::Quoted,
+        })
     }
 }
 
@@ -149,8 +147,9 @@ impl<R: Read> Read for CutShort<R> {
         let n = self.inner.read(buf)?;
         let mut tail = self.tail.lock().expect("tail lock");
         if n == 0 {
-            tail.at_end |= !buf.is_empty();
-            self.tail.ended.store(tail.at_end, Ordering::Release);
+            if !buf.is_empty() {
+                self.tail.ended.store(true, Ordering::Release);
+            }
             return Ok(0);
         }
         tail.read += n as u64;
@@ -170,7 +169,7 @@ mod tests {
         // Small reads, so the state carries across reads.
         let mut buf = [0u8; 3];
         while reader.read(&mut buf).unwrap() > 0 {}
-        tail.lock().unwrap().ending().unwrap()
+        tail.ending().unwrap()
     }
 
     #[test]

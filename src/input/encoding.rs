@@ -121,41 +121,11 @@ pub(crate) fn decide<R: Read>(
             None => return detect(&mut reopen),
         },
     };
-    let text_len = match decision.encoding == UTF_8 {
-        // Validated without decoding a copy: a "CSV UTF-8" file from Excel starts with a
-        // mark, and is checked as fast as one without.
-        true => check_utf8(&mut reopen, decision)?,
-        false => check(reopen()?, decision)?,
-    };
+    let text_len = check(&mut reopen, decision)?;
     Ok(Decision {
         text_len,
         ..decision
     })
-}
-
-/// [`check`] for UTF-8: the length of the text after the mark, or where it is not UTF-8.
-fn check_utf8<R: Read>(
-    reopen: &mut impl FnMut() -> io::Result<R>,
-    decision: Decision,
-) -> Result<u64, EncodingError> {
-    let mut input = reopen()?;
-    io::copy(&mut (&mut input).take(decision.bom as u64), &mut io::sink())?;
-    let scan = scan_utf8(input)?;
-    match scan.first_bad {
-        None => Ok(scan.len),
-        Some(bad) => {
-            let byte = bad + decision.bom as u64;
-            Err(EncodingError::Undecodable {
-                encoding: UTF_8.name(),
-                line: line_at(reopen()?, byte)?,
-                byte,
-                hint: match decision.how {
-                    How::Forced => "; check --encoding",
-                    _ => "; name the file's encoding with --encoding",
-                },
-            })
-        }
-    }
 }
 
 /// UTF-16 without a mark: a header row of ASCII names has a zero in every other byte.
@@ -214,7 +184,7 @@ fn detect<R: Read>(reopen: &mut impl FnMut() -> io::Result<R>) -> Result<Decisio
         }
     }
     let decision = detected(detector.guess(None, chardetng::Utf8Detection::Deny));
-    let text_len = check(reopen()?, decision)?;
+    let text_len = check(reopen, decision)?;
     Ok(Decision {
         text_len,
         ..decision
@@ -283,7 +253,32 @@ fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
 
 /// Decodes the whole file once, without replacement, so an undecodable byte is found before
 /// any row is used; returns the length of the text in UTF-8.
-fn check(mut input: impl Read, decision: Decision) -> Result<u64, EncodingError> {
+fn check<R: Read>(
+    reopen: &mut impl FnMut() -> io::Result<R>,
+    decision: Decision,
+) -> Result<u64, EncodingError> {
+    let hint = match decision.how {
+        How::Forced => "; check --encoding",
+        _ => "; name the file's encoding with --encoding",
+    };
+    let mut input = reopen()?;
+    // UTF-8 (a "CSV UTF-8" file from Excel has a mark) is validated without decoding a copy.
+    if decision.encoding == UTF_8 {
+        io::copy(&mut (&mut input).take(decision.bom as u64), &mut io::sink())?;
+        let scan = scan_utf8(input)?;
+        return match scan.first_bad {
+            None => Ok(scan.len),
+            Some(bad) => {
+                let byte = bad + decision.bom as u64;
+                Err(EncodingError::Undecodable {
+                    encoding: UTF_8.name(),
+                    line: line_at(reopen()?, byte)?,
+                    byte,
+                    hint,
+                })
+            }
+        };
+    }
     let mut decoder = decision.encoding.new_decoder_without_bom_handling();
     let mut skip = decision.bom;
     let mut buf = vec![0u8; 64 * 1024];
@@ -313,10 +308,7 @@ fn check(mut input: impl Read, decision: Decision) -> Result<u64, EncodingError>
                         encoding: decision.encoding.name(),
                         line,
                         byte: byte - u64::from(bad),
-                        hint: match decision.how {
-                            How::Forced => "; check --encoding",
-                            _ => "; name the file's encoding with --encoding",
-                        },
+                        hint,
                     });
                 }
             }

@@ -216,10 +216,7 @@ impl Rows {
             Rows::Ahead(ahead) => return ahead.cut_short(),
             Rows::Book { .. } => return None,
         };
-        if !tail.ended() {
-            return None;
-        }
-        let ending = tail.lock().expect("tail lock").ending()?;
+        let ending = tail.ending()?;
         if ending.len != reader.position().byte() {
             return None; // not the last record
         }

@@ -13,7 +13,7 @@ use super::normalise::Treat;
 use super::rows::{self, Rows};
 use super::source::Source;
 use crate::domain::Code;
-use crate::rules::{Cells, CheckContext, Column, ColumnRules, Filled, Problem, Table};
+use crate::rules::{Cells, CheckContext, ColumnRules, Filled, Problem, Table};
 use cells::{extra_cell, not_text};
 pub(crate) use error::SheetError;
 use error::bind;
@@ -217,16 +217,9 @@ impl Sheet {
     /// cells all pass, in a file read without a mapping, then skips the normalising and the
     /// planner's field checks (most rows of a big file are such rows).
     pub(crate) fn check_as_read(&mut self, ctx: CheckContext) {
-        if self.bound.is_some() {
-            return;
+        if self.bound.is_none() {
+            self.checks = ColumnRules::new(self.table, ctx, &self.filled);
         }
-        let fields: Vec<Column> = (self.slots.iter().enumerate())
-            .filter_map(|(at, slot)| match *slot {
-                Slot::Field(field) => Some(Column { at, field }),
-                _ => None,
-            })
-            .collect();
-        self.checks = ColumnRules::new(self.table, ctx, &fields);
     }
 
     pub(crate) fn header(&self) -> &ByteRecord {

@@ -87,11 +87,10 @@ impl Claims {
         }
         Some((i, row))
     }
-}
 
-impl Claims {
     /// The slot at `i`, its block made if it was not there.
-    // Not `vec![0; BLOCK]`: that asks for memory already zeroed, which is the point here.
+    // Not `vec![0; BLOCK]`: that asks the allocator for memory already zeroed, the very
+    // memory to avoid here.
     #[allow(clippy::slow_vector_initialization)]
     fn slot_mut(&mut self, i: usize) -> &mut u32 {
         let block = self.compact[i / BLOCK].get_or_insert_with(|| {

@@ -130,10 +130,7 @@ impl Planner {
                 cells,
                 *filled,
                 note.as_deref().unwrap_or_default(),
-                Read {
-                    refused: problems,
-                    checked: *checked,
-                },
+                (problems.as_slice(), *checked),
             ),
             RowCells::Skipped { number, why } => {
                 return Planned::Done(Box::new(
@@ -145,7 +142,7 @@ impl Planner {
                 return Planned::Done(Box::new(invalid(row, number, Action::None, problems)));
             }
         };
-        let mut planned = self.plan_cells(row, cells, filled, &read);
+        let mut planned = self.plan_cells(row, cells, filled, read);
         // What a conversion could not carry over, or reading normalised, is said whatever
         // became of the row.
         match &mut planned {
@@ -158,20 +155,17 @@ impl Planner {
         planned
     }
 
-    /// `read` says what reading found of the cells. Only the fields `filled` can be
-    /// non-blank.
+    /// `read` is what reading found: the cells it refused as written (each names its field;
+    /// the rules are not applied to those fields again), and whether every filled cell
+    /// passed its field's rule as it was read. Only the fields `filled` can be non-blank.
     fn plan_cells(
         &mut self,
         row: u64,
         cells: &Cells<'_>,
         filled: &Filled,
-        read: &Read<'_>,
+        (read, read_checked): (&[Problem], bool),
     ) -> Planned {
         let table = self.table;
-        let Read {
-            refused: read,
-            checked: read_checked,
-        } = *read;
         if cells.values.iter().all(|v| v.is_empty()) && read.is_empty() {
             return Planned::Done(Box::new(
                 RowResult::new(Some(row), "", Action::None, Status::Skipped)
@@ -221,8 +215,8 @@ impl Planner {
             true => check_whole_row(table, cells, filled, base.as_ref(), ctx),
             false => check_filled(table, cells, filled, base.as_ref(), ctx),
         };
-        // Extending by an empty vector is still a call to copy nothing: most rows have no
-        // problem, and skip it.
+        // Most rows have no problem: taking the checks' vector, and not extending by empty
+        // ones, is 70 instructions a row less (callgrind, 100k rows).
         match (problems.is_empty(), read.is_empty()) {
             (true, true) => problems = checked,
             (false, true) => problems.extend(checked),
@@ -308,16 +302,6 @@ impl Planner {
             secrets,
         }))
     }
-}
-
-/// What reading found of a row's cells.
-#[derive(Clone, Copy)]
-struct Read<'a> {
-    /// Cells reading refused as written (each names its field): the rules are not applied
-    /// to those fields again.
-    refused: &'a [Problem],
-    /// Every filled cell passed its field's rule as it was read.
-    checked: bool,
 }
 
 /// `text`, then `more` after a `; ` where both have words.

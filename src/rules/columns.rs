@@ -8,7 +8,7 @@
 //! every time.
 
 use super::check::CheckContext;
-use super::compiled::compiled;
+use super::compiled::{Filled, compiled};
 use super::password::password_broken;
 use super::value::{
     bool_broken, digits_broken, email_broken, listed_broken, range_broken, switch_broken,
@@ -16,38 +16,32 @@ use super::value::{
 };
 use super::{Chars, Kind, PasswordRule, Table};
 
-/// A column of the file and the field of the table it fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Column {
-    pub(crate) at: usize,
-    pub(crate) field: usize,
-}
-
-/// The columns of a file, grouped by their field's kind, with what each kind's check needs.
+/// A file's fields (positions in the table), grouped by kind, with what each kind's check
+/// needs.
 pub(crate) struct ColumnRules {
     weak_passwords: bool,
-    digits: Vec<(Column, usize)>,
-    text: Vec<(Column, usize, usize, Chars, &'static [bool; 256])>,
-    listed: Vec<(Column, &'static Kind, &'static [&'static str])>,
-    switch: Vec<(Column, &'static Kind)>,
-    range: Vec<(Column, u32, u32)>,
-    email: Vec<Column>,
-    password: Vec<(Column, PasswordRule, &'static [bool; 256])>,
-    bool: Vec<Column>,
+    digits: Vec<(usize, usize)>,
+    text: Vec<(usize, usize, usize, Chars, &'static [bool; 256])>,
+    listed: Vec<(usize, &'static Kind, &'static [&'static str])>,
+    switch: Vec<(usize, &'static Kind)>,
+    range: Vec<(usize, u32, u32)>,
+    email: Vec<(usize,)>,
+    password: Vec<(usize, PasswordRule, &'static [bool; 256])>,
+    bool: Vec<(usize,)>,
 }
 
 impl ColumnRules {
-    /// For `columns` of `table` (each field at most once) under `ctx`, or `None` where `ctx`
-    /// asks for documented spellings (the simulator's check, which this does not make).
+    /// For the fields of `table` a file's columns fill, under `ctx`; `None` where `ctx` asks
+    /// for documented spellings (the simulator's check, which this does not make).
     pub(crate) fn new(
         table: &'static Table,
         ctx: CheckContext,
-        columns: &[Column],
+        filled: &Filled,
     ) -> Option<ColumnRules> {
-        let compiled = compiled(table);
         if ctx.exact_spelling {
             return None;
         }
+        let compiled = compiled(table);
         let mut groups = ColumnRules {
             weak_passwords: ctx.weak_passwords,
             digits: Vec::new(),
@@ -59,22 +53,19 @@ impl ColumnRules {
             password: Vec::new(),
             bool: Vec::new(),
         };
-        for &column in columns {
-            let (field, mask) = (
-                table.fields.get(column.field)?,
-                &compiled.ascii[column.field],
-            );
+        for &at in &filled.fields {
+            let (field, mask) = (table.fields.get(at)?, compiled.ascii.get(at)?);
             match &field.kind {
-                Kind::Digits { max } | Kind::Phone { max } => groups.digits.push((column, *max)),
+                Kind::Digits { max } | Kind::Phone { max } => groups.digits.push((at, *max)),
                 Kind::Text { min, max, chars } => {
-                    groups.text.push((column, *min, *max, *chars, mask));
+                    groups.text.push((at, *min, *max, *chars, mask));
                 }
-                kind @ Kind::OneOf { values, .. } => groups.listed.push((column, kind, values)),
-                kind @ Kind::Switch => groups.switch.push((column, kind)),
-                Kind::Range(lo, hi) => groups.range.push((column, *lo, *hi)),
-                Kind::Email => groups.email.push(column),
-                Kind::Password(rule) => groups.password.push((column, *rule, mask)),
-                Kind::Bool => groups.bool.push(column),
+                kind @ Kind::OneOf { values, .. } => groups.listed.push((at, kind, values)),
+                kind @ Kind::Switch => groups.switch.push((at, kind)),
+                Kind::Range(lo, hi) => groups.range.push((at, *lo, *hi)),
+                Kind::Email => groups.email.push((at,)),
+                Kind::Password(rule) => groups.password.push((at, *rule, mask)),
+                Kind::Bool => groups.bool.push((at,)),
             }
         }
         Some(groups)
@@ -84,11 +75,10 @@ impl ColumnRules {
     /// blank) passes its field's rule, exactly as [`super::check_filled`] decides it.
     #[inline(always)]
     pub(crate) fn accept(&self, values: &[&str]) -> bool {
-        let cell = |column: Column| values.get(column.field).copied();
         macro_rules! each {
-            ($group:expr, |$column:ident, $value:ident $(, $arg:ident)*| $broken:expr) => {
-                for &($column, $($arg),*) in &$group {
-                    let Some($value) = cell($column) else {
+            ($group:expr, |$value:ident $(, $arg:ident)*| $broken:expr) => {
+                for &(at, $($arg),*) in &$group {
+                    let Some(&$value) = values.get(at) else {
                         return false;
                     };
                     if !$value.is_empty() && $broken.is_some() {
@@ -97,33 +87,21 @@ impl ColumnRules {
                 }
             };
         }
-        each!(self.digits, |c, v, max| digits_broken(v, max));
-        each!(self.text, |c, v, min, max, chars, mask| text_broken(
+        let weak = self.weak_passwords;
+        each!(self.digits, |v, max| digits_broken(v, max));
+        each!(self.text, |v, min, max, chars, mask| text_broken(
             v, min, max, chars, mask
         ));
-        each!(self.listed, |c, v, kind, values| listed_broken(
+        each!(self.listed, |v, kind, values| listed_broken(
             kind, values, v
         ));
-        each!(self.switch, |c, v, kind| switch_broken(kind, v));
-        each!(self.range, |c, v, lo, hi| range_broken(v, lo, hi));
-        for &column in &self.email {
-            match cell(column) {
-                Some(v) if v.is_empty() || email_broken(v).is_none() => {}
-                _ => return false,
-            }
-        }
-        each!(self.password, |c, v, rule, mask| password_broken(
-            v,
-            rule,
-            mask,
-            self.weak_passwords
+        each!(self.switch, |v, kind| switch_broken(kind, v));
+        each!(self.range, |v, lo, hi| range_broken(v, lo, hi));
+        each!(self.email, |v| email_broken(v));
+        each!(self.password, |v, rule, mask| password_broken(
+            v, rule, mask, weak
         ));
-        for &column in &self.bool {
-            match cell(column) {
-                Some(v) if v.is_empty() || bool_broken(v).is_none() => {}
-                _ => return false,
-            }
-        }
+        each!(self.bool, |v| bool_broken(v));
         true
     }
 }

@@ -22,7 +22,7 @@ mod verba;
 mod tests;
 
 pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled, check_whole_row};
-pub(crate) use columns::{Column, ColumnRules};
+pub(crate) use columns::ColumnRules;
 pub(crate) use compiled::Filled;
 pub(crate) use value::check_value;
 
