@@ -1,5 +1,6 @@
-//! The numbers earlier rows of a file used, for the rules between rows, in as little time and
-//! memory as a million-row file allows. A number of up to seven digits (every Yeastar number)
+//! The numbers earlier rows of a file used, for the rules between rows (a number used twice,
+//! a rename onto a number in use), in as little time and memory as a million-row file
+//! allows. A number of up to seven digits (every Yeastar number)
 //! has its own 4-byte slot in one table with a slot for every such number (11,111,110 of them):
 //! no hashing, and a file's numbers, mostly in runs, land in neighbouring slots. The table is
 //! made in blocks of 64 KB, each the first time a number in it is claimed, so a file of a
@@ -9,6 +10,9 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::domain::Code;
+use crate::rules::{Cells, Problem, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Claim {
@@ -102,6 +106,47 @@ impl Claims {
             block.into_boxed_slice()
         });
         &mut block[i % BLOCK]
+    }
+
+    /// Records the numbers a row uses and reports clashes with earlier rows.
+    pub(crate) fn clashes(
+        &mut self,
+        table: &'static Table,
+        row: u64,
+        cells: &Cells<'_>,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let number = cells.values[table.key_index()];
+        if !number.is_empty() {
+            match self.claim(number, row, Claim::Key) {
+                Some((earlier, Claim::Key)) => problems.push(Problem {
+                    field: table.key,
+                    code: Code::DuplicateNumber,
+                    message: format!("{} {number} already appears in row {earlier}", table.key),
+                }),
+                Some((earlier, Claim::Rename)) => problems.push(Problem {
+                    field: table.key,
+                    code: Code::RenameConflict,
+                    message: format!("row {earlier} renames another extension to {number}"),
+                }),
+                None => {}
+            }
+        }
+        let Some(rename) = table.rename else {
+            return problems;
+        };
+        let new_number = cells.get(table, rename);
+        if !new_number.is_empty()
+            && new_number != number
+            && let Some((earlier, _)) = self.claim(new_number, row, Claim::Rename)
+        {
+            problems.push(Problem {
+                field: rename,
+                code: Code::RenameConflict,
+                message: format!("{rename} {new_number} is already used by row {earlier}"),
+            });
+        }
+        problems
     }
 }
 

@@ -7,7 +7,7 @@
 use csv::ByteRecord;
 
 use super::diff::{changed_fields, preview};
-use super::duplicates::{Claim, Claims};
+use super::duplicates::Claims;
 use super::passwords::{self, Generated};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
 use crate::input::{RowCells, Sheet, SheetError};
@@ -226,7 +226,7 @@ impl Planner {
                 problems.extend(checked.into_iter().filter(|p| !refused(p.field)));
             }
         }
-        let clashes = claim(&mut self.claims, table, row, cells);
+        let clashes = self.claims.clashes(table, row, cells);
         if !clashes.is_empty() {
             problems.extend(clashes);
         }
@@ -312,42 +312,6 @@ fn join(text: &mut String, more: &str) {
         }
         text.push_str(more);
     }
-}
-
-/// Records the numbers a row uses and reports clashes with earlier rows.
-fn claim(claims: &mut Claims, table: &'static Table, row: u64, cells: &Cells<'_>) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let number = cells.values[table.key_index()];
-    if !number.is_empty() {
-        match claims.claim(number, row, Claim::Key) {
-            Some((earlier, Claim::Key)) => problems.push(Problem {
-                field: table.key,
-                code: Code::DuplicateNumber,
-                message: format!("{} {number} already appears in row {earlier}", table.key),
-            }),
-            Some((earlier, Claim::Rename)) => problems.push(Problem {
-                field: table.key,
-                code: Code::RenameConflict,
-                message: format!("row {earlier} renames another extension to {number}"),
-            }),
-            None => {}
-        }
-    }
-    let Some(rename) = table.rename else {
-        return problems;
-    };
-    let new_number = cells.get(table, rename);
-    if !new_number.is_empty()
-        && new_number != number
-        && let Some((earlier, _)) = claims.claim(new_number, row, Claim::Rename)
-    {
-        problems.push(Problem {
-            field: rename,
-            code: Code::RenameConflict,
-            message: format!("{rename} {new_number} is already used by row {earlier}"),
-        });
-    }
-    problems
 }
 
 /// The report line of a row that will not be sent, listing every problem.
