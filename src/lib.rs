@@ -16,7 +16,7 @@ macro_rules! say {
     }};
 }
 
-pub mod cli;
+mod cli;
 mod commands;
 mod domain;
 mod input;
@@ -27,6 +27,7 @@ mod rules;
 mod run;
 mod settings;
 mod sim;
+mod vendors;
 
 use anyhow::Context;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
@@ -37,6 +38,11 @@ use crate::settings::{
     DemoSettings, ExportSettings, ImportSettings, MigrateSettings, Origins, SimSettings,
     ValidateSettings,
 };
+
+/// The command line pbxbulk takes, for `main` to parse.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
 
 /// Runs the command `matches` holds (as parsed from `Cli::command()`). An `Err` means the
 /// command could not run at all (exit code 2). A reader that went away (`pbxbulk … | head`)
@@ -58,7 +64,7 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
             commands::validate::validate(&ValidateSettings::from_args(args)?)
         }
         Command::Template(args) => {
-            commands::template::run(args.api.into(), args.describe, args.weak_passwords)
+            commands::template::run(args.api, args.describe, args.weak_passwords)
         }
         Command::Import(args) => {
             let (json, file) = (args.summary_json.clone(), args.file.clone());

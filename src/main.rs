@@ -3,8 +3,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-
 fn main() -> ExitCode {
     // A bug must still end in one line and exit code 2, never a stack trace.
     std::panic::set_hook(Box::new(|info| {
@@ -13,7 +11,7 @@ fn main() -> ExitCode {
             "pbxbulk: internal error ({info}); please report it"
         );
     }));
-    let matches = pbxbulk::cli::Cli::command().get_matches();
+    let matches = pbxbulk::command().get_matches();
     // Nothing the closure touches is used after a panic, only the exit code.
     let run = std::panic::AssertUnwindSafe(|| pbxbulk::run(&matches));
     match std::panic::catch_unwind(run) {

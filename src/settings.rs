@@ -17,27 +17,27 @@ mod profile;
 pub(crate) use layers::{Layers, Origins};
 
 use crate::cli::{
-    ApiArg, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg,
-    ReadArgs, ReportFormatArg, RunArgs, SimArgs, ValidateArgs,
+    BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg, ReadArgs,
+    ReportFormatArg, RunArgs, SimArgs, ValidateArgs,
 };
-use crate::domain::{ApiKind, Mode, Secret};
+use crate::domain::{Mode, Secret};
 use crate::input::{Mapping, ReadSettings, encoding_by_name};
 use crate::output::source_path;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
-use crate::plan::convert;
 use crate::plan::prune::parse_range;
 use crate::run::throttle::Rate;
 pub(crate) use crate::run::{ExportSettings, ImportSettings, MigrateSettings};
 use crate::sim::Inferred;
 pub(crate) use crate::sim::SimSettings;
+use crate::vendors::{self, Vendor};
 
 /// `pbxbulk validate`.
 #[derive(Debug, Clone)]
 pub(crate) struct ValidateSettings {
     pub(crate) file: PathBuf,
-    pub(crate) api: ApiKind,
+    pub(crate) api: &'static Vendor,
     pub(crate) mode: Mode,
     pub(crate) report: Option<PathBuf>,
     pub(crate) weak_passwords: bool,
@@ -62,21 +62,10 @@ impl DemoSettings {
     }
 }
 
-impl From<ApiArg> for ApiKind {
-    fn from(arg: ApiArg) -> Self {
-        match arg {
-            ApiArg::YeastarV2 => ApiKind::YeastarV2,
-            ApiArg::YeastarV1 => ApiKind::YeastarV1,
-            ApiArg::Openvox => ApiKind::Openvox,
-            ApiArg::Verba => ApiKind::Verba,
-        }
-    }
-}
-
 impl ImportSettings {
     pub(crate) fn from_args(args: ImportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
         let layers = Layers::resolve(&args.connect, Some(&args.run.pace), None, origins)?;
-        let api = ApiKind::from(layers.need_api()?);
+        let api = layers.need_api()?;
         let wire = wire(api, layers.body.value, &layers.eid.value)?;
         // A --map flag beats the profile's map file.
         let map = args
@@ -85,7 +74,7 @@ impl ImportSettings {
             .or_else(|| layers.map.as_ref().map(|m| m.value.clone()));
         let mapping = match (&map, args.from_api) {
             (Some(path), _) => Some(Mapping::load(path)?),
-            (None, Some(from)) => conversion(from.into(), api, &args.run, &wire.eid)?,
+            (None, Some(from)) => conversion(from, api, &args.run, &wire.eid)?,
             (None, None) => None,
         };
         let connection = connect(&layers, args.connect.insecure, args.run.read_rate)?;
@@ -131,7 +120,7 @@ pub(crate) fn config_show(args: &ConfigShowArgs, origins: Origins<'_>) -> anyhow
 
 impl MigrateSettings {
     pub(crate) fn from_args(args: &MigrateArgs) -> anyhow::Result<Self> {
-        let (from, to) = (ApiKind::from(args.from), ApiKind::from(args.to));
+        let (from, to) = (args.from, args.to);
         // A pair that cannot work is refused before either PBX is asked anything.
         let converted = conversion(from, to, &args.run, args.to_eid.trim())?;
         let mapping = match &args.map {
@@ -194,20 +183,20 @@ impl MigrateSettings {
 /// The conversion of a sheet in `from`'s columns into `to`'s fields, or why the pair cannot be
 /// done in this mode.
 fn conversion(
-    from: ApiKind,
-    to: ApiKind,
+    from: &'static Vendor,
+    to: &'static Vendor,
     run: &RunArgs,
     eid: &str,
 ) -> anyhow::Result<Option<Mapping>> {
     let adds = matches!(run.mode, ModeArg::Add | ModeArg::Upsert | ModeArg::Sync);
-    if let Some(why) = convert::refusal(from, to, adds) {
+    if let Some(why) = vendors::refusal(from, to, adds) {
         bail!(
             "cannot move extensions from {} to {}: {why}; nothing was sent",
             from.name(),
             to.name()
         );
     }
-    Ok(convert::conversion(from, to, eid))
+    Ok(vendors::conversion(from, to, eid))
 }
 
 /// The flags every import-like command shares, checked; `pace` is the rate, concurrency,
@@ -215,7 +204,7 @@ fn conversion(
 #[allow(clippy::too_many_arguments)] // each is one resolved part of the settings
 fn run_settings(
     file: PathBuf,
-    api: ApiKind,
+    api: &'static Vendor,
     connection: Connection,
     wire: WireOptions,
     mapping: Option<Mapping>,
@@ -226,7 +215,7 @@ fn run_settings(
     if wire.eid == "all" {
         bail!("--eid all is for export; an import writes into one tenant: give its eid");
     }
-    let caps = api.capabilities();
+    let caps = api.api.caps;
     let mode = match (args.mode, args.prune) {
         (mode, true) if mode != ModeArg::Sync => bail!("--prune goes with --mode sync"),
         (_, true) if !caps.delete => bail!(
@@ -440,8 +429,8 @@ impl From<ModeArg> for Mode {
 
 impl ValidateSettings {
     pub(crate) fn from_args(args: ValidateArgs) -> anyhow::Result<Self> {
-        let api = ApiKind::from(args.api);
-        if args.mode == ModeArg::Add && !api.capabilities().add {
+        let api = args.api;
+        if args.mode == ModeArg::Add && !api.api.caps.add {
             bail!(
                 "{} cannot add extensions; validate with --mode update or upsert",
                 api.name()
@@ -475,9 +464,11 @@ impl SimSettings {
         if args.max_writes_per_sec == Some(0) {
             bail!("--max-writes-per-sec must be at least 1");
         }
-        let mut inferred = Inferred::default();
+        let mut inferred = Inferred::new(args.api.sim_inferred);
         for setting in &args.inferred {
-            inferred.set(setting).map_err(|e| anyhow::anyhow!(e))?;
+            inferred
+                .set(setting, args.api.sim_inferred)
+                .map_err(|e| anyhow::anyhow!(e))?;
         }
         let tenants = args
             .tenant
@@ -492,7 +483,7 @@ impl SimSettings {
             .collect::<anyhow::Result<_>>()?;
         Ok(SimSettings {
             read: read_settings(&args.read)?,
-            api: args.api.into(),
+            api: args.api.sim(),
             listen: args.listen,
             user: args.user,
             password: Secret::new(args.password),
@@ -523,7 +514,7 @@ impl SimSettings {
 impl ExportSettings {
     pub(crate) fn from_args(args: ExportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
         let layers = Layers::resolve(&args.connect, None, args.retries, origins)?;
-        let api = ApiKind::from(layers.need_api()?);
+        let api = layers.need_api()?;
         Ok(ExportSettings {
             api,
             wire: wire(api, layers.body.value, &layers.eid.value)?,
@@ -536,12 +527,18 @@ impl ExportSettings {
 }
 
 /// The wire choices; `--body xml` is for APIs that take XML bodies (OpenVox).
-fn wire(api: ApiKind, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
+fn wire(api: &Vendor, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
     let xml = match body {
         BodyArg::Json => false,
-        BodyArg::Xml if api.capabilities().xml => true,
+        BodyArg::Xml if api.api.caps.xml => true,
         BodyArg::Xml => bail!(
-            "--body xml is for --api openvox; {} does not take it",
+            "--body xml is for --api {}; {} does not take it",
+            vendors::VENDORS
+                .iter()
+                .filter(|v| v.api.caps.xml)
+                .map(|v| v.name())
+                .collect::<Vec<_>>()
+                .join(" or --api "),
             api.name()
         ),
     };

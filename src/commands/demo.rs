@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::domain::{ApiKind, Exit, Mode, Secret};
+use crate::domain::{Exit, Mode, Secret};
 use crate::input::ReadSettings;
 use crate::output::rejects_written;
 use crate::output::workbook::ReportFormat;
@@ -16,6 +16,7 @@ use crate::run::import::run_import;
 use crate::run::throttle::Rate;
 use crate::settings::DemoSettings;
 use crate::sim::{self, Inferred, SimSettings};
+use crate::vendors::DEMO;
 
 /// The bundled sample, built into the binary so the demo runs from any directory.
 const SAMPLE: &str = include_str!("../../samples/extensions.csv");
@@ -24,7 +25,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     // A password made up for this run: the demo never shows it and nothing else knows it.
     let password = Secret::new(format!("Demo-{:016x}", fastrand::u64(..)));
     let server = sim::start(SimSettings {
-        api: ApiKind::YeastarV2,
+        api: DEMO.sim(),
         listen: "127.0.0.1:0".into(),
         user: "demo".into(),
         password: password.clone(),
@@ -44,7 +45,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         random_seed: None,
         tls: false,
         tls_cert: None,
-        inferred: Inferred::default(),
+        inferred: Inferred::new(DEMO.sim_inferred),
         tenants: Vec::new(),
         users: None,
     })
@@ -57,7 +58,9 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
 
     let rows = SAMPLE.lines().count().saturating_sub(1);
     say!(
-        "pbxbulk demo: a simulated Yeastar S-Series PBX (API v2.0.0) is listening at {}",
+        "pbxbulk demo: a simulated PBX ({}, --api {}) is listening at {}",
+        DEMO.about,
+        DEMO.name(),
         server.url()
     );
     say!(
@@ -66,7 +69,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     );
     let settings = ImportSettings {
         file: file.clone(),
-        api: ApiKind::YeastarV2,
+        api: DEMO,
         mapping: None,
         connection: Connection {
             base_url: server.url(),

@@ -144,7 +144,7 @@ fn write_json(
     let journal = journal_path(&settings.report);
     let facts = RunFacts {
         file: &settings.file,
-        api: settings.api,
+        api: settings.api.api,
         url: &settings.connection.base_url,
         mode: settings.mode,
         dry_run: settings.dry_run,

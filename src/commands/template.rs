@@ -3,16 +3,17 @@
 
 use std::io::{self, Write};
 
-use crate::domain::{ApiKind, Exit};
-use crate::rules::{self, Cross, Need, Origin, Table};
+use crate::domain::Exit;
+use crate::rules::{Cross, Need, Origin, Table};
+use crate::vendors::Vendor;
 
 /// Prints the template, or with `describe` the rules, of `api`.
 pub(crate) fn run(
-    api: ApiKind,
+    api: &'static Vendor,
     describe_rules: bool,
     weak_passwords: bool,
 ) -> anyhow::Result<Exit> {
-    let table = rules::table(api);
+    let table = api.table;
     let mut out = io::stdout().lock();
     if describe_rules {
         describe(table, weak_passwords, out_width(), &mut out)?;
@@ -56,7 +57,7 @@ pub(crate) fn describe(
         wrap(
             &format!(
                 "Field rules for --api {} (key column: {}). Password policy: {}.",
-                table.api.name(),
+                table.api.name,
                 table.key,
                 if weak_passwords {
                     "weak (--weak-passwords)"

@@ -12,7 +12,6 @@ use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
 use crate::output::{Report, check_distinct, rejects_path};
 use crate::plan::{Planned, Planner, plan_sheet};
-use crate::rules;
 use crate::settings::ValidateSettings;
 
 /// How many invalid rows are listed on the terminal before only counting the rest.
@@ -20,7 +19,7 @@ const SHOWN: u64 = 50;
 
 pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
-    let table = rules::table(settings.api);
+    let table = settings.api.table;
     if let Some(path) = &settings.report {
         let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
         let rejects = rejects_path(path);
@@ -110,7 +109,7 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
 /// the check after it is the same as without.
 /// (Standard input is spooled, so it can be read a second time too.)
 fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<()> {
-    let table = rules::table(settings.api);
+    let table = settings.api.table;
     let mut sheet = Sheet::open(source, table, settings.mapping.as_ref())?;
     let (mut record, mut mapped) = (ByteRecord::new(), Vec::new());
     for _ in 0..settings.show_mapped {

@@ -1,117 +1,74 @@
-//! The PBX APIs pbxbulk talks to, and what each can do.
+//! Which PBX API a value belongs to, and what that API can do: the part of a vendor's registry
+//! entry (`vendors/`) that every layer may read.
 //!
-//! What a PBX can do is one [`Capabilities`] value per API, read by settings (refusing
-//! `--prune` where there is no delete), the planner (refusing adds), the run (one apply at the
-//! end, read-merge-write updates) and the simulator (which endpoints exist, the login lockout).
-//! A fifth PBX adds one value here, its codec, its rule table and its simulator file.
+//! Each API's [`Api`] is a static in its vendor's folder; its rule table and its registry entry
+//! point at it. Code below the registry is handed the `&'static Api` it works for and never
+//! asks which API it is: it reads the capabilities.
 
-/// The APIs pbxbulk talks to (`--api`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum ApiKind {
-    YeastarV2,
-    YeastarV1,
-    Openvox,
-    Verba,
+use std::fmt;
+
+/// One PBX API: its `--api` name and its capabilities.
+#[derive(Debug)]
+pub(crate) struct Api {
+    /// The name `--api` takes, as the report and the JSON summary print it.
+    pub(crate) name: &'static str,
+    pub(crate) caps: Capabilities,
 }
 
-/// What one PBX's API can do.
+impl PartialEq for Api {
+    fn eq(&self, other: &Api) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Api {}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// What one PBX's API can do. A missing ability is `false` (or `None`), read by settings
+/// (refusing `--prune` where there is no delete), the planner (refusing adds), the run (one
+/// apply at the end), the codecs and the simulator (which endpoints exist, the lockout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)] // each is an independent fact about an API
 pub(crate) struct Capabilities {
     /// It can create extensions (Yeastar v1 has no `extension/add`).
-    pub add: bool,
-    /// It can delete extensions (only Yeastar v2 has `extension/delete`; Verba v2 has none).
-    pub delete: bool,
+    pub(crate) add: bool,
+    /// It can delete extensions.
+    pub(crate) delete: bool,
     /// It can renumber an extension in an update (`extnumber`).
-    pub rename: bool,
+    pub(crate) rename: bool,
     /// Bodies may be XML instead of JSON (OpenVox `--body xml`).
-    pub xml: bool,
+    pub(crate) xml: bool,
     /// Written changes go live only after one apply at the end of a run.
-    pub apply_at_end: bool,
-    /// An update replaces the whole record, so it is read, merged and written (Verba).
-    pub merge_on_update: bool,
-    /// Failed logins lock the client's address (5 failures, 10 minutes).
-    pub lockout: bool,
+    pub(crate) apply_at_end: bool,
+    /// Failed logins lock the client's address: after how many, and for how long.
+    pub(crate) lockout: Option<Lockout>,
+    /// It has tenants, and a run works in one of them (`--eid`).
+    pub(crate) tenants: bool,
 }
 
-static YEASTAR_V2: Capabilities = Capabilities {
-    add: true,
-    delete: true,
-    rename: false,
-    xml: false,
-    apply_at_end: false,
-    merge_on_update: false,
-    lockout: true,
-};
-
-static YEASTAR_V1: Capabilities = Capabilities {
-    add: false,
-    delete: false,
-    rename: true,
-    xml: false,
-    apply_at_end: true,
-    merge_on_update: false,
-    lockout: true,
-};
-
-static OPENVOX: Capabilities = Capabilities {
-    add: true,
-    delete: false,
-    rename: true,
-    xml: true,
-    apply_at_end: false,
-    merge_on_update: false,
-    lockout: true,
-};
-
-static VERBA: Capabilities = Capabilities {
-    add: true,
-    delete: false,
-    rename: false,
-    xml: false,
-    apply_at_end: true,
-    merge_on_update: true,
-    lockout: false,
-};
-
-impl ApiKind {
-    pub(crate) const ALL: [ApiKind; 4] = [
-        ApiKind::YeastarV2,
-        ApiKind::YeastarV1,
-        ApiKind::Openvox,
-        ApiKind::Verba,
-    ];
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            ApiKind::YeastarV2 => "yeastar-v2",
-            ApiKind::YeastarV1 => "yeastar-v1",
-            ApiKind::Openvox => "openvox",
-            ApiKind::Verba => "verba",
-        }
-    }
-
-    pub(crate) fn capabilities(self) -> &'static Capabilities {
-        match self {
-            ApiKind::YeastarV2 => &YEASTAR_V2,
-            ApiKind::YeastarV1 => &YEASTAR_V1,
-            ApiKind::Openvox => &OPENVOX,
-            ApiKind::Verba => &VERBA,
-        }
-    }
+/// The lockout after failed logins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lockout {
+    /// Failed logins in a row that lock the address.
+    pub(crate) after: u32,
+    /// How long it stays locked; `None`: until an administrator lifts it.
+    pub(crate) secs: Option<u64>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_yeastar_v2_deletes_and_v1_cannot_add() {
-        let deleting: Vec<_> = ApiKind::ALL
-            .into_iter()
-            .filter(|k| k.capabilities().delete)
-            .collect();
-        assert_eq!(deleting, [ApiKind::YeastarV2]);
-        assert!(!ApiKind::YeastarV1.capabilities().add);
-    }
+impl Capabilities {
+    /// Nothing but reading and updating; an API entry spells out what it adds to this.
+    pub(crate) const BASE: Capabilities = Capabilities {
+        add: false,
+        delete: false,
+        rename: false,
+        xml: false,
+        apply_at_end: false,
+        lockout: None,
+        tenants: false,
+    };
 }

@@ -8,9 +8,10 @@ mod record;
 mod row_result;
 mod stop;
 mod summary;
+mod term;
 pub(crate) mod values;
 
-pub(crate) use api::ApiKind;
+pub(crate) use api::{Api, Capabilities, Lockout};
 pub(crate) use mode::Mode;
 #[cfg(test)]
 pub(crate) use record::record_of;
@@ -19,3 +20,4 @@ pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub(crate) use stop::{StopReason, Stopped};
 pub use summary::Exit;
 pub(crate) use summary::Summary;
+pub(crate) use term::Term;

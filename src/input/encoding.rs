@@ -436,5 +436,4 @@ pub(crate) fn bom(encoding: &'static Encoding) -> &'static [u8] {
 }
 
 #[cfg(test)]
-#[path = "encoding_tests.rs"]
 mod tests;

@@ -112,7 +112,7 @@ pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Column
         let known: Vec<String> = table.fields.iter().map(|f| f.name.to_string()).collect();
         return Err(HeaderError::Unknown {
             unknown: list_some(&unknown, LISTED),
-            api: table.api.name(),
+            api: table.api.name,
             known: list_some(&known, LISTED),
         });
     }
@@ -125,17 +125,15 @@ pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Column
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ApiKind;
-    use crate::rules::table;
 
-    fn map(header: &str, api: ApiKind) -> Result<Columns, HeaderError> {
+    fn map(header: &str, api: &'static str) -> Result<Columns, HeaderError> {
         let names: Vec<&str> = header.split(',').collect();
-        map_header(&names, table(api))
+        map_header(&names, crate::vendors::table(api))
     }
 
     #[test]
     fn unknown_columns_get_a_did_you_mean_and_a_short_list() {
-        let err = map("number,User Name,E-mail,Department", ApiKind::YeastarV2).unwrap_err();
+        let err = map("number,User Name,E-mail,Department", "yeastar-v2").unwrap_err();
         let HeaderError::Unknown { unknown, known, .. } = &err else {
             panic!("{err:?}");
         };
@@ -149,12 +147,8 @@ mod tests {
 
     #[test]
     fn the_yeastar_web_ui_layout_is_read_with_username_as_the_number() {
-        let m = map(
-            "type,username,registerpassword,fullname",
-            ApiKind::YeastarV2,
-        )
-        .unwrap();
-        let t = table(ApiKind::YeastarV2);
+        let m = map("type,username,registerpassword,fullname", "yeastar-v2").unwrap();
+        let t = crate::vendors::table("yeastar-v2");
         assert!(m.web_ui);
         assert_eq!(m.type_column, Some(0));
         assert_eq!(
@@ -167,34 +161,33 @@ mod tests {
             ]
         );
         // For v1 the number is extid.
-        let m = map("username,fullname", ApiKind::YeastarV1).unwrap();
-        assert_eq!(m.columns[0], table(ApiKind::YeastarV1).index("extid"));
+        let m = map("username,fullname", "yeastar-v1").unwrap();
+        assert_eq!(
+            m.columns[0],
+            crate::vendors::table("yeastar-v1").index("extid")
+        );
     }
 
     #[test]
     fn a_header_mixing_both_layouts_is_refused_with_the_renames() {
-        let err = map("number,username,fullname", ApiKind::YeastarV2).unwrap_err();
+        let err = map("number,username,fullname", "yeastar-v2").unwrap_err();
         assert_eq!(err, HeaderError::WebUiMixed { key: "number" });
         assert!(
             err.to_string()
                 .contains("rename username to number and fullname to username")
         );
         // pbxbulk's own layout is untouched.
-        assert!(
-            !map("number,username,email", ApiKind::YeastarV2)
-                .unwrap()
-                .web_ui
-        );
+        assert!(!map("number,username,email", "yeastar-v2").unwrap().web_ui);
     }
 
     #[test]
     fn duplicates_and_a_missing_key_are_refused() {
         assert_eq!(
-            map("number,username,name", ApiKind::YeastarV2).unwrap_err(),
+            map("number,username,name", "yeastar-v2").unwrap_err(),
             HeaderError::Duplicate("username".into())
         );
         assert_eq!(
-            map("username,email", ApiKind::YeastarV2).unwrap_err(),
+            map("username,email", "yeastar-v2").unwrap_err(),
             HeaderError::MissingKey("number")
         );
     }

@@ -368,12 +368,9 @@ impl Sheet {
     }
 }
 
-#[path = "sheet_cells.rs"]
 mod cells;
 
-#[path = "sheet_error.rs"]
 mod error;
 
 #[cfg(test)]
-#[path = "sheet_tests.rs"]
 mod tests;

@@ -9,12 +9,12 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use super::progress::timestamp;
-use crate::domain::{Action, ApiKind, Mode, Status, StopReason, Summary};
+use crate::domain::{Action, Api, Mode, Status, StopReason, Summary};
 
 /// The facts of a run besides its counts.
 pub(crate) struct RunFacts<'a> {
     pub(crate) file: &'a Path,
-    pub(crate) api: ApiKind,
+    pub(crate) api: &'static Api,
     pub(crate) url: &'a str,
     pub(crate) mode: Mode,
     pub(crate) dry_run: bool,
@@ -87,7 +87,7 @@ impl SummaryJson {
             reason: facts.reason.word(),
             message: facts.message.map(str::to_string),
             file: path(facts.file),
-            api: Some(facts.api.name()),
+            api: Some(facts.api.name),
             url: Some(without_credentials(facts.url)),
             mode: Some(facts.mode.name()),
             dry_run: facts.dry_run,
@@ -109,9 +109,14 @@ impl SummaryJson {
     /// The summary of a run whose command line was refused before anything started.
     pub(crate) fn bad_input(file: &Path, message: &str, at: SystemTime) -> SummaryJson {
         let summary = Summary::default();
+        // Placeholders for what the refused command line never settled; cleared below.
+        static NO_API: Api = Api {
+            name: "",
+            caps: crate::domain::Capabilities::BASE,
+        };
         let facts = RunFacts {
             file,
-            api: ApiKind::YeastarV2,
+            api: &NO_API,
             url: "",
             mode: Mode::Upsert,
             dry_run: false,
@@ -170,6 +175,12 @@ pub(crate) fn without_credentials(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Capabilities;
+
+    static TEST_API: Api = Api {
+        name: "yeastar-v2",
+        caps: Capabilities::BASE,
+    };
     use std::time::Duration;
 
     #[test]
@@ -182,7 +193,7 @@ mod tests {
         let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let facts = RunFacts {
             file: Path::new("staff.csv"),
-            api: ApiKind::YeastarV2,
+            api: &TEST_API,
             url: "https://api:Secret-1@192.0.2.10:8088",
             mode: Mode::Sync,
             dry_run: false,

@@ -9,14 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
 use governor::DefaultDirectRateLimiter;
 
 use super::retry::RetryPolicy;
-use super::users::UserNames;
-use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, http, pace};
-use crate::domain::Code;
-use crate::domain::values::md5_hex;
-use crate::rules;
+use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, Session, http, pace};
+use crate::rules::Table;
 
 /// How many times one request may trigger a new login before it gives up.
 const MAX_RELOGINS_PER_REQUEST: u32 = 2;
@@ -31,12 +29,12 @@ pub(crate) struct Client {
     /// Set once a login has been refused: no further attempt is made.
     refused: AtomicBool,
     last_use: Mutex<Instant>,
-    /// The password as Yeastar's login sends it, to scrub from what the PBX echoes.
-    password_md5: String,
+    /// The forms the API password takes on this API's wire (a hash), to scrub from echoes.
+    password_forms: Vec<String>,
+    /// The record fields that hold secrets, to scrub from what the PBX echoes of a write.
+    secret_fields: Vec<&'static str>,
     /// `--read-rate`, where set.
     read_pace: Option<DefaultDirectRateLimiter>,
-    /// Verba users named by login name, looked up once per name per run.
-    users: UserNames,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,18 +44,28 @@ pub(crate) enum ClientError {
 }
 
 impl Client {
-    pub(crate) fn new(proto: Box<dyn Protocol>, conn: Connection) -> Result<Client, ClientError> {
+    /// A session speaking `proto` to the PBX of `conn`, whose records follow `table`.
+    pub(crate) fn new(
+        proto: Box<dyn Protocol>,
+        table: &Table,
+        conn: Connection,
+    ) -> Result<Client, ClientError> {
         let http = http::client(&conn).map_err(ClientError::Tls)?;
         Ok(Client {
             http,
-            password_md5: md5_hex(conn.password.expose()),
+            password_forms: proto.wire_forms(conn.password.expose()),
+            secret_fields: table
+                .fields
+                .iter()
+                .filter(|f| f.secret)
+                .map(|f| f.name)
+                .collect(),
             read_pace: conn.read_rate.map(pace::evenly),
             proto,
             conn,
             token: Mutex::new((Arc::from(""), 0)),
             login_lock: tokio::sync::Mutex::new(()),
             refused: AtomicBool::new(false),
-            users: UserNames::default(),
             last_use: Mutex::new(Instant::now()),
         })
     }
@@ -119,7 +127,7 @@ impl Client {
                 self.read_turn().await;
             }
             match self.call(op).await {
-                Err(e) if e.class() == ErrorClass::Transient => {
+                Err(e) if e.class().is_transient() => {
                     let Some(pause) = policy.delay(attempt, e.retry_after()) else {
                         return Err(e);
                     };
@@ -136,46 +144,13 @@ impl Client {
         self.proto.as_ref()
     }
 
-    /// Sends one write. A user named by login name is looked up first (once per name). Where
-    /// an update replaces the whole record (Verba), the record is read first and the row's
-    /// cells merged into it, so fields the row leaves blank (the user link) keep their value;
-    /// when the read finds no such extension, the update fails as `NOT_FOUND`, or with
-    /// `create_if_missing` (upsert, sync) becomes the add of the row.
+    /// Sends one write, the way the API's protocol sends writes (see [`Protocol::write`]).
     pub(crate) async fn write(
         &self,
         op: &Op<'_>,
         create_if_missing: bool,
     ) -> Result<Reply, ApiError> {
-        let record = match op {
-            Op::Add(record) | Op::Update(record) => self.users.resolve(self, record).await?,
-            _ => return self.call(op).await,
-        };
-        if matches!(op, Op::Add(_)) {
-            return self.call(&Op::Add(&record)).await;
-        }
-        if !self.proto.kind().capabilities().merge_on_update {
-            return self.call(&Op::Update(&record)).await;
-        }
-        let key = self.proto.record_key();
-        let number = [record.get(key).cloned().unwrap_or_default()];
-        self.read_turn().await;
-        let mut merged = match self.call(&Op::Query(&number)).await? {
-            Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
-            _ if create_if_missing => return self.call(&Op::Add(&record)).await,
-            _ => {
-                return Err(ApiError::Refused {
-                    code: Code::NotFound.to_string(),
-                    meaning: format!(
-                        "extension {} is not on the PBX: getExtension found no such record \
-                         in this tenant (upsert or sync would create it)",
-                        number[0]
-                    ),
-                    class: ErrorClass::Permanent,
-                });
-            }
-        };
-        merged.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
-        self.call(&Op::Update(&merged)).await
+        self.proto.write(self, op, create_if_missing).await
     }
 
     /// Ends the session; failures are ignored, the run's outcome is already decided.
@@ -232,7 +207,7 @@ impl Client {
         let mut answer = self.send(&op, None).await;
         let mut attempt = 1;
         while let Err(e) = &answer {
-            if e.class() != ErrorClass::Transient {
+            if !e.class().is_transient() {
                 break;
             }
             let Some(pause) = RetryPolicy::LOGIN.delay(attempt, e.retry_after()) else {
@@ -286,18 +261,31 @@ impl Client {
     /// Every secret `op` sends: the API password (plain and hashed), the token, and the
     /// record's secret fields.
     fn secrets<'a>(&'a self, op: &'a Op<'_>, token: Option<&'a str>) -> Vec<&'a str> {
-        let mut secrets = vec![self.conn.password.expose(), self.password_md5.as_str()];
+        let mut secrets = vec![self.conn.password.expose()];
+        secrets.extend(self.password_forms.iter().map(String::as_str));
         secrets.extend(token);
         if let Op::Add(record) | Op::Update(record) = op {
-            let table = rules::table(self.proto.kind());
             secrets.extend(
                 record
                     .iter()
-                    .filter(|(name, _)| table.field(name).is_some_and(|f| f.secret))
+                    .filter(|(name, _)| self.secret_fields.contains(&name.as_str()))
                     .map(|(_, value)| value.as_str()),
             );
         }
         secrets
+    }
+}
+
+impl Session for Client {
+    fn call<'a>(&'a self, op: &'a Op<'a>) -> BoxFuture<'a, Result<Reply, ApiError>> {
+        Box::pin(Client::call(self, op))
+    }
+
+    fn call_paced<'a>(&'a self, op: &'a Op<'a>) -> BoxFuture<'a, Result<Reply, ApiError>> {
+        Box::pin(async move {
+            self.read_turn().await;
+            Client::call(self, op).await
+        })
     }
 }
 

@@ -60,9 +60,7 @@ pub(crate) fn preview(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ApiKind;
     use crate::domain::record_of;
-    use crate::rules;
 
     fn cells<'a>(table: &Table, values: &[(&str, &'a str)]) -> Cells<'a> {
         let mut cells = Cells::blank(table);
@@ -81,7 +79,7 @@ mod tests {
 
     #[test]
     fn only_filled_cells_that_differ_count() {
-        let v2 = rules::table(ApiKind::YeastarV2);
+        let v2 = crate::vendors::table("yeastar-v2");
         let pbx = [
             ("number", "1001"),
             ("username", "Ana"),
@@ -112,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_v1_rename_counts_only_when_it_renames_and_a_hashed_password_through_its_hash() {
-        let v1 = rules::table(ApiKind::YeastarV1);
+        let v1 = crate::vendors::table("yeastar-v1");
         let pbx = [
             ("extid", "1001"),
             ("loginpassword", &md5_hex("Login-pw1").to_uppercase()),
@@ -143,7 +141,7 @@ mod tests {
 
     #[test]
     fn booleans_compare_in_their_one_spelling() {
-        let verba = rules::table(ApiKind::Verba);
+        let verba = crate::vendors::table("verba");
         let pbx = [
             ("extension", "ana@example.com"),
             ("im", "1"),
@@ -175,7 +173,7 @@ mod tests {
 
     #[test]
     fn a_preview_shows_old_and_new_values_but_never_a_secret() {
-        let v2 = rules::table(ApiKind::YeastarV2);
+        let v2 = crate::vendors::table("yeastar-v2");
         let pbx = record_of(&[("email", "a@x.org"), ("registerpassword", "Old-Secret-77")]);
         let row = cells(
             v2,

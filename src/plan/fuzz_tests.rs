@@ -4,17 +4,17 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::{Planned, Planner, plan_sheet};
-use crate::domain::{ApiKind, Mode, Status};
+use crate::domain::{Mode, Status};
 use crate::input::{ReadSettings, Sheet, Source};
-use crate::rules::table;
 
 /// Reads and plans `bytes` as `api`; returns the file error or the rows' statuses.
-fn read_all(dir: &std::path::Path, bytes: &[u8], api: ApiKind) -> Result<Vec<Status>, String> {
+fn read_all(dir: &std::path::Path, bytes: &[u8], api: &'static str) -> Result<Vec<Status>, String> {
     let path = dir.join("fuzz.csv");
     std::fs::write(&path, bytes).unwrap();
     let source = Source::open(&path, &ReadSettings::default()).map_err(|e| e.to_string())?;
-    let mut sheet = Sheet::open(&source, table(api), None).map_err(|e| e.to_string())?;
-    let mut planner = Planner::new(table(api), Mode::Upsert, None, false);
+    let mut sheet =
+        Sheet::open(&source, crate::vendors::table(api), None).map_err(|e| e.to_string())?;
+    let mut planner = Planner::new(crate::vendors::table(api), Mode::Upsert, None, false);
     let mut statuses = Vec::new();
     plan_sheet(&mut sheet, &mut planner, |_, planned, _| {
         statuses.push(match planned {
@@ -80,7 +80,7 @@ fn random_and_mutated_files_never_panic_the_reader_or_the_validator() {
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/extensions.csv"),
             )
             .unwrap(),
-            ApiKind::YeastarV2,
+            "yeastar-v2",
         ),
         (
             std::fs::read(
@@ -88,7 +88,7 @@ fn random_and_mutated_files_never_panic_the_reader_or_the_validator() {
                     .join("samples/openvox-extensions.csv"),
             )
             .unwrap(),
-            ApiKind::Openvox,
+            "openvox",
         ),
         (
             std::fs::read(
@@ -96,7 +96,7 @@ fn random_and_mutated_files_never_panic_the_reader_or_the_validator() {
                     .join("samples/verba-extensions.csv"),
             )
             .unwrap(),
-            ApiKind::Verba,
+            "verba",
         ),
     ];
     let (mut file_errors, mut rows) = (0, 0);
@@ -105,7 +105,7 @@ fn random_and_mutated_files_never_panic_the_reader_or_the_validator() {
             let len = rng.usize(..2048);
             (
                 std::iter::repeat_with(|| rng.u8(..)).take(len).collect(),
-                ApiKind::ALL[case % 4],
+                crate::vendors::NAMES[case % 4],
             )
         } else {
             let (sample, api) = &samples[case % samples.len()];

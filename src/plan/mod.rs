@@ -3,7 +3,6 @@
 //! rules between rows (a number used twice, colliding renames), and the deletes of a prune.
 //! Pure decisions over data: no I/O, no network.
 
-pub(crate) mod convert;
 pub(crate) mod diff;
 pub(crate) mod duplicates;
 #[cfg(test)]

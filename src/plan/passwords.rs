@@ -111,8 +111,6 @@ fn pick(alphabet: &[u8], len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ApiKind;
-    use crate::rules;
 
     fn row(table: &'static Table, pairs: &[(&str, &'static str)]) -> Cells<'static> {
         let mut cells = Cells::blank(table);
@@ -129,8 +127,8 @@ mod tests {
             weak_passwords: false,
             exact_spelling: false,
         };
-        for api in [ApiKind::YeastarV2, ApiKind::YeastarV1, ApiKind::Openvox] {
-            let table = rules::table(api);
+        for api in ["yeastar-v2", "yeastar-v1", "openvox"] {
+            let table = crate::vendors::table(api);
             let cells = row(table, &[(table.key, "1001"), ("username", "Ann Lee")]);
             for _ in 0..50 {
                 let generated = generate(table, &cells, ctx);
@@ -146,8 +144,7 @@ mod tests {
                 assert_eq!(
                     names.len(),
                     SECRETS.iter().filter(|s| table.index(s).is_some()).count(),
-                    "{}",
-                    api.name()
+                    "{api}"
                 );
             }
             if let Some(i) = table.index("registername") {
@@ -158,7 +155,7 @@ mod tests {
 
     #[test]
     fn filled_cells_are_kept_and_every_draw_differs() {
-        let table = rules::table(ApiKind::YeastarV2);
+        let table = crate::vendors::table("yeastar-v2");
         let ctx = CheckContext {
             adding: true,
             weak_passwords: false,

@@ -180,14 +180,14 @@ impl Planner {
             (Mode::Upsert | Mode::Sync, Some(_), None) => Action::Add,
         };
         let mut problems = Vec::new();
-        if action == Action::Add && !table.api.capabilities().add {
+        if action == Action::Add && !table.api.caps.add {
             problems.push(Problem {
                 field: table.key,
                 code: Code::NotSupported,
                 message: format!(
                     "extension {number} is not on the PBX and {} cannot add extensions; \
                      create it on the PBX first",
-                    table.api.name()
+                    table.api.name
                 ),
             });
         }
@@ -358,5 +358,4 @@ pub(crate) fn plan_sheet(
 }
 
 #[cfg(test)]
-#[path = "checked_tests.rs"]
 mod checked_tests;

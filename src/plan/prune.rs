@@ -208,7 +208,7 @@ mod tests {
     }
 
     fn v2() -> &'static Table {
-        crate::rules::table(crate::domain::ApiKind::YeastarV2)
+        crate::vendors::table("yeastar-v2")
     }
 
     fn deletes_of(settings: &PruneSettings, pbx: &PbxSnapshot, file: &[&str]) -> Vec<String> {
@@ -260,7 +260,7 @@ mod tests {
             "extid,extnumber,ringtimeout\n1001,,\n1002,,45\n1004,2004,\n,,\n",
         )
         .unwrap();
-        let table = crate::rules::table(crate::domain::ApiKind::YeastarV1);
+        let table = crate::vendors::table("yeastar-v1");
         let source = Source::open(&path, &ReadSettings::default()).unwrap();
         let numbers = listed_numbers(Sheet::open(&source, table, None).unwrap()).unwrap();
         assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
@@ -277,7 +277,7 @@ mod tests {
         // 1003 cannot be mapped (no last name) but is listed all the same: only a skip unlists.
         let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
         std::fs::write(&path, hr).unwrap();
-        let table = crate::rules::table(crate::domain::ApiKind::YeastarV2);
+        let table = crate::vendors::table("yeastar-v2");
         let mapping = crate::input::Mapping::load(&map).unwrap();
         let source = Source::open(&path, &ReadSettings::default()).unwrap();
         let sheet = Sheet::open(&source, table, Some(&mapping)).unwrap();

@@ -275,5 +275,4 @@ fn describe_problem(field: &Field, value: &str, why: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "check_fast_path_tests.rs"]
 mod fast_path_tests;

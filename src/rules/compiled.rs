@@ -9,7 +9,22 @@
 use std::sync::OnceLock;
 
 use super::{Chars, Cross, Kind, Need, PasswordRule, Table};
-use crate::domain::ApiKind;
+
+/// A table's [`Compiled`] form, made at first use. Each table holds its own, so no list of
+/// tables is needed here.
+pub(crate) struct TableCache(OnceLock<Compiled>);
+
+impl TableCache {
+    pub(crate) const fn new() -> TableCache {
+        TableCache(OnceLock::new())
+    }
+}
+
+impl std::fmt::Debug for TableCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TableCache")
+    }
+}
 
 pub(super) struct Compiled {
     pub(super) cross: Vec<Resolved>,
@@ -70,9 +85,7 @@ impl Filled {
 }
 
 pub(super) fn compiled(table: &'static Table) -> &'static Compiled {
-    static CACHE: [OnceLock<Compiled>; ApiKind::ALL.len()] =
-        [const { OnceLock::new() }; ApiKind::ALL.len()];
-    CACHE[table.api as usize].get_or_init(|| Compiled {
+    table.cache.0.get_or_init(|| Compiled {
         cross: table
             .cross
             .iter()

@@ -10,24 +10,17 @@ mod compiled;
 mod contains;
 mod password;
 mod value;
-// The tables are laid out one field a line so a whole API fits on one screen.
-#[rustfmt::skip]
-mod yeastar;
-#[rustfmt::skip]
-mod openvox;
-#[rustfmt::skip]
-mod verba;
 
 #[cfg(test)]
 mod tests;
 
 pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled, check_whole_row};
 pub(crate) use columns::ColumnRules;
-pub(crate) use compiled::Filled;
+pub(crate) use compiled::{Filled, TableCache};
 pub(crate) use value::check_value;
 
-use crate::domain::ApiKind;
 use crate::domain::values::bool_canonical;
+use crate::domain::{Api, Term};
 
 /// What a cell may hold.
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +114,37 @@ pub(crate) enum Origin {
     Inferred(&'static str),
 }
 
+/// A field of a table: optional, not secret (the helpers below change that).
+pub(crate) const fn field(name: &'static str, kind: Kind, about: &'static str) -> Field {
+    Field {
+        name,
+        kind,
+        need: Need::Optional,
+        secret: false,
+        about,
+    }
+}
+/// The field, required when a row adds the extension.
+pub(crate) const fn on_add(mut f: Field) -> Field {
+    f.need = Need::OnAdd;
+    f
+}
+/// The field, holding a secret.
+pub(crate) const fn secret(mut f: Field) -> Field {
+    f.secret = true;
+    f
+}
+pub(crate) const fn digits(max: usize) -> Kind {
+    Kind::Digits { max }
+}
+/// A phone-like field (see [`Kind::Phone`]).
+pub(crate) const fn phone(max: usize) -> Kind {
+    Kind::Phone { max }
+}
+pub(crate) const fn text(max: usize, chars: Chars) -> Kind {
+    Kind::Text { min: 0, max, chars }
+}
+
 /// Spellings of a switch's two positions beyond `on` and `off`, as people type them.
 const SWITCH_ON: &[&str] = &["on", "true", "yes", "1", "enable", "enabled"];
 const SWITCH_OFF: &[&str] = &["off", "false", "no", "0", "disable", "disabled"];
@@ -154,7 +178,7 @@ pub(crate) enum Cross {
 /// The complete rule set of one API.
 #[derive(Debug)]
 pub(crate) struct Table {
-    pub(crate) api: ApiKind,
+    pub(crate) api: &'static Api,
     /// The column that names the extension (`number`, `extid`).
     pub(crate) key: &'static str,
     /// The column that renames it, where the API can (`extnumber` in v1).
@@ -179,6 +203,11 @@ pub(crate) struct Table {
     pub(crate) documented_in: &'static str,
     /// Fields shown elsewhere, or by no document for this API (inferred, with why).
     pub(crate) origins: &'static [(&'static str, Origin)],
+    /// Which field holds which term of the vocabulary every API shares (number, names,
+    /// e-mail, SIP credentials, …): how a directory moves from one API to another.
+    pub(crate) terms: &'static [(Term, &'static str)],
+    /// What is worked out once from the table (`TableCache::new()` in every table).
+    pub(crate) cache: TableCache,
 }
 
 impl Table {
@@ -227,15 +256,10 @@ impl Table {
     pub(crate) fn key_index(&'static self) -> usize {
         compiled::compiled(self).key
     }
-}
 
-/// The rule table of an API.
-pub(crate) fn table(api: ApiKind) -> &'static Table {
-    match api {
-        ApiKind::YeastarV2 => &yeastar::V2,
-        ApiKind::YeastarV1 => &yeastar::V1,
-        ApiKind::Openvox => &openvox::OPENVOX,
-        ApiKind::Verba => &verba::VERBA,
+    /// The field that holds `term` of the shared vocabulary, if this API has one.
+    pub(crate) fn field_for(&self, term: Term) -> Option<&'static str> {
+        self.terms.iter().find(|(t, _)| *t == term).map(|(_, f)| *f)
     }
 }
 

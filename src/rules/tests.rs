@@ -1,8 +1,8 @@
 //! Every documented rule, with a value that passes and values that fail. The lists must name
 //! every field of each table, so a field added without a test fails here.
 
-use super::{Cells, CheckContext, Problem, Table, check_cells, table};
-use crate::domain::{ApiKind, Code};
+use super::{Cells, CheckContext, Problem, Table, check_cells};
+use crate::domain::Code;
 
 /// (field, a value that passes, values that fail)
 type Case = (&'static str, &'static str, &'static [&'static str]);
@@ -156,8 +156,8 @@ fn problems_for(table: &'static Table, field: &str, value: &str, weak: bool) -> 
         .collect()
 }
 
-fn check_cases(api: ApiKind, cases: &[&[Case]]) {
-    let table = table(api);
+fn check_cases(api: &'static str, cases: &[&[Case]]) {
+    let table = crate::vendors::table(api);
     // A later list's case for a field replaces an earlier one; fields the API lacks are skipped.
     let mut by_field = std::collections::BTreeMap::new();
     for case in cases.iter().flat_map(|c| c.iter()) {
@@ -171,25 +171,16 @@ fn check_cases(api: ApiKind, cases: &[&[Case]]) {
         assert!(
             cases.iter().any(|c| c.0 == field.name),
             "{}: no test case for {}",
-            api.name(),
+            api,
             field.name
         );
     }
     for (field, good, bads) in cases {
         let p = problems_for(table, field, good, false);
-        assert!(
-            p.is_empty(),
-            "{}: {field}={good:?} should pass: {p:?}",
-            api.name()
-        );
+        assert!(p.is_empty(), "{api}: {field}={good:?} should pass: {p:?}");
         for bad in *bads {
             let p = problems_for(table, field, bad, false);
-            assert_eq!(
-                p.len(),
-                1,
-                "{}: {field}={bad:?} should fail once: {p:?}",
-                api.name()
-            );
+            assert_eq!(p.len(), 1, "{api}: {field}={bad:?} should fail once: {p:?}");
             assert_eq!(p[0].code, Code::BadValue);
             assert!(
                 p[0].message.starts_with(field),
@@ -209,43 +200,43 @@ fn check_cases(api: ApiKind, cases: &[&[Case]]) {
 
 #[test]
 fn every_v2_field_rule_passes_and_fails() {
-    check_cases(ApiKind::YeastarV2, &[COMMON, V2_ONLY]);
+    check_cases("yeastar-v2", &[COMMON, V2_ONLY]);
 }
 
 #[test]
 fn every_v1_field_rule_passes_and_fails() {
-    check_cases(ApiKind::YeastarV1, &[COMMON, V1_ONLY]);
+    check_cases("yeastar-v1", &[COMMON, V1_ONLY]);
 }
 
 #[test]
 fn every_openvox_field_rule_passes_and_fails() {
-    check_cases(ApiKind::Openvox, &[COMMON, V1_ONLY, OPENVOX_ONLY]);
+    check_cases("openvox", &[COMMON, V1_ONLY, OPENVOX_ONLY]);
 }
 
 #[test]
 fn every_verba_field_rule_passes_and_fails() {
-    check_cases(ApiKind::Verba, &[VERBA_ONLY]);
+    check_cases("verba", &[VERBA_ONLY]);
 }
 
 #[test]
 fn verba_needs_a_tenant_to_add() {
-    let p = row_problems(ApiKind::Verba, &[("extension", "4001")], true);
+    let p = row_problems("verba", &[("extension", "4001")], true);
     assert_eq!((p[0].field, p[0].code), ("eid", Code::MissingField));
     assert!(p[0].message.contains("eid or environment"));
     assert!(
         row_problems(
-            ApiKind::Verba,
+            "verba",
             &[("extension", "4001"), ("environment", "Ref.")],
             true
         )
         .is_empty()
     );
-    assert!(row_problems(ApiKind::Verba, &[("extension", "4001")], false).is_empty());
+    assert!(row_problems("verba", &[("extension", "4001")], false).is_empty());
 }
 
 #[test]
 fn weak_password_policy_accepts_what_strong_refuses() {
-    let v2 = table(ApiKind::YeastarV2);
+    let v2 = crate::vendors::table("yeastar-v2");
     // 9 characters, all lower case: weak only.
     assert!(!problems_for(v2, "registerpassword", "abcdefgh9", false).is_empty());
     assert!(problems_for(v2, "registerpassword", "abcdefgh9", true).is_empty());
@@ -254,8 +245,8 @@ fn weak_password_policy_accepts_what_strong_refuses() {
     assert!(!problems_for(v2, "loginpassword", "Abc9", true).is_empty());
 }
 
-fn row_problems(api: ApiKind, cells: &[(&str, &str)], adding: bool) -> Vec<Problem> {
-    let table = table(api);
+fn row_problems(api: &'static str, cells: &[(&str, &str)], adding: bool) -> Vec<Problem> {
+    let table = crate::vendors::table(api);
     let mut row = Cells::blank(table);
     for (name, value) in cells {
         row.values[table.index(name).unwrap()] = value;
@@ -274,8 +265,8 @@ fn row_problems(api: ApiKind, cells: &[(&str, &str)], adding: bool) -> Vec<Probl
 
 #[test]
 fn forwards_and_mobility_need_their_companion_fields() {
-    for api in [ApiKind::YeastarV2, ApiKind::YeastarV1] {
-        let key = table(api).key;
+    for api in ["yeastar-v2", "yeastar-v1"] {
+        let key = crate::vendors::table(api).key;
         for p in ["a", "n", "b"] {
             let to = format!("{p}transferto");
             let ext = format!("{p}transferext");
@@ -291,8 +282,7 @@ fn forwards_and_mobility_need_their_companion_fields() {
                     failing
                         .iter()
                         .any(|x| x.field == needed && x.code == Code::NeedsField),
-                    "{} {to}={destination} without {needed}: {failing:?}",
-                    api.name()
+                    "{api} {to}={destination} without {needed}: {failing:?}"
                 );
                 let passing = row_problems(
                     api,
@@ -301,8 +291,7 @@ fn forwards_and_mobility_need_their_companion_fields() {
                 );
                 assert!(
                     passing.is_empty(),
-                    "{} {to}={destination} with {needed}: {passing:?}",
-                    api.name()
+                    "{api} {to}={destination} with {needed}: {passing:?}"
                 );
             }
         }
@@ -321,13 +310,13 @@ fn forwards_and_mobility_need_their_companion_fields() {
 
 #[test]
 fn adding_needs_the_documented_fields_and_the_key_is_always_needed() {
-    let missing = row_problems(ApiKind::YeastarV2, &[("number", "1001")], true);
+    let missing = row_problems("yeastar-v2", &[("number", "1001")], true);
     let fields: Vec<&str> = missing.iter().map(|p| p.field).collect();
     assert_eq!(fields, ["username", "registername", "registerpassword"]);
     assert!(missing.iter().all(|p| p.code == Code::MissingField));
     // The same row is fine as an update: blank means "keep the PBX's value".
-    assert!(row_problems(ApiKind::YeastarV2, &[("number", "1001")], false).is_empty());
-    let no_key = row_problems(ApiKind::YeastarV1, &[("username", "Amy")], false);
+    assert!(row_problems("yeastar-v2", &[("number", "1001")], false).is_empty());
+    let no_key = row_problems("yeastar-v1", &[("username", "Amy")], false);
     assert_eq!(
         (no_key[0].field, no_key[0].code),
         ("extid", Code::MissingField)
@@ -340,7 +329,7 @@ fn strong_passwords_must_not_contain_the_number_or_the_name() {
     let with = |pw| {
         let mut cells = base.to_vec();
         cells.push(("registerpassword", pw));
-        row_problems(ApiKind::YeastarV2, &cells, false)
+        row_problems("yeastar-v2", &cells, false)
     };
     assert!(with("Kx7mQ2vRt9LpW4zA").is_empty());
     assert_eq!(with("Kx7mQ21001vRtLpW4zA")[0].field, "registerpassword");
@@ -349,7 +338,7 @@ fn strong_passwords_must_not_contain_the_number_or_the_name() {
 
 #[test]
 fn rules_between_fields_see_the_pbx_value_behind_a_blank_cell() {
-    let table = table(ApiKind::YeastarV2);
+    let table = crate::vendors::table("yeastar-v2");
     let mut row = Cells::blank(table);
     row.values[table.key_index()] = "1001";
     row.values[table.index("ntransferto").unwrap()] = "Mobile Number";
@@ -370,7 +359,7 @@ fn rules_between_fields_see_the_pbx_value_behind_a_blank_cell() {
 #[test]
 fn an_invalid_row_lists_every_problem() {
     let p = row_problems(
-        ApiKind::YeastarV2,
+        "yeastar-v2",
         &[
             ("number", "1001"),
             ("ringtimeout", "45"),
@@ -385,7 +374,7 @@ fn an_invalid_row_lists_every_problem() {
 
 #[test]
 fn values_are_read_in_any_case_and_under_their_documented_aliases() {
-    let v1 = table(ApiKind::YeastarV1);
+    let v1 = crate::vendors::table("yeastar-v1");
     let kind = |t: &Table, f: &str| t.field(f).unwrap().kind;
     for on in ["on", "On", "ON", "TRUE", "yes", "1", "enable"] {
         assert_eq!(kind(v1, "dnd").canonical(on), "on", "{on}");
@@ -404,13 +393,13 @@ fn values_are_read_in_any_case_and_under_their_documented_aliases() {
     );
     // The PBX's own `disable` and the sheet's `Disabled` are one value, sent as each API spells it.
     assert_eq!(kind(v1, "monitormode").canonical("disable"), "Disabled");
-    let openvox = table(ApiKind::Openvox);
+    let openvox = crate::vendors::table("openvox");
     assert_eq!(kind(openvox, "monitormode").canonical("disable"), "Disable");
     assert_eq!(
         kind(openvox, "monitormode").canonical("Disabled"),
         "Disable"
     );
-    let verba = table(ApiKind::Verba);
+    let verba = crate::vendors::table("verba");
     assert_eq!(
         kind(verba, "recordingmode").canonical("On-demand"),
         "ON_DEMAND"
@@ -422,7 +411,7 @@ fn values_are_read_in_any_case_and_under_their_documented_aliases() {
 #[test]
 fn the_simulator_accepts_only_documented_spellings() {
     let exact = |api, field: &str, value: &str| {
-        let t = table(api);
+        let t = crate::vendors::table(api);
         let mut cells = Cells::blank(t);
         cells.values[t.key_index()] = "1001";
         cells.values[t.index(field).unwrap()] = value;
@@ -433,22 +422,22 @@ fn the_simulator_accepts_only_documented_spellings() {
         check_cells(t, &cells, None, ctx).is_empty()
     };
     assert!(
-        exact(ApiKind::Openvox, "monitormode", "disable"),
+        exact("openvox", "monitormode", "disable"),
         "the query example's spelling"
     );
     assert!(
-        exact(ApiKind::Openvox, "monitormode", "Disable"),
+        exact("openvox", "monitormode", "Disable"),
         "the add example's spelling"
     );
-    assert!(exact(ApiKind::YeastarV1, "dnd", "on"));
-    assert!(!exact(ApiKind::YeastarV1, "dnd", "On"));
-    assert!(!exact(ApiKind::YeastarV1, "ntransferto", "voicemail"));
+    assert!(exact("yeastar-v1", "dnd", "on"));
+    assert!(!exact("yeastar-v1", "dnd", "On"));
+    assert!(!exact("yeastar-v1", "ntransferto", "voicemail"));
 }
 
 #[test]
 fn a_lower_case_destination_still_needs_its_companion_field() {
     let p = row_problems(
-        ApiKind::YeastarV1,
+        "yeastar-v1",
         &[("extid", "1001"), ("ntransferto", "mobile number")],
         false,
     );
@@ -459,7 +448,7 @@ fn a_lower_case_destination_still_needs_its_companion_field() {
 #[test]
 fn every_field_says_where_it_comes_from() {
     use super::Origin;
-    let openvox = table(ApiKind::Openvox);
+    let openvox = crate::vendors::table("openvox");
     assert!(matches!(
         openvox.origin("registername"),
         Origin::Inferred(_)
@@ -472,28 +461,19 @@ fn every_field_says_where_it_comes_from() {
         matches!(openvox.origin("alwaysforward"), Origin::Documented(d) if d.contains("query"))
     );
     assert!(matches!(openvox.origin("username"), Origin::Documented(_)));
-    for api in ApiKind::ALL {
-        let t = table(api);
+    for api in crate::vendors::NAMES {
+        let t = crate::vendors::table(api);
         for (field, origin) in t.origins {
-            assert!(
-                t.index(field).is_some(),
-                "{}: {field} is not a field",
-                api.name()
-            );
+            assert!(t.index(field).is_some(), "{api}: {field} is not a field");
             let doc = match origin {
                 Origin::Documented(d) => d,
                 Origin::Inferred(why) => why,
             };
             assert!(
                 doc.contains("docs/vendor/"),
-                "{}: {field}: cite a file: {doc}",
-                api.name()
+                "{api}: {field}: cite a file: {doc}"
             );
         }
-        assert!(
-            t.documented_in.starts_with("docs/vendor/"),
-            "{}",
-            api.name()
-        );
+        assert!(t.documented_in.starts_with("docs/vendor/"), "{}", api);
     }
 }

@@ -378,7 +378,7 @@ async fn execute(
                     throttle.pushed_back(retry_after);
                 }
                 answer_lost |= e.is_unreachable();
-                if class != ErrorClass::Transient {
+                if !class.is_transient() {
                     break e;
                 }
                 let Some(pause) = retry.delay(attempt, retry_after) else {
@@ -415,7 +415,7 @@ async fn execute(
         format!("{} failed: {e}", write.action)
     };
     if write.action == Action::Add
-        && hints::may_already_exist(&e)
+        && client.protocol().may_already_exist(&e)
         && already_on_pbx(client, &write, retry).await
     {
         result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);

@@ -13,14 +13,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::import::login_failed;
-use crate::domain::{ApiKind, PbxSnapshot};
+use crate::domain::PbxSnapshot;
 use crate::output::{Progress, SheetWriter};
-use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, protocol_for, snapshot};
-use crate::rules::{self, Table};
+use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, snapshot};
+use crate::rules::Table;
+use crate::vendors::Vendor;
 
 #[derive(Debug, Clone)]
 pub(crate) struct ExportSettings {
-    pub(crate) api: ApiKind,
+    pub(crate) api: &'static Vendor,
     pub(crate) connection: Connection,
     pub(crate) output: PathBuf,
     pub(crate) retry: RetryPolicy,
@@ -37,7 +38,7 @@ pub(crate) struct Exported {
 }
 
 pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported> {
-    let table = rules::table(settings.api);
+    let table = settings.api.table;
     let snapshot = read_directory(
         settings.api,
         &settings.wire,
@@ -55,19 +56,19 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
 
 /// Every extension on the PBX, read in chunks (`concurrency` at a time) with a progress bar.
 pub(crate) async fn read_directory(
-    api: ApiKind,
+    api: &Vendor,
     wire: &WireOptions,
     connection: &Connection,
     retry: RetryPolicy,
     concurrency: usize,
 ) -> anyhow::Result<PbxSnapshot> {
-    let table = rules::table(api);
+    let table = api.table;
     let url = &connection.base_url;
-    let client = Client::new(protocol_for(api, wire), connection.clone())?;
+    let client = Client::new((api.codec)(wire), table, connection.clone())?;
     client
         .login()
         .await
-        .map_err(|e| login_failed(api, url, &e))?;
+        .map_err(|e| login_failed(client.protocol(), url, &e))?;
     let progress = Progress::items("extensions read");
     let read = snapshot::fetch(&client, table, retry, concurrency, Some(&progress)).await;
     progress.finish();

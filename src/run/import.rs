@@ -17,25 +17,24 @@ use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
-use crate::domain::{ApiKind, Mode, StopReason, Stopped, Summary};
+use crate::domain::{Mode, StopReason, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{
     Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
 };
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, RetryPolicy, WireOptions, hints, protocol_for,
-    snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, snapshot,
 };
 use crate::plan::prune::PrunePlan;
 use crate::plan::{Planner, PruneSettings, prune};
-use crate::rules;
+use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
 #[derive(Debug, Clone)]
 pub(crate) struct ImportSettings {
     pub(crate) file: PathBuf,
-    pub(crate) api: ApiKind,
+    pub(crate) api: &'static Vendor,
     /// The file's columns go through this first (`--map`, or a conversion between APIs).
     pub(crate) mapping: Option<Mapping>,
     pub(crate) connection: Connection,
@@ -88,7 +87,7 @@ pub(crate) async fn run_import(
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
     let started = std::time::Instant::now();
-    let table = rules::table(settings.api);
+    let table = settings.api.table;
     let _lock = claim_outputs(settings)?;
     let source = Source::open(&settings.file, &settings.read)?;
     let input = source.input();
@@ -103,7 +102,8 @@ pub(crate) async fn run_import(
         false => None,
     };
     let client = Client::new(
-        protocol_for(settings.api, &settings.wire),
+        (settings.api.codec)(&settings.wire),
+        table,
         settings.connection.clone(),
     )?;
     let client = Arc::new(client);
@@ -111,7 +111,7 @@ pub(crate) async fn run_import(
     client
         .login()
         .await
-        .map_err(|e| login_failed(settings.api, url, &e))?;
+        .map_err(|e| login_failed(client.protocol(), url, &e))?;
     on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
     // From here on a signal stops the run cleanly instead of killing it: while the PBX is
@@ -203,7 +203,7 @@ pub(crate) async fn run_import(
     let read = producer.await.context("the reader stopped unexpectedly")?;
 
     let wrote = report.summary.ok > 0;
-    if wrote && settings.api.capabilities().apply_at_end && !stop.is_stopped() {
+    if wrote && settings.api.api.caps.apply_at_end && !stop.is_stopped() {
         // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
         if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
             stop.stop(
@@ -260,7 +260,7 @@ async fn prepare(
     sheet: &Sheet,
     client: &Client,
 ) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
-    let table = rules::table(settings.api);
+    let table = settings.api.table;
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
         true => {
@@ -351,8 +351,10 @@ pub(crate) fn reason_of(e: &ApiError) -> StopReason {
 }
 
 /// Why the first login failed, in words that say what to do.
-pub(crate) fn login_failed(api: ApiKind, url: &str, e: &ApiError) -> anyhow::Error {
-    let hint = hints::login_hint(api, e).map_or(String::new(), |h| format!(": {h}"));
+pub(crate) fn login_failed(proto: &dyn Protocol, url: &str, e: &ApiError) -> anyhow::Error {
+    let hint = proto
+        .login_hint(e)
+        .map_or(String::new(), |h| format!(": {h}"));
     let message = match e.class() {
         ErrorClass::LoginRefused => format!(
             "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \

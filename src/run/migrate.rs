@@ -9,14 +9,13 @@
 
 use super::export::{read_directory, write_sheet};
 use super::import::{ImportOutcome, ImportSettings, run_import};
-use crate::domain::ApiKind;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
-use crate::rules;
+use crate::vendors::Vendor;
 
 /// Everything a migration needs, validated (built by `settings`).
 #[derive(Debug, Clone)]
 pub(crate) struct MigrateSettings {
-    pub(crate) from: ApiKind,
+    pub(crate) from: &'static Vendor,
     pub(crate) source: Connection,
     pub(crate) source_wire: WireOptions,
     pub(crate) retry: RetryPolicy,
@@ -45,7 +44,7 @@ pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrat
                 settings.import.concurrency,
             )
             .await?;
-            write_sheet(file, rules::table(settings.from), &snapshot)?;
+            write_sheet(file, settings.from.table, &snapshot)?;
             Some(snapshot.len())
         }
     };

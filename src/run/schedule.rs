@@ -296,5 +296,4 @@ impl Order {
 }
 
 #[cfg(test)]
-#[path = "schedule_tests.rs"]
 mod tests;

@@ -18,6 +18,7 @@ use clap::parser::ValueSource;
 use super::profile::{self, Chosen, Text};
 use crate::cli::{ApiArg, BodyArg, ConnectArgs, PaceArgs};
 use crate::domain::Secret;
+use crate::vendors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Origin {
@@ -133,7 +134,7 @@ impl Layers {
             api: pick(
                 connect.api,
                 o("api"),
-                at("api").word(p.and_then(|p| p.api.as_ref()))?,
+                at("api").api(p.and_then(|p| p.api.as_ref()))?,
                 None,
             ),
             url: pick(
@@ -288,7 +289,12 @@ impl Layers {
             Some((l.value.to_string(), l.origin))
         }
         let path = |l: &Layered<PathBuf>| Some((l.value.display().to_string(), l.origin));
-        line("api", self.api.as_ref().map(|l| (word(&l.value), l.origin)));
+        line(
+            "api",
+            self.api
+                .as_ref()
+                .map(|l| (l.value.name().to_string(), l.origin)),
+        );
         line("url", self.url.as_ref().and_then(shown));
         line("user", self.user.as_ref().and_then(shown));
         line(
@@ -398,6 +404,20 @@ impl ProfileValue<'_> {
     fn word<T: ValueEnum>(&self, value: Option<&Text>) -> anyhow::Result<Option<T>> {
         value
             .map(|t| T::from_str(t.0.trim(), false).map_err(|_| self.bad(&t.0)))
+            .transpose()
+    }
+
+    /// An API name, in any case; a near miss names the closest.
+    fn api(&self, value: Option<&Text>) -> anyhow::Result<Option<ApiArg>> {
+        value
+            .map(|t| {
+                vendors::by_name(&t.0).map_err(|e| {
+                    let (name, path) = self.chosen.map_or(("?", Path::new("?")), |c| {
+                        (c.name.as_str(), c.path.as_path())
+                    });
+                    anyhow::anyhow!("profile {name:?} in {}: api = {e}", path.display())
+                })
+            })
             .transpose()
     }
 

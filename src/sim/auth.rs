@@ -1,17 +1,13 @@
-//! The simulator's logins and tokens: credentials, the lockout after five failed logins
-//! (Yeastar family only: Verba documents none), and tokens that expire when idle, at a maximum
-//! age, or after a number of uses (the fault knobs).
+//! The simulator's logins and tokens: credentials, the lockout after failed logins (for the
+//! APIs whose documents describe one: its `Capabilities::lockout`), and tokens that expire when
+//! idle, at a maximum age, or after a number of uses (the fault knobs).
 
 use std::time::{Duration, Instant};
 
 use std::net::IpAddr;
 
 use super::Sim;
-use crate::domain::values::md5_hex;
 
-/// Failed logins in a row that lock an address, and for how long (docs/vendor/yeastar-api.md §3.6).
-const LOCKOUT_AFTER: u32 = 5;
-const LOCKOUT_FOR: Duration = Duration::from_secs(600);
 pub(crate) struct Token {
     issued: Instant,
     last_use: Instant,
@@ -21,7 +17,18 @@ pub(crate) struct Token {
 #[derive(Default)]
 pub(crate) struct Lockout {
     failures: u32,
-    until: Option<Instant>,
+    /// Locked until then; `Some(None)`: until an administrator lifts it.
+    until: Option<Option<Instant>>,
+}
+
+impl Lockout {
+    fn locked(&self, now: Instant) -> bool {
+        match self.until {
+            Some(Some(until)) => until > now,
+            Some(None) => true,
+            None => false,
+        }
+    }
 }
 
 /// Why a token was not accepted.
@@ -39,28 +46,28 @@ pub(crate) enum LoginProblem {
 
 impl Sim {
     /// Checks the credentials and the lockout; on success, a new token.
+    /// `password_ok` is the API's own check of the password it was sent (as sent: plain, or
+    /// hashed the way its login hashes it) against the simulator's `--password`.
     pub(crate) fn login(
         &self,
         ip: IpAddr,
         user: &str,
-        password_md5: &str,
+        password_ok: bool,
     ) -> Result<String, LoginProblem> {
-        let expected = md5_hex(self.settings.password.expose());
         let now = Instant::now();
         let t_ms = self.elapsed_ms();
+        let rule = self.settings.api.api.caps.lockout;
         self.with_state(|s| {
             let lock = s.lockouts.entry(ip).or_default();
-            // Only the Yeastar family documents a lockout after failed logins.
-            let locks = self.settings.api.capabilities().lockout;
-            let result = if locks && lock.until.is_some_and(|until| until > now) {
+            let result = if rule.is_some() && lock.locked(now) {
                 Err(LoginProblem::Locked)
-            } else if user == self.settings.user && password_md5 == expected {
+            } else if user == self.settings.user && password_ok {
                 *lock = Lockout::default();
                 Ok(())
             } else {
                 lock.failures += 1;
-                if lock.failures >= LOCKOUT_AFTER {
-                    lock.until = Some(now + LOCKOUT_FOR);
+                if let Some(rule) = rule.filter(|r| lock.failures >= r.after) {
+                    lock.until = Some(rule.secs.map(|secs| now + Duration::from_secs(secs)));
                     lock.failures = 0;
                 }
                 Err(LoginProblem::BadCredentials)

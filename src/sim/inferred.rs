@@ -1,97 +1,117 @@
 //! The simulator's choices where the vendor documents are silent (`--inferred KEY=VALUE`).
 //!
-//! Each default is what the real device most plausibly does; each can be switched so that a
-//! rehearsal or a test can meet the other behaviour before a real PBX shows it.
+//! Each API's simulator declares its own [`Choice`]s beside its answers; the keys every API
+//! shares are [`SHARED`]. Each default is what the real device most plausibly does; each can
+//! be switched so that a rehearsal or a test can meet the other behaviour before a real PBX
+//! shows it.
 
-/// One choice per gap in the documents; the defaults are the plausible ones.
+use std::collections::BTreeMap;
+
+/// One gap in the documents, and the behaviours the simulator can take there.
+#[derive(Debug)]
+pub(crate) struct Choice {
+    pub(crate) key: &'static str,
+    /// The values it takes, as `--help` shows them (`plain|md5`, `ok-empty|STATUS`).
+    pub(crate) shown: &'static str,
+    pub(crate) default: &'static str,
+    /// Whether a value is one it takes.
+    pub(crate) accepts: fn(&str) -> bool,
+}
+
+/// Accept values in any case and as `yes`/`1` (the client's reading) rather than only as the
+/// documents spell them.
+pub(crate) const SPELLING: Choice = Choice {
+    key: "spelling",
+    shown: "exact|lenient",
+    default: "exact",
+    accepts: |v| matches!(v, "exact" | "lenient"),
+};
+
+/// The choices of every API's simulator.
+pub(crate) const SHARED: &[Choice] = &[SPELLING];
+
+/// A status word as SOAP services spell them: `ERROR_` and capitals.
+pub(crate) fn is_status(value: &str) -> bool {
+    value.starts_with("ERROR_") && value.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+}
+
+/// The choices in force: every declared key with its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(clippy::struct_excessive_bools)] // independent choices, each its own flag
 pub(crate) struct Inferred {
-    /// OpenVox hands the login password out as its MD5 (like Yeastar v1) instead of plain.
-    /// docs/vendor/openvox-extension-query.md does not say which.
-    pub(crate) openvox_userpassword_md5: bool,
-    /// Accept values in any case and as `yes`/`1` (the client's reading) rather than only as
-    /// the documents spell them.
-    pub(crate) lenient_spelling: bool,
-    /// What Verba's getExtension answers for an extension it does not have: `None` = OK with
-    /// no `<extension>` (docs/vendor/verba-api.md §4.3 lists no not-found code), or this status code.
-    pub(crate) verba_get_missing: Option<String>,
-    /// The status of a Verba create/update naming a user id that does not exist
-    /// (docs/vendor/verba-api.md §9.2: ERROR_ILLEGAL_ARGUMENT or ERROR_GENERAL).
-    pub(crate) verba_unknown_user: String,
-    /// The status of a Verba updateExtension of an extension that does not exist
-    /// (docs/vendor/verba-api.md §4.1: undocumented).
-    pub(crate) verba_update_missing: String,
-    /// The Verba tenant whose tokens see every tenant (the provider's own; every documented
-    /// example uses `0000`); a token of another tenant sees only its own.
-    pub(crate) verba_provider_eid: String,
+    values: BTreeMap<&'static str, String>,
 }
-
-impl Default for Inferred {
-    fn default() -> Self {
-        Inferred {
-            openvox_userpassword_md5: false,
-            lenient_spelling: false,
-            verba_get_missing: None,
-            verba_unknown_user: "ERROR_ILLEGAL_ARGUMENT".into(),
-            verba_update_missing: "ERROR_GENERAL".into(),
-            verba_provider_eid: "0000".into(),
-        }
-    }
-}
-
-/// The keys `--inferred` takes, with their values, for the error message and `--help`.
-pub(crate) const KEYS: &str = "openvox-userpassword=plain|md5, spelling=exact|lenient, \
-     verba-get-missing=ok-empty|STATUS, verba-unknown-user=STATUS, \
-     verba-update-missing=STATUS, verba-provider-eid=EID";
 
 impl Inferred {
-    /// Applies one `KEY=VALUE`.
-    pub(crate) fn set(&mut self, setting: &str) -> Result<(), String> {
-        let bad = || format!("--inferred {setting}: expected one of {KEYS}");
-        let (key, value) = setting.split_once('=').ok_or_else(bad)?;
-        let status = |v: &str| {
-            (v.starts_with("ERROR_") && v.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
-                .then(|| v.to_string())
-                .ok_or_else(bad)
-        };
-        match (key, value) {
-            ("openvox-userpassword", "plain" | "md5") => {
-                self.openvox_userpassword_md5 = value == "md5";
-            }
-            ("spelling", "exact" | "lenient") => self.lenient_spelling = value == "lenient",
-            ("verba-get-missing", "ok-empty") => self.verba_get_missing = None,
-            ("verba-get-missing", v) => self.verba_get_missing = Some(status(v)?),
-            ("verba-unknown-user", v) => self.verba_unknown_user = status(v)?,
-            ("verba-update-missing", v) => self.verba_update_missing = status(v)?,
-            ("verba-provider-eid", v) if !v.is_empty() => self.verba_provider_eid = v.into(),
-            _ => return Err(bad()),
-        }
-        Ok(())
+    /// The defaults of the shared choices and of `api`'s own.
+    pub(crate) fn new(api: &'static [Choice]) -> Inferred {
+        let values = SHARED
+            .iter()
+            .chain(api)
+            .map(|c| (c.key, c.default.to_string()))
+            .collect();
+        Inferred { values }
     }
+
+    /// Applies one `KEY=VALUE`; `api` is the simulated API's own choices.
+    pub(crate) fn set(&mut self, setting: &str, api: &'static [Choice]) -> Result<(), String> {
+        let bad = || format!("--inferred {setting}: expected one of {}", keys(api));
+        let (key, value) = setting.split_once('=').ok_or_else(bad)?;
+        let choice = SHARED.iter().chain(api).find(|c| c.key == key);
+        match choice {
+            Some(c) if (c.accepts)(value) => {
+                self.values.insert(c.key, value.to_string());
+                Ok(())
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// The value of a declared choice.
+    pub(crate) fn get(&self, key: &str) -> &str {
+        self.values
+            .get(key)
+            .unwrap_or_else(|| panic!("no simulator choice {key:?} is declared"))
+    }
+
+    /// Whether a declared choice has the value `value`.
+    pub(crate) fn is(&self, key: &str, value: &str) -> bool {
+        self.get(key) == value
+    }
+}
+
+/// Every key of `api` and the shared ones, for `--help`.
+pub(crate) fn keys(api: &[Choice]) -> String {
+    SHARED
+        .iter()
+        .chain(api)
+        .map(|c| format!("{}={}", c.key, c.shown))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const OWN: &[Choice] = &[Choice {
+        key: "colour",
+        shown: "red|blue",
+        default: "red",
+        accepts: |v| matches!(v, "red" | "blue"),
+    }];
+
     #[test]
     fn each_choice_switches_and_nonsense_is_refused() {
-        let mut inferred = Inferred::default();
-        inferred.set("openvox-userpassword=md5").unwrap();
-        inferred.set("spelling=lenient").unwrap();
-        inferred.set("verba-get-missing=ERROR_GENERAL").unwrap();
-        assert!(inferred.openvox_userpassword_md5 && inferred.lenient_spelling);
-        assert_eq!(inferred.verba_get_missing.as_deref(), Some("ERROR_GENERAL"));
-        inferred.set("verba-get-missing=ok-empty").unwrap();
-        assert_eq!(inferred.verba_get_missing, None);
-        for bad in [
-            "spelling",
-            "spelling=loose",
-            "verba-unknown-user=oops",
-            "colour=red",
-        ] {
-            assert!(inferred.set(bad).is_err(), "{bad}");
+        let mut inferred = Inferred::new(OWN);
+        assert!(inferred.is("spelling", "exact") && inferred.is("colour", "red"));
+        inferred.set("spelling=lenient", OWN).unwrap();
+        inferred.set("colour=blue", OWN).unwrap();
+        assert!(inferred.is("spelling", "lenient") && inferred.is("colour", "blue"));
+        for bad in ["spelling", "spelling=loose", "colour=green", "size=big"] {
+            let e = inferred.set(bad, OWN).unwrap_err();
+            assert!(e.contains("colour=red|blue"), "{e}");
         }
+        // Another API's keys are not this one's.
+        assert!(inferred.set("colour=blue", &[]).is_err());
     }
 }

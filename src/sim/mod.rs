@@ -9,14 +9,13 @@
 mod auth;
 pub(crate) use auth::{LoginProblem, TokenProblem};
 mod faults;
-mod inferred;
-pub(crate) use inferred::Inferred;
-mod tenants;
+pub(crate) mod inferred;
+pub(crate) use inferred::{Choice, Inferred};
 mod tls;
-mod verba;
-mod verba_records;
-mod yeastar;
+mod wire;
+pub(crate) use wire::{SimApi, Wire};
 
+use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -30,7 +29,7 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::domain::{ApiKind, Record, Secret};
+use crate::domain::{Record, Secret};
 use crate::input::{ReadSettings, RowCells, Sheet, Source};
 use crate::rules::{self, Cells, CheckContext, Problem, Table};
 
@@ -39,7 +38,8 @@ const LOG_LIMIT: usize = 1_000_000;
 
 #[derive(Debug, Clone)]
 pub(crate) struct SimSettings {
-    pub(crate) api: ApiKind,
+    /// The API simulated: its rules, its answers, its choices.
+    pub(crate) api: SimApi,
     pub(crate) listen: String,
     pub(crate) user: String,
     pub(crate) password: Secret,
@@ -65,9 +65,9 @@ pub(crate) struct SimSettings {
     pub(crate) tls_cert: Option<PathBuf>,
     /// The choices made where the documents are silent (`--inferred`).
     pub(crate) inferred: Inferred,
-    /// Verba tenants beyond `0000` and those of the seed: (eid, short name).
+    /// Tenants beyond the API's own and those of the seed: (eid, short name).
     pub(crate) tenants: Vec<(String, String)>,
-    /// Verba users beyond those the seed names: a CSV of `id,loginname,eid`.
+    /// Users beyond those the seed names: a CSV of `id,loginname,eid`.
     pub(crate) users: Option<PathBuf>,
 }
 
@@ -121,6 +121,8 @@ pub(crate) struct Sim {
     /// Where it listens (the WSDL names it).
     pub(crate) addr: SocketAddr,
     pub(crate) table: &'static Table,
+    /// The simulated API's answers.
+    wire: Box<dyn Wire>,
     started: Instant,
     state: Mutex<Store>,
     /// Set by `POST /_sim/calm`: the PBX has recovered, no fault is injected any more (so a
@@ -128,12 +130,11 @@ pub(crate) struct Sim {
     calm: std::sync::atomic::AtomicBool,
 }
 
-#[derive(Default)]
 pub(crate) struct Store {
-    /// Keyed by number; Verba's by tenant and extension (`tenants::key`).
+    /// Keyed by number, or as the API files them (by tenant and number).
     pub(crate) extensions: BTreeMap<String, Record>,
-    /// Verba's tenants and users.
-    pub(crate) tenants: tenants::Tenants,
+    /// The simulated API's own state (its tenants and users), which only its `Wire` reads.
+    pub(crate) own: Box<dyn Any + Send>,
     tokens: HashMap<String, auth::Token>,
     lockouts: HashMap<IpAddr, auth::Lockout>,
     recent_writes: VecDeque<Instant>,
@@ -160,25 +161,22 @@ impl SimServer {
 
 /// Binds the listening socket and serves in the background.
 pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
-    let table = rules::table(settings.api);
+    let table = settings.api.table;
+    let wire = (settings.api.wire)();
     let mut state = Store {
+        extensions: BTreeMap::new(),
+        own: wire.prepare(&settings)?,
+        tokens: HashMap::new(),
+        lockouts: HashMap::new(),
+        recent_writes: VecDeque::new(),
         rng: settings
             .random_seed
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
-        ..Store::default()
+        stats: Stats::default(),
+        log: Vec::new(),
     };
-    if settings.api == ApiKind::Verba {
-        let (eid, name) = tenants::DEFAULT_TENANT;
-        state.tenants.add_tenant(eid, name);
-        for (eid, name) in &settings.tenants {
-            state.tenants.add_tenant(eid, name);
-        }
-        if let Some(users) = &settings.users {
-            state.tenants.load_users(users)?;
-        }
-    }
     if let Some(seed) = &settings.seed {
-        load_seed(&mut state, table, seed, &settings.read)?;
+        load_seed(&mut state, wire.as_ref(), table, seed, &settings.read)?;
     }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
@@ -188,6 +186,7 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
         settings,
         addr,
         table,
+        wire,
         started: Instant::now(),
         state: Mutex::new(state),
         calm: std::sync::atomic::AtomicBool::new(false),
@@ -224,6 +223,7 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
 
 fn load_seed(
     state: &mut Store,
+    wire: &dyn Wire,
     table: &'static Table,
     path: &std::path::Path,
     read: &ReadSettings,
@@ -249,17 +249,9 @@ fn load_seed(
             }
             RowCells::Skipped { .. } => continue,
         };
-        let mut ext = cells.record(table, 0..table.fields.len());
-        let Some(number) = ext.get(table.key).cloned() else {
-            continue;
-        };
-        if table.api == ApiKind::Verba {
-            let key = verba_records::seed(state, &mut ext, &number)
-                .map_err(|e| anyhow::anyhow!("{}: row {row}: {e}", source.name()))?;
-            state.extensions.insert(key, ext);
-        } else {
-            state.extensions.insert(number, ext);
-        }
+        let ext = cells.record(table, 0..table.fields.len());
+        wire.seed(state, table, ext)
+            .map_err(|e| anyhow::anyhow!("{}: row {row}: {e}", source.name()))?;
     }
     Ok(())
 }
@@ -289,16 +281,14 @@ async fn handle(
         axum::Json(serde_json::json!({"calm": true})).into_response()
     } else {
         sim.with_state(|s| s.stats.requests += 1);
-        // A lost login answer would only cost a second login; faults go to the work.
-        let delivery = if uri.path().ends_with("/login") {
+        let delivery = if sim.wire.is_login(&uri) {
             faults::Delivery::Normal
         } else {
             faults::choose(&sim)
         };
         let response = ARRIVED.sync_scope(arrived, || {
-            faults::with(delivery, || match sim.settings.api {
-                ApiKind::Verba => verba::handle(&sim, peer.ip(), &method, &uri, &body),
-                _ => yeastar::handle(&sim, peer.ip(), &method, &uri, &body),
+            faults::with(delivery, || {
+                sim.wire.handle(&sim, peer.ip(), &method, &uri, &body)
             })
         });
         faults::deliver(delivery, response, sim.settings.slow).await
@@ -386,7 +376,7 @@ impl Sim {
             adding,
             weak_passwords: self.settings.weak_passwords,
             // A PBX compares spellings; the lenient reading of a sheet is the client's.
-            exact_spelling: !self.settings.inferred.lenient_spelling,
+            exact_spelling: self.settings.inferred.is(inferred::SPELLING.key, "exact"),
         };
         rules::check_cells(self.table, &cells, None, ctx)
     }
@@ -409,7 +399,7 @@ impl Store {
 
 /// Runs `pbxbulk sim` in the foreground until the process is killed.
 pub(crate) async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
-    let api = settings.api;
+    let api = settings.api.api;
     let server = start(settings).await?;
     say!("listening on {}", server.url());
     if let Some(cert) = &server.cert {
@@ -419,11 +409,14 @@ pub(crate) async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     eprintln!(
         "simulating {} with {} extensions; counters at {}/_sim/stats, request log at {}/_sim/log",
-        api.name(),
+        api.name,
         server.sim.stats().extensions,
         server.url(),
         server.url()
     );
+    for line in server.sim.wire.banner(&server.sim) {
+        eprintln!("{line}");
+    }
     server.task.await.context("the simulator stopped")?;
     Ok(())
 }

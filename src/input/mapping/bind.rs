@@ -24,7 +24,7 @@ impl Mapping {
                     line,
                     format!(
                         "{} has no field {name:?} (its fields: {})",
-                        table.api.name(),
+                        table.api.name,
                         table
                             .fields
                             .iter()

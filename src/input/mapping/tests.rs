@@ -1,10 +1,8 @@
 use super::parse::{parse, parse_condition, template_pieces};
 use super::*;
-use crate::domain::ApiKind;
-use crate::rules;
 
 fn v2() -> &'static Table {
-    rules::table(ApiKind::YeastarV2)
+    crate::vendors::table("yeastar-v2")
 }
 
 /// The mapped value of `name` in a row mapped for yeastar-v2.

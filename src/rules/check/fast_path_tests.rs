@@ -2,7 +2,6 @@
 //! short string over an alphabet that hits each branch.
 
 use super::*;
-use crate::domain::ApiKind;
 use crate::rules::compiled::ascii_mask;
 use crate::rules::contains::contains_ignoring_case;
 use crate::rules::password::password_is_strong;
@@ -112,7 +111,7 @@ fn the_byte_masks_agree_with_the_character_classes() {
 fn values_spelt_as_listed_are_their_own_canonical_spelling() {
     assert_eq!(Kind::Switch.canonical("on"), "on");
     assert_eq!(Kind::Switch.canonical("off"), "off");
-    for table in ApiKind::ALL.map(crate::rules::table) {
+    for table in crate::vendors::VENDORS.iter().map(|v| v.table) {
         for field in table.fields {
             if let Kind::OneOf { values, .. } = field.kind {
                 for v in values {
@@ -176,7 +175,7 @@ fn checking_a_files_columns_only_finds_what_checking_every_field_finds() {
         seed ^= seed << 17;
         usize::try_from(seed % n as u64).unwrap()
     };
-    for table in ApiKind::ALL.map(crate::rules::table) {
+    for table in crate::vendors::VENDORS.iter().map(|v| v.table) {
         let n = table.fields.len();
         for _ in 0..400 {
             // A file's columns: the key and a few others, in table order.

@@ -17,28 +17,43 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use axum::http::header;
 
-use super::{LoginProblem, Sim, Store, TokenProblem};
+use super::codec::{Dialect, errno};
 use crate::domain::values::md5_hex;
-use crate::domain::{ApiKind, Code, Record};
+use crate::domain::{Code, Record};
 use crate::pbx::value_text;
 use crate::pbx::xml::{parse, to_xml};
-use crate::pbx::yeastar::{self as codec, Dialect, errno};
+use crate::sim::{LoginProblem, Sim, Store, TokenProblem, Wire};
 
 /// The transient errnos `--fail-rate` answers with.
 const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV_DOWN];
 
 type Answer = Result<Value, &'static str>;
 
-pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-    let Some(dialect) = codec::dialect(sim.settings.api) else {
-        return (StatusCode::NOT_FOUND, "not a Yeastar-family API").into_response();
-    };
+/// The simulated member of the family that `dialect` describes.
+pub(super) struct Family {
+    pub(super) dialect: &'static Dialect,
+}
+
+impl Wire for Family {
+    fn handle(&self, sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
+        handle(sim, self.dialect, ip, method, uri, body)
+    }
+}
+
+fn handle(
+    sim: &Sim,
+    dialect: &Dialect,
+    ip: IpAddr,
+    method: &Method,
+    uri: &Uri,
+    body: &[u8],
+) -> Response {
     let xml = dialect.typed() && param(uri, "type") == Some("xml");
     let answer = route(sim, dialect, xml, ip, method, uri, body);
     let mut map = match answer {
@@ -77,7 +92,7 @@ fn route(
     uri: &Uri,
     body: &[u8],
 ) -> Answer {
-    let caps = dialect.kind.capabilities();
+    let caps = dialect.api.caps;
     let path = uri.path().trim_start_matches("/api/");
     let (version, endpoint) = path.split_once('/').ok_or(errno::UNSUPPORTED)?;
     if !uri.path().starts_with("/api/") || !dialect.versions.contains(&version) {
@@ -152,10 +167,10 @@ fn login(sim: &Sim, dialect: &Dialect, ip: IpAddr, body: &Map<String, Value>) ->
     {
         return Err(errno::BLANK_PARAMETER);
     }
-    match sim.login(ip, &user, &password) {
-        Ok(token) if dialect.kind == ApiKind::YeastarV2 => {
-            Ok(json!({ "token": token, "transport": "TCP" }))
-        }
+    // The login sends the password as its MD5 (docs/vendor/yeastar-api.md §3.2).
+    let password_ok = password == md5_hex(sim.settings.password.expose());
+    match sim.login(ip, &user, password_ok) {
+        Ok(token) if dialect.login_transport => Ok(json!({ "token": token, "transport": "TCP" })),
         Ok(token) => Ok(json!({ "token": token })),
         Err(LoginProblem::Locked) => Err(errno::LOCKED_OUT),
         Err(LoginProblem::BadCredentials) => Err(errno::BAD_LOGIN),
@@ -185,7 +200,7 @@ fn list(sim: &Sim, dialect: &Dialect) -> Value {
 fn query(sim: &Sim, dialect: &Dialect, body: &Map<String, Value>) -> Answer {
     let wanted = text(body.get(dialect.update_key));
     // v2 requires the parameter; v1 answers every extension when there is no body.
-    if wanted.is_empty() && dialect.kind == ApiKind::YeastarV2 {
+    if wanted.is_empty() && dialect.query_needs_key {
         return Err(errno::BLANK_PARAMETER);
     }
     let all = wanted.is_empty() || wanted == "all";
@@ -212,16 +227,13 @@ fn query(sim: &Sim, dialect: &Dialect, body: &Map<String, Value>) -> Answer {
     Ok(json!({ "extinfos": infos }))
 }
 
-/// How OpenVox's query example spells a value the requests spell otherwise
-/// (docs/vendor/openvox-extension-query.md: `"monitormode":"disable"`): (field, stored, answered).
-const OPENVOX_ANSWER_VALUES: &[(&str, &str, &str)] = &[("monitormode", "Disable", "disable")];
-
 /// A stored extension as the query answer shows it: the answer's own key spellings, v1's
 /// hashed login password, OpenVox's value spellings.
 fn view(sim: &Sim, ext: &Record, dialect: &Dialect) -> Value {
-    let openvox = dialect.kind == ApiKind::Openvox;
     let hash_login = dialect.hashed_login_password
-        || (openvox && sim.settings.inferred.openvox_userpassword_md5);
+        || dialect
+            .login_password_choice
+            .is_some_and(|key| sim.settings.inferred.is(key, "md5"));
     let mut out = Map::new();
     for (name, value) in ext {
         let key = if name == dialect.table_key {
@@ -235,11 +247,11 @@ fn view(sim: &Sim, ext: &Record, dialect: &Dialect) -> Value {
         };
         let value = match name.as_str() {
             "loginpassword" if hash_login => md5_hex(value),
-            _ if openvox => OPENVOX_ANSWER_VALUES
+            _ => dialect
+                .answer_values
                 .iter()
                 .find(|(field, stored, _)| field == name && stored == value)
                 .map_or_else(|| value.clone(), |(_, _, answered)| (*answered).to_string()),
-            _ => value.clone(),
         };
         out.insert(key.to_string(), Value::String(value));
     }

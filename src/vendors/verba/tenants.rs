@@ -8,6 +8,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::sim::{SimSettings, Store};
+
 /// The tenant of every documented example (docs/vendor/verba-api.md §4.3: `0000`, `Ref.`).
 pub(crate) const DEFAULT_TENANT: (&str, &str) = ("0000", "Ref.");
 
@@ -25,6 +27,35 @@ pub(crate) struct Tenants {
     users: Vec<User>,
     /// The tenant each token was requested for.
     token_eids: HashMap<String, String>,
+}
+
+/// The simulator's tenants and users, which this API's `Wire` keeps in the store.
+pub(crate) fn tenants(store: &Store) -> &Tenants {
+    store
+        .own
+        .downcast_ref()
+        .expect("the Verba simulator keeps its tenants in the store")
+}
+
+pub(crate) fn tenants_mut(store: &mut Store) -> &mut Tenants {
+    store
+        .own
+        .downcast_mut()
+        .expect("the Verba simulator keeps its tenants in the store")
+}
+
+/// The tenants and users a simulator starts with: `0000`, `--tenant`s, `--users`.
+pub(crate) fn prepare(settings: &SimSettings) -> anyhow::Result<Tenants> {
+    let mut known = Tenants::default();
+    let (eid, name) = DEFAULT_TENANT;
+    known.add_tenant(eid, name);
+    for (eid, name) in &settings.tenants {
+        known.add_tenant(eid, name);
+    }
+    if let Some(users) = &settings.users {
+        known.load_users(users)?;
+    }
+    Ok(known)
 }
 
 /// Where a store key puts the tenant and the extension.

@@ -283,7 +283,7 @@ fn refusals_carry_the_errno_its_meaning_and_what_to_do_about_it() {
         ("20006", ErrorClass::TokenExpired),
         ("20002", ErrorClass::LoginRefused),
         ("20003", ErrorClass::LoginRefused),
-        ("10025", ErrorClass::Transient),
+        ("10025", ErrorClass::SlowDown),
         ("20010", ErrorClass::Transient),
         ("30001", ErrorClass::Transient),
         ("30003", ErrorClass::Transient),

@@ -5,7 +5,7 @@ use crate::domain::record_of;
 use crate::pbx::xml::parse;
 
 /// The documented updateExtension transaction (docs/vendor/verba-update-extension-v2.txt), as written.
-const SEED_004: &str = include_str!("../../docs/vendor/verba-update-extension-v2.txt");
+const SEED_004: &str = include_str!("../../../../docs/vendor/verba-update-extension-v2.txt");
 const SEED_TOKEN: &str = "FipASZ3Y336Kvmv7W1BV7aXY7hDFeMxq";
 
 fn seed_part(start: &str, end: &str) -> &'static str {
@@ -15,7 +15,10 @@ fn seed_part(start: &str, end: &str) -> &'static str {
 }
 
 fn verba() -> Verba {
-    Verba { eid: "0000".into() }
+    Verba {
+        eid: "0000".into(),
+        users: Default::default(),
+    }
 }
 
 /// An element's children as `name=text` (`user.id=25` for nested ones), in order.

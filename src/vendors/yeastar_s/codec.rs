@@ -6,9 +6,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, xml};
+use super::{API_OPENVOX, API_V1, API_V2};
 use crate::domain::values::md5_hex;
-use crate::domain::{ApiKind, Record};
+use crate::domain::{Api, Record};
+use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, xml};
 
 /// The documented error numbers (docs/vendor/yeastar-api.md §6.2) that matter for extensions and sessions.
 pub(crate) mod errno {
@@ -71,7 +72,8 @@ pub(crate) fn class(code: &str) -> ErrorClass {
     match code {
         NO_SUCH_TOKEN | BLANK_TOKEN | TOKEN_TIMEOUT => ErrorClass::TokenExpired,
         LOCKED_OUT | BAD_LOGIN => ErrorClass::LoginRefused,
-        TOO_FREQUENT | APISRV_HANDOFF | API_CODES | APISRV_DOWN => ErrorClass::Transient,
+        TOO_FREQUENT => ErrorClass::SlowDown,
+        APISRV_HANDOFF | API_CODES | APISRV_DOWN => ErrorClass::Transient,
         _ => ErrorClass::Permanent,
     }
 }
@@ -80,7 +82,7 @@ pub(crate) fn class(code: &str) -> ErrorClass {
 /// simulator both read.
 #[derive(Debug)]
 pub(crate) struct Dialect {
-    pub(crate) kind: ApiKind,
+    pub(crate) api: &'static Api,
     /// The path below the base URL, e.g. `/api/v2.0.0/`.
     pub(crate) prefix: &'static str,
     /// The versions the simulator accepts in the path.
@@ -106,6 +108,18 @@ pub(crate) struct Dialect {
     /// The keys every query answer holds, set or not, in the documents' order (the simulator's
     /// shape); empty where no answer example or table was seen in full (v2).
     pub(crate) answer_keys: &'static [&'static str],
+    /// The login answer also names the transport (v2's example: `"transport":"TCP"`).
+    pub(crate) login_transport: bool,
+    /// `extension/query` without its key is refused (v2); v1 answers every extension.
+    pub(crate) query_needs_key: bool,
+    /// Values the query answer spells otherwise than requests do, as (field, stored,
+    /// answered): OpenVox's example answers `"monitormode":"disable"`.
+    pub(crate) answer_values: &'static [(&'static str, &'static str, &'static str)],
+    /// The simulator's choice (`--inferred KEY=md5`) that hands the login password out hashed,
+    /// where the documents do not say whether it is.
+    pub(crate) login_password_choice: Option<&'static str>,
+    /// What to try when the login is answered 10003 (unsupported: another version).
+    pub(crate) wrong_version_hint: &'static str,
 }
 
 /// docs/vendor/yeastar-api.md §4.1: the v1 query example's keys (the example omits the
@@ -193,7 +207,7 @@ const USERPASSWORD: (&str, &str) = ("userpassword", "loginpassword");
 const ANSWER_NAMES: [(&str, &str); 2] = [MOBLIE, USERPASSWORD];
 
 pub(crate) static V2: Dialect = Dialect {
-    kind: ApiKind::YeastarV2,
+    api: &API_V2,
     prefix: "/api/v2.0.0/",
     versions: &["v2.0.0"],
     list: "extension/list",
@@ -205,10 +219,15 @@ pub(crate) static V2: Dialect = Dialect {
     hashed_login_password: false,
     answer_names: &[],
     answer_keys: &[],
+    login_transport: true,
+    query_needs_key: true,
+    answer_values: &[],
+    login_password_choice: None,
+    wrong_version_hint: "this PBX speaks yeastar-v1? (try --api yeastar-v1)",
 };
 
 pub(crate) static V1: Dialect = Dialect {
-    kind: ApiKind::YeastarV1,
+    api: &API_V1,
     prefix: "/api/v1.1.0/",
     // v1.10 is the typo on Yeastar's own login pages, which servers apparently accept.
     versions: &["v1.0.0", "v1.0.1", "v1.1.0", "v1.10"],
@@ -221,12 +240,17 @@ pub(crate) static V1: Dialect = Dialect {
     hashed_login_password: true,
     answer_names: &[MOBLIE],
     answer_keys: V1_ANSWER_KEYS,
+    login_transport: false,
+    query_needs_key: false,
+    answer_values: &[],
+    login_password_choice: None,
+    wrong_version_hint: "this PBX speaks yeastar-v2? (try --api yeastar-v2)",
 };
 
 /// OpenVox UC-Series v0.0.1 (docs/vendor/openvox-extension-*): Yeastar v1's shape plus add,
 /// and XML bodies.
 pub(crate) static OPENVOX: Dialect = Dialect {
-    kind: ApiKind::Openvox,
+    api: &API_OPENVOX,
     prefix: "/api/v0.0.1/",
     versions: &["v0.0.1"],
     list: "extensionlist/query",
@@ -238,17 +262,16 @@ pub(crate) static OPENVOX: Dialect = Dialect {
     hashed_login_password: false,
     answer_names: &[MOBLIE, USERPASSWORD],
     answer_keys: OPENVOX_ANSWER_KEYS,
+    login_transport: false,
+    query_needs_key: false,
+    answer_values: &[("monitormode", "Disable", "disable")],
+    login_password_choice: Some(OPENVOX_USERPASSWORD),
+    wrong_version_hint: "this PBX does not speak openvox: a Yeastar one? (try --api yeastar-v2 or yeastar-v1)",
 };
 
-/// The dialect of a Yeastar-family API; `None` for APIs outside the family.
-pub(crate) fn dialect(kind: ApiKind) -> Option<&'static Dialect> {
-    match kind {
-        ApiKind::YeastarV2 => Some(&V2),
-        ApiKind::YeastarV1 => Some(&V1),
-        ApiKind::Openvox => Some(&OPENVOX),
-        ApiKind::Verba => None,
-    }
-}
+/// docs/vendor/openvox-extension-query.md does not say whether `userpassword` is handed out
+/// plain or as its MD5; the simulator answers plain unless `--inferred openvox-userpassword=md5`.
+pub(crate) const OPENVOX_USERPASSWORD: &str = "openvox-userpassword";
 
 /// A Yeastar-family protocol: the dialect, and whether bodies are XML.
 #[derive(Debug, Clone, Copy)]
@@ -260,7 +283,7 @@ pub(crate) struct Yeastar {
 impl Dialect {
     /// Requests carry `&type=json|xml` and may use XML bodies (OpenVox).
     pub(crate) fn typed(&self) -> bool {
-        self.kind.capabilities().xml
+        self.api.caps.xml
     }
 }
 
@@ -306,8 +329,8 @@ impl Yeastar {
 }
 
 impl Protocol for Yeastar {
-    fn kind(&self) -> ApiKind {
-        self.dialect.kind
+    fn api(&self) -> &'static str {
+        self.dialect.api.name
     }
 
     fn record_key(&self) -> &'static str {
@@ -317,7 +340,7 @@ impl Protocol for Yeastar {
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError> {
         let dialect = self.dialect;
         if !self.can(op) {
-            return Err(unsupported(dialect.kind, op));
+            return Err(unsupported(dialect.api.name, op));
         }
         let mut path = format!("{}{}", dialect.prefix, self.endpoint(op));
         let mut query = Vec::new();
@@ -441,6 +464,21 @@ impl Protocol for Yeastar {
             _ => Ok(Reply::Done),
         }
     }
+
+    /// The login sends the password as its MD5.
+    fn wire_forms(&self, secret: &str) -> Vec<String> {
+        vec![md5_hex(secret)]
+    }
+
+    fn login_hint(&self, e: &ApiError) -> Option<&'static str> {
+        matches!(e, ApiError::Refused { code, .. } if code == errno::UNSUPPORTED)
+            .then_some(self.dialect.wrong_version_hint)
+    }
+
+    /// The family answers a duplicate add with the generic 10017.
+    fn may_already_exist(&self, e: &ApiError) -> bool {
+        matches!(e, ApiError::Refused { code, .. } if code == errno::CONFIG_FAILED)
+    }
 }
 
 /// An answer's list; XML writes an empty one as an empty element.
@@ -478,7 +516,7 @@ impl Yeastar {
 impl Yeastar {
     /// Whether this dialect has the endpoint of `op`.
     fn can(&self, op: &Op<'_>) -> bool {
-        let caps = self.dialect.kind.capabilities();
+        let caps = self.dialect.api.caps;
         match op {
             Op::Add(_) => caps.add,
             Op::Delete(_) => caps.delete,
@@ -490,8 +528,8 @@ impl Yeastar {
 }
 
 /// An operation the API does not have; the settings and the planner refuse these first.
-pub(crate) fn unsupported(kind: ApiKind, op: &Op<'_>) -> ApiError {
-    ApiError::NotSupported(format!("{} has no {} operation", kind.name(), op.name()))
+fn unsupported(api: &str, op: &Op<'_>) -> ApiError {
+    ApiError::NotSupported(format!("{api} has no {} operation", op.name()))
 }
 
 fn missing(what: &str) -> ApiError {
@@ -499,5 +537,4 @@ fn missing(what: &str) -> ApiError {
 }
 
 #[cfg(test)]
-#[path = "yeastar_tests.rs"]
 mod tests;

@@ -8,7 +8,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
 use serde_json::Value;
 
-use super::xml::{Element, parse, write_text};
+use crate::pbx::xml::{Element, parse, write_text};
 
 pub(crate) const ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 
@@ -141,7 +141,7 @@ mod tests {
 
     /// The documented updateExtension answer (docs/vendor/verba-update-extension-v2.txt), as written.
     fn seed_004_response() -> &'static str {
-        let seed = include_str!("../../docs/vendor/verba-update-extension-v2.txt");
+        let seed = include_str!("../../../docs/vendor/verba-update-extension-v2.txt");
         let start = seed.find("<S:Envelope").unwrap();
         let end = seed.find("</S:Envelope>").unwrap() + "</S:Envelope>".len();
         &seed[start..end]

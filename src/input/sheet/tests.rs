@@ -1,7 +1,5 @@
 use super::*;
-use crate::domain::ApiKind;
 use crate::input::ReadSettings;
-use crate::rules;
 
 fn open_as(
     dir: &tempfile::TempDir,
@@ -11,7 +9,7 @@ fn open_as(
     let path = dir.path().join("in.csv");
     std::fs::write(&path, bytes).unwrap();
     let source = Source::open(&path, read).map_err(|e| e.to_string())?;
-    let sheet = Sheet::open(&source, rules::table(ApiKind::YeastarV2), None);
+    let sheet = Sheet::open(&source, crate::vendors::table("yeastar-v2"), None);
     Ok((source, sheet.map_err(|e| e.to_string())?))
 }
 

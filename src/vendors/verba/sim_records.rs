@@ -6,12 +6,12 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::tenants::{self, DEFAULT_TENANT};
-use super::verba::{Answer, arg, op_name};
-use super::{Sim, Store};
+use super::codec::{BOOLEANS, FIELDS, from_wire, to_wire};
+use super::sim::{Answer, PROVIDER_EID, UNKNOWN_USER, UPDATE_MISSING, arg, op_name};
+use super::tenants::{self, DEFAULT_TENANT, tenants, tenants_mut};
 use crate::domain::Record;
-use crate::pbx::verba::{BOOLEANS, FIELDS, from_wire, to_wire};
 use crate::pbx::xml::Element;
+use crate::sim::{Sim, Store};
 
 pub(super) fn write(sim: &Sim, op: &Element, token: &str) -> Answer {
     let creating = op.name == "createExtension";
@@ -76,7 +76,7 @@ fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &st
     sim.with_state(|s| {
         let eid = record.get("eid").map_or("", String::as_str);
         let short = record.get("environment").map_or("", String::as_str);
-        let Some(eid) = s.tenants.eid_of(eid, short).map(str::to_string) else {
+        let Some(eid) = tenants(s).eid_of(eid, short).map(str::to_string) else {
             return status(
                 "ERROR_ILLEGAL_ARGUMENT",
                 format!(
@@ -85,17 +85,17 @@ fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &st
                 ),
             );
         };
-        if !s.tenants.sees(token, &eid, &inferred.verba_provider_eid) {
+        if !tenants(s).sees(token, &eid, inferred.get(PROVIDER_EID)) {
             return status(
                 "ERROR_ILLEGAL_ARGUMENT",
                 format!("environment {eid} is not this token's"),
             );
         }
         if let Some(id) = record.get("userid")
-            && s.tenants.user(id).is_none()
+            && tenants(s).user(id).is_none()
         {
             return status(
-                &inferred.verba_unknown_user,
+                inferred.get(UNKNOWN_USER),
                 format!("no user has the id {id}"),
             );
         }
@@ -107,7 +107,7 @@ fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &st
                 format!("extension {number} already exists"),
             ),
             (false, None) => status(
-                &inferred.verba_update_missing,
+                inferred.get(UPDATE_MISSING),
                 format!("extension {number} not found"),
             ),
             (_, existing) => {
@@ -132,12 +132,10 @@ pub(crate) fn seed(state: &mut Store, record: &mut Record, number: &str) -> Resu
         .get("environment")
         .map_or("", String::as_str)
         .to_string();
-    let eid = match state.tenants.eid_of(&eid, &short) {
+    let eid = match tenants(state).eid_of(&eid, &short) {
         Some(known) => known.to_string(),
         None if !eid.is_empty() => {
-            state
-                .tenants
-                .add_tenant(&eid, if short.is_empty() { &eid } else { &short });
+            tenants_mut(state).add_tenant(&eid, if short.is_empty() { &eid } else { &short });
             eid
         }
         None if short.is_empty() => DEFAULT_TENANT.0.to_string(),
@@ -145,7 +143,7 @@ pub(crate) fn seed(state: &mut Store, record: &mut Record, number: &str) -> Resu
     };
     if let Some(id) = record.get("userid") {
         let login = record.get("userloginname").map_or("", String::as_str);
-        state.tenants.add_user(id, login, &eid);
+        tenants_mut(state).add_user(id, login, &eid);
     }
     record.remove("userloginname");
     record.remove("environment");
@@ -169,10 +167,10 @@ pub(super) fn view(store: &Store, record: &Record) -> Value {
     if let Some(eid) = record.get("eid") {
         wire.insert(
             "environmentShortName".into(),
-            json!(store.tenants.short_name(eid)),
+            json!(tenants(store).short_name(eid)),
         );
     }
-    if let Some(user) = record.get("userid").and_then(|id| store.tenants.user(id)) {
+    if let Some(user) = record.get("userid").and_then(|id| tenants(store).user(id)) {
         wire.insert(
             "user".into(),
             json!({ "eid": user.eid, "id": user.id, "loginName": user.login }),

@@ -16,21 +16,86 @@
 //! update of a missing extension `ERROR_GENERAL`; tokens of tenant `0000` see every tenant, others
 //! their own; an unknown operation or malformed XML is an `S:Client` fault with HTTP 500.
 
+use std::any::Any;
 use std::net::IpAddr;
 
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::tenants;
-use super::verba_records::{self as records, view};
-use super::{Sim, Store};
-use crate::domain::values::md5_hex;
-use crate::pbx::soap;
-use crate::pbx::verba::NS;
+use super::codec::NS;
+use super::sim_records::{self as records, view};
+use super::soap;
+use super::tenants::{self, tenants, tenants_mut};
+use crate::domain::Record;
 use crate::pbx::xml::Element;
+use crate::rules::Table;
+use crate::sim::inferred::is_status;
+use crate::sim::{Choice, Sim, SimSettings, Store, Wire};
 
 const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
+
+/// The tenant whose tokens see every tenant (the provider's own; every documented example
+/// uses `0000`); a token of another tenant sees only its own.
+pub(super) const PROVIDER_EID: &str = "verba-provider-eid";
+/// What getExtension answers for an extension it does not have: OK with no `<extension>`
+/// (docs/vendor/verba-api.md §4.3 lists no not-found code), or this status code.
+pub(super) const GET_MISSING: &str = "verba-get-missing";
+/// The status of a create/update naming a user id that does not exist
+/// (docs/vendor/verba-api.md §9.2: ERROR_ILLEGAL_ARGUMENT or ERROR_GENERAL).
+pub(super) const UNKNOWN_USER: &str = "verba-unknown-user";
+/// The status of an updateExtension of an extension that does not exist (undocumented).
+pub(super) const UPDATE_MISSING: &str = "verba-update-missing";
+
+/// The simulator's choices where the documents are silent.
+pub(super) const CHOICES: &[Choice] = &[
+    Choice {
+        key: GET_MISSING,
+        shown: "ok-empty|STATUS",
+        default: "ok-empty",
+        accepts: |v| v == "ok-empty" || is_status(v),
+    },
+    Choice {
+        key: UNKNOWN_USER,
+        shown: "STATUS",
+        default: "ERROR_ILLEGAL_ARGUMENT",
+        accepts: is_status,
+    },
+    Choice {
+        key: UPDATE_MISSING,
+        shown: "STATUS",
+        default: "ERROR_GENERAL",
+        accepts: is_status,
+    },
+    Choice {
+        key: PROVIDER_EID,
+        shown: "EID",
+        default: "0000",
+        accepts: |v| !v.is_empty(),
+    },
+];
+
+/// The simulated service.
+pub(super) struct Service;
+
+impl Wire for Service {
+    fn handle(&self, sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
+        handle(sim, ip, method, uri, body)
+    }
+
+    fn prepare(&self, settings: &SimSettings) -> anyhow::Result<Box<dyn Any + Send>> {
+        Ok(Box::new(tenants::prepare(settings)?))
+    }
+
+    fn seed(&self, store: &mut Store, table: &Table, mut record: Record) -> Result<(), String> {
+        let Some(number) = record.get(table.key).cloned() else {
+            return Ok(());
+        };
+        let key = records::seed(store, &mut record, &number)?;
+        store.extensions.insert(key, record);
+        Ok(())
+    }
+}
 
 /// What a call answers: its `<return>`, or a fault.
 pub(super) enum Answer {
@@ -41,7 +106,7 @@ pub(super) enum Answer {
     Fault(StatusCode, &'static str, String),
 }
 
-pub(crate) fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
+fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
     if uri.path() != "/provisioning" {
         return (
             StatusCode::NOT_FOUND,
@@ -159,8 +224,8 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             "injected fault: the service failed".into(),
         );
     }
-    let provider = sim.settings.inferred.verba_provider_eid.as_str();
-    let sees = |s: &Store, eid: &str| s.tenants.sees(&token, eid, provider);
+    let provider = sim.settings.inferred.get(PROVIDER_EID);
+    let sees = |s: &Store, eid: &str| tenants(s).sees(&token, eid, provider);
     match op.name.as_str() {
         "releaseToken" => {
             sim.logout(&token);
@@ -171,7 +236,7 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             let filter = arg(op, "filter");
             let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
             let environments: Vec<Value> = sim.with_state(|s| {
-                s.tenants
+                tenants(s)
                     .all()
                     .iter()
                     .filter(|(e, _)| sees(s, e) && (eid.is_empty() || *e == eid))
@@ -187,7 +252,7 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
             let all: Option<Vec<Value>> = sim.with_state(|s| {
                 let named = !eid.is_empty() || !short.is_empty();
-                let only = s.tenants.eid_of(&eid, &short).map(str::to_string);
+                let only = tenants(s).eid_of(&eid, &short).map(str::to_string);
                 if named && only.is_none() {
                     return None;
                 }
@@ -212,8 +277,7 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             let filter = arg(op, "environmentFilter");
             let wanted = text(op, "extension");
             let found = sim.with_state(|s| {
-                let eid = s
-                    .tenants
+                let eid = tenants(s)
                     .eid_of(&sub(filter, "eid"), &sub(filter, "shortName"))?
                     .to_string();
                 Some(
@@ -227,9 +291,9 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             match found {
                 None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
                 Some(Some(extension)) => ok_data("extension", extension),
-                Some(None) => match &sim.settings.inferred.verba_get_missing {
-                    None => Answer::Data("OK".into(), String::new(), Map::new()),
-                    Some(code) => refuse(code, &format!("extension {wanted} not found")),
+                Some(None) => match sim.settings.inferred.get(GET_MISSING) {
+                    "ok-empty" => Answer::Data("OK".into(), String::new(), Map::new()),
+                    code => refuse(code, &format!("extension {wanted} not found")),
                 },
             }
         }
@@ -271,12 +335,14 @@ fn request_token(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             return refuse(format!("{name} is mandatory"));
         }
     }
-    if sim.with_state(|s| s.tenants.eid_of(&eid, "").is_none()) {
+    if sim.with_state(|s| tenants(s).eid_of(&eid, "").is_none()) {
         return refuse(format!("no environment has the eid {eid}"));
     }
-    match sim.login(ip, &text(op, "loginName"), &md5_hex(&text(op, "password"))) {
+    // requestToken takes the password as it is (docs/vendor/verba-api.md §3).
+    let password_ok = text(op, "password") == sim.settings.password.expose();
+    match sim.login(ip, &text(op, "loginName"), password_ok) {
         Ok(token) => {
-            sim.with_state(|s| s.tenants.token_issued(&token, &eid));
+            sim.with_state(|s| tenants_mut(s).token_issued(&token, &eid));
             ok_data("token", json!(token))
         }
         Err(_) => Answer::Data(
@@ -293,17 +359,16 @@ fn list_users(sim: &Sim, op: &Element, token: &str) -> Answer {
     let login = sub(filter, "loginName");
     let exact = matches!(sub(filter, "loginNameExact").as_str(), "1" | "true");
     let environment = filter.and_then(|f| arg(f, "environmentFilter"));
-    let provider = sim.settings.inferred.verba_provider_eid.clone();
+    let provider = sim.settings.inferred.get(PROVIDER_EID).to_string();
     sim.log("find user", &login, "");
     let users: Vec<Value> = sim.with_state(|s| {
-        let only = s
-            .tenants
+        let own = tenants(s);
+        let only = own
             .eid_of(&sub(environment, "eid"), &sub(environment, "shortName"))
             .map(str::to_string);
-        s.tenants
-            .users()
+        own.users()
             .iter()
-            .filter(|u| s.tenants.sees(token, &u.eid, &provider))
+            .filter(|u| own.sees(token, &u.eid, &provider))
             .filter(|u| only.as_deref().is_none_or(|o| o == u.eid))
             .filter(|u| {
                 login.is_empty()

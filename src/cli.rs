@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod api;
+use api::ApiParser;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "pbxbulk",
@@ -19,13 +22,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
                   pbxbulk validate staff.csv --api yeastar-v2\n  \
                   pbxbulk import staff.csv --profile hq --summary-json -"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check every row against the API's field rules; nothing is sent.
     Validate(ValidateArgs),
     /// Send the spreadsheet's rows to the PBX and write a per-row report.
@@ -55,24 +58,12 @@ pub enum Command {
     Man,
 }
 
-/// Which PBX API to speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ApiArg {
-    /// Yeastar S-Series API v2.0.0 (also K2 and Cloud PBX): add, update, delete.
-    #[value(name = "yeastar-v2")]
-    YeastarV2,
-    /// Yeastar S-Series API v1.0.x/v1.1.0: update and rename only (it cannot add or delete).
-    #[value(name = "yeastar-v1")]
-    YeastarV1,
-    /// OpenVox UC-Series IPPBX API v0.0.1: add and update, JSON or XML bodies.
-    Openvox,
-    /// Verba Recording provisioning API v2 (SOAP): add and update; the URL ends in /provisioning.
-    Verba,
-}
+/// Which PBX API to speak: a registered API, by name in any case.
+pub(crate) type ApiArg = &'static crate::vendors::Vendor;
 
 /// How request and answer bodies are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BodyArg {
+pub(crate) enum BodyArg {
     /// JSON (every API).
     Json,
     /// XML (OpenVox only).
@@ -81,7 +72,7 @@ pub enum BodyArg {
 
 /// What the report is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormatArg {
+pub(crate) enum ReportFormatArg {
     /// CSV, UTF-8 with a BOM, one line flushed per row.
     Csv,
     /// An Excel workbook, written when the run ends (until then the lines go to
@@ -90,7 +81,7 @@ pub enum ReportFormatArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ModeArg {
+pub(crate) enum ModeArg {
     /// Every row creates an extension.
     Add,
     /// Every row changes an existing extension.
@@ -103,18 +94,18 @@ pub enum ModeArg {
 
 /// How a spreadsheet is read, on every command that reads one.
 #[derive(Debug, Args)]
-pub struct ReadArgs {
+pub(crate) struct ReadArgs {
     /// The text file's encoding (utf-8, utf-16le, gbk, big5, shift_jis, windows-1252, …)
     /// instead of detecting it.
     #[arg(long, value_name = "NAME")]
-    pub encoding: Option<String>,
+    pub(crate) encoding: Option<String>,
     /// The workbook's sheet to read (default: the first).
     #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    pub(crate) sheet: Option<String>,
     /// Turn a phone number's leading + into these digits (e.g. 00: +86… becomes 0086…);
     /// without it, a leading + is refused.
     #[arg(long, value_name = "DIGITS")]
-    pub plus_prefix: Option<String>,
+    pub(crate) plus_prefix: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -122,95 +113,95 @@ pub struct ReadArgs {
     pbxbulk validate staff.csv --api yeastar-v2\n  \
     pbxbulk validate staff.csv --api yeastar-v2 --mode add --report check.csv\n  \
     pbxbulk validate staff.csv --api openvox --weak-passwords")]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// The spreadsheet (CSV or other text in any encoding, XLSX, XLS, ODS); - reads standard
     /// input.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     #[command(flatten)]
-    pub read: ReadArgs,
-    #[arg(long, env = "PBXBULK_API")]
-    pub api: ApiArg,
+    pub(crate) read: ReadArgs,
+    #[arg(long, env = "PBXBULK_API", value_parser = ApiParser)]
+    pub(crate) api: ApiArg,
     /// Write a per-row report here (CSV).
     #[arg(long)]
-    pub report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     /// add checks the fields adding requires; update and upsert cannot know which rows are new.
     #[arg(long, value_enum, default_value = "upsert")]
-    pub mode: ModeArg,
+    pub(crate) mode: ModeArg,
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
-    pub weak_passwords: bool,
+    pub(crate) weak_passwords: bool,
     /// Read the file's columns through this mapping (TOML: renames, templates, constants,
     /// value tables, ignored columns, rows to skip).
     #[arg(long, value_name = "FILE")]
-    pub map: Option<PathBuf>,
+    pub(crate) map: Option<PathBuf>,
     /// Print what the first N rows become after the mapping (secrets hidden).
     #[arg(long, value_name = "N", default_value_t = 0)]
-    pub show_mapped: usize,
+    pub(crate) show_mapped: usize,
     /// With --mode add: rows that leave their credentials blank get generated ones.
     #[arg(long)]
-    pub generate_passwords: bool,
+    pub(crate) generate_passwords: bool,
 }
 
 /// Which PBX, and how to reach it; each may come from a profile (`--profile`), below the
 /// flags and the environment.
 #[derive(Debug, Args)]
-pub struct ConnectArgs {
+pub(crate) struct ConnectArgs {
     /// The PBX's API (or $PBXBULK_API, or the profile's).
-    #[arg(long, env = "PBXBULK_API", value_enum)]
-    pub api: Option<ApiArg>,
+    #[arg(long, env = "PBXBULK_API", value_parser = ApiParser)]
+    pub(crate) api: Option<ApiArg>,
     /// The PBX's base URL, e.g. https://192.0.2.10:8088 (Verba: the service endpoint,
     /// http://recorder:7002/provisioning).
     #[arg(long, env = "PBXBULK_URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// The API user name.
     #[arg(long, env = "PBXBULK_USER")]
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// A file whose first line is the API password (otherwise $PBXBULK_PASSWORD).
     #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
+    pub(crate) password_file: Option<PathBuf>,
     /// Accept any certificate (PBXs with self-signed certificates).
     #[arg(long, conflicts_with = "ca_cert")]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
     /// Trust this PEM certificate (the PBX's own, or its CA).
     #[arg(long, value_name = "PEM")]
-    pub ca_cert: Option<PathBuf>,
+    pub(crate) ca_cert: Option<PathBuf>,
     /// Seconds to wait for each answer [default: 30].
     #[arg(long, value_name = "SECS")]
-    pub timeout: Option<f64>,
+    pub(crate) timeout: Option<f64>,
     /// Request and answer bodies (OpenVox takes JSON or XML) [default: json].
     #[arg(long, value_enum)]
-    pub body: Option<BodyArg>,
+    pub(crate) body: Option<BodyArg>,
     /// Verba: the tenant (environment ID) to request the token for [default: 0000];
     /// `all` (export only): every tenant the token may see, the token requested for `0000`.
     #[arg(long, env = "PBXBULK_EID")]
-    pub eid: Option<String>,
+    pub(crate) eid: Option<String>,
     /// The config file that holds the profiles
     /// [default: pbxbulk/config.toml in the user's config directory].
     #[arg(long, env = "PBXBULK_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// Take every setting this profile of the config file gives; flags and the environment
     /// still win.
     #[arg(long, env = "PBXBULK_PROFILE", value_name = "NAME")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
 }
 
 /// How hard to push the PBX, and its password policy; each may come from a profile.
 #[derive(Debug, Args)]
-pub struct PaceArgs {
+pub(crate) struct PaceArgs {
     /// Writes per second at most; 0 for no limit; auto to find the PBX's own pace
     /// [default: 10].
     #[arg(long, value_name = "PER_SEC|auto")]
-    pub rate: Option<String>,
+    pub(crate) rate: Option<String>,
     /// Requests in flight at most, reads and writes alike [default: 4].
     #[arg(long, value_name = "N")]
-    pub concurrency: Option<usize>,
+    pub(crate) concurrency: Option<usize>,
     /// Retries of a request that failed for a passing reason (timeouts, 5xx, errno 10025)
     /// [default: 3].
     #[arg(long, value_name = "N")]
-    pub retries: Option<u32>,
+    pub(crate) retries: Option<u32>,
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
-    pub weak_passwords: bool,
+    pub(crate) weak_passwords: bool,
 }
 
 #[derive(Debug, Args)]
@@ -218,73 +209,73 @@ pub struct PaceArgs {
     pbxbulk import staff.csv --api yeastar-v2 --url https://192.0.2.10:8088 --user api\n  \
     pbxbulk import staff.csv --profile hq --mode sync --prune --dry-run\n  \
     pbxbulk import staff.csv --profile hq --summary-json run.json --resume")]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The spreadsheet (CSV or other text in any encoding, XLSX, XLS, ODS); - reads standard
     /// input.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     #[command(flatten)]
-    pub read: ReadArgs,
+    pub(crate) read: ReadArgs,
     #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub(crate) connect: ConnectArgs,
     /// Read the file's columns through this mapping (TOML: renames, templates, constants,
     /// value tables, ignored columns, rows to skip).
     #[arg(long, value_name = "FILE", conflicts_with = "from_api")]
-    pub map: Option<PathBuf>,
+    pub(crate) map: Option<PathBuf>,
     /// The file is in another API's columns (an export of it): convert each row through the
     /// field correspondence of the two APIs.
-    #[arg(long, value_name = "API")]
-    pub from_api: Option<ApiArg>,
+    #[arg(long, value_name = "API", value_parser = ApiParser)]
+    pub(crate) from_api: Option<ApiArg>,
     #[command(flatten)]
-    pub run: RunArgs,
+    pub(crate) run: RunArgs,
     /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
     #[arg(long, value_enum)]
-    pub report_format: Option<ReportFormatArg>,
+    pub(crate) report_format: Option<ReportFormatArg>,
     /// Write how the run went as JSON to FILE (- for standard output); schema in the README.
     #[arg(long, value_name = "FILE|-")]
-    pub summary_json: Option<PathBuf>,
+    pub(crate) summary_json: Option<PathBuf>,
     /// When standard error is not a terminal: a progress line every SECS.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
-    pub progress_every: f64,
+    pub(crate) progress_every: f64,
 }
 
 /// How an import (or a migration) runs: the flags `import` and `migrate` share.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     #[arg(long, value_enum, default_value = "upsert")]
-    pub mode: ModeArg,
+    pub(crate) mode: ModeArg,
     /// With --mode sync: delete extensions the file does not list.
     #[arg(long)]
-    pub prune: bool,
+    pub(crate) prune: bool,
     /// With --prune: delete only numbers in this range (repeatable), e.g. 1000-1999.
     #[arg(long, value_name = "FROM-TO", requires = "prune")]
-    pub prune_range: Vec<String>,
+    pub(crate) prune_range: Vec<String>,
     /// With --prune: refuse (exit 2, nothing written) above this many deletes
     /// [default: 10% of the extensions on the PBX].
     #[arg(long, value_name = "N", requires = "prune")]
-    pub max_delete: Option<usize>,
+    pub(crate) max_delete: Option<usize>,
     /// Log in and plan, but write nothing; the report shows what would be sent.
     #[arg(long, conflicts_with = "resume")]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Finish an interrupted run (same file, same --report): rows it finished are not sent
     /// again, rows it had in flight are checked against the PBX first.
     #[arg(long)]
-    pub resume: bool,
+    pub(crate) resume: bool,
     #[command(flatten)]
-    pub pace: PaceArgs,
+    pub(crate) pace: PaceArgs,
     /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
     /// [default: no limit]. --rate limits the writes only.
     #[arg(long, value_name = "PER_SEC")]
-    pub read_rate: Option<f64>,
+    pub(crate) read_rate: Option<f64>,
     /// Where to write the report (default: beside the input, FILE.report.csv or .xlsx).
     #[arg(long)]
-    pub report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     /// Rows that add an extension and leave its credentials blank get a registername (the
     /// number) and random passwords, written only to REPORT.credentials.csv (mode 0600).
     #[arg(long)]
-    pub generate_passwords: bool,
+    pub(crate) generate_passwords: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, default_value_t = 300.0, hide = true)]
-    pub heartbeat_secs: f64,
+    pub(crate) heartbeat_secs: f64,
 }
 
 /// `migrate`: two PBXs, each with its own connection; passwords from files or the
@@ -295,93 +286,93 @@ pub struct RunArgs {
     --to yeastar-v2 --to-url https://new-pbx:8088 --to-user api --dry-run\n  \
     pbxbulk migrate --from openvox --from-url http://ippbx --from-user api --from-body xml \\\n      \
     --to yeastar-v2 --to-url https://new-pbx:8088 --to-user api --generate-passwords")]
-pub struct MigrateArgs {
+pub(crate) struct MigrateArgs {
     /// The API of the PBX the directory comes from.
-    #[arg(long, value_name = "API")]
-    pub from: ApiArg,
+    #[arg(long, value_name = "API", value_parser = ApiParser)]
+    pub(crate) from: ApiArg,
     #[arg(long, value_name = "URL")]
-    pub from_url: String,
+    pub(crate) from_url: String,
     #[arg(long, value_name = "NAME")]
-    pub from_user: String,
+    pub(crate) from_user: String,
     /// A file whose first line is the source's API password (otherwise $PBXBULK_FROM_PASSWORD).
     #[arg(long, value_name = "FILE")]
-    pub from_password_file: Option<PathBuf>,
+    pub(crate) from_password_file: Option<PathBuf>,
     /// The source's bodies (OpenVox takes JSON or XML).
     #[arg(long, value_enum, default_value = "json")]
-    pub from_body: BodyArg,
+    pub(crate) from_body: BodyArg,
     /// Verba source: the tenant to request the token for.
     #[arg(long, default_value = "0000")]
-    pub from_eid: String,
+    pub(crate) from_eid: String,
     /// Trust this PEM certificate for the source.
     #[arg(long, value_name = "PEM")]
-    pub from_ca_cert: Option<PathBuf>,
+    pub(crate) from_ca_cert: Option<PathBuf>,
     /// The API of the PBX the directory goes to.
-    #[arg(long, value_name = "API")]
-    pub to: ApiArg,
+    #[arg(long, value_name = "API", value_parser = ApiParser)]
+    pub(crate) to: ApiArg,
     #[arg(long, value_name = "URL")]
-    pub to_url: String,
+    pub(crate) to_url: String,
     #[arg(long, value_name = "NAME")]
-    pub to_user: String,
+    pub(crate) to_user: String,
     /// A file whose first line is the target's API password (otherwise $PBXBULK_TO_PASSWORD).
     #[arg(long, value_name = "FILE")]
-    pub to_password_file: Option<PathBuf>,
+    pub(crate) to_password_file: Option<PathBuf>,
     /// The target's bodies (OpenVox takes JSON or XML).
     #[arg(long, value_enum, default_value = "json")]
-    pub to_body: BodyArg,
+    pub(crate) to_body: BodyArg,
     /// Verba target: the tenant to request the token for, and new extensions' eid.
     #[arg(long, default_value = "0000")]
-    pub to_eid: String,
+    pub(crate) to_eid: String,
     /// Trust this PEM certificate for the target.
     #[arg(long, value_name = "PEM")]
-    pub to_ca_cert: Option<PathBuf>,
+    pub(crate) to_ca_cert: Option<PathBuf>,
     /// Accept any certificate, on both sides.
     #[arg(long)]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
     /// Seconds to wait for each answer.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
-    pub timeout: f64,
+    pub(crate) timeout: f64,
     /// Convert through this mapping (in the source's columns) instead of the built-in field
     /// correspondence of the two APIs.
     #[arg(long, value_name = "FILE")]
-    pub map: Option<PathBuf>,
+    pub(crate) map: Option<PathBuf>,
     #[command(flatten)]
-    pub run: RunArgs,
+    pub(crate) run: RunArgs,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     pbxbulk export --api yeastar-v2 --url https://192.0.2.10:8088 --user api -o directory.csv\n  \
     pbxbulk export --profile hq -o directory.csv")]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub(crate) connect: ConnectArgs,
     /// The spreadsheet to write: CSV (UTF-8 with a BOM), or XLSX when the name ends in
     /// .xlsx; - writes CSV to standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
     /// Reads in flight at most.
     #[arg(long, default_value_t = 4, value_name = "N")]
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Reads of the PBX (the listing, queries) per second at most; 0 for no limit
     /// [default: no limit]. --rate limits the writes only.
     #[arg(long, value_name = "PER_SEC")]
-    pub read_rate: Option<f64>,
+    pub(crate) read_rate: Option<f64>,
     /// Retries of a request that failed for a passing reason [default: 3].
     #[arg(long, value_name = "N")]
-    pub retries: Option<u32>,
+    pub(crate) retries: Option<u32>,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     pbxbulk config show --profile hq\n  \
     pbxbulk config show --config /etc/pbxbulk/config.toml --profile branch")]
-pub struct ConfigArgs {
+pub(crate) struct ConfigArgs {
     #[command(subcommand)]
-    pub command: ConfigCommand,
+    pub(crate) command: ConfigCommand,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
+pub(crate) enum ConfigCommand {
     /// Every setting a profile gives, merged under the flags and the environment, and where
     /// each comes from (secrets are never printed).
     #[command(after_help = "Examples:\n  \
@@ -392,18 +383,18 @@ pub enum ConfigCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct ConfigShowArgs {
+pub(crate) struct ConfigShowArgs {
     #[command(flatten)]
-    pub connect: ConnectArgs,
+    pub(crate) connect: ConnectArgs,
     #[command(flatten)]
-    pub pace: PaceArgs,
+    pub(crate) pace: PaceArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -411,15 +402,15 @@ pub struct CompletionsArgs {
     pbxbulk template --api yeastar-v2 > new-staff.csv\n  \
     pbxbulk template --api yeastar-v1 --describe\n  \
     pbxbulk template --api openvox --describe --weak-passwords | less")]
-pub struct TemplateArgs {
-    #[arg(long, env = "PBXBULK_API")]
-    pub api: ApiArg,
+pub(crate) struct TemplateArgs {
+    #[arg(long, env = "PBXBULK_API", value_parser = ApiParser)]
+    pub(crate) api: ApiArg,
     /// Print the field rules as a table instead.
     #[arg(long)]
-    pub describe: bool,
+    pub(crate) describe: bool,
     /// Describe passwords under the PBX's weak policy.
     #[arg(long)]
-    pub weak_passwords: bool,
+    pub(crate) weak_passwords: bool,
 }
 
 #[derive(Debug, Args)]
@@ -427,15 +418,15 @@ pub struct TemplateArgs {
     pbxbulk sim --api yeastar-v2 --listen 127.0.0.1:8088\n  \
     pbxbulk sim --api yeastar-v2 --seed existing.csv --latency-ms 20 --fail-rate 0.05\n  \
     pbxbulk sim --api verba --tls --tls-cert sim.pem")]
-pub struct SimArgs {
-    #[arg(long, env = "PBXBULK_API")]
-    pub api: ApiArg,
+pub(crate) struct SimArgs {
+    #[arg(long, env = "PBXBULK_API", value_parser = ApiParser)]
+    pub(crate) api: ApiArg,
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
-    pub listen: String,
+    pub(crate) listen: String,
     /// The API user name the simulator accepts.
     #[arg(long, default_value = "api")]
-    pub user: String,
+    pub(crate) user: String,
     /// The API password the simulator accepts.
     #[arg(
         long,
@@ -443,72 +434,72 @@ pub struct SimArgs {
         hide_env_values = true,
         default_value = "Sim-Passw0rd"
     )]
-    pub password: String,
+    pub(crate) password: String,
     /// Start with the extensions of this spreadsheet (any format import reads).
     #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
+    pub(crate) seed: Option<PathBuf>,
     #[command(flatten)]
-    pub read: ReadArgs,
+    pub(crate) read: ReadArgs,
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
-    pub latency_ms: u64,
+    pub(crate) latency_ms: u64,
     /// Answer this share of requests (0.0-1.0) with a random transient errno.
     #[arg(long, default_value_t = 0.0)]
-    pub fail_rate: f64,
+    pub(crate) fail_rate: f64,
     /// Drop this share of connections (0.0-1.0) after the PBX acted, with no answer.
     #[arg(long, default_value_t = 0.0)]
-    pub drop_rate: f64,
+    pub(crate) drop_rate: f64,
     /// Answer this share of requests (0.0-1.0) only after --slow-ms.
     #[arg(long, default_value_t = 0.0)]
-    pub slow_rate: f64,
+    pub(crate) slow_rate: f64,
     /// How late a slow answer comes, in milliseconds.
     #[arg(long, default_value_t = 5000)]
-    pub slow_ms: u64,
+    pub(crate) slow_ms: u64,
     /// Idle seconds after which a token expires (the PBX's is 1800; traffic extends it).
     #[arg(long, default_value_t = 1800.0)]
-    pub token_ttl_secs: f64,
+    pub(crate) token_ttl_secs: f64,
     /// Expire every token this many seconds after login, traffic or not (fault knob).
     #[arg(long)]
-    pub token_max_age_secs: Option<f64>,
+    pub(crate) token_max_age_secs: Option<f64>,
     /// Expire every token after this many requests (a deterministic expiry, for tests).
     #[arg(long, value_name = "N")]
-    pub token_max_uses: Option<u64>,
+    pub(crate) token_max_uses: Option<u64>,
     /// Writes per second above which the PBX answers errno 10025.
     #[arg(long)]
-    pub max_writes_per_sec: Option<u32>,
+    pub(crate) max_writes_per_sec: Option<u32>,
     /// Enforce the weak password policy instead of the strong one.
     #[arg(long)]
-    pub weak_passwords: bool,
+    pub(crate) weak_passwords: bool,
     /// Seed for the fault injector, for reproducible runs.
     #[arg(long)]
-    pub random_seed: Option<u64>,
+    pub(crate) random_seed: Option<u64>,
     /// Serve HTTPS with a self-signed certificate made at start (its PEM path is printed).
     #[arg(long)]
-    pub tls: bool,
+    pub(crate) tls: bool,
     /// With --tls: write the certificate's PEM here.
     #[arg(long, value_name = "PEM", requires = "tls")]
-    pub tls_cert: Option<PathBuf>,
+    pub(crate) tls_cert: Option<PathBuf>,
     /// Where the vendor documents are silent, take the other plausible behaviour (repeatable):
     /// openvox-userpassword=plain|md5, spelling=exact|lenient, verba-get-missing=ok-empty|STATUS,
     /// verba-unknown-user=STATUS, verba-update-missing=STATUS, verba-provider-eid=EID.
     #[arg(long, value_name = "KEY=VALUE")]
-    pub inferred: Vec<String>,
+    pub(crate) inferred: Vec<String>,
     /// Verba: a further tenant, `EID` or `EID=SHORTNAME` (repeatable); `0000` (`Ref.`) and the
     /// seed's tenants always exist.
     #[arg(long, value_name = "EID[=NAME]")]
-    pub tenant: Vec<String>,
+    pub(crate) tenant: Vec<String>,
     /// Verba: users the service knows, a CSV with the columns `id,loginname,eid`; the seed's
     /// `userid` and `userloginname` cells name users too.
     #[arg(long, value_name = "FILE")]
-    pub users: Option<PathBuf>,
+    pub(crate) users: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     pbxbulk demo\n  \
     pbxbulk demo --report /tmp/demo-report.csv")]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Where to write the demo's report.
     #[arg(long, default_value = "pbxbulk-demo-report.csv")]
-    pub report: PathBuf,
+    pub(crate) report: PathBuf,
 }

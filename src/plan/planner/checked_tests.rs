@@ -5,9 +5,9 @@
 use csv::ByteRecord;
 
 use super::*;
-use crate::domain::{ApiKind, Mode, PbxSnapshot, Record};
+use crate::domain::{Mode, PbxSnapshot, Record};
 use crate::input::{ReadSettings, Source};
-use crate::rules::{Kind, Table, table};
+use crate::rules::{Kind, Table};
 
 /// Cells a field may meet: what its rule takes, what it refuses, what reading normalises.
 fn pool(table: &Table, field: usize) -> Vec<String> {
@@ -162,8 +162,8 @@ fn plans(
 fn rows_checked_as_read_are_planned_as_rows_read_the_long_way() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = fastrand::Rng::with_seed(20261203);
-    for api in ApiKind::ALL {
-        let table = table(api);
+    for api in crate::vendors::NAMES {
+        let table = crate::vendors::table(api);
         for round in 0..6 {
             // The key, and a random half of the other fields, in a random order.
             let key = table.key_index();
@@ -171,7 +171,7 @@ fn rows_checked_as_read_are_planned_as_rows_read_the_long_way() {
                 .filter(|&i| i != key && rng.bool())
                 .collect();
             columns.insert(rng.usize(..=columns.len()), key);
-            let path = dir.path().join(format!("{}-{round}.csv", api.name()));
+            let path = dir.path().join(format!("{api}-{round}.csv"));
             std::fs::write(&path, file(&mut rng, table, &columns, 300)).unwrap();
             let (mode, weak, generate) = [
                 (Mode::Add, false, false),
@@ -200,11 +200,10 @@ fn rows_checked_as_read_are_planned_as_rows_read_the_long_way() {
             assert_eq!(none, 0, "no row is checked as read unless asked");
             assert!(
                 checked >= 30,
-                "{} round {round}: only {checked} of 300 rows checked as read",
-                api.name()
+                "{api} round {round}: only {checked} of 300 rows checked as read"
             );
             for (row, (a, b)) in short.iter().zip(&long).enumerate() {
-                assert_eq!(a, b, "{} round {round}, row {}", api.name(), row + 2);
+                assert_eq!(a, b, "{} round {round}, row {}", api, row + 2);
             }
             assert_eq!(short.len(), long.len());
         }
@@ -217,7 +216,7 @@ fn rows_checked_as_read_are_planned_as_rows_read_the_long_way() {
 fn rows_with_type_unnamed_and_extra_cells_are_planned_alike_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = fastrand::Rng::with_seed(20261204);
-    let table = table(ApiKind::YeastarV2);
+    let table = crate::vendors::table("yeastar-v2");
     let mut text = String::from("username,fullname,type,,email\n");
     for n in 0..400 {
         let pick = |rng: &mut fastrand::Rng, of: &[&str]| of[rng.usize(..of.len())].to_string();

@@ -2,16 +2,18 @@
 //! of every operation, results as `<statusCode>` inside HTTP 200, faults as HTTP 500.
 //!
 //! `updateExtension` replaces the whole record (a missing `<user>` deletes the user link), so
-//! the client reads, merges and writes (`Capabilities::merge_on_update`). v2 has no delete.
+//! a write reads, merges and writes (the `write` hook, with the user lookup: `users.rs`). v2
+//! has no delete.
 
+use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 
 use super::soap::{self, as_fault};
-use super::xml::Element;
-use super::yeastar::unsupported;
-use super::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply};
+use super::users::UserNames;
 use crate::domain::values::bool_canonical;
-use crate::domain::{ApiKind, Code, Record};
+use crate::domain::{Code, Record};
+use crate::pbx::xml::Element;
+use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, Session};
 
 /// The column that names an extension.
 pub(crate) const KEY: &str = "extension";
@@ -40,6 +42,8 @@ pub(crate) const PROVIDER_TENANT: &str = "0000";
 pub(crate) struct Verba {
     /// The tenant the token is requested for, or `all`.
     pub(crate) eid: String,
+    /// Users named by login name, looked up once per name per run.
+    pub(crate) users: UserNames,
 }
 
 impl Verba {
@@ -137,8 +141,8 @@ pub(crate) fn status(ret: &Element) -> (String, String) {
 }
 
 impl Protocol for Verba {
-    fn kind(&self) -> ApiKind {
-        ApiKind::Verba
+    fn api(&self) -> &'static str {
+        super::API.name
     }
 
     fn record_key(&self) -> &'static str {
@@ -163,7 +167,11 @@ impl Protocol for Verba {
 
     fn encode(&self, op: &Op<'_>, token: Option<&str>) -> Result<HttpRequest, ApiError> {
         let Some(operation) = Self::operation(op) else {
-            return Err(unsupported(ApiKind::Verba, op));
+            return Err(ApiError::NotSupported(format!(
+                "{} has no {} operation",
+                self.api(),
+                op.name()
+            )));
         };
         let token = || {
             (
@@ -328,8 +336,68 @@ impl Protocol for Verba {
             _ => Ok(Reply::Done),
         }
     }
+
+    fn login_hint(&self, e: &ApiError) -> Option<&'static str> {
+        matches!(e, ApiError::Http { status: 404, .. }).then_some(
+            "the URL must end in /provisioning (the service endpoint, e.g. http://recorder:7002/provisioning)",
+        )
+    }
+
+    fn may_already_exist(&self, e: &ApiError) -> bool {
+        matches!(e, ApiError::Refused { code, .. } if code == "ERROR_ALREADY_EXISTS")
+    }
+
+    fn write<'a>(
+        &'a self,
+        session: &'a dyn Session,
+        op: &'a Op<'a>,
+        create_if_missing: bool,
+    ) -> BoxFuture<'a, Result<Reply, ApiError>> {
+        Box::pin(self.write_merged(session, op, create_if_missing))
+    }
+}
+
+impl Verba {
+    /// Sends one write. A user named by login name is looked up first (once per name).
+    /// `updateExtension` replaces the whole record, so the record is read first and the row's
+    /// cells merged into it: fields the row leaves blank (the user link) keep their value.
+    /// When the read finds no such extension, the update fails as `NOT_FOUND`, or with
+    /// `create_if_missing` (upsert, sync) becomes the add of the row.
+    async fn write_merged(
+        &self,
+        session: &dyn Session,
+        op: &Op<'_>,
+        create_if_missing: bool,
+    ) -> Result<Reply, ApiError> {
+        let record = match op {
+            Op::Add(record) | Op::Update(record) => {
+                self.users.resolve(session, self.tenant(), record).await?
+            }
+            _ => return session.call(op).await,
+        };
+        if matches!(op, Op::Add(_)) {
+            return session.call(&Op::Add(&record)).await;
+        }
+        let number = [record.get(KEY).cloned().unwrap_or_default()];
+        let mut merged = match session.call_paced(&Op::Query(&number)).await? {
+            Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
+            _ if create_if_missing => return session.call(&Op::Add(&record)).await,
+            _ => {
+                return Err(ApiError::Refused {
+                    code: Code::NotFound.to_string(),
+                    meaning: format!(
+                        "extension {} is not on the PBX: getExtension found no such record \
+                         in this tenant (upsert or sync would create it)",
+                        number[0]
+                    ),
+                    class: ErrorClass::Permanent,
+                });
+            }
+        };
+        merged.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
+        session.call(&Op::Update(&merged)).await
+    }
 }
 
 #[cfg(test)]
-#[path = "verba_tests.rs"]
 mod tests;

@@ -1,15 +1,13 @@
 //! Unit tests of `run/schedule.rs` (kept beside it, in their own file, so the code reads in one screen).
 use super::*;
-use crate::domain::ApiKind;
-use crate::rules;
 
 fn order(adding: &[&str]) -> Order {
-    order_for(ApiKind::YeastarV2, adding)
+    order_for("yeastar-v2", adding)
 }
 
-fn order_for(api: ApiKind, adding: &[&str]) -> Order {
+fn order_for(api: &'static str, adding: &[&str]) -> Order {
     Order {
-        table: rules::table(api),
+        table: crate::vendors::table(api),
         adding: adding.iter().map(ToString::to_string).collect(),
         added: HashMap::new(),
         held: HashMap::new(),
@@ -190,7 +188,7 @@ fn forwards_to_itself_or_to_an_existing_extension_are_not_held() {
 
 #[test]
 fn without_forward_fields_an_add_needs_no_one_to_wait_for_it() {
-    let mut verba = order_for(ApiKind::Verba, &["ana@example.com"]);
+    let mut verba = order_for("verba", &["ana@example.com"]);
     let work = verba.arrive(row(0, "ana@example.com", Action::Add, None));
     assert!(write(&work[0]).done.is_none());
     // Only adds are waited for.

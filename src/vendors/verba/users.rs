@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
-use super::{ApiError, Client, ErrorClass, Op, Reply};
 use crate::domain::{Code, Record};
+use crate::pbx::{ApiError, ErrorClass, Op, Reply, Session};
 
 /// One lookup's answer, shared by every row that waits for it.
 type Lookup = Arc<OnceCell<Result<String, ApiError>>>;
@@ -30,7 +30,7 @@ fn unknown(meaning: String) -> ApiError {
 
 impl UserNames {
     /// The id of the user called `login` in tenant `eid` (blank: the session's).
-    async fn id(&self, client: &Client, login: &str, eid: &str) -> Result<String, ApiError> {
+    async fn id(&self, session: &dyn Session, login: &str, eid: &str) -> Result<String, ApiError> {
         let cell = self
             .found
             .lock()
@@ -40,7 +40,7 @@ impl UserNames {
             .clone();
         cell.get_or_init(|| async {
             let op = Op::FindUser { login, eid };
-            let users = match client.call(&op).await {
+            let users = match session.call(&op).await {
                 Ok(Reply::Records(users)) => users,
                 Ok(_) => Vec::new(),
                 Err(ApiError::Refused { code, .. }) if code == "ERROR_NOT_FOUND" => Vec::new(),
@@ -67,9 +67,11 @@ impl UserNames {
 
     /// `record` with its `userloginname` turned into the `userid` it names; a row that gives
     /// both must name one user.
+    /// `session_tenant` is the tenant the session works in.
     pub(crate) async fn resolve(
         &self,
-        client: &Client,
+        session: &dyn Session,
+        session_tenant: &str,
         record: &Record,
     ) -> Result<Record, ApiError> {
         let Some(login) = record.get("userloginname").filter(|l| !l.is_empty()) else {
@@ -79,8 +81,8 @@ impl UserNames {
         let eid = record
             .get("eid")
             .filter(|e| !e.is_empty())
-            .map_or(client.protocol().tenant(), String::as_str);
-        let id = self.id(client, login, eid).await?;
+            .map_or(session_tenant, String::as_str);
+        let id = self.id(session, login, eid).await?;
         if let Some(given) = record.get("userid").filter(|g| !g.is_empty() && **g != id) {
             return Err(unknown(format!(
                 "the login name {login} is user {id}, not user {given}"
