@@ -3,6 +3,7 @@
 
 use super::LAYERS;
 use super::check::check;
+use super::tree::read_dir;
 
 /// Every top-level module the probes use, all ranked.
 const LIB: &str = "mod cli; mod domain; mod input; mod plan; mod pbx; mod run; mod settings;";
@@ -34,6 +35,15 @@ fn a_file_in_a_subfolder_is_checked() {
             "{bind} names crate::run::Engine (layer input is below run)"
         )]
     );
+}
+
+#[test]
+fn the_sources_are_read_from_every_subfolder() {
+    let src = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(src.path().join("input/mapping")).unwrap();
+    std::fs::write(src.path().join("input/mapping/bind.rs"), "").unwrap();
+    let files: Vec<_> = read_dir(src.path()).into_keys().collect();
+    assert_eq!(files, ["input/mapping/bind.rs"]);
 }
 
 #[test]
@@ -137,9 +147,11 @@ fn f() { top::run::go() }
 #[serde(with = "crate::run::serde")]
 struct S;
 macro_rules! m { () => { $crate::run::go() }; }
-use super::*;"#;
+use super::*;
+fn g() { me::run::go() }"#;
+    let lib = format!("{LIB}\nextern crate self as me;");
     let found = findings(&[
-        ("lib.rs", LIB),
+        ("lib.rs", &lib),
         ("input/mod.rs", input),
         ("plan/mod.rs", "use crate::pbx::Client;"),
     ]);
@@ -154,6 +166,7 @@ use super::*;"#;
         input(4, "run::serde"),
         input(6, "run::go"),
         "src/input/mod.rs:7: crate::input names crate::* (layer input is below the crate root)".into(),
+        input(8, "run::go"),
         "src/plan/mod.rs:1: crate::plan names crate::pbx::Client (layer plan is a sibling of pbx)".into(),
     ]);
 }

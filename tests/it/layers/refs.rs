@@ -125,9 +125,7 @@ impl Refs<'_> {
             i += 1;
         }
     }
-}
 
-impl Refs<'_> {
     /// A string literal that holds a path, as serde's `with = "crate::x"` does.
     fn scan_str(&mut self, literal: &str, line: usize) {
         let text = syn::parse_str::<syn::LitStr>(literal).map(|s| s.value());
