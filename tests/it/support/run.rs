@@ -358,7 +358,7 @@ impl Run {
             line.extend(["--summary-json".to_string(), shown(path)]);
         }
         if let SummaryAt::File(path) = &summary {
-            // A summary left by an earlier run in the same directory is not this run's.
+            // A summary an earlier run left at that path is not this run's.
             let _ = std::fs::remove_file(path);
         }
         line.extend(self.args);
