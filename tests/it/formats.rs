@@ -2,13 +2,10 @@
 //! with numeric cells, imported into the simulator and checked through the PBX's own API.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use encoding_rs::{BIG5, Encoding, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
-use crate::helpers::*;
-
-pub(crate) const STRONG: &str = "Kx7mQ2vRt9LpW4zA";
+use crate::support::*;
 
 /// A v2 file adding `names` from `first` on, enough for an add.
 fn staff(first: u32, names: &[&str]) -> String {
@@ -45,23 +42,9 @@ fn encoded(encoding: &'static Encoding, text: &str, bom: bool) -> Vec<u8> {
     }
 }
 
-/// number → field value on the PBX, read back through `extension/query`.
-pub(crate) fn on_pbx(sim: &Sim, field: &str) -> BTreeMap<String, String> {
-    sim.extensions("v2.0.0")
-        .iter()
-        .map(|e| {
-            (
-                e["number"].as_str().unwrap().to_string(),
-                e[field].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn names_in_every_encoding_arrive_on_the_pbx_exactly() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(Api::YeastarV2);
     let cases: &[(&'static Encoding, bool, &[&str], &str)] = &[
         (
             GBK,
@@ -114,42 +97,45 @@ fn names_in_every_encoding_arrive_on_the_pbx_exactly() {
             // Excel's "Unicode Text" is tab-separated.
             text = text.replace(',', "\t");
         }
-        let file = dir.path().join(format!("staff{i}.csv"));
-        std::fs::write(&file, encoded(encoding, &text, *bom)).unwrap();
-        let report = dir.path().join(format!("r{i}.csv"));
-        let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "add"]);
-        assert_eq!(code(&out), 0, "{said}: {}", stderr(&out));
+        let ran = Run::import(&sim)
+            .file_named(&format!("staff{i}.csv"), encoded(encoding, &text, *bom))
+            .args(&["--mode", "add"])
+            .ok();
         assert!(
-            stderr(&out).contains(&format!("read as {said}")),
+            ran.stderr.contains(&format!("read as {said}")),
             "the terminal says the encoding: {}",
-            stderr(&out)
+            ran.stderr
         );
         for (n, name) in (first..).zip(names.iter()) {
             expected.insert(n.to_string(), name.to_string());
         }
-        let rows = report_rows(&report);
         let note = format!("text read as {}", encoding.name());
-        assert!(rows.iter().all(|r| r["message"] == note), "{rows:?}");
+        assert!(
+            ran.column("message").iter().all(|m| *m == note),
+            "{:?}",
+            ran.rows
+        );
     }
-    assert_eq!(on_pbx(&sim, "username"), expected);
+    assert_eq!(sim.field("username"), expected);
 }
 
 #[test]
 fn rejects_are_written_in_the_inputs_own_encoding_and_layout() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(Api::YeastarV2);
     for (encoding, bom, delimiter) in [(GBK, false, ","), (UTF_16LE, true, "\t")] {
         let text = format!(
             "number,username,registername,registerpassword,email\n\
              3001,郑伟,r3001,{STRONG},not-an-email\n3002,王芳,r3002,{STRONG},wang@example.com\n"
         )
         .replace(',', delimiter);
-        let file = dir.path().join(format!("in-{}.csv", encoding.name()));
-        std::fs::write(&file, encoded(encoding, &text, bom)).unwrap();
-        let report = dir.path().join(format!("r-{}.csv", encoding.name()));
-        let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "upsert"]);
-        assert_eq!(code(&out), 1, "{}", stderr(&out));
-        let rejects = std::fs::read(rejects_path(&report)).unwrap();
+        let ran = Run::import(&sim)
+            .file_named(
+                &format!("in-{}.csv", encoding.name()),
+                encoded(encoding, &text, bom),
+            )
+            .args(&["--mode", "upsert"])
+            .rows_failed();
+        let rejects = std::fs::read(ran.beside("rejects.csv")).unwrap();
         let wanted: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
         assert_eq!(
             rejects,
@@ -160,48 +146,35 @@ fn rejects_are_written_in_the_inputs_own_encoding_and_layout() {
     }
 }
 
-fn rejects_path(report: &Path) -> std::path::PathBuf {
-    let stem = report.file_stem().unwrap().to_string_lossy();
-    report.with_file_name(format!("{stem}.rejects.csv"))
-}
-
 #[test]
 fn a_file_that_cannot_be_decoded_is_one_error_and_nothing_is_sent() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("gbk.csv");
-    std::fs::write(
-        &file,
+    let sim = Sim::start(Api::YeastarV2);
+    let import = Run::import(&sim).file_named(
+        "gbk.csv",
         encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false),
-    )
-    .unwrap();
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--encoding", "utf-8"]);
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    );
+    let ran = import
+        .clone()
+        .args(&["--encoding", "utf-8"])
+        .incomplete("bad_input");
+    let err = &ran.stderr;
     // One line about the file (beside the warning about plain http://).
     let errors = err.lines().filter(|l| !l.starts_with("pbxbulk: warning"));
     assert_eq!(errors.count(), 1, "{err}");
     assert!(err.contains("is not valid UTF-8 text at line 3"), "{err}");
     assert_eq!(sim.stat("logins"), 0, "refused before logging in");
-    assert!(!report.exists());
+    assert!(!ran.report.exists());
     // Forcing the right one reads it.
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--encoding", "cp936"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &file,
-        &report,
-        &["--encoding", "klingon"],
-    );
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("unknown encoding \"klingon\""));
+    import.clone().args(&["--encoding", "cp936"]).ok();
+    assert_eq!(sim.field("username")["1001"], "郑伟");
+    let ran = import
+        .args(&["--encoding", "klingon"])
+        .incomplete("bad_input");
+    assert!(ran.stderr.contains("unknown encoding \"klingon\""));
 }
 
 /// A workbook as Excel users keep it: numbers stored as numbers, blank rows above the header.
-fn workbook(path: &Path) {
+fn workbook() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let notes = book.add_worksheet().set_name("Notes").unwrap();
     notes.write_string(0, 0, "read me").unwrap();
@@ -228,51 +201,41 @@ fn workbook(path: &Path) {
     }
     sheet.write_number(6, 0, 1003.0).unwrap();
     sheet.write_string(6, 1, "Bad!").unwrap();
-    book.save(path).unwrap();
+    book.save_to_buffer().unwrap()
 }
 
 #[test]
 fn xlsx_numbers_arrive_as_typed_with_the_workbooks_row_numbers() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("staff.xlsx");
-    workbook(&file);
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--sheet", "staff"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(stderr(&out).contains("sheet \"Staff\""), "{}", stderr(&out));
-    let said = stdout(&out);
-    let rows = report_rows(&report);
+    let sim = Sim::start(Api::YeastarV2);
+    let import = Run::import(&sim).file_named("staff.xlsx", workbook());
+    let ran = import.clone().args(&["--sheet", "staff"]).rows_failed();
+    assert!(ran.stderr.contains("sheet \"Staff\""), "{}", ran.stderr);
     assert_eq!(
-        row_number_status(&report),
+        ran.row_number_status(),
         ["4 1001 ok", "6 1002 ok", "7 1003 invalid",]
     );
     assert!(
-        rows[2]["message"].contains(r#"username "Bad!""#),
+        ran.rows[2]["message"].contains(r#"username "Bad!""#),
         "{:?}",
-        rows[2]
+        ran.rows[2]
     );
     assert_eq!(
-        on_pbx(&sim, "mobile"),
+        sim.field("mobile"),
         BTreeMap::from([
             ("1001".into(), "13800138000".into()),
             ("1002".into(), "15550100001".into())
         ])
     );
-    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
-    assert_eq!(on_pbx(&sim, "registername")["1002"], "1002");
-
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--sheet", "Nope"]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("has no sheet \"Nope\"; its sheets are: Notes, Staff"),
-        "{}",
-        stderr(&out)
-    );
+    assert_eq!(sim.field("username")["1001"], "郑伟");
+    assert_eq!(sim.field("registername")["1002"], "1002");
     // The invalid row goes to a workbook beside the report, as it was, every cell text.
     use calamine::{Data, Reader};
-    let rejects = dir.path().join("r.rejects.xlsx");
-    assert!(said.contains(rejects.to_str().unwrap()), "{said}");
+    let rejects = ran.beside("rejects.xlsx");
+    assert!(
+        ran.stdout.contains(rejects.to_str().unwrap()),
+        "{}",
+        ran.stdout
+    );
     let mut book = calamine::open_workbook_auto(&rejects).unwrap();
     let range = book.worksheet_range_at(0).unwrap().unwrap();
     let text = |r, c| match range.get((r, c)) {
@@ -285,32 +248,41 @@ fn xlsx_numbers_arrive_as_typed_with_the_workbooks_row_numbers() {
     );
     assert_eq!((text(1, 0), text(1, 1)), ("1003".into(), "Bad!".into()));
 
+    let ran = import
+        .clone()
+        .args(&["--sheet", "Nope"])
+        .incomplete("bad_input");
+    assert!(
+        ran.stderr
+            .contains("has no sheet \"Nope\"; its sheets are: Notes, Staff"),
+        "{}",
+        ran.stderr
+    );
     // The flags of one format on the other are refused, not ignored.
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--encoding", "gbk"]);
-    assert!(stderr(&out).contains("is a workbook; --encoding is for text"));
-    let csv = write(dir.path(), "in.csv", "number\n1001\n");
-    let out = import(&sim, "yeastar-v2", &csv, &report, &["--sheet", "Staff"]);
-    assert!(stderr(&out).contains("is a text file; --sheet is for workbooks"));
-    assert_eq!(code(&out), 2);
+    let ran = import.args(&["--encoding", "gbk"]).incomplete("bad_input");
+    assert!(ran.stderr.contains("is a workbook; --encoding is for text"));
+    let ran = Run::import(&sim)
+        .file("number\n1001\n")
+        .args(&["--sheet", "Staff"])
+        .incomplete("bad_input");
+    assert!(
+        ran.stderr
+            .contains("is a text file; --sheet is for workbooks")
+    );
 }
 
 #[test]
 fn an_xlsx_export_is_text_throughout_private_and_reimports_with_no_write() {
-    let dir = tempfile::tempdir().unwrap();
     let mut seed = String::from("number,username,registername,registerpassword,mobile,vmsecret\n");
     for n in 1001..=1020 {
         seed.push_str(&format!("{n},郑伟 {n},0{n},{STRONG},013800{n}000,0042\n"));
     }
-    let sim = Sim::seeded("yeastar-v2", dir.path(), &seed, &[]);
+    let sim = Sim::with(Api::YeastarV2).seed(&seed).start();
+    let dir = tempfile::tempdir().unwrap();
     let exported = dir.path().join("directory.xlsx");
-    let out = export(&sim, "yeastar-v2", &exported, &[]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    Run::export(&sim).to(&exported).ok();
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&exported).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_eq!(mode(&exported), 0o600);
     use calamine::{Data, Reader};
     let mut book = calamine::open_workbook_auto(&exported).unwrap();
     let range = book.worksheet_range_at(0).unwrap().unwrap();
@@ -332,14 +304,11 @@ fn an_xlsx_export_is_text_throughout_private_and_reimports_with_no_write() {
     assert_eq!(cell("mobile"), Some(Data::String("0138001001000".into())));
 
     let writes = sim.stat("write_requests");
-    let report = dir.path().join("again.csv");
-    let out = import(&sim, "yeastar-v2", &exported, &report, &["--mode", "sync"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(
-        report_rows(&report)
-            .iter()
-            .all(|r| r["status"] == "unchanged")
-    );
+    let ran = Run::import(&sim)
+        .input(&exported)
+        .args(&["--mode", "sync"])
+        .ok();
+    assert!(ran.column("status").iter().all(|s| *s == "unchanged"));
     assert_eq!(
         sim.stat("write_requests"),
         writes,
@@ -349,22 +318,16 @@ fn an_xlsx_export_is_text_throughout_private_and_reimports_with_no_write() {
 
 #[test]
 fn the_simulator_seeds_from_the_same_formats() {
-    let dir = tempfile::tempdir().unwrap();
-    let gbk = dir.path().join("seed-gbk.csv");
-    std::fs::write(
-        &gbk,
-        encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false),
-    )
-    .unwrap();
-    let sim = Sim::start("yeastar-v2", &["--seed", gbk.to_str().unwrap()]);
-    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
+    let gbk = encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false);
+    let sim = Sim::with(Api::YeastarV2)
+        .file_flag("--seed", "seed-gbk.csv", gbk)
+        .start();
+    assert_eq!(sim.field("username")["1001"], "郑伟");
     drop(sim);
-    let xlsx = dir.path().join("seed.xlsx");
-    workbook(&xlsx);
-    let sim = Sim::start(
-        "yeastar-v2",
-        &["--seed", xlsx.to_str().unwrap(), "--sheet", "Staff"],
-    );
-    assert_eq!(on_pbx(&sim, "mobile")["1001"], "13800138000");
-    assert_eq!(on_pbx(&sim, "username")["1001"], "郑伟");
+    let sim = Sim::with(Api::YeastarV2)
+        .file_flag("--seed", "seed.xlsx", workbook())
+        .args(&["--sheet", "Staff"])
+        .start();
+    assert_eq!(sim.field("mobile")["1001"], "13800138000");
+    assert_eq!(sim.field("username")["1001"], "郑伟");
 }

@@ -1,57 +1,35 @@
 //! `pbxbulk import` against the simulator: what lands on the PBX, faults, tokens, limits.
 
-use std::collections::HashMap;
-
-use serde_json::Value;
-
-use crate::helpers::*;
-
-/// The sample's rows as maps, with their spreadsheet row numbers.
-fn sample_rows() -> Vec<HashMap<String, String>> {
-    report_rows(&sample())
-}
-
-fn by_number(extensions: &[Value], key: &str) -> HashMap<String, Value> {
-    extensions
-        .iter()
-        .map(|e| (e[key].as_str().unwrap().to_string(), e.clone()))
-        .collect()
-}
+use crate::support::*;
 
 #[test]
 fn the_sample_lands_on_the_pbx_exactly_as_written() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.csv");
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &sample(),
-        &report,
-        &["--rate", "0", "--concurrency", "8"],
-    );
-    assert_eq!(
-        code(&out),
-        1,
-        "some sample rows are invalid on purpose: {}",
-        stderr(&out)
-    );
-
-    let rows = report_rows(&report);
-    let input = sample_rows();
-    assert_eq!(rows.len(), input.len());
-    let valid: Vec<&HashMap<String, String>> = input
+    let sim = Sim::start(Api::YeastarV2);
+    // Some sample rows are invalid on purpose.
+    let ran = Run::import(&sim)
+        .input(sample())
+        .args(&["--rate", "0", "--concurrency", "8"])
+        .rows_failed();
+    let input = csv_rows(&sample());
+    assert_eq!(ran.rows.len(), input.len());
+    let valid: Vec<&Row> = input
         .iter()
-        .zip(&rows)
+        .zip(&ran.rows)
         .filter(|(_, r)| r["status"] == "ok")
         .map(|(i, _)| i)
         .collect();
     assert_eq!(valid.len(), 190);
-    assert_eq!(rows.iter().filter(|r| r["status"] == "invalid").count(), 10);
+    assert_eq!(
+        ran.column("status")
+            .iter()
+            .filter(|s| **s == "invalid")
+            .count(),
+        10
+    );
 
     assert_eq!((sim.stat("logins"), sim.stat("logouts")), (1, 1));
     // Checked through the PBX's own API, not the tool's memory.
-    let on_pbx = by_number(&sim.extensions("v2.0.0"), "number");
+    let on_pbx = sim.directory();
     assert_eq!(
         on_pbx.len(),
         valid.len(),
@@ -72,43 +50,34 @@ fn the_sample_lands_on_the_pbx_exactly_as_written() {
 
 #[test]
 fn failed_and_invalid_rows_go_to_a_private_reimportable_file_and_secrets_stay_out() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.csv");
-    let out = import(&sim, "yeastar-v2", &sample(), &report, &["--rate", "0"]);
-    let rejects = dir.path().join("report.rejects.csv");
-    let rejected = report_rows(&rejects);
-    let invalid: Vec<String> = report_rows(&report)
-        .into_iter()
+    let sim = Sim::start(Api::YeastarV2);
+    let ran = Run::import(&sim)
+        .input(sample())
+        .args(&["--rate", "0"])
+        .rows_failed();
+    let rejects = ran.beside("rejects.csv");
+    let rejected = csv_rows(&rejects);
+    let invalid: Vec<&str> = ran
+        .rows
+        .iter()
         .filter(|r| r["status"] == "invalid")
-        .map(|r| r["number"].clone())
+        .map(|r| r["number"].as_str())
         .collect();
     assert_eq!(
         rejected
             .iter()
-            .map(|r| r["number"].clone())
+            .map(|r| r["number"].as_str())
             .collect::<Vec<_>>(),
         invalid
     );
     // Unchanged: every cell as in the input.
-    let input = sample_rows();
+    let input = csv_rows(&sample());
     for r in &rejected {
         assert!(input.contains(r), "{r:?} is not an input row as written");
     }
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-    }
-    let text = format!(
-        "{}{}{}",
-        std::fs::read_to_string(&report).unwrap(),
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(mode(&rejects), 0o600);
+    let text = ran.shown();
     for row in &input {
         for secret in ["registerpassword", "loginpassword"] {
             assert!(
@@ -119,7 +88,7 @@ fn failed_and_invalid_rows_go_to_a_private_reimportable_file_and_secrets_stay_ou
         }
     }
     assert!(!text.contains(PASSWORD));
-    for r in report_rows(&report) {
+    for r in &ran.rows {
         for row in &input {
             assert!(
                 r.values().all(|cell| cell != &row["vmsecret"]),
@@ -131,34 +100,19 @@ fn failed_and_invalid_rows_go_to_a_private_reimportable_file_and_secrets_stay_ou
 
 #[test]
 fn passing_faults_and_expiring_tokens_lose_no_row_and_cost_one_login_per_expiry() {
-    let sim = Sim::start(
-        "yeastar-v2",
-        &[
-            "--fail-rate",
-            "0.2",
-            "--token-ttl-secs",
-            "1",
-            "--token-max-age-secs",
-            "1",
-            "--random-seed",
-            "7",
-        ],
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.csv");
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &sample(),
-        &report,
-        &["--rate", "60", "--retries", "8"],
-    );
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = report_rows(&report);
-    assert_eq!(rows.iter().filter(|r| r["status"] == "ok").count(), 190);
-    assert_eq!(rows.iter().filter(|r| r["status"] == "failed").count(), 0);
+    let sim = Sim::with(Api::YeastarV2)
+        .args(&["--fail-rate", "0.2", "--token-ttl-secs", "1"])
+        .args(&["--token-max-age-secs", "1", "--random-seed", "7"])
+        .start();
+    let ran = Run::import(&sim)
+        .input(sample())
+        .args(&["--rate", "60", "--retries", "8"])
+        .rows_failed();
+    let statuses = ran.column("status");
+    assert_eq!(statuses.iter().filter(|s| **s == "ok").count(), 190);
+    assert_eq!(statuses.iter().filter(|s| **s == "failed").count(), 0);
     assert!(
-        rows.iter().any(|r| r["attempts"] != "1"),
+        ran.column("attempts").iter().any(|a| *a != "1"),
         "some rows needed a retry"
     );
     let stats = sim.stats();
@@ -175,32 +129,18 @@ fn passing_faults_and_expiring_tokens_lose_no_row_and_cost_one_login_per_expiry(
 
 #[test]
 fn a_wrong_password_stops_after_one_login_and_is_never_shown() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.csv");
+    let sim = Sim::start(Api::YeastarV2);
     let wrong = "Wrong-Passw0rd-Guess";
-    let out = run(
-        &[
-            "import",
-            sample().to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--url",
-            &sim.url,
-            "--user",
-            USER,
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        &[("PBXBULK_PASSWORD", wrong)],
-    );
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    let ran = Run::import(&sim)
+        .input(sample())
+        .env("PBXBULK_PASSWORD", wrong)
+        .incomplete("login_refused");
+    let err = &ran.stderr;
     assert!(
         err.contains("wrong API username or password") && err.contains("Nothing was sent"),
         "{err}"
     );
-    assert!(!err.contains(wrong) && !stdout(&out).contains(wrong));
+    assert!(!err.contains(wrong) && !ran.stdout.contains(wrong));
     assert!(!err.contains(&md5_hex(wrong)));
     let stats = sim.stats();
     assert_eq!(
@@ -209,49 +149,32 @@ fn a_wrong_password_stops_after_one_login_and_is_never_shown() {
         "{stats}"
     );
     assert_eq!(stats["write_requests"], 0);
-    assert!(!report.exists(), "nothing attempted, no report");
-    assert!(!report.with_extension("journal").exists(), "nor a journal");
+    assert!(!ran.report.exists(), "nothing attempted, no report");
+    assert!(!ran.beside("journal").exists(), "nor a journal");
 }
 
 #[test]
 fn five_refused_logins_lock_the_address_and_the_tool_says_so() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "in.csv", "number,username\n1001,Ana\n");
-    let report = dir.path().join("r.csv");
-    let args = [
-        "import",
-        file.to_str().unwrap(),
-        "--api",
-        "yeastar-v2",
-        "--url",
-        &sim.url,
-        "--user",
-        USER,
-        "--report",
-        report.to_str().unwrap(),
-    ];
+    let sim = Sim::start(Api::YeastarV2);
+    let import = Run::import(&sim).file("number,username\n1001,Ana\n");
     for _ in 0..5 {
-        assert_eq!(code(&run(&args, &[("PBXBULK_PASSWORD", "nope")])), 2);
+        import
+            .clone()
+            .env("PBXBULK_PASSWORD", "nope")
+            .incomplete("login_refused");
     }
-    let out = run(&args, &[("PBXBULK_PASSWORD", PASSWORD)]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("locked out"), "{}", stderr(&out));
+    let ran = import.incomplete("login_refused");
+    assert!(ran.stderr.contains("locked out"), "{}", ran.stderr);
     assert_eq!(sim.stat("failed_logins"), 6);
 }
 
 #[test]
 fn the_rate_limit_holds_in_every_second_of_the_simulators_clock() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &sample(),
-        &dir.path().join("r.csv"),
-        &["--rate", "20", "--concurrency", "8"],
-    );
-    assert_eq!(code(&out), 1);
+    let sim = Sim::start(Api::YeastarV2);
+    Run::import(&sim)
+        .input(sample())
+        .args(&["--rate", "20", "--concurrency", "8"])
+        .rows_failed();
     let writes: Vec<f64> = sim
         .log()
         .iter()
@@ -277,31 +200,18 @@ fn the_rate_limit_holds_in_every_second_of_the_simulators_clock() {
 
 #[test]
 fn a_heartbeat_keeps_the_token_alive_through_quiet_stretches() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "number,username\n1001,Ana\n1002,Bo\n1003,Cy\n",
-    );
-    let seed = write(
-        dir.path(),
-        "seed.csv",
-        "number,username,registername,registerpassword\n1001,A,r1,Kx7mQ2vRt9LpW4zA\n1002,B,r2,Kx7mQ2vRt9LpW4zA\n1003,C,r3,Kx7mQ2vRt9LpW4zA\n",
+    let seed = format!(
+        "number,username,registername,registerpassword\n1001,A,r1,{STRONG}\n1002,B,r2,{STRONG}\n1003,C,r3,{STRONG}\n"
     );
     for (heartbeat, expect_relogin) in [("0.2", false), ("100", true)] {
-        let sim = Sim::start(
-            "yeastar-v2",
-            &["--token-ttl-secs", "1", "--seed", seed.to_str().unwrap()],
-        );
-        let report = dir.path().join("r.csv");
-        let out = import(
-            &sim,
-            "yeastar-v2",
-            &file,
-            &report,
-            &["--rate", "0.6", "--heartbeat-secs", heartbeat],
-        );
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let sim = Sim::with(Api::YeastarV2)
+            .args(&["--token-ttl-secs", "1"])
+            .seed(&seed)
+            .start();
+        Run::import(&sim)
+            .file("number,username\n1001,Ana\n1002,Bo\n1003,Cy\n")
+            .args(&["--rate", "0.6", "--heartbeat-secs", heartbeat])
+            .ok();
         let stats = sim.stats();
         if expect_relogin {
             // Without heartbeats the token expires between rows and the client logs in again.
@@ -315,28 +225,19 @@ fn a_heartbeat_keeps_the_token_alive_through_quiet_stretches() {
 
 #[test]
 fn yeastar_v1_updates_renames_and_applies_but_cannot_add() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "yeastar-v1",
-        dir.path(),
-        "extid,username,mobile\n1001,Ana,1555001\n1002,Bo,1555002\n",
-        &[],
-    );
-    let file = write(
-        dir.path(),
-        "in.csv",
+    let sim = Sim::with(Api::YeastarV1)
+        .seed("extid,username,mobile\n1001,Ana,1555001\n1002,Bo,1555002\n")
+        .start();
+    let import = Run::import(&sim).file(
         "extid,extnumber,username,mobile,ringtimeout\n1001,,Ana Lima,1555999,60\n1002,2002,,,\n1003,,Cy,,\n",
     );
-    let ran = Run::import(&sim, "yeastar-v1").input(&file).expect_code(1);
+    let ran = import.clone().rows_failed();
     assert_eq!(ran.column("status"), ["ok", "ok", "invalid"]);
     assert_eq!(ran.rows[2]["error_code"], "NOT_SUPPORTED");
-    let on_pbx = by_number(&sim.extensions("v1.1.0"), "extnumber");
+    let on_pbx = sim.directory();
     assert_eq!(
-        on_pbx
-            .keys()
-            .map(String::as_str)
-            .collect::<std::collections::BTreeSet<_>>(),
-        ["1001", "2002"].into()
+        on_pbx.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["1001", "2002"]
     );
     assert_eq!(on_pbx["1001"]["username"], "Ana Lima");
     assert_eq!(
@@ -350,33 +251,26 @@ fn yeastar_v1_updates_renames_and_applies_but_cannot_add() {
     );
     assert_eq!(sim.stat("applies"), 1, "one apply at the end");
 
-    let report = dir.path().join("add.csv");
-    let ran = Run::import(&sim, "yeastar-v1")
-        .input(&file)
-        .report(&report)
-        .args(&["--mode", "add"])
-        .expect_code(2);
+    let ran = import.args(&["--mode", "add"]).incomplete("bad_input");
     assert!(
         ran.stderr.contains("cannot add extensions"),
         "{}",
         ran.stderr
     );
-    assert!(!report.exists(), "refused before anything was written");
+    assert!(!ran.report.exists(), "refused before anything was written");
 }
 
 #[test]
 fn refusals_are_reported_with_the_apis_code_and_exit_1() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "yeastar-v2",
-        dir.path(),
-        "number,username,registername,registerpassword\n1001,Ana,r1,Kx7mQ2vRt9LpW4zA\n",
-        &[],
-    );
-    let ran = Run::import(&sim, "yeastar-v2")
+    let sim = Sim::with(Api::YeastarV2)
+        .seed(&format!(
+            "number,username,registername,registerpassword\n1001,Ana,r1,{STRONG}\n"
+        ))
+        .start();
+    let ran = Run::import(&sim)
         .file("number,username\n1001,Ana Lima\n1009,Nobody\n")
         .args(&["--mode", "update"])
-        .expect_code(1);
+        .rows_failed();
     assert_eq!(ran.column("status"), ["ok", "failed"]);
     assert_eq!(ran.rows[1]["error_code"], "10006");
     assert!(
@@ -386,10 +280,12 @@ fn refusals_are_reported_with_the_apis_code_and_exit_1() {
     );
     assert_eq!(ran.rows[1]["attempts"], "1", "a refusal is not retried");
 
-    let ran = Run::import(&sim, "yeastar-v2")
-        .file("number,username,registername,registerpassword\n1001,Ana,r1,Kx7mQ2vRt9LpW4zA\n")
+    let ran = Run::import(&sim)
+        .file(&format!(
+            "number,username,registername,registerpassword\n1001,Ana,r1,{STRONG}\n"
+        ))
         .args(&["--mode", "add"])
-        .expect_code(1);
+        .rows_failed();
     assert_eq!(
         ran.column("error_code"),
         ["10017"],
@@ -399,28 +295,22 @@ fn refusals_are_reported_with_the_apis_code_and_exit_1() {
 
 #[test]
 fn a_clean_file_exits_0_and_a_dry_run_writes_nothing() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let template = stdout(&run(&["template", "--api", "yeastar-v2"], &[]));
-    let dir = tempfile::tempdir().unwrap();
-    let dry = Run::import(&sim, "yeastar-v2")
-        .in_dir(dir.path())
-        .file(&template)
-        .args(&["--dry-run"])
-        .expect_code(0);
+    let sim = Sim::start(Api::YeastarV2);
+    let template = Run::template(Api::YeastarV2).ok().stdout;
+    let dry = Run::import(&sim).file(&template).args(&["--dry-run"]).ok();
     assert_eq!(sim.stat("write_requests"), 0);
+    assert_eq!(dry.summary()["dry_run"], true);
     assert_eq!(
         (dry.column("action"), dry.column("status")),
         (vec!["add"], vec!["skipped"])
     );
     assert!(dry.rows[0]["message"].contains("dry run"));
 
-    let ran = Run::import(&sim, "yeastar-v2")
-        .in_dir(dir.path())
-        .file(&template)
-        .expect_code(0);
+    let ran = Run::import(&sim).file(&template).ok();
     assert_eq!(ran.column("status"), ["ok"]);
-    assert!(ran.stdout.contains("1 rows: 1 ok"), "{}", ran.stdout);
-    assert!(!dir.path().join("report.rejects.csv").exists());
+    assert_eq!(ran.summary()["rows"], 1);
+    assert_eq!(ran.summary()["counts"]["add"]["ok"], 1);
+    assert!(!ran.beside("rejects.csv").exists());
 }
 
 #[test]
@@ -430,25 +320,11 @@ fn an_unreachable_pbx_is_one_clear_line_and_exit_2() {
         .local_addr()
         .unwrap()
         .port();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "in.csv", "number,username\n1001,Ana\n");
-    let out = run(
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--url",
-            &format!("http://127.0.0.1:{port}"),
-            "--user",
-            USER,
-            "--timeout",
-            "3",
-        ],
-        &[("PBXBULK_PASSWORD", PASSWORD)],
-    );
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    let ran = Run::import_at(Api::YeastarV2, &format!("http://127.0.0.1:{port}"))
+        .file("number,username\n1001,Ana\n")
+        .args(&["--timeout", "3"])
+        .incomplete("pbx_unreachable");
+    let err = &ran.stderr;
     assert!(
         // Besides the warning that http:// is unencrypted, one line.
         err.contains("cannot reach")
@@ -459,24 +335,24 @@ fn an_unreachable_pbx_is_one_clear_line_and_exit_2() {
 
 #[test]
 fn the_password_comes_from_a_file_or_the_environment_never_an_argument() {
-    let sim = Sim::start("yeastar-v2", &[]);
+    let sim = Sim::start(Api::YeastarV2);
     let dir = tempfile::tempdir().unwrap();
-    let pw = write(dir.path(), "pw", &format!("{PASSWORD}\n"));
-    let import = || Run::import(&sim, "yeastar-v2").file("number,username\n1001,Ana Lima\n");
+    let pw = write(dir.path(), "pw", format!("{PASSWORD}\n"));
+    let import = || Run::import(&sim).file("number,username\n1001,Ana Lima\n");
     let ran = import()
         .without_password()
         .args(&["--password-file", pw.to_str().unwrap(), "--mode", "update"])
-        .expect_code(1);
+        .rows_failed();
     // It logged in with the file's first line: the PBX answered the row itself.
     assert_eq!(sim.stat("logins"), 1);
     assert_eq!(ran.column("error_code"), ["10006"], "{:?}", ran.rows);
 
-    let ran = import().without_password().expect_code(2);
+    let ran = import().without_password().incomplete("bad_input");
     assert!(ran.stderr.contains("PBXBULK_PASSWORD"), "{}", ran.stderr);
     // There is no --password flag; clap refuses it before anything is sent. (A flag that
     // existed would log in with "x" and fail differently.)
     let requests = sim.stat("requests");
-    let ran = import().args(&["--password", "x"]).expect_code(2);
+    let ran = import().args(&["--password", "x"]).refused();
     assert!(
         ran.stderr.contains("unexpected argument '--password'"),
         "{}",
@@ -487,58 +363,44 @@ fn the_password_comes_from_a_file_or_the_environment_never_an_argument() {
 
 #[test]
 fn https_certificates_are_checked_unless_trusted_or_waived() {
-    let sim = Sim::start("yeastar-v2", &["--tls"]);
+    let sim = Sim::with(Api::YeastarV2).args(&["--tls"]).start();
     assert!(sim.url.starts_with("https://"));
     let cert = sim.cert.clone().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "in.csv",
-        &format!(
-            "number,username,registername,registerpassword\n1001,Ana,r1001,{}\n",
-            "Kx7mQ2vRt9LpW4zA"
-        ),
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "yeastar-v2", &file, &report, &[]);
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    let import = Run::import(&sim).file(&format!(
+        "number,username,registername,registerpassword\n1001,Ana,r1001,{STRONG}\n"
+    ));
+    let ran = import.clone().incomplete("bad_input");
+    let err = &ran.stderr;
     assert!(
         err.contains("certificate") && err.contains("--ca-cert"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
     for trust in [&["--ca-cert", cert.as_str()][..], &["--insecure"][..]] {
-        let out = import(&sim, "yeastar-v2", &file, &report, trust);
-        assert_eq!(code(&out), 0, "{trust:?}: {}", stderr(&out));
+        import.clone().args(trust).ok();
     }
 }
 
 #[test]
 fn rate_auto_backs_off_where_no_limit_gets_throttled() {
-    let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("number,username,registername,registerpassword\n");
     for n in 7001..=7150 {
-        csv.push_str(&format!("{n},Auto {n},r{n},Kx7mQ2vRt9LpW4zA\n"));
+        csv.push_str(&format!("{n},Auto {n},r{n},{STRONG}\n"));
     }
-    let file = write(dir.path(), "in.csv", &csv);
     let mut throttled_share = Vec::new();
     for rate in ["0", "auto"] {
-        let sim = Sim::start("yeastar-v2", &["--max-writes-per-sec", "40"]);
-        let report = dir.path().join("r.csv");
-        let out = import(
-            &sim,
-            "yeastar-v2",
-            &file,
-            &report,
-            &["--rate", rate, "--concurrency", "8", "--retries", "10"],
-        );
-        assert_eq!(code(&out), 0, "--rate {rate}: {}", stderr(&out));
+        let sim = Sim::with(Api::YeastarV2)
+            .args(&["--max-writes-per-sec", "40"])
+            .start();
+        let ran = Run::import(&sim)
+            .file(&csv)
+            .args(&["--rate", rate, "--concurrency", "8", "--retries", "10"])
+            .ok();
         if rate == "auto" {
             assert!(
-                stdout(&out).contains("--rate auto settled at"),
+                ran.stdout.contains("--rate auto settled at"),
                 "{}",
-                stdout(&out)
+                ran.stdout
             );
         }
         let stats = sim.stats();
@@ -557,74 +419,40 @@ fn a_run_killed_at_any_moment_is_finished_by_resume_without_sending_a_row_twice(
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("number,username,registername,registerpassword\n");
     for n in 8001..=8120 {
-        csv.push_str(&format!("{n},Resume {n},r{n},Kx7mQ2vRt9LpW4zA\n"));
+        csv.push_str(&format!("{n},Resume {n},r{n},{STRONG}\n"));
     }
-    csv.push_str("8999,Bad,,Kx7mQ2vRt9LpW4zA\n");
+    csv.push_str(&format!("8999,Bad,,{STRONG}\n"));
     let file = write(dir.path(), "in.csv", &csv);
     // Killed once the PBX holds 1, 40 and 100 of the 120 extensions: the simulator's own
     // count says when, not a clock guessing how far a loaded machine got.
     for kill_after in [1, 40, 100] {
-        let sim = Sim::start("yeastar-v2", &["--latency-ms", "30"]);
-        let report = dir.path().join(format!("r{kill_after}.csv"));
-        let url = sim.url.clone();
-        let args = [
-            "import",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--url",
-            &url,
-            "--user",
-            USER,
-            "--mode",
-            "add",
-            "--rate",
-            "60",
-            "--concurrency",
-            "6",
-            "--report",
-            report.to_str().unwrap(),
-        ];
-        let mut child = std::process::Command::new(bin())
-            .args(args)
-            .env("PBXBULK_PASSWORD", PASSWORD)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        while sim.stat("extensions") < kill_after {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the run ended before it could be killed"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        child.kill().unwrap(); // SIGKILL: no chance to clean up
-        child.wait().unwrap();
+        let sim = Sim::with(Api::YeastarV2)
+            .args(&["--latency-ms", "30"])
+            .start();
+        let import = Run::import(&sim)
+            .input(&file)
+            .report(&dir.path().join(format!("r{kill_after}.csv")))
+            .args(&["--mode", "add", "--rate", "60", "--concurrency", "6"]);
+        let mut running = import.clone().spawn();
+        running.wait_for("added enough to be killed", || {
+            sim.stat("extensions") >= kill_after
+        });
+        running.kill();
         let before = sim.stat("extensions");
         assert!(
             before >= kill_after && before < 120,
             "killed mid-run ({before} added)"
         );
 
-        let out = run(
-            &[&args[..], &["--resume"]].concat(),
-            &[("PBXBULK_PASSWORD", PASSWORD)],
-        );
-        assert_eq!(code(&out), 1, "one row is invalid: {}", stderr(&out));
-        let rows = report_rows(&report);
-        let order: Vec<String> = rows.iter().map(|r| r["row"].clone()).collect();
+        let ran = import.args(&["--resume"]).rows_failed();
+        let order: Vec<String> = (2..=122).map(|n| n.to_string()).collect();
+        assert_eq!(ran.column("row"), order, "whole and in order");
         assert_eq!(
-            order,
-            (2..=122).map(|n| n.to_string()).collect::<Vec<_>>(),
-            "whole and in order"
-        );
-        assert_eq!(
-            rows.iter().filter(|r| r["status"] == "ok").count(),
+            ran.column("status").iter().filter(|s| **s == "ok").count(),
             120,
             "killed after {kill_after}"
         );
-        assert_eq!(rows[120]["status"], "invalid");
+        assert_eq!(ran.rows[120]["status"], "invalid");
         assert_eq!(sim.stat("extensions"), 120);
         // No add went out twice: a duplicate would have been refused with 10017.
         let refused: Vec<_> = sim
@@ -634,30 +462,13 @@ fn a_run_killed_at_any_moment_is_finished_by_resume_without_sending_a_row_twice(
             .collect();
         assert!(refused.is_empty(), "killed after {kill_after}: {refused:?}");
         assert!(
-            !dir.path().join(format!("r{kill_after}.journal")).exists(),
+            !ran.beside("journal").exists(),
             "a finished run leaves no journal"
         );
     }
-    let out = run(
-        &[
-            "import",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--url",
-            "http://127.0.0.1:9",
-            "--user",
-            USER,
-            "--resume",
-            "--report",
-            dir.path().join("none.csv").to_str().unwrap(),
-        ],
-        &[("PBXBULK_PASSWORD", PASSWORD)],
-    );
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("nothing to resume"),
-        "{}",
-        stderr(&out)
-    );
+    let ran = Run::import_at(Api::YeastarV2, "http://127.0.0.1:9")
+        .input(&file)
+        .args(&["--resume"])
+        .incomplete("bad_input");
+    assert!(ran.stderr.contains("nothing to resume"), "{}", ran.stderr);
 }

@@ -1,8 +1,8 @@
 //! The integration tests: the real binary against the real simulator over loopback HTTP.
 
-mod fake_pbx;
+mod disk;
 mod formats;
-mod helpers;
+mod help;
 mod import;
 mod layers;
 mod mangled;
@@ -10,6 +10,7 @@ mod mapping;
 mod migrate;
 mod openvox;
 mod operator;
+mod profiles;
 mod protocols;
 mod reading;
 mod reads;
@@ -17,6 +18,7 @@ mod safety;
 mod secrets;
 mod simulator;
 mod soak;
+mod support;
 mod sync;
 mod typed;
 mod verba;

@@ -2,11 +2,10 @@
 //! crash. (Random files against the reader and validator themselves are unit tests in
 //! src/plan/fuzz_tests.rs.)
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[test]
 fn the_cli_answers_mangled_files_with_exit_codes_not_crashes() {
-    let dir = tempfile::tempdir().unwrap();
     let mut rng = fastrand::Rng::with_seed(7);
     let sample = std::fs::read(sample()).unwrap();
     for case in 0..25 {
@@ -19,17 +18,14 @@ fn the_cli_answers_mangled_files_with_exit_codes_not_crashes() {
                 _ => bytes.truncate(at.max(1)),
             }
         }
-        let path = dir.path().join(format!("m{case}.csv"));
-        std::fs::write(&path, &bytes).unwrap();
-        let out = run(
-            &["validate", path.to_str().unwrap(), "--api", "yeastar-v2"],
-            &[],
-        );
-        let err = stderr(&out);
-        assert!(matches!(code(&out), 0..=2), "case {case}: {:?}", out.status);
+        let ran = Run::validate(Api::YeastarV2)
+            .file_named(&format!("m{case}.csv"), bytes)
+            .any_exit();
+        assert!(matches!(ran.code, 0..=2), "case {case}: {}", ran.code);
         assert!(
-            !err.contains("panicked") && !err.contains("internal error"),
-            "case {case}: {err}"
+            !ran.stderr.contains("panicked") && !ran.stderr.contains("internal error"),
+            "case {case}: {}",
+            ran.stderr
         );
     }
 }

@@ -1,18 +1,13 @@
 //! HR feeds: an export in an HR system's columns, through the README's example mapping, with
 //! new hires that have no SIP credentials and leavers the prune removes.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-use crate::helpers::*;
-
-const STRONG: &str = "Kx7mQ2vRt9LpW4zA";
+use crate::support::*;
 
 /// The mapping the README shows for an HR export, taken from the README itself so the two
-/// cannot drift apart.
-fn readme_mapping(dir: &Path) -> std::path::PathBuf {
+/// cannot drift apart; written into `dir`.
+fn readme_mapping(dir: &Path) -> PathBuf {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let start = readme
@@ -47,44 +42,21 @@ fn seed() -> String {
     csv
 }
 
-fn by_number(records: &[Value]) -> BTreeMap<String, Value> {
-    records
-        .iter()
-        .map(|r| (r["number"].as_str().unwrap().to_string(), r.clone()))
-        .collect()
-}
-
 #[test]
 fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_credentials() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("yeastar-v2", dir.path(), &seed(), &[]);
+    let sim = Sim::with(Api::YeastarV2).seed(&seed()).start();
     let (map, file) = (readme_mapping(dir.path()), write(dir.path(), "hr.csv", HR));
-    let report = dir.path().join("nightly.csv");
-    let sync = [
-        "--map",
-        map.to_str().unwrap(),
-        "--mode",
-        "sync",
-        "--prune",
-        "--max-delete",
-        "5",
-    ];
+    let sync = Run::import(&sim)
+        .input(&file)
+        .report(&dir.path().join("nightly.csv"))
+        .args(&["--map", map.to_str().unwrap(), "--mode", "sync", "--prune"])
+        .args(&["--max-delete", "5", "--generate-passwords", "--rate", "0"]);
 
     // The rehearsal: old → new per field, nothing written, no credentials made.
     let writes = sim.stat("write_requests");
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &file,
-        &report,
-        &[
-            &sync[..],
-            &["--dry-run", "--generate-passwords", "--rate", "0"],
-        ]
-        .concat(),
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let rows = report_rows(&report);
+    let ran = sync.clone().args(&["--dry-run"]).ok();
+    let rows = &ran.rows;
     assert!(
         rows[0]["message"].contains(r#"email "ann@old.example.com" → "ann.lee@example.com""#),
         "{:?}",
@@ -99,17 +71,10 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
         rows[2]
     );
     assert_eq!(sim.stat("write_requests"), writes);
-    assert!(!dir.path().join("nightly.credentials.csv").exists());
+    assert!(!ran.beside("credentials.csv").exists());
 
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &file,
-        &report,
-        &[&sync[..], &["--generate-passwords", "--rate", "0"]].concat(),
-    );
-    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), stderr(&out));
-    let rows = report_rows(&report);
+    let ran = sync.clone().ok();
+    let rows = &ran.rows;
     let line = |i: usize| {
         (
             rows[i]["number"].as_str(),
@@ -137,22 +102,13 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
     );
     assert_eq!(line(4), ("1006", "add", "ok"));
     // The leaver and the phone nobody has any more are deleted; both are off the file.
-    let deleted: Vec<_> = rows[5..]
-        .iter()
-        .map(|r| {
-            (
-                r["number"].as_str(),
-                r["action"].as_str(),
-                r["status"].as_str(),
-            )
-        })
-        .collect();
+    let deleted: Vec<_> = (5..rows.len()).map(line).collect();
     assert_eq!(
         deleted,
         [("1002", "delete", "ok"), ("1003", "delete", "ok")]
     );
 
-    let on_pbx = by_number(&sim.extensions("v2.0.0"));
+    let on_pbx = sim.directory();
     assert_eq!(on_pbx.keys().collect::<Vec<_>>(), ["1001", "1004", "1006"]);
     assert_eq!(on_pbx["1004"]["username"], "Cleo Park");
     assert_eq!(on_pbx["1004"]["registername"], "1004");
@@ -165,19 +121,10 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
     );
 
     // The credentials file holds exactly the generated secrets, as the PBX has them.
-    let credentials = dir.path().join("nightly.credentials.csv");
+    let credentials = ran.beside("credentials.csv");
+    assert!(credentials.ends_with("nightly.credentials.csv"));
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&credentials)
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o777,
-            0o600
-        );
-    }
+    assert_eq!(mode(&credentials), 0o600);
     let text = std::fs::read_to_string(&credentials).unwrap();
     let mut lines = text.trim_start_matches('\u{feff}').lines();
     assert_eq!(lines.next(), Some("number,field,secret"));
@@ -213,12 +160,12 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
     assert_ne!(p1, p2, "every new hire gets their own");
 
     // … and nowhere else: not on the terminal, not in the report.
-    let report_text = std::fs::read_to_string(&report).unwrap();
+    let report_text = std::fs::read_to_string(&ran.report).unwrap();
     for (_, _, secret) in &secrets {
         for (what, text) in [
-            ("stdout", stdout(&out)),
-            ("stderr", stderr(&out)),
-            ("report", report_text.clone()),
+            ("stdout", &ran.stdout),
+            ("stderr", &ran.stderr),
+            ("report", &report_text),
         ] {
             assert!(
                 !text.contains(secret.as_str()),
@@ -227,36 +174,23 @@ fn an_hr_export_syncs_through_the_readme_mapping_and_new_hires_get_generated_cre
         }
     }
     assert!(
-        stdout(&out).contains("nightly.credentials.csv"),
+        ran.stdout.contains("nightly.credentials.csv"),
         "{}",
-        stdout(&out)
+        ran.stdout
     );
 
     // The next night nothing changed: nothing is sent, nothing is generated again.
     let writes = sim.stat("write_requests");
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &file,
-        &report,
-        &[&sync[..], &["--generate-passwords", "--rate", "0"]].concat(),
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    sync.ok();
     assert_eq!(sim.stat("write_requests"), writes);
     assert_eq!(std::fs::read_to_string(&credentials).unwrap(), text);
 }
 
-/// `pbxbulk validate FILE --api yeastar-v2 --map MAP` plus `extra`.
-fn validate(file: &Path, map: &Path, extra: &[&str]) -> std::process::Output {
-    let base = [
-        "validate",
-        file.to_str().unwrap(),
-        "--api",
-        "yeastar-v2",
-        "--map",
-        map.to_str().unwrap(),
-    ];
-    run(&[&base[..], extra].concat(), &[])
+/// `pbxbulk validate FILE --api yeastar-v2 --map MAP`, FILE holding `csv`.
+fn validate(csv: &str, map: &Path) -> Run {
+    Run::validate(Api::YeastarV2)
+        .file_named("hr.csv", csv)
+        .args(&["--map", map.to_str().unwrap()])
 }
 
 #[test]
@@ -267,13 +201,12 @@ fn show_mapped_prints_what_rows_become_with_secrets_hidden() {
         "m.toml",
         "[columns]\n\"Ext\" = \"number\"\n\"SIP Secret\" = \"registerpassword\"\n[templates]\nusername = \"{First} {Last}\"\n",
     );
-    let file = write(
-        dir.path(),
-        "hr.csv",
-        "Ext,First,Last,SIP Secret\n2001,Ann,Lee,Very-Secret-Pw9x\n2002,Bob,,\n",
-    );
-    let out = validate(&file, &map, &["--show-mapped", "5"]);
-    let printed = stdout(&out);
+    let hr = "Ext,First,Last,SIP Secret\n2001,Ann,Lee,Very-Secret-Pw9x\n2002,Bob,,\n";
+    // The row the mapping cannot fill is a row error.
+    let ran = validate(hr, &map)
+        .args(&["--show-mapped", "5"])
+        .rows_failed();
+    let printed = &ran.stdout;
     assert!(
         printed.contains(r#"row 2: number="2001" username="Ann Lee" registerpassword=(secret)"#),
         "{printed}"
@@ -282,23 +215,22 @@ fn show_mapped_prints_what_rows_become_with_secrets_hidden() {
         printed.contains("row 3: MAPPING: username: the template at"),
         "{printed}"
     );
-    assert!(!printed.contains("Very-Secret") && !stderr(&out).contains("Very-Secret"));
-    // The row the mapping cannot fill is a row error, and its rejects line is the HR row.
-    assert_eq!(code(&out), 1);
-    let report = dir.path().join("check.csv");
-    let out = validate(&file, &map, &["--report", report.to_str().unwrap()]);
-    assert_eq!(code(&out), 1);
-    let rows = report_rows(&report);
+    assert!(!printed.contains("Very-Secret") && !ran.stderr.contains("Very-Secret"));
+    // Its rejects line is the HR row.
+    let ran = validate(hr, &map).with_report().rows_failed();
     assert_eq!(
-        (rows[1]["number"].as_str(), rows[1]["error_code"].as_str()),
+        (
+            ran.rows[1]["number"].as_str(),
+            ran.rows[1]["error_code"].as_str()
+        ),
         ("2002", "MAPPING")
     );
     assert!(
-        rows[1]["message"].contains("needs Last, which is blank"),
+        ran.rows[1]["message"].contains("needs Last, which is blank"),
         "{:?}",
-        rows[1]
+        ran.rows[1]
     );
-    let rejects = std::fs::read_to_string(dir.path().join("check.rejects.csv")).unwrap();
+    let rejects = std::fs::read_to_string(ran.beside("rejects.csv")).unwrap();
     assert_eq!(
         rejects.trim_start_matches('\u{feff}'),
         "Ext,First,Last,SIP Secret\n2002,Bob,,\n"
@@ -308,20 +240,13 @@ fn show_mapped_prints_what_rows_become_with_secrets_hidden() {
 #[test]
 fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "hr.csv",
-        "Desk Extension,Cost Centre\n1001,CC7\n",
-    );
-    let validate = |map: &Path| validate(&file, map, &[]);
+    let validate = |map: &Path| validate("Desk Extension,Cost Centre\n1001,CC7\n", map);
     let map = write(
         dir.path(),
         "typo.toml",
         "# HR\n[columns]\n\"Desk Extension\" = \"nmber\"\n",
     );
-    let out = validate(&map);
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    let err = validate(&map).refused().stderr;
     assert!(
         err.contains("typo.toml line 3: yeastar-v2 has no field \"nmber\""),
         "{err}"
@@ -332,24 +257,22 @@ fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
         "syntax.toml",
         "[columns]\n\"Desk Extension\" = number\n",
     );
-    let err = stderr(&validate(&map));
+    let err = validate(&map).refused().stderr;
     assert!(err.contains("syntax.toml line 2:"), "{err}");
     let map = write(
         dir.path(),
         "ok.toml",
         "[columns]\n\"Desk Extension\" = \"number\"\n",
     );
-    let out = validate(&map);
-    assert_eq!(code(&out), 2);
+    let err = validate(&map).refused().stderr;
     assert!(
-        stderr(&out).contains("unknown column(s) \"Cost Centre\": map them in"),
-        "{}",
-        stderr(&out)
+        err.contains("unknown column(s) \"Cost Centre\": map them in"),
+        "{err}"
     );
     let map = write(
         dir.path(),
         "ignore.toml",
         "ignore = [\"Cost Centre\"]\n[columns]\n\"Desk Extension\" = \"number\"\n",
     );
-    assert_eq!(code(&validate(&map)), 0);
+    validate(&map).ok();
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::*;
+use crate::support::*;
 
 /// OpenVox's query example (docs/vendor/openvox-extension-query.md), as the test reads it.
 fn openvox_query_example() -> Value {
@@ -18,19 +18,16 @@ fn openvox_query_example() -> Value {
 const OPENVOX_SHEET: &str = "number,username,callerid,registerpassword,maxregistrations,loginpassword,email,mobile,hasvoicemail,vmsecret,enablevmtoemail,alwaysforward,noanswerforward,ntransferto,busyforward,btransferto,enablemobile,ringsimultaneous,allowbeingmonitored,monitormode,ringtimeout,maxduration,dnd\n\
 1000,Li Lei,1000,Reg-Pass-1000,1,Login-1000x,li.lei@example.com,13800138000,on,1000,off,off,on,Voicemail,on,Voicemail,off,off,off,disable,30,10800,off\n";
 
-fn query_all(sim: &Sim, version: &str, kind: &str) -> Value {
-    let token = sim.login(version);
-    sim.post(
-        &format!("/api/{version}/extension/query?token={token}&type={kind}"),
-        "",
-    )
+/// Every extension through `extension/query`, the answer in `kind` (`&type=json`).
+fn query_all(sim: &Sim, kind: &str) -> Value {
+    let token = sim.login();
+    sim.post(&format!("{}&type={kind}", sim.query_path(&token)), "")
 }
 
 #[test]
 fn openvox_answers_with_its_query_examples_body_and_an_export_synced_back_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("openvox", dir.path(), OPENVOX_SHEET, &[]);
-    let mut answer = query_all(&sim, "v0.0.1", "json");
+    let sim = Sim::with(Api::Openvox).seed(OPENVOX_SHEET).start();
+    let mut answer = query_all(&sim, "json");
     let mut example = openvox_query_example();
     // Registration is live state, not configuration: the simulated phone is not registered.
     for body in [&mut answer, &mut example] {
@@ -39,14 +36,12 @@ fn openvox_answers_with_its_query_examples_body_and_an_export_synced_back_writes
     assert_eq!(answer, example, "the example's own body");
 
     // Export reads userpassword, moblie, disable and 10800 back as the values they are.
-    let exported = dir.path().join("export.csv");
-    let out = export(&sim, "openvox", &exported, &[]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let exported = Run::export(&sim).ok();
     assert!(
-        !stdout(&out).contains("Login-1000x"),
+        !exported.stdout.contains("Login-1000x"),
         "a secret is never printed"
     );
-    let row = &report_rows(&exported)[0];
+    let row = &exported.rows[0];
     assert_eq!(row["loginpassword"], "Login-1000x");
     assert_eq!(row["mobile"], "13800138000");
     assert_eq!(
@@ -55,68 +50,51 @@ fn openvox_answers_with_its_query_examples_body_and_an_export_synced_back_writes
     );
 
     // The export, and the sheet the PBX was filled from, both sync back with zero writes.
-    let sheet = write(dir.path(), "sheet.csv", OPENVOX_SHEET);
-    for file in [&exported, &sheet] {
-        let report = dir.path().join("report.csv");
-        let out = import(&sim, "openvox", file, &report, &["--mode", "sync"]);
-        assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-        let rows = report_rows(&report);
-        assert_eq!(rows[0]["status"], "unchanged", "{:?}", rows[0]);
+    let sync = Run::import(&sim).args(&["--mode", "sync"]);
+    for import in [
+        sync.clone().input(&exported.report),
+        sync.file(OPENVOX_SHEET),
+    ] {
+        let ran = import.ok();
+        assert_eq!(ran.rows[0]["status"], "unchanged", "{:?}", ran.rows[0]);
     }
     assert_eq!(sim.stat("write_requests"), 0);
 }
 
 #[test]
 fn a_login_password_handed_out_hashed_is_compared_through_the_hash_and_not_exported() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "openvox",
-        dir.path(),
-        OPENVOX_SHEET,
-        &["--inferred", "openvox-userpassword=md5"],
-    );
-    let answer = query_all(&sim, "v0.0.1", "json");
+    let sim = Sim::with(Api::Openvox)
+        .seed(OPENVOX_SHEET)
+        .args(&["--inferred", "openvox-userpassword=md5"])
+        .start();
+    let answer = query_all(&sim, "json");
     assert_eq!(
         answer["extinfos"][0]["userpassword"],
         md5_hex("Login-1000x")
     );
-    let exported = dir.path().join("export.csv");
-    assert_eq!(code(&export(&sim, "openvox", &exported, &[])), 0);
+    let exported = Run::export(&sim).ok();
     assert_eq!(
-        report_rows(&exported)[0]["loginpassword"],
-        "",
+        exported.rows[0]["loginpassword"], "",
         "a hash is not a password"
     );
-    let sheet = write(dir.path(), "sheet.csv", OPENVOX_SHEET);
-    let report = dir.path().join("report.csv");
-    assert_eq!(
-        code(&import(
-            &sim,
-            "openvox",
-            &sheet,
-            &report,
-            &["--mode", "sync"]
-        )),
-        0
-    );
-    assert_eq!(report_rows(&report)[0]["status"], "unchanged");
+    let ran = Run::import(&sim)
+        .file(OPENVOX_SHEET)
+        .args(&["--mode", "sync"])
+        .ok();
+    assert_eq!(ran.rows[0]["status"], "unchanged");
     assert_eq!(sim.stat("write_requests"), 0);
 }
 
 #[test]
 fn values_as_people_and_pbxs_write_them_are_sent_in_the_one_documented_spelling() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("openvox", dir.path(), OPENVOX_SHEET, &[]);
-    let sheet = write(
-        dir.path(),
-        "in.csv",
-        "number,registerpassword,hasvoicemail,dnd,enablevmtoemail,noanswerforward,ntransferto,busyforward,btransferto,mobile,monitormode,maxduration\n\
-         2001,Reg-Pass-2001,On,TRUE,yes,ON,voicemail,1,Mobile number,1555,Disabled,follow system\n",
-    );
-    let report = dir.path().join("report.csv");
-    let out = import(&sim, "openvox", &sheet, &report, &[]);
-    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    let answer = query_all(&sim, "v0.0.1", "json");
+    let sim = Sim::with(Api::Openvox).seed(OPENVOX_SHEET).start();
+    Run::import(&sim)
+        .file(
+            "number,registerpassword,hasvoicemail,dnd,enablevmtoemail,noanswerforward,ntransferto,busyforward,btransferto,mobile,monitormode,maxduration\n\
+             2001,Reg-Pass-2001,On,TRUE,yes,ON,voicemail,1,Mobile number,1555,Disabled,follow system\n",
+        )
+        .ok();
+    let answer = query_all(&sim, "json");
     let ext = answer["extinfos"]
         .as_array()
         .unwrap()
@@ -140,9 +118,8 @@ fn values_as_people_and_pbxs_write_them_are_sent_in_the_one_documented_spelling(
 
 #[test]
 fn the_simulator_refuses_what_the_yeastar_family_documents_refuse() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("openvox", dir.path(), OPENVOX_SHEET, &[]);
-    let token = sim.login("v0.0.1");
+    let sim = Sim::with(Api::Openvox).seed(OPENVOX_SHEET).start();
+    let token = sim.login();
     let at =
         |endpoint: &str, kind: &str| format!("/api/v0.0.1/{endpoint}?token={token}&type={kind}");
     // "Cannot be blank": a register password left out of an add, or blanked by an update.
@@ -179,20 +156,16 @@ fn the_simulator_refuses_what_the_yeastar_family_documents_refuse() {
     let answer = sim.post("/api/v0.0.1/login", &body);
     assert_eq!(answer["errno"], "20003");
     assert_eq!(sim.stat("writes"), 0, "nothing refused was stored");
-    let answer = query_all(&sim, "v0.0.1", "json");
+    let answer = query_all(&sim, "json");
     assert_eq!(answer["extinfos"][0]["username"], "Li Lei");
 }
 
 #[test]
 fn yeastar_v1_answers_every_documented_key_with_moblie_and_a_hashed_login_password() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "yeastar-v1",
-        dir.path(),
-        "extid,username,loginpassword,mobile,monitormode\n1000,Li Lei,Login-1000x,1380,Disable\n",
-        &[],
-    );
-    let answer = query_all(&sim, "v1.1.0", "json");
+    let sim = Sim::with(Api::YeastarV1)
+        .seed("extid,username,loginpassword,mobile,monitormode\n1000,Li Lei,Login-1000x,1380,Disable\n")
+        .start();
+    let answer = query_all(&sim, "json");
     let ext = &answer["extinfos"][0];
     assert_eq!(ext["moblie"], "1380");
     assert!(ext.get("mobile").is_none());
@@ -209,16 +182,16 @@ const VERBA_USERS: &str = "id,loginname,eid\n31,alice@example.com,0000\n32,bob,0
 const VERBA_SEED: &str =
     "extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,FULL,1,1,0,0,25\n";
 
-fn verba_sim(dir: &std::path::Path, seed: &str, extra: &[&str]) -> Sim {
-    let users = write(dir, "users.csv", VERBA_USERS);
-    let args = [&["--users", users.to_str().unwrap()][..], extra].concat();
-    Sim::seeded("verba", dir, seed, &args)
+/// A Verba simulator with those users and `seed`, to start once set up.
+fn verba_sim(seed: &str) -> SimSetup {
+    Sim::with(Api::Verba)
+        .file_flag("--users", "users.csv", VERBA_USERS)
+        .seed(seed)
 }
 
 #[test]
 fn verba_an_ok_answer_without_an_extension_is_not_found_and_no_partial_update_is_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = verba_sim(dir.path(), VERBA_SEED, &[]);
+    let sim = verba_sim(VERBA_SEED).start();
     let token = verba_token(&sim, "0000");
     let answer = soap_call(
         &sim,
@@ -230,15 +203,12 @@ fn verba_an_ok_answer_without_an_extension_is_not_found_and_no_partial_update_is
     assert!(answer.contains("<statusCode>OK</statusCode>"), "{answer}");
     assert!(!answer.contains("<extension>"), "no record: {answer}");
 
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "extension,recordingmode\n9999,FULL\n4001,ON_DEMAND\n",
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "verba", &file, &report, &["--mode", "update"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = report_rows(&report);
+    let file = "extension,recordingmode\n9999,FULL\n4001,ON_DEMAND\n";
+    let ran = Run::import(&sim)
+        .file(file)
+        .args(&["--mode", "update"])
+        .rows_failed();
+    let rows = &ran.rows;
     assert_eq!(
         (rows[0]["status"].as_str(), rows[0]["error_code"].as_str()),
         ("failed", "NOT_FOUND")
@@ -257,32 +227,29 @@ fn verba_an_ok_answer_without_an_extension_is_not_found_and_no_partial_update_is
     assert_eq!(updates.len(), 1, "only 4001 was written: {updates:?}");
 
     // Where the service answers not-found with a status instead (inferred either way).
-    let other = verba_sim(
-        dir.path(),
-        VERBA_SEED,
-        &["--inferred", "verba-get-missing=ERROR_GENERAL"],
-    );
-    let out = import(&other, "verba", &file, &report, &["--mode", "update"]);
-    assert_eq!(code(&out), 1);
-    assert_eq!(report_rows(&report)[0]["error_code"], "ERROR_GENERAL");
+    let other = verba_sim(VERBA_SEED)
+        .args(&["--inferred", "verba-get-missing=ERROR_GENERAL"])
+        .start();
+    let ran = Run::import(&other)
+        .file(file)
+        .args(&["--mode", "update"])
+        .rows_failed();
+    assert_eq!(ran.rows[0]["error_code"], "ERROR_GENERAL");
 }
 
 #[test]
 fn verba_names_a_user_by_login_name_looked_up_once_per_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = verba_sim(dir.path(), VERBA_SEED, &[]);
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "extension,eid,recordingmode,userloginname,userid\n\
-         5001,0000,FULL,alice@example.com,\n5002,0000,FULL,alice@example.com,\n\
-         5003,0000,FULL,alice@example.com,\n5004,0000,FULL,bob,\n5005,0000,FULL,nobody,\n\
-         5006,0000,FULL,bob,31\n4001,,,bob,\n",
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "verba", &file, &report, &["--concurrency", "4"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = report_rows(&report);
+    let sim = verba_sim(VERBA_SEED).start();
+    let ran = Run::import(&sim)
+        .file(
+            "extension,eid,recordingmode,userloginname,userid\n\
+             5001,0000,FULL,alice@example.com,\n5002,0000,FULL,alice@example.com,\n\
+             5003,0000,FULL,alice@example.com,\n5004,0000,FULL,bob,\n5005,0000,FULL,nobody,\n\
+             5006,0000,FULL,bob,31\n4001,,,bob,\n",
+        )
+        .args(&["--concurrency", "4"])
+        .rows_failed();
+    let rows = &ran.rows;
     let got: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (r["status"].as_str(), r["error_code"].as_str()))
@@ -322,10 +289,8 @@ fn verba_names_a_user_by_login_name_looked_up_once_per_name() {
     );
 
     // The PBX answers the user with its login name: an export carries it, and syncs back unchanged.
-    let exported = dir.path().join("export.csv");
-    assert_eq!(code(&export(&sim, "verba", &exported, &[])), 0);
-    let rows = report_rows(&exported);
-    let row = |ext: &str| rows.iter().find(|r| r["extension"] == ext).unwrap().clone();
+    let exported = Run::export(&sim).ok();
+    let row = |ext: &str| exported.row("extension", ext);
     assert_eq!(
         (
             row("5001")["userid"].as_str(),
@@ -340,8 +305,10 @@ fn verba_names_a_user_by_login_name_looked_up_once_per_name() {
     );
     assert_eq!(row("4001")["recordingmode"], "FULL");
     let writes = sim.stat("write_requests");
-    let out = import(&sim, "verba", &exported, &report, &["--mode", "sync"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    Run::import(&sim)
+        .input(&exported.report)
+        .args(&["--mode", "sync"])
+        .ok();
     assert_eq!(
         sim.stat("write_requests"),
         writes,
@@ -351,9 +318,8 @@ fn verba_names_a_user_by_login_name_looked_up_once_per_name() {
 
 #[test]
 fn verba_tenants_hold_their_own_extensions_and_unknown_tenants_and_users_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
     let seed = "extension,eid,recordingmode,userid\n4001,0000,FULL,25\n4001,0001,CONTROLLED,\n";
-    let sim = verba_sim(dir.path(), seed, &["--tenant", "0001=Acme"]);
+    let sim = verba_sim(seed).args(&["--tenant", "0001=Acme"]).start();
     // requestToken's eid is mandatory, and must name a tenant.
     for children in [
         format!("<loginName>{USER}</loginName><password>{PASSWORD}</password>"),
@@ -368,65 +334,44 @@ fn verba_tenants_hold_their_own_extensions_and_unknown_tenants_and_users_are_ref
     }
 
     // Two tenants, one extension string: each keeps its own record.
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "extension,recordingmode\n4001,ON_DEMAND\n",
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(
-        &sim,
-        "verba",
-        &file,
-        &report,
-        &["--eid", "0001", "--mode", "update"],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let exported = dir.path().join("all.csv");
-    let out = export(&sim, "verba", &exported, &["--eid", "all"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut rows: Vec<(String, String, String)> = report_rows(&exported)
-        .into_iter()
+    let import = Run::import(&sim).file("extension,recordingmode\n4001,ON_DEMAND\n");
+    import
+        .clone()
+        .args(&["--eid", "0001", "--mode", "update"])
+        .ok();
+    let exported = Run::export(&sim).args(&["--eid", "all"]).ok();
+    let mut rows: Vec<(&str, &str, &str)> = exported
+        .rows
+        .iter()
         .map(|r| {
             (
-                r["eid"].clone(),
-                r["extension"].clone(),
-                r["recordingmode"].clone(),
+                r["eid"].as_str(),
+                r["extension"].as_str(),
+                r["recordingmode"].as_str(),
             )
         })
         .collect();
-    rows.sort();
+    rows.sort_unstable();
     assert_eq!(
         rows,
-        [
-            ("0000".into(), "4001".into(), "FULL".into()),
-            ("0001".into(), "4001".into(), "ON_DEMAND".into()),
-        ]
+        [("0000", "4001", "FULL"), ("0001", "4001", "ON_DEMAND"),]
     );
-    let out = export(&sim, "verba", &exported, &["--eid", "0001"]);
-    assert_eq!(code(&out), 0);
+    let exported = Run::export(&sim).args(&["--eid", "0001"]).ok();
     assert_eq!(
-        report_rows(&exported).len(),
+        exported.rows.len(),
         1,
         "one tenant's export holds one tenant"
     );
-    let out = import(&sim, "verba", &file, &report, &["--eid", "all"]);
-    assert_eq!(code(&out), 2, "an import writes into one tenant");
+    // An import writes into one tenant.
+    import.args(&["--eid", "all"]).incomplete("bad_input");
 
     // A user id or a tenant the service does not have is refused, and nothing is stored.
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "extension,eid,recordingmode,userid\n4100,0000,FULL,999\n4101,0002,FULL,25\n4102,0000,FULL,25\n",
-    );
-    let out = import(&sim, "verba", &file, &report, &["--mode", "add"]);
-    assert_eq!(code(&out), 1);
-    let got: Vec<String> = report_rows(&report)
-        .iter()
-        .map(|r| r["error_code"].clone())
-        .collect();
+    let ran = Run::import(&sim)
+        .file("extension,eid,recordingmode,userid\n4100,0000,FULL,999\n4101,0002,FULL,25\n4102,0000,FULL,25\n")
+        .args(&["--mode", "add"])
+        .rows_failed();
     assert_eq!(
-        got,
+        ran.column("error_code"),
         ["ERROR_ILLEGAL_ARGUMENT", "ERROR_ILLEGAL_ARGUMENT", ""]
     );
     assert_eq!(sim.stat("extensions"), 3);

@@ -1,39 +1,28 @@
 //! Reading spreadsheets as spreadsheet programs write them, through `pbxbulk validate`.
 
-use crate::helpers::*;
+use crate::support::*;
 
-fn validate(file: &std::path::Path, report: &std::path::Path) -> std::process::Output {
-    run(
-        &[
-            "validate",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v2",
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        &[],
-    )
+/// `pbxbulk validate FILE --api yeastar-v2 --report …`, FILE holding `content`.
+fn validate(content: impl AsRef<[u8]>) -> Run {
+    Run::validate(Api::YeastarV2)
+        .file_named("in.csv", content)
+        .with_report()
 }
 
 #[test]
 fn bom_semicolons_crlf_and_quoted_cells_are_read() {
-    let dir = tempfile::tempdir().unwrap();
     let content = "\u{feff}Number ; UserName;EMAIL\r\n\
                    1000;Plain;plain@example.com\r\n\
                    1001;\"Smith; Anna\";anna@example.com\r\n\
                    1002;\"Li \"\"Lee\"\" Wei\";lee@example.com\r\n\
                    1003;\"Multi\nLine\";multi@example.com\r\n\
                    1004;Ana;bad-email\r\n";
-    let file = write(dir.path(), "in.csv", content);
-    let report = dir.path().join("r.csv");
-    let out = validate(&file, &report);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = report_rows(&report);
+    let ran = validate(content).rows_failed();
+    let rows = &ran.rows;
     // A delimiter, quotes or a newline inside quotes stay in one cell (and each breaks the
     // username rule, which shows the whole cell); the newline does not shift row numbers.
     assert_eq!(
-        row_number_status(&report),
+        ran.row_number_status(),
         [
             "2 1000 ok",
             "3 1001 invalid",
@@ -62,14 +51,10 @@ fn bom_semicolons_crlf_and_quoted_cells_are_read() {
 
 #[test]
 fn row_numbers_are_what_a_spreadsheet_shows() {
-    let dir = tempfile::tempdir().unwrap();
     // A blank line is a row in a spreadsheet; a quoted newline is not.
-    let content = "number,username\n1001,\"A\nB\"\n\n1002,Bo\n,\n1003,Cy\n";
-    let file = write(dir.path(), "in.csv", content);
-    let report = dir.path().join("r.csv");
-    validate(&file, &report);
-    let rows = report_rows(&report);
-    let got: Vec<(&str, &str)> = rows
+    let ran = validate("number,username\n1001,\"A\nB\"\n\n1002,Bo\n,\n1003,Cy\n").rows_failed();
+    let got: Vec<(&str, &str)> = ran
+        .rows
         .iter()
         .map(|r| (r["row"].as_str(), r["status"].as_str()))
         .collect();
@@ -81,15 +66,8 @@ fn row_numbers_are_what_a_spreadsheet_shows() {
 
 #[test]
 fn unknown_columns_are_one_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "number,username,favourite colour,shoe\n1001,Ana,blue,42\n",
-    );
-    let out = validate(&file, &dir.path().join("r.csv"));
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    let ran = validate("number,username,favourite colour,shoe\n1001,Ana,blue,42\n").refused();
+    let err = &ran.stderr;
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(err.contains("\"favourite colour\", \"shoe\""), "{err}");
     assert!(
@@ -101,7 +79,6 @@ fn unknown_columns_are_one_clear_error() {
 
 #[test]
 fn broken_files_are_one_line_and_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.csv", vec![], "is empty"),
         (
@@ -122,35 +99,36 @@ fn broken_files_are_one_line_and_exit_2() {
         ),
     ];
     for (name, bytes, expected) in cases {
-        let file = dir.path().join(name);
-        std::fs::write(&file, bytes).unwrap();
-        let out = validate(&file, &dir.path().join("r.csv"));
-        assert_eq!(code(&out), 2, "{name}");
-        let err = stderr(&out);
+        let ran = Run::validate(Api::YeastarV2)
+            .file_named(name, bytes)
+            .with_report()
+            .refused();
+        let err = &ran.stderr;
         assert!(
             err.contains(expected) && err.lines().count() == 1,
             "{name}: {err}"
         );
     }
-    let out = validate(&dir.path().join("missing.csv"), &dir.path().join("r.csv"));
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let ran = Run::validate(Api::YeastarV2)
+        .input(dir.path().join("missing.csv"))
+        .with_report()
+        .refused();
+    assert!(ran.stderr.contains("cannot read"), "{}", ran.stderr);
 }
 
 #[test]
 fn a_latin1_file_is_read_whole_as_windows_1252_not_refused_cell_by_cell() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("latin1.csv");
-    std::fs::write(&file, b"number,username\n1001,Jos\xe9\n1002,Ana\n").unwrap();
-    let report = dir.path().join("r.csv");
-    let out = validate(&file, &report);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ran = Run::validate(Api::YeastarV2)
+        .file_named("latin1.csv", b"number,username\n1001,Jos\xe9\n1002,Ana\n")
+        .with_report()
+        .ok();
     assert!(
-        stderr(&out).contains("read as windows-1252 (detected)"),
+        ran.stderr.contains("read as windows-1252 (detected)"),
         "{}",
-        stderr(&out)
+        ran.stderr
     );
-    let rows = report_rows(&report);
+    let rows = &ran.rows;
     assert_eq!(rows[0]["status"], "ok");
     // The row whose text depended on the encoding says which one was used.
     assert_eq!(rows[0]["message"], "valid; text read as windows-1252");
@@ -159,59 +137,36 @@ fn a_latin1_file_is_read_whole_as_windows_1252_not_refused_cell_by_cell() {
 
 #[test]
 fn extra_cells_and_trailing_delimiters() {
-    let dir = tempfile::tempdir().unwrap();
     // Spreadsheet programs write trailing delimiters; an unnamed column must stay empty.
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "number,username,\n1001,Ana,\n1002,Bo,oops\n1003,Cy,,x\n",
-    );
-    let report = dir.path().join("r.csv");
-    validate(&file, &report);
-    let rows = report_rows(&report);
-    let codes: Vec<&str> = rows.iter().map(|r| r["error_code"].as_str()).collect();
-    assert_eq!(codes, ["", "EXTRA_CELLS", "EXTRA_CELLS"]);
+    let ran = validate("number,username,\n1001,Ana,\n1002,Bo,oops\n1003,Cy,,x\n").rows_failed();
+    assert_eq!(ran.column("error_code"), ["", "EXTRA_CELLS", "EXTRA_CELLS"]);
 }
 
 #[test]
 fn a_report_has_one_row_per_input_row_in_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("r.csv");
-    let out = validate(&sample(), &report);
-    assert_eq!(code(&out), 1);
-    let rows = report_rows(&report);
+    let ran = Run::validate(Api::YeastarV2)
+        .input(sample())
+        .with_report()
+        .rows_failed();
     let input_rows = csv::Reader::from_path(sample()).unwrap().records().count();
-    assert_eq!(rows.len(), input_rows);
-    for (i, r) in rows.iter().enumerate() {
+    assert_eq!(ran.rows.len(), input_rows);
+    for (i, r) in ran.rows.iter().enumerate() {
         assert_eq!(r["row"], (i + 2).to_string());
     }
 }
 
 #[test]
 fn duplicates_and_colliding_renames_are_caught_across_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "v1.csv",
-        "extid,extnumber,username\n1001,,Ana\n1002,1001,Bo\n1003,2000,Cy\n2000,,Di\n1001,,Ana again\n",
-    );
-    let report = dir.path().join("r.csv");
-    let out = run(
-        &[
-            "validate",
-            file.to_str().unwrap(),
-            "--api",
-            "yeastar-v1",
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(code(&out), 1);
-    let rows = report_rows(&report);
-    let codes: Vec<&str> = rows.iter().map(|r| r["error_code"].as_str()).collect();
+    let ran = Run::validate(Api::YeastarV1)
+        .file_named(
+            "v1.csv",
+            "extid,extnumber,username\n1001,,Ana\n1002,1001,Bo\n1003,2000,Cy\n2000,,Di\n1001,,Ana again\n",
+        )
+        .with_report()
+        .rows_failed();
+    let rows = &ran.rows;
     assert_eq!(
-        codes,
+        ran.column("error_code"),
         [
             "",
             "RENAME_CONFLICT",
@@ -225,15 +180,10 @@ fn duplicates_and_colliding_renames_are_caught_across_rows() {
 
 #[test]
 fn template_rows_pass_validation_and_describe_lists_every_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    for api in ["yeastar-v2", "yeastar-v1", "openvox", "verba"] {
-        let out = run(&["template", "--api", api], &[]);
-        assert_eq!(code(&out), 0);
-        let file = write(dir.path(), "t.csv", &stdout(&out));
-        let out = run(&["validate", file.to_str().unwrap(), "--api", api], &[]);
-        assert_eq!(code(&out), 0, "{api}: {}{}", stdout(&out), stderr(&out));
-        let describe = stdout(&run(&["template", "--api", api, "--describe"], &[]));
-        let template = stdout(&run(&["template", "--api", api], &[]));
+    each_api(|api| {
+        let template = Run::template(api).ok().stdout;
+        Run::validate(api).file(&template).ok();
+        let describe = Run::template(api).args(&["--describe"]).ok().stdout;
         let columns = template.lines().next().unwrap().split(',');
         for column in columns {
             assert!(
@@ -245,51 +195,49 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
             describe.contains("Where the fields come from:"),
             "{describe}"
         );
-        if api == "openvox" {
-            assert!(
+        match api {
+            Api::YeastarV2 | Api::YeastarV1 => {
+                assert!(
+                    describe.contains("one of: 15, 30, 60, 120, 300"),
+                    "{describe}"
+                );
+                assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
+            }
+            Api::Openvox => assert!(
                 describe.contains("registername: inferred:")
                     && describe.contains(
                         "alwaysforward: documented in docs/vendor/openvox-extension-query.md"
                     ),
                 "{describe}"
-            );
+            ),
+            Api::Verba => {
+                assert!(
+                    describe.contains("one of: FULL (also Full), ON_DEMAND (also On-demand"),
+                    "{describe}"
+                );
+                assert!(
+                    describe.contains("eid or environment is required to add"),
+                    "{describe}"
+                );
+            }
         }
-        if api.starts_with("yeastar") {
-            assert!(
-                describe.contains("one of: 15, 30, 60, 120, 300"),
-                "{describe}"
-            );
-            assert!(describe.contains("mobile is required when ntransferto is Mobile Number"));
-        } else if api == "verba" {
-            assert!(
-                describe.contains("one of: FULL (also Full), ON_DEMAND (also On-demand"),
-                "{describe}"
-            );
-            assert!(
-                describe.contains("eid or environment is required to add"),
-                "{describe}"
-            );
-        }
-    }
+    });
 }
 
 #[test]
 fn the_bundled_templates_and_samples_match_the_rule_tables() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for api in ["yeastar-v2", "yeastar-v1", "openvox", "verba"] {
-        let generated = stdout(&run(&["template", "--api", api], &[]));
+    each_api(|api| {
+        let generated = Run::template(api).ok().stdout;
         let shipped = std::fs::read_to_string(root.join(format!("templates/{api}.csv"))).unwrap();
         assert_eq!(
             shipped, generated,
             "templates/{api}.csv is stale: regenerate it with pbxbulk template"
         );
-    }
-    let sample = root.join("samples/openvox-extensions.csv");
-    let out = run(
-        &["validate", sample.to_str().unwrap(), "--api", "openvox"],
-        &[],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    });
+    Run::validate(Api::Openvox)
+        .input(root.join("samples/openvox-extensions.csv"))
+        .ok();
 }
 
 /// A file of a megabyte or more is parsed ahead of the checks on a thread of its own: every
@@ -297,7 +245,6 @@ fn the_bundled_templates_and_samples_match_the_rule_tables() {
 /// shows (blank lines counted), and the rows that break a rule are the ones named.
 #[test]
 fn a_big_file_is_reported_row_by_row_with_its_own_row_numbers() {
-    let dir = tempfile::tempdir().unwrap();
     let mut content = String::from("number,username,email,mobile\n");
     let mut bad = Vec::new();
     let (mut row, mut last) = (1, 0);
@@ -323,11 +270,8 @@ fn a_big_file_is_reported_row_by_row_with_its_own_row_numbers() {
         }
     }
     assert!(content.len() > 1 << 20, "big enough to be read ahead");
-    let file = write(dir.path(), "in.csv", &content);
-    let report = dir.path().join("r.csv");
-    let out = validate(&file, &report);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = report_rows(&report);
+    let ran = validate(&content).rows_failed();
+    let rows = &ran.rows;
     assert_eq!(rows.len(), 40_000, "one line a row");
     let numbers: Vec<u64> = rows.iter().map(|r| r["row"].parse().unwrap()).collect();
     assert!(
@@ -343,5 +287,5 @@ fn a_big_file_is_reported_row_by_row_with_its_own_row_numbers() {
         })
         .collect();
     assert_eq!(invalid, bad);
-    assert!(stdout(&out).contains("40000 rows:"), "{}", stdout(&out));
+    assert!(ran.stdout.contains("40000 rows:"), "{}", ran.stdout);
 }

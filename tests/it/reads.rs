@@ -3,9 +3,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::*;
-
-const STRONG: &str = "Kx7mQ2vRt9LpW4zA";
+use crate::support::*;
 
 /// A v2 file of `n` extensions from 2000 up.
 fn extensions_csv(n: u32) -> String {
@@ -62,18 +60,18 @@ fn busiest_second(reads: &[(f64, f64)]) -> usize {
         .unwrap()
 }
 
+/// A simulator holding `n` extensions, answering after `latency_ms`.
+fn seeded(n: u32, latency_ms: &str) -> Sim {
+    Sim::with(Api::YeastarV2)
+        .seed(&extensions_csv(n))
+        .args(&["--latency-ms", latency_ms])
+        .start()
+}
+
 #[test]
 fn an_export_keeps_concurrency_reads_in_flight_and_writes_in_number_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "yeastar-v2",
-        dir.path(),
-        &extensions_csv(1000),
-        &["--latency-ms", "50"],
-    );
-    let out_file = dir.path().join("out.csv");
-    let out = export(&sim, "yeastar-v2", &out_file, &["--concurrency", "4"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sim = seeded(1000, "50");
+    let ran = Run::export(&sim).args(&["--concurrency", "4"]).ok();
     let reads = reads(&sim);
     assert_eq!(reads.len(), 11, "one listing and ten chunks of a hundred");
     let most = most_in_flight(&reads);
@@ -81,54 +79,25 @@ fn an_export_keeps_concurrency_reads_in_flight_and_writes_in_number_order() {
         (2..=4).contains(&most),
         "{most} reads in flight at once with --concurrency 4"
     );
-    let numbers: Vec<String> = csv::Reader::from_path(&out_file)
-        .unwrap()
-        .records()
-        .map(|r| r.unwrap()[0].trim_start_matches('\u{feff}').to_string())
-        .collect();
     let expected: Vec<String> = (2000..3000).map(|n| n.to_string()).collect();
-    assert_eq!(numbers, expected);
+    assert_eq!(ran.column("number"), expected);
 }
 
 #[test]
 fn with_concurrency_one_the_reads_go_one_after_another() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "yeastar-v2",
-        dir.path(),
-        &extensions_csv(300),
-        &["--latency-ms", "20"],
-    );
-    let out = export(
-        &sim,
-        "yeastar-v2",
-        &dir.path().join("out.csv"),
-        &["--concurrency", "1"],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sim = seeded(300, "20");
+    Run::export(&sim).args(&["--concurrency", "1"]).ok();
     assert_eq!(most_in_flight(&reads(&sim)), 1);
 }
 
 #[test]
 fn a_sync_reads_concurrently_and_is_not_held_to_the_write_rate() {
-    let dir = tempfile::tempdir().unwrap();
-    let file_text = extensions_csv(1000);
-    let sim = Sim::seeded(
-        "yeastar-v2",
-        dir.path(),
-        &file_text,
-        &["--latency-ms", "20"],
-    );
-    let file = write(dir.path(), "in.csv", &file_text);
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &file,
-        &dir.path().join("r.csv"),
-        &["--mode", "sync", "--rate", "1", "--concurrency", "4"],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stdout(&out).contains("1000 unchanged"), "{}", stdout(&out));
+    let sim = seeded(1000, "20");
+    let ran = Run::import(&sim)
+        .file(&extensions_csv(1000))
+        .args(&["--mode", "sync", "--rate", "1", "--concurrency", "4"])
+        .ok();
+    assert_eq!(ran.summary()["counts"]["none"]["unchanged"], 1000);
     let reads = reads(&sim);
     assert_eq!(reads.len(), 11);
     assert!(most_in_flight(&reads) >= 2);
@@ -146,15 +115,12 @@ fn is_write(entry: &Value) -> bool {
 
 #[test]
 fn read_rate_spaces_the_reads_in_every_second_of_the_simulators_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("yeastar-v2", dir.path(), &extensions_csv(2000), &[]);
-    let out = export(
-        &sim,
-        "yeastar-v2",
-        &dir.path().join("out.csv"),
-        &["--concurrency", "8", "--read-rate", "10"],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sim = Sim::with(Api::YeastarV2)
+        .seed(&extensions_csv(2000))
+        .start();
+    Run::export(&sim)
+        .args(&["--concurrency", "8", "--read-rate", "10"])
+        .ok();
     let reads = reads(&sim);
     assert_eq!(reads.len(), 21);
     // 10 a second, evenly spaced: 11 in a one-second window at most, one more for arrival
@@ -165,13 +131,11 @@ fn read_rate_spaces_the_reads_in_every_second_of_the_simulators_clock() {
 
 #[test]
 fn a_read_rate_that_is_not_a_rate_is_refused_before_any_request() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::start(Api::YeastarV2);
     for bad in ["-1", "fast", "inf"] {
         let flag = format!("--read-rate={bad}");
-        let out = export(&sim, "yeastar-v2", &dir.path().join("out.csv"), &[&flag]);
-        assert_eq!(code(&out), 2, "--read-rate {bad}");
-        assert!(stderr(&out).contains("--read-rate"), "{}", stderr(&out));
+        let ran = Run::export(&sim).args(&[&flag]).refused();
+        assert!(ran.stderr.contains("--read-rate"), "{}", ran.stderr);
     }
     assert_eq!(sim.stat("requests"), 0);
 }

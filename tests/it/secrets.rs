@@ -1,7 +1,7 @@
 //! Secrets appear in no output and no file the tool writes, except the private rejects file;
 //! report cells are safe to open in a spreadsheet program.
 
-use crate::helpers::*;
+use crate::support::*;
 
 /// Two letters that tell row `n`'s secrets apart from every other row's.
 fn tag(n: usize) -> String {
@@ -22,17 +22,10 @@ fn vmsecret(n: usize) -> String {
 
 #[test]
 fn no_secret_reaches_the_terminal_or_the_report_through_faults_retries_and_dry_runs() {
-    let sim = Sim::start(
-        "yeastar-v2",
-        &[
-            "--fail-rate",
-            "0.3",
-            "--token-max-uses",
-            "40",
-            "--random-seed",
-            "3",
-        ],
-    );
+    let sim = Sim::with(Api::YeastarV2)
+        .args(&["--fail-rate", "0.3", "--token-max-uses", "40"])
+        .args(&["--random-seed", "3"])
+        .start();
     let mut secrets = vec![PASSWORD.to_string(), md5_hex(PASSWORD)];
     let mut csv = String::from(
         "number,username,registername,registerpassword,loginpassword,hasvoicemail,vmsecret\n",
@@ -56,31 +49,29 @@ fn no_secret_reaches_the_terminal_or_the_report_through_faults_retries_and_dry_r
     secrets.extend([register(91), register(92)]);
 
     let mut seen = String::new();
-    let listed = Run::validate("yeastar-v2").file(&csv).expect_code(1);
+    let listed = Run::validate(Api::YeastarV2).file(&csv).rows_failed();
     assert!(
         listed.stderr.contains("registerpassword"),
         "{}",
         listed.stderr
     );
     seen += &listed.shown();
-    seen += &Run::validate("yeastar-v2")
+    seen += &Run::validate(Api::YeastarV2)
         .file(&csv)
         .with_report()
-        .expect_code(1)
+        .rows_failed()
         .shown();
-    let dir = tempfile::tempdir().unwrap();
-    let imported = Run::import(&sim, "yeastar-v2")
-        .in_dir(dir.path())
+    let imported = Run::import(&sim)
         .file(&csv)
         .args(&["--rate", "0", "--retries", "1"])
-        .expect_code(1);
+        .rows_failed();
     assert!(
         imported.rows.iter().any(|r| r["status"] == "failed"),
         "faults reached the report"
     );
     seen += &imported.shown();
     // The private rejects file keeps the rows as written: the same search finds them there.
-    let rejects = std::fs::read_to_string(dir.path().join("report.rejects.csv")).unwrap();
+    let rejects = std::fs::read_to_string(imported.beside("rejects.csv")).unwrap();
     for secret in &invalid {
         assert!(rejects.contains(secret.as_str()), "{secret} in {rejects}");
     }
@@ -98,10 +89,10 @@ fn no_secret_reaches_the_terminal_or_the_report_through_faults_retries_and_dry_r
         changed += &format!("{},{r},{l},{v}\n", 3000 + n);
         secrets.extend([r, l, v]);
     }
-    let dry = Run::import(&sim, "yeastar-v2")
+    let dry = Run::import(&sim)
         .file(&changed)
         .args(&["--mode", "sync", "--dry-run"])
-        .expect_code(0);
+        .ok();
     let previews = dry.column("message").join("\n");
     assert!(
         previews.contains("registerpassword changes (secret, not shown)")
@@ -109,10 +100,9 @@ fn no_secret_reaches_the_terminal_or_the_report_through_faults_retries_and_dry_r
         "{previews}"
     );
     seen += &dry.shown();
-    let out = export(&sim, "yeastar-v2", &dir.path().join("export.csv"), &[]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    seen += &stdout(&out);
-    seen += &stderr(&out);
+    let exported = Run::export(&sim).ok();
+    seen += &exported.stdout;
+    seen += &exported.stderr;
 
     let leaked: Vec<&String> = secrets
         .iter()
@@ -123,12 +113,12 @@ fn no_secret_reaches_the_terminal_or_the_report_through_faults_retries_and_dry_r
 
 #[test]
 fn report_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
-    let ran = Run::validate("openvox")
+    let ran = Run::validate(Api::Openvox)
         .file("number,username\n=1+2,x\n+15550100,y\n@SUM(A1),z\n")
         .with_report()
-        .expect_code(1);
+        .rows_failed();
     assert_eq!(ran.column("number"), ["'=1+2", "'+15550100", "'@SUM(A1)"]);
     // The rejects file keeps the rows exactly as written, for re-import.
-    let rejects = std::fs::read_to_string(ran.report.with_extension("rejects.csv")).unwrap();
+    let rejects = std::fs::read_to_string(ran.beside("rejects.csv")).unwrap();
     assert!(rejects.contains("\n=1+2,x\n"), "{rejects}");
 }

@@ -1,10 +1,10 @@
 //! The simulator's documented behaviour, over raw HTTP (no pbxbulk client involved).
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[test]
 fn yeastar_v2_envelope_errors_and_headers() {
-    let sim = Sim::start("yeastar-v2", &[]);
+    let sim = Sim::start(Api::YeastarV2);
     let (status, head, body) = http_full(sim.addr(), "GET", "/api/v2.0.0/extension/list", "");
     assert_eq!(status, 200, "errors come inside HTTP 200");
     assert!(head.to_lowercase().contains("connection: close"), "{head}");
@@ -72,14 +72,10 @@ fn yeastar_v2_envelope_errors_and_headers() {
 
 #[test]
 fn yeastar_v1_speaks_extid_extnumber_and_moblie_and_has_no_add() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "yeastar-v1",
-        dir.path(),
-        "extid,username,mobile,loginpassword\n1001,Ana,15550001,Login-pw1\n",
-        &[],
-    );
-    let token = sim.login("v1.1.0");
+    let sim = Sim::with(Api::YeastarV1)
+        .seed("extid,username,mobile,loginpassword\n1001,Ana,15550001,Login-pw1\n")
+        .start();
+    let token = sim.login();
     let path = |e: &str| format!("/api/v1.1.0/{e}?token={token}");
     assert_eq!(
         sim.post(&path("extension/add"), r#"{"extid":"1002"}"#)["errno"],
@@ -116,8 +112,10 @@ fn yeastar_v1_speaks_extid_extnumber_and_moblie_and_has_no_add() {
 
 #[test]
 fn the_write_ceiling_answers_10025_and_faults_are_counted() {
-    let sim = Sim::start("yeastar-v2", &["--max-writes-per-sec", "2"]);
-    let token = sim.login("v2.0.0");
+    let sim = Sim::with(Api::YeastarV2)
+        .args(&["--max-writes-per-sec", "2"])
+        .start();
+    let token = sim.login();
     let path = format!("/api/v2.0.0/extension/update?token={token}");
     let errnos: Vec<String> = (0..4)
         .map(|_| {
@@ -131,8 +129,10 @@ fn the_write_ceiling_answers_10025_and_faults_are_counted() {
     assert_eq!(errnos, ["10006", "10006", "10025", "10025"]);
     assert_eq!(sim.stat("throttled"), 2);
 
-    let faulty = Sim::start("yeastar-v2", &["--fail-rate", "1"]);
-    let token = faulty.login("v2.0.0");
+    let faulty = Sim::with(Api::YeastarV2)
+        .args(&["--fail-rate", "1"])
+        .start();
+    let token = faulty.login();
     let answer = faulty.post(&format!("/api/v2.0.0/extension/list?token={token}"), "");
     assert!(
         ["20010", "30001", "30003"].contains(&answer["errno"].as_str().unwrap()),
@@ -145,8 +145,10 @@ fn the_write_ceiling_answers_10025_and_faults_are_counted() {
 fn an_idle_token_expires_and_is_then_unknown() {
     // Idle expiry is about time itself, so this one test waits; the first heartbeat has a
     // whole second to arrive, however loaded the machine.
-    let sim = Sim::start("yeastar-v2", &["--token-ttl-secs", "1"]);
-    let token = sim.login("v2.0.0");
+    let sim = Sim::with(Api::YeastarV2)
+        .args(&["--token-ttl-secs", "1"])
+        .start();
+    let token = sim.login();
     let path = format!("/api/v2.0.0/heartbeat?token={token}");
     assert_eq!(sim.post(&path, "")["status"], "Success");
     std::thread::sleep(std::time::Duration::from_millis(1300));

@@ -4,44 +4,23 @@
 
 use std::collections::HashMap;
 
-use crate::helpers::*;
+use crate::support::*;
 
 #[test]
 fn every_fault_at_once_loses_no_row_and_writes_nothing_twice_without_cause() {
-    let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("number,username,registername,registerpassword,email\n");
     for n in 10001..=10300 {
-        csv.push_str(&format!(
-            "{n},Soak {n},r{n},Kx7mQ2vRt9LpW4zA,s{n}@example.com\n"
-        ));
+        csv.push_str(&format!("{n},Soak {n},r{n},{STRONG},s{n}@example.com\n"));
     }
-    let file = write(dir.path(), "soak.csv", &csv);
-    let sim = Sim::start(
-        "yeastar-v2",
-        &[
-            "--fail-rate",
-            "0.05",
-            "--drop-rate",
-            "0.05",
-            "--slow-rate",
-            "0.03",
-            "--slow-ms",
-            "1500",
-            "--token-max-uses",
-            "100",
-            "--max-writes-per-sec",
-            "150",
-            "--random-seed",
-            "11",
-        ],
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(
-        &sim,
-        "yeastar-v2",
-        &file,
-        &report,
-        &[
+    let sim = Sim::with(Api::YeastarV2)
+        .args(&["--fail-rate", "0.05", "--drop-rate", "0.05"])
+        .args(&["--slow-rate", "0.03", "--slow-ms", "1500"])
+        .args(&["--token-max-uses", "100", "--max-writes-per-sec", "150"])
+        .args(&["--random-seed", "11"])
+        .start();
+    let ran = Run::import(&sim)
+        .file_named("soak.csv", &csv)
+        .args(&[
             "--rate",
             "0",
             "--concurrency",
@@ -50,11 +29,10 @@ fn every_fault_at_once_loses_no_row_and_writes_nothing_twice_without_cause() {
             "1",
             "--retries",
             "10",
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+        ])
+        .ok();
 
-    let rows = report_rows(&report);
+    let rows = &ran.rows;
     let numbers: Vec<&str> = rows.iter().map(|r| r["row"].as_str()).collect();
     let expected: Vec<String> = (2..=301).map(|n: u32| n.to_string()).collect();
     assert_eq!(

@@ -1,16 +1,15 @@
 //! Values and headers as people type them, and standard input in every mode, through the
 //! real binary into the simulator and checked through the PBX's API.
 
-use std::io::Write;
+use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use crate::formats::{STRONG, on_pbx};
-use crate::helpers::*;
+use crate::support::*;
 
-fn rows_by_number(report: &Path) -> std::collections::HashMap<String, (String, String)> {
-    report_rows(report)
-        .into_iter()
+/// Each report row's status and message, by number.
+fn rows_by_number(ran: &Ran) -> HashMap<String, (String, String)> {
+    ran.rows
+        .iter()
         .map(|r| {
             (
                 r["number"].clone(),
@@ -22,12 +21,10 @@ fn rows_by_number(report: &Path) -> std::collections::HashMap<String, (String, S
 
 #[test]
 fn phone_numbers_integers_and_invisible_characters_are_normalised_or_refused_in_words() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
+    let sim = Sim::start(Api::YeastarV2);
+    let import = Run::import(&sim).file_named(
         "hr.csv",
-        &format!(
+        format!(
             "number,username,registername,registerpassword,mobile,ringtimeout,ntransfernum\n\
              6001,Ana,r6001,{STRONG},138 0013 8000,30.0,(555) 010-0001\n\
              6002.0,Zhang\u{a0}Wei\u{200b},r6002,{STRONG},555.010.0002,,\n\
@@ -36,10 +33,7 @@ fn phone_numbers_integers_and_invisible_characters_are_normalised_or_refused_in_
              \u{200b}6005,Ed,r6005,{STRONG},,,\n"
         ),
     );
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "add"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = rows_by_number(&report);
+    let rows = rows_by_number(&import.clone().args(&["--mode", "add"]).rows_failed());
     assert_eq!(rows["6001"].0, "ok");
     assert_eq!(rows["6002"].0, "ok", "6002.0 is 6002");
     assert_eq!(
@@ -65,42 +59,31 @@ fn phone_numbers_integers_and_invisible_characters_are_normalised_or_refused_in_
     );
     assert!(!why.contains("\\u{"), "{why}");
 
-    let mobile = on_pbx(&sim, "mobile");
+    let mobile = sim.field("mobile");
     assert_eq!(mobile["6001"], "13800138000");
     assert_eq!(mobile["6002"], "5550100002");
-    assert_eq!(on_pbx(&sim, "ntransfernum")["6001"], "5550100001");
-    assert_eq!(on_pbx(&sim, "ringtimeout")["6001"], "30");
-    assert_eq!(on_pbx(&sim, "username")["6002"], "Zhang Wei");
+    assert_eq!(sim.field("ntransfernum")["6001"], "5550100001");
+    assert_eq!(sim.field("ringtimeout")["6001"], "30");
+    assert_eq!(sim.field("username")["6002"], "Zhang Wei");
     assert!(!mobile.contains_key("6003") && !mobile.contains_key("6004"));
 
     // With --plus-prefix 00 the + becomes 00, and the report says so.
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--plus-prefix", "00"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let rows = rows_by_number(&report);
+    let rows = rows_by_number(&import.clone().args(&["--plus-prefix", "00"]).rows_failed());
     assert_eq!(rows["6004"].0, "ok");
     assert_eq!(
         rows["6004"].1,
         "mobile: +86 138-0013-8000 written as 008613800138000 (--plus-prefix 00)"
     );
-    assert_eq!(on_pbx(&sim, "mobile")["6004"], "008613800138000");
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--plus-prefix", "+"]);
-    assert_eq!(code(&out), 2);
+    assert_eq!(sim.field("mobile")["6004"], "008613800138000");
+    import.args(&["--plus-prefix", "+"]).incomplete("bad_input");
 }
 
 #[test]
 fn unknown_headers_get_a_did_you_mean_and_a_short_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "number,User Name,E-mail\n1001,Ana,a@example.com\n",
-    );
-    let out = run(
-        &["validate", file.to_str().unwrap(), "--api", "yeastar-v2"],
-        &[],
-    );
-    assert_eq!(code(&out), 2);
-    let err = stderr(&out);
+    let ran = Run::validate(Api::YeastarV2)
+        .file("number,User Name,E-mail\n1001,Ana,a@example.com\n")
+        .refused();
+    let err = &ran.stderr;
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains(r#""User Name" (did you mean username?), "E-mail" (did you mean email?)"#),
@@ -114,25 +97,23 @@ fn unknown_headers_get_a_did_you_mean_and_a_short_list() {
 
 #[test]
 fn the_yeastar_web_ui_import_file_is_read_with_username_as_the_number() {
-    let sim = Sim::start("yeastar-v2", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "webui.csv",
-        &format!(
-            "type,username,registername,registerpassword,fullname\n\
+    let sim = Sim::start(Api::YeastarV2);
+    let ran = Run::import(&sim)
+        .file_named(
+            "webui.csv",
+            format!(
+                "type,username,registername,registerpassword,fullname\n\
              SIP,7001,r7001,{STRONG},Alice Martin\nIAX,7002,r7002,{STRONG},Bob Stone\n"
-        ),
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "yeastar-v2", &file, &report, &["--mode", "add"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+            ),
+        )
+        .args(&["--mode", "add"])
+        .rows_failed();
     assert!(
-        stderr(&out).contains("Yeastar web-UI import layout"),
+        ran.stderr.contains("Yeastar web-UI import layout"),
         "{}",
-        stderr(&out)
+        ran.stderr
     );
-    let rows = rows_by_number(&report);
+    let rows = rows_by_number(&ran);
     assert_eq!(rows["7001"].0, "ok");
     assert!(
         rows["7002"].1.contains("SIP extensions only"),
@@ -140,61 +121,36 @@ fn the_yeastar_web_ui_import_file_is_read_with_username_as_the_number() {
         rows["7002"]
     );
     assert_eq!(
-        on_pbx(&sim, "username"),
+        sim.field("username"),
         [("7001".to_string(), "Alice Martin".to_string())].into()
     );
 
-    let mixed = write(
-        dir.path(),
-        "mixed.csv",
-        "number,username,fullname\n7003,Cy,Cy Young\n",
-    );
-    let out = run(
-        &["validate", mixed.to_str().unwrap(), "--api", "yeastar-v2"],
-        &[],
-    );
-    assert_eq!(code(&out), 2);
+    let ran = Run::validate(Api::YeastarV2)
+        .file_named("mixed.csv", "number,username,fullname\n7003,Cy,Cy Young\n")
+        .refused();
     assert!(
-        stderr(&out).contains("rename username to number and fullname to username"),
+        ran.stderr
+            .contains("rename username to number and fullname to username"),
         "{}",
-        stderr(&out)
+        ran.stderr
     );
 }
 
-/// `pbxbulk import - …` with `input` on standard input.
-fn import_stdin(sim: &Sim, input: &[u8], report: &Path, extra: &[&str]) -> Output {
-    let mut child = Command::new(bin())
-        .args([
-            "import",
-            "-",
-            "--api",
-            "yeastar-v2",
-            "--url",
-            &sim.url,
-            "--user",
-            USER,
-        ])
-        .args(["--report", report.to_str().unwrap(), "--rate", "0"])
-        .args(extra)
-        .env("PBXBULK_PASSWORD", PASSWORD)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+/// `pbxbulk import - …` with `input` on standard input, unthrottled.
+fn import_stdin(sim: &Sim, input: impl AsRef<[u8]>) -> Run {
+    Run::import(sim)
+        .input("-")
+        .stdin(input)
+        .args(&["--rate", "0"])
 }
 
 #[test]
 fn standard_input_works_in_every_mode_like_a_file() {
-    let dir = tempfile::tempdir().unwrap();
     let mut seed = String::from("number,username,registername,registerpassword\n");
     for n in 1001..=1010 {
         seed.push_str(&format!("{n},User {n},r{n},{STRONG}\n"));
     }
-    let sim = Sim::seeded("yeastar-v2", dir.path(), &seed, &[]);
-    let report = dir.path().join("r.csv");
+    let sim = Sim::with(Api::YeastarV2).seed(&seed).start();
 
     // add, with a forward to an extension a later row adds (the ordering pass reads the
     // input a second time).
@@ -202,43 +158,33 @@ fn standard_input_works_in_every_mode_like_a_file() {
         "number,username,registername,registerpassword,alwaysforward,atransferto,atransferext\n\
          2001,Fwd,r2001,{STRONG},on,Extension,2002\n2002,Target,r2002,{STRONG},,,\n"
     );
-    let out = import_stdin(&sim, add.as_bytes(), &report, &["--mode", "add"]);
-    assert_eq!(code(&out), 0, "add: {}", stderr(&out));
-    assert_eq!(on_pbx(&sim, "atransferext")["2001"], "2002");
+    import_stdin(&sim, add).args(&["--mode", "add"]).ok();
+    assert_eq!(sim.field("atransferext")["2001"], "2002");
 
-    let out = import_stdin(
-        &sim,
-        b"number,username\n1001,Renamed\n",
-        &report,
-        &["--mode", "update"],
-    );
-    assert_eq!(code(&out), 0, "update: {}", stderr(&out));
-    assert_eq!(on_pbx(&sim, "username")["1001"], "Renamed");
+    import_stdin(&sim, "number,username\n1001,Renamed\n")
+        .args(&["--mode", "update"])
+        .ok();
+    assert_eq!(sim.field("username")["1001"], "Renamed");
 
     // upsert from a GBK file on standard input: detected the same way.
     let (gbk, _, _) = encoding_rs::GBK.encode("number,username\n1002,郑伟\n1003,王芳\n");
-    let out = import_stdin(&sim, &gbk, &report, &["--mode", "upsert"]);
-    assert_eq!(code(&out), 0, "upsert: {}", stderr(&out));
+    let ran = import_stdin(&sim, gbk).args(&["--mode", "upsert"]).ok();
     assert!(
-        stderr(&out).contains("standard input: read as GBK"),
+        ran.stderr.contains("standard input: read as GBK"),
         "{}",
-        stderr(&out)
+        ran.stderr
     );
-    assert_eq!(on_pbx(&sim, "username")["1002"], "郑伟");
+    assert_eq!(sim.field("username")["1002"], "郑伟");
 
     // sync --prune: the prune list is the file's numbers, read in a second pass.
     let mut keep = String::from("number,username\n");
     for n in (1001..=1009).chain(2001..=2002) {
         keep.push_str(&format!("{n},Kept {n}\n"));
     }
-    let out = import_stdin(
-        &sim,
-        keep.as_bytes(),
-        &report,
-        &["--mode", "sync", "--prune", "--max-delete", "1"],
-    );
-    assert_eq!(code(&out), 0, "sync: {}", stderr(&out));
-    let names = on_pbx(&sim, "username");
+    import_stdin(&sim, keep)
+        .args(&["--mode", "sync", "--prune", "--max-delete", "1"])
+        .ok();
+    let names = sim.field("username");
     assert!(
         !names.contains_key("1010"),
         "the one number not listed was deleted"
@@ -247,33 +193,34 @@ fn standard_input_works_in_every_mode_like_a_file() {
     assert_eq!(names["1005"], "Kept 1005");
 
     // An XLSX workbook on standard input is recognised by its bytes.
-    let xlsx = dir.path().join("in.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.write_string(0, 0, "number").unwrap();
     sheet.write_string(0, 1, "mobile").unwrap();
     sheet.write_number(1, 0, 1004.0).unwrap();
     sheet.write_number(1, 1, 13800138000.0).unwrap();
-    book.save(&xlsx).unwrap();
-    let out = import_stdin(&sim, &std::fs::read(&xlsx).unwrap(), &report, &[]);
-    assert_eq!(code(&out), 0, "xlsx: {}", stderr(&out));
-    assert_eq!(on_pbx(&sim, "mobile")["1004"], "13800138000");
+    import_stdin(&sim, book.save_to_buffer().unwrap()).ok();
+    assert_eq!(sim.field("mobile")["1004"], "13800138000");
 }
 
 #[test]
 fn export_to_standard_output_is_the_csv_itself() {
-    let dir = tempfile::tempdir().unwrap();
-    let seed = format!("number,username,registername,registerpassword\n1001,郑伟,r1001,{STRONG}\n");
-    let sim = Sim::seeded("yeastar-v2", dir.path(), &seed, &[]);
-    let out = export(&sim, "yeastar-v2", Path::new("-"), &[]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let csv = stdout(&out);
+    let sim = Sim::with(Api::YeastarV2)
+        .seed(&format!(
+            "number,username,registername,registerpassword\n1001,郑伟,r1001,{STRONG}\n"
+        ))
+        .start();
+    let ran = Run::export(&sim).to(Path::new("-")).ok();
+    let csv = &ran.stdout;
     assert!(csv.starts_with("number,username,"), "{csv}");
     assert!(
         csv.lines().nth(1).unwrap().starts_with("1001,郑伟,"),
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 2);
-    assert!(stderr(&out).contains("exported 1 extensions to standard output"));
-    assert!(!dir.path().join("-").exists() && !Path::new("-").exists());
+    assert!(
+        ran.stderr
+            .contains("exported 1 extensions to standard output")
+    );
+    assert!(!ran.dir.join("-").exists() && !Path::new("-").exists());
 }

@@ -1,8 +1,6 @@
 //! Verba provisioning API v2 (SOAP): the seed's own request, read-merge-write, tokens, faults.
 
-use std::collections::BTreeMap;
-
-use crate::helpers::*;
+use crate::support::*;
 
 const SEED: &str = "extension,eid,recordingmode,im,voice,video,screencapture,userid\nverbatestuser2@verbalabs.com,0000,ON_DEMAND,0,0,0,0,25\n";
 
@@ -13,32 +11,6 @@ fn soap(sim: &Sim, body: &str) -> (u16, String) {
 
 fn token(sim: &Sim) -> String {
     verba_token(sim, "0000")
-}
-
-/// The extension as getExtension answers it, element name → text (user as user.id).
-pub(crate) fn get(sim: &Sim, extension: &str) -> BTreeMap<String, String> {
-    let token = token(sim);
-    let (_, answer) = soap(
-        sim,
-        &format!(
-            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v2="http://v2.provisioning.ws.web.verba.com/"><soapenv:Body><v2:getExtension><token>{token}</token><environmentFilter><eid>0000</eid></environmentFilter><extension>{extension}</extension></v2:getExtension></soapenv:Body></soapenv:Envelope>"#
-        ),
-    );
-    let root = parse_xml(answer.as_bytes()).unwrap();
-    let ext = root.children[0].children[0].children[0]
-        .child("extension")
-        .expect("found")
-        .clone();
-    ext.children
-        .iter()
-        .map(|c| match c.name.as_str() {
-            "user" => (
-                "user.id".to_string(),
-                c.child("id").map(|i| i.text.clone()).unwrap_or_default(),
-            ),
-            _ => (c.name.clone(), c.text.clone()),
-        })
-        .collect()
 }
 
 /// Names, namespaces and texts, without the whitespace between elements.
@@ -59,8 +31,7 @@ fn shape(e: &Element) -> String {
 
 #[test]
 fn seed_004s_request_as_written_gets_seed_004s_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
+    let sim = Sim::with(Api::Verba).seed(SEED).start();
     let token = token(&sim);
     // Seed 004's request byte for byte, comments included; only its example token is
     // replaced by one this simulator issued.
@@ -83,7 +54,7 @@ fn seed_004s_request_as_written_gets_seed_004s_answer() {
         shape(&parse_xml(answer.as_bytes()).unwrap()),
         shape(&parse_xml(seed_answer.as_bytes()).unwrap())
     );
-    let ext = get(&sim, "verbatestuser2@verbalabs.com");
+    let ext = verba_get(&sim, "verbatestuser2@verbalabs.com");
     assert_eq!(ext["recordingMode"], "CONTROLLED");
     assert_eq!(
         (ext["im"].as_str(), ext["screenCaptureEnabled"].as_str()),
@@ -94,13 +65,9 @@ fn seed_004s_request_as_written_gets_seed_004s_answer() {
 
 #[test]
 fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded(
-        "verba",
-        dir.path(),
-        "extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,CONTROLLED,1,1,1,1,25\n4002,0000,FULL,1,1,0,0,26\n",
-        &[],
-    );
+    let sim = Sim::with(Api::Verba)
+        .seed("extension,eid,recordingmode,im,voice,video,screencapture,userid\n4001,0000,CONTROLLED,1,1,1,1,25\n4002,0000,FULL,1,1,0,0,26\n")
+        .start();
     let token = token(&sim);
     // What the simulator does with a bare update: the user link and the booleans are gone.
     let (_, answer) = soap(
@@ -110,18 +77,18 @@ fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
         ),
     );
     assert!(answer.contains("<statusCode>OK</statusCode>"), "{answer}");
-    let bare = get(&sim, "4002");
+    let bare = verba_get(&sim, "4002");
     assert!(
         !bare.contains_key("user.id") && bare["im"] == "false",
         "{bare:?}"
     );
 
     // The tool changing one field keeps the user link and every other field.
-    let file = write(dir.path(), "in.csv", "extension,voice\n4001,no\n");
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "verba", &file, &report, &["--mode", "update"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let ext = get(&sim, "4001");
+    Run::import(&sim)
+        .file("extension,voice\n4001,no\n")
+        .args(&["--mode", "update"])
+        .ok();
+    let ext = verba_get(&sim, "4001");
     assert_eq!(ext["voice"], "false");
     assert_eq!(ext["user.id"], "25", "the user link survives");
     assert_eq!(
@@ -142,30 +109,21 @@ fn an_update_replaces_the_record_so_the_tool_reads_merges_and_writes() {
 
 #[test]
 fn an_expired_token_is_recovered_with_exactly_one_new_token() {
-    let dir = tempfile::tempdir().unwrap();
     let mut users = String::from("id,loginname,eid\n");
     let mut csv = String::from("extension,eid,recordingmode,voice,userid\n");
     for n in 5001..=5010 {
         users.push_str(&format!("{n},user{n},0000\n"));
         csv.push_str(&format!("{n},0000,FULL,1,{n}\n"));
     }
-    let users = write(dir.path(), "users.csv", &users);
-    let sim = Sim::seeded(
-        "verba",
-        dir.path(),
-        SEED,
-        &["--token-max-uses", "8", "--users", users.to_str().unwrap()],
-    );
-    let file = write(dir.path(), "in.csv", &csv);
-    let report = dir.path().join("r.csv");
-    let out = import(
-        &sim,
-        "verba",
-        &file,
-        &report,
-        &["--concurrency", "4", "--rate", "0"],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sim = Sim::with(Api::Verba)
+        .seed(SEED)
+        .args(&["--token-max-uses", "8"])
+        .file_flag("--users", "users.csv", users)
+        .start();
+    Run::import(&sim)
+        .file(&csv)
+        .args(&["--concurrency", "4", "--rate", "0"])
+        .ok();
     let stats = sim.stats();
     assert_eq!(stats["expired_tokens"], 1, "{stats}");
     assert_eq!(
@@ -177,17 +135,11 @@ fn an_expired_token_is_recovered_with_exactly_one_new_token() {
 
 #[test]
 fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any_case_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n6005,0000,\"Controlled, Auto-start\",1\n",
-    );
-    let report = dir.path().join("r.csv");
-    let out = import(&sim, "verba", &file, &report, &[]);
-    assert_eq!(code(&out), 1);
-    let rows = report_rows(&report);
+    let sim = Sim::with(Api::Verba).seed(SEED).start();
+    let ran = Run::import(&sim)
+        .file("extension,eid,recordingmode,im\n6001,0000,FULL,1\n6002,0000,RECORD_ALL,1\n6003,0000,Controlled,1\n6004,0000,ON_DEMAND,maybe\n6005,0000,\"Controlled, Auto-start\",1\n")
+        .rows_failed();
+    let rows = &ran.rows;
     let got: Vec<(&str, &str)> = rows
         .iter()
         .map(|r| (r["status"].as_str(), r["field"].as_str()))
@@ -224,33 +176,23 @@ fn unknown_recording_modes_are_row_errors_and_nothing_is_sent_for_them_while_any
 
 #[test]
 fn status_codes_and_soap_faults_reach_the_report_as_they_are() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
-    let file = write(
-        dir.path(),
-        "in.csv",
-        "extension,eid,recordingmode\nverbatestuser2@verbalabs.com,0000,FULL\n",
-    );
-    let report = dir.path().join("r.csv");
-    assert_eq!(
-        code(&import(&sim, "verba", &file, &report, &["--mode", "add"])),
-        1
-    );
-    assert_eq!(
-        report_rows(&report)[0]["error_code"],
-        "ERROR_ALREADY_EXISTS"
-    );
+    let sim = Sim::with(Api::Verba).seed(SEED).start();
+    let file = "extension,eid,recordingmode\nverbatestuser2@verbalabs.com,0000,FULL\n";
+    let ran = Run::import(&sim)
+        .file(file)
+        .args(&["--mode", "add"])
+        .rows_failed();
+    assert_eq!(ran.rows[0]["error_code"], "ERROR_ALREADY_EXISTS");
 
-    let faulty = Sim::seeded("verba", dir.path(), SEED, &["--fail-rate", "1"]);
-    let out = import(
-        &faulty,
-        "verba",
-        &file,
-        &report,
-        &["--mode", "update", "--retries", "1"],
-    );
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let row = &report_rows(&report)[0];
+    let faulty = Sim::with(Api::Verba)
+        .seed(SEED)
+        .args(&["--fail-rate", "1"])
+        .start();
+    let ran = Run::import(&faulty)
+        .file(file)
+        .args(&["--mode", "update", "--retries", "1"])
+        .rows_failed();
+    let row = &ran.rows[0];
     assert_eq!(row["error_code"], "SOAP_FAULT");
     assert!(
         row["message"].contains("injected fault: the service failed"),
@@ -261,20 +203,16 @@ fn status_codes_and_soap_faults_reach_the_report_as_they_are() {
     let (status, text) = soap(&sim, "<not-soap/>");
     assert_eq!(status, 500);
     assert!(text.contains("faultstring"), "{text}");
-    let out = import(
-        &sim,
-        "verba",
-        &file,
-        &report,
-        &["--mode", "sync", "--prune"],
-    );
-    assert_eq!(code(&out), 2, "v2 has no deleteExtension");
+    // v2 has no deleteExtension.
+    Run::import(&sim)
+        .file(file)
+        .args(&["--mode", "sync", "--prune"])
+        .incomplete("bad_input");
 }
 
 #[test]
 fn the_wsdl_describes_what_the_simulator_serves() {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = Sim::seeded("verba", dir.path(), SEED, &[]);
+    let sim = Sim::with(Api::Verba).seed(SEED).start();
     let (status, _, wsdl) = http_full(sim.addr(), "GET", "/provisioning?wsdl", "");
     assert_eq!(status, 200);
     let root = parse_xml(wsdl.as_bytes()).expect("well-formed XML");

@@ -1,0 +1,68 @@
+//! What the integration tests stand on: the real `pbxbulk sim` typed by [`Api`], one
+//! [`Run`] builder for every command of the real binary, a PBX the test plays itself
+//! ([`fake_pbx`]), and std-only HTTP and XML to check the wire.
+
+pub(crate) mod api;
+pub(crate) mod fake_pbx;
+pub(crate) mod http;
+pub(crate) mod outcome;
+pub(crate) mod run;
+pub(crate) mod running;
+pub(crate) mod sim;
+pub(crate) mod xml;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub(crate) use api::{Api, each_api};
+pub(crate) use http::{http, http_full, md5_hex};
+pub(crate) use outcome::Ran;
+pub(crate) use run::{Command, Run};
+pub(crate) use sim::{Sim, SimSetup};
+pub(crate) use xml::{Element, parse_xml, soap_call, verba_get, verba_token};
+
+/// The API password every simulator is started with.
+pub(crate) const PASSWORD: &str = "Test-Passw0rd-Secret";
+/// The API user every simulator is started with.
+pub(crate) const USER: &str = "api";
+/// A SIP password that passes every API's strong policy.
+pub(crate) const STRONG: &str = "Kx7mQ2vRt9LpW4zA";
+
+/// One line of a CSV file (a report, an export, a rejects file): column name → cell.
+pub(crate) type Row = HashMap<String, String>;
+
+/// The rows of the CSV file at `path` as maps from column name to cell.
+pub(crate) fn csv_rows(path: &Path) -> Vec<Row> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// The bundled sample: 200 rows, ten of them invalid on purpose.
+pub(crate) fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/extensions.csv")
+}
+
+/// Writes `content` to a file in `dir` and returns its path.
+pub(crate) fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+/// The file's permission bits (`0o600` for a private file).
+#[cfg(unix)]
+pub(crate) fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
