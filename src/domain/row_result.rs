@@ -52,6 +52,8 @@ pub(crate) enum Code {
     NeedsField,
     /// The number already appears in an earlier row of the file.
     DuplicateNumber,
+    /// A value that must be unique (an e-mail address) already appears in an earlier row.
+    DuplicateValue,
     /// A rename would land on a number another row uses.
     RenameConflict,
     /// A cell is not valid UTF-8.
@@ -97,6 +99,7 @@ impl Code {
             Code::BadValue => "BAD_VALUE",
             Code::NeedsField => "NEEDS_FIELD",
             Code::DuplicateNumber => "DUPLICATE_NUMBER",
+            Code::DuplicateValue => "DUPLICATE_VALUE",
             Code::RenameConflict => "RENAME_CONFLICT",
             Code::NotUtf8 => "NOT_UTF8",
             Code::ExtraCells => "EXTRA_CELLS",

@@ -10,6 +10,7 @@
 
 mod apply;
 mod bind;
+pub(crate) mod filters;
 mod parse;
 
 pub(crate) use parse::At;
@@ -18,6 +19,7 @@ use parse::parse;
 use std::path::{Path, PathBuf};
 
 use crate::rules::{Problem, Table};
+use filters::Filter;
 
 /// A parsed mapping: from a file (`--map`) or built in code (a conversion between APIs).
 #[derive(Debug, Default, Clone)]
@@ -63,12 +65,15 @@ pub(crate) struct Template {
     pub(crate) line: usize,
     pub(crate) field: String,
     pub(crate) pieces: Vec<Piece>,
+    /// A blank column is left out with the text before it (joining names), instead of
+    /// failing the row.
+    pub(crate) skip_blanks: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {
     Text(String),
-    Column(String),
+    Column { name: String, filters: Vec<Filter> },
 }
 
 /// `hasvoicemail = "on"`.
@@ -139,14 +144,22 @@ pub(crate) enum BindError {
 pub(super) enum Fill {
     Blank,
     Column(usize),
-    Template { line: usize, pieces: Vec<Bit> },
+    Template {
+        line: usize,
+        pieces: Vec<Bit>,
+        skip_blanks: bool,
+    },
     Constant(String),
 }
 
 #[derive(Debug, Clone)]
 pub(super) enum Bit {
     Text(String),
-    Column { at: usize, name: String },
+    Column {
+        at: usize,
+        name: String,
+        filters: Vec<Filter>,
+    },
 }
 
 /// A mapping bound to one file's header and one rule table.

@@ -360,9 +360,12 @@ async fn execute(
             client.write(&op, settings.create_if_missing).await
         };
         match answer {
-            Ok(_) => {
+            Ok(reply) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);
+                if let Reply::Noted(note) = reply {
+                    result.message = note;
+                }
                 return (result, Sent::Answered);
             }
             Err(e) => {
@@ -447,7 +450,7 @@ fn millis(since: Instant) -> u64 {
 /// gone (delete). Updates need no check: sending one twice does no harm.
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
-    let found = match client.read(&Op::Query(numbers), retry).await {
+    let found = match client.query(numbers, retry).await {
         Ok(Reply::Records(records)) => Some(!records.is_empty()),
         Err(ApiError::Refused {
             class: ErrorClass::Permanent,

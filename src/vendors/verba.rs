@@ -2,6 +2,8 @@
 //! settings per extension, in tenants (`--eid`).
 
 mod codec;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod rules;
 mod sim;
 mod sim_records;

@@ -3,7 +3,11 @@
 //! simulator serve all three, driven by each one's [`codec::Dialect`].
 
 mod codec;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod openvox_rules;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod rules;
 mod sim;
 
