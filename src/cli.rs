@@ -130,6 +130,10 @@ pub(crate) struct ValidateArgs {
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
     /// Read the file's columns through this mapping (TOML: renames, templates, constants,
     /// value tables, ignored columns, rows to skip).
     #[arg(long, value_name = "FILE")]
@@ -171,6 +175,10 @@ pub(crate) struct ConnectArgs {
     /// Request and answer bodies (OpenVox takes JSON or XML) [default: json].
     #[arg(long, value_enum)]
     pub(crate) body: Option<BodyArg>,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
     /// Verba: the tenant (environment ID) to request the token for [default: 0000];
     /// `all` (export only): every tenant the token may see, the token requested for `0000`.
     #[arg(long, env = "PBXBULK_EID")]
@@ -273,6 +281,13 @@ pub(crate) struct RunArgs {
     /// number) and random passwords, written only to REPORT.credentials.csv (mode 0600).
     #[arg(long)]
     pub(crate) generate_passwords: bool,
+    /// Send passwords in the sheet for extensions that exist even where the PBX does not hand
+    /// them back to compare (without it, a sync never rewrites such a secret).
+    #[arg(long)]
+    pub(crate) update_secrets: bool,
+    /// Send each added extension's user the PBX's welcome e-mail (yeastar-p); never by default.
+    #[arg(long)]
+    pub(crate) welcome_email: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, default_value_t = 300.0, hide = true)]
     pub(crate) heartbeat_secs: f64,
@@ -319,6 +334,9 @@ pub(crate) struct MigrateArgs {
     /// The target's bodies (OpenVox takes JSON or XML).
     #[arg(long, value_enum, default_value = "json")]
     pub(crate) to_body: BodyArg,
+    /// The target's product edition, where its API's editions differ (yeastar-p).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) to_edition: Option<String>,
     /// Verba target: the tenant to request the token for, and new extensions' eid.
     #[arg(long, default_value = "0000")]
     pub(crate) to_eid: String,
@@ -411,6 +429,10 @@ pub(crate) struct TemplateArgs {
     /// Describe passwords under the PBX's weak policy.
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +492,10 @@ pub(crate) struct SimArgs {
     /// Enforce the weak password policy instead of the strong one.
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
     /// Seed for the fault injector, for reproducible runs.
     #[arg(long)]
     pub(crate) random_seed: Option<u64>,

@@ -64,7 +64,8 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
             commands::validate::validate(&ValidateSettings::from_args(args)?)
         }
         Command::Template(args) => {
-            commands::template::run(args.api, args.describe, args.weak_passwords)
+            let api = settings::with_edition(args.api, args.edition.as_deref())?;
+            commands::template::run(api, args.describe, args.weak_passwords)
         }
         Command::Import(args) => {
             let (json, file) = (args.summary_json.clone(), args.file.clone());

@@ -65,8 +65,15 @@ impl DemoSettings {
 impl ImportSettings {
     pub(crate) fn from_args(args: ImportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
         let layers = Layers::resolve(&args.connect, Some(&args.run.pace), None, origins)?;
-        let api = layers.need_api()?;
-        let wire = wire(api, layers.body.value, &layers.eid.value)?;
+        let api = with_edition(layers.need_api()?, args.connect.edition.as_deref())?;
+        let mut wire = wire(api, layers.body.value, &layers.eid.value)?;
+        if args.run.welcome_email && !api.api.caps.welcome {
+            bail!(
+                "--welcome-email: {} cannot send welcome e-mails",
+                api.name()
+            );
+        }
+        wire.welcome_email = args.run.welcome_email;
         // A --map flag beats the profile's map file.
         let map = args
             .map
@@ -120,7 +127,10 @@ pub(crate) fn config_show(args: &ConfigShowArgs, origins: Origins<'_>) -> anyhow
 
 impl MigrateSettings {
     pub(crate) fn from_args(args: &MigrateArgs) -> anyhow::Result<Self> {
-        let (from, to) = (args.from, args.to);
+        let (from, to) = (
+            args.from,
+            with_edition(args.to, args.to_edition.as_deref())?,
+        );
         // A pair that cannot work is refused before either PBX is asked anything.
         let converted = conversion(from, to, &args.run, args.to_eid.trim())?;
         let mapping = match &args.map {
@@ -196,7 +206,7 @@ fn conversion(
             to.name()
         );
     }
-    Ok(vendors::conversion(from, to, eid))
+    Ok(vendors::conversion(from, to, eid, run.generate_passwords))
 }
 
 /// The flags every import-like command shares, checked; `pace` is the rate, concurrency,
@@ -266,6 +276,7 @@ fn run_settings(
         report,
         weak_passwords: pace.weak_passwords,
         generate_passwords: args.generate_passwords,
+        update_secrets: args.update_secrets,
         heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
         progress_every: Duration::from_secs(30),
         summary_json: None,
@@ -429,7 +440,7 @@ impl From<ModeArg> for Mode {
 
 impl ValidateSettings {
     pub(crate) fn from_args(args: ValidateArgs) -> anyhow::Result<Self> {
-        let api = args.api;
+        let api = with_edition(args.api, args.edition.as_deref())?;
         if args.mode == ModeArg::Add && !api.api.caps.add {
             bail!(
                 "{} cannot add extensions; validate with --mode update or upsert",
@@ -464,6 +475,7 @@ impl SimSettings {
         if args.max_writes_per_sec == Some(0) {
             bail!("--max-writes-per-sec must be at least 1");
         }
+        let api = with_edition(args.api, args.edition.as_deref())?;
         let mut inferred = Inferred::new(args.api.sim_inferred);
         for setting in &args.inferred {
             inferred
@@ -483,7 +495,7 @@ impl SimSettings {
             .collect::<anyhow::Result<_>>()?;
         Ok(SimSettings {
             read: read_settings(&args.read)?,
-            api: args.api.sim(),
+            api: api.sim(),
             listen: args.listen,
             user: args.user,
             password: Secret::new(args.password),
@@ -514,7 +526,7 @@ impl SimSettings {
 impl ExportSettings {
     pub(crate) fn from_args(args: ExportArgs, origins: Origins<'_>) -> anyhow::Result<Self> {
         let layers = Layers::resolve(&args.connect, None, args.retries, origins)?;
-        let api = layers.need_api()?;
+        let api = with_edition(layers.need_api()?, args.connect.edition.as_deref())?;
         Ok(ExportSettings {
             api,
             wire: wire(api, layers.body.value, &layers.eid.value)?,
@@ -523,6 +535,17 @@ impl ExportSettings {
             output: args.output,
             concurrency: concurrency(args.concurrency)?,
         })
+    }
+}
+
+/// The API's entry for `--edition`, where one is given.
+pub(crate) fn with_edition(
+    api: &'static Vendor,
+    edition: Option<&str>,
+) -> anyhow::Result<&'static Vendor> {
+    match edition {
+        Some(name) => api.edition(name).map_err(anyhow::Error::msg),
+        None => Ok(api),
     }
 }
 
@@ -545,6 +568,7 @@ fn wire(api: &Vendor, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
     Ok(WireOptions {
         xml,
         eid: eid.trim().to_string(),
+        welcome_email: false,
     })
 }
 

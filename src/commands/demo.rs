@@ -90,6 +90,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         retry: RetryPolicy::new(3),
         report: args.report.clone(),
         generate_passwords: false,
+        update_secrets: false,
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
         read: ReadSettings::default(),

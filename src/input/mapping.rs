@@ -37,8 +37,9 @@ pub(crate) struct Mapping {
     /// Columns whose values have no field on the target: dropped, and named in the row's
     /// message with the reason, so nothing is lost silently (conversions between APIs).
     pub(crate) dropped: Vec<Dropped>,
-    /// Said in every row's message (a value the source hands out only hashed).
-    pub(crate) notes: Vec<String>,
+    /// Said in the message of every row whose cell in the column is blank, as (column, note):
+    /// a value the source hands out only hashed, which its export leaves blank.
+    pub(crate) notes: Vec<(String, String)>,
 }
 
 /// A column whose values the target cannot take.
@@ -172,7 +173,9 @@ pub(crate) struct Bound {
     values: Vec<Option<ValueTable>>,
     skip: Vec<(usize, Condition)>,
     dropped: Vec<(usize, Dropped)>,
-    notes: Vec<String>,
+    /// (column, note), said where the column's cell is blank; `None` where the file has no
+    /// such column (then said on every row).
+    notes: Vec<(Option<usize>, String)>,
 }
 
 /// What a row became.

@@ -27,7 +27,7 @@ impl Connection {
         let mut warnings = Vec::new();
         if self.base_url.starts_with("http://") {
             warnings.push(
-                "--url is http://: the API password's hash, the token and the extensions' \
+                "--url is http://: the API password (or its hash), the token and the extensions' \
                  passwords cross the network unencrypted",
             );
         }
@@ -46,6 +46,8 @@ impl Connection {
 pub(crate) struct WireOptions {
     /// XML bodies (OpenVox `--body xml`).
     pub(crate) xml: bool,
-    /// The tenant a Verba token is requested for.
+    /// The tenant a token is requested for, where the API has tenants.
     pub(crate) eid: String,
+    /// Send each new extension's user its welcome e-mail, where the API can (`--welcome-email`).
+    pub(crate) welcome_email: bool,
 }

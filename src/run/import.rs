@@ -52,6 +52,8 @@ pub(crate) struct ImportSettings {
     pub(crate) weak_passwords: bool,
     /// New extensions get the credentials their rows leave blank.
     pub(crate) generate_passwords: bool,
+    /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).
+    pub(crate) update_secrets: bool,
     pub(crate) heartbeat: Duration,
     /// With stderr not a terminal: a progress line this often.
     pub(crate) progress_every: Duration,
@@ -309,7 +311,8 @@ async fn prepare(
         None => listed,
     };
     let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords);
+        .generate_passwords(settings.generate_passwords)
+        .update_secrets(settings.update_secrets);
     if settings.dry_run {
         planner = planner.dry_run();
     }

@@ -9,7 +9,8 @@
 //! lacks may be filled from another where the target says so (a registration name from the
 //! number). A display name and a first and last name correspond: the last word of the one is
 //! the last name, the words before it the first name, and the two joined make the one.
-//! Values the source hands out only hashed cannot travel: the message says so.
+//! Values the source hands out only hashed cannot travel (its export leaves them blank): the
+//! message of a row whose cell is blank says so.
 
 use super::Vendor;
 use crate::domain::Term;
@@ -145,8 +146,9 @@ fn name_parts(source: &Table, term: Term) -> Option<Source> {
 }
 
 /// The conversion of a sheet in `from`'s columns into `to`'s fields; `None` when the APIs are
-/// the same. `tenant` is the target's tenant, for a target field the source cannot name.
-pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str) -> Conversion {
+/// the same. `tenant` is the target's tenant, for a target field the source cannot name;
+/// `generate`: `--generate-passwords` makes the credentials new extensions lack.
+pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str, generate: bool) -> Conversion {
     if from == to {
         return None;
     }
@@ -197,11 +199,21 @@ pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str) -> Conversion
         .iter()
         .filter(|h| carried(from, to, h))
     {
-        mapping.notes.push(format!(
-            "{hashed} not carried over: {} hands it out only hashed, so {} keeps its own \
-             unless --generate-passwords makes a new one",
-            from.name(),
-            to.name()
+        mapping.notes.push((
+            hashed.to_string(),
+            match generate {
+                true => format!(
+                    "{hashed} not carried over: {} hands it out only hashed; a new extension gets \
+                 a generated one, an existing one keeps its own",
+                    from.name()
+                ),
+                false => format!(
+                    "{hashed} not carried over: {} hands it out only hashed, so {} keeps its own \
+                 unless --generate-passwords makes a new one",
+                    from.name(),
+                    to.name()
+                ),
+            },
         ));
     }
     if let Some(field) = target.field_for(Term::Tenant)

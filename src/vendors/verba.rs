@@ -39,4 +39,6 @@ pub(crate) static VERBA: Vendor = Vendor {
     sim_inferred: sim::CHOICES,
     holds: "recording settings, not phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };

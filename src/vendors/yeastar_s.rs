@@ -67,6 +67,8 @@ pub(crate) static YEASTAR_V2: Vendor = Vendor {
     sim_inferred: &[],
     holds: "phones",
     fills: &[SIP_USER_IS_THE_NUMBER],
+    edition: None,
+    editions: &[],
 };
 
 pub(crate) static YEASTAR_V1: Vendor = Vendor {
@@ -78,6 +80,8 @@ pub(crate) static YEASTAR_V1: Vendor = Vendor {
     sim_inferred: &[],
     holds: "phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };
 
 pub(crate) static OPENVOX: Vendor = Vendor {
@@ -94,6 +98,8 @@ pub(crate) static OPENVOX: Vendor = Vendor {
     }],
     holds: "phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };
 
 fn codec_of(dialect: &'static codec::Dialect, wire: &WireOptions) -> Box<dyn Protocol> {

@@ -22,3 +22,4 @@ mod support;
 mod sync;
 mod typed;
 mod verba;
+mod yeastar_p;

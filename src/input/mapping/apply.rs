@@ -96,7 +96,12 @@ impl Bound {
         if !problems.is_empty() {
             return Mapped::Failed(problems);
         }
-        let mut said: Vec<String> = self.notes.clone();
+        let mut said: Vec<String> = self
+            .notes
+            .iter()
+            .filter(|(c, _)| c.is_none_or(|c| cell(c).is_empty()))
+            .map(|(_, note)| note.clone())
+            .collect();
         let dropped: Vec<String> = self
             .dropped
             .iter()

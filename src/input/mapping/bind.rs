@@ -173,7 +173,11 @@ impl Mapping {
             values,
             skip,
             dropped,
-            notes: self.notes.clone(),
+            notes: self
+                .notes
+                .iter()
+                .map(|(column, note)| (names.iter().position(|h| *h == norm(column)), note.clone()))
+                .collect(),
         })
     }
 }

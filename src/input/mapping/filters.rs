@@ -53,7 +53,7 @@ impl Filter {
         }
     }
 
-    pub(crate) fn apply<'a>(&self, value: Cow<'a, str>) -> Cow<'a, str> {
+    pub(crate) fn apply<'a>(&self, value: &Cow<'a, str>) -> Cow<'a, str> {
         let words = || value.split_whitespace().collect::<Vec<_>>();
         match self {
             Filter::Lower => Cow::Owned(value.to_lowercase()),
@@ -82,7 +82,7 @@ impl Filter {
 pub(crate) fn apply<'a>(filters: &[Filter], value: &'a str) -> Cow<'a, str> {
     filters
         .iter()
-        .fold(Cow::Borrowed(value), |value, filter| filter.apply(value))
+        .fold(Cow::Borrowed(value), |value, filter| filter.apply(&value))
 }
 
 #[cfg(test)]

@@ -53,7 +53,10 @@ impl Client {
         let refresh = self.token.lock().expect("token lock").refresh.clone();
         if let Some(refresh) = refresh {
             match self.patiently(&Op::Refresh { token: &refresh }).await {
-                Ok(Reply::Session(session)) => return Ok(self.install(session)),
+                Ok(Reply::Session(session)) => {
+                    self.install(session);
+                    return Ok(());
+                }
                 // The PBX is not answering: a login would not be answered either.
                 Err(e) if e.class().is_transient() => return Err(e),
                 // Refused (expired, revoked, used): a login starts a new session.
@@ -65,7 +68,10 @@ impl Client {
             password: &self.conn.password,
         };
         match self.patiently(&login).await {
-            Ok(Reply::Session(session)) => Ok(self.install(session)),
+            Ok(Reply::Session(session)) => {
+                self.install(session);
+                Ok(())
+            }
             Ok(_) => Err(ApiError::BadResponse("login answer has no token".into())),
             Err(e) => {
                 if e.class() == ErrorClass::LoginRefused {
