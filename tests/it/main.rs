@@ -13,6 +13,7 @@ mod operator;
 mod protocols;
 mod reading;
 mod reads;
+mod report_page;
 mod safety;
 mod secrets;
 mod simulator;
