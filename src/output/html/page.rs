@@ -80,28 +80,26 @@ fn facts(run: &RunFacts) -> Markup {
     html! {
         section id="run" {
             h2 { "The run" }
-            table.facts {
-                tr { th { "Command" } td { "pbxbulk " (run.command) } }
-                tr { th { "Started" } td { (timestamp(run.started)) } }
-                tr {
-                    th { "Ended" }
-                    td { (timestamp(run.ended)) " (" (format!("{seconds:.1}")) " s)" }
+            dl.facts {
+                dt { "Command" } dd { "pbxbulk " (run.command) }
+                dt { "Duration" } dd { (format!("{seconds:.1}")) " s" }
+                dt { "Started" } dd { (timestamp(run.started)) }
+                dt { "Ended" } dd { (timestamp(run.ended)) }
+                dt { "PBX" } dd.wide.mono { (run.target) }
+                dt { "API" } dd { (run.api) }
+                dt { "Mode" } dd { (run.mode) }
+                dt { "Input" }
+                dd.wide.mono {
+                    (run.input.name)
+                    @if let Some(bytes) = run.input.bytes { " (" (bytes) " bytes)" }
                 }
-                tr { th { "PBX" } td.mono { (run.target) } }
-                tr { th { "API" } td { (run.api) } }
-                tr { th { "Mode" } td { (run.mode) } }
-                tr { th { "Input" } td.mono { (run.input.name) } }
-                tr {
-                    th { "Input SHA-256" }
-                    td.mono id="input-sha256" {
-                        (run.input.sha256.as_deref().unwrap_or("not worked out"))
-                    }
+                dt { "Input SHA-256" }
+                dd.wide.mono id="input-sha256" {
+                    (run.input.sha256.as_deref().unwrap_or("not worked out"))
                 }
-                @if let Some(bytes) = run.input.bytes {
-                    tr { th { "Input size" } td { (bytes) " bytes" } }
-                }
-                @for (name, value) in &run.settings { tr { th { (name) } td { (value) } } }
             }
+            h3 { "Settings" }
+            dl.facts { @for (name, value) in &run.settings { dt { (name) } dd { (value) } } }
         }
     }
 }
@@ -199,8 +197,8 @@ fn timeline(run: &RunFacts, rows: &PageRows) -> Markup {
                 }
                 (charts::throughput(timeline, run.rate_limit))
                 p.note {
-                    "Requests per second in buckets of " (timeline.bucket_ms) " ms, counted when "
-                    "each row's first request went out; retries in orange"
+                    "Requests per second in buckets of " (timeline.bucket_ms) " ms: each row's "
+                    "first request where it went out, its retries (orange) where the row finished"
                     @if run.rate_limit.is_some() { ", the --rate limit dashed" } "."
                 }
                 (charts::latency(timeline))

@@ -1,8 +1,10 @@
 //! Requests and their latency over the run, in time buckets: what shows the rate limiter's
 //! pace and a PBX that slowed down.
 //!
-//! A row's requests are counted in the bucket of its first send (its finish time less its
-//! latency), so the bars show the pace the limiter released them at. Buckets start 100 ms
+//! A row's first request is counted in the bucket it went out in (the row's finish time less
+//! its latency), its retries in the bucket it finished in (they go out after their backoff,
+//! the last shortly before the answer), so the bars show the pace the limiter released them
+//! at; its latency goes with its first request. Buckets start 100 ms
 //! wide and double (merging pairs) whenever the run outgrows [`MAX_BUCKETS`], so a run of any
 //! length keeps a fixed number of them (and are merged further at the end where they hold
 //! only a few requests each). Latencies go into an HDR histogram per bucket
@@ -29,10 +31,10 @@ pub(crate) struct Timeline {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Bucket {
     pub(crate) start_ms: u64,
-    /// Requests whose row's first send fell in this bucket, retries included.
+    /// Requests sent in this bucket: first requests, and retries (of rows finished here).
     pub(crate) requests: u64,
     pub(crate) retries: u64,
-    /// `None` when no row started here.
+    /// Of the rows whose first request went out here; `None` when none did.
     pub(crate) latency: Option<Latency>,
 }
 
@@ -103,20 +105,30 @@ impl TimelineBuilder {
     /// One row that sent `attempts` requests, the first at `sent_ms`, answered (or given up)
     /// `latency_ms` later.
     pub(super) fn record(&mut self, sent_ms: u64, attempts: u32, latency_ms: u64) {
-        let mut index = sent_ms / self.width_ms;
-        while index >= MAX_BUCKETS as u64 {
-            self.widen();
-            index = sent_ms / self.width_ms;
+        // Retries go out after their backoff, the last one shortly before the answer: they
+        // are counted where the row finished, not beside its first request.
+        let retries = attempts.saturating_sub(1);
+        if retries > 0 {
+            let finished = self.bucket(sent_ms.saturating_add(latency_ms));
+            finished.requests += u64::from(retries);
+            finished.retries += u64::from(retries);
         }
-        let index = usize::try_from(index).expect("below MAX_BUCKETS");
+        let sent = self.bucket(sent_ms);
+        sent.requests += u64::from(attempts.min(1));
+        record(&mut sent.latency, latency_ms);
+        record(&mut self.overall, latency_ms);
+    }
+
+    /// The bucket of `ms`, made (and the buckets widened) as needed.
+    fn bucket(&mut self, ms: u64) -> &mut Tally {
+        while ms / self.width_ms >= MAX_BUCKETS as u64 {
+            self.widen();
+        }
+        let index = usize::try_from(ms / self.width_ms).expect("below MAX_BUCKETS");
         if self.buckets.len() <= index {
             self.buckets.resize_with(index + 1, Tally::new);
         }
-        let tally = &mut self.buckets[index];
-        tally.requests += u64::from(attempts);
-        tally.retries += u64::from(attempts.saturating_sub(1));
-        record(&mut tally.latency, latency_ms);
-        record(&mut self.overall, latency_ms);
+        &mut self.buckets[index]
     }
 
     /// Doubles the buckets' width, merging each pair.
@@ -180,9 +192,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn requests_land_in_the_bucket_of_their_first_send() {
+    fn first_requests_land_where_they_went_out_and_retries_where_the_row_finished() {
         let mut builder = TimelineBuilder::default();
         builder.record(0, 1, 10);
+        // Sent at 50 ms, retried twice, given up at 950 ms.
         builder.record(50, 3, 900);
         builder.record(250, 1, 20);
         let timeline = builder.finish();
@@ -192,8 +205,15 @@ mod tests {
             .iter()
             .map(|b| (b.start_ms, b.requests, b.retries))
             .collect();
-        assert_eq!(counts, [(0, 4, 2), (100, 0, 0), (200, 1, 0)]);
+        let mut expected = vec![(0, 2, 0), (100, 0, 0), (200, 1, 0)];
+        expected.extend((300..900).step_by(100).map(|start| (start, 0, 0)));
+        expected.push((900, 2, 2));
+        assert_eq!(counts, expected);
         assert_eq!(timeline.buckets[1].latency, None);
+        assert_eq!(
+            timeline.buckets[9].latency, None,
+            "latency goes with the first request"
+        );
         let first = timeline.buckets[0].latency.unwrap();
         // Exact below 256 ms; within 1 % above.
         assert_eq!(first.p50, 10);
