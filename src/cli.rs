@@ -241,6 +241,10 @@ pub(crate) struct ImportArgs {
     /// Write how the run went as JSON to FILE (- for standard output); schema in the README.
     #[arg(long, value_name = "FILE|-")]
     pub(crate) summary_json: Option<PathBuf>,
+    /// Also write the run as one self-contained HTML page for people: counts, errors with
+    /// what to try, throughput and latency charts, and every failed or invalid row.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report_html: Option<PathBuf>,
     /// When standard error is not a terminal: a progress line every SECS.
     #[arg(long, default_value_t = 30.0, value_name = "SECS")]
     pub(crate) progress_every: f64,

@@ -115,6 +115,7 @@ impl ImportSettings {
         settings.report_format = report_format;
         settings.read = read_settings(&args.read)?;
         settings.summary_json = args.summary_json;
+        settings.report_html = args.report_html;
         settings.progress_every = positive_secs(args.progress_every, "--progress-every")?;
         Ok(settings)
     }
@@ -280,6 +281,7 @@ fn run_settings(
         heartbeat: positive_secs(args.heartbeat_secs, "--heartbeat-secs")?,
         progress_every: Duration::from_secs(30),
         summary_json: None,
+        report_html: None,
         report_format: ReportFormat::Csv,
     })
 }

@@ -96,6 +96,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         read: ReadSettings::default(),
         progress_every: Duration::from_secs(30),
         summary_json: None,
+        report_html: None,
         report_format: ReportFormat::Csv,
     };
     let outcome = run_import(&settings, || {}).await?;

@@ -55,7 +55,12 @@ impl Step {
     )]
     fn known(self) -> Result<(RowResult, bool), RowWrite> {
         match self {
-            Step::Decided(result) => Ok((result, true)),
+            // Decided lines are finished when the pipeline takes them; replayed ones were
+            // finished by the killed run, at no time of this one.
+            Step::Decided(mut result) => {
+                result.finished_at = Some(Instant::now());
+                Ok((result, true))
+            }
             Step::Replayed(result) => Ok((result, false)),
             Step::Send(write) => Err(write),
         }
@@ -149,6 +154,7 @@ pub(crate) async fn run(
                     finished = execute(seq, write, &client, &settings, &stop) => finished,
                     () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
                 };
+                result.finished_at = Some(Instant::now());
                 if let Some(done) = done {
                     let _ = done.send(true);
                 }

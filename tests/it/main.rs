@@ -14,6 +14,7 @@ mod profiles;
 mod protocols;
 mod reading;
 mod reads;
+mod report_page;
 mod safety;
 mod secrets;
 mod simulator;
