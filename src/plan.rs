@@ -3,13 +3,17 @@
 //! rules between rows (a number used twice, colliding renames), and the deletes of a prune.
 //! Pure decisions over data: no I/O, no network.
 
+mod assign;
 pub(crate) mod diff;
 pub(crate) mod duplicates;
 #[cfg(test)]
 mod fuzz_tests;
+pub(crate) mod leavers;
+pub(crate) mod matching;
 pub(crate) mod passwords;
 mod planner;
 pub(crate) mod prune;
+pub(crate) mod roster;
 
 pub(crate) use planner::{Outgoing, Planned, Planner, plan_sheet};
 pub(crate) use prune::PruneSettings;

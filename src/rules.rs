@@ -269,6 +269,14 @@ impl Table {
 }
 
 impl Kind {
+    /// The characters the rule allows, where it names a class of them (text, passwords).
+    pub(crate) fn chars(&self) -> Option<Chars> {
+        match self {
+            Kind::Text { chars, .. } | Kind::Password(PasswordRule { chars, .. }) => Some(*chars),
+            _ => None,
+        }
+    }
+
     /// The one spelling of a value that is compared and sent: `On`/`TRUE` → `on` for a switch,
     /// `voicemail` → `Voicemail`, an alias → its value, `yes` → `1` for a boolean. A value that
     /// is none of them is returned as it is, for the rules to refuse.

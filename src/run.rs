@@ -8,6 +8,7 @@ pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod migrate;
 mod page;
+mod prepare;
 mod schedule;
 pub(crate) mod stop;
 pub(crate) mod throttle;

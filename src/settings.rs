@@ -268,7 +268,10 @@ fn run_settings(
         api,
         mapping,
         mode,
+        safeguards: prune.clone().unwrap_or_default(),
         prune,
+        match_field: None,
+        assign: Vec::new(),
         dry_run: args.dry_run,
         resume: args.resume,
         rate,
@@ -536,6 +539,7 @@ impl ExportSettings {
             connection: connect(&layers, args.connect.insecure, args.read_rate)?,
             output: args.output,
             concurrency: concurrency(args.concurrency)?,
+            layout: None,
         })
     }
 }
@@ -594,5 +598,6 @@ fn read_settings(args: &ReadArgs) -> anyhow::Result<ReadSettings> {
         encoding,
         sheet,
         plus_prefix,
+        ..ReadSettings::default()
     })
 }

@@ -251,7 +251,7 @@ fn load_seed(
                     why.unwrap_or_else(|| "cannot be read".into())
                 );
             }
-            RowCells::Skipped { .. } => continue,
+            RowCells::Skipped { .. } | RowCells::Removed { .. } => continue,
         };
         let ext = cells.record(table, 0..table.fields.len());
         wire.seed(state, table, ext)

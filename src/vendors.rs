@@ -17,6 +17,7 @@ mod yeastar_s;
 pub(crate) use convert::{conversion, refusal};
 
 use crate::domain::{Api, Term};
+use crate::input::layouts::{Layout, OTHERS};
 use crate::pbx::{Protocol, WireOptions};
 use crate::rules::Table;
 use crate::sim::{Choice, SimApi, Wire};
@@ -44,6 +45,9 @@ pub(crate) struct Vendor {
     /// Every edition's entry (the first is the default, listed in [`VENDORS`]); empty where
     /// the API has one set of rules.
     pub(crate) editions: &'static [&'static Vendor],
+    /// The vendor's own spreadsheet layouts (its web UI's import files), for `--layout`; a
+    /// file in one is read so unasked.
+    pub(crate) layouts: &'static [&'static Layout],
 }
 
 /// Every API pbxbulk speaks, in the order `--help` lists them.
@@ -165,6 +169,33 @@ fn closest(wanted: &str) -> Option<&'static str> {
         .filter(|(distance, _)| *distance <= 3)
         .min()
         .map(|(_, name)| name)
+}
+
+/// Every layout `--layout` knows: the vendors' own, then the other systems'.
+pub(crate) fn layouts() -> Vec<&'static Layout> {
+    let mut all: Vec<&'static Layout> = Vec::new();
+    for layout in VENDORS.iter().flat_map(|v| v.layouts).chain(OTHERS) {
+        if !all.iter().any(|l| l.name == layout.name) {
+            all.push(layout);
+        }
+    }
+    all
+}
+
+/// The layout called `name`, in any case.
+pub(crate) fn layout(name: &str) -> Result<&'static Layout, String> {
+    let all = layouts();
+    let wanted = name.trim().to_ascii_lowercase();
+    all.iter()
+        .copied()
+        .find(|l| l.name == wanted)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|l| l.name).collect();
+            format!(
+                "--layout {name:?} is not a layout pbxbulk reads; the layouts are: {}",
+                names.join(", ")
+            )
+        })
 }
 
 /// The rule table of the API called `name`, for tests below this layer.

@@ -11,6 +11,7 @@ use crate::input::ReadSettings;
 use crate::output::rejects_written;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy};
+use crate::plan::PruneSettings;
 use crate::run::ImportSettings;
 use crate::run::import::run_import;
 use crate::run::throttle::Rate;
@@ -83,6 +84,9 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         mode: Mode::Upsert,
         wire: Default::default(),
         prune: None,
+        safeguards: PruneSettings::default(),
+        match_field: None,
+        assign: Vec::new(),
         dry_run: false,
         resume: false,
         rate: Rate::PerSec(50.0),

@@ -141,7 +141,7 @@ fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<(
                 );
                 shown.join(" ")
             }
-            RowCells::Skipped { why, .. } => why,
+            RowCells::Skipped { why, .. } | RowCells::Removed { why, .. } => why,
             RowCells::Invalid { problems, .. } => problems
                 .iter()
                 .map(|p| format!("{}: {}", p.code.as_str(), p.message))

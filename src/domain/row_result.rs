@@ -91,10 +91,18 @@ pub(crate) enum Code {
     /// The `--map` mapping cannot fill the row (a template names a blank cell, a value is not
     /// in its value table).
     Mapping,
+    /// A row in a vendor's layout has another number of fields than the header.
+    FieldCount,
+    /// A row has no number, matches no extension (`--match`), and no number is handed out.
+    NoNumber,
+    /// Two rows, or two extensions, have the row's `--match` key: nothing is guessed.
+    AmbiguousMatch,
+    /// `--assign-numbers`: every number of the ranges is taken.
+    NoFreeNumber,
 }
 
 impl Code {
-    pub(crate) const ALL: [Code; 22] = [
+    pub(crate) const ALL: [Code; 26] = [
         Code::MissingField,
         Code::BadValue,
         Code::NeedsField,
@@ -117,6 +125,10 @@ impl Code {
         Code::TruncatedRow,
         Code::BadNumber,
         Code::Mapping,
+        Code::FieldCount,
+        Code::NoNumber,
+        Code::AmbiguousMatch,
+        Code::NoFreeNumber,
     ];
 
     /// Our code spelled `text` (as in the report's `error_code`); `None` for the API's own.
@@ -204,6 +216,21 @@ impl Code {
                 "the --map mapping cannot fill the row (a template names a blank cell, or a value \
                  is not in its table): fix the cell or the mapping"
             }
+            Code::FieldCount => {
+                "the row has more or fewer fields than the header has columns (a stray comma, a \
+                 cut line): fix the row"
+            }
+            Code::NoNumber => {
+                "the row has no number and matches no extension: give --assign-numbers FROM-TO, \
+                 or fill the number"
+            }
+            Code::AmbiguousMatch => {
+                "two rows, or two extensions, share the row's --match key: make it unique in the \
+                 file and on the PBX"
+            }
+            Code::NoFreeNumber => {
+                "every number of --assign-numbers is taken: give a wider or another range"
+            }
         }
     }
 
@@ -231,6 +258,10 @@ impl Code {
             Code::TruncatedRow => "TRUNCATED_ROW",
             Code::BadNumber => "BAD_NUMBER",
             Code::Mapping => "MAPPING",
+            Code::FieldCount => "FIELD_COUNT",
+            Code::NoNumber => "NO_NUMBER",
+            Code::AmbiguousMatch => "AMBIGUOUS_MATCH",
+            Code::NoFreeNumber => "NO_FREE_NUMBER",
         }
     }
 }

@@ -1,9 +1,8 @@
 //! The header row: which field each column is, checked once before any row is read.
 //!
 //! Names match the rule table case-insensitively, with the table's aliases. An unknown name
-//! gets a did-you-mean (`User Name` → `username`). The Yeastar web-UI import file, where
-//! `username` is the extension *number* and `fullname` the name, is recognised by its
-//! columns and read as such.
+//! gets a did-you-mean (`User Name` → `username`). A file in another layout (a vendor's own
+//! web-UI file) is read through that layout's mapping instead (`layouts`).
 
 use super::suggest::did_you_mean;
 use crate::domain::values::{list_some, shorten};
@@ -20,10 +19,6 @@ pub(crate) struct Columns {
     /// Column position → field index in the table; `None` for a column with a blank header
     /// (spreadsheet programs write trailing delimiters), whose cells must then stay blank.
     pub(crate) columns: Vec<Option<usize>>,
-    /// The web-UI layout's `type` column, whose cells must be SIP (or blank).
-    pub(crate) type_column: Option<usize>,
-    /// Set when the header is the Yeastar web-UI import layout.
-    pub(crate) web_ui: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -38,38 +33,19 @@ pub(crate) enum HeaderError {
     Duplicate(String),
     #[error("the column {0} is missing; it names the extension on every row")]
     MissingKey(&'static str),
-    #[error(
-        "columns username and fullname both look like the name. If this is the Yeastar web-UI \
-         import file, where username is the extension number, rename username to {key} and \
-         fullname to username"
-    )]
-    WebUiMixed { key: &'static str },
 }
 
-/// Maps the header's names (already decoded) to the table's fields.
-pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Columns, HeaderError> {
+/// Maps the header's names (already decoded) to the table's fields; with `key_optional` the
+/// key column may be missing (rows leave the number to the PBX).
+pub(crate) fn map_header(
+    names: &[&str],
+    table: &'static Table,
+    key_optional: bool,
+) -> Result<Columns, HeaderError> {
     let lower: Vec<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
-    let has = |name: &str| lower.iter().any(|n| n == name);
-    let web_ui_like = table.key != "username"
-        && table.index("username").is_some()
-        && has("username")
-        && (has("fullname") || has("type"));
     let key = table.key_index();
-    let names_key = lower
-        .iter()
-        .any(|n| n != "username" && table.column_for(n) == Some(key));
-    let web_ui = match (web_ui_like, names_key) {
-        (true, false) => true,
-        (true, true) if has("fullname") => {
-            return Err(HeaderError::WebUiMixed { key: table.key });
-        }
-        _ => false,
-    };
-
     let mut mapping = Columns {
         columns: Vec::with_capacity(names.len()),
-        type_column: None,
-        web_ui,
     };
     let mut unknown = Vec::new();
     for (at, name) in lower.iter().enumerate() {
@@ -77,17 +53,7 @@ pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Column
             mapping.columns.push(None);
             continue;
         }
-        let field = match name.as_str() {
-            "username" if web_ui => Some(key),
-            "fullname" if web_ui => table.index("username"),
-            "type" if web_ui => {
-                mapping.type_column = Some(at);
-                mapping.columns.push(None);
-                continue;
-            }
-            _ => table.column_for(name),
-        };
-        match field {
+        match table.column_for(name) {
             Some(i) if mapping.columns.contains(&Some(i)) => {
                 return Err(HeaderError::Duplicate(table.fields[i].name.to_string()));
             }
@@ -116,7 +82,7 @@ pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Column
             known: list_some(&known, LISTED),
         });
     }
-    if !mapping.columns.contains(&Some(key)) {
+    if !key_optional && !mapping.columns.contains(&Some(key)) {
         return Err(HeaderError::MissingKey(table.key));
     }
     Ok(mapping)
@@ -128,7 +94,7 @@ mod tests {
 
     fn map(header: &str, api: &'static str) -> Result<Columns, HeaderError> {
         let names: Vec<&str> = header.split(',').collect();
-        map_header(&names, crate::vendors::table(api))
+        map_header(&names, crate::vendors::table(api), false)
     }
 
     #[test]
@@ -146,41 +112,6 @@ mod tests {
     }
 
     #[test]
-    fn the_yeastar_web_ui_layout_is_read_with_username_as_the_number() {
-        let m = map("type,username,registerpassword,fullname", "yeastar-v2").unwrap();
-        let t = crate::vendors::table("yeastar-v2");
-        assert!(m.web_ui);
-        assert_eq!(m.type_column, Some(0));
-        assert_eq!(
-            m.columns,
-            [
-                None,
-                Some(t.key_index()),
-                t.index("registerpassword"),
-                t.index("username")
-            ]
-        );
-        // For v1 the number is extid.
-        let m = map("username,fullname", "yeastar-v1").unwrap();
-        assert_eq!(
-            m.columns[0],
-            crate::vendors::table("yeastar-v1").index("extid")
-        );
-    }
-
-    #[test]
-    fn a_header_mixing_both_layouts_is_refused_with_the_renames() {
-        let err = map("number,username,fullname", "yeastar-v2").unwrap_err();
-        assert_eq!(err, HeaderError::WebUiMixed { key: "number" });
-        assert!(
-            err.to_string()
-                .contains("rename username to number and fullname to username")
-        );
-        // pbxbulk's own layout is untouched.
-        assert!(!map("number,username,email", "yeastar-v2").unwrap().web_ui);
-    }
-
-    #[test]
     fn duplicates_and_a_missing_key_are_refused() {
         assert_eq!(
             map("number,username,name", "yeastar-v2").unwrap_err(),
@@ -190,5 +121,8 @@ mod tests {
             map("username,email", "yeastar-v2").unwrap_err(),
             HeaderError::MissingKey("number")
         );
+        // Unless rows may leave the number to the PBX.
+        let names = ["username", "email"];
+        assert!(map_header(&names, crate::vendors::table("yeastar-v2"), true).is_ok());
     }
 }

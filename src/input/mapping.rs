@@ -12,6 +12,7 @@ mod apply;
 mod bind;
 pub(crate) mod filters;
 mod parse;
+mod width;
 
 pub(crate) use parse::At;
 use parse::parse;
@@ -34,12 +35,34 @@ pub(crate) struct Mapping {
     /// read them).
     pub(crate) ignore: Vec<String>,
     pub(crate) skip: Vec<Condition>,
+    /// Rows whose extension is to go (a leaver): deleted under `--mode sync`.
+    pub(crate) remove: Vec<Condition>,
+    /// Every column the mapping does not name is left out, even one named like a field of the
+    /// API (`ignore_unmapped = true`, and every built-in layout): listed once as not carried.
+    pub(crate) ignore_unmapped: bool,
+    /// Every row must have as many fields as the header (trailing blank header cells aside),
+    /// as a vendor's own importer requires.
+    pub(crate) exact_width: bool,
+    /// A rename or template whose column the file lacks is left out, not an error: a file in
+    /// a vendor's layout need not have every column of it.
+    pub(crate) optional_columns: bool,
+    /// Columns whose non-blank cells must be one of some values.
+    pub(crate) accepts: Vec<Accept>,
     /// Columns whose values have no field on the target: dropped, and named in the row's
     /// message with the reason, so nothing is lost silently (conversions between APIs).
     pub(crate) dropped: Vec<Dropped>,
     /// Said in the message of every row whose cell in the column is blank, as (column, note):
     /// a value the source hands out only hashed, which its export leaves blank.
     pub(crate) notes: Vec<(String, String)>,
+}
+
+/// A column whose non-blank cells must be one of `values` (any case), else the row is invalid
+/// with `why`.
+#[derive(Debug, Clone)]
+pub(crate) struct Accept {
+    pub(crate) column: String,
+    pub(crate) values: Vec<String>,
+    pub(crate) why: String,
 }
 
 /// A column whose values the target cannot take.
@@ -95,7 +118,7 @@ pub(crate) struct ValueTable {
     pub(crate) other: Option<String>,
 }
 
-/// A skip condition: the row is skipped when it holds.
+/// A `skip` or `remove` condition: it acts on the row when it holds.
 #[derive(Debug, Clone)]
 pub(crate) struct Condition {
     pub(crate) line: usize,
@@ -136,7 +159,8 @@ pub(crate) enum BindError {
     At(At),
     /// Columns that are neither mapped, ignored, used nor the API's own.
     Unknown(Vec<String>),
-    /// Nothing fills the key.
+    /// Nothing fills the key (and rows may not leave it to the PBX: `--match`,
+    /// `--assign-numbers`).
     NoKey,
 }
 
@@ -172,7 +196,12 @@ pub(crate) struct Bound {
     fills: Vec<Fill>,
     values: Vec<Option<ValueTable>>,
     skip: Vec<(usize, Condition)>,
+    remove: Vec<(usize, Condition)>,
+    accepts: Vec<(usize, Accept)>,
+    exact_width: bool,
     dropped: Vec<(usize, Dropped)>,
+    /// The header's named columns left out by `ignore_unmapped`, for one notice.
+    pub(crate) unused: Vec<String>,
     /// (column, note), said where the column's cell is blank; `None` where the file has no
     /// such column (then said on every row).
     notes: Vec<(Option<usize>, String)>,
@@ -185,6 +214,8 @@ pub(crate) enum Mapped {
     Row { note: Option<String> },
     /// A skip condition holds: the reason, for the report.
     Skipped(String),
+    /// A remove condition holds (and no skip condition): the reason, for the report.
+    Removed(String),
     /// The mapping cannot fill the row.
     Failed(Vec<Problem>),
 }
@@ -203,6 +234,11 @@ impl Mapping {
         })?;
         mapping.origin = path.display().to_string();
         Ok(mapping)
+    }
+
+    /// Whether this mapping decides what to delete by itself (`remove` conditions).
+    pub(crate) fn removes(&self) -> bool {
+        !self.remove.is_empty()
     }
 }
 

@@ -40,8 +40,6 @@ pub(crate) struct Layout {
 enum Slot {
     /// A field of the table.
     Field(usize),
-    /// The web-UI layout's `type` column, whose cells must be SIP (or blank).
-    Type,
     /// A column with a blank header, whose cells must stay blank.
     Unnamed,
 }
@@ -62,12 +60,25 @@ pub(crate) enum RowCells<'a> {
         checked: bool,
     },
     /// A skip condition of the mapping holds: the row's number (if the mapping found one) and
-    /// why, for the report.
-    Skipped { number: String, why: String },
-    /// The record cannot be mapped; `number` is the key's cell where it was found.
+    /// why, for the report; `cells` as mapped (a skipped row still names its person).
+    Skipped {
+        number: String,
+        why: String,
+        cells: Cells<'a>,
+    },
+    /// A remove condition of the mapping holds: the extension the row names or matches is to
+    /// go; `cells` as mapped, not checked.
+    Removed {
+        number: String,
+        why: String,
+        cells: Cells<'a>,
+    },
+    /// The record cannot be mapped; `number` is the key's cell where it was found, `cells`
+    /// what the mapping made of it (blank where it made nothing).
     Invalid {
         number: String,
         problems: Vec<Problem>,
+        cells: Cells<'a>,
     },
 }
 
@@ -75,8 +86,10 @@ impl RowCells<'_> {
     /// The allocation of the cells, for the next row's [`Sheet::row`].
     pub(crate) fn recycle<'b>(self) -> Vec<&'b str> {
         match self {
-            RowCells::Cells { cells, .. } => cells.recycle(),
-            _ => Vec::new(),
+            RowCells::Cells { cells, .. }
+            | RowCells::Skipped { cells, .. }
+            | RowCells::Removed { cells, .. }
+            | RowCells::Invalid { cells, .. } => cells.recycle(),
         }
     }
 }
@@ -143,29 +156,40 @@ impl Sheet {
             .iter()
             .map(|raw| std::str::from_utf8(raw).unwrap_or(""))
             .collect();
+        let optional = source.settings.numbers_optional;
         let (columns, bound) = match mapping {
-            None => {
-                let columns = map_header(&names, table).map_err(|error| SheetError::Header {
-                    name: name.clone(),
-                    error,
-                })?;
-                (columns, None)
-            }
+            None => match map_header(&names, table, optional) {
+                Ok(columns) => (columns, None),
+                Err(error) => {
+                    let layouts = source.settings.layouts.iter();
+                    let Some(layout) = layouts.copied().find(|l| l.recognises(&names, table))
+                    else {
+                        return Err(SheetError::Header { name, error });
+                    };
+                    opened.notices.push(format!(
+                        "{name}: read as the {} layout ({}; --layout {0})",
+                        layout.name, layout.about
+                    ));
+                    let mapping = layout.mapping(table);
+                    let bound = bind(&name, &names, table, &mapping, optional)?;
+                    (Columns::default(), Some(bound))
+                }
+            },
             Some(mapping) => (
                 Columns::default(),
-                Some(bind(&name, &names, table, mapping)?),
+                Some(bind(&name, &names, table, mapping, optional)?),
             ),
         };
-        if columns.web_ui {
+        if let Some(unused) = bound.as_ref().map(|b| &b.unused).filter(|u| !u.is_empty()) {
+            let origin = mapping.map_or("", |m| m.origin.as_str());
             opened.notices.push(format!(
-                "{name}: read as the Yeastar web-UI import layout (username is the extension \
-                 number, fullname the name)"
+                "{name}: not carried ({origin} gives them no field): {}",
+                unused.join(", ")
             ));
         }
         let treats: Vec<Treat> = table.fields.iter().map(Treat::of).collect();
-        let slots = (columns.columns.iter().enumerate())
-            .map(|(i, field)| match field {
-                _ if Some(i) == columns.type_column => Slot::Type,
+        let slots = (columns.columns.iter())
+            .map(|field| match field {
                 Some(field) => Slot::Field(*field),
                 None => Slot::Unnamed,
             })
@@ -292,6 +316,7 @@ impl Sheet {
         if let Some(why) = &self.cut_short {
             return RowCells::Invalid {
                 number: String::new(),
+                cells: Cells::blank_in(self.table, spare),
                 problems: vec![Problem {
                     field: "",
                     code: Code::TruncatedRow,
@@ -317,6 +342,13 @@ impl Sheet {
             self.place(record, &mut values, &mut problems);
             return self.normalised(values, problems, None, record);
         };
+        if let Some(problem) = bound.width(record.len(), &self.header) {
+            return RowCells::Invalid {
+                number: String::new(),
+                cells: Cells { values },
+                problems: vec![problem],
+            };
+        }
         let mut text = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
             let named = self
@@ -332,6 +364,7 @@ impl Sheet {
         if !problems.is_empty() {
             return RowCells::Invalid {
                 number: String::new(),
+                cells: Cells { values },
                 problems,
             };
         }
@@ -345,24 +378,25 @@ impl Sheet {
                 checked: false,
             };
         }
-        let key = |buf: &[String]| buf.get(self.table.key_index()).cloned().unwrap_or_default();
-        match bound.apply(&text, buf) {
+        let mapped = bound.apply(&text, buf);
+        let buf: &'a Vec<String> = buf;
+        let number = buf.get(self.table.key_index()).cloned().unwrap_or_default();
+        values.clear();
+        values.extend(buf.iter().map(String::as_str));
+        let cells = Cells { values };
+        match mapped {
             Mapped::Row { note } => {
-                let buf: &'a Vec<String> = buf;
-                values.clear();
-                values.extend(buf.iter().map(String::as_str));
                 self.pending.clear();
                 self.pending
-                    .extend((0..values.len()).filter(|&i| !values[i].is_empty()));
-                self.normalised(values, problems, note, record)
+                    .extend((0..cells.values.len()).filter(|&i| !cells.values[i].is_empty()));
+                self.normalised(cells.values, problems, note, record)
             }
-            Mapped::Skipped(why) => RowCells::Skipped {
-                number: key(buf),
-                why,
-            },
+            Mapped::Skipped(why) => RowCells::Skipped { number, why, cells },
+            Mapped::Removed(why) => RowCells::Removed { number, why, cells },
             Mapped::Failed(problems) => RowCells::Invalid {
-                number: key(buf),
+                number,
                 problems,
+                cells,
             },
         }
     }

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
+use super::layouts::Layout;
+
 use super::encoding::{self, Decision, EncodingError};
 use super::pinned::{Input, InputError};
 
@@ -20,6 +22,12 @@ pub(crate) struct ReadSettings {
     pub(crate) sheet: Option<String>,
     /// `--plus-prefix DIGITS`: what a phone number's leading `+` becomes.
     pub(crate) plus_prefix: Option<String>,
+    /// Rows may leave the number to the PBX (`--match`, `--assign-numbers`): a header (or a
+    /// mapping) without the key column is no error.
+    pub(crate) numbers_optional: bool,
+    /// Layouts a file may be in unasked (its API's vendor's own web-UI files): a header that
+    /// does not fit the API and that one of them recognises is read in it.
+    pub(crate) layouts: &'static [&'static Layout],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

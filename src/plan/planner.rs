@@ -8,6 +8,8 @@ use csv::ByteRecord;
 
 use super::diff::{changed_fields, preview};
 use super::duplicates::Claims;
+use super::leavers::Leavers;
+use super::matching::{Found, People};
 use super::passwords::{self, Generated};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
 use crate::input::{RowCells, Sheet, SheetError};
@@ -59,6 +61,10 @@ pub(crate) struct Planner {
     /// them back to compare (`--update-secrets`).
     update_secrets: bool,
     claims: Claims,
+    /// Rows keyed by people (`--match`, `--assign-numbers`).
+    people: Option<People>,
+    /// What leavers' rows may delete.
+    leavers: Leavers,
 }
 
 impl Planner {
@@ -79,7 +85,21 @@ impl Planner {
             generate_passwords: false,
             update_secrets: false,
             claims: Claims::default(),
+            people: None,
+            leavers: Leavers::default(),
         }
+    }
+
+    /// Rows may leave the number to `people` (matched, or handed out).
+    pub(crate) fn people(mut self, people: Option<People>) -> Self {
+        self.people = people;
+        self
+    }
+
+    /// What leavers' rows may delete.
+    pub(crate) fn leavers(mut self, leavers: Leavers) -> Self {
+        self.leavers = leavers;
+        self
     }
 
     /// Validation only: a valid row is `Planned::Valid`, and nothing is built to be sent.
@@ -142,17 +162,42 @@ impl Planner {
                 note.as_deref().unwrap_or_default(),
                 (problems.as_slice(), *checked),
             ),
-            RowCells::Skipped { number, why } => {
+            RowCells::Removed { number, why, cells } => {
+                return self.removed(row, number, why, cells);
+            }
+            RowCells::Skipped { number, why, .. } => {
                 return Planned::Done(Box::new(
                     RowResult::new(Some(row), number, Action::None, Status::Skipped)
                         .with_error("", why.clone()),
                 ));
             }
-            RowCells::Invalid { number, problems } => {
+            RowCells::Invalid {
+                number, problems, ..
+            } => {
                 return Planned::Done(Box::new(invalid(row, number, Action::None, problems)));
             }
         };
-        let mut planned = self.plan_cells(row, cells, filled, read);
+        let found = match self.people.as_mut().map(|p| p.number(row, cells)) {
+            None => Found::Given,
+            Some(Ok(found)) => found,
+            Some(Err(why)) => {
+                let number = cells.values[self.table.key_index()];
+                let mut result = invalid(row, number, Action::None, &[why]);
+                join(&mut result.message, note);
+                return Planned::Done(Box::new(result));
+            }
+        };
+        let mut planned = match found.fill(cells, self.table.key_index()) {
+            // The number was not there to be checked as the row was read.
+            Some(filled_in) => self.plan_cells(row, &filled_in, filled, (read.0, false)),
+            None => self.plan_cells(row, cells, filled, read),
+        };
+        let said = found.note();
+        let note = match (said.is_empty(), note.is_empty()) {
+            (true, _) => note,
+            (false, true) => said.as_str(),
+            (false, false) => &format!("{said}; {note}"),
+        };
         // What a conversion could not carry over, or reading normalised, is said whatever
         // became of the row.
         match &mut planned {
@@ -311,6 +356,23 @@ impl Planner {
             note: String::new(),
             secrets,
         }))
+    }
+}
+
+impl Planner {
+    /// A leaver's row: the extension it names or matches goes (see `leavers`).
+    fn removed(&self, row: u64, number: &str, why: &str, cells: &Cells<'_>) -> Planned {
+        let empty = PbxSnapshot::new();
+        let current = self.current.as_ref().unwrap_or(&empty);
+        let key = match &self.people {
+            Some(people) => people.key(cells),
+            None => String::new(),
+        };
+        let target = match &self.people {
+            Some(people) => people.target(number, &key, current),
+            None => current.contains_key(number).then(|| number.to_string()),
+        };
+        self.leavers.plan(row, target, why, self.dry_run)
     }
 }
 

@@ -1,17 +1,16 @@
 //! `--mode sync --prune`: deleting the extensions the file does not list, with safeguards,
 //! since a wrong file must never empty a PBX.
 //!
-//! Every number the file names counts as listed, invalid rows included (a typo in a row is no
-//! reason to delete that person's extension). Deletes happen only inside `--prune-range`
-//! when given, never more than `--max-delete` (default 10% of the directory) unless raised,
-//! one number per request (never the API's `all`), each with its own report line.
+//! Every extension a row of the file names or matches (`--match`) counts as listed, invalid
+//! and skipped rows included (a typo in a row is no reason to delete that person's extension;
+//! a row a mapping skips is left alone, not unlisted: a leaver is said with `remove`). Deletes
+//! happen only inside `--prune-range` when given, never more than `--max-delete` (default 10%
+//! of the directory) unless raised, counting leavers' deletes, one number per request (never
+//! the API's `all`), each with its own report line.
 
 use std::collections::HashSet;
 
-use csv::ByteRecord;
-
 use crate::domain::PbxSnapshot;
-use crate::input::{RowCells, Sheet, SheetError};
 use crate::rules::{CheckContext, Table, check_value};
 
 #[derive(Debug, Clone, Default)]
@@ -37,32 +36,6 @@ pub(crate) fn parse_range(text: &str) -> Result<(u64, u64), String> {
     Ok((lo, hi))
 }
 
-/// Every number the file names, as key or as rename target, whether the row is valid or not.
-/// A row a mapping skips (`Status != "Active"`) does not count: leaving it out is what lets
-/// the prune delete a leaver's extension.
-pub(crate) fn listed_numbers(mut sheet: Sheet) -> Result<HashSet<String>, SheetError> {
-    let table = sheet.table();
-    let mut numbers = HashSet::new();
-    let mut record = ByteRecord::new();
-    let mut mapped = Vec::new();
-    while sheet.read(&mut record)?.is_some() {
-        match sheet.row(&record, &mut mapped, Vec::new()) {
-            RowCells::Cells { cells, .. } => {
-                numbers.insert(cells.get(table, table.key).to_string());
-                if let Some(rename) = table.rename {
-                    numbers.insert(cells.get(table, rename).to_string());
-                }
-            }
-            RowCells::Invalid { number, .. } => {
-                numbers.insert(number);
-            }
-            RowCells::Skipped { .. } => {}
-        }
-    }
-    numbers.remove("");
-    Ok(numbers)
-}
-
 /// What a prune does: the numbers to delete, and the numbers the PBX lists that break the
 /// key's rule (`all`, `12a`, `1001,1002`), which are reported and never touched: a delete of
 /// `all` would empty the PBX.
@@ -70,6 +43,8 @@ pub(crate) fn listed_numbers(mut sheet: Sheet) -> Result<HashSet<String>, SheetE
 pub(crate) struct PrunePlan {
     pub(crate) deletes: Vec<String>,
     pub(crate) bad_numbers: Vec<String>,
+    /// Leavers' extensions inside the ranges: their rows delete them.
+    pub(crate) removes: Vec<String>,
 }
 
 /// More deletes than the limit allows: the run must not go ahead (a dry run lists them).
@@ -77,7 +52,7 @@ pub(crate) struct PrunePlan {
 #[error(
     "refusing to delete {count} of the {total} extensions on the PBX (more than {limit}{why}); \
      nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
-    count = .plan.deletes.len(),
+    count = .plan.deletes.len() + .plan.removes.len(),
     why = if *.default_limit { ", 10% of the directory" } else { "" }
 )]
 pub(crate) struct OverLimit {
@@ -88,12 +63,14 @@ pub(crate) struct OverLimit {
     default_limit: bool,
 }
 
-/// The prune's plan, or why the run must not go ahead.
+/// The prune's plan, or why the run must not go ahead: `listed` is what the file names or
+/// matches (`None`: no prune), `removing` the extensions leavers' rows name or match.
 pub(crate) fn deletes(
     settings: &PruneSettings,
     table: &Table,
     directory: &PbxSnapshot,
-    listed: &HashSet<String>,
+    listed: Option<&HashSet<String>>,
+    removing: &[String],
 ) -> Result<PrunePlan, OverLimit> {
     let in_range = |n: &str| {
         settings.ranges.is_empty()
@@ -109,7 +86,8 @@ pub(crate) fn deletes(
         .expect("the key is a field of its table");
     let (deletes, bad_numbers): (Vec<String>, Vec<String>) = directory
         .keys()
-        .filter(|n| !listed.contains(*n) && in_range(n))
+        .filter(|n| listed.is_some_and(|listed| !listed.contains(*n)) && in_range(n))
+        .filter(|n| !removing.contains(n))
         .cloned()
         .partition(|n| {
             !n.is_empty()
@@ -124,28 +102,29 @@ pub(crate) fn deletes(
                 )
                 .is_none()
         });
+    let mut removes: Vec<String> = removing.iter().filter(|n| in_range(n)).cloned().collect();
+    removes.sort();
+    removes.dedup();
+    let plan = PrunePlan {
+        deletes,
+        bad_numbers,
+        removes,
+    };
     let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
-    if deletes.len() > limit {
+    if plan.deletes.len() + plan.removes.len() > limit {
         return Err(OverLimit {
-            plan: PrunePlan {
-                deletes,
-                bad_numbers,
-            },
+            plan,
             total: directory.len(),
             limit,
             default_limit: settings.max_delete.is_none(),
         });
     }
-    Ok(PrunePlan {
-        deletes,
-        bad_numbers,
-    })
+    Ok(plan)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{ReadSettings, Source};
 
     fn directory(numbers: &[&str]) -> PbxSnapshot {
         numbers
@@ -184,7 +163,7 @@ mod tests {
             ranges: vec![(1002, 1500), (2000, 2000)],
             max_delete: Some(10),
         };
-        let plan = deletes(&settings, v2(), &pbx, &listed(&["1003"])).unwrap();
+        let plan = deletes(&settings, v2(), &pbx, Some(&listed(&["1003"])), &[]).unwrap();
         // A number that is not a number is never inside a range.
         assert_eq!(plan.deletes, ["1002", "1500", "2000"]);
         let anywhere = PruneSettings {
@@ -202,7 +181,7 @@ mod tests {
             ranges: Vec::new(),
             max_delete: Some(10),
         };
-        let plan = deletes(&anywhere, v2(), &pbx, &listed(&[])).unwrap();
+        let plan = deletes(&anywhere, v2(), &pbx, Some(&listed(&[])), &[]).unwrap();
         assert_eq!(plan.deletes, ["1001"]);
         assert_eq!(plan.bad_numbers, ["1001,1002", "12a", "all", "sip:x"]);
     }
@@ -212,7 +191,9 @@ mod tests {
     }
 
     fn deletes_of(settings: &PruneSettings, pbx: &PbxSnapshot, file: &[&str]) -> Vec<String> {
-        deletes(settings, v2(), pbx, &listed(file)).unwrap().deletes
+        deletes(settings, v2(), pbx, Some(&listed(file)), &[])
+            .unwrap()
+            .deletes
     }
 
     #[test]
@@ -224,7 +205,7 @@ mod tests {
         let default = PruneSettings::default();
         assert_eq!(deletes_of(&default, &pbx, &keep), ["1019", "1020"]);
         let keep: Vec<&str> = numbers[..17].iter().map(String::as_str).collect();
-        let e = deletes(&default, v2(), &pbx, &listed(&keep))
+        let e = deletes(&default, v2(), &pbx, Some(&listed(&keep)), &[])
             .unwrap_err()
             .to_string();
         assert!(
@@ -240,7 +221,7 @@ mod tests {
             max_delete: Some(0),
             ..PruneSettings::default()
         };
-        let e = deletes(&zero, v2(), &pbx, &listed(&keep))
+        let e = deletes(&zero, v2(), &pbx, Some(&listed(&keep)), &[])
             .unwrap_err()
             .to_string();
         assert!(e.contains("(more than 0)"), "{e}");
@@ -250,38 +231,30 @@ mod tests {
     }
 
     #[test]
-    fn every_number_the_file_names_counts_as_listed_even_in_an_invalid_row() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("in.csv");
-        // 1002's ringtimeout is invalid: its number is still listed.
-        // extnumber is v1's rename target, which must not be deleted either.
-        std::fs::write(
-            &path,
-            "extid,extnumber,ringtimeout\n1001,,\n1002,,45\n1004,2004,\n,,\n",
-        )
-        .unwrap();
-        let table = crate::vendors::table("yeastar-v1");
-        let source = Source::open(&path, &ReadSettings::default()).unwrap();
-        let numbers = listed_numbers(Sheet::open(&source, table, None).unwrap()).unwrap();
-        assert_eq!(numbers, listed(&["1001", "1002", "1004", "2004"]));
-    }
-
-    #[test]
-    fn a_row_the_mapping_skips_is_not_listed_so_a_leaver_can_be_pruned() {
-        let dir = tempfile::tempdir().unwrap();
-        let map = dir.path().join("hr.toml");
-        let toml = "skip = ['Status != \"Active\"']\n[columns]\n\"Desk\" = \"number\"\n\
-                    [templates]\nusername = \"{First} {Last}\"\n";
-        std::fs::write(&map, toml).unwrap();
-        let path = dir.path().join("hr.csv");
-        // 1003 cannot be mapped (no last name) but is listed all the same: only a skip unlists.
-        let hr = "Desk,First,Last,Status\n1001,Ann,Lee,Active\n1002,Bob,Ray,Terminated\n1003,Cy,,Active\n";
-        std::fs::write(&path, hr).unwrap();
-        let table = crate::vendors::table("yeastar-v2");
-        let mapping = crate::input::Mapping::load(&map).unwrap();
-        let source = Source::open(&path, &ReadSettings::default()).unwrap();
-        let sheet = Sheet::open(&source, table, Some(&mapping)).unwrap();
-        let numbers = listed_numbers(sheet).unwrap();
-        assert_eq!(numbers, listed(&["1001", "1003"]));
+    fn leavers_count_against_the_limit_and_keep_to_the_ranges() {
+        let pbx = directory(&["1001", "1002", "1003", "2001"]);
+        let settings = PruneSettings {
+            ranges: vec![(1000, 1999)],
+            max_delete: Some(2),
+        };
+        let removing = ["1003".to_string(), "2001".to_string()];
+        let plan = deletes(&settings, v2(), &pbx, None, &removing).unwrap();
+        assert!(plan.deletes.is_empty(), "no prune: only leavers go");
+        assert_eq!(plan.removes, ["1003"], "2001 is outside the range");
+        let listed = listed(&["1001"]);
+        let plan = deletes(&settings, v2(), &pbx, Some(&listed), &removing).unwrap();
+        // 1002 pruned and 1003 removed: 2, at the limit; the leaver is not pruned twice.
+        assert_eq!(
+            (plan.deletes, plan.removes),
+            (vec!["1002".to_string()], vec!["1003".to_string()])
+        );
+        let one = PruneSettings {
+            max_delete: Some(1),
+            ..settings
+        };
+        let e = deletes(&one, v2(), &pbx, Some(&listed), &removing)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("refusing to delete 2 of the 4"), "{e}");
     }
 }

@@ -14,6 +14,7 @@ use anyhow::Context;
 
 use super::import::login_failed;
 use crate::domain::PbxSnapshot;
+use crate::input::layouts::Layout;
 use crate::output::{Progress, SheetWriter};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, snapshot};
 use crate::rules::Table;
@@ -28,6 +29,8 @@ pub(crate) struct ExportSettings {
     /// Queries in flight at most.
     pub(crate) concurrency: usize,
     pub(crate) wire: WireOptions,
+    /// Write this system's columns instead of the API's (`--layout`).
+    pub(crate) layout: Option<&'static Layout>,
 }
 
 /// What an export wrote.
@@ -47,7 +50,7 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
         settings.concurrency,
     )
     .await?;
-    let left_blank = write_sheet(&settings.output, table, &snapshot)?;
+    let left_blank = write_sheet(&settings.output, table, &snapshot, settings.layout)?;
     Ok(Exported {
         extensions: snapshot.len(),
         left_blank,
@@ -76,36 +79,48 @@ pub(crate) async fn read_directory(
     read.with_context(|| format!("cannot read the extensions of {url}"))
 }
 
-/// The extensions as a sheet in the table's columns. Private (it holds SIP passwords) from
-/// its first byte, and written beside the target then renamed over it only when whole: a
-/// failed export leaves the last good one. Returns the columns left blank somewhere because
-/// the API handed them out hashed.
+/// The extensions as a sheet in the table's columns, or in `layout`'s. Private (it holds SIP
+/// passwords) from its first byte, and written beside the target then renamed over it only
+/// when whole: a failed export leaves the last good one. Returns the columns left blank
+/// somewhere because the API handed them out hashed.
 pub(crate) fn write_sheet(
     path: &Path,
     table: &Table,
     snapshot: &PbxSnapshot,
+    layout: Option<&Layout>,
 ) -> anyhow::Result<Vec<&'static str>> {
-    let header: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
+    let header: Vec<&str> = match layout {
+        Some(layout) => layout.header.to_vec(),
+        None => table.fields.iter().map(|f| f.name).collect(),
+    };
     let mut left_blank = Vec::new();
     let mut write = || -> std::io::Result<()> {
         let mut out = SheetWriter::create(path, &header)?;
         for record in snapshot.values() {
-            let cells: Vec<&str> = table
-                .fields
-                .iter()
-                .map(|f| {
-                    let value = record.get(f.name).map_or("", String::as_str);
-                    if table.hashed_on_read.contains(&f.name) && looks_like_md5(value) {
-                        if !left_blank.contains(&f.name) {
-                            left_blank.push(f.name);
-                        }
-                        ""
-                    } else {
-                        value
-                    }
-                })
-                .collect();
-            out.row(&cells)?;
+            let hashed = |name: &str, value: &str| {
+                table.hashed_on_read.contains(&name) && looks_like_md5(value)
+            };
+            for &name in table.hashed_on_read {
+                if hashed(name, record.get(name).map_or("", String::as_str))
+                    && !left_blank.contains(&name)
+                {
+                    left_blank.push(name);
+                }
+            }
+            let value = |name: &'static str| {
+                let value = record.get(name).map_or("", String::as_str);
+                if hashed(name, value) { "" } else { value }
+            };
+            match layout {
+                Some(layout) => {
+                    let cells = layout.row(|term| table.field_for(term).map(value));
+                    out.row(&cells.iter().map(String::as_str).collect::<Vec<_>>())?;
+                }
+                None => {
+                    let cells: Vec<&str> = table.fields.iter().map(|f| value(f.name)).collect();
+                    out.row(&cells)?;
+                }
+            }
         }
         out.finish()
     };

@@ -4,7 +4,6 @@
 //! broken file costs no login), the login before the report is created, and nothing is sent
 //! until the PBX's listing (for upsert) is in hand.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +14,7 @@ use tokio::sync::mpsc;
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay, journal_path};
 use super::page::{self, Ending};
+use super::prepare::{Prepared, prepare};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
@@ -25,10 +25,9 @@ use crate::output::{
     Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
 };
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions,
 };
-use crate::plan::prune::PrunePlan;
-use crate::plan::{Planner, PruneSettings, prune};
+use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
@@ -43,6 +42,12 @@ pub(crate) struct ImportSettings {
     pub(crate) wire: WireOptions,
     /// Deletes, with `--mode sync --prune`.
     pub(crate) prune: Option<PruneSettings>,
+    /// `--prune-range`, `--max-delete`: what deletes may do, the prune's and the leavers'.
+    pub(crate) safeguards: PruneSettings,
+    /// `--match FIELD`: rows are matched to extensions by this field (its position).
+    pub(crate) match_field: Option<usize>,
+    /// `--assign-numbers`: a row with no number that matches nothing gets one of these.
+    pub(crate) assign: Vec<(u64, u64)>,
     pub(crate) dry_run: bool,
     /// Finish an interrupted run from its journal.
     pub(crate) resume: bool,
@@ -136,7 +141,12 @@ pub(crate) async fn run_import(
         )
         .into()),
     };
-    let (planner, prune, adding, would_refuse) = match planned {
+    let Prepared {
+        planner,
+        prune,
+        adding,
+        would_refuse,
+    } = match planned {
         Ok(planned) => planned,
         Err(e) => {
             signals.abort();
@@ -268,72 +278,6 @@ pub(crate) async fn run_import(
         journal_kept,
         rejects,
     })
-}
-
-/// Reads the PBX's current state where the mode needs it, and works out the deletes of a
-/// prune; an error here means nothing was written. A dry run lists the deletes even over the
-/// limit, and says what the real run would refuse.
-async fn prepare(
-    settings: &ImportSettings,
-    source: &Source,
-    sheet: &Sheet,
-    client: &Client,
-) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
-    let table = settings.api.table;
-    let url = &settings.connection.base_url;
-    let current = match settings.mode.reads_the_pbx() {
-        true => {
-            let progress = Progress::items("extensions read from the PBX");
-            let read = snapshot::fetch(
-                client,
-                table,
-                settings.retry,
-                settings.concurrency,
-                Some(&progress),
-            )
-            .await;
-            progress.finish();
-            Some(read.with_context(|| {
-                format!("cannot read the extensions on {url}; nothing was sent")
-            })?)
-        }
-        false => None,
-    };
-    // The file's numbers, read once ahead where deletes or forward ordering need them.
-    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
-        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
-    let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(Sheet::open(source, table, settings.mapping.as_ref())?)?
-    } else {
-        HashSet::new()
-    };
-    let mut would_refuse = None;
-    let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => match prune::deletes(prune, table, current, &listed) {
-            Ok(plan) => plan,
-            Err(over) if settings.dry_run => {
-                would_refuse = Some(format!("the real run would refuse: {over}"));
-                over.plan
-            }
-            Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
-        },
-        _ => PrunePlan::default(),
-    };
-    let adding: HashSet<String> = match &current {
-        _ if !links => HashSet::new(),
-        Some(current) => listed
-            .into_iter()
-            .filter(|n| !current.contains_key(n))
-            .collect(),
-        None => listed,
-    };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords)
-        .update_secrets(settings.update_secrets);
-    if settings.dry_run {
-        planner = planner.dry_run();
-    }
-    Ok((planner, deletes, adding, would_refuse))
 }
 
 /// Locks the report for this run and checks that no output would overwrite the input or

@@ -44,7 +44,7 @@ pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrat
                 settings.import.concurrency,
             )
             .await?;
-            write_sheet(file, settings.from.table, &snapshot)?;
+            write_sheet(file, settings.from.table, &snapshot, None)?;
             Some(snapshot.len())
         }
     };

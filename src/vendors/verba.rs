@@ -41,4 +41,5 @@ pub(crate) static VERBA: Vendor = Vendor {
     fills: &[],
     edition: None,
     editions: &[],
+    layouts: &[],
 };

@@ -14,6 +14,9 @@ mod rules;
 mod sim;
 mod sim_auth;
 mod sim_records;
+// The layout is laid out as its document lists it.
+#[rustfmt::skip]
+mod web_layout;
 
 use super::Vendor;
 use crate::domain::{Api, Capabilities, Lockout, Term};
@@ -58,6 +61,7 @@ macro_rules! edition {
             fills: &[(Term::SipUser, Term::Number)],
             edition: Some($edition),
             editions: &[&YEASTAR_P, &YEASTAR_P_APPLIANCE, &YEASTAR_P_SOFTWARE],
+            layouts: &[&web_layout::WEB],
         };
     };
 }

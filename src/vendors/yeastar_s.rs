@@ -10,6 +10,9 @@ mod openvox_rules;
 #[rustfmt::skip]
 mod rules;
 mod sim;
+// The layout is laid out as its document lists it.
+#[rustfmt::skip]
+mod web_layout;
 
 use super::Vendor;
 use crate::domain::{Api, Capabilities, Lockout, Term};
@@ -69,6 +72,7 @@ pub(crate) static YEASTAR_V2: Vendor = Vendor {
     fills: &[SIP_USER_IS_THE_NUMBER],
     edition: None,
     editions: &[],
+    layouts: &[&web_layout::WEB],
 };
 
 pub(crate) static YEASTAR_V1: Vendor = Vendor {
@@ -82,6 +86,7 @@ pub(crate) static YEASTAR_V1: Vendor = Vendor {
     fills: &[],
     edition: None,
     editions: &[],
+    layouts: &[&web_layout::WEB],
 };
 
 pub(crate) static OPENVOX: Vendor = Vendor {
@@ -100,6 +105,7 @@ pub(crate) static OPENVOX: Vendor = Vendor {
     fills: &[],
     edition: None,
     editions: &[],
+    layouts: &[],
 };
 
 fn codec_of(dialect: &'static codec::Dialect, wire: &WireOptions) -> Box<dyn Protocol> {

@@ -1,9 +1,10 @@
 //! Applying a bound mapping to one row: skip conditions, then each field from its source,
 //! then the value tables; and what the row's message must say about values left behind.
 
-use super::{Bit, Bound, Fill, Mapped, Test, filters};
+use super::filters::Filter;
+use super::{Bit, Bound, Condition, Fill, Mapped, Test, filters};
 use crate::domain::Code;
-use crate::rules::Problem;
+use crate::rules::{Field, Problem};
 
 impl Bound {
     /// Whether the mapping fills the field at `index` of the table.
@@ -16,6 +17,7 @@ impl Bound {
         let cell = |c: usize| cells.get(c).copied().unwrap_or("");
         out.clear();
         let mut problems = Vec::new();
+        let mut cleaned = Vec::new();
         for (i, fill) in self.fills.iter().enumerate() {
             let field = &self.table.fields[i];
             let mut value = match fill {
@@ -26,7 +28,7 @@ impl Bound {
                     line,
                     pieces,
                     skip_blanks,
-                } => match Bound::render(pieces, *skip_blanks, cell) {
+                } => match Bound::render(pieces, *skip_blanks, cell, field, &mut cleaned) {
                     Ok(v) => v,
                     Err(blank) => {
                         problems.push(Problem {
@@ -80,28 +82,39 @@ impl Bound {
         }
         // Skipped after filling, so the report can name the skipped row's number, and before
         // judging the fill: a row that is left out cannot be wrong.
-        for (c, cond) in &self.skip {
+        for (c, accept) in &self.accepts {
             let value = cell(*c);
-            let holds = match &cond.test {
-                Test::In(vs) => vs.iter().any(|v| v == value),
-                Test::NotIn(vs) => !vs.iter().any(|v| v == value),
-            };
-            if holds {
-                return Mapped::Skipped(format!(
-                    "skipped by the mapping: {} ({} line {})",
-                    cond.text, self.origin, cond.line
-                ));
+            if !value.is_empty() && !accept.values.iter().any(|v| v.eq_ignore_ascii_case(value)) {
+                problems.push(Problem {
+                    field: "",
+                    code: Code::BadValue,
+                    message: format!("{} {value:?}: {}", accept.column, accept.why),
+                });
             }
+        }
+        // A skip holds over a remove: a row left alone is never deleted.
+        if let Some(cond) = holding(&self.skip, cell) {
+            return Mapped::Skipped(format!(
+                "skipped by the mapping: {} ({} line {})",
+                cond.text, self.origin, cond.line
+            ));
+        }
+        if let Some(cond) = holding(&self.remove, cell) {
+            return Mapped::Removed(format!(
+                "removed by the mapping: {} ({} line {})",
+                cond.text, self.origin, cond.line
+            ));
         }
         if !problems.is_empty() {
             return Mapped::Failed(problems);
         }
-        let mut said: Vec<String> = self
-            .notes
-            .iter()
-            .filter(|(c, _)| c.is_none_or(|c| cell(c).is_empty()))
-            .map(|(_, note)| note.clone())
-            .collect();
+        let mut said: Vec<String> = cleaned;
+        said.extend(
+            self.notes
+                .iter()
+                .filter(|(c, _)| c.is_none_or(|c| cell(c).is_empty()))
+                .map(|(_, note)| note.clone()),
+        );
         let dropped: Vec<String> = self
             .dropped
             .iter()
@@ -119,19 +132,26 @@ impl Bound {
         }
     }
 
-    /// The template's text, or the first referenced column that is blank (after its
-    /// filters). A template whose columns are all blank gives a blank (the field is left as it
-    /// is); with `skip_blanks`, a blank column is left out with the text before it.
+    /// The template's text for `field`, or the first referenced column that is blank (after
+    /// its filters). A template whose columns are all blank gives a blank (the field is left
+    /// as it is); with `skip_blanks`, a blank column is left out with the text before it.
+    /// What `clean` dropped is said in `cleaned` (a secret only by name).
     fn render<'c>(
         pieces: &[Bit],
         skip_blanks: bool,
         cell: impl Fn(usize) -> &'c str,
+        field: &Field,
+        cleaned: &mut Vec<String>,
     ) -> Result<String, String> {
         let values: Vec<Option<(std::borrow::Cow<'c, str>, &str)>> = pieces
             .iter()
             .map(|p| match p {
                 Bit::Column { at, name, filters } => {
-                    Some((filters::apply(filters, cell(*at)), name.as_str()))
+                    let value = filters::apply(filters, cell(*at), &field.kind);
+                    if let Some(said) = clean_note(filters, cell(*at), &value, field) {
+                        cleaned.push(said);
+                    }
+                    Some((value, name.as_str()))
                 }
                 Bit::Text(_) => None,
             })
@@ -161,5 +181,43 @@ impl Bound {
         }
         out.push_str(pending);
         Ok(out)
+    }
+}
+
+/// The first condition of `list` that holds for the row.
+fn holding<'a, 'c>(
+    list: &'a [(usize, Condition)],
+    cell: impl Fn(usize) -> &'c str,
+) -> Option<&'a Condition> {
+    list.iter()
+        .find(|(c, cond)| {
+            let value = cell(*c);
+            match &cond.test {
+                Test::In(vs) => vs.iter().any(|v| v == value),
+                Test::NotIn(vs) => !vs.iter().any(|v| v == value),
+            }
+        })
+        .map(|(_, cond)| cond)
+}
+
+/// `username: "O'Brien" sent as "OBrien"`, where a `clean` filter dropped characters of the
+/// cell: the cell through the filters without `clean`, then with it.
+fn clean_note(filters: &[Filter], cell: &str, value: &str, field: &Field) -> Option<String> {
+    if !filters.contains(&Filter::Clean) {
+        return None;
+    }
+    let unclean: Vec<Filter> = filters
+        .iter()
+        .filter(|f| **f != Filter::Clean)
+        .cloned()
+        .collect();
+    let before = filters::apply(&unclean, cell, &field.kind);
+    match (before == value, field.secret) {
+        (true, _) => None,
+        (false, true) => Some(format!(
+            "{}: characters its rule forbids dropped (secret)",
+            field.name
+        )),
+        (false, false) => Some(format!("{}: {before:?} sent as {value:?}", field.name)),
     }
 }

@@ -3,12 +3,18 @@
 //! This is the header check of a mapped file.
 
 use super::At;
-use super::{BindError, Bit, Bound, Fill, Mapping, Piece};
+use super::{BindError, Bit, Bound, Condition, Fill, Mapping, Piece};
 use crate::rules::Table;
 
 impl Mapping {
-    /// Binds the mapping to the file's header (the cells of its first row).
-    pub(crate) fn bind(&self, header: &[&str], table: &'static Table) -> Result<Bound, BindError> {
+    /// Binds the mapping to the file's header (the cells of its first row); with
+    /// `key_optional`, rows may leave the number to the PBX (`--match`, `--assign-numbers`).
+    pub(crate) fn bind(
+        &self,
+        header: &[&str],
+        table: &'static Table,
+        key_optional: bool,
+    ) -> Result<Bound, BindError> {
         let origin = self.origin.as_str();
         let at = |line: usize, message: String| BindError::At(At { line, message });
         let norm = |s: &str| s.trim().to_lowercase();
@@ -54,7 +60,8 @@ impl Mapping {
         };
         let mut used = vec![false; header.len()];
         let mut renamed = vec![false; header.len()];
-        for r in &self.renames {
+        let present = |name: &str| !self.optional_columns || names.contains(&norm(name));
+        for r in self.renames.iter().filter(|r| present(&r.column)) {
             let c = column(&r.column, r.line, "this rename")?;
             let f = field(&r.field, r.line)?;
             set(
@@ -66,7 +73,13 @@ impl Mapping {
             used[c] = true;
             renamed[c] = true;
         }
-        for t in &self.templates {
+        let complete = |t: &&super::Template| {
+            t.pieces.iter().all(|p| match p {
+                Piece::Column { name, .. } => present(name),
+                Piece::Text(_) => true,
+            })
+        };
+        for t in self.templates.iter().filter(complete) {
             let f = field(&t.field, t.line)?;
             let mut bits = Vec::with_capacity(t.pieces.len());
             for piece in &t.pieces {
@@ -103,11 +116,24 @@ impl Mapping {
                 k.line,
             )?;
         }
-        let mut skip = Vec::with_capacity(self.skip.len());
-        for cond in &self.skip {
-            let c = column(&cond.column, cond.line, "this condition")?;
-            used[c] = true;
-            skip.push((c, cond.clone()));
+        let mut conditions = |list: &[Condition]| {
+            let mut bound = Vec::with_capacity(list.len());
+            for cond in list {
+                let c = column(&cond.column, cond.line, "this condition")?;
+                used[c] = true;
+                bound.push((c, cond.clone()));
+            }
+            Ok::<_, BindError>(bound)
+        };
+        let skip = conditions(&self.skip)?;
+        let remove = conditions(&self.remove)?;
+        let mut accepts = Vec::new();
+        for accept in &self.accepts {
+            if let Some(c) = names.iter().position(|h| *h == norm(&accept.column)) {
+                used[c] = true;
+                renamed[c] = true;
+                accepts.push((c, accept.clone()));
+            }
         }
         let mut dropped = Vec::new();
         for d in &self.dropped {
@@ -118,9 +144,15 @@ impl Mapping {
             }
         }
         let ignored = |c: usize| self.ignore.iter().any(|i| norm(i) == names[c]);
-        let mut unknown = Vec::new();
+        let (mut unknown, mut unused) = (Vec::new(), Vec::new());
         for (c, name) in header.iter().enumerate() {
             if name.trim().is_empty() || renamed[c] || ignored(c) {
+                continue;
+            }
+            if self.ignore_unmapped {
+                if !used[c] {
+                    unused.push(name.trim().to_string());
+                }
                 continue;
             }
             match table.column_for(name) {
@@ -163,7 +195,7 @@ impl Mapping {
             }
             values[f] = Some(v.clone());
         }
-        if matches!(fills[table.key_index()], Fill::Blank) {
+        if matches!(fills[table.key_index()], Fill::Blank) && !key_optional {
             return Err(BindError::NoKey);
         }
         Ok(Bound {
@@ -172,7 +204,11 @@ impl Mapping {
             fills,
             values,
             skip,
+            remove,
+            accepts,
+            exact_width: self.exact_width,
             dropped,
+            unused,
             notes: self
                 .notes
                 .iter()

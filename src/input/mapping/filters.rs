@@ -4,8 +4,18 @@
 //! `given` and `family` split a display name the way a directory of first and last names
 //! wants it: the last word is the family name, the words before it the given names (a single
 //! word is a given name). A conversion between APIs uses them; maps may too.
+//!
+//! `ascii` spells Latin letters without their accents and ligatures (`Zoë` → `Zoe`, `Øre` →
+//! `Ore`, `Æ` → `AE`) and typographic punctuation the ASCII way (`’` → `'`), through
+//! `deunicode`; letters of other scripts are kept as written, since what `deunicode` makes of
+//! them is a reading, not a spelling (`王` would become `Wang`). `clean` drops what the target
+//! field's own rule forbids (`rules::Chars::allows`), so the rule is never written twice.
 
 use std::borrow::Cow;
+
+use unicode_script::{Script, UnicodeScript};
+
+use crate::rules::Kind;
 
 /// One filter of a column reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +33,20 @@ pub(crate) enum Filter {
     Given,
     /// The last word of a name of two words or more.
     Family,
+    /// Latin letters without accents and ligatures; other scripts kept.
+    Ascii,
+    /// Every `from` replaced by `to`.
+    Replace {
+        from: String,
+        to: String,
+    },
+    /// Only the characters the target field's rule allows.
+    Clean,
 }
 
 /// The filters `{…}` may name, for messages.
-pub(crate) const NAMES: &str = "lower, upper, trim, digits, first:N, last:N, given, family";
+pub(crate) const NAMES: &str = "lower, upper, trim, digits, first:N, last:N, given, family, \
+                                ascii, replace:\"FROM\":\"TO\", clean";
 
 impl Filter {
     /// A filter as written after `|`.
@@ -47,13 +67,18 @@ impl Filter {
             ("digits", true) => Ok(Filter::Digits),
             ("given", true) => Ok(Filter::Given),
             ("family", true) => Ok(Filter::Family),
+            ("ascii", true) => Ok(Filter::Ascii),
+            ("clean", true) => Ok(Filter::Clean),
+            ("replace", _) => replace(arg),
             ("first", _) => Ok(Filter::First(count()?)),
             ("last", _) => Ok(Filter::Last(count()?)),
             _ => Err(format!("|{text} is not a filter (the filters: {NAMES})")),
         }
     }
 
-    pub(crate) fn apply<'a>(&self, value: &Cow<'a, str>) -> Cow<'a, str> {
+    /// The filter applied to `value`, bound for a field of the rule `kind` (which `clean`
+    /// reads).
+    pub(crate) fn apply<'a>(&self, value: &Cow<'a, str>, kind: &Kind) -> Cow<'a, str> {
         let words = || value.split_whitespace().collect::<Vec<_>>();
         match self {
             Filter::Lower => Cow::Owned(value.to_lowercase()),
@@ -74,15 +99,78 @@ impl Filter {
                 Some((last, given)) if !given.is_empty() => Cow::Owned((*last).to_string()),
                 _ => Cow::Owned(String::new()),
             },
+            Filter::Ascii if value.is_ascii() => value.clone(),
+            Filter::Ascii => Cow::Owned(ascii(value)),
+            Filter::Replace { from, to } => Cow::Owned(value.replace(from.as_str(), to)),
+            Filter::Clean => match kind.chars() {
+                Some(chars) if !value.chars().all(|c| chars.allows(c)) => {
+                    Cow::Owned(value.chars().filter(|&c| chars.allows(c)).collect())
+                }
+                _ => value.clone(),
+            },
         }
     }
 }
 
-/// `value` through `filters`, left to right.
-pub(crate) fn apply<'a>(filters: &[Filter], value: &'a str) -> Cow<'a, str> {
-    filters
-        .iter()
-        .fold(Cow::Borrowed(value), |value, filter| filter.apply(&value))
+/// `value` through `filters`, left to right, for a field of the rule `kind`.
+pub(crate) fn apply<'a>(filters: &[Filter], value: &'a str, kind: &Kind) -> Cow<'a, str> {
+    filters.iter().fold(Cow::Borrowed(value), |value, filter| {
+        filter.apply(&value, kind)
+    })
+}
+
+/// The given names of a display name, or with `family` its family name.
+pub(crate) fn name_part(name: &str, family: bool) -> String {
+    let filter = if family {
+        Filter::Family
+    } else {
+        Filter::Given
+    };
+    // Neither filter reads the field's rule.
+    filter.apply(&Cow::Borrowed(name), &Kind::Bool).into_owned()
+}
+
+/// Latin letters (and the marks and punctuation every script shares) through `deunicode`;
+/// anything else as it is.
+fn ascii(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        let shared = matches!(
+            c.script(),
+            Script::Latin | Script::Common | Script::Inherited
+        );
+        match deunicode::deunicode_char(c) {
+            Some(plain) if !c.is_ascii() && shared => out.push_str(plain),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `replace:"FROM":"TO"`: two quoted strings (`\"` and `\\` inside them), FROM not empty.
+fn replace(arg: &str) -> Result<Filter, String> {
+    const HOW: &str = "|replace needs two quoted texts, e.g. |replace:\" Jr.\":\"\"";
+    let (from, rest) = quoted(arg.trim()).ok_or(HOW)?;
+    let rest = rest.trim_start().strip_prefix(':').ok_or(HOW)?;
+    let (to, rest) = quoted(rest.trim_start()).ok_or(HOW)?;
+    if !rest.trim().is_empty() || from.is_empty() {
+        return Err(HOW.into());
+    }
+    Ok(Filter::Replace { from, to })
+}
+
+/// A quoted text at the start of `text`, and what follows it.
+fn quoted(text: &str) -> Option<(String, &str)> {
+    let mut chars = text.strip_prefix('"')?.char_indices();
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &text[i + 2..])),
+            '\\' => out.push(chars.next()?.1),
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -94,7 +182,11 @@ mod tests {
             .split('|')
             .map(|f| Filter::parse(f).unwrap())
             .collect();
-        apply(&filters, value).into_owned()
+        let kind = crate::vendors::table("yeastar-v2")
+            .field("username")
+            .unwrap()
+            .kind;
+        apply(&filters, value, &kind).into_owned()
     }
 
     #[test]
@@ -111,6 +203,61 @@ mod tests {
         assert_eq!(through("given", "Cher"), "Cher");
         assert_eq!(through("family", "Cher"), "");
         assert_eq!(through("given", "  "), "");
+    }
+
+    #[test]
+    fn ascii_spells_latin_letters_plainly_and_keeps_other_scripts() {
+        assert_eq!(through("ascii", "Zoë Øre"), "Zoe Ore");
+        assert_eq!(through("ascii", "Æsa Straße"), "AEsa Strasse");
+        assert_eq!(through("ascii", "O’Brien – Smith"), "O'Brien - Smith");
+        // A reading of Han characters is no spelling of them: 王 stays, beside a Latin name.
+        assert_eq!(through("ascii", "王小明 (Renée)"), "王小明 (Renee)");
+        assert_eq!(through("ascii", "Ана"), "Ана");
+        // A combining accent goes with its letter.
+        assert_eq!(through("ascii", "Zoe\u{308}"), "Zoe");
+    }
+
+    #[test]
+    fn replace_takes_two_quoted_texts() {
+        assert_eq!(through(r#"replace:" Jr.":"""#, "Smith Jr."), "Smith");
+        assert_eq!(through(r#"replace:"-":" ""#, "Mary-Ann"), "Mary Ann");
+        assert_eq!(
+            through(r#"replace:"\"":"'""#, r#"Bob "B" Ray"#),
+            "Bob 'B' Ray"
+        );
+        for bad in [
+            "replace",
+            r#"replace:"a""#,
+            r#"replace:a:b"#,
+            r#"replace:"":"x""#,
+        ] {
+            let e = Filter::parse(bad).unwrap_err();
+            assert!(e.contains("two quoted texts"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn clean_drops_what_the_fields_rule_forbids_and_nothing_else() {
+        // yeastar-v2's username forbids ! % . @ : ; & " ' \ < > ` $.
+        assert_eq!(through("clean", "O'Brien"), "OBrien");
+        assert_eq!(through("clean", "Smith Jr."), "Smith Jr");
+        assert_eq!(through("clean", "Zoë 王-Li"), "Zoë 王-Li");
+        // A field whose rule has no character class (an e-mail address) is left as it is.
+        let email = crate::vendors::table("yeastar-v2")
+            .field("email")
+            .unwrap()
+            .kind;
+        let filters = [Filter::Clean];
+        assert_eq!(
+            apply(&filters, "o'brien@example.com", &email),
+            "o'brien@example.com"
+        );
+        // The same filter bound for v1's username (letters, digits, spaces) drops the dash.
+        let v1 = crate::vendors::table("yeastar-v1")
+            .field("username")
+            .unwrap()
+            .kind;
+        assert_eq!(apply(&filters, "Mary-Ann O'Neil", &v1), "MaryAnn ONeil");
     }
 
     #[test]

@@ -26,6 +26,10 @@ struct File {
     #[serde(default)]
     skip: Vec<Spanned<String>>,
     #[serde(default)]
+    remove: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore_unmapped: bool,
+    #[serde(default)]
     columns: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     templates: BTreeMap<Spanned<String>, Spanned<String>>,
@@ -52,6 +56,7 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
     })?;
     let mut mapping = Mapping {
         ignore: file.ignore.into_iter().map(Spanned::into_inner).collect(),
+        ignore_unmapped: file.ignore_unmapped,
         ..Mapping::default()
     };
     for (column, field) in file.columns {
@@ -99,18 +104,29 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
         }
         mapping.values.push(table);
     }
-    for condition in file.skip {
-        let at = line(condition.span());
-        mapping
-            .skip
-            .push(parse_condition(condition.get_ref()).map_err(|why| At {
-                line: at,
-                message: format!("skip condition {:?}: {why}", condition.get_ref()),
-            })?);
-        mapping.skip.last_mut().expect("pushed").line = at;
-    }
+    mapping.skip = conditions(file.skip, "skip", &line)?;
+    mapping.remove = conditions(file.remove, "remove", &line)?;
     sort_by_line(&mut mapping);
     Ok(mapping)
+}
+
+/// The conditions of a `skip` or `remove` list, each with its line.
+fn conditions(
+    list: Vec<Spanned<String>>,
+    what: &str,
+    line: &impl Fn(Range<usize>) -> usize,
+) -> Result<Vec<Condition>, At> {
+    list.into_iter()
+        .map(|condition| {
+            let at = line(condition.span());
+            let mut parsed = parse_condition(condition.get_ref()).map_err(|why| At {
+                line: at,
+                message: format!("{what} condition {:?}: {why}", condition.get_ref()),
+            })?;
+            parsed.line = at;
+            Ok(parsed)
+        })
+        .collect()
 }
 
 /// TOML tables come back in key order; errors and `--show-mapped` read better in file order.
@@ -156,24 +172,15 @@ pub(super) fn template_pieces(template: &str) -> Result<Vec<Piece>, String> {
                 text.push('}');
             }
             '{' => {
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some('{') | None => {
-                            return Err(
-                                "a { is not closed by }; write {{ for a literal brace".into()
-                            );
-                        }
-                        Some(c) => name.push(c),
-                    }
-                }
-                let mut parts = name.split('|');
-                let column = parts.next().unwrap_or("").trim().to_string();
+                let parts = reference(&mut chars)?;
+                let mut parts = parts.iter();
+                let column = parts.next().map_or("", |c| c.trim()).to_string();
                 if column.is_empty() {
                     return Err("{} names no column".into());
                 }
-                let filters = parts.map(Filter::parse).collect::<Result<Vec<_>, _>>()?;
+                let filters = parts
+                    .map(|f| Filter::parse(f))
+                    .collect::<Result<Vec<_>, _>>()?;
                 if !text.is_empty() {
                     pieces.push(Piece::Text(std::mem::take(&mut text)));
                 }
@@ -193,6 +200,30 @@ pub(super) fn template_pieces(template: &str) -> Result<Vec<Piece>, String> {
         return Err("it names no column; use [constants] for a fixed value".into());
     }
     Ok(pieces)
+}
+
+/// The inside of a `{…}` up to its `}`, split at each `|`: a column and its filters. A `|` or
+/// `}` inside double quotes (a `replace` filter's texts) is text.
+fn reference(chars: &mut impl Iterator<Item = char>) -> Result<Vec<String>, String> {
+    let mut parts = vec![String::new()];
+    let (mut quoted, mut escaped) = (false, false);
+    loop {
+        let c = chars
+            .next()
+            .ok_or("a { is not closed by }; write {{ for a literal brace")?;
+        match c {
+            '}' if !quoted => return Ok(parts),
+            '{' if !quoted => {
+                return Err("a { is not closed by }; write {{ for a literal brace".into());
+            }
+            '|' if !quoted => parts.push(String::new()),
+            c => {
+                quoted ^= c == '"' && !escaped;
+                escaped = quoted && c == '\\' && !escaped;
+                parts.last_mut().expect("one part at least").push(c);
+            }
+        }
+    }
 }
 
 /// `COLUMN == "v"`, `COLUMN != "v"`, `COLUMN in ["a", "b"]`, `COLUMN not in ["a", "b"]`.

@@ -43,7 +43,7 @@ const HEADER: &[&str] = &[
 fn bound(text: &str, header: &[&str]) -> Result<Bound, BindError> {
     let mut mapping = parse(text).expect("parses");
     mapping.origin = "map.toml".into();
-    mapping.bind(header, v2())
+    mapping.bind(header, v2(), false)
 }
 
 fn row(b: &Bound, cells: &[&str]) -> (Mapped, Vec<String>) {
@@ -278,7 +278,7 @@ fn dropped_columns_are_noted_not_lost() {
         why,
         secret: true,
     });
-    let b = m.bind(&["number", "nat", "pin"], v2()).unwrap();
+    let b = m.bind(&["number", "nat", "pin"], v2(), false).unwrap();
     let (m, _) = row(&b, &["1", "yes", "9876"]);
     assert_eq!(m, Mapped::Row { note: Some("not carried over: nat \"yes\" (yeastar-v2 has no such field), pin (a secret; yeastar-v2 has no such field)".into()) });
     let (m, _) = row(&b, &["1", "", ""]);

@@ -49,15 +49,6 @@ impl Sheet {
                         pending.push(field);
                     }
                 }
-                Some(Slot::Type) => {
-                    if !text.is_empty() && !text.eq_ignore_ascii_case("sip") {
-                        problems.push(Problem {
-                            field: "type",
-                            code: Code::BadValue,
-                            message: format!("type {text:?}: pbxbulk sets up SIP extensions only"),
-                        });
-                    }
-                }
                 _ if text.is_empty() => {}
                 _ => problems.push(extra_cell(i)),
             }
@@ -96,7 +87,6 @@ impl Sheet {
             }
             match *slot {
                 Slot::Field(field) if as_written(text, self.treats[field]) => values[field] = text,
-                Slot::Type if text.eq_ignore_ascii_case("sip") => {}
                 _ => return false,
             }
         }

@@ -56,21 +56,24 @@ pub(super) fn bind(
     names: &[&str],
     table: &'static Table,
     mapping: &Mapping,
+    key_optional: bool,
 ) -> Result<Bound, SheetError> {
-    mapping.bind(names, table).map_err(|e| match e {
-        BindError::At(at) => SheetError::Mapping {
-            origin: mapping.origin.clone(),
-            line: at.line,
-            message: at.message,
-        },
-        BindError::Unknown(unknown) => SheetError::UnmappedColumns {
-            name: name.to_string(),
-            unknown: list_some(&unknown, UNKNOWN_LISTED),
-            origin: mapping.origin.clone(),
-        },
-        BindError::NoKey => SheetError::MappedNoKey {
-            origin: mapping.origin.clone(),
-            key: table.key,
-        },
-    })
+    mapping
+        .bind(names, table, key_optional)
+        .map_err(|e| match e {
+            BindError::At(at) => SheetError::Mapping {
+                origin: mapping.origin.clone(),
+                line: at.line,
+                message: at.message,
+            },
+            BindError::Unknown(unknown) => SheetError::UnmappedColumns {
+                name: name.to_string(),
+                unknown: list_some(&unknown, UNKNOWN_LISTED),
+                origin: mapping.origin.clone(),
+            },
+            BindError::NoKey => SheetError::MappedNoKey {
+                origin: mapping.origin.clone(),
+                key: table.key,
+            },
+        })
 }

@@ -1,0 +1,61 @@
+//! Rows a mapping's `remove` condition holds for: the person left, and the extension the row
+//! names or matches is deleted, under `--mode sync` only and within the prune's safeguards
+//! (`--prune-range`, `--max-delete`, checked with the prune's own deletes before anything is
+//! written). The report says which condition removed it. A leaver with no extension, or
+//! outside the safeguards, is `skipped` with the reason.
+
+use std::collections::HashSet;
+
+use super::planner::{Outgoing, Planned};
+use crate::domain::{Action, Record, RowResult, Status};
+
+/// The deletes leavers' rows may do in this run.
+#[derive(Debug, Default)]
+pub(crate) struct Leavers {
+    /// The mode deletes (`--mode sync`).
+    pub(crate) sync: bool,
+    /// Extensions whose delete the safeguards allowed.
+    pub(crate) allowed: HashSet<String>,
+}
+
+impl Leavers {
+    /// The plan of a leaver's row: `target` is the extension it names or matches.
+    pub(crate) fn plan(
+        &self,
+        row: u64,
+        target: Option<String>,
+        why: &str,
+        dry_run: bool,
+    ) -> Planned {
+        let skipped = |number: &str, more: &str| {
+            Planned::Done(Box::new(
+                RowResult::new(Some(row), number, Action::None, Status::Skipped)
+                    .with_error("", format!("{why}; {more}")),
+            ))
+        };
+        let Some(number) = target else {
+            return skipped("", "no extension on the PBX is this person's");
+        };
+        if !self.sync {
+            return skipped(&number, "extensions are deleted only under --mode sync");
+        }
+        if !self.allowed.contains(&number) {
+            return skipped(&number, "outside --prune-range, so it is not deleted");
+        }
+        if dry_run {
+            return Planned::Done(Box::new(
+                RowResult::new(Some(row), &number, Action::Delete, Status::Skipped)
+                    .with_error("", format!("dry run: would delete ({why})")),
+            ));
+        }
+        Planned::Send(Box::new(Outgoing {
+            row,
+            number,
+            action: Action::Delete,
+            record: Record::new(),
+            changed: String::new(),
+            note: why.to_string(),
+            secrets: Vec::new(),
+        }))
+    }
+}
