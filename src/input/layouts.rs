@@ -145,7 +145,7 @@ impl Layout {
                 match (given, term) {
                     (Some(v), _) => v.to_string(),
                     (None, Some(Term::DisplayName)) => {
-                        let parts = [Term::FirstName, Term::LastName].map(|t| value(t));
+                        let parts = [Term::FirstName, Term::LastName].map(&value);
                         parts.iter().flatten().copied().filter(|p| !p.is_empty())
                             .collect::<Vec<_>>()
                             .join(" ")

@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use super::import::ImportSettings;
 use crate::domain::{Mode, PbxSnapshot, StopReason, Stopped};
-use crate::input::{Sheet, Source};
+use crate::input::{Mapping, Sheet, Source};
 use crate::output::Progress;
 use crate::pbx::{Client, snapshot};
 use crate::plan::leavers::Leavers;
@@ -44,7 +44,7 @@ pub(super) async fn prepare(
     };
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
-    let removes = settings.mapping.as_ref().is_some_and(|m| m.removes());
+    let removes = settings.mapping.as_ref().is_some_and(Mapping::removes);
     let keyed = settings.match_field.is_some() || !settings.assign.is_empty();
     let roster = match settings.prune.is_some() || links || keyed || removes {
         true => roster::read(
