@@ -106,6 +106,10 @@ pub(crate) struct ReadArgs {
     /// without it, a leading + is refused.
     #[arg(long, value_name = "DIGITS")]
     pub(crate) plus_prefix: Option<String>,
+    /// The file is in another system's own layout: freepbx, 3cx, yeastar-s-web, yeastar-p-web,
+    /// grandstream (its columns read through the shared field vocabulary).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) layout: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -233,6 +237,14 @@ pub(crate) struct ImportArgs {
     /// field correspondence of the two APIs.
     #[arg(long, value_name = "API", value_parser = ApiParser)]
     pub(crate) from_api: Option<ApiArg>,
+    /// Match rows to extensions by this field the PBX reads back (e.g. email, in any case):
+    /// a matched row takes the extension's number.
+    #[arg(long = "match", value_name = "FIELD")]
+    pub(crate) match_field: Option<String>,
+    /// A row with no number that matches nothing gets the lowest free number of these ranges
+    /// (repeatable), e.g. 3000-3999.
+    #[arg(long, value_name = "FROM-TO")]
+    pub(crate) assign_numbers: Vec<String>,
     #[command(flatten)]
     pub(crate) run: RunArgs,
     /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
@@ -258,12 +270,13 @@ pub(crate) struct RunArgs {
     /// With --mode sync: delete extensions the file does not list.
     #[arg(long)]
     pub(crate) prune: bool,
-    /// With --prune: delete only numbers in this range (repeatable), e.g. 1000-1999.
-    #[arg(long, value_name = "FROM-TO", requires = "prune")]
+    /// With --mode sync: delete (prune, or a map's remove) only numbers in this range
+    /// (repeatable), e.g. 1000-1999.
+    #[arg(long, value_name = "FROM-TO")]
     pub(crate) prune_range: Vec<String>,
-    /// With --prune: refuse (exit 2, nothing written) above this many deletes
+    /// With --mode sync: refuse (exit 2, nothing written) above this many deletes
     /// [default: 10% of the extensions on the PBX].
-    #[arg(long, value_name = "N", requires = "prune")]
+    #[arg(long, value_name = "N")]
     pub(crate) max_delete: Option<usize>,
     /// Log in and plan, but write nothing; the report shows what would be sent.
     #[arg(long, conflicts_with = "resume")]
@@ -382,6 +395,10 @@ pub(crate) struct ExportArgs {
     /// Retries of a request that failed for a passing reason [default: 3].
     #[arg(long, value_name = "N")]
     pub(crate) retries: Option<u32>,
+    /// Write another system's own layout: freepbx, 3cx, yeastar-s-web, yeastar-p-web,
+    /// grandstream.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) layout: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -425,8 +442,12 @@ pub(crate) struct CompletionsArgs {
     pbxbulk template --api yeastar-v1 --describe\n  \
     pbxbulk template --api openvox --describe --weak-passwords | less")]
 pub(crate) struct TemplateArgs {
-    #[arg(long, env = "PBXBULK_API", value_parser = ApiParser)]
-    pub(crate) api: ApiArg,
+    #[arg(long, env = "PBXBULK_API", value_parser = ApiParser, required_unless_present = "layout")]
+    pub(crate) api: Option<ApiArg>,
+    /// Print this system's own layout's header instead: freepbx, 3cx, yeastar-s-web,
+    /// yeastar-p-web, grandstream.
+    #[arg(long, value_name = "NAME", conflicts_with = "describe")]
+    pub(crate) layout: Option<String>,
     /// Print the field rules as a table instead.
     #[arg(long)]
     pub(crate) describe: bool,

@@ -63,10 +63,14 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
         Command::Validate(args) => {
             commands::validate::validate(&ValidateSettings::from_args(args)?)
         }
-        Command::Template(args) => {
-            let api = settings::with_edition(args.api, args.edition.as_deref())?;
-            commands::template::run(api, args.describe, args.weak_passwords)
-        }
+        Command::Template(args) => match (&args.layout, args.api) {
+            (Some(layout), _) => commands::template::layout(layout),
+            (None, Some(api)) => {
+                let api = settings::with_edition(api, args.edition.as_deref())?;
+                commands::template::run(api, args.describe, args.weak_passwords)
+            }
+            (None, None) => anyhow::bail!("template needs --api API or --layout NAME"),
+        },
         Command::Import(args) => {
             let (json, file) = (args.summary_json.clone(), args.file.clone());
             let settings = ImportSettings::from_args(args, origins)

@@ -113,7 +113,28 @@ impl ImportSettings {
             report,
         )?;
         settings.report_format = report_format;
-        settings.read = read_settings(&args.read)?;
+        settings.read = read_settings(&args.read, api)?;
+        if let Some(layout) = &args.read.layout {
+            if settings.mapping.is_some() {
+                bail!(
+                    "--layout is a built-in mapping: give --layout or --map (--from-api), not both"
+                );
+            }
+            settings.mapping = Some(
+                vendors::layout(layout)
+                    .map_err(anyhow::Error::msg)?
+                    .mapping(api.table),
+            );
+        }
+        settings.match_field = match_field(args.match_field.as_deref(), api, settings.mode)?;
+        settings.assign = ranges(&args.assign_numbers, "--assign-numbers")?;
+        if !settings.assign.is_empty() && (!settings.mode.reads_the_pbx() || !api.api.caps.add) {
+            bail!(
+                "--assign-numbers goes with --mode upsert or sync, on an API that can add extensions"
+            );
+        }
+        settings.read.numbers_optional =
+            settings.match_field.is_some() || !settings.assign.is_empty();
         settings.summary_json = args.summary_json;
         settings.report_html = args.report_html;
         settings.progress_every = positive_secs(args.progress_every, "--progress-every")?;
@@ -249,17 +270,14 @@ fn run_settings(
         },
     };
     let retry = retry_policy(pace.retries)?;
-    let prune = match args.prune {
-        false => None,
-        true => Some(PruneSettings {
-            ranges: args
-                .prune_range
-                .iter()
-                .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
-                .collect::<anyhow::Result<_>>()?,
-            max_delete: args.max_delete,
-        }),
+    let safeguards = PruneSettings {
+        ranges: ranges(&args.prune_range, "--prune-range")?,
+        max_delete: args.max_delete,
     };
+    if (!safeguards.ranges.is_empty() || safeguards.max_delete.is_some()) && mode != Mode::Sync {
+        bail!("--prune-range and --max-delete go with --mode sync");
+    }
+    let prune = args.prune.then(|| safeguards.clone());
     Ok(ImportSettings {
         wire,
         connection,
@@ -268,8 +286,8 @@ fn run_settings(
         api,
         mapping,
         mode,
-        safeguards: prune.clone().unwrap_or_default(),
         prune,
+        safeguards,
         match_field: None,
         assign: Vec::new(),
         dry_run: args.dry_run,
@@ -452,14 +470,20 @@ impl ValidateSettings {
                 api.name()
             );
         }
+        let layout = args.read.layout.as_deref().map(vendors::layout).transpose();
+        let layout = layout.map_err(anyhow::Error::msg)?;
+        if layout.is_some() && args.map.is_some() {
+            bail!("--layout is a built-in mapping: give --layout or --map, not both");
+        }
+        let map = args.map.as_deref().map(Mapping::load).transpose()?;
         Ok(ValidateSettings {
-            read: read_settings(&args.read)?,
+            read: read_settings(&args.read, api)?,
             file: args.file,
             api,
             mode: args.mode.into(),
             report: args.report,
             weak_passwords: args.weak_passwords,
-            mapping: args.map.as_deref().map(Mapping::load).transpose()?,
+            mapping: map.or_else(|| layout.map(|l| l.mapping(api.table))),
             show_mapped: args.show_mapped,
             generate_passwords: args.generate_passwords,
         })
@@ -498,8 +522,11 @@ impl SimSettings {
                 Ok((eid.to_string(), name.to_string()))
             })
             .collect::<anyhow::Result<_>>()?;
+        if let Some(layout) = &args.read.layout {
+            bail!("--layout {layout}: the simulator's --seed is read in the API's own columns");
+        }
         Ok(SimSettings {
-            read: read_settings(&args.read)?,
+            read: read_settings(&args.read, api)?,
             api: api.sim(),
             listen: args.listen,
             user: args.user,
@@ -539,9 +566,44 @@ impl ExportSettings {
             connection: connect(&layers, args.connect.insecure, args.read_rate)?,
             output: args.output,
             concurrency: concurrency(args.concurrency)?,
-            layout: None,
+            layout: args
+                .layout
+                .as_deref()
+                .map(vendors::layout)
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
         })
     }
+}
+
+/// `--match FIELD`: a field the API reads back (no secret, not the number); rows are matched
+/// against the PBX, so only in a mode that reads it.
+fn match_field(field: Option<&str>, api: &Vendor, mode: Mode) -> anyhow::Result<Option<usize>> {
+    let Some(field) = field else {
+        return Ok(None);
+    };
+    let table = api.table;
+    let index = table
+        .column_for(field)
+        .filter(|&i| !table.fields[i].secret && i != table.key_index());
+    let Some(index) = index else {
+        bail!(
+            "--match {field}: not a field {} reads back (e.g. email)",
+            api.name()
+        );
+    };
+    if !mode.reads_the_pbx() {
+        bail!("--match goes with --mode upsert or sync: rows are matched to the PBX's extensions");
+    }
+    Ok(Some(index))
+}
+
+/// Repeated `FROM-TO` ranges of `flag`.
+fn ranges(texts: &[String], flag: &str) -> anyhow::Result<Vec<(u64, u64)>> {
+    texts
+        .iter()
+        .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("{flag} {r}: {e}")))
+        .collect()
 }
 
 /// The API's entry for `--edition`, where one is given.
@@ -578,8 +640,9 @@ fn wire(api: &Vendor, body: BodyArg, eid: &str) -> anyhow::Result<WireOptions> {
     })
 }
 
-/// `--encoding`, `--sheet`, `--plus-prefix`, checked before any file is opened.
-fn read_settings(args: &ReadArgs) -> anyhow::Result<ReadSettings> {
+/// `--encoding`, `--sheet`, `--plus-prefix`, checked before any file is opened; a file in one
+/// of `api`'s vendor's own layouts is read in it unasked.
+fn read_settings(args: &ReadArgs, api: &'static Vendor) -> anyhow::Result<ReadSettings> {
     let encoding = match &args.encoding {
         Some(name) => Some(encoding_by_name(name).map_err(|e| anyhow::anyhow!("--encoding: {e}"))?),
         None => None,
@@ -598,6 +661,7 @@ fn read_settings(args: &ReadArgs) -> anyhow::Result<ReadSettings> {
         encoding,
         sheet,
         plus_prefix,
-        ..ReadSettings::default()
+        numbers_optional: false,
+        layouts: api.layouts,
     })
 }

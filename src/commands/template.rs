@@ -31,6 +31,15 @@ pub(crate) fn run(
     Ok(Exit::Ok)
 }
 
+/// `template --layout NAME`: the header of another system's own layout, as CSV.
+pub(crate) fn layout(name: &str) -> anyhow::Result<Exit> {
+    let layout = crate::vendors::layout(name).map_err(anyhow::Error::msg)?;
+    let mut csv = csv::Writer::from_writer(io::stdout().lock());
+    csv.write_record(layout.header)?;
+    csv.flush()?;
+    Ok(Exit::Ok)
+}
+
 /// The header and the example row, as CSV.
 pub(crate) fn template(table: &Table, out: &mut impl Write) -> io::Result<()> {
     let mut csv = csv::Writer::from_writer(out);
