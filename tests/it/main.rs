@@ -3,8 +3,10 @@
 mod disk;
 mod formats;
 mod help;
+mod hr;
 mod import;
 mod layers;
+mod layouts;
 mod mangled;
 mod mapping;
 mod migrate;
