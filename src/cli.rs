@@ -148,6 +148,13 @@ pub(crate) struct ValidateArgs {
     /// With --mode add: rows that leave their credentials blank get generated ones.
     #[arg(long)]
     pub(crate) generate_passwords: bool,
+    /// Rows are keyed by this field, as an import with --match would match them (offline, no
+    /// row matches: two rows with one key are still errors).
+    #[arg(long = "match", value_name = "FIELD")]
+    pub(crate) match_field: Option<String>,
+    /// Rows with no number are given one of these ranges, as an import would on an empty PBX.
+    #[arg(long, value_name = "FROM-TO")]
+    pub(crate) assign_numbers: Vec<String>,
 }
 
 /// Which PBX, and how to reach it; each may come from a profile (`--profile`), below the

@@ -46,6 +46,9 @@ pub(crate) struct ValidateSettings {
     pub(crate) show_mapped: usize,
     pub(crate) generate_passwords: bool,
     pub(crate) read: ReadSettings,
+    /// `--match`, `--assign-numbers`, as for an import (against an empty PBX).
+    pub(crate) match_field: Option<usize>,
+    pub(crate) assign: Vec<(u64, u64)>,
 }
 
 /// `pbxbulk demo`.
@@ -126,7 +129,12 @@ impl ImportSettings {
                     .mapping(api.table),
             );
         }
-        settings.match_field = match_field(args.match_field.as_deref(), api, settings.mode)?;
+        settings.match_field = match_field(args.match_field.as_deref(), api)?;
+        if settings.match_field.is_some() && !settings.mode.reads_the_pbx() {
+            bail!(
+                "--match goes with --mode upsert or sync: rows are matched to the PBX's extensions"
+            );
+        }
         settings.assign = ranges(&args.assign_numbers, "--assign-numbers")?;
         if !settings.assign.is_empty() && (!settings.mode.reads_the_pbx() || !api.api.caps.add) {
             bail!(
@@ -476,8 +484,14 @@ impl ValidateSettings {
             bail!("--layout is a built-in mapping: give --layout or --map, not both");
         }
         let map = args.map.as_deref().map(Mapping::load).transpose()?;
+        let match_field = match_field(args.match_field.as_deref(), api)?;
+        let assign = ranges(&args.assign_numbers, "--assign-numbers")?;
+        let mut read = read_settings(&args.read, api)?;
+        read.numbers_optional = match_field.is_some() || !assign.is_empty();
         Ok(ValidateSettings {
-            read: read_settings(&args.read, api)?,
+            read,
+            match_field,
+            assign,
             file: args.file,
             api,
             mode: args.mode.into(),
@@ -576,9 +590,8 @@ impl ExportSettings {
     }
 }
 
-/// `--match FIELD`: a field the API reads back (no secret, not the number); rows are matched
-/// against the PBX, so only in a mode that reads it.
-fn match_field(field: Option<&str>, api: &Vendor, mode: Mode) -> anyhow::Result<Option<usize>> {
+/// `--match FIELD`: a field the API reads back (no secret, not the number).
+fn match_field(field: Option<&str>, api: &Vendor) -> anyhow::Result<Option<usize>> {
     let Some(field) = field else {
         return Ok(None);
     };
@@ -592,9 +605,6 @@ fn match_field(field: Option<&str>, api: &Vendor, mode: Mode) -> anyhow::Result<
             api.name()
         );
     };
-    if !mode.reads_the_pbx() {
-        bail!("--match goes with --mode upsert or sync: rows are matched to the PBX's extensions");
-    }
     Ok(Some(index))
 }
 
