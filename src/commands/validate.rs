@@ -8,9 +8,11 @@ use std::path::Path;
 use anyhow::Context;
 use csv::ByteRecord;
 
-use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
+use crate::domain::{Action, Exit, Mode, PbxSnapshot, RowResult, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
 use crate::output::{Report, check_distinct, rejects_path};
+use crate::plan::matching::People;
+use crate::plan::roster;
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::settings::ValidateSettings;
 
@@ -43,7 +45,8 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     };
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
-        .check_only(report.is_some());
+        .check_only(report.is_some())
+        .people(people(settings, &source)?);
     let mut summary = Summary::default();
     let mut write_error = None;
     let valid = |row, number: String, action, note: &str| {
@@ -102,6 +105,26 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     }
     say!("{}", summary.line());
     Ok(Exit::of(&summary, false))
+}
+
+/// `--match`, `--assign-numbers`: rows keyed by people, as an import on an empty PBX keys them
+/// (the file is read once ahead for its keys and numbers).
+fn people(settings: &ValidateSettings, source: &Source) -> anyhow::Result<Option<People>> {
+    if settings.match_field.is_none() && settings.assign.is_empty() {
+        return Ok(None);
+    }
+    let table = settings.api.table;
+    let sheet = Sheet::open(source, table, settings.mapping.as_ref())?;
+    let roster = roster::read(sheet, settings.match_field)?;
+    let empty = PbxSnapshot::new();
+    let assign = settings.assign.clone();
+    Ok(Some(People::new(
+        table,
+        settings.match_field,
+        &empty,
+        &roster,
+        assign,
+    )))
 }
 
 /// `--show-mapped N`: the first N rows as the mapping makes them, field by field (a secret
