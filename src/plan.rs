@@ -6,6 +6,7 @@
 mod assign;
 pub(crate) mod diff;
 pub(crate) mod duplicates;
+mod feed;
 #[cfg(test)]
 mod fuzz_tests;
 pub(crate) mod leavers;
@@ -15,5 +16,6 @@ mod planner;
 pub(crate) mod prune;
 pub(crate) mod roster;
 
-pub(crate) use planner::{Outgoing, Planned, Planner, plan_sheet};
+pub(crate) use feed::plan_sheet;
+pub(crate) use planner::{Outgoing, Planned, Planner};
 pub(crate) use prune::PruneSettings;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use csv::ByteRecord;
 use encoding_rs::Encoding;
 
-use super::header::{Columns, map_header};
+use super::header::Columns;
 use super::mapping::{Bound, Mapped, Mapping};
 use super::normalise::Treat;
 use super::rows::{self, Rows};
@@ -16,7 +16,7 @@ use crate::domain::Code;
 use crate::rules::{Cells, CheckContext, ColumnRules, Filled, Problem, Table};
 use cells::{extra_cell, not_text};
 pub(crate) use error::SheetError;
-use error::bind;
+use error::check_header;
 
 /// Text inputs from this size on are read ahead on a thread of their own (`ahead`), where
 /// there is more than one core: below it, starting the thread costs more than it saves.
@@ -156,37 +156,14 @@ impl Sheet {
             .iter()
             .map(|raw| std::str::from_utf8(raw).unwrap_or(""))
             .collect();
-        let optional = source.settings.numbers_optional;
-        let (columns, bound) = match mapping {
-            None => match map_header(&names, table, optional) {
-                Ok(columns) => (columns, None),
-                Err(error) => {
-                    let layouts = source.settings.layouts.iter();
-                    let Some(layout) = layouts.copied().find(|l| l.recognises(&names, table))
-                    else {
-                        return Err(SheetError::Header { name, error });
-                    };
-                    opened.notices.push(format!(
-                        "{name}: read as the {} layout ({}; --layout {0})",
-                        layout.name, layout.about
-                    ));
-                    let mapping = layout.mapping(table);
-                    let bound = bind(&name, &names, table, &mapping, optional)?;
-                    (Columns::default(), Some(bound))
-                }
-            },
-            Some(mapping) => (
-                Columns::default(),
-                Some(bind(&name, &names, table, mapping, optional)?),
-            ),
-        };
-        if let Some(unused) = bound.as_ref().map(|b| &b.unused).filter(|u| !u.is_empty()) {
-            let origin = mapping.map_or("", |m| m.origin.as_str());
-            opened.notices.push(format!(
-                "{name}: not carried ({origin} gives them no field): {}",
-                unused.join(", ")
-            ));
-        }
+        let (columns, bound) = check_header(
+            &name,
+            &names,
+            table,
+            mapping,
+            &source.settings,
+            &mut opened.notices,
+        )?;
         let treats: Vec<Treat> = table.fields.iter().map(Treat::of).collect();
         let slots = (columns.columns.iter())
             .map(|field| match field {

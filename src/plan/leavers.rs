@@ -6,8 +6,10 @@
 
 use std::collections::HashSet;
 
+use super::matching::People;
 use super::planner::{Outgoing, Planned};
-use crate::domain::{Action, Record, RowResult, Status};
+use crate::domain::{Action, PbxSnapshot, Record, RowResult, Status};
+use crate::rules::Cells;
 
 /// The deletes leavers' rows may do in this run.
 #[derive(Debug, Default)]
@@ -19,6 +21,21 @@ pub(crate) struct Leavers {
 }
 
 impl Leavers {
+    /// The extension a leaver's row names (`number`) or matches (through `people`), if the
+    /// PBX (`current`) has it.
+    pub(crate) fn target(
+        people: Option<&People>,
+        current: Option<&PbxSnapshot>,
+        number: &str,
+        cells: &Cells<'_>,
+    ) -> Option<String> {
+        let current = current?;
+        match people {
+            Some(people) => people.target(number, &people.key(cells), current),
+            None => current.contains_key(number).then(|| number.to_string()),
+        }
+    }
+
     /// The plan of a leaver's row: `target` is the extension it names or matches.
     pub(crate) fn plan(
         &self,

@@ -4,15 +4,13 @@
 //! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
 //! need: every number seen and the row that claimed it (see `claims`).
 
-use csv::ByteRecord;
-
 use super::diff::{changed_fields, preview};
 use super::duplicates::Claims;
 use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
-use crate::input::{RowCells, Sheet, SheetError};
+use crate::input::RowCells;
 use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
 
 /// A row's plan: either its final report line, or what to send.
@@ -135,7 +133,7 @@ impl Planner {
     /// What the rules of a row depend on besides whether it adds: the same for every row,
     /// so the sheet can check cells under it as it reads them (a field's own rule does not
     /// depend on adding).
-    fn context(&self) -> CheckContext {
+    pub(super) fn context(&self) -> CheckContext {
         CheckContext {
             adding: false,
             weak_passwords: self.weak_passwords,
@@ -163,7 +161,9 @@ impl Planner {
                 (problems.as_slice(), *checked),
             ),
             RowCells::Removed { number, why, cells } => {
-                return self.removed(row, number, why, cells);
+                let (people, current) = (self.people.as_ref(), self.current.as_ref());
+                let target = Leavers::target(people, current, number, cells);
+                return self.leavers.plan(row, target, why, self.dry_run);
             }
             RowCells::Skipped { number, why, .. } => {
                 return Planned::Done(Box::new(
@@ -359,23 +359,6 @@ impl Planner {
     }
 }
 
-impl Planner {
-    /// A leaver's row: the extension it names or matches goes (see `leavers`).
-    fn removed(&self, row: u64, number: &str, why: &str, cells: &Cells<'_>) -> Planned {
-        let empty = PbxSnapshot::new();
-        let current = self.current.as_ref().unwrap_or(&empty);
-        let key = match &self.people {
-            Some(people) => people.key(cells),
-            None => String::new(),
-        };
-        let target = match &self.people {
-            Some(people) => people.target(number, &key, current),
-            None => current.contains_key(number).then(|| number.to_string()),
-        };
-        self.leavers.plan(row, target, why, self.dry_run)
-    }
-}
-
 /// `text`, then `more` after a `; ` where both have words.
 fn join(text: &mut String, more: &str) {
     if !more.is_empty() {
@@ -404,29 +387,6 @@ pub(crate) fn invalid(row: u64, number: &str, action: Action, problems: &[Proble
     );
     result.field = fields.join(",");
     result
-}
-
-/// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
-/// it ends; stops early when `emit` returns false.
-pub(crate) fn plan_sheet(
-    sheet: &mut Sheet,
-    planner: &mut Planner,
-    mut emit: impl FnMut(u64, Planned, &ByteRecord) -> bool,
-) -> Result<(), SheetError> {
-    let mut record = ByteRecord::new();
-    let mut mapped = Vec::new();
-    let mut spare = Vec::new();
-    sheet.check_as_read(planner.context());
-    while let Some(row) = sheet.read(&mut record)? {
-        let cells = sheet.row(&record, &mut mapped, spare);
-        let planned = planner.plan(row, &cells);
-        spare = cells.recycle();
-        let offset = sheet.offset();
-        if !emit(offset, planned, &record) {
-            break;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

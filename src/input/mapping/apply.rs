@@ -12,6 +12,11 @@ impl Bound {
         !matches!(self.fills[index], Fill::Blank)
     }
 
+    /// How messages name the mapping (`hr.toml`, `the freepbx layout`).
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// Maps one row (`cells` by file column, trimmed) into `out` (by table field).
     pub(crate) fn apply(&self, cells: &[&str], out: &mut Vec<String>) -> Mapped {
         let cell = |c: usize| cells.get(c).copied().unwrap_or("");

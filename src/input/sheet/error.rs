@@ -3,8 +3,9 @@
 
 use std::io;
 
-use super::super::header::HeaderError;
+use super::super::header::{Columns, HeaderError, map_header};
 use super::super::mapping::{BindError, Bound, Mapping};
+use super::super::source::ReadSettings;
 use super::super::workbook::BookError;
 use crate::domain::values::list_some;
 use crate::rules::Table;
@@ -50,8 +51,49 @@ fn at_line(line: usize) -> String {
     }
 }
 
+/// The header check: the API's own columns, or `mapping` bound to the header, or (a header
+/// that is not the API's, which one of its vendor's own layouts recognises) that layout bound
+/// to it. What is worth saying about it goes to `notices`: the layout recognised, the
+/// columns a mapping leaves out.
+pub(super) fn check_header(
+    name: &str,
+    names: &[&str],
+    table: &'static Table,
+    mapping: Option<&Mapping>,
+    settings: &ReadSettings,
+    notices: &mut Vec<String>,
+) -> Result<(Columns, Option<Bound>), SheetError> {
+    let optional = settings.numbers_optional;
+    let bound = match mapping {
+        Some(mapping) => bind(name, names, table, mapping, optional)?,
+        None => match map_header(names, table, optional) {
+            Ok(columns) => return Ok((columns, None)),
+            Err(error) => {
+                let layouts = settings.layouts.iter().copied();
+                let Some(layout) = layouts.into_iter().find(|l| l.recognises(names, table)) else {
+                    let name = name.to_string();
+                    return Err(SheetError::Header { name, error });
+                };
+                notices.push(format!(
+                    "{name}: read as the {} layout ({}; --layout {0})",
+                    layout.name, layout.about
+                ));
+                bind(name, names, table, &layout.mapping(table), optional)?
+            }
+        },
+    };
+    if !bound.unused.is_empty() {
+        notices.push(format!(
+            "{name}: not carried ({} gives them no field): {}",
+            bound.origin(),
+            bound.unused.join(", ")
+        ));
+    }
+    Ok((Columns::default(), Some(bound)))
+}
+
 /// Binds `mapping` to the header: the header check of a mapped file.
-pub(super) fn bind(
+fn bind(
     name: &str,
     names: &[&str],
     table: &'static Table,

@@ -5,8 +5,8 @@
 use csv::ByteRecord;
 
 use super::*;
-use crate::domain::{Mode, PbxSnapshot, Record};
-use crate::input::{ReadSettings, Source};
+use crate::domain::{PbxSnapshot, Record};
+use crate::input::{ReadSettings, Sheet, Source};
 use crate::rules::{Kind, Table};
 
 /// Cells a field may meet: what its rule takes, what it refuses, what reading normalises.
