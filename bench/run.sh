@@ -23,6 +23,10 @@
 #      of 20,000 invalid rows: its size; the import's wall time and peak RSS with the page vs
 #      without, in pairs; and the time headless Chromium takes to load and render the page's
 #      first 1280x2000 pixels vs an empty page, in pairs (apt-get installs chromium if needed)
+#   g. an HR extract of 200,000 people (bench/gen_hr.py) through a map with filters, vs the same
+#      file through the same map without filters, in pairs: validate (offline), and
+#      import --mode sync --dry-run --match email --assign-numbers against a simulator seeded
+#      with 100,000 extensions (wall and peak RSS)
 # Everything talks to 127.0.0.1 only; every simulator started is killed on exit. Loops are
 # bounded. Results: bench/out/results.md (table) and bench/out/results.tsv (raw figures).
 set -euo pipefail
@@ -33,7 +37,7 @@ REPEATS=${REPEATS:-3}
 TP_REPEATS=${TP_REPEATS:-5}
 WRK_SECS=${WRK_SECS:-2}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SECTIONS=${SECTIONS:-a b c d e f}
+SECTIONS=${SECTIONS:-a b c d e f g}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 export PBXBULK_PASSWORD='Bench-Passw0rd-26'
 UTIL=(python3 "$ROOT/bench/util.py")
@@ -394,6 +398,59 @@ fi
 record machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 record machine.other_pbxbulk_processes_at_end "$(pgrep -c -x pbxbulk || true)"
 
+# ---- g. HR sync ----------------------------------------------------------------------------------
+if want g; then
+say "g. 200,000 HR rows through a map with filters vs without, --match email against 100,000"
+dir=$OUT/hr-directory-100000.csv
+python3 "$ROOT/bench/gen.py" 100000 "$dir" --start 3000000
+python3 "$ROOT/bench/gen_hr.py" "$dir" 200000 "$OUT/hr-200000.csv"
+common='ignore_unmapped = true
+remove = ['"'"'WorkerStatus == "Inactive"'"'"']
+[columns]
+"Email" = "email"
+[templates]'
+printf '%s\n%s\n' "$common" 'username = "{FirstName|trim|ascii|clean} {LastName|trim|ascii|clean}"
+mobile = "{MobilePhone|digits|last:11}"' >"$OUT/hr-filters.toml"
+printf '%s\n%s\n' "$common" 'username = "{FirstName} {LastName}"
+mobile = "{MobilePhone}"' >"$OUT/hr-plain.toml"
+start_sim --seed "$dir"
+for what in validate import; do
+    walls_f=() walls_p=() rss_f=0 rss_p=0 pairs=()
+    for r in $(seq "$REPEATS"); do
+        for map in plain filters; do
+            if [ "$what" = validate ]; then
+                run_timed "hr-$what-$map-$r" "$PBX" validate "$OUT/hr-200000.csv" --api yeastar-v2 \
+                    --map "$OUT/hr-$map.toml" --match email --assign-numbers 5000000-5999999
+                must "hr-$what-$map-$r"
+                expect_line "hr-$what-$map-$r" "^200000 rows: 180000 ok"
+            else
+                run_timed "hr-$what-$map-$r" "$PBX" import "$OUT/hr-200000.csv" --api yeastar-v2 \
+                    --url "$SIM_URL" --user api --map "$OUT/hr-$map.toml" --mode sync --dry-run \
+                    --match email --assign-numbers 5000000-5999999 --generate-passwords \
+                    --report "$OUT/hr-$what-$map-$r.report.csv"
+                must "hr-$what-$map-$r"
+                expect_line "hr-$what-$map-$r" "^dry run: would add 90000, update 40000, delete 10000"
+            fi
+            if [ "$map" = filters ]; then
+                walls_f+=("$WALL"); [ "$RSS" -gt "$rss_f" ] && rss_f=$RSS
+            else
+                walls_p+=("$WALL"); [ "$RSS" -gt "$rss_p" ] && rss_p=$RSS
+            fi
+        done
+        pairs+=("$(calc "${walls_f[-1]} / ${walls_p[-1]}" 2)")
+    done
+    wf=$(median "${walls_f[@]}"); wp=$(median "${walls_p[@]}")
+    record "g.$what.filters_wall_s" "$wf (runs: ${walls_f[*]})"
+    record "g.$what.plain_wall_s" "$wp (runs: ${walls_p[*]})"
+    record "g.$what.ratio_filters_over_plain" "$(calc "$wf / $wp" 2)"
+    record "g.$what.paired_ratio" "$(median "${pairs[@]}") (median of the per-pair ratios: ${pairs[*]})"
+    record "g.$what.filters_peak_rss_mb" "$(calc "$rss_f / 1024" 1)"
+    record "g.$what.plain_peak_rss_mb" "$(calc "$rss_p / 1024" 1)"
+    record "g.$what.rss_ratio" "$(calc "$rss_f / $rss_p" 2)"
+done
+stop_sim
+
+fi
 # ---- table -----------------------------------------------------------------------------------
 get() { sed -n "s/^$1\t\([^ ]*\).*/\1/p" "$OUT/results.tsv"; }
 met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
@@ -446,6 +503,12 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
     want e && for what in sync export; do
         r=$(get "e.$what.ratio_wall_over_bound")
         echo "| $what of 10,000 unchanged, 100 ms latency, c=4 | $(get "e.$what.wall_s") s | bound $(get "e.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
+    done
+    want g && for what in validate import; do
+        r=$(get "g.$what.ratio_filters_over_plain")
+        echo "| HR 200,000 rows, $what, map with filters | $(get "g.$what.filters_wall_s") s | without filters $(get "g.$what.plain_wall_s") s | ${r}x | <= 2x | $(met "$r <= 2") |"
+        r=$(get "g.$what.rss_ratio")
+        echo "| same, peak RSS | $(get "g.$what.filters_peak_rss_mb") MB | $(get "g.$what.plain_peak_rss_mb") MB | ${r}x | <= 2x | $(met "$r <= 2") |"
     done
 } >"$OUT/results.md"
 say "results ($OUT/results.md)"

@@ -115,14 +115,14 @@ fn people(settings: &ValidateSettings, source: &Source) -> anyhow::Result<Option
     }
     let table = settings.api.table;
     let sheet = Sheet::open(source, table, settings.mapping.as_ref())?;
-    let roster = roster::read(sheet, settings.match_field)?;
+    let mut roster = roster::read(sheet, settings.match_field)?;
     let empty = PbxSnapshot::new();
     let assign = settings.assign.clone();
     Ok(Some(People::new(
         table,
         settings.match_field,
         &empty,
-        &roster,
+        &mut roster,
         assign,
     )))
 }

@@ -38,13 +38,14 @@ pub(crate) struct People {
 }
 
 impl People {
-    /// `field`: the `--match` field's position; `assign`: the `--assign-numbers` ranges
-    /// (none: numbers are not handed out).
+    /// `field`: the `--match` field's position; `roster`: the file read ahead, whose keys the
+    /// matching takes over; `assign`: the `--assign-numbers` ranges (none: numbers are not
+    /// handed out).
     pub(crate) fn new(
         table: &'static Table,
         field: Option<usize>,
         current: &PbxSnapshot,
-        roster: &Roster,
+        roster: &mut Roster,
         assign: Vec<(u64, u64)>,
     ) -> People {
         let mut pbx: HashMap<String, Vec<String>> = HashMap::new();
@@ -62,14 +63,14 @@ impl People {
             table,
             field,
             pbx,
-            rows: roster.keys.clone(),
+            rows: std::mem::take(&mut roster.keys),
             assigner,
         }
     }
 
     /// The numbers of the PBX some key of the file matches: a prune spares them.
-    pub(crate) fn matched<'a>(&'a self, roster: &'a Roster) -> impl Iterator<Item = &'a String> {
-        (roster.keys.keys())
+    pub(crate) fn matched(&self) -> impl Iterator<Item = &String> {
+        (self.rows.keys())
             .filter_map(|key| self.pbx.get(key))
             .flatten()
     }
@@ -143,11 +144,11 @@ impl People {
         if key.is_empty() {
             return Ok(None);
         }
-        let others: Vec<String> = (self.rows.get(&key).into_iter().flatten())
-            .filter(|&&r| r != row)
-            .map(ToString::to_string)
-            .collect();
-        if !others.is_empty() {
+        if let Some(rows) = self.rows.get(&key).filter(|rows| rows.len() > 1) {
+            let others: Vec<String> = (rows.iter())
+                .filter(|&&r| r != row)
+                .map(ToString::to_string)
+                .collect();
             return Err(problem(
                 name,
                 Code::AmbiguousMatch,

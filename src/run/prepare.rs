@@ -46,7 +46,7 @@ pub(super) async fn prepare(
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let removes = settings.mapping.as_ref().is_some_and(Mapping::removes);
     let keyed = settings.match_field.is_some() || !settings.assign.is_empty();
-    let roster = match settings.prune.is_some() || links || keyed || removes {
+    let mut roster = match settings.prune.is_some() || links || keyed || removes {
         true => roster::read(
             Sheet::open(source, table, settings.mapping.as_ref())?,
             settings.match_field,
@@ -60,7 +60,7 @@ pub(super) async fn prepare(
             table,
             settings.match_field,
             directory,
-            &roster,
+            &mut roster,
             settings.assign.clone(),
         )
     });
@@ -132,7 +132,7 @@ fn deletes(
         return Ok((PrunePlan::default(), None));
     }
     let mut listed = roster.named.clone();
-    listed.extend(people.into_iter().flat_map(|p| p.matched(roster)).cloned());
+    listed.extend(people.into_iter().flat_map(People::matched).cloned());
     let listed = settings.prune.is_some().then_some(&listed);
     let safeguards = &settings.safeguards;
     match prune::deletes(safeguards, settings.api.table, current, listed, &removing) {

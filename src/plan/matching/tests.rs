@@ -37,8 +37,8 @@ fn email() -> Option<usize> {
 #[test]
 fn a_row_takes_the_number_of_the_extension_with_its_email_in_any_case() {
     let current = pbx(&[("1001", "Ann@Example.com"), ("1002", "bo@example.com")]);
-    let file = roster(&[], &[("ann@example.com", &[2])]);
-    let mut people = People::new(v2(), email(), &current, &file, Vec::new());
+    let mut file = roster(&[], &[("ann@example.com", &[2])]);
+    let mut people = People::new(v2(), email(), &current, &mut file, Vec::new());
     let found = people.number(2, &cells("", " ANN@example.com")).unwrap();
     assert_eq!(found, Found::Matched("1001".into()));
     let filled = found.fill(&cells("", "x"), v2().key_index()).unwrap();
@@ -63,11 +63,11 @@ fn a_row_takes_the_number_of_the_extension_with_its_email_in_any_case() {
 #[test]
 fn a_key_on_two_rows_or_two_extensions_is_an_error_naming_both() {
     let current = pbx(&[("1001", "twin@example.com"), ("1002", "TWIN@example.com")]);
-    let file = roster(
+    let mut file = roster(
         &[],
         &[("twin@example.com", &[2]), ("pair@example.com", &[3, 7])],
     );
-    let mut people = People::new(v2(), email(), &current, &file, vec![(3000, 3999)]);
+    let mut people = People::new(v2(), email(), &current, &mut file, vec![(3000, 3999)]);
     let e = people
         .number(2, &cells("", "twin@example.com"))
         .unwrap_err();
@@ -91,8 +91,8 @@ fn a_key_on_two_rows_or_two_extensions_is_an_error_naming_both() {
 fn a_new_person_is_given_the_lowest_number_nobody_has_or_names() {
     let current = pbx(&[("3000", "a@example.com"), ("3002", "b@example.com")]);
     // The file names 3001 further down: it is not handed out.
-    let file = roster(&["3001"], &[]);
-    let mut people = People::new(v2(), email(), &current, &file, vec![(3000, 3004)]);
+    let mut file = roster(&["3001"], &[]);
+    let mut people = People::new(v2(), email(), &current, &mut file, vec![(3000, 3004)]);
     let found = people.number(2, &cells("", "new@example.com")).unwrap();
     assert_eq!(found, Found::Assigned("3003".into()));
     assert_eq!(found.note(), "assigned 3003");
@@ -116,7 +116,7 @@ fn a_new_person_is_given_the_lowest_number_nobody_has_or_names() {
 #[test]
 fn without_ranges_a_row_that_matches_nothing_has_no_number() {
     let current = pbx(&[]);
-    let mut people = People::new(v2(), email(), &current, &roster(&[], &[]), Vec::new());
+    let mut people = People::new(v2(), email(), &current, &mut roster(&[], &[]), Vec::new());
     let e = people.number(2, &cells("", "who@example.com")).unwrap_err();
     assert_eq!(e.code, Code::NoNumber);
     assert!(
@@ -133,7 +133,7 @@ fn a_leaver_is_found_by_number_or_by_a_key_only_one_extension_has() {
         ("1002", "t@x.co"),
         ("1003", "t@x.co"),
     ]);
-    let people = People::new(v2(), email(), &current, &roster(&[], &[]), Vec::new());
+    let people = People::new(v2(), email(), &current, &mut roster(&[], &[]), Vec::new());
     assert_eq!(
         people.target("", "ann@example.com", &current),
         Some("1001".into())
