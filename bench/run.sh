@@ -448,6 +448,13 @@ for what in validate import; do
     record "g.$what.plain_peak_rss_mb" "$(calc "$rss_p / 1024" 1)"
     record "g.$what.rss_ratio" "$(calc "$rss_f / $rss_p" 2)"
 done
+# What a sync of the directory costs without HR: its own 100,000 rows, numbers given, no map,
+# no --match (how much of the memory above is the PBX's listing itself).
+run_timed "hr-reference" "$PBX" import "$dir" --api yeastar-v2 --url "$SIM_URL" --user api \
+    --mode sync --dry-run --report "$OUT/hr-reference.report.csv"
+must hr-reference
+record "g.reference.directory_sync_wall_s" "$WALL"
+record "g.reference.directory_sync_peak_rss_mb" "$(calc "$RSS / 1024" 1)"
 stop_sim
 
 fi
@@ -510,6 +517,7 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
         r=$(get "g.$what.rss_ratio")
         echo "| same, peak RSS | $(get "g.$what.filters_peak_rss_mb") MB | $(get "g.$what.plain_peak_rss_mb") MB | ${r}x | <= 2x | $(met "$r <= 2") |"
     done
+    want g && echo "| sync --dry-run of the 100,000-row directory itself (no map, no --match) | $(get g.reference.directory_sync_wall_s) s, $(get g.reference.directory_sync_peak_rss_mb) MB | - | - | - | - |"
 } >"$OUT/results.md"
 say "results ($OUT/results.md)"
 cat "$OUT/results.md"
