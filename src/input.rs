@@ -12,8 +12,6 @@ mod ahead;
 mod cut_short;
 mod encoding;
 mod header;
-// The layouts are laid out several columns a line, as their documents list them.
-#[rustfmt::skip]
 pub(crate) mod layouts;
 pub(crate) mod mapping;
 mod normalise;

@@ -9,8 +9,12 @@
 //! once as not carried. Layouts of systems pbxbulk speaks to live with their vendor (and a file
 //! in one is recognised unasked); the others are listed here ([`OTHERS`]).
 
+// The layouts are laid out several columns a line, as their documents list them.
+#[rustfmt::skip]
 mod freepbx;
+#[rustfmt::skip]
 mod grandstream;
+#[rustfmt::skip]
 mod threecx;
 
 use super::mapping::filters::{Filter, name_part};
@@ -42,11 +46,7 @@ pub(crate) struct Layout {
 }
 
 /// The layouts of systems pbxbulk does not speak to.
-pub(crate) static OTHERS: &[&Layout] = &[
-    &freepbx::BULK_HANDLER,
-    &threecx::V20,
-    &grandstream::UCM,
-];
+pub(crate) static OTHERS: &[&Layout] = &[&freepbx::BULK_HANDLER, &threecx::V20, &grandstream::UCM];
 
 impl Layout {
     /// The column that holds `term`, if the layout has one.
@@ -127,7 +127,9 @@ impl Layout {
     }
 
     fn is_column(&self, name: &str) -> bool {
-        self.header.iter().any(|c| c.eq_ignore_ascii_case(name.trim()))
+        self.header
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(name.trim()))
     }
 
     /// An export's cells in this layout from one extension's values by term (`value`); names
@@ -140,19 +142,33 @@ impl Layout {
         self.header
             .iter()
             .map(|column| {
-                let term = self.terms.iter().find(|(_, c)| c == column).map(|(t, _)| *t);
+                let term = self
+                    .terms
+                    .iter()
+                    .find(|(_, c)| c == column)
+                    .map(|(t, _)| *t);
                 let given = term.and_then(&value).filter(|v| !v.is_empty());
                 match (given, term) {
                     (Some(v), _) => v.to_string(),
                     (None, Some(Term::DisplayName)) => {
                         let parts = [Term::FirstName, Term::LastName].map(&value);
-                        parts.iter().flatten().copied().filter(|p| !p.is_empty())
+                        parts
+                            .iter()
+                            .flatten()
+                            .copied()
+                            .filter(|p| !p.is_empty())
                             .collect::<Vec<_>>()
                             .join(" ")
                     }
                     (None, Some(t @ (Term::FirstName | Term::LastName)))
-                        if value(Term::DisplayName).is_some() => words(t),
-                    _ => self.defaults.iter().find(|(c, _)| c == column)
+                        if value(Term::DisplayName).is_some() =>
+                    {
+                        words(t)
+                    }
+                    _ => self
+                        .defaults
+                        .iter()
+                        .find(|(c, _)| c == column)
                         .map_or(String::new(), |(_, v)| (*v).to_string()),
                 }
             })
