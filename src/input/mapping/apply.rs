@@ -1,7 +1,6 @@
 //! Applying a bound mapping to one row: skip conditions, then each field from its source,
 //! then the value tables; and what the row's message must say about values left behind.
 
-use super::filters::Filter;
 use super::{Bit, Bound, Condition, Fill, Mapped, Test, filters};
 use crate::domain::Code;
 use crate::rules::{Field, Problem};
@@ -152,9 +151,9 @@ impl Bound {
             .iter()
             .map(|p| match p {
                 Bit::Column { at, name, filters } => {
-                    let value = filters::apply(filters, cell(*at), &field.kind);
-                    if let Some(said) = clean_note(filters, cell(*at), &value, field) {
-                        cleaned.push(said);
+                    let (value, before) = filters::applied(filters, cell(*at), &field.kind);
+                    if let Some(before) = before {
+                        cleaned.push(clean_note(&before, &value, field));
                     }
                     Some((value, name.as_str()))
                 }
@@ -205,24 +204,14 @@ fn holding<'a, 'c>(
         .map(|(_, cond)| cond)
 }
 
-/// `username: "O'Brien" sent as "OBrien"`, where a `clean` filter dropped characters of the
-/// cell: the cell through the filters without `clean`, then with it.
-fn clean_note(filters: &[Filter], cell: &str, value: &str, field: &Field) -> Option<String> {
-    if !filters.contains(&Filter::Clean) {
-        return None;
-    }
-    let unclean: Vec<Filter> = filters
-        .iter()
-        .filter(|f| **f != Filter::Clean)
-        .cloned()
-        .collect();
-    let before = filters::apply(&unclean, cell, &field.kind);
-    match (before == value, field.secret) {
-        (true, _) => None,
-        (false, true) => Some(format!(
+/// `username: "O'Brien" sent as "OBrien"`: what a `clean` filter dropped from a cell (a
+/// secret only by name).
+fn clean_note(before: &str, after: &str, field: &Field) -> String {
+    match field.secret {
+        true => format!(
             "{}: characters its rule forbids dropped (secret)",
             field.name
-        )),
-        (false, false) => Some(format!("{}: {before:?} sent as {value:?}", field.name)),
+        ),
+        false => format!("{}: {before:?} sent as {after:?}", field.name),
     }
 }

@@ -77,12 +77,13 @@ impl Filter {
     }
 
     /// The filter applied to `value`, bound for a field of the rule `kind` (which `clean`
-    /// reads).
-    pub(crate) fn apply<'a>(&self, value: &Cow<'a, str>, kind: &Kind) -> Cow<'a, str> {
+    /// reads). A filter with nothing to change hands `value` back as it is.
+    pub(crate) fn apply<'a>(&self, value: Cow<'a, str>, kind: &Kind) -> Cow<'a, str> {
         let words = || value.split_whitespace().collect::<Vec<_>>();
         match self {
             Filter::Lower => Cow::Owned(value.to_lowercase()),
             Filter::Upper => Cow::Owned(value.to_uppercase()),
+            Filter::Trim if value.trim().len() == value.len() => value,
             Filter::Trim => Cow::Owned(value.trim().to_string()),
             Filter::Digits => Cow::Owned(value.chars().filter(char::is_ascii_digit).collect()),
             Filter::First(n) => Cow::Owned(value.chars().take(*n).collect()),
@@ -99,24 +100,46 @@ impl Filter {
                 Some((last, given)) if !given.is_empty() => Cow::Owned((*last).to_string()),
                 _ => Cow::Owned(String::new()),
             },
-            Filter::Ascii if value.is_ascii() => value.clone(),
-            Filter::Ascii => Cow::Owned(ascii(value)),
+            Filter::Ascii if value.is_ascii() => value,
+            Filter::Ascii => Cow::Owned(ascii(&value)),
+            Filter::Replace { from, to } if !value.contains(from.as_str()) => value,
             Filter::Replace { from, to } => Cow::Owned(value.replace(from.as_str(), to)),
             Filter::Clean => match kind.chars() {
                 Some(chars) if !value.chars().all(|c| chars.allows(c)) => {
                     Cow::Owned(value.chars().filter(|&c| chars.allows(c)).collect())
                 }
-                _ => value.clone(),
+                _ => value,
             },
         }
     }
 }
 
 /// `value` through `filters`, left to right, for a field of the rule `kind`.
+#[cfg(test)]
 pub(crate) fn apply<'a>(filters: &[Filter], value: &'a str, kind: &Kind) -> Cow<'a, str> {
-    filters.iter().fold(Cow::Borrowed(value), |value, filter| {
-        filter.apply(&value, kind)
-    })
+    applied(filters, value, kind).0
+}
+
+/// [`apply`], and where a `clean` dropped characters, the value just before it (for the row's
+/// message).
+pub(crate) fn applied<'a>(
+    filters: &[Filter],
+    value: &'a str,
+    kind: &Kind,
+) -> (Cow<'a, str>, Option<String>) {
+    let mut before_clean = None;
+    let value = filters.iter().fold(Cow::Borrowed(value), |value, filter| {
+        if *filter != Filter::Clean {
+            return filter.apply(value, kind);
+        }
+        let before = value.len();
+        let cleaned = filter.apply(value.clone(), kind);
+        if cleaned.len() != before {
+            before_clean = Some(value.into_owned());
+        }
+        cleaned
+    });
+    (value, before_clean)
 }
 
 /// The given names of a display name, or with `family` its family name.
@@ -127,7 +150,7 @@ pub(crate) fn name_part(name: &str, family: bool) -> String {
         Filter::Given
     };
     // Neither filter reads the field's rule.
-    filter.apply(&Cow::Borrowed(name), &Kind::Bool).into_owned()
+    filter.apply(Cow::Borrowed(name), &Kind::Bool).into_owned()
 }
 
 /// Latin letters (and the marks and punctuation every script shares) through `deunicode`;
