@@ -21,7 +21,11 @@ use crate::vendors::DEMO;
 /// The bundled sample, built into the binary so the demo runs from any directory.
 const SAMPLE: &str = include_str!("../../samples/extensions.csv");
 
-pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
+pub(crate) fn run(args: DemoSettings) -> anyhow::Result<Exit> {
+    super::runtime()?.block_on(demo(args))
+}
+
+async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     // A password made up for this run: the demo never shows it and nothing else knows it.
     let password = Secret::new(format!("Demo-{:016x}", fastrand::u64(..)));
     let server = sim::start(SimSettings {
@@ -29,6 +33,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         listen: "127.0.0.1:0".into(),
         user: "demo".into(),
         password: password.clone(),
+        credentials: String::new(),
         seed: None,
         read: ReadSettings::default(),
         latency: Duration::from_millis(5),

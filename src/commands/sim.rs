@@ -3,7 +3,7 @@
 use crate::domain::Exit;
 use crate::sim::{self, SimSettings};
 
-pub(crate) async fn sim(settings: SimSettings) -> anyhow::Result<Exit> {
-    sim::serve_forever(settings).await?;
+pub(crate) fn run(settings: SimSettings) -> anyhow::Result<Exit> {
+    super::runtime()?.block_on(sim::serve_forever(settings))?;
     Ok(Exit::Ok)
 }

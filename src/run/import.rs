@@ -264,7 +264,7 @@ async fn prepare(
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
         true => {
-            let progress = Progress::items("extensions read from the PBX");
+            let progress = Progress::items("extensions read from the PBX", settings.progress_every);
             let read = snapshot::fetch(
                 client,
                 table,

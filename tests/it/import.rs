@@ -349,10 +349,10 @@ fn the_password_comes_from_a_file_or_the_environment_never_an_argument() {
 
     let ran = import().without_password().incomplete("bad_input");
     assert!(ran.stderr.contains("PBXBULK_PASSWORD"), "{}", ran.stderr);
-    // There is no --password flag; clap refuses it before anything is sent. (A flag that
-    // existed would log in with "x" and fail differently.)
+    // There is no --password flag; clap refuses it before anything is sent (and the summary
+    // says so). A flag that existed would log in with "x" and fail differently.
     let requests = sim.stat("requests");
-    let ran = import().args(&["--password", "x"]).refused();
+    let ran = import().args(&["--password", "x"]).incomplete("bad_input");
     assert!(
         ran.stderr.contains("unexpected argument '--password'"),
         "{}",

@@ -220,7 +220,7 @@ fn export_to_standard_output_is_the_csv_itself() {
     assert_eq!(csv.lines().count(), 2);
     assert!(
         ran.stderr
-            .contains("exported 1 extensions to standard output")
+            .contains("exported 1 extension to standard output")
     );
     assert!(!ran.dir.join("-").exists() && !Path::new("-").exists());
 }
