@@ -246,7 +246,7 @@ fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
         "typo.toml",
         "# HR\n[columns]\n\"Desk Extension\" = \"nmber\"\n",
     );
-    let err = validate(&map).refused().stderr;
+    let err = validate(&map).incomplete("bad_input").stderr;
     assert!(
         err.contains("typo.toml line 3: yeastar-v2 has no field \"nmber\""),
         "{err}"
@@ -257,14 +257,14 @@ fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
         "syntax.toml",
         "[columns]\n\"Desk Extension\" = number\n",
     );
-    let err = validate(&map).refused().stderr;
+    let err = validate(&map).incomplete("bad_input").stderr;
     assert!(err.contains("syntax.toml line 2:"), "{err}");
     let map = write(
         dir.path(),
         "ok.toml",
         "[columns]\n\"Desk Extension\" = \"number\"\n",
     );
-    let err = validate(&map).refused().stderr;
+    let err = validate(&map).incomplete("bad_input").stderr;
     assert!(
         err.contains("unknown column(s) \"Cost Centre\": map them in"),
         "{err}"

@@ -65,11 +65,8 @@ impl Command {
     /// asserts why a run stopped as a field.
     pub(crate) fn takes_summary_json(self) -> bool {
         match self {
-            Command::Import => true,
-            Command::Validate
-            | Command::Export
-            | Command::Migrate
-            | Command::Template
+            Command::Import | Command::Validate | Command::Export | Command::Migrate => true,
+            Command::Template
             | Command::Sim
             | Command::Demo
             | Command::Config
