@@ -183,3 +183,6 @@ pub(crate) struct DemoArgs {
     #[arg(long, default_value = defaults::DEMO_REPORT)]
     pub(crate) report: PathBuf,
 }
+
+#[cfg(test)]
+mod tests;

@@ -74,9 +74,8 @@ impl Progress {
         bar.set_message(what.to_string());
         let lines = (!std::io::stderr().is_terminal()).then(|| {
             let (bar, what) = (bar.clone(), what.to_string());
-            let tx = tick(every, move || match bar.length() {
-                Some(len) if len > 0 => format!("{}/{len} {what}", bar.position()),
-                _ => format!("{} {what}", bar.position()),
+            let tx = tick(every, move || {
+                items_line(bar.position(), bar.length(), &what)
             });
             (Arc::new(Mutex::new((Summary::default(), 0))), tx)
         });
@@ -98,6 +97,15 @@ impl Progress {
 
     pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// `40/100 extensions read`; with nothing to read (or its count not yet known),
+/// `0 extensions read`, never `0/0`.
+fn items_line(done: u64, of: Option<u64>, what: &str) -> String {
+    match of {
+        Some(len) if len > 0 => format!("{done}/{len} {what}"),
+        _ => format!("{done} {what}"),
     }
 }
 
@@ -150,5 +158,23 @@ impl ReadProgress for Progress {
 
     fn inc(&self, n: u64) {
         Progress::inc(self, n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_directory_reads_as_a_count_not_a_fraction() {
+        assert_eq!(
+            items_line(0, Some(0), "extensions read"),
+            "0 extensions read"
+        );
+        assert_eq!(items_line(0, None, "extensions read"), "0 extensions read");
+        assert_eq!(
+            items_line(40, Some(100), "extensions read"),
+            "40/100 extensions read"
+        );
     }
 }

@@ -257,7 +257,9 @@ fn a_last_row_cut_short_is_refused() {
 fn an_error_line_names_20_unknown_columns_then_counts() {
     let unknown: Vec<String> = (0..30).map(|i| format!("junk{i}")).collect();
     let header = format!("number,{},{}\n", unknown.join(","), "x".repeat(100_000));
-    let ran = Run::validate(Api::YeastarV2).file(&header).incomplete("bad_input");
+    let ran = Run::validate(Api::YeastarV2)
+        .file(&header)
+        .incomplete("bad_input");
     let err = &ran.stderr;
     assert!(err.contains("\"junk19\" and 11 more"), "{err}");
     assert!(err.len() < 2_000, "{} bytes", err.len());

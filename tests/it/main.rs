@@ -18,6 +18,7 @@ mod safety;
 mod secrets;
 mod simulator;
 mod soak;
+mod summaries;
 mod support;
 mod sync;
 mod typed;

@@ -286,7 +286,9 @@ fn a_sync_migration_prunes_what_the_source_does_not_have_within_its_safeguards()
         .start();
     let sync = migrate(&source, &target).args(&["--mode", "sync", "--prune"]);
     // Two deletes exceed --max-delete 1.
-    sync.clone().args(&["--max-delete", "1"]).incomplete("safeguard");
+    sync.clone()
+        .args(&["--max-delete", "1"])
+        .incomplete("safeguard");
     assert_eq!(target.stat("write_requests"), 0);
     sync.args(&["--max-delete", "2", "--generate-passwords"])
         .ok();

@@ -66,7 +66,8 @@ fn row_numbers_are_what_a_spreadsheet_shows() {
 
 #[test]
 fn unknown_columns_are_one_clear_error() {
-    let ran = validate("number,username,favourite colour,shoe\n1001,Ana,blue,42\n").incomplete("bad_input");
+    let ran = validate("number,username,favourite colour,shoe\n1001,Ana,blue,42\n")
+        .incomplete("bad_input");
     let err = &ran.stderr;
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(err.contains("\"favourite colour\", \"shoe\""), "{err}");
