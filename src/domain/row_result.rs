@@ -91,6 +91,31 @@ pub(crate) enum Code {
 }
 
 impl Code {
+    /// Every code, in the order the reference lists them.
+    pub(crate) const ALL: [Code; 21] = [
+        Code::MissingField,
+        Code::BadValue,
+        Code::NeedsField,
+        Code::DuplicateNumber,
+        Code::RenameConflict,
+        Code::NotUtf8,
+        Code::ExtraCells,
+        Code::NotSupported,
+        Code::NotFound,
+        Code::UnknownUser,
+        Code::Timeout,
+        Code::Connection,
+        Code::HttpStatus,
+        Code::BadResponse,
+        Code::SoapFault,
+        Code::Aborted,
+        Code::Redirect,
+        Code::Tls,
+        Code::TruncatedRow,
+        Code::BadNumber,
+        Code::Mapping,
+    ];
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::MissingField => "MISSING_FIELD",

@@ -130,3 +130,26 @@ fn an_api_without_passwords_has_no_password_policy_and_its_key_takes_an() {
         .args(&["--api", "Yeastar-V2"])
         .ok();
 }
+
+#[test]
+fn the_committed_reference_is_what_the_code_generates() {
+    let out = run::pbxbulk().arg("reference").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/REFERENCE.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if generated != committed {
+        let first = (generated.lines().zip(committed.lines()))
+            .position(|(a, b)| a != b)
+            .unwrap_or(generated.lines().count().min(committed.lines().count()));
+        panic!(
+            "docs/REFERENCE.md is stale (first difference at line {}); make it again with:\n  \
+             cargo run --quiet -- reference > docs/REFERENCE.md",
+            first + 1
+        );
+    }
+}
