@@ -167,9 +167,17 @@ fn banner(env_password: Option<&str>) -> String {
         sim.env("PBXBULK_PASSWORD", password);
     }
     let mut child = sim.spawn().unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        stderr
+            .lines()
+            .map_while(Result::ok)
+            .try_for_each(|l| tx.send(l))
+    });
     let mut said = String::new();
-    while let Some(Ok(line)) = lines.next() {
+    // A guard, not a timing: the banner comes at once, or not at all.
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
         said.push_str(&line);
         said.push('\n');
         if line.starts_with("accepts") {
