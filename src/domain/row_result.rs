@@ -1,7 +1,8 @@
 //! What happened to a row: the vocabulary of the results report.
 //!
 //! `Action` and `Status` are the report's columns; `Code` is our own stable error code for
-//! failures that have no code of the API's (documented in the README, so scripts may match them).
+//! failures that have no code of the API's (listed in docs/REFERENCE.md, so scripts may match
+//! them).
 
 use std::fmt;
 

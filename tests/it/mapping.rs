@@ -1,18 +1,18 @@
-//! HR feeds: an export in an HR system's columns, through the README's example mapping, with
+//! HR feeds: an export in an HR system's columns, through the documented example mapping, with
 //! new hires that have no SIP credentials and leavers the prune removes.
 
 use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
-/// The mapping the README shows for an HR export, taken from the README itself so the two
-/// cannot drift apart; written into `dir`.
+/// The mapping docs/SPREADSHEETS.md shows for an HR export, taken from the page itself so the
+/// two cannot drift apart; written into `dir`.
 fn readme_mapping(dir: &Path) -> PathBuf {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SPREADSHEETS.md");
+    let readme = std::fs::read_to_string(page).unwrap();
     let start = readme
         .find("```toml\n# hr-to-yeastar.toml")
-        .expect("the README's example mapping");
+        .expect("the documented example mapping");
     let body = &readme[start + "```toml\n".len()..];
     let toml = &body[..body.find("```").unwrap()];
     write(dir, "hr-to-yeastar.toml", toml)
