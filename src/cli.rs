@@ -41,7 +41,8 @@ use word::WordParser;
     version,
     about = "Import and export whole directories of PBX extensions through the PBXs' own APIs",
     after_help = "Exit codes: 0 every row ok or unchanged; 1 some rows invalid or failed (see the \
-                  report); 2 nothing or not everything could be attempted.\n\n\
+                  report); 2 nothing or not everything could be attempted. Each command's \
+                  manual page: pbxbulk man COMMAND.\n\n\
                   Examples:\n  \
                   pbxbulk demo\n  \
                   pbxbulk validate staff.csv --api yeastar-v2\n  \

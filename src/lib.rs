@@ -75,7 +75,8 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
         }
         Command::Sim(args) => {
             let flags = args.flags(at).context(API_REQUIRED)?;
-            commands::sim::run(settings::sim(flags)?)
+            let (settings, accepts) = settings::sim(flags)?;
+            commands::sim::run(settings, &accepts)
         }
         Command::Demo(args) => commands::demo::run(DemoSettings {
             report: args.report,

@@ -43,8 +43,6 @@ pub(crate) struct SimSettings {
     pub(crate) listen: String,
     pub(crate) user: String,
     pub(crate) password: Secret,
-    /// What the banner says it accepts: the user and where the password came from.
-    pub(crate) credentials: String,
     pub(crate) seed: Option<PathBuf>,
     /// How to read the seed (`--encoding`, `--sheet`, `--plus-prefix`), as import would.
     pub(crate) read: ReadSettings,
@@ -402,7 +400,6 @@ impl Store {
 /// Runs `pbxbulk sim` in the foreground until the process is killed.
 pub(crate) async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
     let api = settings.api.api;
-    let credentials = settings.credentials.clone();
     let server = start(settings).await?;
     say!("listening on {}", server.url());
     if let Some(cert) = &server.cert {
@@ -417,7 +414,6 @@ pub(crate) async fn serve_forever(settings: SimSettings) -> anyhow::Result<()> {
         server.url(),
         server.url()
     );
-    eprintln!("{credentials}");
     for line in server.sim.wire.banner(&server.sim) {
         eprintln!("{line}");
     }

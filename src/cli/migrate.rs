@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::api::ApiParser;
 use super::origins::Origins;
-use super::shared::{OutputArgs, RunArgs, password};
+use super::shared::{OutputArgs, RunArgs, body_help, password};
 use super::word::WordParser;
 use crate::output::workbook::ReportFormat;
 use crate::settings::defaults::{self, env};
@@ -38,8 +38,7 @@ pub(crate) struct MigrateArgs {
     /// $PBXBULK_FROM_PASSWORD).
     #[arg(long, value_name = "FILE")]
     pub(crate) from_password_file: Option<PathBuf>,
-    /// The source's bodies.
-    #[arg(long, value_parser = WordParser::<Body>::new())]
+    #[arg(long, value_parser = WordParser::<Body>::new(), help = body_help("The source's bodies"))]
     pub(crate) from_body: Option<Body>,
     /// Verba source: the tenant to request the token for [default: 0000].
     #[arg(long, value_name = "EID")]
@@ -63,8 +62,7 @@ pub(crate) struct MigrateArgs {
     /// A file whose first line is the target's API password (otherwise $PBXBULK_TO_PASSWORD).
     #[arg(long, value_name = "FILE")]
     pub(crate) to_password_file: Option<PathBuf>,
-    /// The target's bodies.
-    #[arg(long, value_parser = WordParser::<Body>::new())]
+    #[arg(long, value_parser = WordParser::<Body>::new(), help = body_help("The target's bodies"))]
     pub(crate) to_body: Option<Body>,
     /// Verba target: the tenant to request the token for, and new extensions' eid
     /// [default: 0000].

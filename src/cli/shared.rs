@@ -14,7 +14,7 @@ use crate::run::throttle::Rate;
 use crate::settings::defaults::{self, env};
 use crate::settings::values::{self, Body, Encoding};
 use crate::settings::{Given, Options, Origin, PasswordFrom};
-use crate::vendors::Vendor;
+use crate::vendors::{VENDORS, Vendor};
 
 /// Which config file and profile: the layer below the flags and the environment.
 #[derive(Debug, Args)]
@@ -64,8 +64,7 @@ pub(crate) struct ConnectArgs {
     /// Seconds to wait for each answer.
     #[arg(long, value_name = "SECS", default_value = defaults::TIMEOUT, value_parser = values::secs)]
     pub(crate) timeout: Option<Duration>,
-    /// Request and answer bodies.
-    #[arg(long, default_value = defaults::BODY, value_parser = WordParser::<Body>::new())]
+    #[arg(long, default_value = defaults::BODY, value_parser = WordParser::<Body>::new(), help = body_help("Request and answer bodies"))]
     pub(crate) body: Option<Body>,
     /// Verba: the tenant (environment ID) to request the token for; `all` (export only):
     /// every tenant the token may see, the token requested for the default tenant.
@@ -88,6 +87,14 @@ impl ConnectArgs {
             ..Options::default()
         }
     }
+}
+
+/// `--body`'s help, `what` it sets followed by which registered APIs take XML.
+pub(crate) fn body_help(what: &str) -> String {
+    let xml: Vec<&str> = (VENDORS.iter().filter(|v| v.api.caps.xml))
+        .map(|v| v.name())
+        .collect();
+    format!("{what} (xml for --api {})", xml.join(" or --api "))
 }
 
 /// The password's source: the file flag, else the environment variable `env` when it is set.

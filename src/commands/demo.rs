@@ -33,7 +33,6 @@ async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         listen: "127.0.0.1:0".into(),
         user: "demo".into(),
         password: password.clone(),
-        credentials: String::new(),
         seed: None,
         read: ReadSettings::default(),
         latency: Duration::from_millis(5),

@@ -97,13 +97,7 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     for notice in sheet.notices() {
         eprintln!("pbxbulk: {notice}");
     }
-    let mut report = match &settings.report {
-        Some(path) => Some(
-            Report::create(path, sheet.header().clone(), sheet.layout())
-                .with_context(|| format!("cannot write the report {}", path.display()))?,
-        ),
-        None => None,
-    };
+    let mut report = open_report(settings, &sheet)?;
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
         .check_only(report.is_some());
@@ -151,13 +145,33 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     if let Some(e) = write_error {
         return Err(e).context("cannot write the report");
     }
+    summary.elapsed = started.elapsed();
+    finish(settings, report, &summary)?;
+    Ok(summary)
+}
+
+/// The per-row report, when one is asked for.
+fn open_report(settings: &ValidateSettings, sheet: &Sheet) -> anyhow::Result<Option<Report>> {
+    let Some(path) = &settings.report else {
+        return Ok(None);
+    };
+    let report = Report::create(path, sheet.header().clone(), sheet.layout())
+        .with_context(|| format!("cannot write the report {}", path.display()))?;
+    Ok(Some(report))
+}
+
+/// Finishes the report and says how the check went.
+fn finish(
+    settings: &ValidateSettings,
+    report: Option<Report>,
+    summary: &Summary,
+) -> anyhow::Result<()> {
     if summary.invalid > SHOWN && report.is_none() {
         eprintln!(
             "… and {} more invalid (use --report PATH for all)",
             crate::domain::rows(summary.invalid - SHOWN)
         );
     }
-    summary.elapsed = started.elapsed();
     // With the JSON on standard output, the lines for people go to standard error.
     let json_to_stdout = settings.summary_json.as_deref() == Some(Path::new("-"));
     let tell = |line: String| match json_to_stdout {
@@ -170,7 +184,7 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
         tell(format!("report: {}", path.display()));
     }
     tell(summary.checked_line());
-    Ok(summary)
+    Ok(())
 }
 
 /// `--show-mapped N`: the first N rows as the mapping makes them, field by field (a secret

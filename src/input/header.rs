@@ -112,26 +112,29 @@ pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Column
     }
     if !unknown.is_empty() {
         let known: Vec<String> = table.fields.iter().map(|f| f.name.to_string()).collect();
-        // Not one known column: most likely a title row sits above the header. It is not
-        // skipped by guess (a file whose first row is data would be misread); it is named.
-        let none_known = mapping.columns.iter().all(Option::is_none);
         return Err(HeaderError::Unknown {
             unknown: list_some(&unknown, LISTED),
             api: table.api.name,
             known: list_some(&known, LISTED),
-            hint: match none_known {
-                true => {
-                    ". No column is one it knows: the header must be the file's first row \
-                     (delete a title row above it)"
-                }
-                false => "",
-            },
+            hint: title_row_hint(&mapping),
         });
     }
     if !mapping.columns.contains(&Some(key)) {
         return Err(HeaderError::MissingKey(table.key));
     }
     Ok(mapping)
+}
+
+/// When not one column is known, most likely a title row sits above the header. It is not
+/// skipped by guess (a file whose first row is data would be misread); it is named.
+fn title_row_hint(mapping: &Columns) -> &'static str {
+    match mapping.columns.iter().all(Option::is_none) {
+        true => {
+            ". No column is one it knows: the header must be the file's first row (delete a \
+             title row above it)"
+        }
+        false => "",
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,9 @@ pub(crate) struct SimFlags {
     pub(crate) users: Option<PathBuf>,
 }
 
-pub(crate) fn sim(f: SimFlags) -> anyhow::Result<SimSettings> {
+/// The simulator's settings, and the line saying what it accepts (the user, and where the
+/// password came from).
+pub(crate) fn sim(f: SimFlags) -> anyhow::Result<(SimSettings, String)> {
     for (rate, flag) in [
         (f.fail_rate, "--fail-rate"),
         (f.drop_rate, "--drop-rate"),
@@ -60,8 +62,8 @@ pub(crate) fn sim(f: SimFlags) -> anyhow::Result<SimSettings> {
             .set(setting, f.api.sim_inferred)
             .map_err(|e| anyhow::anyhow!(e))?;
     }
-    Ok(SimSettings {
-        credentials: credentials(&f.user, &f.password),
+    let accepts = credentials(&f.user, &f.password);
+    let settings = SimSettings {
         api: f.api.sim(),
         tenants: tenants(&f.tenant)?,
         listen: f.listen,
@@ -84,7 +86,8 @@ pub(crate) fn sim(f: SimFlags) -> anyhow::Result<SimSettings> {
         tls_cert: f.tls_cert,
         inferred,
         users: f.users,
-    })
+    };
+    Ok((settings, accepts))
 }
 
 /// The banner's line about what the simulator accepts: the user, and where the password
