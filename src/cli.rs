@@ -173,6 +173,10 @@ pub(crate) struct TemplateArgs {
     /// Describe passwords under the PBX's weak policy.
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,7 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
         Command::Migrate(args) => commands::migrate::run(args.options(at)),
         Command::Template(args) => {
             let api = args.api.context(API_REQUIRED)?;
+            let api = settings::with_edition(api, args.edition.as_deref())?;
             commands::template::run(api, args.describe, args.weak_passwords)
         }
         Command::Sim(args) => {

@@ -1,7 +1,8 @@
-//! What a run leaves for the user: the per-row report and its rejects file, the progress bar,
-//! and files only their owner may read.
+//! What a run leaves for the user: the per-row report and its rejects file, the page people
+//! read (`--report-html`), the progress bar, and files only their owner may read.
 
 pub(crate) mod files;
+pub(crate) mod html;
 pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod sheet_writer;

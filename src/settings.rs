@@ -27,6 +27,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+pub(crate) use connect::with_edition;
 pub(crate) use export::export;
 pub(crate) use import::{import, read_settings};
 pub(crate) use migrate::{MigrateOptions, migrate};

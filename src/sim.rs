@@ -13,7 +13,7 @@ pub(crate) mod inferred;
 pub(crate) use inferred::{Choice, Inferred};
 mod tls;
 mod wire;
-pub(crate) use wire::{SimApi, Wire};
+pub(crate) use wire::{Request, SimApi, Wire};
 
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderValue, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -76,10 +76,14 @@ pub(crate) struct SimSettings {
 pub(crate) struct Stats {
     pub(crate) requests: u64,
     pub(crate) logins: u64,
+    /// Sessions renewed without a login (a refresh token).
+    pub(crate) renewals: u64,
     pub(crate) failed_logins: u64,
     pub(crate) logouts: u64,
     pub(crate) heartbeats: u64,
     pub(crate) applies: u64,
+    /// Welcome e-mails asked for (one per extension).
+    pub(crate) welcome_emails: u64,
     /// Write requests (add, update, delete) received, whatever their outcome.
     pub(crate) write_requests: u64,
     /// Writes that changed the store.
@@ -266,6 +270,7 @@ async fn handle(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let arrived = sim.elapsed_ms();
@@ -287,9 +292,14 @@ async fn handle(
             faults::choose(&sim)
         };
         let response = ARRIVED.sync_scope(arrived, || {
-            faults::with(delivery, || {
-                sim.wire.handle(&sim, peer.ip(), &method, &uri, &body)
-            })
+            let request = Request {
+                peer: peer.ip(),
+                method: &method,
+                uri: &uri,
+                headers: &headers,
+                body: &body,
+            };
+            faults::with(delivery, || sim.wire.handle(&sim, &request))
         });
         faults::deliver(delivery, response, sim.settings.slow).await
     };
@@ -383,6 +393,11 @@ impl Sim {
 }
 
 impl Store {
+    /// 32 random hexadecimal digits: a token as the PBXs hand them out.
+    pub(crate) fn random_token(&mut self) -> String {
+        format!("{:032x}", self.rng.u128(..))
+    }
+
     fn push_log(&mut self, t_ms: f64, op: &'static str, number: &str, error: &str) {
         if self.log.len() < LOG_LIMIT {
             self.log.push(LogEntry {

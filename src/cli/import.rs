@@ -45,6 +45,10 @@ pub(crate) struct ImportArgs {
     /// .xlsx, else csv].
     #[arg(long, value_parser = WordParser::<ReportFormat>::new())]
     pub(crate) report_format: Option<ReportFormat>,
+    /// Also write the run as one self-contained HTML page for people: counts, errors with
+    /// what to try, throughput and latency charts, and every failed or invalid row.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report_html: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }
@@ -57,6 +61,7 @@ impl ImportArgs {
             from_api: at.of("from_api", self.from_api),
             report: at.of("report", self.report.clone()),
             report_format: at.of("report_format", self.report_format),
+            report_html: at.of("report_html", self.report_html.clone()),
             ..Options::default()
         };
         own.combine(self.read.options(at))

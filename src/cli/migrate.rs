@@ -28,6 +28,9 @@ pub(crate) struct MigrateArgs {
     /// The API of the PBX the directory comes from.
     #[arg(long, value_name = "API", value_parser = ApiParser)]
     pub(crate) from: Option<&'static Vendor>,
+    /// The source's product edition, where its API's editions differ (yeastar-p).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) from_edition: Option<String>,
     /// The source PBX's base URL.
     #[arg(long, value_name = "URL")]
     pub(crate) from_url: Option<String>,
@@ -53,6 +56,9 @@ pub(crate) struct MigrateArgs {
     /// The API of the PBX the directory goes to.
     #[arg(long, value_name = "API", value_parser = ApiParser)]
     pub(crate) to: Option<&'static Vendor>,
+    /// The target's product edition, where its API's editions differ (yeastar-p).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) to_edition: Option<String>,
     /// The target PBX's base URL.
     #[arg(long, value_name = "URL")]
     pub(crate) to_url: Option<String>,
@@ -122,6 +128,7 @@ impl MigrateArgs {
         };
         let from = Options {
             api: at.of("from", self.from),
+            edition: at.of("from_edition", self.from_edition.clone()),
             url: at.of("from_url", self.from_url.clone()),
             user: at.of("from_user", self.from_user.clone()),
             password: password(
@@ -138,6 +145,7 @@ impl MigrateArgs {
         };
         let to = Options {
             api: at.of("to", self.to),
+            edition: at.of("to_edition", self.to_edition.clone()),
             url: at.of("to_url", self.to_url.clone()),
             user: at.of("to_user", self.to_user.clone()),
             password: password(

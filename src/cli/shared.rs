@@ -45,6 +45,10 @@ pub(crate) struct ConnectArgs {
     /// The PBX's API.
     #[arg(long, env = env::API, value_parser = ApiParser)]
     pub(crate) api: Option<&'static Vendor>,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
     /// The PBX's base URL, e.g. https://192.0.2.10:8088 (Verba: the service endpoint,
     /// http://recorder:7002/provisioning).
     #[arg(long, env = env::URL)]
@@ -76,6 +80,7 @@ impl ConnectArgs {
     pub(crate) fn options(&self, at: Origins<'_>) -> Options {
         Options {
             api: at.of("api", self.api),
+            edition: at.of("edition", self.edition.clone()),
             url: at.of("url", self.url.clone()),
             user: at.of("user", self.user.clone()),
             password: password(at, "password_file", &self.password_file, env::PASSWORD),
@@ -239,6 +244,13 @@ pub(crate) struct RunArgs {
     /// number) and random passwords, written only to REPORT.credentials.csv (mode 0600).
     #[arg(long)]
     pub(crate) generate_passwords: bool,
+    /// Send passwords in the sheet for extensions that exist even where the PBX does not hand
+    /// them back to compare (without it, a sync never rewrites such a secret).
+    #[arg(long)]
+    pub(crate) update_secrets: bool,
+    /// Send each added extension's user the PBX's welcome e-mail (yeastar-p); never by default.
+    #[arg(long)]
+    pub(crate) welcome_email: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, hide = true, default_value = defaults::HEARTBEAT_SECS, value_parser = values::secs)]
     pub(crate) heartbeat_secs: Option<Duration>,
@@ -254,6 +266,8 @@ impl RunArgs {
             dry_run: at.switch("dry_run", self.dry_run),
             resume: at.switch("resume", self.resume),
             generate_passwords: at.switch("generate_passwords", self.generate_passwords),
+            update_secrets: at.switch("update_secrets", self.update_secrets),
+            welcome_email: at.switch("welcome_email", self.welcome_email),
             heartbeat: at.of("heartbeat_secs", self.heartbeat_secs),
             ..self.pace.options(at)
         }

@@ -71,6 +71,11 @@ pub(crate) struct SimArgs {
     /// Enforce the weak password policy instead of the strong one.
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
+
     /// Seed for the fault injector, for reproducible runs.
     #[arg(long)]
     pub(crate) random_seed: Option<u64>,
@@ -116,6 +121,7 @@ impl SimArgs {
         Some(SimFlags {
             read: crate::settings::read_settings(&self.read.options(at)),
             api: self.api?,
+            edition: self.edition,
             listen: self.listen,
             user: self.user,
             password,

@@ -63,7 +63,7 @@ fn a_typed_flag_is_given_and_a_value_clap_filled_in_is_not() {
 #[test]
 fn every_flag_of_import_export_and_validate_reaches_the_options() {
     let import = options(
-        "pbxbulk import a.csv --encoding gbk --sheet S --plus-prefix 00 --api Yeastar-V2 \
+        "pbxbulk import a.csv --encoding gbk --sheet S --plus-prefix 00 --api Yeastar-V2 --edition x \
          --url http://pbx --user api --password-file pw --insecure --timeout 3 --body \
          json --eid 0001 --config c.toml --profile hq --map m.toml --mode sync --prune \
          --prune-range 1-9 --max-delete 3 --dry-run --rate auto --concurrency 2 --retries \

@@ -27,6 +27,10 @@ pub(crate) struct ValidateArgs {
     /// The API whose rules apply.
     #[arg(long, env = env::API, value_parser = ApiParser)]
     pub(crate) api: Option<&'static Vendor>,
+    /// The product edition whose rules apply, for an API whose editions differ (yeastar-p:
+    /// appliance, software, cloud; cloud, the strictest, by default).
+    #[arg(long, value_name = "EDITION")]
+    pub(crate) edition: Option<String>,
     #[command(flatten)]
     pub(crate) profile: ProfileArgs,
     /// Write a per-row report here (CSV); without it the problems are listed on the terminal.
@@ -60,6 +64,7 @@ impl ValidateArgs {
         let own = Options {
             file: at.of("file", self.file.clone()),
             api: at.of("api", self.api),
+            edition: at.of("edition", self.edition.clone()),
             report: at.of("report", self.report.clone()),
             mode: at.of("mode", self.mode),
             weak_passwords: at.switch("weak_passwords", self.weak_passwords),

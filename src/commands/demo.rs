@@ -94,11 +94,13 @@ async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         retry: RetryPolicy::new(3),
         report: args.report.clone(),
         generate_passwords: false,
+        update_secrets: false,
         weak_passwords: false,
         heartbeat: Duration::from_secs(300),
         read: ReadSettings::default(),
         progress_every: Duration::from_secs(30),
         summary_json: None,
+        report_html: None,
         report_format: ReportFormat::Csv,
     };
     let outcome = run_import(&settings, || {}).await?;

@@ -16,6 +16,14 @@ pub(crate) fn run(
     let table = api.table;
     let mut out = io::stdout().lock();
     if describe_rules {
+        if let Some(edition) = api.edition {
+            let all: Vec<&str> = api.editions.iter().filter_map(|e| e.edition).collect();
+            writeln!(
+                out,
+                "Rules of the edition {edition} (--edition {}; the first is the default).",
+                all.join("|")
+            )?;
+        }
         describe(table, weak_passwords, out_width(), &mut out)?;
     } else {
         template(table, &mut out)?;

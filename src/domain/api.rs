@@ -49,6 +49,8 @@ pub(crate) struct Capabilities {
     pub(crate) lockout: Option<Lockout>,
     /// It has tenants, and a run works in one of them (`--eid`).
     pub(crate) tenants: bool,
+    /// It can send a new extension's user a welcome e-mail (`--welcome-email`).
+    pub(crate) welcome: bool,
 }
 
 /// The lockout after failed logins.
@@ -70,5 +72,6 @@ impl Capabilities {
         apply_at_end: false,
         lockout: None,
         tenants: false,
+        welcome: false,
     };
 }

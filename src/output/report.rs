@@ -13,6 +13,7 @@ use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
 use super::files::{PrivateFile, credentials_path, private_append, private_file, rejects_path_for};
+use super::html::PageCollector;
 use super::sheet_writer::SheetWriter;
 use crate::domain::{RowResult, Secret, Status, Summary};
 use crate::input::{Layout, bom as input_bom, encode};
@@ -39,6 +40,8 @@ pub(crate) struct Report {
     flush_each: bool,
     /// `REPORT.credentials.csv`, opened at the first secret generated.
     credentials: Option<csv::Writer<File>>,
+    /// The rows' part of `--report-html`, when the run writes the page.
+    page: Option<PageCollector>,
     pub(crate) summary: Summary,
 }
 
@@ -103,6 +106,7 @@ impl Report {
             },
             flush_each: true,
             credentials: None,
+            page: None,
             summary: Summary::default(),
         })
     }
@@ -114,6 +118,16 @@ impl Report {
     /// Whether each line is flushed as it is written (it is unless told otherwise).
     pub(crate) fn flush_each_line(&mut self, on: bool) {
         self.flush_each = on;
+    }
+
+    /// Gathers the page's rows from here on, their times counted from now.
+    pub(crate) fn collect_page(&mut self) {
+        self.page = Some(PageCollector::new(std::time::Instant::now()));
+    }
+
+    /// What [`Report::collect_page`] gathered.
+    pub(crate) fn take_page(&mut self) -> Option<PageCollector> {
+        self.page.take()
     }
 
     /// The rejects file, if any row went into it.
@@ -134,6 +148,9 @@ impl Report {
     ) -> io::Result<()> {
         self.summary
             .add_row(result.action, result.status, result.attempts);
+        if let Some(page) = &mut self.page {
+            page.add(result);
+        }
         let row = result.row.map(|r| r.to_string()).unwrap_or_default();
         let action = result.action.to_string();
         let status = result.status.to_string();

@@ -27,8 +27,8 @@ impl Connection {
         let mut warnings = Vec::new();
         if self.base_url.starts_with("http://") {
             warnings.push(format!(
-                "{url_flag} is http://: the API password's hash, the token and the extensions' \
-                 passwords cross the network unencrypted"
+                "{url_flag} is http://: the API password (or its hash), the token and the \
+                 extensions' passwords cross the network unencrypted"
             ));
         }
         if self.insecure {
@@ -47,6 +47,8 @@ impl Connection {
 pub(crate) struct WireOptions {
     /// XML bodies (OpenVox `--body xml`).
     pub(crate) xml: bool,
-    /// The tenant a Verba token is requested for.
+    /// The tenant a token is requested for, where the API has tenants.
     pub(crate) eid: String,
+    /// Send each new extension's user its welcome e-mail, where the API can (`--welcome-email`).
+    pub(crate) welcome_email: bool,
 }

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::{ApiError, Connection, HttpRequest};
+use super::{ApiError, Connection, HttpRequest, Method};
 
 /// Largest answer read (bytes); a query of 100 extensions is about 100 kB.
 pub(crate) const MAX_ANSWER: usize = 4 << 20;
@@ -60,11 +60,16 @@ pub(crate) async fn exchange(
     limit: usize,
 ) -> Result<Answer, ApiError> {
     let transport = |e: &reqwest::Error| transport_error(e, conn.timeout);
-    let mut response = http
-        .post(format!("{}{}", conn.base_url, request.path))
-        .header(reqwest::header::CONTENT_TYPE, request.content_type)
+    let url = format!("{}{}", conn.base_url, request.path);
+    let builder = match request.method {
+        Method::Post => http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, request.content_type)
+            .body(request.body),
+        Method::Get => http.get(url),
+    };
+    let mut response = builder
         .headers(extra_headers(request.headers))
-        .body(request.body)
         .send()
         .await
         .map_err(|e| transport(&e))?;

@@ -34,6 +34,9 @@ pub(crate) struct Claims {
     /// The table's blocks, none until the first short number is claimed.
     compact: Vec<Option<Box<[u32]>>>,
     other: HashMap<u64, (u64, Claim)>,
+    /// The values of the table's unique fields (lower case, by field position) and the row
+    /// that used each first.
+    unique: HashMap<(usize, String), u64>,
 }
 
 impl Claims {
@@ -132,6 +135,7 @@ impl Claims {
                 None => {}
             }
         }
+        problems.extend(self.unique_clashes(table, row, cells));
         let Some(rename) = table.rename else {
             return problems;
         };
@@ -145,6 +149,39 @@ impl Claims {
                 code: Code::RenameConflict,
                 message: format!("{rename} {new_number} is already used by row {earlier}"),
             });
+        }
+        problems
+    }
+}
+
+impl Claims {
+    /// The row's values of the table's unique fields that an earlier row used.
+    fn unique_clashes(
+        &mut self,
+        table: &'static Table,
+        row: u64,
+        cells: &Cells<'_>,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for name in table.unique {
+            let Some(at) = table.index(name) else {
+                continue;
+            };
+            let value = cells.values[at];
+            if value.is_empty() {
+                continue;
+            }
+            let key = (at, value.to_lowercase());
+            match self.unique.get(&key) {
+                Some(earlier) => problems.push(Problem {
+                    field: table.fields[at].name,
+                    code: Code::DuplicateValue,
+                    message: format!("{name} {value:?} already appears in row {earlier}"),
+                }),
+                None => {
+                    self.unique.insert(key, row);
+                }
+            }
         }
         problems
     }

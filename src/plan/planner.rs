@@ -55,6 +55,9 @@ pub(crate) struct Planner {
     check_only: bool,
     valid_numbers: bool,
     generate_passwords: bool,
+    /// Send a row's secrets for an extension that exists even where the PBX does not hand
+    /// them back to compare (`--update-secrets`).
+    update_secrets: bool,
     claims: Claims,
 }
 
@@ -74,6 +77,7 @@ impl Planner {
             check_only: false,
             valid_numbers: true,
             generate_passwords: false,
+            update_secrets: false,
             claims: Claims::default(),
         }
     }
@@ -95,6 +99,12 @@ impl Planner {
     /// Rows that add an extension get the credentials they leave blank (`passwords`).
     pub(crate) fn generate_passwords(mut self, on: bool) -> Self {
         self.generate_passwords = on;
+        self
+    }
+
+    /// Secrets the PBX does not hand back are sent for existing extensions too.
+    pub(crate) fn update_secrets(mut self, on: bool) -> Self {
+        self.update_secrets = on;
         self
     }
 
@@ -246,7 +256,7 @@ impl Planner {
             };
         }
         let send: Vec<usize> = match current {
-            Some(current) => changed_fields(table, cells, current),
+            Some(current) => changed_fields(table, cells, current, self.update_secrets),
             None => (0..table.fields.len())
                 .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
                 .collect(),

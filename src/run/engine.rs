@@ -55,7 +55,12 @@ impl Step {
     )]
     fn known(self) -> Result<(RowResult, bool), RowWrite> {
         match self {
-            Step::Decided(result) => Ok((result, true)),
+            // Decided lines are finished when the pipeline takes them; replayed ones were
+            // finished by the killed run, at no time of this one.
+            Step::Decided(mut result) => {
+                result.finished_at = Some(Instant::now());
+                Ok((result, true))
+            }
             Step::Replayed(result) => Ok((result, false)),
             Step::Send(write) => Err(write),
         }
@@ -149,6 +154,7 @@ pub(crate) async fn run(
                     finished = execute(seq, write, &client, &settings, &stop) => finished,
                     () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
                 };
+                result.finished_at = Some(Instant::now());
                 if let Some(done) = done {
                     let _ = done.send(true);
                 }
@@ -360,9 +366,12 @@ async fn execute(
             client.write(&op, settings.create_if_missing).await
         };
         match answer {
-            Ok(_) => {
+            Ok(reply) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);
+                if let Reply::Noted(note) = reply {
+                    result.message = note;
+                }
                 return (result, Sent::Answered);
             }
             Err(e) => {
@@ -447,7 +456,7 @@ fn millis(since: Instant) -> u64 {
 /// gone (delete). Updates need no check: sending one twice does no harm.
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
-    let found = match client.read(&Op::Query(numbers), retry).await {
+    let found = match client.query(numbers, retry).await {
         Ok(Reply::Records(records)) => Some(!records.is_empty()),
         Err(ApiError::Refused {
             class: ErrorClass::Permanent,

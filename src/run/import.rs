@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay, journal_path};
+use super::page::{self, Ending};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
@@ -52,11 +53,15 @@ pub(crate) struct ImportSettings {
     pub(crate) weak_passwords: bool,
     /// New extensions get the credentials their rows leave blank.
     pub(crate) generate_passwords: bool,
+    /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).
+    pub(crate) update_secrets: bool,
     pub(crate) heartbeat: Duration,
     /// With stderr not a terminal: a progress line this often.
     pub(crate) progress_every: Duration,
     /// Where to write the JSON summary (`-`: standard output).
     pub(crate) summary_json: Option<PathBuf>,
+    /// Where to write the page people read (`--report-html`).
+    pub(crate) report_html: Option<PathBuf>,
     pub(crate) report_format: ReportFormat,
     /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
     pub(crate) read: ReadSettings,
@@ -86,7 +91,7 @@ pub(crate) async fn run_import(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
-    let started = std::time::Instant::now();
+    let (started, started_at) = (std::time::Instant::now(), std::time::SystemTime::now());
     let table = settings.api.table;
     let _lock = claim_outputs(settings)?;
     let source = Source::open(&settings.file, &settings.read)?;
@@ -150,6 +155,9 @@ pub(crate) async fn run_import(
         sheet.layout(),
     )
     .with_context(|| format!("cannot write the report {}", lines.display()))?;
+    if settings.report_html.is_some() {
+        report.collect_page();
+    }
     // Created only now: a run refused at login or before any write leaves no journal.
     let (journal, replay) = match resumed {
         Some((journal, replay)) => (Some(journal), replay),
@@ -223,12 +231,23 @@ pub(crate) async fn run_import(
     signals.abort();
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
+    let page = report.take_page();
     let mut summary = report.finish().context("cannot finish the report")?;
     if settings.report_format == ReportFormat::Xlsx {
         workbook::csv_to_xlsx(&lines, &settings.report)?;
     }
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // Before a broken file's error is returned: the page says how far the run got.
+    let (broke, refusing) = (read.as_ref().err(), would_refuse.as_deref());
+    let ending = Ending {
+        started: started_at,
+        summary: &summary,
+        stop: &stop,
+        broke,
+        refusing,
+    };
+    page::write(settings, page, &source, ending)?;
     // A file that broke halfway (or changed under the run) is reported after the rows that
     // were read, and keeps its journal.
     read?;
@@ -309,7 +328,8 @@ async fn prepare(
         None => listed,
     };
     let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords);
+        .generate_passwords(settings.generate_passwords)
+        .update_secrets(settings.update_secrets);
     if settings.dry_run {
         planner = planner.dry_run();
     }
@@ -327,17 +347,17 @@ fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
     );
     let credentials = credentials_path(report);
     let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
-    check_distinct(
-        input,
-        &[
-            ("--report", report),
-            ("the rejects file", &rejects),
-            ("the journal", &journal),
-            ("the lock file", &lock),
-            ("the credentials file", &credentials),
-        ],
-    )
-    .map_err(anyhow::Error::msg)?;
+    let mut outputs = vec![
+        ("--report", report.as_path()),
+        ("the rejects file", &rejects),
+        ("the journal", &journal),
+        ("the lock file", &lock),
+        ("the credentials file", &credentials),
+    ];
+    if let Some(page) = &settings.report_html {
+        outputs.push(("--report-html", page));
+    }
+    check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
     Ok(ReportLock::acquire(report)?)
 }
 

@@ -79,11 +79,26 @@ impl Side {
     }
 }
 
-/// The side's API: required.
+/// The side's API (required), the entry of its `--edition` where one is given.
 pub(crate) fn api(o: &Options, side: &Side) -> anyhow::Result<&'static Vendor> {
-    match get(&o.api) {
-        Some(api) => Ok(api),
-        None => Err(side.missing(o, "api", side.api_flag, 0)),
+    let Some(api) = get(&o.api) else {
+        return Err(side.missing(o, "api", side.api_flag, 0));
+    };
+    match &o.edition {
+        Some(edition) => (api.edition(&edition.value))
+            .map_err(|e| anyhow::anyhow!("{e}{}", edition.origin.said())),
+        None => Ok(api),
+    }
+}
+
+/// The API's entry for `--edition`, where one is given (`template`, `sim`).
+pub(crate) fn with_edition(
+    api: &'static Vendor,
+    edition: Option<&str>,
+) -> anyhow::Result<&'static Vendor> {
+    match edition {
+        Some(name) => api.edition(name).map_err(anyhow::Error::msg),
+        None => Ok(api),
     }
 }
 
@@ -106,9 +121,16 @@ pub(crate) fn wire(api: &Vendor, o: &Options, side: &Side) -> anyhow::Result<Wir
             o.body.as_ref().map_or(String::new(), |b| b.origin.said())
         ),
     };
+    if *set(&o.welcome_email) && !api.api.caps.welcome {
+        bail!(
+            "--welcome-email: {} cannot send welcome e-mails",
+            api.name()
+        );
+    }
     Ok(WireOptions {
         xml,
         eid: set(&o.eid).trim().to_string(),
+        welcome_email: *set(&o.welcome_email),
     })
 }
 

@@ -80,7 +80,12 @@ pub(crate) fn conversion(
             to.name()
         );
     }
-    Ok(vendors::conversion(from, to, eid))
+    Ok(vendors::conversion(
+        from,
+        to,
+        eid,
+        *set(&o.generate_passwords),
+    ))
 }
 
 /// Every setting of an import into `target`, checked.
@@ -113,9 +118,11 @@ pub(crate) fn run_settings(
         report,
         weak_passwords: *set(&o.weak_passwords),
         generate_passwords: *set(&o.generate_passwords),
+        update_secrets: *set(&o.update_secrets),
         heartbeat: *set(&o.heartbeat),
         progress_every: *set(&o.progress_every),
         summary_json,
+        report_html: get(&o.report_html).cloned(),
         report_format,
     })
 }

@@ -151,6 +151,8 @@ macro_rules! options {
 options! {
     connection {
         api: &'static Vendor,
+        /// The product edition whose rules apply, for an API whose editions differ.
+        edition: String,
         url: String,
         user: String,
         password: PasswordFrom,
@@ -182,6 +184,7 @@ options! {
         output: PathBuf,
         report: PathBuf,
         summary_json: PathBuf,
+        report_html: PathBuf,
         mode: Mode,
         prune: bool,
         prune_range: Vec<(u64, u64)>,
@@ -189,6 +192,8 @@ options! {
         dry_run: bool,
         resume: bool,
         generate_passwords: bool,
+        update_secrets: bool,
+        welcome_email: bool,
         heartbeat: Duration,
         from_api: &'static Vendor,
         show_mapped: usize,
@@ -222,6 +227,8 @@ impl Options {
             dry_run: off(),
             resume: off(),
             generate_passwords: off(),
+            update_secrets: off(),
+            welcome_email: off(),
             heartbeat: default(defaults::HEARTBEAT_SECS, values::secs),
             show_mapped: default(defaults::SHOW_MAPPED, values::count),
             ..Options::default()

@@ -78,6 +78,7 @@ type Key = Option<Spanned<Text>>;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Profile {
     api: Key,
+    edition: Key,
     url: Key,
     user: Key,
     password_file: Key,
@@ -170,6 +171,7 @@ impl Keys<'_> {
         let password = self.read("password", &p.password, |t| Ok(Secret::new(t)))?;
         Ok(Options {
             api: self.read("api", &p.api, values::api)?,
+            edition: self.read("edition", &p.edition, values::text)?,
             url: self.read("url", &p.url, values::text)?,
             user: self.read("user", &p.user, values::text)?,
             password: (password_file.map(|g| Given::new(PasswordFrom::File(g.value), g.origin)))

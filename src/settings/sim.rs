@@ -17,6 +17,8 @@ use crate::vendors::Vendor;
 #[derive(Debug)]
 pub(crate) struct SimFlags {
     pub(crate) api: &'static Vendor,
+    /// The product edition whose rules apply, for an API whose editions differ.
+    pub(crate) edition: Option<String>,
     pub(crate) listen: String,
     pub(crate) user: String,
     /// The password it accepts, and whether a flag, the environment or the default gave it.
@@ -63,8 +65,9 @@ pub(crate) fn sim(f: SimFlags) -> anyhow::Result<(SimSettings, String)> {
             .map_err(|e| anyhow::anyhow!(e))?;
     }
     let accepts = credentials(&f.user, &f.password);
+    let api = super::connect::with_edition(f.api, f.edition.as_deref())?;
     let settings = SimSettings {
-        api: f.api.sim(),
+        api: api.sim(),
         tenants: tenants(&f.tenant)?,
         listen: f.listen,
         user: f.user,

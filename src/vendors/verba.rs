@@ -2,6 +2,8 @@
 //! settings per extension, in tenants (`--eid`).
 
 mod codec;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod rules;
 mod sim;
 mod sim_records;
@@ -37,4 +39,6 @@ pub(crate) static VERBA: Vendor = Vendor {
     sim_inferred: sim::CHOICES,
     holds: "recording settings, not phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };

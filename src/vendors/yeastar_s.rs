@@ -3,7 +3,11 @@
 //! simulator serve all three, driven by each one's [`codec::Dialect`].
 
 mod codec;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod openvox_rules;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod rules;
 mod sim;
 
@@ -63,6 +67,8 @@ pub(crate) static YEASTAR_V2: Vendor = Vendor {
     sim_inferred: &[],
     holds: "phones",
     fills: &[SIP_USER_IS_THE_NUMBER],
+    edition: None,
+    editions: &[],
 };
 
 pub(crate) static YEASTAR_V1: Vendor = Vendor {
@@ -74,6 +80,8 @@ pub(crate) static YEASTAR_V1: Vendor = Vendor {
     sim_inferred: &[],
     holds: "phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };
 
 pub(crate) static OPENVOX: Vendor = Vendor {
@@ -90,6 +98,8 @@ pub(crate) static OPENVOX: Vendor = Vendor {
     }],
     holds: "phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };
 
 fn codec_of(dialect: &'static codec::Dialect, wire: &WireOptions) -> Box<dyn Protocol> {

@@ -392,3 +392,34 @@ fn each_side_reads_its_own_password_file_and_there_is_no_password_flag() {
         0
     );
 }
+
+#[test]
+fn a_login_password_is_said_not_carried_only_on_rows_whose_source_hid_it() {
+    // OpenVox hands its userpassword out plain (the simulator's default) or as its MD5
+    // (inferred, switchable): only a hashed one is left behind, and only then said so.
+    let seed = format!(
+        "number,username,registerpassword,loginpassword\n2001,Ann,{},Login-7788x\n",
+        STRONG[0]
+    );
+    for (md5, carried) in [("plain", true), ("md5", false)] {
+        let source = Sim::with(Api::Openvox)
+            .seed(&seed)
+            .args(&["--inferred", &format!("openvox-userpassword={md5}")])
+            .start();
+        let target = Sim::start(Api::YeastarV2);
+        let ran = migrate(&source, &target).ok();
+        let row = ran.row("number", "2001");
+        assert_eq!(
+            row["changed"].split(',').any(|f| f == "loginpassword"),
+            carried,
+            "{md5}: {row:?}"
+        );
+        assert_eq!(
+            row["message"].contains("loginpassword not carried over"),
+            !carried,
+            "{md5}: {row:?}"
+        );
+        let on_pbx = target.field("loginpassword");
+        assert_eq!(on_pbx["2001"] == "Login-7788x", carried, "{md5}");
+    }
+}

@@ -221,6 +221,17 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
                     "{describe}"
                 );
             }
+            Api::YeastarP => {
+                assert!(
+                    describe.contains("Rules of the edition cloud")
+                        && describe.contains("vm_pin: inferred:"),
+                    "{describe}"
+                );
+                assert!(
+                    describe.contains("user_password must not contain the number"),
+                    "{describe}"
+                );
+            }
         }
     });
 }

@@ -198,6 +198,9 @@ fn code_meaning(code: Code) -> &'static str {
             "a cell is needed because of another (a forward to Mobile Number needs `mobile`)"
         }
         Code::DuplicateNumber => "the number already appears in an earlier row",
+        Code::DuplicateValue => {
+            "a value that must be unique (an e-mail address) already appears in an earlier row"
+        }
         Code::RenameConflict => "a rename would land on a number another row uses",
         Code::NotUtf8 => {
             "a cell cannot be read in the file's encoding (only if the file changed while it was read)"

@@ -13,7 +13,9 @@ use super::users::UserNames;
 use crate::domain::values::bool_canonical;
 use crate::domain::{Code, Record};
 use crate::pbx::xml::Element;
-use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, Session};
+use crate::pbx::{
+    ApiError, ErrorClass, HttpRequest, Method, Op, Protocol, Reply, Session, SessionToken,
+};
 
 /// The column that names an extension.
 pub(crate) const KEY: &str = "extension";
@@ -60,6 +62,9 @@ impl Verba {
             Op::Delete(_) => return None,
             Op::Apply => "applyExtensionConfiguration",
             Op::FindUser { .. } => "listUsers",
+            Op::Refresh { .. } | Op::ListPage { .. } | Op::Find(_) | Op::Welcome(_) => {
+                return None;
+            }
         })
     }
 
@@ -237,8 +242,12 @@ impl Protocol for Verba {
                 vec![token(), ("extension", Value::Object(extension))]
             }
             Op::Update(record) => vec![token(), ("extension", Value::Object(to_wire(record)))],
-            // Refused above: v2 has no deleteExtension.
-            Op::Delete(_) => Vec::new(),
+            // Refused above: v2 has no such operations.
+            Op::Delete(_)
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => Vec::new(),
             Op::Apply => vec![
                 token(),
                 ("returnSuccessfulStatuses", json!("1")),
@@ -246,6 +255,7 @@ impl Protocol for Verba {
             ],
         };
         Ok(HttpRequest {
+            method: Method::Post,
             path: String::new(),
             content_type: "text/xml; charset=utf-8",
             headers: &[("soapaction", "\"\"")],
@@ -303,7 +313,7 @@ impl Protocol for Verba {
         }
         match op {
             Op::Login { .. } => match ret.child("token").map(|t| t.text.clone()) {
-                Some(token) if !token.is_empty() => Ok(Reply::Token(token)),
+                Some(token) if !token.is_empty() => Ok(SessionToken::plain(token)),
                 _ => Err(ApiError::BadResponse(
                     "requestToken answer has no token".into(),
                 )),

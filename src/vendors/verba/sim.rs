@@ -31,7 +31,7 @@ use crate::domain::Record;
 use crate::pbx::xml::Element;
 use crate::rules::Table;
 use crate::sim::inferred::is_status;
-use crate::sim::{Choice, Sim, SimSettings, Store, Wire};
+use crate::sim::{Choice, Request, Sim, SimSettings, Store, Wire};
 
 const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
 
@@ -79,8 +79,8 @@ pub(super) const CHOICES: &[Choice] = &[
 pub(super) struct Service;
 
 impl Wire for Service {
-    fn handle(&self, sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-        handle(sim, ip, method, uri, body)
+    fn handle(&self, sim: &Sim, r: &Request<'_>) -> Response {
+        handle(sim, r.peer, r.method, r.uri, r.body)
     }
 
     fn prepare(&self, settings: &SimSettings) -> anyhow::Result<Box<dyn Any + Send>> {

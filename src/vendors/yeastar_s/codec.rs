@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 use super::{API_OPENVOX, API_V1, API_V2};
 use crate::domain::values::md5_hex;
 use crate::domain::{Api, Record};
-use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, xml};
+use crate::pbx::{
+    ApiError, ErrorClass, HttpRequest, Method, Op, Protocol, Reply, SessionToken, value_text, xml,
+};
 
 /// The documented error numbers (docs/vendor/yeastar-api.md §6.2) that matter for extensions and sessions.
 pub(crate) mod errno {
@@ -308,7 +310,11 @@ impl Yeastar {
             Op::Delete(_) => "extension/delete",
             Op::Apply => "apply",
             // Refused by `can`: the family has no such endpoints.
-            Op::FindUser { .. } => "",
+            Op::FindUser { .. }
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => "",
         }
     }
 
@@ -387,7 +393,15 @@ impl Protocol for Yeastar {
                 Some(self.wire(record, dialect.add_key.unwrap_or(dialect.update_key)))
             }
             Op::Update(record) => Some(self.wire(record, dialect.update_key)),
-            Op::Logout | Op::Heartbeat | Op::List | Op::Apply | Op::FindUser { .. } => None,
+            Op::Logout
+            | Op::Heartbeat
+            | Op::List
+            | Op::Apply
+            | Op::FindUser { .. }
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => None,
         };
         let (content_type, body) = match (body, self.xml) {
             (None, _) => ("application/json; charset=utf-8", Vec::new()),
@@ -398,6 +412,7 @@ impl Protocol for Yeastar {
             ),
         };
         Ok(HttpRequest {
+            method: Method::Post,
             path,
             content_type,
             headers: &[],
@@ -434,7 +449,7 @@ impl Protocol for Yeastar {
         }
         match op {
             Op::Login { .. } => match value["token"].as_str() {
-                Some(token) if !token.is_empty() => Ok(Reply::Token(token.to_string())),
+                Some(token) if !token.is_empty() => Ok(SessionToken::plain(token.to_string())),
                 _ => Err(ApiError::BadResponse("login answer has no token".into())),
             },
             Op::List => {
@@ -521,7 +536,11 @@ impl Yeastar {
             Op::Add(_) => caps.add,
             Op::Delete(_) => caps.delete,
             Op::Apply => caps.apply_at_end,
-            Op::FindUser { .. } => false,
+            Op::FindUser { .. }
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => false,
             _ => true,
         }
     }

@@ -28,7 +28,7 @@ use crate::domain::values::md5_hex;
 use crate::domain::{Code, Record};
 use crate::pbx::value_text;
 use crate::pbx::xml::{parse, to_xml};
-use crate::sim::{LoginProblem, Sim, Store, TokenProblem, Wire};
+use crate::sim::{LoginProblem, Request, Sim, Store, TokenProblem, Wire};
 
 /// The transient errnos `--fail-rate` answers with.
 const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV_DOWN];
@@ -41,8 +41,8 @@ pub(super) struct Family {
 }
 
 impl Wire for Family {
-    fn handle(&self, sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-        handle(sim, self.dialect, ip, method, uri, body)
+    fn handle(&self, sim: &Sim, r: &Request<'_>) -> Response {
+        handle(sim, self.dialect, r.peer, r.method, r.uri, r.body)
     }
 }
 

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod fake_pbx;
 pub(crate) mod http;
+pub(crate) mod openapi;
 pub(crate) mod outcome;
 pub(crate) mod run;
 pub(crate) mod running;
