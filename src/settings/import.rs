@@ -22,7 +22,7 @@ pub(crate) fn import(cli: Options) -> anyhow::Result<ImportSettings> {
     let o = super::layered(cli)?;
     let api = connect::api(&o, &connect::ONE)?;
     let wire = connect::wire(api, &o, &connect::ONE)?;
-    let file = get(&o.file).cloned().unwrap_or_else(|| PathBuf::from("-"));
+    let file = sheet(&o, "import")?;
     // --from-api and --map exclude each other on the command line, so a map here beside
     // --from-api came from the profile: the flag wins.
     let mapping = match (get(&o.from_api), get(&o.map)) {
@@ -33,6 +33,16 @@ pub(crate) fn import(cli: Options) -> anyhow::Result<ImportSettings> {
     let connection = connect::connection(&o, &connect::ONE)?;
     let report = report(&o, &file, defaults::STDIN_REPORT);
     run_settings(&o, api, Target { connection, wire }, mapping, file, report)
+}
+
+/// The sheet to read: required (`-` is standard input, never taken for a missing name).
+pub(crate) fn sheet(o: &Options, command: &str) -> anyhow::Result<PathBuf> {
+    match get(&o.file) {
+        Some(file) => Ok(file.clone()),
+        None => {
+            bail!("the spreadsheet is missing: pbxbulk {command} FILE (- reads standard input)")
+        }
+    }
 }
 
 /// The PBX an import writes to.

@@ -18,10 +18,11 @@ use crate::domain::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ProfileError {
-    #[error("cannot read the config file {path}: {source}")]
+    // The cause is in the message, not a `source` that a chain of causes would say again.
+    #[error("cannot read the config file {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("the config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
@@ -116,9 +117,9 @@ pub(crate) fn default_path() -> Option<PathBuf> {
 /// profile are taken relative to the config file's folder, as a reader of that file would
 /// expect.
 pub(crate) fn load(path: &Path, name: &str) -> Result<Options, ProfileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+    let text = std::fs::read_to_string(path).map_err(|error| ProfileError::Read {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     let mut file: File = toml::from_str(&text).map_err(|e| ProfileError::Parse {
         path: path.to_owned(),

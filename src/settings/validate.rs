@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use super::connect;
-use super::import::{read_settings, summary_json};
+use super::import::{read_settings, sheet, summary_json};
 use super::options::{Options, get, set};
 use crate::domain::Mode;
 use crate::input::{Mapping, ReadSettings};
@@ -40,7 +40,7 @@ pub(crate) fn validate(cli: Options) -> anyhow::Result<ValidateSettings> {
             api.name()
         );
     }
-    let file = get(&o.file).cloned().unwrap_or_else(|| PathBuf::from("-"));
+    let file = sheet(&o, "validate")?;
     Ok(ValidateSettings {
         summary_json: summary_json(&o, &file)?,
         read: read_settings(&o),
