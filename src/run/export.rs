@@ -85,6 +85,9 @@ pub(crate) async fn read_directory(
         .login()
         .await
         .map_err(|e| login_failed(client.protocol(), url, &e))?;
+    for note in client.notes() {
+        eprintln!("pbxbulk: {note}");
+    }
     let progress = Progress::items("extensions read", every);
     let read = snapshot::fetch(&client, table, retry, concurrency, Some(&progress)).await;
     progress.finish();

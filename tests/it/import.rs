@@ -472,3 +472,22 @@ fn a_run_killed_at_any_moment_is_finished_by_resume_without_sending_a_row_twice(
         .incomplete("bad_input");
     assert!(ran.stderr.contains("nothing to resume"), "{}", ran.stderr);
 }
+
+#[test]
+fn a_url_with_the_apis_own_path_is_taken_back_to_the_pbxs_address() {
+    // A new user pasted the API's URL: every request would have gone to /api/v2.0.0/api/…
+    let sim = Sim::start(Api::YeastarV2);
+    let url = format!("{}/api/v2.0.0/", sim.url);
+    let ran = Run::import_at(Api::YeastarV2, &url)
+        .file(&format!(
+            "number,username,registername,registerpassword\n1001,Ann,1001,{STRONG}\n"
+        ))
+        .ok();
+    assert!(
+        ran.stderr
+            .contains("--url ends in /api/v2.0.0, the API's own path, which pbxbulk adds itself"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(sim.stat("extensions"), 1);
+}

@@ -197,7 +197,15 @@ impl Verba {
         if matches!(op, Op::Add(_)) {
             return session.call(&Op::Add(&record)).await;
         }
-        let number = [record.get(KEY).cloned().unwrap_or_default()];
+        let extension = record.get(KEY).cloned().unwrap_or_default();
+        // Read in the row's own tenant, which may not be the session's.
+        let number = match record
+            .get("eid")
+            .filter(|e| !e.is_empty() && **e != self.eid)
+        {
+            Some(eid) => [format!("{eid}/{extension}")],
+            None => [extension],
+        };
         let mut merged = match session.call_paced(&Op::Query(&number)).await? {
             Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
             _ if create_if_missing => return session.call(&Op::Add(&record)).await,
@@ -207,7 +215,7 @@ impl Verba {
                     meaning: format!(
                         "extension {} is not on the PBX: getExtension found no such record \
                          in this tenant (upsert or sync would create it)",
-                        number[0]
+                        in_tenant(&number[0]).1
                     ),
                     class: ErrorClass::Permanent,
                 });
@@ -265,14 +273,14 @@ impl Verba {
                     }),
                 ),
             ],
-            Op::Query(numbers) => vec![
-                token(),
-                ("environmentFilter", self.environment_filter("")),
-                (
-                    "extension",
-                    json!(numbers.first().cloned().unwrap_or_default()),
-                ),
-            ],
+            Op::Query(numbers) => {
+                let (eid, extension) = in_tenant(numbers.first().map_or("", String::as_str));
+                vec![
+                    token(),
+                    ("environmentFilter", self.environment_filter(eid)),
+                    ("extension", json!(extension)),
+                ]
+            }
             Op::Add(record) => {
                 let mut extension = to_wire(record);
                 // A new extension needs its tenant; a row that names none gets the session's.
@@ -351,6 +359,20 @@ fn answer(op: &Op<'_>, status_code: u16, body: &[u8]) -> Result<Element, ApiErro
         });
     }
     Ok(element)
+}
+
+/// A query's extension, and its tenant where it is written `EID/EXTENSION` (the form the
+/// snapshot files other tenants' extensions under): a row of another tenant than the
+/// session's is read in its own.
+fn in_tenant(key: &str) -> (&str, &str) {
+    match key.split_once('/') {
+        Some((eid, extension))
+            if eid.len() == 4 && eid.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            (eid, extension)
+        }
+        _ => ("", key),
+    }
 }
 
 #[cfg(test)]

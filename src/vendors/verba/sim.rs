@@ -88,6 +88,17 @@ impl Wire for Service {
         Ok(Box::new(tenants::prepare(settings)?))
     }
 
+    fn banner(&self, sim: &Sim) -> Vec<String> {
+        let ids = sim.with_state(|s| tenants(s).user_ids());
+        vec![
+            format!(
+                "Verba provisioning service at http://{}/provisioning",
+                sim.addr
+            ),
+            format!("users known: {ids}; {}", tenants::HOW_TO_DECLARE),
+        ]
+    }
+
     fn seed(&self, store: &mut Store, table: &Table, mut record: Record) -> Result<(), String> {
         let Some(number) = record.get(table.key).cloned() else {
             return Ok(());

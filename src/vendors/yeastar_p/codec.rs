@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::envelope::envelope;
 use super::errcode;
 use super::ids::{Ids, query_known, resolve};
-use super::json::{CREATE_DEFAULTS, PAGE_SIZE, from_wire, get, post, to_wire, typed};
+use super::json::{CREATE_DEFAULTS, PAGE_SIZE, PREFIX, from_wire, get, post, to_wire, typed};
 use crate::domain::{Code, Record};
 use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, Session, SessionToken};
 
@@ -184,6 +184,10 @@ impl Protocol for YeastarP {
 
     fn may_already_exist(&self, e: &ApiError) -> bool {
         matches!(e, ApiError::Refused { code, meaning, .. } if code == errcode::DUPLICATE && meaning.contains("number \""))
+    }
+
+    fn api_path(&self) -> Option<&'static str> {
+        Some(PREFIX)
     }
 
     fn list_page_size(&self) -> Option<usize> {

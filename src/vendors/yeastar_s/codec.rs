@@ -214,6 +214,10 @@ impl Protocol for Yeastar {
         }
     }
 
+    fn api_path(&self) -> Option<&'static str> {
+        Some(self.dialect.prefix)
+    }
+
     /// The login sends the password as its MD5.
     fn wire_forms(&self, secret: &str) -> Vec<String> {
         vec![md5_hex(secret)]
