@@ -23,7 +23,7 @@
 #      of 20,000 invalid rows: its size; the import's wall time and peak RSS with the page vs
 #      without, in pairs; and the time headless Chromium takes to load and render the page's
 #      first 1280x2000 pixels vs an empty page, in pairs (apt-get installs chromium if needed)
-#   g. an HR extract of 200,000 people (bench/gen_hr.py) through a map with filters, vs the same
+#   h. an HR extract of 200,000 people (bench/gen_hr.py) through a map with filters, vs the same
 #      file through the same map without filters, in pairs: validate (offline), and
 #      import --mode sync --dry-run --match email --assign-numbers against a simulator seeded
 #      with 100,000 extensions (wall and peak RSS)
@@ -37,7 +37,7 @@ REPEATS=${REPEATS:-3}
 TP_REPEATS=${TP_REPEATS:-5}
 WRK_SECS=${WRK_SECS:-2}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SECTIONS=${SECTIONS:-a b c d e f g}
+SECTIONS=${SECTIONS:-a b c d e f g h}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 export PBXBULK_PASSWORD='Bench-Passw0rd-26'
 UTIL=(python3 "$ROOT/bench/util.py")
@@ -80,7 +80,7 @@ SIM_N=0
 start_sim() { # sim flags... → SIM_PID, SIM_URL
     SIM_N=$((SIM_N + 1))
     local out=$OUT/sim.$SIM_N.stdout
-    "$PBX" sim --api yeastar-v2 --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
+    "$PBX" sim --api "${SIM_API:-yeastar-v2}" --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
     SIM_PID=$!
     SIMS+=("$SIM_PID")
     SIM_URL=
@@ -326,6 +326,39 @@ for what in sync export; do
 done
 
 fi
+# ---- g. the Yeastar P-Series ---------------------------------------------------------------------
+if want g; then
+say "g. yeastar-p: import of 10,000 and a sync of them unchanged, sim --latency-ms 50, --concurrency 8"
+f=$OUT/p-10000.csv
+python3 "$ROOT/bench/gen.py" 10000 "$f" --api yeastar-p
+for what in import sync; do
+    ratios=() walls=()
+    for r in $(seq "$REPEATS"); do
+        if [ "$what" = import ]; then
+            SIM_API=yeastar-p start_sim --latency-ms 50
+            run_timed "p-$what-$r" "$PBX" import "$f" --api yeastar-p --url "$SIM_URL" --user api \
+                --mode add --rate 0 --concurrency 8 --report "$OUT/p-$what-$r.report.csv"
+            expect_line "p-$what-$r" "^10000 rows: 10000 ok"
+            ops="add"
+        else
+            SIM_API=yeastar-p start_sim --seed "$f" --latency-ms 50
+            run_timed "p-$what-$r" "$PBX" import "$f" --api yeastar-p --url "$SIM_URL" --user api \
+                --mode sync --concurrency 8 --report "$OUT/p-$what-$r.report.csv"
+            expect_line "p-$what-$r" "^10000 rows: 0 ok.*, 10000 unchanged"
+            ops="list query"
+        fi
+        must "p-$what-$r"
+        # shellcheck disable=SC2086
+        w=$("${UTIL[@]}" bound "$SIM_URL" 50 8 "$WALL" $ops)
+        stop_sim
+        ratios+=("$(sed 's/.*ratio=\([0-9.]*\).*/\1/' <<<"$w")"); walls+=("$WALL")
+        record "g.$what.run$r" "$w"
+    done
+    record "g.$what.wall_s" "$(median "${walls[@]}") (runs: ${walls[*]})"
+    record "g.$what.bound_s" "$(sed 's/.*bound_s=\([0-9.]*\).*/\1/' <<<"$w")"
+    record "g.$what.ratio_wall_over_bound" "$(median "${ratios[@]}") (runs: ${ratios[*]})"
+done
+fi
 # ---- f. the report page ------------------------------------------------------------------------
 if want f; then
 say "f. the report page of a 20,000-row import, and of 20,000 invalid rows"
@@ -398,9 +431,9 @@ fi
 record machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 record machine.other_pbxbulk_processes_at_end "$(pgrep -c -x pbxbulk || true)"
 
-# ---- g. HR sync ----------------------------------------------------------------------------------
-if want g; then
-say "g. 200,000 HR rows through a map with filters vs without, --match email against 100,000"
+# ---- h. HR sync ----------------------------------------------------------------------------------
+if want h; then
+say "h. 200,000 HR rows through a map with filters vs without, --match email against 100,000"
 dir=$OUT/hr-directory-100000.csv
 python3 "$ROOT/bench/gen.py" 100000 "$dir" --start 3000000
 python3 "$ROOT/bench/gen_hr.py" "$dir" 200000 "$OUT/hr-200000.csv"
@@ -440,21 +473,21 @@ for what in validate import; do
         pairs+=("$(calc "${walls_f[-1]} / ${walls_p[-1]}" 2)")
     done
     wf=$(median "${walls_f[@]}"); wp=$(median "${walls_p[@]}")
-    record "g.$what.filters_wall_s" "$wf (runs: ${walls_f[*]})"
-    record "g.$what.plain_wall_s" "$wp (runs: ${walls_p[*]})"
-    record "g.$what.ratio_filters_over_plain" "$(calc "$wf / $wp" 2)"
-    record "g.$what.paired_ratio" "$(median "${pairs[@]}") (median of the per-pair ratios: ${pairs[*]})"
-    record "g.$what.filters_peak_rss_mb" "$(calc "$rss_f / 1024" 1)"
-    record "g.$what.plain_peak_rss_mb" "$(calc "$rss_p / 1024" 1)"
-    record "g.$what.rss_ratio" "$(calc "$rss_f / $rss_p" 2)"
+    record "h.$what.filters_wall_s" "$wf (runs: ${walls_f[*]})"
+    record "h.$what.plain_wall_s" "$wp (runs: ${walls_p[*]})"
+    record "h.$what.ratio_filters_over_plain" "$(calc "$wf / $wp" 2)"
+    record "h.$what.paired_ratio" "$(median "${pairs[@]}") (median of the per-pair ratios: ${pairs[*]})"
+    record "h.$what.filters_peak_rss_mb" "$(calc "$rss_f / 1024" 1)"
+    record "h.$what.plain_peak_rss_mb" "$(calc "$rss_p / 1024" 1)"
+    record "h.$what.rss_ratio" "$(calc "$rss_f / $rss_p" 2)"
 done
 # What a sync of the directory costs without HR: its own 100,000 rows, numbers given, no map,
 # no --match (how much of the memory above is the PBX's listing itself).
 run_timed "hr-reference" "$PBX" import "$dir" --api yeastar-v2 --url "$SIM_URL" --user api \
     --mode sync --dry-run --report "$OUT/hr-reference.report.csv"
 must hr-reference
-record "g.reference.directory_sync_wall_s" "$WALL"
-record "g.reference.directory_sync_peak_rss_mb" "$(calc "$RSS / 1024" 1)"
+record "h.reference.directory_sync_wall_s" "$WALL"
+record "h.reference.directory_sync_peak_rss_mb" "$(calc "$RSS / 1024" 1)"
 stop_sim
 
 fi
@@ -511,13 +544,17 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
         r=$(get "e.$what.ratio_wall_over_bound")
         echo "| $what of 10,000 unchanged, 100 ms latency, c=4 | $(get "e.$what.wall_s") s | bound $(get "e.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
     done
-    want g && for what in validate import; do
-        r=$(get "g.$what.ratio_filters_over_plain")
-        echo "| HR 200,000 rows, $what, map with filters | $(get "g.$what.filters_wall_s") s | without filters $(get "g.$what.plain_wall_s") s | ${r}x | <= 2x | $(met "$r <= 2") |"
-        r=$(get "g.$what.rss_ratio")
-        echo "| same, peak RSS | $(get "g.$what.filters_peak_rss_mb") MB | $(get "g.$what.plain_peak_rss_mb") MB | ${r}x | <= 2x | $(met "$r <= 2") |"
+    want g && for what in import sync; do
+        r=$(get "g.$what.ratio_wall_over_bound")
+        echo "| yeastar-p $what of 10,000, 50 ms latency, c=8 | $(get "g.$what.wall_s") s | bound $(get "g.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
     done
-    want g && echo "| sync --dry-run of the 100,000-row directory itself (no map, no --match) | $(get g.reference.directory_sync_wall_s) s, $(get g.reference.directory_sync_peak_rss_mb) MB | - | - | - | - |"
+    want h && for what in validate import; do
+        r=$(get "h.$what.ratio_filters_over_plain")
+        echo "| HR 200,000 rows, $what, map with filters | $(get "h.$what.filters_wall_s") s | without filters $(get "h.$what.plain_wall_s") s | ${r}x | <= 2x | $(met "$r <= 2") |"
+        r=$(get "h.$what.rss_ratio")
+        echo "| same, peak RSS | $(get "h.$what.filters_peak_rss_mb") MB | $(get "h.$what.plain_peak_rss_mb") MB | ${r}x | <= 2x | $(met "$r <= 2") |"
+    done
+    want h && echo "| sync --dry-run of the 100,000-row directory itself (no map, no --match) | $(get h.reference.directory_sync_wall_s) s, $(get h.reference.directory_sync_peak_rss_mb) MB | - | - | - | - |"
 } >"$OUT/results.md"
 say "results ($OUT/results.md)"
 cat "$OUT/results.md"

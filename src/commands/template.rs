@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use crate::domain::Exit;
-use crate::rules::{Cross, Need, Origin, Table};
+use crate::input::layouts::Layout;
+use crate::rules::{Cross, Kind, Need, Origin, Table};
 use crate::vendors::Vendor;
 
 /// Prints the template, or with `describe` the rules, of `api`.
@@ -32,8 +33,7 @@ pub(crate) fn run(
 }
 
 /// `template --layout NAME`: the header of another system's own layout, as CSV.
-pub(crate) fn layout(name: &str) -> anyhow::Result<Exit> {
-    let layout = crate::vendors::layout(name).map_err(anyhow::Error::msg)?;
+pub(crate) fn layout(layout: &Layout) -> anyhow::Result<Exit> {
     let mut csv = csv::Writer::from_writer(io::stdout().lock());
     csv.write_record(layout.header)?;
     csv.flush()?;
@@ -68,24 +68,21 @@ pub(crate) fn describe(
             .subsequent_indent(rest);
         textwrap::wrap(text, options).join("\n")
     };
-    writeln!(
-        out,
-        "{}\n",
-        wrap(
-            &format!(
-                "Field rules for --api {} (key column: {}). Password policy: {}.",
-                table.api.name,
-                table.key,
-                if weak_passwords {
-                    "weak (--weak-passwords)"
-                } else {
-                    "strong (the PBX's default; --weak-passwords if the PBX is set to weak)"
-                }
-            ),
-            "",
-            ""
-        )
-    )?;
+    // Only an API with password fields has a password policy to speak of.
+    let has_policy = (table.fields.iter()).any(|f| matches!(f.kind, Kind::Password(_)));
+    let policy = match (has_policy, weak_passwords) {
+        (false, _) => "",
+        (true, true) => " Password policy: weak (--weak-passwords).",
+        (true, false) => {
+            " Password policy: strong (the PBX's default; --weak-passwords if the PBX is set \
+             to weak)."
+        }
+    };
+    let intro = format!(
+        "Field rules for --api {} (key column: {}).{policy}",
+        table.api.name, table.key
+    );
+    writeln!(out, "{}\n", wrap(&intro, "", ""))?;
     // Where each field's rule comes from is listed below the table, not in a column of it: a
     // narrow terminal keeps its width for the rules.
     let rows: Vec<[String; 4]> = table
@@ -175,7 +172,12 @@ pub(crate) fn describe(
         writeln!(out, "{}", wrap(&text, "  ", "    "))?;
     }
     writeln!(out, "\nRules between rows:")?;
-    writeln!(out, "  a {} may appear only once in a file", table.key)?;
+    writeln!(
+        out,
+        "  {} {} may appear only once in a file",
+        article(table.key),
+        table.key
+    )?;
     if let Some(rename) = table.rename {
         writeln!(out, "  {rename} must not be a number another row uses")?;
     }
@@ -184,6 +186,14 @@ pub(crate) fn describe(
         writeln!(out, "{}", wrap(note, "  - ", "    "))?;
     }
     Ok(())
+}
+
+/// `a` or `an`, as the word is said (by its first letter: the keys are plain words).
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
 }
 
 /// The width to wrap to: `$COLUMNS` if set, else the terminal's; a file or a pipe has no

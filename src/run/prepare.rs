@@ -94,7 +94,7 @@ pub(super) async fn prepare(
 
 /// Every extension on the PBX, with a progress bar.
 async fn read_pbx(settings: &ImportSettings, client: &Client) -> anyhow::Result<PbxSnapshot> {
-    let progress = Progress::items("extensions read from the PBX");
+    let progress = Progress::items("extensions read from the PBX", settings.progress_every);
     let read = snapshot::fetch(
         client,
         settings.api.table,

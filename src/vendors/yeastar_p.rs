@@ -6,14 +6,17 @@
 //! default, so a file that passes by default passes on every edition.
 
 mod codec;
+mod envelope;
 mod errcode;
 mod ids;
+mod json;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 mod rules;
 mod sim;
 mod sim_auth;
 mod sim_records;
+mod sim_writes;
 // The layout is laid out as its document lists it.
 #[rustfmt::skip]
 mod web_layout;

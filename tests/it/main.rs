@@ -21,6 +21,7 @@ mod safety;
 mod secrets;
 mod simulator;
 mod soak;
+mod summaries;
 mod support;
 mod sync;
 mod typed;

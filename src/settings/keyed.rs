@@ -1,0 +1,66 @@
+//! `--match FIELD` and `--assign-numbers FROM-TO`: rows keyed by people rather than by
+//! number, checked against the API's table (import and validate share them).
+
+use anyhow::bail;
+
+use super::options::{Options, get};
+use crate::domain::Mode;
+use crate::vendors::Vendor;
+
+/// How rows without a number find one.
+#[derive(Debug, Default)]
+pub(crate) struct Keyed {
+    /// The table's column a row is matched by (a field the API reads back).
+    pub(crate) match_field: Option<usize>,
+    /// Ranges a row that matches nothing takes its number from.
+    pub(crate) assign: Vec<(u64, u64)>,
+}
+
+impl Keyed {
+    /// The flags as given, offline (validate keys rows as an import would on an empty PBX).
+    pub(crate) fn given(o: &Options, api: &Vendor) -> anyhow::Result<Keyed> {
+        Ok(Keyed {
+            match_field: match_field(get(&o.match_field).map(String::as_str), api)?,
+            assign: get(&o.assign_numbers).cloned().unwrap_or_default(),
+        })
+    }
+
+    /// The flags of an import, which match rows to the PBX's extensions and hand out numbers
+    /// there: only where the mode reads the PBX (and, for numbers, can add).
+    pub(crate) fn of_import(o: &Options, api: &Vendor, mode: Mode) -> anyhow::Result<Keyed> {
+        let keyed = Keyed::given(o, api)?;
+        if keyed.match_field.is_some() && !mode.reads_the_pbx() {
+            bail!(
+                "--match goes with --mode upsert or sync: rows are matched to the PBX's extensions"
+            );
+        }
+        if !keyed.assign.is_empty() && (!mode.reads_the_pbx() || !api.api.caps.add) {
+            bail!(
+                "--assign-numbers goes with --mode upsert or sync, on an API that can add extensions"
+            );
+        }
+        Ok(keyed)
+    }
+
+    /// Whether a row may leave its number to the PBX (no key column needed).
+    pub(crate) fn keyed(&self) -> bool {
+        self.match_field.is_some() || !self.assign.is_empty()
+    }
+}
+
+/// `--match FIELD`: a field the API reads back (no secret, not the number).
+fn match_field(field: Option<&str>, api: &Vendor) -> anyhow::Result<Option<usize>> {
+    let Some(field) = field else {
+        return Ok(None);
+    };
+    let table = api.table;
+    let index =
+        (table.column_for(field)).filter(|&i| !table.fields[i].secret && i != table.key_index());
+    let Some(index) = index else {
+        bail!(
+            "--match {field}: not a field {} reads back (e.g. email)",
+            api.name()
+        );
+    };
+    Ok(Some(index))
+}
