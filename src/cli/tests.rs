@@ -68,7 +68,8 @@ fn every_flag_of_import_export_and_validate_reaches_the_options() {
          json --eid 0001 --config c.toml --profile hq --map m.toml --mode sync --prune \
          --prune-range 1-9 --max-delete 3 --dry-run --rate auto --concurrency 2 --retries \
          1 --read-rate 4 --weak-passwords --generate-passwords --report r.csv \
-         --report-format xlsx --summary-json s.json --progress-every 5 --heartbeat-secs 9",
+         --report-format xlsx --summary-json s.json --progress-every 5 --heartbeat-secs 9 \
+         --match email --assign-numbers 3000-3099 --assign-numbers 4000-4009",
     );
     let shown = import.shown();
     // --ca-cert excludes --insecure.
@@ -79,17 +80,44 @@ fn every_flag_of_import_export_and_validate_reaches_the_options() {
     assert!(unset.is_empty(), "not carried: {unset:?}");
     assert_eq!(get(&import.api).map(|v| v.name()), Some("yeastar-v2"));
     assert_eq!(get(&import.prune_range), Some(&vec![(1, 9)]));
+    assert_eq!(get(&import.match_field).map(String::as_str), Some("email"));
+    let ranges = vec![(3000, 3099), (4000, 4009)];
+    assert_eq!(get(&import.assign_numbers), Some(&ranges));
+    let layout = options("pbxbulk import a.csv --layout FreePBX");
+    assert_eq!(get(&layout.layout).map(|l| l.name), Some("freepbx"));
     let export = options(
         "pbxbulk export -o x.csv --report-format csv --encoding big5 --concurrency 2 \
-         --summary-json - --progress-every 1",
+         --summary-json - --progress-every 1 --layout 3cx",
     );
     assert!(export.output.is_some() && export.encoding.is_some());
+    assert_eq!(get(&export.layout).map(|l| l.name), Some("3cx"));
     assert!(export.summary_json.is_some() && export.progress_every.is_some());
     let validate = options(
         "pbxbulk validate a.csv --profile hq --show-mapped 2 --mode add --summary-json \
-         s.json",
+         s.json --layout grandstream --match email --assign-numbers 1-9",
     );
     assert!(validate.profile.is_some() && validate.show_mapped.is_some());
+    assert!(validate.layout.is_some() && validate.match_field.is_some());
+    assert_eq!(get(&validate.assign_numbers), Some(&vec![(1, 9)]));
+}
+
+#[test]
+fn a_layout_is_a_built_in_map_so_it_goes_without_map_or_from_api() {
+    for line in [
+        "pbxbulk import a.csv --layout 3cx --map m.toml",
+        "pbxbulk import a.csv --layout 3cx --from-api verba",
+        "pbxbulk validate a.csv --layout 3cx --map m.toml",
+    ] {
+        let e = Cli::command()
+            .try_get_matches_from(line.split_whitespace())
+            .unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::ArgumentConflict, "{line}");
+    }
+    let e = Cli::command()
+        .try_get_matches_from("pbxbulk export -o x.csv --layout avaya".split_whitespace())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("the layouts are: yeastar-s-web"), "{e}");
 }
 
 #[test]

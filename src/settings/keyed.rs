@@ -64,3 +64,52 @@ fn match_field(field: Option<&str>, api: &Vendor) -> anyhow::Result<Option<usize
     };
     Ok(Some(index))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Given, Origin};
+
+    fn flags(field: Option<&str>, ranges: Vec<(u64, u64)>) -> Options {
+        Options {
+            match_field: field.map(|f| Given::new(f.to_string(), Origin::Flag)),
+            assign_numbers: Some(Given::new(ranges, Origin::Flag)),
+            ..Options::default()
+        }
+    }
+
+    fn refusal(o: &Options, mode: Mode) -> String {
+        let api = crate::vendors::by_name("yeastar-v2").unwrap();
+        Keyed::of_import(o, api, mode).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_match_field_is_one_the_api_reads_back_in_any_case() {
+        let api = crate::vendors::by_name("yeastar-v2").unwrap();
+        let keyed = Keyed::of_import(&flags(Some("EMAIL"), vec![]), api, Mode::Sync).unwrap();
+        assert_eq!(keyed.match_field, api.table.column_for("email"));
+        assert!(keyed.keyed());
+        for field in ["number", "registerpassword", "nosuchfield"] {
+            let e = refusal(&flags(Some(field), vec![]), Mode::Sync);
+            assert!(
+                e.contains("not a field yeastar-v2 reads back"),
+                "{field}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_need_a_mode_that_reads_the_pbx() {
+        let e = refusal(&flags(Some("email"), vec![]), Mode::Add);
+        assert!(e.contains("--match goes with --mode upsert or sync"), "{e}");
+        let e = refusal(&flags(None, vec![(3000, 3999)]), Mode::Update);
+        assert!(e.contains("--assign-numbers goes with"), "{e}");
+        // Offline (validate), the same flags key the rows as on an empty PBX.
+        let api = crate::vendors::by_name("yeastar-v2").unwrap();
+        let keyed = Keyed::given(&flags(None, vec![(3000, 3999)]), api).unwrap();
+        assert_eq!(
+            (keyed.match_field, keyed.assign),
+            (None, vec![(3000, 3999)])
+        );
+    }
+}

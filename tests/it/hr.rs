@@ -316,3 +316,47 @@ fn running_out_of_numbers_is_a_row_error_and_the_run_goes_on() {
     assert_eq!(ran.row("row", "4")["error_code"], "NO_FREE_NUMBER");
     assert_eq!(sim.stat("write_requests"), 0);
 }
+
+#[test]
+fn leavers_are_deleted_under_sync_without_prune_within_the_prune_safeguards() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = format!(
+        "number,username,registername,registerpassword,email\n\
+         3001,Ann Lee,3001,{STRONG},ann@example.com\n3002,Bo Ray,3002,{STRONG},bo@example.com\n\
+         4001,Cy Ng,4001,{STRONG},cy@example.com\n5001,Lobby,5001,{STRONG},\n"
+    );
+    let sim = Sim::with(Api::YeastarV2).seed(&seed).start();
+    let map = write(dir.path(), "hr.toml", MAP);
+    let hr = "WorkerStatus,FirstName,LastName,Department,Email\n\
+              Inactive,Ann,Lee,Sales,ann@example.com\n\
+              Inactive,Bo,Ray,Sales,bo@example.com\n\
+              Inactive,Cy,Ng,Sales,cy@example.com\n";
+    let file = write(dir.path(), "hr.csv", hr);
+    let sync = || {
+        (Run::import(&sim).input(&file))
+            .args(&["--map", map.to_str().unwrap(), "--mode", "sync"])
+            .args(&["--match", "email", "--rate", "0"])
+    };
+    // Three leavers are more deletes than --max-delete allows: nothing is written.
+    let ran = sync().args(&["--max-delete", "2"]).incomplete("safeguard");
+    assert!(ran.stderr.contains("--max-delete"), "{}", ran.stderr);
+    assert_eq!(sim.stat("write_requests"), 0);
+    // The default limit (10% of 4) holds for leavers too.
+    sync().incomplete("safeguard");
+    // Inside --prune-range only: Cy's 4001 stays, and no --prune means the lobby stays too.
+    let ran = sync()
+        .args(&["--prune-range", "3000-3999", "--max-delete", "2"])
+        .ok();
+    assert_eq!(
+        ran.row_number_status(),
+        ["2 3001 ok", "3 3002 ok", "4 4001 skipped"]
+    );
+    let cy = ran.row("row", "4")["message"].clone();
+    assert!(cy.contains("--prune-range"), "{cy}");
+    let left: Vec<String> = sim.field("email").into_keys().collect();
+    assert_eq!(left, ["4001", "5001"]);
+    // The safeguards guard deletes, which only a sync makes.
+    sync()
+        .args(&["--mode", "upsert", "--prune-range", "3000-3999"])
+        .incomplete("bad_input");
+}
