@@ -455,7 +455,7 @@ for what in validate import; do
                 run_timed "hr-$what-$map-$r" "$PBX" validate "$OUT/hr-200000.csv" --api yeastar-v2 \
                     --map "$OUT/hr-$map.toml" --match email --assign-numbers 5000000-5999999
                 must "hr-$what-$map-$r"
-                expect_line "hr-$what-$map-$r" "^200000 rows: 180000 ok"
+                expect_line "hr-$what-$map-$r" "^200000 rows: 180000 valid"
             else
                 run_timed "hr-$what-$map-$r" "$PBX" import "$OUT/hr-200000.csv" --api yeastar-v2 \
                     --url "$SIM_URL" --user api --map "$OUT/hr-$map.toml" --mode sync --dry-run \
