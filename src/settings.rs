@@ -257,7 +257,7 @@ fn run_settings(
                 .iter()
                 .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
                 .collect::<anyhow::Result<_>>()?,
-            max_delete: args.max_delete,
+            max_delete: args.max_delete.map(crate::plan::prune::MaxDelete::Count),
         }),
     };
     Ok(ImportSettings {

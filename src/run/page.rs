@@ -15,6 +15,7 @@ use crate::domain::{Exit, StopReason, Summary};
 use crate::input::{SheetError, Source};
 use crate::output::html::{self, InputFacts, Outcome, PageCollector, PageData, RunFacts};
 use crate::output::summary_json::without_credentials;
+use crate::plan::prune::MaxDelete;
 
 /// How the run ended, as `run_import` knows it.
 #[derive(Clone, Copy)]
@@ -143,7 +144,7 @@ fn rate(rate: Rate, settled: Option<f64>) -> String {
     }
 }
 
-fn prune_text(ranges: &[(u64, u64)], max_delete: Option<usize>) -> String {
+fn prune_text(ranges: &[(u64, u64)], max_delete: Option<MaxDelete>) -> String {
     let ranges = match ranges {
         [] => "any number".to_string(),
         _ => ranges
@@ -152,6 +153,9 @@ fn prune_text(ranges: &[(u64, u64)], max_delete: Option<usize>) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     };
-    let most = max_delete.map_or_else(|| "10% of the directory".to_string(), |n| n.to_string());
+    let most = match max_delete.unwrap_or(MaxDelete::DEFAULT) {
+        MaxDelete::Count(n) => n.to_string(),
+        share @ MaxDelete::Share(_) => format!("{share} of the directory"),
+    };
     format!("{ranges}, at most {most} deletes")
 }
