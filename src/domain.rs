@@ -19,5 +19,5 @@ pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub(crate) use stop::{StopReason, Stopped};
 pub use summary::Exit;
-pub(crate) use summary::Summary;
+pub(crate) use summary::{Summary, VerifyCounts};
 pub(crate) use term::Term;

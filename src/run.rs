@@ -11,6 +11,7 @@ mod page;
 mod schedule;
 pub(crate) mod stop;
 pub(crate) mod throttle;
+mod verify;
 
 pub(crate) use export::ExportSettings;
 pub(crate) use import::ImportSettings;

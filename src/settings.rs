@@ -282,6 +282,8 @@ fn run_settings(
         progress_every: Duration::from_secs(30),
         summary_json: None,
         report_html: None,
+        verify: false,
+        command: "import",
         report_format: ReportFormat::Csv,
     })
 }

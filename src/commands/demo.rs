@@ -97,6 +97,8 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         progress_every: Duration::from_secs(30),
         summary_json: None,
         report_html: None,
+        verify: false,
+        command: "import",
         report_format: ReportFormat::Csv,
     };
     let outcome = run_import(&settings, || {}).await?;

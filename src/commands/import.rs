@@ -51,8 +51,7 @@ pub(crate) fn finished(
     let reason = match (&outcome.stopped, &outcome.would_refuse) {
         (Some((reason, _)), _) => *reason,
         (None, Some(_)) => StopReason::Safeguard,
-        (None, None) if Exit::of(summary, false) == Exit::RowsFailed => StopReason::RowsFailed,
-        (None, None) => StopReason::Done,
+        (None, None) => summary.reason(),
     };
     if settings.dry_run {
         tell(&summary.dry_run_line());

@@ -55,6 +55,17 @@ pub(crate) struct SummaryJson {
     report: Option<String>,
     rejects: Option<String>,
     journal: Option<String>,
+    /// What `--verify` read back: `null` without it (or when the run stopped first).
+    verify: Option<VerifyJson>,
+}
+
+/// Written rows read back, by what was found.
+#[derive(Debug, Serialize)]
+struct VerifyJson {
+    verified: u64,
+    mismatched: u64,
+    /// Rows with a secret the PBX does not hand back (counted in one of the two above).
+    with_unverifiable: u64,
 }
 
 impl SummaryJson {
@@ -103,6 +114,11 @@ impl SummaryJson {
             report: Some(path(facts.report)),
             rejects: facts.rejects.map(path),
             journal: facts.journal.map(path),
+            verify: summary.verify.map(|v| VerifyJson {
+                verified: v.verified,
+                mismatched: v.mismatched,
+                with_unverifiable: v.with_unverifiable,
+            }),
         }
     }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -18,6 +18,7 @@ use super::page::{self, Ending};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
+use super::verify::ReadBack;
 use crate::domain::{Mode, StopReason, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
@@ -62,6 +63,10 @@ pub(crate) struct ImportSettings {
     pub(crate) summary_json: Option<PathBuf>,
     /// Where to write the page people read (`--report-html`).
     pub(crate) report_html: Option<PathBuf>,
+    /// Read every written extension back at the end and compare (`--verify`).
+    pub(crate) verify: bool,
+    /// The command the run is, as the page names it (`import`, `migrate`, `apply`).
+    pub(crate) command: &'static str,
     pub(crate) report_format: ReportFormat,
     /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
     pub(crate) read: ReadSettings,
@@ -196,6 +201,7 @@ pub(crate) async fn run_import(
         concurrency: settings.concurrency,
         retry: settings.retry,
         create_if_missing: matches!(settings.mode, Mode::Upsert | Mode::Sync),
+        written: settings.verify.then(Mutex::default),
     });
     engine::run(
         rx,
@@ -220,6 +226,13 @@ pub(crate) async fn run_import(
             );
         }
     }
+    let read_back = match (&engine_settings.written, stop.is_stopped()) {
+        (Some(written), false) => {
+            let pace = (settings.retry, settings.concurrency);
+            Some(ReadBack::of(&client, table, pace, written).await)
+        }
+        _ => None,
+    };
     if stop.is_abandoned() {
         // Requests were given up on: the PBX is too slow to wait for; its session times out.
     } else if stop.is_stopped() {
@@ -231,19 +244,42 @@ pub(crate) async fn run_import(
     signals.abort();
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
-    let page = report.take_page();
+    let mut page = report.take_page();
     let mut summary = report.finish().context("cannot finish the report")?;
+    if let Some(read_back) = &read_back {
+        read_back
+            .record(&lines, page.as_mut(), &mut summary)
+            .context("cannot write the verify column of the report")?;
+    }
     if settings.report_format == ReportFormat::Xlsx {
         workbook::csv_to_xlsx(&lines, &settings.report)?;
     }
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // The writes are done whether or not they could be read back: the journal goes.
+    let journal_kept = match (stop.is_stopped(), &engine_settings.journal) {
+        (false, Some(journal)) => {
+            journal.remove();
+            false
+        }
+        (true, Some(_)) => true,
+        (_, None) => false,
+    };
+    let unverified = read_back.as_ref().and_then(ReadBack::failure).map(|e| {
+        let why = format!(
+            "the writes were sent, but reading them back for --verify failed: {e}; check \
+             them with pbxbulk export"
+        );
+        (reason_of(e), why)
+    });
+    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
+    let stopped = stopped.or(unverified);
     // Before a broken file's error is returned: the page says how far the run got.
     let (broke, refusing) = (read.as_ref().err(), would_refuse.as_deref());
     let ending = Ending {
         started: started_at,
         summary: &summary,
-        stop: &stop,
+        stopped: stopped.as_ref().map(|(r, why)| (*r, why.as_str())),
         broke,
         refusing,
     };
@@ -251,15 +287,6 @@ pub(crate) async fn run_import(
     // A file that broke halfway (or changed under the run) is reported after the rows that
     // were read, and keeps its journal.
     read?;
-    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
-    let journal_kept = match (&stopped, &engine_settings.journal) {
-        (None, Some(journal)) => {
-            journal.remove();
-            false
-        }
-        (Some(_), Some(_)) => true,
-        (_, None) => false,
-    };
     Ok(ImportOutcome {
         summary,
         stopped,

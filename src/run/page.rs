@@ -9,9 +9,8 @@ use std::time::SystemTime;
 use anyhow::Context;
 
 use super::import::ImportSettings;
-use super::stop::Stop;
 use super::throttle::Rate;
-use crate::domain::{Exit, StopReason, Summary};
+use crate::domain::{StopReason, Summary};
 use crate::input::{SheetError, Source};
 use crate::output::html::{self, InputFacts, Outcome, PageCollector, PageData, RunFacts};
 use crate::output::summary_json::without_credentials;
@@ -22,8 +21,9 @@ use crate::plan::prune::MaxDelete;
 pub(crate) struct Ending<'a> {
     pub(crate) started: SystemTime,
     pub(crate) summary: &'a Summary,
-    /// Why it stopped early, if it did (a signal, the PBX).
-    pub(crate) stop: &'a Stop,
+    /// Why it stopped early, if it did (a signal, the PBX), or why its writes could not be
+    /// read back.
+    pub(crate) stopped: Option<(StopReason, &'a str)>,
     /// The file broke (or changed) under the run.
     pub(crate) broke: Option<&'a SheetError>,
     /// A dry run's prune over the limit: what the real run would refuse.
@@ -40,7 +40,7 @@ pub(crate) fn write(
     let (Some(path), Some(rows)) = (&settings.report_html, rows) else {
         return Ok(());
     };
-    let stopped = match (ending.stop.reason(), ending.broke) {
+    let stopped = match (ending.stopped, ending.broke) {
         (Some((reason, why)), _) => Some((reason, why.to_string())),
         (None, Some(broke)) => Some((StopReason::BadInput, broke.to_string())),
         (None, None) => None,
@@ -49,10 +49,7 @@ pub(crate) fn write(
     let (reason, message) = match (stopped, ending.refusing) {
         (Some((reason, why)), _) => (reason, Some(why)),
         (None, Some(refuse)) => (StopReason::Safeguard, Some(refuse.to_string())),
-        (None, None) if Exit::of(ending.summary, false) == Exit::RowsFailed => {
-            (StopReason::RowsFailed, None)
-        }
-        (None, None) => (StopReason::Done, None),
+        (None, None) => (ending.summary.reason(), None),
     };
     let name = match settings.file.as_path() {
         p if p == Path::new("-") => "standard input".to_string(),
@@ -60,7 +57,7 @@ pub(crate) fn write(
     };
     let data = PageData {
         run: RunFacts {
-            command: "import",
+            command: settings.command,
             started: ending.started,
             ended: SystemTime::now(),
             target: without_credentials(&settings.connection.base_url),
@@ -131,6 +128,7 @@ fn shown_settings(settings: &ImportSettings, summary: &Summary) -> Vec<(&'static
     }
     shown.push(("--generate-passwords", yes(settings.generate_passwords)));
     shown.push(("--weak-passwords", yes(settings.weak_passwords)));
+    shown.push(("--verify", yes(settings.verify)));
     shown.push(("--report", settings.report.display().to_string()));
     shown
 }
