@@ -3,10 +3,10 @@
 
 pub(crate) mod files;
 pub(crate) mod html;
+pub(crate) mod plan_file;
 pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod sheet_writer;
-pub(crate) mod plan_file;
 pub(crate) mod summary_json;
 pub(crate) mod workbook;
 

@@ -99,6 +99,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         report_html: None,
         verify: false,
         command: "import",
+        columns: None,
         report_format: ReportFormat::Csv,
     };
     let outcome = run_import(&settings, || {}).await?;

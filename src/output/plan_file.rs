@@ -220,7 +220,12 @@ impl PlanFile {
         }
         match version.as_u64().and_then(|v| u32::try_from(v).ok()) {
             Some(VERSION) => {}
-            Some(version) => return Err(PlanFileError::Version { path: shown, version }),
+            Some(version) => {
+                return Err(PlanFileError::Version {
+                    path: shown,
+                    version,
+                });
+            }
             None => return Err(altered("it has no version".into())),
         }
         serde_json::from_value(value).map_err(|e| altered(e.to_string()))

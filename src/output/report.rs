@@ -340,8 +340,13 @@ mod tests {
         let path = dir.path().join("r.csv");
         let mut report = Report::create(&path, ByteRecord::new(), Layout::default()).unwrap();
         for (row, message) in [(2, "a, b"), (3, "=1+1"), (4, "")] {
-            let line = RowResult::new(Some(row), format!("100{row}"), crate::domain::Action::Add, Status::Ok)
-                .with_error("", message);
+            let line = RowResult::new(
+                Some(row),
+                format!("100{row}"),
+                crate::domain::Action::Add,
+                Status::Ok,
+            )
+            .with_error("", message);
             report.write(&line, None, false).unwrap();
         }
         report.finish().unwrap();

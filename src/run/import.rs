@@ -19,7 +19,7 @@ use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use super::verify::ReadBack;
-use crate::domain::{Mode, StopReason, Stopped, Summary};
+use crate::domain::{Mode, PbxSnapshot, StopReason, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{
@@ -39,6 +39,8 @@ pub(crate) struct ImportSettings {
     pub(crate) api: &'static Vendor,
     /// The file's columns go through this first (`--map`, or a conversion between APIs).
     pub(crate) mapping: Option<Mapping>,
+    /// Where `mapping` came from, for a plan to say (and `apply` to read it again).
+    pub(crate) columns: Option<Columns>,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
     pub(crate) wire: WireOptions,
@@ -72,6 +74,15 @@ pub(crate) struct ImportSettings {
     pub(crate) read: ReadSettings,
 }
 
+/// Where a mapping of the file's columns comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Columns {
+    /// `--map FILE`.
+    Map(PathBuf),
+    /// `--from-api API`: the file is that API's export.
+    FromApi(&'static Vendor),
+}
+
 /// How an import went.
 #[derive(Debug)]
 pub(crate) struct ImportOutcome {
@@ -96,10 +107,44 @@ pub(crate) async fn run_import(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
+    run_gated(settings, on_start, None).await
+}
+
+/// What a run decided, for a [`Gate`] to check before anything is sent.
+pub(crate) struct Decided<'a> {
+    pub(crate) settings: &'a ImportSettings,
+    pub(crate) source: &'a Source,
+    /// Every extension on the PBX, as read for this run.
+    pub(crate) directory: &'a PbxSnapshot,
+    /// What the interrupted run finished (`--resume`).
+    pub(crate) replay: Option<&'a Replay>,
+}
+
+/// A check a run must pass once it has read the PBX, before it sends anything: `apply`'s,
+/// that the run is the plan that was approved.
+pub(crate) trait Gate: Sync {
+    /// An error stops the run; nothing has been sent.
+    fn check(&self, decided: &Decided<'_>) -> anyhow::Result<()>;
+}
+
+/// The import, held to a gate (which also has the whole PBX read, whatever the mode), of
+/// the input the gate's caller opened (standard input can be read only once).
+pub(crate) async fn run_gated(
+    settings: &ImportSettings,
+    on_start: impl FnOnce(),
+    gated: Option<(&dyn Gate, Source)>,
+) -> anyhow::Result<ImportOutcome> {
+    let (gate, opened) = match gated {
+        Some((gate, source)) => (Some(gate), Some(source)),
+        None => (None, None),
+    };
     let (started, started_at) = (std::time::Instant::now(), std::time::SystemTime::now());
     let table = settings.api.table;
     let _lock = claim_outputs(settings)?;
-    let source = Source::open(&settings.file, &settings.read)?;
+    let source = match opened {
+        Some(source) => source,
+        None => Source::open(&settings.file, &settings.read)?,
+    };
     let input = source.input();
     let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
     // How the file is read, where it is worth saying (an encoding, a sheet, a layout).
@@ -133,8 +178,9 @@ pub(crate) async fn run_import(
     })
     .context("cannot listen for Ctrl-C and SIGTERM")?;
 
+    let replay = resumed.as_ref().map(|(_, replay)| replay);
     let planned = tokio::select! {
-        planned = prepare(settings, &source, &sheet, &client) => planned,
+        planned = read_and_prepare(settings, &source, &sheet, &client, (gate, replay)) => planned,
         () = stop.stopped() => Err(Stopped::new(
             StopReason::Interrupted,
             "interrupted while reading the PBX; nothing was sent",
@@ -297,35 +343,67 @@ pub(crate) async fn run_import(
     })
 }
 
-/// Reads the PBX's current state where the mode needs it, and works out the deletes of a
-/// prune; an error here means nothing was written. A dry run lists the deletes even over the
-/// limit, and says what the real run would refuse.
-async fn prepare(
+/// What a run decided before sending: the planner, the prune's deletes, the numbers the
+/// file adds, and what a dry run's real run would refuse.
+pub(crate) type Prepared = (Planner, PrunePlan, HashSet<String>, Option<String>);
+
+/// Reads the PBX where the mode (or the gate) needs it, decides, and lets the gate check.
+async fn read_and_prepare(
     settings: &ImportSettings,
     source: &Source,
     sheet: &Sheet,
     client: &Client,
-) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
-    let table = settings.api.table;
-    let url = &settings.connection.base_url;
-    let current = match settings.mode.reads_the_pbx() {
-        true => {
-            let progress = Progress::items("extensions read from the PBX");
-            let read = snapshot::fetch(
-                client,
-                table,
-                settings.retry,
-                settings.concurrency,
-                Some(&progress),
-            )
-            .await;
-            progress.finish();
-            Some(read.with_context(|| {
-                format!("cannot read the extensions on {url}; nothing was sent")
-            })?)
-        }
+    (gate, replay): (Option<&dyn Gate>, Option<&Replay>),
+) -> anyhow::Result<Prepared> {
+    let reads = settings.mode.reads_the_pbx();
+    let directory = match reads || gate.is_some() {
+        true => Some(read_directory(settings, client).await?),
         false => None,
     };
+    let Some(gate) = gate else {
+        return prepare(settings, source, sheet, directory);
+    };
+    let directory = directory.unwrap_or_default();
+    let prepared = prepare(settings, source, sheet, reads.then(|| directory.clone()))?;
+    let decided = Decided {
+        settings,
+        source,
+        directory: &directory,
+        replay,
+    };
+    gate.check(&decided)?;
+    Ok(prepared)
+}
+
+/// Every extension on the PBX, with a progress bar; an error here means nothing was sent.
+pub(crate) async fn read_directory(
+    settings: &ImportSettings,
+    client: &Client,
+) -> anyhow::Result<PbxSnapshot> {
+    let url = &settings.connection.base_url;
+    let progress = Progress::items("extensions read from the PBX");
+    let read = snapshot::fetch(
+        client,
+        settings.api.table,
+        settings.retry,
+        settings.concurrency,
+        Some(&progress),
+    )
+    .await;
+    progress.finish();
+    read.with_context(|| format!("cannot read the extensions on {url}; nothing was sent"))
+}
+
+/// Decides before sending: the planner (given the PBX's extensions where the mode compares
+/// with them) and the deletes of a prune; an error here means nothing was written. A dry run
+/// lists the deletes even over the limit, and says what the real run would refuse.
+pub(crate) fn prepare(
+    settings: &ImportSettings,
+    source: &Source,
+    sheet: &Sheet,
+    current: Option<PbxSnapshot>,
+) -> anyhow::Result<Prepared> {
+    let table = settings.api.table;
     // The file's numbers, read once ahead where deletes or forward ordering need them.
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);

@@ -16,9 +16,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use crate::domain::values::md5_hex;
-use crate::domain::{
-    Action, PbxSnapshot, Record, RowResult, Status, Summary, VerifyCounts,
-};
+use crate::domain::{Action, PbxSnapshot, Record, RowResult, Status, Summary, VerifyCounts};
 use crate::output::html::PageCollector;
 use crate::output::report::fill_verify;
 use crate::pbx::{ApiError, Client, RetryPolicy, snapshot};
@@ -66,7 +64,11 @@ impl Verdict {
             text.push_str(&format!(
                 "; not verifiable: {} (the PBX does not hand {} back)",
                 self.unverifiable.join(", "),
-                if self.unverifiable.len() == 1 { "it" } else { "them" }
+                if self.unverifiable.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                }
             ));
         }
         text
@@ -119,7 +121,10 @@ pub(crate) fn compare(table: &Table, sent: &Record, read: Option<&Record>) -> Ve
 
 /// The number a written record leaves the extension under: the rename's, where it renames.
 fn sent_key<'a>(table: &Table, sent: &'a Record) -> Option<&'a str> {
-    let renamed = table.rename.and_then(|r| sent.get(r)).filter(|n| !n.is_empty());
+    let renamed = table
+        .rename
+        .and_then(|r| sent.get(r))
+        .filter(|n| !n.is_empty());
     renamed.or_else(|| sent.get(table.key)).map(String::as_str)
 }
 
@@ -245,7 +250,10 @@ mod tests {
         );
         let other = record_of(&[("number", "1001"), ("registerpassword", "Other-pw-9x")]);
         let text = compare(v2, &sent, Some(&other)).text();
-        assert!(text.starts_with("mismatch: registerpassword sent (a secret"), "{text}");
+        assert!(
+            text.starts_with("mismatch: registerpassword sent (a secret"),
+            "{text}"
+        );
         assert!(!text.contains("Kx7m") && !text.contains("Other"), "{text}");
     }
 

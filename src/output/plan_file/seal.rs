@@ -52,7 +52,15 @@ impl Keys {
     /// A secret's new value in the plan: keyed, and tied to its extension and field, so two
     /// rows with one password do not show it by sharing a hash.
     pub(crate) fn secret(&self, number: &str, field: &str, value: &str) -> String {
-        hash(&self.input, &[b"secret", number.as_bytes(), field.as_bytes(), value.as_bytes()])
+        hash(
+            &self.input,
+            &[
+                b"secret",
+                number.as_bytes(),
+                field.as_bytes(),
+                value.as_bytes(),
+            ],
+        )
     }
 
     /// An extension as read (`None`: not on the PBX): every field, secrets the PBX hands
@@ -78,14 +86,33 @@ impl Keys {
     }
 }
 
-/// The signature of a plan with `--sign-key`'s bytes.
-pub(crate) fn signature(key: &[u8], plan: &Plan) -> String {
-    hash(key, &[b"plan", &canonical(plan)])
+/// `--sign-key FILE`: the file's bytes, never shown.
+#[derive(Clone)]
+pub(crate) struct SignKey(Vec<u8>);
+
+impl std::fmt::Debug for SignKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SignKey(<hidden>)")
+    }
 }
 
-/// Whether `seal` is the signature of `plan` with `key`; compared in constant time.
-pub(crate) fn signed(key: &[u8], plan: &Plan, seal: &str) -> bool {
-    verify(key, &[b"plan", &canonical(plan)], seal)
+impl SignKey {
+    /// The fewest bytes a key file may hold: HMAC-SHA256 is only as strong as its key.
+    pub(crate) const MIN_LEN: usize = 16;
+
+    pub(crate) fn new(bytes: Vec<u8>) -> SignKey {
+        SignKey(bytes)
+    }
+
+    /// The signature of a plan.
+    pub(crate) fn sign(&self, plan: &Plan) -> String {
+        hash(&self.0, &[b"plan", &canonical(plan)])
+    }
+
+    /// Whether `seal` is the signature of `plan` with this key; compared in constant time.
+    pub(crate) fn signed(&self, plan: &Plan, seal: &str) -> bool {
+        verify(&self.0, &[b"plan", &canonical(plan)], seal)
+    }
 }
 
 /// The plan's bytes as the seals cover them: compact JSON in the order of its fields. A plan
@@ -105,7 +132,10 @@ fn mac(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
 }
 
 fn hash(key: &[u8], parts: &[&[u8]]) -> String {
-    format!("{PREFIX}{}", hex::encode(mac(key, parts).finalize().into_bytes()))
+    format!(
+        "{PREFIX}{}",
+        hex::encode(mac(key, parts).finalize().into_bytes())
+    )
 }
 
 /// Whether `seal` is the hash of the parts, through the crate's constant-time comparison.

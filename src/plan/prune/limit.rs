@@ -88,7 +88,9 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_with_both_forms_named() {
-        for bad in ["", "-1", "ten", "101%", "1.234%", "%", ".5%", "1,5%", "5 %x"] {
+        for bad in [
+            "", "-1", "ten", "101%", "1.234%", "%", ".5%", "1,5%", "5 %x",
+        ] {
             let e = MaxDelete::parse(bad).unwrap_err();
             assert!(e.contains('%'), "{bad}: {e}");
         }
