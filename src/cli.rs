@@ -37,6 +37,14 @@ pub(crate) enum Command {
     Export(ExportArgs),
     /// Copy every extension from one PBX to another (of the same or another API).
     Migrate(MigrateArgs),
+    /// Decide every row as import would and write the decisions to a plan for review;
+    /// nothing is sent.
+    Plan(PlanArgs),
+    /// Print a plan for review: counts, then each change old → new, the deletes first.
+    Show(ShowArgs),
+    /// Send exactly a reviewed plan's writes; refused (exit 2, stale_plan) if the PBX, the
+    /// input or the plan changed.
+    Apply(ApplyArgs),
     /// Print the header row and an example row that passes; --describe prints the rules.
     Template(TemplateArgs),
     /// Run a simulated PBX on this machine (for rehearsals and tests).
@@ -261,10 +269,10 @@ pub(crate) struct RunArgs {
     /// With --prune: delete only numbers in this range (repeatable), e.g. 1000-1999.
     #[arg(long, value_name = "FROM-TO", requires = "prune")]
     pub(crate) prune_range: Vec<String>,
-    /// With --prune: refuse (exit 2, nothing written) above this many deletes
-    /// [default: 10% of the extensions on the PBX].
-    #[arg(long, value_name = "N", requires = "prune")]
-    pub(crate) max_delete: Option<usize>,
+    /// With --prune: refuse (exit 2, nothing written) above this many deletes, or this share
+    /// of the extensions on the PBX (e.g. 1%) [default: 10%].
+    #[arg(long, value_name = "N|P%", requires = "prune")]
+    pub(crate) max_delete: Option<String>,
     /// Log in and plan, but write nothing; the report shows what would be sent.
     #[arg(long, conflicts_with = "resume")]
     pub(crate) dry_run: bool,
@@ -292,6 +300,10 @@ pub(crate) struct RunArgs {
     /// Send each added extension's user the PBX's welcome e-mail (yeastar-p); never by default.
     #[arg(long)]
     pub(crate) welcome_email: bool,
+    /// After the writes, read every written extension back and compare the fields sent
+    /// (report column verify); a mismatch is exit 1, reason verify_mismatch.
+    #[arg(long)]
+    pub(crate) verify: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, default_value_t = 300.0, hide = true)]
     pub(crate) heartbeat_secs: f64,
@@ -359,6 +371,80 @@ pub(crate) struct MigrateArgs {
     pub(crate) map: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) run: RunArgs,
+    /// Also write the migration as one self-contained HTML page for people (the sign-off).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report_html: Option<PathBuf>,
+}
+
+/// `plan`: every flag of `import`, and where the plan goes.
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) import: ImportArgs,
+    /// Where to write the plan (JSON, mode 0600).
+    #[arg(long, value_name = "PLAN")]
+    pub(crate) out: PathBuf,
+    /// Sign the plan with the key in FILE (HMAC-SHA256; at least 16 bytes), so that
+    /// apply --sign-key FILE takes it.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) sign_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk show night.plan\n  \
+    pbxbulk show night.plan --json\n  \
+    pbxbulk show night.plan --approve --sign-key /etc/pbxbulk/approve.key")]
+pub(crate) struct ShowArgs {
+    /// The plan `pbxbulk plan --out` wrote.
+    pub(crate) plan: PathBuf,
+    /// Print the plan file's JSON as it is.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Check the plan's signature with the key in FILE (with --approve: sign it).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) sign_key: Option<PathBuf>,
+    /// Sign the plan with --sign-key once shown: the reviewer's approval.
+    #[arg(long, requires = "sign_key")]
+    pub(crate) approve: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk apply night.plan\n  \
+    pbxbulk apply night.plan --sign-key /etc/pbxbulk/approve.key --verify --summary-json -\n  \
+    pbxbulk apply night.plan --resume")]
+pub(crate) struct ApplyArgs {
+    /// The plan `pbxbulk plan --out` wrote.
+    pub(crate) plan: PathBuf,
+    /// A file whose first line is the API password (otherwise $PBXBULK_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) password_file: Option<PathBuf>,
+    /// Apply the plan only if it is signed with the key in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) sign_key: Option<PathBuf>,
+    /// Where to write the report [default: the plan's, given to plan as --report, or beside
+    /// the input].
+    #[arg(long)]
+    pub(crate) report: Option<PathBuf>,
+    /// What to write the report as [default: xlsx for a --report ending in .xlsx, else csv].
+    #[arg(long, value_enum)]
+    pub(crate) report_format: Option<ReportFormatArg>,
+    /// After the writes, read every written extension back and compare the fields sent.
+    #[arg(long)]
+    pub(crate) verify: bool,
+    /// Also write the run as one self-contained HTML page for people.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report_html: Option<PathBuf>,
+    /// Write how the run went as JSON to FILE (- for standard output).
+    #[arg(long, value_name = "FILE|-")]
+    pub(crate) summary_json: Option<PathBuf>,
+    /// Finish an interrupted apply of the same plan (same --report).
+    #[arg(long)]
+    pub(crate) resume: bool,
+    /// When standard error is not a terminal: a progress line every SECS.
+    #[arg(long, default_value_t = 30.0, value_name = "SECS")]
+    pub(crate) progress_every: f64,
 }
 
 #[derive(Debug, Args)]
@@ -510,7 +596,8 @@ pub(crate) struct SimArgs {
     #[arg(long, value_name = "PEM", requires = "tls")]
     pub(crate) tls_cert: Option<PathBuf>,
     /// Where the vendor documents are silent, take the other plausible behaviour (repeatable):
-    /// openvox-userpassword=plain|md5, spelling=exact|lenient, verba-get-missing=ok-empty|STATUS,
+    /// openvox-userpassword=plain|md5, spelling=exact|lenient, drop-field=none|FIELD (answer a
+    /// write as done but keep the field as it was), verba-get-missing=ok-empty|STATUS,
     /// verba-unknown-user=STATUS, verba-update-missing=STATUS, verba-provider-eid=EID.
     #[arg(long, value_name = "KEY=VALUE")]
     pub(crate) inferred: Vec<String>,

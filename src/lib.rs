@@ -33,7 +33,9 @@ use anyhow::Context;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command, ConfigCommand};
+use crate::commands::show::ShowSettings;
 pub use crate::domain::Exit;
+use crate::run::apply::ApplySettings;
 use crate::settings::{
     DemoSettings, ExportSettings, ImportSettings, MigrateSettings, Origins, SimSettings,
     ValidateSettings,
@@ -76,6 +78,22 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
         Command::Migrate(args) => {
             let settings = MigrateSettings::from_args(&args)?;
             runtime()?.block_on(commands::migrate::migrate(settings))
+        }
+        Command::Plan(args) => {
+            let (settings, to) = settings::plan_settings(args, origins)?;
+            runtime()?.block_on(commands::plan::plan(settings, to))
+        }
+        Command::Show(args) => commands::show::show(&ShowSettings {
+            sign_key: settings::sign_key(args.sign_key.as_deref())?,
+            plan: args.plan,
+            json: args.json,
+            approve: args.approve,
+        }),
+        Command::Apply(args) => {
+            let (json, plan) = (args.summary_json.clone(), args.plan.clone());
+            let settings = ApplySettings::from_args(args)
+                .inspect_err(|e| commands::import::refused(json.as_deref(), &plan, e))?;
+            runtime()?.block_on(commands::apply::apply(settings))
         }
         Command::Export(args) => {
             let settings = ExportSettings::from_args(args, origins)?;

@@ -17,16 +17,20 @@ mod profile;
 pub(crate) use layers::{Layers, Origins};
 
 use crate::cli::{
-    BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg, ReadArgs,
-    ReportFormatArg, RunArgs, SimArgs, ValidateArgs,
+    ApplyArgs, BodyArg, ConfigShowArgs, DemoArgs, ExportArgs, ImportArgs, MigrateArgs, ModeArg,
+    PlanArgs, ReadArgs, ReportFormatArg, RunArgs, SimArgs, ValidateArgs,
 };
 use crate::domain::{Mode, Secret};
 use crate::input::{Mapping, ReadSettings, encoding_by_name};
+use crate::output::plan_file::seal::SignKey;
 use crate::output::source_path;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
-use crate::plan::prune::parse_range;
+use crate::plan::prune::{MaxDelete, parse_range};
+use crate::run::apply::ApplySettings;
+use crate::run::import::Columns;
+use crate::run::plan::PlanTo;
 use crate::run::throttle::Rate;
 pub(crate) use crate::run::{ExportSettings, ImportSettings, MigrateSettings};
 use crate::sim::Inferred;
@@ -117,8 +121,97 @@ impl ImportSettings {
         settings.summary_json = args.summary_json;
         settings.report_html = args.report_html;
         settings.progress_every = positive_secs(args.progress_every, "--progress-every")?;
+        settings.columns = match (map, args.from_api) {
+            (Some(path), _) => Some(Columns::Map(path)),
+            (None, from) => from.map(Columns::FromApi),
+        };
         Ok(settings)
     }
+}
+
+/// `pbxbulk plan`: an import's settings (what does not shape a plan refused), and where the
+/// plan goes.
+pub(crate) fn plan_settings(
+    args: PlanArgs,
+    origins: Origins<'_>,
+) -> anyhow::Result<(ImportSettings, PlanTo)> {
+    let import = &args.import;
+    for (given, flag, why) in [
+        (
+            import.run.dry_run,
+            "--dry-run",
+            "a plan sends nothing already",
+        ),
+        (import.run.resume, "--resume", "resume the apply instead"),
+        (import.run.verify, "--verify", "give it to apply"),
+        (
+            import.summary_json.is_some(),
+            "--summary-json",
+            "give it to apply",
+        ),
+        (
+            import.report_html.is_some(),
+            "--report-html",
+            "give it to apply",
+        ),
+    ] {
+        if given {
+            bail!("plan does not take {flag}: {why}");
+        }
+    }
+    let to = PlanTo {
+        out: args.out,
+        sign_key: sign_key(args.sign_key.as_deref())?,
+    };
+    Ok((ImportSettings::from_args(args.import, origins)?, to))
+}
+
+impl ApplySettings {
+    pub(crate) fn from_args(args: ApplyArgs) -> anyhow::Result<Self> {
+        Ok(ApplySettings {
+            password: read_password(
+                args.password_file.as_deref(),
+                "PBXBULK_PASSWORD",
+                "--password-file",
+            )?,
+            sign_key: sign_key(args.sign_key.as_deref())?,
+            report_format: args.report_format.map(|f| match f {
+                ReportFormatArg::Csv => ReportFormat::Csv,
+                ReportFormatArg::Xlsx => ReportFormat::Xlsx,
+            }),
+            progress_every: positive_secs(args.progress_every, "--progress-every")?,
+            plan: args.plan,
+            report: args.report,
+            report_html: args.report_html,
+            summary_json: args.summary_json,
+            verify: args.verify,
+            resume: args.resume,
+        })
+    }
+}
+
+/// `--sign-key FILE`: its bytes, never from the command line itself.
+pub(crate) fn sign_key(path: Option<&Path>) -> anyhow::Result<Option<SignKey>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read --sign-key {}", path.display()))?;
+    if bytes.len() < SignKey::MIN_LEN {
+        bail!(
+            "--sign-key {} holds {} bytes; a key needs at least {} (e.g. openssl rand -hex 32)",
+            path.display(),
+            bytes.len(),
+            SignKey::MIN_LEN
+        );
+    }
+    if profile::world_readable(path) {
+        eprintln!(
+            "pbxbulk: warning: every user of this machine can read the key {0}; chmod 600 {0}",
+            path.display()
+        );
+    }
+    Ok(Some(SignKey::new(bytes)))
 }
 
 /// `pbxbulk config show`: the resolved settings, printed by the command.
@@ -171,7 +264,7 @@ impl MigrateSettings {
             .unwrap_or_else(|| PathBuf::from("pbxbulk-migrate.report.csv"));
         let pace = layers::Pace::without_profile(&args.run.pace);
         let retry = retry_policy(pace.retries)?;
-        let import = run_settings(
+        let mut import = run_settings(
             source_path(&report),
             to,
             target,
@@ -181,6 +274,8 @@ impl MigrateSettings {
             &pace,
             report,
         )?;
+        import.command = "migrate";
+        import.report_html.clone_from(&args.report_html);
         Ok(MigrateSettings {
             from,
             source,
@@ -257,7 +352,11 @@ fn run_settings(
                 .iter()
                 .map(|r| parse_range(r).map_err(|e| anyhow::anyhow!("--prune-range {r}: {e}")))
                 .collect::<anyhow::Result<_>>()?,
-            max_delete: args.max_delete.map(crate::plan::prune::MaxDelete::Count),
+            max_delete: args
+                .max_delete
+                .as_deref()
+                .map(|m| MaxDelete::parse(m).map_err(|e| anyhow::anyhow!("--max-delete: {e}")))
+                .transpose()?,
         }),
     };
     Ok(ImportSettings {
@@ -282,8 +381,9 @@ fn run_settings(
         progress_every: Duration::from_secs(30),
         summary_json: None,
         report_html: None,
-        verify: false,
+        verify: args.verify,
         command: "import",
+        columns: None,
         report_format: ReportFormat::Csv,
     })
 }

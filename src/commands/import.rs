@@ -92,15 +92,16 @@ pub(crate) fn finished(
 /// refused the command is the one to report.
 pub(crate) fn refused(target: Option<&Path>, file: &Path, e: &anyhow::Error) {
     if let Some(target) = target {
-        let _ = SummaryJson::bad_input(file, &format!("{e:#}"), SystemTime::now()).write(target);
+        let _ = SummaryJson::refused(file, StopReason::BadInput, &format!("{e:#}")).write(target);
     }
 }
 
 /// One line on stderr as the run starts (logged in, the file open): when, what, where, how.
-fn banner(settings: &ImportSettings, at: SystemTime) -> String {
+pub(super) fn banner(settings: &ImportSettings, at: SystemTime) -> String {
     format!(
-        "{} pbxbulk import {} to {} at {}, mode {}{}",
+        "{} pbxbulk {} {} to {} at {}, mode {}{}",
         timestamp(at),
+        settings.command,
         settings.file.display(),
         settings.api.name(),
         without_credentials(&settings.connection.base_url),
@@ -114,7 +115,7 @@ fn banner(settings: &ImportSettings, at: SystemTime) -> String {
 }
 
 /// Why a run that could not start stopped, from the typed error inside it.
-fn reason_for(e: &anyhow::Error) -> StopReason {
+pub(super) fn reason_for(e: &anyhow::Error) -> StopReason {
     for cause in e.chain() {
         if let Some(stopped) = cause.downcast_ref::<Stopped>() {
             return stopped.reason;
@@ -129,7 +130,7 @@ fn reason_for(e: &anyhow::Error) -> StopReason {
     StopReason::BadInput
 }
 
-fn write_json(
+pub(super) fn write_json(
     settings: &ImportSettings,
     started: SystemTime,
     reason: StopReason,

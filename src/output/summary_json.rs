@@ -122,8 +122,10 @@ impl SummaryJson {
         }
     }
 
-    /// The summary of a run whose command line was refused before anything started.
-    pub(crate) fn bad_input(file: &Path, message: &str, at: SystemTime) -> SummaryJson {
+    /// The summary of a run refused before anything started (its command line, or its
+    /// plan), and why.
+    pub(crate) fn refused(file: &Path, reason: StopReason, message: &str) -> SummaryJson {
+        let at = SystemTime::now();
         let summary = Summary::default();
         // Placeholders for what the refused command line never settled; cleared below.
         static NO_API: Api = Api {
@@ -138,7 +140,7 @@ impl SummaryJson {
             dry_run: false,
             started: at,
             ended: at,
-            reason: StopReason::BadInput,
+            reason,
             message: Some(message),
             relogins: 0,
             report: file,
