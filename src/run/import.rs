@@ -4,13 +4,17 @@
 //! broken file costs no login), the login before the report is created, and nothing is sent
 //! until the PBX's listing (for upsert) is in hand.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::sync::mpsc;
+
+mod prepare;
+
+use prepare::read_and_prepare;
+pub(crate) use prepare::{Decided, Gate, prepare, read_directory};
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay, journal_path};
@@ -19,17 +23,16 @@ use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use super::verify::ReadBack;
-use crate::domain::{Mode, PbxSnapshot, StopReason, Stopped, Summary};
+use crate::domain::{Mode, StopReason, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{
     Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
 };
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions,
 };
-use crate::plan::prune::PrunePlan;
-use crate::plan::{Planner, PruneSettings, prune};
+use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
@@ -108,23 +111,6 @@ pub(crate) async fn run_import(
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
     run_gated(settings, on_start, None).await
-}
-
-/// What a run decided, for a [`Gate`] to check before anything is sent.
-pub(crate) struct Decided<'a> {
-    pub(crate) settings: &'a ImportSettings,
-    pub(crate) source: &'a Source,
-    /// Every extension on the PBX, as read for this run.
-    pub(crate) directory: &'a PbxSnapshot,
-    /// What the interrupted run finished (`--resume`).
-    pub(crate) replay: Option<&'a Replay>,
-}
-
-/// A check a run must pass once it has read the PBX, before it sends anything: `apply`'s,
-/// that the run is the plan that was approved.
-pub(crate) trait Gate: Sync {
-    /// An error stops the run; nothing has been sent.
-    fn check(&self, decided: &Decided<'_>) -> anyhow::Result<()>;
 }
 
 /// The import, held to a gate (which also has the whole PBX read, whatever the mode), of
@@ -341,104 +327,6 @@ pub(crate) async fn run_gated(
         journal_kept,
         rejects,
     })
-}
-
-/// What a run decided before sending: the planner, the prune's deletes, the numbers the
-/// file adds, and what a dry run's real run would refuse.
-pub(crate) type Prepared = (Planner, PrunePlan, HashSet<String>, Option<String>);
-
-/// Reads the PBX where the mode (or the gate) needs it, decides, and lets the gate check.
-async fn read_and_prepare(
-    settings: &ImportSettings,
-    source: &Source,
-    sheet: &Sheet,
-    client: &Client,
-    (gate, replay): (Option<&dyn Gate>, Option<&Replay>),
-) -> anyhow::Result<Prepared> {
-    let reads = settings.mode.reads_the_pbx();
-    let directory = match reads || gate.is_some() {
-        true => Some(read_directory(settings, client).await?),
-        false => None,
-    };
-    let Some(gate) = gate else {
-        return prepare(settings, source, sheet, directory);
-    };
-    let directory = directory.unwrap_or_default();
-    let prepared = prepare(settings, source, sheet, reads.then(|| directory.clone()))?;
-    let decided = Decided {
-        settings,
-        source,
-        directory: &directory,
-        replay,
-    };
-    gate.check(&decided)?;
-    Ok(prepared)
-}
-
-/// Every extension on the PBX, with a progress bar; an error here means nothing was sent.
-pub(crate) async fn read_directory(
-    settings: &ImportSettings,
-    client: &Client,
-) -> anyhow::Result<PbxSnapshot> {
-    let url = &settings.connection.base_url;
-    let progress = Progress::items("extensions read from the PBX");
-    let read = snapshot::fetch(
-        client,
-        settings.api.table,
-        settings.retry,
-        settings.concurrency,
-        Some(&progress),
-    )
-    .await;
-    progress.finish();
-    read.with_context(|| format!("cannot read the extensions on {url}; nothing was sent"))
-}
-
-/// Decides before sending: the planner (given the PBX's extensions where the mode compares
-/// with them) and the deletes of a prune; an error here means nothing was written. A dry run
-/// lists the deletes even over the limit, and says what the real run would refuse.
-pub(crate) fn prepare(
-    settings: &ImportSettings,
-    source: &Source,
-    sheet: &Sheet,
-    current: Option<PbxSnapshot>,
-) -> anyhow::Result<Prepared> {
-    let table = settings.api.table;
-    // The file's numbers, read once ahead where deletes or forward ordering need them.
-    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
-        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
-    let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(Sheet::open(source, table, settings.mapping.as_ref())?)?
-    } else {
-        HashSet::new()
-    };
-    let mut would_refuse = None;
-    let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => match prune::deletes(prune, table, current, &listed) {
-            Ok(plan) => plan,
-            Err(over) if settings.dry_run => {
-                would_refuse = Some(format!("the real run would refuse: {over}"));
-                over.plan
-            }
-            Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
-        },
-        _ => PrunePlan::default(),
-    };
-    let adding: HashSet<String> = match &current {
-        _ if !links => HashSet::new(),
-        Some(current) => listed
-            .into_iter()
-            .filter(|n| !current.contains_key(n))
-            .collect(),
-        None => listed,
-    };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords)
-        .update_secrets(settings.update_secrets);
-    if settings.dry_run {
-        planner = planner.dry_run();
-    }
-    Ok((planner, deletes, adding, would_refuse))
 }
 
 /// Locks the report for this run and checks that no output would overwrite the input or
