@@ -378,6 +378,10 @@ pub(crate) struct MigrateArgs {
 
 /// `plan`: every flag of `import`, and where the plan goes.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pbxbulk plan staff.csv --profile hq --mode sync --prune --max-delete 2% --out night.plan\n  \
+    pbxbulk show night.plan\n  \
+    pbxbulk apply night.plan --verify")]
 pub(crate) struct PlanArgs {
     #[command(flatten)]
     pub(crate) import: ImportArgs,
