@@ -148,9 +148,10 @@ fn a_planned_extension_changed_on_the_pbx_is_refused_and_nothing_is_sent() {
     let ran = Run::apply(&plan).ok();
     assert_eq!(ran.row_number_status(), ["2 1001 ok", "3 1002 unchanged"]);
 
+    // A field of a planned extension the file does not even name: its fingerprint differs.
     let (sim, _, plan) = planned_update(dir.path());
     Run::import(&sim)
-        .file("number,username\n1001,Renamed\n")
+        .file("number,mobile\n1001,15550100001\n")
         .ok();
     let before = sim.stat("write_requests");
     let ran = Run::apply(&plan).incomplete("stale_plan");
@@ -163,6 +164,21 @@ fn a_planned_extension_changed_on_the_pbx_is_refused_and_nothing_is_sent() {
         ran.stderr
     );
     assert!(ran.stderr.contains("nothing was sent"), "{}", ran.stderr);
+    // An extension the plan leaves alone, changed so that the file's row would now write:
+    // that write is not the plan's.
+    let (sim, _, plan) = planned_update(dir.path());
+    Run::import(&sim)
+        .file("number,username\n1002,Renamed\n")
+        .ok();
+    let before = sim.stat("write_requests");
+    let ran = Run::apply(&plan).incomplete("stale_plan");
+    assert_eq!(sim.stat("write_requests"), before, "nothing was sent");
+    assert!(
+        ran.stderr
+            .contains("row 3 (1002) would now update, which the plan does not have"),
+        "{}",
+        ran.stderr
+    );
     // Applying twice is refused the same way: the first apply changed what it touched.
     let (sim, _, plan) = planned_update(dir.path());
     Run::apply(&plan).ok();
