@@ -18,21 +18,21 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use sha2::{Digest, Sha256};
 
-use super::import::{Columns, Decided, Gate, ImportSettings, prepare};
+mod difference;
+mod rebuild;
+
+use difference::difference;
+use rebuild::{import_settings, read_settings};
+
+use super::import::{Decided, Gate, ImportSettings, prepare};
 use super::journal::Replay;
 use super::review::review;
-use super::throttle::Rate;
-use crate::domain::{Mode, Secret, StopReason, Stopped};
-use crate::input::{Mapping, ReadSettings, Sheet, Source, encoding_by_name};
+use crate::domain::{Secret, StopReason, Stopped};
+use crate::input::{Sheet, Source};
 use crate::output::plan_file::seal::{Keys, SignKey};
-use crate::output::plan_file::{Plan, PlanColumns, PlanFile, PlanFileError, PlanRow};
+use crate::output::plan_file::{PlanFile, PlanFileError};
 use crate::output::workbook::ReportFormat;
-use crate::pbx::{Connection, RetryPolicy, WireOptions};
-use crate::plan::PruneSettings;
-use crate::plan::prune::{MaxDelete, parse_range};
-use crate::vendors;
 
 /// `pbxbulk apply`: the plan, and how this run reports (built by `settings`).
 #[derive(Debug, Clone)]
@@ -153,84 +153,6 @@ fn started(replay: Option<&Replay>) -> HashSet<u64> {
     })
 }
 
-/// The first way the rows decided now differ from the planned ones, if any. The file's rows
-/// are matched by their place in the run; a prune's rows (which a resumed run works out
-/// again, fewer) by what they are.
-fn difference(planned: &[PlanRow], now: &[PlanRow], started: &HashSet<u64>) -> Option<String> {
-    let of_file = |r: &&PlanRow| r.row.is_some() && !started.contains(&r.seq);
-    let mut planned_rows = planned.iter().filter(of_file).peekable();
-    let mut now_rows = now.iter().filter(of_file).peekable();
-    loop {
-        match (planned_rows.peek(), now_rows.peek()) {
-            (None, None) => break,
-            (Some(p), Some(n)) if p == n => {
-                planned_rows.next();
-                now_rows.next();
-            }
-            (Some(p), Some(n)) if p.seq == n.seq => {
-                return Some(format!("{} would now be decided otherwise", name(p)));
-            }
-            (Some(p), n) if n.is_none_or(|n| p.seq < n.seq) => {
-                return Some(format!(
-                    "{} is planned to {}, but would now be unchanged",
-                    name(p),
-                    p.action
-                ));
-            }
-            (_, Some(n)) => {
-                return Some(format!(
-                    "{} would now {}, which the plan does not have",
-                    name(n),
-                    n.action
-                ));
-            }
-            (Some(_), None) => unreachable!("handled above"),
-        }
-    }
-    let without_seq = |r: &PlanRow| PlanRow {
-        seq: 0,
-        ..r.clone()
-    };
-    let planned_rest: Vec<PlanRow> = planned
-        .iter()
-        .filter(|r| r.row.is_none())
-        .map(without_seq)
-        .collect();
-    let unstarted = planned
-        .iter()
-        .filter(|r| r.row.is_none() && !started.contains(&r.seq));
-    let now_rest: Vec<PlanRow> = now
-        .iter()
-        .filter(|r| r.row.is_none())
-        .map(without_seq)
-        .collect();
-    if let Some(n) = now_rest.iter().find(|n| !planned_rest.contains(n)) {
-        return Some(format!(
-            "{} would now {}, which the plan does not have",
-            name(n),
-            n.action
-        ));
-    }
-    unstarted
-        .map(without_seq)
-        .find(|p| !now_rest.contains(p))
-        .map(|p| {
-            format!(
-                "{} is planned to {}, but would now not be",
-                name(&p),
-                p.action
-            )
-        })
-}
-
-/// A plan row as a message names it: `row 5 (1005)`, or `extension 1099` for a prune's.
-fn name(row: &PlanRow) -> String {
-    match row.row {
-        Some(n) => format!("row {n} ({})", row.number),
-        None => format!("extension {}", row.number),
-    }
-}
-
 /// Up to five numbers, and how many more.
 fn first_few(numbers: &[&str]) -> String {
     let shown = numbers
@@ -243,150 +165,4 @@ fn first_few(numbers: &[&str]) -> String {
         n if n > 5 => format!("{shown} and {} more", n - 5),
         _ => shown,
     }
-}
-
-/// How the plan read its file.
-fn read_settings(plan: &Plan) -> anyhow::Result<ReadSettings> {
-    let s = &plan.settings;
-    Ok(ReadSettings {
-        encoding: s.encoding.as_deref().map(encoding_by_name).transpose()?,
-        sheet: s.sheet.clone(),
-        plus_prefix: s.plus_prefix.clone(),
-    })
-}
-
-/// The import the plan was decided as, reporting as this run is told to.
-fn import_settings(
-    plan: &Plan,
-    read: ReadSettings,
-    apply: &ApplySettings,
-) -> anyhow::Result<ImportSettings> {
-    let s = &plan.settings;
-    let api = vendors::by_name(&plan.target.api)?;
-    let api = match &plan.target.edition {
-        Some(edition) => api.edition(edition).map_err(anyhow::Error::msg)?,
-        None => api,
-    };
-    let mode = Mode::by_name(&s.mode).with_context(|| format!("the plan's mode {:?}", s.mode))?;
-    let wire = WireOptions {
-        xml: s.body == "xml",
-        eid: s.eid.clone(),
-        welcome_email: s.welcome_email,
-    };
-    let (mapping, columns) = columns(plan, api, &wire.eid)?;
-    let report = apply
-        .report
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&s.report));
-    let report_format = match (apply.report_format, &apply.report) {
-        (Some(format), _) => format,
-        (None, Some(path))
-            if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
-        {
-            ReportFormat::Xlsx
-        }
-        (None, Some(_)) => ReportFormat::Csv,
-        (None, None) if s.report_format == "xlsx" => ReportFormat::Xlsx,
-        (None, None) => ReportFormat::Csv,
-    };
-    Ok(ImportSettings {
-        file: PathBuf::from(&plan.input.path),
-        api,
-        mapping,
-        columns,
-        connection: connection(plan, apply.password.clone())?,
-        mode,
-        wire,
-        prune: prune(plan)?,
-        dry_run: false,
-        resume: apply.resume,
-        rate: rate(&s.rate)?,
-        concurrency: s.concurrency,
-        retry: RetryPolicy::new(s.retries),
-        report,
-        weak_passwords: s.weak_passwords,
-        generate_passwords: s.generate_passwords,
-        update_secrets: s.update_secrets,
-        heartbeat: Duration::from_millis(s.heartbeat_ms),
-        progress_every: apply.progress_every,
-        summary_json: apply.summary_json.clone(),
-        report_html: apply.report_html.clone(),
-        verify: apply.verify,
-        command: "apply",
-        report_format,
-        read,
-    })
-}
-
-/// The plan's mapping of the file's columns, read again: a map file must be as planned.
-fn columns(
-    plan: &Plan,
-    api: &'static vendors::Vendor,
-    eid: &str,
-) -> anyhow::Result<(Option<Mapping>, Option<Columns>)> {
-    Ok(match &plan.settings.columns {
-        None => (None, None),
-        Some(PlanColumns::Map { path, sha256 }) => {
-            let bytes = std::fs::read(path).with_context(|| format!("cannot read --map {path}"))?;
-            if hex::encode(Sha256::digest(&bytes)) != *sha256 {
-                return Err(stale(format_args!(
-                    "the map file {path} changed since the plan"
-                )));
-            }
-            let path = PathBuf::from(path);
-            (Some(Mapping::load(&path)?), Some(Columns::Map(path)))
-        }
-        Some(PlanColumns::FromApi { api: from }) => {
-            let from = vendors::by_name(from)?;
-            let mapping = vendors::conversion(from, api, eid, plan.settings.generate_passwords);
-            (mapping, Some(Columns::FromApi(from)))
-        }
-    })
-}
-
-fn connection(plan: &Plan, password: Secret) -> anyhow::Result<Connection> {
-    let s = &plan.settings;
-    Ok(Connection {
-        base_url: plan.target.url.clone(),
-        user: plan.target.user.clone(),
-        password,
-        insecure: s.insecure,
-        ca_cert: s.ca_cert.as_ref().map(|pem| pem.clone().into_bytes()),
-        timeout: Duration::from_millis(s.timeout_ms),
-        read_rate: s
-            .read_rate
-            .as_deref()
-            .map(str::parse::<f64>)
-            .transpose()
-            .context("the plan's read rate")?,
-    })
-}
-
-fn prune(plan: &Plan) -> anyhow::Result<Option<PruneSettings>> {
-    let Some(prune) = &plan.settings.prune else {
-        return Ok(None);
-    };
-    let ranges = prune
-        .ranges
-        .iter()
-        .map(|r| parse_range(r).map_err(anyhow::Error::msg));
-    Ok(Some(PruneSettings {
-        ranges: ranges.collect::<anyhow::Result<_>>()?,
-        max_delete: prune
-            .max_delete
-            .as_deref()
-            .map(MaxDelete::parse)
-            .transpose()
-            .map_err(anyhow::Error::msg)?,
-    }))
-}
-
-fn rate(text: &str) -> anyhow::Result<Rate> {
-    Ok(match text {
-        "auto" => Rate::Auto,
-        "0" => Rate::Unlimited,
-        text => Rate::PerSec(text.parse().context("the plan's rate")?),
-    })
 }

@@ -14,9 +14,9 @@ use anyhow::Context;
 use sha2::{Digest, Sha256};
 
 use super::import::{Columns, ImportSettings, login_failed, prepare, read_directory};
-use super::review::review;
+use super::review::{Reviewed, review};
 use super::throttle::Rate;
-use crate::input::{Sheet, Source};
+use crate::input::{Fingerprint, Sheet, Source};
 use crate::output::check_distinct;
 use crate::output::plan_file::seal::{Keys, SignKey};
 use crate::output::plan_file::{
@@ -78,7 +78,25 @@ pub(crate) async fn run_plan(
     .await;
     client.logout().await;
     let reviewed = decided?;
-    let plan = Plan {
+    let counts = reviewed.counts.clone();
+    let plan = plan_of(settings, fingerprint, reviewed)?;
+    let file = PlanFile {
+        integrity: keys.integrity(&plan),
+        signature: to.sign_key.as_ref().map(|key| key.sign(&plan)),
+        plan,
+    };
+    file.write(&to.out)
+        .with_context(|| format!("cannot write the plan {}", to.out.display()))?;
+    Ok(counts)
+}
+
+/// The plan of `settings`' run, whose input had `fingerprint`, decided as `reviewed`.
+fn plan_of(
+    settings: &ImportSettings,
+    fingerprint: Fingerprint,
+    reviewed: Reviewed,
+) -> anyhow::Result<Plan> {
+    Ok(Plan {
         format: FORMAT.to_string(),
         version: VERSION,
         created_at: timestamp(std::time::SystemTime::now()),
@@ -91,22 +109,14 @@ pub(crate) async fn run_plan(
         target: PlanTarget {
             api: settings.api.name().to_string(),
             edition: settings.api.edition.map(str::to_string),
-            url: without_credentials(url),
+            url: without_credentials(&settings.connection.base_url),
             user: settings.connection.user.clone(),
         },
         settings: plan_settings(settings)?,
         secrets: SECRETS.to_string(),
-        counts: reviewed.counts.clone(),
+        counts: reviewed.counts,
         rows: reviewed.rows,
-    };
-    let file = PlanFile {
-        integrity: keys.integrity(&plan),
-        signature: to.sign_key.as_ref().map(|key| key.sign(&plan)),
-        plan,
-    };
-    file.write(&to.out)
-        .with_context(|| format!("cannot write the plan {}", to.out.display()))?;
-    Ok(reviewed.counts)
+    })
 }
 
 /// The settings that shaped the decisions, and how `apply` is to send, as the plan says them.
