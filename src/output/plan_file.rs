@@ -18,12 +18,14 @@
 //! module writes it ([`seal::canonical`]): a plan read back and written again gives the same
 //! bytes, and unknown fields are refused, so no edit goes unseen.
 
+mod layout;
 pub(crate) mod seal;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::Path;
 
+use layout::ReviewLayout;
 use serde::{Deserialize, Serialize};
 
 use super::files::PrivateFile;
@@ -231,10 +233,13 @@ impl PlanFile {
         serde_json::from_value(value).map_err(|e| altered(e.to_string()))
     }
 
-    /// Writes the plan: private (it names people and their numbers), whole or not at all.
+    /// Writes the plan: private (it names people and their numbers), whole or not at all;
+    /// laid out for review, a row a line.
     pub(crate) fn write(&self, path: &Path) -> io::Result<()> {
         let mut file = PrivateFile::create(path)?;
-        let mut text = serde_json::to_vec_pretty(self).map_err(io::Error::other)?;
+        let mut text = Vec::new();
+        let mut json = serde_json::Serializer::with_formatter(&mut text, ReviewLayout::default());
+        self.serialize(&mut json).map_err(io::Error::other)?;
         text.push(b'\n');
         file.file().write_all(&text)?;
         file.commit()?;

@@ -117,3 +117,29 @@ fn a_secret_the_pbx_never_hands_back_is_named_not_verifiable_and_the_page_lists_
     );
     assert!(page.contains("verify_mismatch"));
 }
+
+#[test]
+fn a_migration_reads_back_what_it_wrote_and_its_page_lists_what_did_not_hold() {
+    let template = Run::template(Api::YeastarV2).ok().stdout;
+    let from = Sim::with(Api::YeastarV2).seed(&template).start();
+    let to = Sim::with(Api::YeastarV2)
+        .args(&["--inferred", "drop-field=email"])
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("move.html");
+    let ran = Run::migrate(&from, &to)
+        .args(&["--verify", "--report-html", page.to_str().unwrap()])
+        .any_exit();
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    let verify = ran.column("verify");
+    assert!(
+        verify[0].starts_with(r#"mismatch: email sent "alice.martin@example.com", PBX has """#),
+        "{verify:?}"
+    );
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert!(page.contains("migrate") && page.contains("verify_mismatch"));
+    assert!(
+        page.contains("mismatch: email sent"),
+        "the page lists the row"
+    );
+}

@@ -99,7 +99,12 @@ fn a_plan_read_back_is_the_plan_written_and_its_seal_holds() {
     assert!(keys.intact(&read.plan, &read.integrity));
     // Readable in review: one field a line.
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\n        \"number\": \"1001\",\n"), "{text}");
+    assert!(
+        text.contains(
+            "\n      {\"seq\": 0, \"row\": 2, \"number\": \"1001\", \"action\": \"update\""
+        ),
+        "{text}"
+    );
 }
 
 #[test]
