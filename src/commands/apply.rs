@@ -26,7 +26,7 @@ pub(crate) async fn apply(settings: ApplySettings) -> anyhow::Result<Exit> {
     };
     super::warn_about(&import.connection);
     let on_start = || eprintln!("{}", banner(&import, started));
-    let outcome = match run_gated(&import, on_start, Some((&approved, source))).await {
+    let outcome = match run_gated(&import, on_start, Some((Box::new(approved), source))).await {
         Ok(outcome) => outcome,
         Err(e) => {
             let message = format!("{e:#}");

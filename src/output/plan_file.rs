@@ -202,6 +202,18 @@ pub(crate) enum PlanFileError {
     Version { path: String, version: u32 },
 }
 
+/// The fields of a plan file that say what it is.
+#[derive(Deserialize)]
+struct Probe {
+    plan: ProbePlan,
+}
+
+#[derive(Deserialize)]
+struct ProbePlan {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
 impl PlanFile {
     /// Reads and parses a plan file; its seals are checked by the caller, who has the keys.
     pub(crate) fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
@@ -214,13 +226,13 @@ impl PlanFile {
             path: shown.clone(),
             why,
         };
-        let value: serde_json::Value =
-            serde_json::from_slice(&text).map_err(|e| altered(e.to_string()))?;
-        let version = &value["plan"]["version"];
-        if value["plan"]["format"] != FORMAT {
+        // Its format and version first, so that another version is named as such (and not
+        // as an edit), without holding the whole document as a tree.
+        let probe: Probe = serde_json::from_slice(&text).map_err(|e| altered(e.to_string()))?;
+        if probe.plan.format.as_deref() != Some(FORMAT) {
             return Err(altered(format!("its format is not {FORMAT:?}")));
         }
-        match version.as_u64().and_then(|v| u32::try_from(v).ok()) {
+        match probe.plan.version {
             Some(VERSION) => {}
             Some(version) => {
                 return Err(PlanFileError::Version {
@@ -230,18 +242,19 @@ impl PlanFile {
             }
             None => return Err(altered("it has no version".into())),
         }
-        serde_json::from_value(value).map_err(|e| altered(e.to_string()))
+        serde_json::from_slice(&text).map_err(|e| altered(e.to_string()))
     }
 
     /// Writes the plan: private (it names people and their numbers), whole or not at all;
     /// laid out for review, a row a line.
     pub(crate) fn write(&self, path: &Path) -> io::Result<()> {
         let mut file = PrivateFile::create(path)?;
-        let mut text = Vec::new();
-        let mut json = serde_json::Serializer::with_formatter(&mut text, ReviewLayout::default());
+        let mut out = io::BufWriter::new(file.file());
+        let mut json = serde_json::Serializer::with_formatter(&mut out, ReviewLayout::default());
         self.serialize(&mut json).map_err(io::Error::other)?;
-        text.push(b'\n');
-        file.file().write_all(&text)?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+        drop(out);
         file.commit()?;
         Ok(())
     }

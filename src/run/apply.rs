@@ -107,7 +107,7 @@ pub(crate) fn approve(
 }
 
 impl Gate for Approved {
-    fn check(&self, decided: &Decided<'_>) -> anyhow::Result<()> {
+    fn check(self: Box<Self>, decided: &Decided<'_>) -> anyhow::Result<()> {
         let plan = &self.file.plan;
         let started = started(decided.replay);
         let changed: Vec<&str> = plan

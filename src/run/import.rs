@@ -118,7 +118,7 @@ pub(crate) async fn run_import(
 pub(crate) async fn run_gated(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
-    gated: Option<(&dyn Gate, Source)>,
+    gated: Option<(Box<dyn Gate>, Source)>,
 ) -> anyhow::Result<ImportOutcome> {
     let (gate, opened) = match gated {
         Some((gate, source)) => (Some(gate), Some(source)),

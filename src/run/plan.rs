@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
@@ -69,7 +70,7 @@ pub(crate) async fn run_plan(
         .map_err(|e| login_failed(client.protocol(), url, &e))?;
     on_start();
     let decided = async {
-        let directory = read_directory(settings, &client).await?;
+        let directory = Arc::new(read_directory(settings, &client).await?);
         let current = settings.mode.reads_the_pbx().then(|| directory.clone());
         let (planner, prune, _, _) = prepare(settings, &source, &sheet, current)?;
         let sheet = Sheet::open(&source, table, mapping)?;

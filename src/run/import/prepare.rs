@@ -3,6 +3,7 @@
 //! be held to (`apply`'s: the run must be the plan that was approved).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use anyhow::Context;
 
@@ -19,17 +20,18 @@ use crate::run::journal::Replay;
 pub(crate) struct Decided<'a> {
     pub(crate) settings: &'a ImportSettings,
     pub(crate) source: &'a Source,
-    /// Every extension on the PBX, as read for this run.
-    pub(crate) directory: &'a PbxSnapshot,
+    /// Every extension on the PBX, as read for this run (shared with the planner).
+    pub(crate) directory: &'a Arc<PbxSnapshot>,
     /// What the interrupted run finished (`--resume`).
     pub(crate) replay: Option<&'a Replay>,
 }
 
 /// A check a run must pass once it has read the PBX, before it sends anything: `apply`'s,
 /// that the run is the plan that was approved.
-pub(crate) trait Gate: Sync {
-    /// An error stops the run; nothing has been sent.
-    fn check(&self, decided: &Decided<'_>) -> anyhow::Result<()>;
+pub(crate) trait Gate: Send {
+    /// An error stops the run; nothing has been sent. The gate is used up (a plan's rows are
+    /// not kept through the run).
+    fn check(self: Box<Self>, decided: &Decided<'_>) -> anyhow::Result<()>;
 }
 
 /// What a run decided before sending: the planner, the prune's deletes, the numbers the
@@ -42,18 +44,17 @@ pub(super) async fn read_and_prepare(
     source: &Source,
     sheet: &Sheet,
     client: &Client,
-    (gate, replay): (Option<&dyn Gate>, Option<&Replay>),
+    (gate, replay): (Option<Box<dyn Gate>>, Option<&Replay>),
 ) -> anyhow::Result<Prepared> {
     let reads = settings.mode.reads_the_pbx();
     let directory = match reads || gate.is_some() {
-        true => Some(read_directory(settings, client).await?),
-        false => None,
+        true => Arc::new(read_directory(settings, client).await?),
+        false => Arc::default(),
     };
-    let Some(gate) = gate else {
-        return prepare(settings, source, sheet, directory);
-    };
-    let directory = directory.unwrap_or_default();
     let prepared = prepare(settings, source, sheet, reads.then(|| directory.clone()))?;
+    let Some(gate) = gate else {
+        return Ok(prepared);
+    };
     let decided = Decided {
         settings,
         source,
@@ -90,7 +91,7 @@ pub(crate) fn prepare(
     settings: &ImportSettings,
     source: &Source,
     sheet: &Sheet,
-    current: Option<PbxSnapshot>,
+    current: Option<Arc<PbxSnapshot>>,
 ) -> anyhow::Result<Prepared> {
     let table = settings.api.table;
     // The file's numbers, read once ahead where deletes or forward ordering need them.
