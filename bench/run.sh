@@ -79,7 +79,7 @@ SIM_N=0
 start_sim() { # sim flags... → SIM_PID, SIM_URL
     SIM_N=$((SIM_N + 1))
     local out=$OUT/sim.$SIM_N.stdout
-    "$PBX" sim --api yeastar-v2 --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
+    "$PBX" sim --api "${SIM_API:-yeastar-v2}" --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
     SIM_PID=$!
     SIMS+=("$SIM_PID")
     SIM_URL=
@@ -325,6 +325,39 @@ for what in sync export; do
 done
 
 fi
+# ---- g. the Yeastar P-Series ---------------------------------------------------------------------
+if want g; then
+say "g. yeastar-p: import of 10,000 and a sync of them unchanged, sim --latency-ms 50, --concurrency 8"
+f=$OUT/p-10000.csv
+python3 "$ROOT/bench/gen.py" 10000 "$f" --api yeastar-p
+for what in import sync; do
+    ratios=() walls=()
+    for r in $(seq "$REPEATS"); do
+        if [ "$what" = import ]; then
+            SIM_API=yeastar-p start_sim --latency-ms 50
+            run_timed "p-$what-$r" "$PBX" import "$f" --api yeastar-p --url "$SIM_URL" --user api \
+                --mode add --rate 0 --concurrency 8 --report "$OUT/p-$what-$r.report.csv"
+            expect_line "p-$what-$r" "^10000 rows: 10000 ok"
+            ops="add"
+        else
+            SIM_API=yeastar-p start_sim --seed "$f" --latency-ms 50
+            run_timed "p-$what-$r" "$PBX" import "$f" --api yeastar-p --url "$SIM_URL" --user api \
+                --mode sync --concurrency 8 --report "$OUT/p-$what-$r.report.csv"
+            expect_line "p-$what-$r" "^10000 rows: 0 ok.*, 10000 unchanged"
+            ops="list query"
+        fi
+        must "p-$what-$r"
+        # shellcheck disable=SC2086
+        w=$("${UTIL[@]}" bound "$SIM_URL" 50 8 "$WALL" $ops)
+        stop_sim
+        ratios+=("$(sed 's/.*ratio=\([0-9.]*\).*/\1/' <<<"$w")"); walls+=("$WALL")
+        record "g.$what.run$r" "$w"
+    done
+    record "g.$what.wall_s" "$(median "${walls[@]}") (runs: ${walls[*]})"
+    record "g.$what.bound_s" "$(sed 's/.*bound_s=\([0-9.]*\).*/\1/' <<<"$w")"
+    record "g.$what.ratio_wall_over_bound" "$(median "${ratios[@]}") (runs: ${ratios[*]})"
+done
+fi
 # ---- f. the report page ------------------------------------------------------------------------
 if want f; then
 say "f. the report page of a 20,000-row import, and of 20,000 invalid rows"
@@ -497,6 +530,10 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
     want e && for what in sync export; do
         r=$(get "e.$what.ratio_wall_over_bound")
         echo "| $what of 10,000 unchanged, 100 ms latency, c=4 | $(get "e.$what.wall_s") s | bound $(get "e.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
+    done
+    want g && for what in import sync; do
+        r=$(get "g.$what.ratio_wall_over_bound")
+        echo "| yeastar-p $what of 10,000, 50 ms latency, c=8 | $(get "g.$what.wall_s") s | bound $(get "g.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
     done
 } >"$OUT/results.md"
 say "results ($OUT/results.md)"

@@ -10,6 +10,7 @@ mod stop;
 mod summary;
 mod term;
 pub(crate) mod values;
+mod words;
 
 pub(crate) use api::{Api, Capabilities, Lockout};
 pub(crate) use mode::Mode;
@@ -19,5 +20,6 @@ pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub(crate) use stop::{StopReason, Stopped};
 pub use summary::Exit;
-pub(crate) use summary::{Summary, VerifyCounts};
+pub(crate) use summary::{Summary, VerifyCounts, rows};
 pub(crate) use term::Term;
+pub(crate) use words::Word;

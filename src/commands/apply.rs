@@ -4,19 +4,37 @@
 
 use std::time::SystemTime;
 
-use super::import::{banner, finished, reason_for, write_json};
+use super::import::{banner, finished, write_json};
+use super::summary::{self, reason_for};
 use crate::domain::Exit;
 use crate::output::summary_json::SummaryJson;
 use crate::run::apply::{ApplySettings, approve};
 use crate::run::import::run_gated;
+use crate::settings::{self, Options, get};
 
-pub(crate) async fn apply(settings: ApplySettings) -> anyhow::Result<Exit> {
+/// `pbxbulk apply`: the settings from `options`, then the plan carried out.
+pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
+    let (json, plan) = (
+        get(&options.summary_json).cloned(),
+        get(&options.plan).cloned(),
+    );
+    let settings = settings::apply(options)
+        .inspect_err(|e| summary::refused(json.as_deref(), plan.as_deref(), e))?;
+    super::runtime()?.block_on(apply(settings))
+}
+
+async fn apply(settings: ApplySettings) -> anyhow::Result<Exit> {
     let started = SystemTime::now();
     let (import, approved, source) = match approve(&settings) {
         Ok(approved) => approved,
         Err(e) => {
             if let Some(target) = &settings.summary_json {
-                let json = SummaryJson::refused(&settings.plan, reason_for(&e), &format!("{e:#}"));
+                let json = SummaryJson::refused(
+                    Some(&settings.plan),
+                    reason_for(&e),
+                    &format!("{e:#}"),
+                    started,
+                );
                 json.write(target).map_err(|w| {
                     anyhow::anyhow!("cannot write --summary-json {}: {w}", target.display())
                 })?;
@@ -24,7 +42,7 @@ pub(crate) async fn apply(settings: ApplySettings) -> anyhow::Result<Exit> {
             return Err(e);
         }
     };
-    super::warn_about(&import.connection);
+    super::warn_about(&[(&import.connection, "--url")]);
     let on_start = || eprintln!("{}", banner(&import, started));
     let outcome = match run_gated(&import, on_start, Some((Box::new(approved), source))).await {
         Ok(outcome) => outcome,

@@ -2,6 +2,7 @@
 //! port, imports the bundled sample into it (a few rows are invalid on purpose, each breaking
 //! a different rule), prints the summary and where the report is.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -21,14 +22,64 @@ use crate::vendors::DEMO;
 /// The bundled sample, built into the binary so the demo runs from any directory.
 const SAMPLE: &str = include_str!("../../samples/extensions.csv");
 
-pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
+pub(crate) fn run(args: DemoSettings) -> anyhow::Result<Exit> {
+    super::runtime()?.block_on(demo(args))
+}
+
+async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     // A password made up for this run: the demo never shows it and nothing else knows it.
     let password = Secret::new(format!("Demo-{:016x}", fastrand::u64(..)));
-    let server = sim::start(SimSettings {
+    let server = sim::start(simulator(password.clone())).await?;
+
+    let dir = std::env::temp_dir().join(format!("pbxbulk-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let file = dir.join("extensions.csv");
+    std::fs::write(&file, SAMPLE).with_context(|| format!("cannot write {}", file.display()))?;
+
+    let rows = SAMPLE.lines().count().saturating_sub(1);
+    say!(
+        "pbxbulk demo: a simulated PBX ({}, --api {}) is listening at {}",
+        DEMO.about,
+        DEMO.name(),
+        server.url()
+    );
+    say!(
+        "importing the bundled sample ({rows} rows; a few are invalid on purpose, and the \
+         simulator fails 5% of requests to show retries at work)"
+    );
+    let settings = import(file, server.url(), password, &args);
+    let outcome = run_import(&settings, || {}).await?;
+    let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));
+    let _ = std::fs::remove_dir_all(&dir);
+    let on_pbx = server.sim.stats().extensions;
+    say!("{}", summary.line());
+    say!("the simulated PBX now holds {on_pbx} extensions");
+    say!("report: {}", args.report.display());
+    if summary.invalid > 0 {
+        say!(
+            "invalid rows, unchanged and ready to fix and re-import: {}",
+            rejects_written(&args.report).display()
+        );
+    }
+    Ok(match aborted {
+        Some(why) => {
+            eprintln!("pbxbulk: the demo stopped early: {why}");
+            Exit::Incomplete
+        }
+        // The invalid rows are the demo's point; a failed valid row is not.
+        None if summary.failed > 0 => Exit::RowsFailed,
+        None => Exit::Ok,
+    })
+}
+
+/// The simulated PBX: the demo's API, a password only this run knows, and a few passing
+/// failures to show that retries absorb them.
+fn simulator(password: Secret) -> SimSettings {
+    SimSettings {
         api: DEMO.sim(),
         listen: "127.0.0.1:0".into(),
         user: "demo".into(),
-        password: password.clone(),
+        password,
         seed: None,
         read: ReadSettings::default(),
         latency: Duration::from_millis(5),
@@ -48,31 +99,17 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         inferred: Inferred::new(DEMO.sim_inferred),
         tenants: Vec::new(),
         users: None,
-    })
-    .await?;
+    }
+}
 
-    let dir = std::env::temp_dir().join(format!("pbxbulk-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let file = dir.join("extensions.csv");
-    std::fs::write(&file, SAMPLE).with_context(|| format!("cannot write {}", file.display()))?;
-
-    let rows = SAMPLE.lines().count().saturating_sub(1);
-    say!(
-        "pbxbulk demo: a simulated PBX ({}, --api {}) is listening at {}",
-        DEMO.about,
-        DEMO.name(),
-        server.url()
-    );
-    say!(
-        "importing the bundled sample ({rows} rows; a few are invalid on purpose, and the \
-         simulator fails 5% of requests to show retries at work)"
-    );
-    let settings = ImportSettings {
-        file: file.clone(),
+/// The import of the bundled sample (`file`) into the simulator at `url`.
+fn import(file: PathBuf, url: String, password: Secret, args: &DemoSettings) -> ImportSettings {
+    ImportSettings {
+        file,
         api: DEMO,
         mapping: None,
         connection: Connection {
-            base_url: server.url(),
+            base_url: url,
             user: "demo".into(),
             password,
             insecure: false,
@@ -101,27 +138,5 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         command: "import",
         columns: None,
         report_format: ReportFormat::Csv,
-    };
-    let outcome = run_import(&settings, || {}).await?;
-    let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));
-    let _ = std::fs::remove_dir_all(&dir);
-    let on_pbx = server.sim.stats().extensions;
-    say!("{}", summary.line());
-    say!("the simulated PBX now holds {on_pbx} extensions");
-    say!("report: {}", args.report.display());
-    if summary.invalid > 0 {
-        say!(
-            "invalid rows, unchanged and ready to fix and re-import: {}",
-            rejects_written(&args.report).display()
-        );
     }
-    Ok(match aborted {
-        Some(why) => {
-            eprintln!("pbxbulk: the demo stopped early: {why}");
-            Exit::Incomplete
-        }
-        // The invalid rows are the demo's point; a failed valid row is not.
-        None if summary.failed > 0 => Exit::RowsFailed,
-        None => Exit::Ok,
-    })
 }

@@ -7,9 +7,16 @@ use crate::output::progress::timestamp;
 use crate::output::summary_json::without_credentials;
 use crate::run::ImportSettings;
 use crate::run::plan::{PlanTo, run_plan};
+use crate::settings::{self, Options};
 
-pub(crate) async fn plan(settings: ImportSettings, to: PlanTo) -> anyhow::Result<Exit> {
-    super::warn_about(&settings.connection);
+/// `pbxbulk plan`: the settings from `options`, then the plan.
+pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
+    let (settings, to) = settings::plan(options)?;
+    super::runtime()?.block_on(plan(settings, to))
+}
+
+async fn plan(settings: ImportSettings, to: PlanTo) -> anyhow::Result<Exit> {
+    super::warn_about(&[(&settings.connection, "--url")]);
     let banner = || {
         eprintln!(
             "{} pbxbulk plan {} against {} at {}, mode {}",

@@ -3,23 +3,17 @@
 //! it is. `--approve --sign-key FILE` signs the plan once it is reviewed, so `apply
 //! --sign-key FILE` (cron's) takes it.
 
-use std::path::PathBuf;
-
 use crate::domain::{Action, Exit};
 use crate::output::plan_file::seal::SignKey;
 use crate::output::plan_file::{Change, Plan, PlanFile, PlanRow, PlanStatus};
+use crate::settings::{self, Options, ShowSettings};
 
-/// `pbxbulk show`.
-#[derive(Debug, Clone)]
-pub(crate) struct ShowSettings {
-    pub(crate) plan: PathBuf,
-    pub(crate) json: bool,
-    pub(crate) sign_key: Option<SignKey>,
-    /// Sign the plan with `sign_key` once shown.
-    pub(crate) approve: bool,
+/// `pbxbulk show`: the settings from `options`, then the plan printed.
+pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
+    show(&settings::show(options)?)
 }
 
-pub(crate) fn show(settings: &ShowSettings) -> anyhow::Result<Exit> {
+fn show(settings: &ShowSettings) -> anyhow::Result<Exit> {
     let mut file = PlanFile::read(&settings.plan)?;
     if settings.json {
         say!("{}", serde_json::to_string_pretty(&file)?);

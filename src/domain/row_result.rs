@@ -1,7 +1,8 @@
 //! What happened to a row: the vocabulary of the results report.
 //!
 //! `Action` and `Status` are the report's columns; `Code` is our own stable error code for
-//! failures that have no code of the API's (documented in the README, so scripts may match them).
+//! failures that have no code of the API's (listed in docs/REFERENCE.md, so scripts may match
+//! them).
 
 use std::fmt;
 use std::time::Instant;
@@ -124,8 +125,8 @@ impl Code {
         Code::ALL.into_iter().find(|code| code.as_str() == text)
     }
 
-    /// What a person can do about a row with this code (the README's table of codes says
-    /// what each means; this says what to try).
+    /// What a person can do about a row with this code (docs/REFERENCE.md's table of codes
+    /// says what each means; this says what to try).
     pub(crate) fn hint(self) -> &'static str {
         match self {
             Code::MissingField => {

@@ -33,7 +33,7 @@ pub(crate) enum StopReason {
 }
 
 impl StopReason {
-    /// The word scripts match on; documented in the README, never renamed.
+    /// The word scripts match on; listed in docs/REFERENCE.md, never renamed.
     pub(crate) fn word(self) -> &'static str {
         match self {
             StopReason::Done => "ok",

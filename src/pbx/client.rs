@@ -38,6 +38,9 @@ pub(crate) struct Client {
     secret_fields: Vec<&'static str>,
     /// `--read-rate`, where set.
     read_pace: Option<DefaultDirectRateLimiter>,
+    /// What was made of the connection that its user should hear (the API's path taken off
+    /// the URL).
+    notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,9 +54,10 @@ impl Client {
     pub(crate) fn new(
         proto: Box<dyn Protocol>,
         table: &Table,
-        conn: Connection,
+        mut conn: Connection,
     ) -> Result<Client, ClientError> {
         let http = http::client(&conn).map_err(ClientError::Tls)?;
+        let notes = without_api_path(&mut conn, proto.api_path());
         Ok(Client {
             http,
             password_forms: proto.wire_forms(conn.password.expose()),
@@ -70,7 +74,13 @@ impl Client {
             login_lock: tokio::sync::Mutex::new(()),
             refused: AtomicBool::new(false),
             last_use: Mutex::new(Instant::now()),
+            notes,
         })
+    }
+
+    /// What was made of the connection that its user should hear.
+    pub(crate) fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// Successful logins and renewals so far (the first, and every shared one after it).
@@ -273,4 +283,20 @@ impl Session for Client {
             Client::call(self, op).await
         })
     }
+}
+
+/// `--url http://pbx:8088/api/v2.0.0/` is the PBX's address with the API's own path on it,
+/// which every request adds again: the path is taken off, and the note says so.
+fn without_api_path(conn: &mut Connection, path: Option<&str>) -> Vec<String> {
+    let Some(path) = path.map(|p| p.trim_end_matches('/')) else {
+        return Vec::new();
+    };
+    let Some(address) = conn.base_url.strip_suffix(path) else {
+        return Vec::new();
+    };
+    let note = format!(
+        "--url ends in {path}, the API's own path, which pbxbulk adds itself: using {address}"
+    );
+    conn.base_url = address.to_string();
+    vec![note]
 }

@@ -157,6 +157,11 @@ pub(crate) trait Protocol: Send + Sync {
     fn wire_forms(&self, _secret: &str) -> Vec<String> {
         Vec::new()
     }
+    /// The path under the PBX's address where the API answers (`/api/v2.0.0/`), which a
+    /// `--url` should not include; `None` where the URL names the service itself.
+    fn api_path(&self) -> Option<&'static str> {
+        None
+    }
     /// What to try when the first login failed with `e`.
     fn login_hint(&self, _e: &ApiError) -> Option<&'static str> {
         None

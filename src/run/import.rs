@@ -153,6 +153,9 @@ pub(crate) async fn run_gated(
         .login()
         .await
         .map_err(|e| login_failed(client.protocol(), url, &e))?;
+    for note in client.notes() {
+        eprintln!("pbxbulk: {note}");
+    }
     on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
     // From here on a signal stops the run cleanly instead of killing it: while the PBX is

@@ -2,10 +2,12 @@
 //! settings per extension, in tenants (`--eid`).
 
 mod codec;
+mod fields;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_reads;
 mod sim_records;
 mod soap;
 mod tenants;

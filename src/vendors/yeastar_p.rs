@@ -6,14 +6,17 @@
 //! default, so a file that passes by default passes on every edition.
 
 mod codec;
+mod envelope;
 mod errcode;
 mod ids;
+mod json;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 mod rules;
 mod sim;
 mod sim_auth;
 mod sim_records;
+mod sim_writes;
 
 use super::Vendor;
 use crate::domain::{Api, Capabilities, Lockout, Term};

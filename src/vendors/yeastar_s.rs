@@ -3,6 +3,8 @@
 //! simulator serve all three, driven by each one's [`codec::Dialect`].
 
 mod codec;
+mod dialect;
+mod errno;
 // The tables are laid out one field a line so a whole API fits on one screen.
 #[rustfmt::skip]
 mod openvox_rules;
@@ -10,6 +12,7 @@ mod openvox_rules;
 #[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_writes;
 
 use super::Vendor;
 use crate::domain::{Api, Capabilities, Lockout, Term};

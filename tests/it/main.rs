@@ -20,6 +20,7 @@ mod safety;
 mod secrets;
 mod simulator;
 mod soak;
+mod summaries;
 mod support;
 mod sync;
 mod typed;

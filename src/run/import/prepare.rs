@@ -71,7 +71,7 @@ pub(crate) async fn read_directory(
     client: &Client,
 ) -> anyhow::Result<PbxSnapshot> {
     let url = &settings.connection.base_url;
-    let progress = Progress::items("extensions read from the PBX");
+    let progress = Progress::items("extensions read from the PBX", settings.progress_every);
     let read = snapshot::fetch(
         client,
         settings.api.table,

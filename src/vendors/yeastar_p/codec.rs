@@ -9,122 +9,17 @@
 use futures::future::BoxFuture;
 use serde_json::{Map, Value, json};
 
-use super::errcode::{self, class, meaning};
+use super::envelope::envelope;
+use super::errcode;
 use super::ids::{Ids, query_known, resolve};
+use super::json::{CREATE_DEFAULTS, PAGE_SIZE, PREFIX, from_wire, get, post, to_wire, typed};
 use crate::domain::{Code, Record};
-use crate::pbx::{
-    ApiError, ErrorClass, HttpRequest, Method, Op, Protocol, Reply, Session, SessionToken,
-    value_text,
-};
-
-pub(super) const PREFIX: &str = "/openapi/v1.0/";
-/// Extensions per page of the listing (community clients use 100; the PBX's default is 20).
-pub(super) const PAGE_SIZE: usize = 100;
-/// Fields sent as JSON integers (create-sw: `concurrent_registrations` Integer, `role_id`
-/// Integer; enb_vm and enb_vm_pin inferred).
-pub(super) const INTEGERS: [&str; 4] = [
-    "concurrent_registrations",
-    "role_id",
-    "enb_vm",
-    "enb_vm_pin",
-];
-/// What `extension/create` requires that a row may leave blank, with the documented default
-/// (create-sw: type SIP, concurrent_registrations "1 (default)"; presence inferred).
-const CREATE_DEFAULTS: [(&str, &str); 3] = [
-    ("type", "SIP"),
-    ("concurrent_registrations", "1"),
-    ("presence_status", "available"),
-];
+use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, Session, SessionToken};
 
 pub(super) struct YeastarP {
     /// Send the Linkus welcome e-mail to each extension added (`--welcome-email`).
     pub(super) welcome: bool,
     pub(super) ids: Ids,
-}
-
-fn get(path: &str, query: &[(&str, String)], token: Option<&str>) -> HttpRequest {
-    let mut pairs: Vec<String> = query
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
-    pairs.extend(token.map(|t| format!("access_token={t}")));
-    HttpRequest {
-        method: Method::Get,
-        path: format!("{PREFIX}{path}?{}", pairs.join("&")),
-        content_type: "application/json",
-        headers: &[],
-        body: Vec::new(),
-    }
-}
-
-fn post(path: &str, body: &Value, token: Option<&str>) -> HttpRequest {
-    let query = token.map_or(String::new(), |t| format!("?access_token={t}"));
-    HttpRequest {
-        method: Method::Post,
-        path: format!("{PREFIX}{path}{query}"),
-        content_type: "application/json",
-        headers: &[],
-        body: body.to_string().into_bytes(),
-    }
-}
-
-/// A query-string value, percent-encoded.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A record's fields as the API types them, leaving out `skip`.
-pub(super) fn to_wire(record: &Record, skip: &[&str]) -> Map<String, Value> {
-    record
-        .iter()
-        .filter(|(n, _)| !skip.contains(&n.as_str()))
-        .map(|(name, value)| (name.clone(), typed(name, value)))
-        .collect()
-}
-
-/// A value as the API types it: integers as numbers, organizations as a list of
-/// `{"value": id}` (inferred), the rest as strings.
-fn typed(name: &str, value: &str) -> Value {
-    match name {
-        n if INTEGERS.contains(&n) => value
-            .parse::<u64>()
-            .map_or_else(|_| json!(value), |v| json!(v)),
-        "organization_list" => Value::Array(
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| json!({ "value": v }))
-                .collect(),
-        ),
-        _ => json!(value),
-    }
-}
-
-/// An answer's extension as a record in column names (the id kept as `id`).
-pub(super) fn from_wire(info: &Map<String, Value>) -> Record {
-    let mut record = Record::new();
-    for (key, value) in info {
-        let text = match value {
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|i| i.get("value").map(value_text))
-                .collect::<Vec<_>>()
-                .join(","),
-            Value::Object(_) => continue,
-            other => value_text(other),
-        };
-        record.insert(key.clone(), text);
-    }
-    record
 }
 
 impl YeastarP {
@@ -170,25 +65,8 @@ impl YeastarP {
                 &[("ids", self.ids.of(numbers).join(","))],
                 token,
             ),
-            Op::Add(record) => {
-                let mut body = to_wire(record, &[]);
-                for (field, default) in CREATE_DEFAULTS {
-                    body.entry(field).or_insert_with(|| typed(field, default));
-                }
-                post("extension/create", &Value::Object(body), token)
-            }
-            Op::Update(record) => {
-                // A number cannot be changed: the extension is named by its id alone.
-                let mut body = to_wire(record, &["number"]);
-                body.insert(
-                    "id".into(),
-                    json!(
-                        self.ids
-                            .require(record.get("number").map_or("", String::as_str))?
-                    ),
-                );
-                post("extension/update", &Value::Object(body), token)
-            }
+            Op::Add(record) => post("extension/create", &create_body(record), token),
+            Op::Update(record) => post("extension/update", &self.update_body(record)?, token),
             Op::Delete([number]) => get(
                 "extension/delete",
                 &[("id", self.ids.require(number)?.to_string())],
@@ -212,73 +90,23 @@ impl YeastarP {
     }
 }
 
-/// The body of an answer, or the refusal it carries.
-fn envelope(op: &Op<'_>, status: u16, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    if status != 200 {
-        return Err(ApiError::Http {
-            status,
-            retry_after: None,
-        });
+impl YeastarP {
+    /// An update names the extension by its id alone: a number cannot be changed.
+    fn update_body(&self, record: &Record) -> Result<Value, ApiError> {
+        let mut body = to_wire(record, &["number"]);
+        let number = record.get("number").map_or("", String::as_str);
+        body.insert("id".into(), json!(self.ids.require(number)?));
+        Ok(Value::Object(body))
     }
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
-        return Err(ApiError::BadResponse("not a JSON object".into()));
-    };
-    let code = match map.get("errcode") {
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err(ApiError::BadResponse("the answer has no errcode".into())),
-    };
-    if code == "0" {
-        return Ok(map);
-    }
-    let login = matches!(op, Op::Login { .. } | Op::Refresh { .. });
-    Err(ApiError::Refused {
-        meaning: details(meaning(&code), &map),
-        class: class(&code, login),
-        code,
-    })
 }
 
-/// The words for a refusal, with the fields its lists name: `invalid_param_list` (each field,
-/// and its value where the PBX gives one) and `duplicate_field_list` (the field, the value,
-/// and the extension that has it).
-fn details(words: &str, map: &Map<String, Value>) -> String {
-    let list = |name: &str| {
-        map.get(name)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let mut parts = Vec::new();
-    for item in list("invalid_param_list") {
-        let field = value_text(&item["field"]);
-        match (
-            item["validation_type"].as_str(),
-            item.get("value").map(value_text),
-        ) {
-            (Some("required"), _) => parts.push(format!("{field} is required")),
-            (_, Some(value)) if value != "error" && !value.is_empty() => {
-                parts.push(format!("{field} {value:?} is not accepted"));
-            }
-            _ => parts.push(format!("{field} is not accepted")),
-        }
+/// A create with the documented defaults of what the row leaves blank.
+fn create_body(record: &Record) -> Value {
+    let mut body = to_wire(record, &[]);
+    for (field, default) in CREATE_DEFAULTS {
+        body.entry(field).or_insert_with(|| typed(field, default));
     }
-    for item in list("duplicate_field_list") {
-        let owner = value_text(&item["external_source_name"]);
-        parts.push(format!(
-            "{} {:?} is already used{}",
-            value_text(&item["field"]),
-            value_text(&item["value"]),
-            if owner.is_empty() {
-                String::new()
-            } else {
-                format!(" by extension {owner}")
-            }
-        ));
-    }
-    match parts.is_empty() {
-        true => words.to_string(),
-        false => format!("{words}: {}", parts.join("; ")),
-    }
+    Value::Object(body)
 }
 
 impl Protocol for YeastarP {
@@ -356,6 +184,10 @@ impl Protocol for YeastarP {
 
     fn may_already_exist(&self, e: &ApiError) -> bool {
         matches!(e, ApiError::Refused { code, meaning, .. } if code == errcode::DUPLICATE && meaning.contains("number \""))
+    }
+
+    fn api_path(&self) -> Option<&'static str> {
+        Some(PREFIX)
     }
 
     fn list_page_size(&self) -> Option<usize> {

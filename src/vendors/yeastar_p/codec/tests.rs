@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::domain::{Secret, record_of};
+use crate::pbx::Method;
+use serde_json::{Value, json};
 
 const TOKEN: &str = "n9lRd1ejSkrkc8AukPxYXTUt3wz5p7a2";
 

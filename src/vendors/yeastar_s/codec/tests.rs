@@ -4,6 +4,7 @@ use serde_json::json;
 use super::*;
 use crate::domain::Secret;
 use crate::domain::record_of;
+use crate::pbx::ErrorClass;
 
 const TOKEN: &str = "813b621cfe8eecf445a2ce1f4a079ffe";
 
