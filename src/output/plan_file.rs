@@ -186,8 +186,9 @@ pub(crate) struct Change {
 /// A plan file that cannot be used, before anything else is looked at.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PlanFileError {
-    #[error("cannot read the plan {path}: {source}")]
-    Io { path: String, source: io::Error },
+    /// The cause is said in the message, not chained: a chain would say it twice.
+    #[error("cannot read the plan {path}: {cause}")]
+    Io { path: String, cause: io::Error },
     /// Not what `plan` writes: edited by hand, cut short, or another file.
     #[error(
         "the plan {path} is not as pbxbulk plan wrote it ({why}): it was edited, cut short, or \
@@ -218,9 +219,9 @@ impl PlanFile {
     /// Reads and parses a plan file; its seals are checked by the caller, who has the keys.
     pub(crate) fn read(path: &Path) -> Result<PlanFile, PlanFileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read(path).map_err(|source| PlanFileError::Io {
+        let text = std::fs::read(path).map_err(|cause| PlanFileError::Io {
             path: shown.clone(),
-            source,
+            cause,
         })?;
         let altered = |why: String| PlanFileError::Altered {
             path: shown.clone(),

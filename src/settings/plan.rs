@@ -74,8 +74,16 @@ pub(crate) fn show(cli: Options) -> anyhow::Result<ShowSettings> {
 /// `pbxbulk apply PLAN`.
 pub(crate) fn apply(cli: Options) -> anyhow::Result<ApplySettings> {
     let o = cli.combine(Options::built_in());
+    let plan = plan_path(&o, "apply")?;
+    // apply takes no profile: the PBX is the plan's, the password a file's or the environment's.
+    if o.password.is_none() {
+        bail!(
+            "no password: set ${} or give --password-file FILE",
+            super::defaults::env::PASSWORD
+        );
+    }
     Ok(ApplySettings {
-        plan: plan_path(&o, "apply")?,
+        plan,
         password: connect::password(&o, &connect::ONE)?,
         sign_key: sign_key(get(&o.sign_key))?,
         report: get(&o.report).cloned(),
