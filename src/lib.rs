@@ -73,6 +73,9 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
             layout: Some(layout),
             ..
         }) => commands::template::layout(layout),
+        Command::Plan(args) => commands::plan::run(args.options(at)),
+        Command::Show(args) => commands::show::run(args.options(at)),
+        Command::Apply(args) => commands::apply::run(args.options(at)),
         Command::Template(args) => {
             let api = args
                 .api

@@ -4,6 +4,8 @@
 //! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
 //! need: every number seen and the row that claimed it (see `claims`).
 
+use std::sync::Arc;
+
 use super::diff::{changed_fields, preview};
 use super::duplicates::Claims;
 use super::leavers::Leavers;
@@ -49,7 +51,8 @@ pub(crate) struct Planner {
     table: &'static Table,
     mode: Mode,
     /// The PBX's extensions, where they were read (upsert): rows are compared with them.
-    current: Option<PbxSnapshot>,
+    /// Shared: a plan keeps them too, for the fingerprints of what it touches.
+    current: Option<Arc<PbxSnapshot>>,
     weak_passwords: bool,
     dry_run: bool,
     check_only: bool,
@@ -69,7 +72,7 @@ impl Planner {
     pub(crate) fn new(
         table: &'static Table,
         mode: Mode,
-        current: Option<PbxSnapshot>,
+        current: Option<Arc<PbxSnapshot>>,
         weak_passwords: bool,
     ) -> Self {
         Planner {
@@ -162,7 +165,7 @@ impl Planner {
             ),
             RowCells::Removed { number, why, cells } => {
                 let (people, current) = (self.people.as_ref(), self.current.as_ref());
-                let target = Leavers::target(people, current, number, cells);
+                let target = Leavers::target(people, current.map(|c| &**c), number, cells);
                 return self.leavers.plan(row, target, why, self.dry_run);
             }
             RowCells::Skipped { number, why, .. } => {

@@ -8,7 +8,11 @@
 //! of the directory) unless raised, counting leavers' deletes, one number per request (never
 //! the API's `all`), each with its own report line.
 
+mod limit;
+
 use std::collections::HashSet;
+
+pub(crate) use limit::MaxDelete;
 
 use crate::domain::PbxSnapshot;
 use crate::rules::{CheckContext, Table, check_value};
@@ -17,8 +21,8 @@ use crate::rules::{CheckContext, Table, check_value};
 pub(crate) struct PruneSettings {
     /// Inclusive ranges of numbers that may be deleted; empty means any.
     pub(crate) ranges: Vec<(u64, u64)>,
-    /// The most deletes allowed; `None` means 10% of the directory.
-    pub(crate) max_delete: Option<usize>,
+    /// The most deletes allowed (`--max-delete`); `None` means 10% of the directory.
+    pub(crate) max_delete: Option<MaxDelete>,
 }
 
 /// `1000-1999` → (1000, 1999).
@@ -53,14 +57,15 @@ pub(crate) struct PrunePlan {
     "refusing to delete {count} of the {total} extensions on the PBX (more than {limit}{why}); \
      nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
     count = .plan.deletes.len() + .plan.removes.len(),
-    why = if *.default_limit { ", 10% of the directory" } else { "" }
+    why = match .share { Some(share) => format!(", {share} of the directory"), None => String::new() }
 )]
 pub(crate) struct OverLimit {
     /// What the prune would have done.
     pub(crate) plan: PrunePlan,
     pub(crate) total: usize,
     pub(crate) limit: usize,
-    default_limit: bool,
+    /// The limit as a share of the directory, where it was given as one.
+    share: Option<MaxDelete>,
 }
 
 /// The prune's plan, or why the run must not go ahead: `listed` is what the file names or
@@ -110,13 +115,14 @@ pub(crate) fn deletes(
         bad_numbers,
         removes,
     };
-    let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
+    let max = settings.max_delete.unwrap_or(MaxDelete::DEFAULT);
+    let limit = max.limit(directory.len());
     if plan.deletes.len() + plan.removes.len() > limit {
         return Err(OverLimit {
             plan,
             total: directory.len(),
             limit,
-            default_limit: settings.max_delete.is_none(),
+            share: matches!(max, MaxDelete::Share(_)).then_some(max),
         });
     }
     Ok(plan)
@@ -161,14 +167,14 @@ mod tests {
         let pbx = directory(&["1001", "1002", "1003", "1500", "2000", "sip:x"]);
         let settings = PruneSettings {
             ranges: vec![(1002, 1500), (2000, 2000)],
-            max_delete: Some(10),
+            max_delete: Some(MaxDelete::Count(10)),
         };
         let plan = deletes(&settings, v2(), &pbx, Some(&listed(&["1003"])), &[]).unwrap();
         // A number that is not a number is never inside a range.
         assert_eq!(plan.deletes, ["1002", "1500", "2000"]);
         let anywhere = PruneSettings {
             ranges: Vec::new(),
-            max_delete: Some(10),
+            max_delete: Some(MaxDelete::Count(10)),
         };
         let deletes = deletes_of(&anywhere, &pbx, &["1003", "2000"]);
         assert_eq!(deletes, ["1001", "1002", "1500"]);
@@ -179,7 +185,7 @@ mod tests {
         let pbx = directory(&["1001", "all", "12a", "1001,1002", "sip:x"]);
         let anywhere = PruneSettings {
             ranges: Vec::new(),
-            max_delete: Some(10),
+            max_delete: Some(MaxDelete::Count(10)),
         };
         let plan = deletes(&anywhere, v2(), &pbx, Some(&listed(&[])), &[]).unwrap();
         assert_eq!(plan.deletes, ["1001"]);
@@ -213,12 +219,12 @@ mod tests {
             "{e}"
         );
         let raised = PruneSettings {
-            max_delete: Some(3),
+            max_delete: Some(MaxDelete::Count(3)),
             ..PruneSettings::default()
         };
         assert_eq!(deletes_of(&raised, &pbx, &keep).len(), 3);
         let zero = PruneSettings {
-            max_delete: Some(0),
+            max_delete: Some(MaxDelete::Count(0)),
             ..PruneSettings::default()
         };
         let e = deletes(&zero, v2(), &pbx, Some(&listed(&keep)), &[])
@@ -228,6 +234,15 @@ mod tests {
         // A small directory still allows one delete (10% rounded up).
         let small = directory(&["1", "2", "3"]);
         assert_eq!(deletes_of(&default, &small, &["1", "2"]), ["3"]);
+        // A share given says so, and how many it comes to.
+        let share = PruneSettings {
+            max_delete: Some(MaxDelete::Share(500)),
+            ..PruneSettings::default()
+        };
+        let e = deletes(&share, v2(), &pbx, Some(&listed(&keep)), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("(more than 1, 5% of the directory)"), "{e}");
     }
 
     #[test]
@@ -235,7 +250,7 @@ mod tests {
         let pbx = directory(&["1001", "1002", "1003", "2001"]);
         let settings = PruneSettings {
             ranges: vec![(1000, 1999)],
-            max_delete: Some(2),
+            max_delete: Some(MaxDelete::Count(2)),
         };
         let removing = ["1003".to_string(), "2001".to_string()];
         let plan = deletes(&settings, v2(), &pbx, None, &removing).unwrap();
@@ -249,7 +264,7 @@ mod tests {
             (vec!["1002".to_string()], vec!["1003".to_string()])
         );
         let one = PruneSettings {
-            max_delete: Some(1),
+            max_delete: Some(MaxDelete::Count(1)),
             ..settings
         };
         let e = deletes(&one, v2(), &pbx, Some(&listed), &removing)

@@ -1,13 +1,13 @@
-//! What an import knows before its first row is planned: the PBX's extensions (for upsert and
-//! sync), what the whole file names, matches and removes (read once ahead, where the prune,
-//! the matching of people, the numbers handed out or the forward ordering need it), and the
-//! deletes the safeguards allow. An error here means nothing was written.
+//! Deciding before anything is sent: the PBX read where the mode (or a gate) needs it, the
+//! planner given what it compares rows with, the deletes of a prune, and the gate a run may
+//! be held to (`apply`'s: the run must be the plan that was approved).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::import::ImportSettings;
+use super::ImportSettings;
 use crate::domain::{Mode, PbxSnapshot, StopReason, Stopped};
 use crate::input::{Mapping, Sheet, Source};
 use crate::output::Progress;
@@ -17,31 +17,95 @@ use crate::plan::matching::People;
 use crate::plan::prune::PrunePlan;
 use crate::plan::roster::{self, Roster};
 use crate::plan::{Planner, prune};
+use crate::run::journal::Replay;
 
-/// The planner, and what the feeder needs besides.
-pub(super) struct Prepared {
-    pub(super) planner: Planner,
-    pub(super) prune: PrunePlan,
-    /// Numbers the file adds (for forward ordering).
-    pub(super) adding: HashSet<String>,
-    /// A dry run's deletes over the limit: what the real run would refuse.
-    pub(super) would_refuse: Option<String>,
+/// What a run decided, for a [`Gate`] to check before anything is sent.
+pub(crate) struct Decided<'a> {
+    pub(crate) settings: &'a ImportSettings,
+    pub(crate) source: &'a Source,
+    /// Every extension on the PBX, as read for this run (shared with the planner).
+    pub(crate) directory: &'a Arc<PbxSnapshot>,
+    /// What the interrupted run finished (`--resume`).
+    pub(crate) replay: Option<&'a Replay>,
 }
 
-/// Reads the PBX where the mode needs it and the file ahead where the run needs it, and works
-/// out the deletes. A dry run lists the deletes even over the limit, and says what the real run
-/// would refuse.
-pub(super) async fn prepare(
+/// A check a run must pass once it has read the PBX, before it sends anything: `apply`'s,
+/// that the run is the plan that was approved.
+pub(crate) trait Gate: Send {
+    /// An error stops the run; nothing has been sent. The gate is used up (a plan's rows are
+    /// not kept through the run).
+    fn check(self: Box<Self>, decided: &Decided<'_>) -> anyhow::Result<()>;
+}
+
+/// What a run decided before sending, and what the feeder needs besides.
+pub(crate) struct Prepared {
+    pub(crate) planner: Planner,
+    /// The prune's deletes and the leavers' (under `--mode sync`).
+    pub(crate) prune: PrunePlan,
+    /// Numbers the file adds (for forward ordering).
+    pub(crate) adding: HashSet<String>,
+    /// A dry run's deletes over the limit: what the real run would refuse.
+    pub(crate) would_refuse: Option<String>,
+}
+
+/// Reads the PBX where the mode (or the gate) needs it, decides, and lets the gate check.
+pub(super) async fn read_and_prepare(
     settings: &ImportSettings,
     source: &Source,
     sheet: &Sheet,
     client: &Client,
+    (gate, replay): (Option<Box<dyn Gate>>, Option<&Replay>),
+) -> anyhow::Result<Prepared> {
+    let reads = settings.mode.reads_the_pbx();
+    let directory = match reads || gate.is_some() {
+        true => Arc::new(read_directory(settings, client).await?),
+        false => Arc::default(),
+    };
+    let prepared = prepare(settings, source, sheet, reads.then(|| directory.clone()))?;
+    let Some(gate) = gate else {
+        return Ok(prepared);
+    };
+    let decided = Decided {
+        settings,
+        source,
+        directory: &directory,
+        replay,
+    };
+    gate.check(&decided)?;
+    Ok(prepared)
+}
+
+/// Every extension on the PBX, with a progress bar; an error here means nothing was sent.
+pub(crate) async fn read_directory(
+    settings: &ImportSettings,
+    client: &Client,
+) -> anyhow::Result<PbxSnapshot> {
+    let url = &settings.connection.base_url;
+    let progress = Progress::items("extensions read from the PBX", settings.progress_every);
+    let read = snapshot::fetch(
+        client,
+        settings.api.table,
+        settings.retry,
+        settings.concurrency,
+        Some(&progress),
+    )
+    .await;
+    progress.finish();
+    read.with_context(|| format!("cannot read the extensions on {url}; nothing was sent"))
+}
+
+/// Decides before sending: the planner (given the PBX's extensions where the mode compares
+/// with them), and the file read once ahead where the prune, the matching of people, the
+/// numbers handed out, a map's leavers or the forward ordering need it; then the deletes the
+/// safeguards allow. An error here means nothing was written. A dry run lists the deletes even
+/// over the limit, and says what the real run would refuse.
+pub(crate) fn prepare(
+    settings: &ImportSettings,
+    source: &Source,
+    sheet: &Sheet,
+    current: Option<Arc<PbxSnapshot>>,
 ) -> anyhow::Result<Prepared> {
     let table = settings.api.table;
-    let current = match settings.mode.reads_the_pbx() {
-        true => Some(read_pbx(settings, client).await?),
-        false => None,
-    };
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
     let removes = settings.mapping.as_ref().is_some_and(Mapping::removes);
@@ -54,7 +118,7 @@ pub(super) async fn prepare(
         false => Roster::default(),
     };
     let empty = PbxSnapshot::new();
-    let directory = current.as_ref().unwrap_or(&empty);
+    let directory = current.as_deref().unwrap_or(&empty);
     let people = keyed.then(|| {
         People::new(
             table,
@@ -64,7 +128,7 @@ pub(super) async fn prepare(
             settings.assign.clone(),
         )
     });
-    let (prune, would_refuse) = deletes(settings, &roster, people.as_ref(), current.as_ref())?;
+    let (prune, would_refuse) = deletes(settings, &roster, people.as_ref(), current.as_deref())?;
     let leavers = Leavers {
         sync: settings.mode == Mode::Sync,
         allowed: prune.removes.iter().cloned().collect(),
@@ -90,22 +154,6 @@ pub(super) async fn prepare(
         adding,
         would_refuse,
     })
-}
-
-/// Every extension on the PBX, with a progress bar.
-async fn read_pbx(settings: &ImportSettings, client: &Client) -> anyhow::Result<PbxSnapshot> {
-    let progress = Progress::items("extensions read from the PBX", settings.progress_every);
-    let read = snapshot::fetch(
-        client,
-        settings.api.table,
-        settings.retry,
-        settings.concurrency,
-        Some(&progress),
-    )
-    .await;
-    progress.finish();
-    let url = &settings.connection.base_url;
-    read.with_context(|| format!("cannot read the extensions on {url}; nothing was sent"))
 }
 
 /// The prune's deletes and the leavers' (under `--mode sync`), within the safeguards; over the
