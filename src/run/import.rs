@@ -25,7 +25,8 @@ use crate::output::{
     Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
 };
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, shown_wait,
+    snapshot,
 };
 use crate::plan::prune::PrunePlan;
 use crate::plan::{Planner, PruneSettings, prune};
@@ -110,13 +111,14 @@ pub(crate) async fn run_import(
         (settings.api.codec)(&settings.wire),
         table,
         settings.connection.clone(),
-    )?;
+    )?
+    .login_retries(settings.retry)
+    .saying(|line| eprintln!("pbxbulk: {line}"));
     let client = Arc::new(client);
-    let url = &settings.connection.base_url;
     client
         .login()
         .await
-        .map_err(|e| login_failed(client.protocol(), url, &e))?;
+        .map_err(|e| login_failed(client.protocol(), &settings.connection, settings.retry, &e))?;
     for note in client.notes() {
         eprintln!("pbxbulk: {note}");
     }
@@ -374,7 +376,13 @@ pub(crate) fn reason_of(e: &ApiError) -> StopReason {
 }
 
 /// Why the first login failed, in words that say what to do.
-pub(crate) fn login_failed(proto: &dyn Protocol, url: &str, e: &ApiError) -> anyhow::Error {
+pub(crate) fn login_failed(
+    proto: &dyn Protocol,
+    conn: &Connection,
+    retry: RetryPolicy,
+    e: &ApiError,
+) -> anyhow::Error {
+    let url = &conn.base_url;
     let hint = proto
         .login_hint(e)
         .map_or(String::new(), |h| format!(": {h}"));
@@ -390,7 +398,13 @@ pub(crate) fn login_failed(proto: &dyn Protocol, url: &str, e: &ApiError) -> any
         _ if matches!(e, ApiError::Redirect { .. }) => {
             format!("cannot log in to {url}: {e}. Nothing was sent")
         }
-        _ if e.is_unreachable() => format!("cannot reach {url}: {e}"),
+        _ if e.is_unreachable() => format!(
+            "cannot reach {url}: {e}, {} tries in all; nothing was sent. If the PBX is only \
+             slow, raise --timeout (now {}) or --retries (now {})",
+            retry.tries(),
+            shown_wait(conn.timeout),
+            retry.retries
+        ),
         _ => format!("cannot log in to {url}: {e}{hint}"),
     };
     Stopped::new(reason_of(e), message).into()
