@@ -33,7 +33,6 @@ impl fmt::Display for Api {
 /// (refusing `--prune` where there is no delete), the planner (refusing adds), the run (one
 /// apply at the end), the codecs and the simulator (which endpoints exist, the lockout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::struct_excessive_bools)] // each is an independent fact about an API
 pub(crate) struct Capabilities {
     /// It can create extensions (Yeastar v1 has no `extension/add`).
     pub(crate) add: bool,

@@ -141,7 +141,6 @@ fn line(summary: &Summary, offset: u64, bar: &ProgressBar) -> String {
         _ => String::new(),
     };
     let secs = bar.elapsed().as_secs_f64().max(0.001);
-    #[allow(clippy::cast_precision_loss)] // a rate for people, to one decimal
     let rate = summary.total() as f64 / secs;
     format!("{}{done}, {rate:.1} rows/s", counts(summary))
 }

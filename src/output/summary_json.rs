@@ -79,7 +79,6 @@ impl SummaryJson {
             .duration_since(facts.started)
             .unwrap_or_default()
             .as_secs_f64();
-        #[allow(clippy::cast_precision_loss)] // a rate, to a few decimals
         let rate = if secs > 0.0 {
             summary.requests as f64 / secs
         } else {

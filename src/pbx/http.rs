@@ -27,6 +27,10 @@ pub(crate) struct Answer {
 
 /// The HTTP client for one connection's settings: certificates as asked, no redirects, no proxy.
 pub(crate) fn client(conn: &Connection) -> Result<reqwest::Client, String> {
+    // reqwest is built without a crypto provider of its own (ring needs no cmake, see
+    // Cargo.toml): it takes the process default, so that must be set. An error only says one
+    // is set already (the simulator's server may have set the same one).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("pbxbulk/", env!("CARGO_PKG_VERSION")))
         .timeout(conn.timeout)

@@ -2,7 +2,7 @@
 //! page after page where the API lists in pages, the pages after the first read side by side),
 //! then queries of a hundred numbers at a time (never the API's `all`, which a large PBX
 //! answers slowly and in one huge body), up to `concurrency` of them in flight, as the writes
-//! are. With a PBX 100 ms away, 10,000 extensions took 10 s read one chunk after another.
+//! are: read one chunk after another, a PBX far away makes the reading the run's longest part.
 
 use futures::StreamExt;
 

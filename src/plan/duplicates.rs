@@ -3,10 +3,10 @@
 //! allows. A number of up to seven digits (every Yeastar number)
 //! has its own 4-byte slot in one table with a slot for every such number (11,111,110 of them):
 //! no hashing, and a file's numbers, mostly in runs, land in neighbouring slots. The table is
-//! made in blocks of 64 KB, each the first time a number in it is claimed, so a file of a
-//! million consecutive numbers costs 4 MB, and no file, however long, more than 44 MB (a hash
-//! map cost 19 MB at a million rows, and grows with every row). Anything else (a Verba SIP
-//! address, a row past 2^31) costs a 64-bit hash and its row in a map.
+//! made in blocks of 64 KB, each the first time a number in it is claimed, so memory follows
+//! the numbers a file uses and has a ceiling whatever its length, unlike a hash map, which
+//! grows with every row (docs/BENCHMARKS.md has the figures). Anything else (a SIP address, a
+//! row past 2^31) costs a 64-bit hash and its row in a map.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -27,7 +27,6 @@ struct Frame {
 
 impl Frame {
     fn new(timeline: &Timeline) -> Frame {
-        #[allow(clippy::cast_precision_loss)] // bucket counts and widths far below 2^52
         let span_ms = (timeline.buckets.len() as f64 * timeline.bucket_ms as f64).max(1.0);
         Frame { span_ms }
     }
@@ -75,13 +74,8 @@ pub(super) fn throughput(timeline: &Timeline, limit: Option<f64>) -> Markup {
         .map(|b| b.per_sec(width_ms))
         .fold(limit.unwrap_or(0.0), f64::max);
     let (step, top) = scale(peak);
-    #[allow(clippy::cast_precision_loss)] // a bucket's width in ms
     let bar_width = (frame.x(width_ms as f64) - LEFT - 1.0).max(1.0);
-    let per_sec = |requests: u64| {
-        #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-        let rate = requests as f64 * 1000.0 / width_ms as f64;
-        rate
-    };
+    let per_sec = |requests: u64| requests as f64 * 1000.0 / width_ms as f64;
     html! {
         svg id="chart-throughput" class="chart" viewBox={"0 0 " (WIDTH) " " (HEIGHT)} role="img"
             aria-label="Requests per second over the run" {
@@ -127,11 +121,9 @@ pub(super) fn latency(timeline: &Timeline) -> Markup {
     // Decades from 1 ms to the first power of ten above the slowest.
     let decades = decades_above(slowest);
     let y = |ms: u64| {
-        #[allow(clippy::cast_precision_loss)] // milliseconds far below 2^52
         let log = (ms.max(1) as f64).log10();
         Frame::y(log / f64::from(decades))
     };
-    #[allow(clippy::cast_precision_loss)] // a bucket's width in ms
     let middle = timeline.bucket_ms as f64 / 2.0;
     let series = |pick: fn(&Latency) -> u64| -> Vec<String> {
         runs(timeline, |start, l| {
@@ -214,9 +206,7 @@ fn runs(timeline: &Timeline, point: impl Fn(u64, &Latency) -> String) -> Vec<Str
 }
 
 fn bucket_ms(ms: u64) -> f64 {
-    #[allow(clippy::cast_precision_loss)] // milliseconds far below 2^52
-    let ms = ms as f64;
-    ms
+    ms as f64
 }
 
 /// The step of about four gridlines up to `peak`, and the top of the axis.

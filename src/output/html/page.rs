@@ -309,7 +309,6 @@ fn row_label(row: &PageRow) -> String {
 }
 
 fn finished(row: &PageRow) -> String {
-    #[allow(clippy::cast_precision_loss)] // milliseconds far below 2^52
     row.finished_ms
         .map_or_else(String::new, |ms| format!("{:.1} s", ms as f64 / 1000.0))
 }

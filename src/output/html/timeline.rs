@@ -181,9 +181,7 @@ fn latency(histogram: &Histogram<u32>) -> Option<Latency> {
 impl Bucket {
     /// Requests per second over the bucket.
     pub(crate) fn per_sec(&self, width_ms: u64) -> f64 {
-        #[allow(clippy::cast_precision_loss)] // counts and widths far below 2^52
-        let rate = self.requests as f64 * 1000.0 / width_ms.max(1) as f64;
-        rate
+        self.requests as f64 * 1000.0 / width_ms.max(1) as f64
     }
 }
 
