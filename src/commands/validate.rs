@@ -100,6 +100,7 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     let mut report = open_report(settings, &sheet)?;
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
+        .strict(settings.strict)
         .check_only(report.is_some());
     let mut summary = Summary::default();
     let mut write_error = None;
