@@ -7,7 +7,6 @@ pub(crate) mod diff;
 pub(crate) mod duplicates;
 #[cfg(test)]
 mod fuzz_tests;
-mod inferred;
 pub(crate) mod passwords;
 mod planner;
 pub(crate) mod prune;

@@ -333,15 +333,7 @@ impl Sim {
             // A PBX compares spellings; the lenient reading of a sheet is the client's.
             exact_spelling: self.settings.inferred.is(inferred::SPELLING.key, "exact"),
         };
-        let mut problems = rules::check_cells(self.table, &cells, None, ctx);
-        if self
-            .settings
-            .inferred
-            .is(inferred::INFERRED_RULES.key, "accept")
-        {
-            problems.retain(|p| rules::inferred_rule(self.table, p).is_none());
-        }
-        problems
+        rules::check_cells(self.table, &cells, None, ctx)
     }
 }
 

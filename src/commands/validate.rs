@@ -105,7 +105,6 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     }
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
-        .strict(settings.strict)
         .check_only(report.is_some());
     let mut summary = Summary::default();
     let mut write_error = None;

@@ -8,7 +8,6 @@ use csv::ByteRecord;
 
 use super::diff::{changed_fields, preview};
 use super::duplicates::Claims;
-use super::inferred;
 use super::passwords::{self, Generated};
 use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
 use crate::input::{RowCells, Sheet, SheetError};
@@ -60,10 +59,6 @@ pub(crate) struct Planner {
     /// them back to compare (`--update-secrets`).
     update_secrets: bool,
     claims: Claims,
-    /// A broken rule no document states refuses the row (`--strict`) rather than warns.
-    strict: bool,
-    /// The warning of the row being planned (see [`super::inferred`]).
-    warned: String,
 }
 
 impl Planner {
@@ -84,8 +79,6 @@ impl Planner {
             generate_passwords: false,
             update_secrets: false,
             claims: Claims::default(),
-            strict: false,
-            warned: String::new(),
         }
     }
 
@@ -112,12 +105,6 @@ impl Planner {
     /// Secrets the PBX does not hand back are sent for existing extensions too.
     pub(crate) fn update_secrets(mut self, on: bool) -> Self {
         self.update_secrets = on;
-        self
-    }
-
-    /// A rule no document of the API states refuses a row instead of warning.
-    pub(crate) fn strict(mut self, on: bool) -> Self {
-        self.strict = on;
         self
     }
 
@@ -167,16 +154,13 @@ impl Planner {
         };
         let mut planned = self.plan_cells(row, cells, filled, read);
         // What a conversion could not carry over, or reading normalised, is said whatever
-        // became of the row; so is a rule not documented that it breaks.
-        let warned = std::mem::take(&mut self.warned);
-        for said in [warned.as_str(), note] {
-            match &mut planned {
-                // (Copying an empty note was a call to `memcpy` a row.)
-                _ if said.is_empty() => {}
-                Planned::Done(result) => join(&mut result.message, said),
-                Planned::Send(send) => join(&mut send.note, said),
-                Planned::Valid { note, .. } => join(note, said),
-            }
+        // became of the row.
+        match &mut planned {
+            Planned::Done(result) => join(&mut result.message, note),
+            // (Copying an empty note was a call to `memcpy` a row.)
+            _ if note.is_empty() => {}
+            Planned::Send(send) => note.clone_into(&mut send.note),
+            Planned::Valid { note: said, .. } => note.clone_into(said),
         }
         planned
     }
@@ -255,14 +239,6 @@ impl Planner {
         let clashes = self.claims.clashes(table, row, cells);
         if !clashes.is_empty() {
             problems.extend(clashes);
-        }
-        // A row refused for another reason lists every problem, those of inferred rules too.
-        if !problems.is_empty() && !self.strict {
-            let mut others = problems.clone();
-            let warned = inferred::set_aside(table, &mut others);
-            if others.is_empty() {
-                (problems, self.warned) = (others, warned);
-            }
         }
         if !problems.is_empty() {
             return Planned::Done(Box::new(invalid(row, number, action, &problems)));

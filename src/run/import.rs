@@ -52,8 +52,6 @@ pub(crate) struct ImportSettings {
     pub(crate) retry: RetryPolicy,
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
-    /// `--strict`: an inferred rule refuses rather than warns.
-    pub(crate) strict: bool,
     /// New extensions get the credentials their rows leave blank.
     pub(crate) generate_passwords: bool,
     /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).
@@ -336,8 +334,7 @@ async fn prepare(
     };
     let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
-        .update_secrets(settings.update_secrets)
-        .strict(settings.strict);
+        .update_secrets(settings.update_secrets);
     if settings.dry_run {
         planner = planner.dry_run();
     }

@@ -21,8 +21,6 @@ pub(crate) struct ValidateSettings {
     pub(crate) mode: Mode,
     pub(crate) report: Option<PathBuf>,
     pub(crate) weak_passwords: bool,
-    /// `--strict`: an inferred rule refuses rather than warns.
-    pub(crate) strict: bool,
     pub(crate) mapping: Option<Mapping>,
     /// Print the first N rows as the mapping makes them.
     pub(crate) show_mapped: usize,
@@ -50,7 +48,6 @@ pub(crate) fn validate(cli: Options) -> anyhow::Result<ValidateSettings> {
         mode,
         report: get(&o.report).cloned(),
         weak_passwords: *set(&o.weak_passwords),
-        strict: *set(&o.strict),
         mapping: get(&o.map).map(|path| Mapping::load(path)).transpose()?,
         show_mapped: *set(&o.show_mapped),
         generate_passwords: *set(&o.generate_passwords),

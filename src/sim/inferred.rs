@@ -27,18 +27,8 @@ pub(crate) const SPELLING: Choice = Choice {
     accepts: |v| matches!(v, "exact" | "lenient"),
 };
 
-/// Refuse a value that breaks a rule no document of the API states (a field's rule marked
-/// inferred), or take it as a PBX that holds such values does (yeastar-v2's `ringtimeout`
-/// 10 and 12).
-pub(crate) const INFERRED_RULES: Choice = Choice {
-    key: "inferred-rules",
-    shown: "refuse|accept",
-    default: "refuse",
-    accepts: |v| matches!(v, "refuse" | "accept"),
-};
-
 /// The choices of every API's simulator.
-pub(crate) const SHARED: &[Choice] = &[SPELLING, INFERRED_RULES];
+pub(crate) const SHARED: &[Choice] = &[SPELLING];
 
 /// A status word as SOAP services spell them: `ERROR_` and capitals.
 pub(crate) fn is_status(value: &str) -> bool {

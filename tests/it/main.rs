@@ -19,7 +19,6 @@ mod safety;
 mod secrets;
 mod simulator;
 mod soak;
-mod strict;
 mod summaries;
 mod support;
 mod sync;
