@@ -23,6 +23,9 @@
 #      of 20,000 invalid rows: its size; the import's wall time and peak RSS with the page vs
 #      without, in pairs; and the time headless Chromium takes to load and render the page's
 #      first 1280x2000 pixels vs an empty page, in pairs (apt-get installs chromium if needed)
+#   g. the plan (pbxbulk plan --out) of a 20,000-row run, of 20,000 adds and of a nightly sync
+#      changing 1% of 20,000: its size vs the input's; plan's wall vs a dry run of the same
+#      (both read the PBX and decide, neither writes), and apply's vs the same import, in pairs
 # Everything talks to 127.0.0.1 only; every simulator started is killed on exit. Loops are
 # bounded. Results: bench/out/results.md (table) and bench/out/results.tsv (raw figures).
 set -euo pipefail
@@ -424,6 +427,49 @@ for which in mixed invalid; do
 done
 fi
 
+# ---- g. the plan of a 20,000-row run -------------------------------------------------------------
+if want g; then
+say "g. the plan of a 20,000-row run: its size; plan vs a dry run, apply vs an import"
+python3 "$ROOT/bench/gen.py" 20000 "$OUT/plan-20000.csv"
+# the nightly sync: the PBX holds the 20,000; the file gives every 100th a new e-mail
+awk -F, 'BEGIN { OFS = "," } NR > 1 && NR % 100 == 0 { $7 = "new." $7 } { print }' \
+    "$OUT/plan-20000.csv" >"$OUT/plan-sync-20000.csv"
+for scenario in add sync; do
+    case $scenario in
+    add) file=$OUT/plan-20000.csv seed=() mode=add ;;
+    sync) file=$OUT/plan-sync-20000.csv seed=(--seed "$OUT/plan-20000.csv") mode=upsert ;;
+    esac
+    flags=(--api yeastar-v2 --user api --mode "$mode" --rate 0 --concurrency 64)
+    plan_pairs=() apply_pairs=()
+    for r in $(seq "$REPEATS"); do
+        start_sim "${seed[@]}"
+        run_timed "plan-$scenario-$r" "$PBX" plan "$file" --url "$SIM_URL" "${flags[@]}" \
+            --out "$OUT/plan-$scenario.plan"
+        must "plan-$scenario-$r"; P=$WALL
+        run_timed "plan-dry-$scenario-$r" "$PBX" import "$file" --url "$SIM_URL" "${flags[@]}" \
+            --dry-run --report "$OUT/plan-dry-$scenario.report.csv"
+        must "plan-dry-$scenario-$r"
+        plan_pairs+=("$(calc "$P / $WALL" 3)")
+        run_timed "apply-$scenario-$r" "$PBX" apply "$OUT/plan-$scenario.plan" \
+            --report "$OUT/apply-$scenario.report.csv"
+        must "apply-$scenario-$r"; A=$WALL
+        stop_sim
+        start_sim "${seed[@]}"
+        run_timed "apply-import-$scenario-$r" "$PBX" import "$file" --url "$SIM_URL" "${flags[@]}" \
+            --report "$OUT/apply-import-$scenario.report.csv"
+        must "apply-import-$scenario-$r"
+        stop_sim
+        apply_pairs+=("$(calc "$A / $WALL" 3)")
+    done
+    expect_line "plan-$scenario-$REPEATS" "^plan: "
+    record "g.$scenario.plan_kb" "$(calc "$(stat -c %s "$OUT/plan-$scenario.plan") / 1024" 1) ($(sed -n 1p "$OUT/plan-$scenario-$REPEATS.stdout"))"
+    record "g.$scenario.input_kb" "$(calc "$(stat -c %s "$file") / 1024" 1)"
+    record "g.$scenario.plan_gzip_kb" "$(calc "$(gzip -c "$OUT/plan-$scenario.plan" | wc -c) / 1024" 1)"
+    record "g.$scenario.plan_wall_over_dry_run" "$(median "${plan_pairs[@]}") (median of the per-pair ratios: ${plan_pairs[*]})"
+    record "g.$scenario.apply_wall_over_import" "$(median "${apply_pairs[@]}") (median of the per-pair ratios: ${apply_pairs[*]})"
+done
+fi
+
 record machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 record machine.other_pbxbulk_processes_at_end "$(pgrep -c -x pbxbulk || true)"
 
@@ -476,6 +522,11 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
         echo "| report page, 20,000 rows ($which): Chromium load and first screen | $(get "f.$which.load_wall_s") s ($(get "f.$which.page_kb") kB) | empty page $(get "f.$which.empty_page_wall_s") s | ${r}x | - | - |"
     done
     want f && echo "| import 20,000 rows with --report-html, wall | | without | $(get f.import_wall_ratio_with_page)x | - | - |"
+    want g && for scenario in add sync; do
+        echo "| plan of 20,000 rows ($scenario): size | $(get "g.$scenario.plan_kb") kB | input $(get "g.$scenario.input_kb") kB | $(calc "$(get "g.$scenario.plan_kb") / $(get "g.$scenario.input_kb")" 2)x | - | - |"
+        echo "| plan of 20,000 rows ($scenario), wall | | the dry run | $(get "g.$scenario.plan_wall_over_dry_run")x | - | - |"
+        echo "| apply of that plan, wall | | the import | $(get "g.$scenario.apply_wall_over_import")x | - | - |"
+    done
     want e && for what in sync export; do
         r=$(get "e.$what.ratio_wall_over_bound")
         echo "| $what of 10,000 unchanged, 100 ms latency, c=4 | $(get "e.$what.wall_s") s | bound $(get "e.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"

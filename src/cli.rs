@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod migrate;
 mod origins;
+mod plan;
 mod shared;
 mod sim;
 mod validate;
@@ -23,6 +24,7 @@ pub(crate) use export::ExportArgs;
 pub(crate) use import::ImportArgs;
 pub(crate) use migrate::MigrateArgs;
 pub(crate) use origins::Origins;
+pub(crate) use plan::{ApplyArgs, PlanArgs, ShowArgs};
 use shared::{ConnectArgs, OutputArgs, PaceArgs, ProfileArgs};
 pub(crate) use sim::SimArgs;
 pub(crate) use validate::ValidateArgs;
@@ -63,6 +65,14 @@ pub(crate) enum Command {
     Export(ExportArgs),
     /// Copy every extension from one PBX to another (of the same or another API).
     Migrate(MigrateArgs),
+    /// Decide every row as import would and write the decisions to a plan for review;
+    /// nothing is sent.
+    Plan(PlanArgs),
+    /// Print a plan for review: counts, then each change old → new, the deletes first.
+    Show(ShowArgs),
+    /// Send exactly a reviewed plan's writes; refused (exit 2, stale_plan) if the PBX, the
+    /// input or the plan changed.
+    Apply(ApplyArgs),
     /// Print the header row and an example row that passes; --describe prints the rules.
     Template(TemplateArgs),
     /// Run a simulated PBX on this machine (for rehearsals and tests).

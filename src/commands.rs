@@ -5,13 +5,16 @@
 
 use anyhow::Context;
 
+pub(crate) mod apply;
 pub(crate) mod config;
 pub(crate) mod demo;
 pub(crate) mod docs;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod migrate;
+pub(crate) mod plan;
 pub(crate) mod reference;
+pub(crate) mod show;
 pub(crate) mod sim;
 pub(crate) mod summary;
 pub(crate) mod template;

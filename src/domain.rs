@@ -20,6 +20,6 @@ pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub(crate) use stop::{StopReason, Stopped};
 pub use summary::Exit;
-pub(crate) use summary::{Summary, rows};
+pub(crate) use summary::{Summary, VerifyCounts, rows};
 pub(crate) use term::Term;
 pub(crate) use words::Word;

@@ -69,6 +69,9 @@ fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
         Command::Import(args) => commands::import::run(args.options(at)),
         Command::Export(args) => commands::export::run(args.options(at)),
         Command::Migrate(args) => commands::migrate::run(args.options(at)),
+        Command::Plan(args) => commands::plan::run(args.options(at)),
+        Command::Show(args) => commands::show::run(args.options(at)),
+        Command::Apply(args) => commands::apply::run(args.options(at)),
         Command::Template(args) => {
             let api = args.api.context(API_REQUIRED)?;
             let api = settings::with_edition(api, args.edition.as_deref())?;

@@ -3,6 +3,7 @@
 
 pub(crate) mod files;
 pub(crate) mod html;
+pub(crate) mod plan_file;
 pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod sheet_writer;

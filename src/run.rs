@@ -2,15 +2,19 @@
 //! requests, the journal that makes `--resume` exact) and the export. Commands call these and
 //! only print what they return.
 
+pub(crate) mod apply;
 mod engine;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod migrate;
 mod page;
+pub(crate) mod plan;
+mod review;
 mod schedule;
 pub(crate) mod stop;
 pub(crate) mod throttle;
+mod verify;
 
 pub(crate) use export::ExportSettings;
 pub(crate) use import::ImportSettings;

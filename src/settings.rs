@@ -6,7 +6,7 @@
 //! layer that knows clap), `profile.rs` one from a profile, `defaults.rs` names the defaults.
 //! [`layered`] combines them in the one order, flag > environment > profile > default. Then
 //! each command's settings are built whole from the combined options, in one function per
-//! command (`import.rs`, `export.rs`, `migrate.rs`, `validate.rs`, `sim.rs`), and a mistake
+//! command (`import.rs`, `export.rs`, `migrate.rs`, `validate.rs`, `sim.rs`, `plan.rs`), and a mistake
 //! is one line naming the flag (and the profile that gave the value, if one did). The types
 //! built belong to the layers that use them (`run::ImportSettings`, `pbx::Connection`, …), so
 //! nothing below knows the command line exists.
@@ -17,6 +17,7 @@ mod export;
 mod import;
 mod migrate;
 mod options;
+mod plan;
 mod profile;
 mod show;
 mod sim;
@@ -32,6 +33,7 @@ pub(crate) use export::export;
 pub(crate) use import::{import, read_settings};
 pub(crate) use migrate::{MigrateOptions, migrate};
 pub(crate) use options::{Given, Options, Origin, PasswordFrom, get};
+pub(crate) use plan::{ShowSettings, apply, plan, show};
 pub(crate) use show::config_show;
 pub(crate) use sim::{SimFlags, sim};
 pub(crate) use validate::{ValidateSettings, validate};

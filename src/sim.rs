@@ -95,6 +95,8 @@ pub(crate) struct Store {
     rng: fastrand::Rng,
     pub(crate) stats: Stats,
     log: Vec<LogEntry>,
+    /// `--inferred drop-field=NAME`: the field every write leaves as it was.
+    drop_field: Option<String>,
 }
 
 /// A running simulator.
@@ -128,6 +130,10 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
             .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
         stats: Stats::default(),
         log: Vec::new(),
+        drop_field: match settings.inferred.get(inferred::DROP_FIELD.key) {
+            "none" => None,
+            field => Some(field.to_string()),
+        },
     };
     if let Some(seed) = &settings.seed {
         load_seed(&mut state, wire.as_ref(), table, seed, &settings.read)?;
@@ -341,6 +347,27 @@ impl Store {
     /// 32 random hexadecimal digits: a token as the PBXs hand them out.
     pub(crate) fn random_token(&mut self) -> String {
         format!("{:032x}", self.rng.u128(..))
+    }
+
+    /// Files a written extension (added, or replacing the one under the same key). Every
+    /// API's writes go through here, so a switch about storing holds for all of them.
+    pub(crate) fn put(&mut self, key: String, record: Record) {
+        let was = key.clone();
+        self.put_over(&was, key, record);
+    }
+
+    /// Files a written extension under `key` in place of the one under `was` (a rename).
+    /// With `--inferred drop-field=NAME` the write is answered as done, but that field keeps
+    /// what the store had (nothing, for a new extension).
+    pub(crate) fn put_over(&mut self, was: &str, key: String, mut record: Record) {
+        let before = self.extensions.remove(was);
+        if let Some(field) = &self.drop_field {
+            match before.as_ref().and_then(|b| b.get(field)) {
+                Some(old) => record.insert(field.clone(), old.clone()),
+                None => record.remove(field),
+            };
+        }
+        self.extensions.insert(key, record);
     }
 }
 

@@ -114,6 +114,10 @@ pub(crate) struct MigrateArgs {
     /// [default: UTF-8].
     #[arg(long, value_name = "NAME", value_parser = values::encoding)]
     pub(crate) encoding: Option<Encoding>,
+    /// Also write the migration as one self-contained HTML page for people (the sign-off):
+    /// counts, errors with what to try, throughput and latency charts, every problem row.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) report_html: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }
@@ -166,6 +170,7 @@ impl MigrateArgs {
             map: at.of("map", self.map.clone()),
             report: at.of("report", self.report.clone()),
             report_format: at.of("report_format", self.report_format),
+            report_html: at.of("report_html", self.report_html.clone()),
             encoding: at.of("encoding", self.encoding),
             ..Options::default()
         };

@@ -10,6 +10,7 @@ use super::api::ApiParser;
 use super::origins::Origins;
 use super::word::WordParser;
 use crate::domain::Mode;
+use crate::plan::prune::MaxDelete;
 use crate::run::throttle::Rate;
 use crate::settings::defaults::{self, env};
 use crate::settings::values::{self, Body, Encoding};
@@ -227,10 +228,10 @@ pub(crate) struct RunArgs {
     /// With --prune: delete only numbers in this range (repeatable), e.g. 1000-1999.
     #[arg(long, value_name = "FROM-TO", requires = "prune", value_parser = values::range)]
     pub(crate) prune_range: Vec<(u64, u64)>,
-    /// With --prune: refuse (exit 2, nothing written) above this many deletes
-    /// [default: 10% of the extensions on the PBX].
-    #[arg(long, value_name = "N", requires = "prune", value_parser = values::count)]
-    pub(crate) max_delete: Option<usize>,
+    /// With --prune: refuse (exit 2, nothing written) above this many deletes, or this share
+    /// of the extensions on the PBX (e.g. 1%) [default: 10%].
+    #[arg(long, value_name = "N|P%", requires = "prune", value_parser = values::max_delete)]
+    pub(crate) max_delete: Option<MaxDelete>,
     /// Log in and plan, but write nothing; the report shows what would be sent.
     #[arg(long, conflicts_with = "resume")]
     pub(crate) dry_run: bool,
@@ -251,6 +252,10 @@ pub(crate) struct RunArgs {
     /// Send each added extension's user the PBX's welcome e-mail (yeastar-p); never by default.
     #[arg(long)]
     pub(crate) welcome_email: bool,
+    /// After the writes, read every written extension back and compare the fields sent
+    /// (report column verify); a mismatch is exit 1, reason verify_mismatch.
+    #[arg(long)]
+    pub(crate) verify: bool,
     /// Seconds without traffic before a heartbeat keeps the token alive.
     #[arg(long, hide = true, default_value = defaults::HEARTBEAT_SECS, value_parser = values::secs)]
     pub(crate) heartbeat_secs: Option<Duration>,
@@ -268,6 +273,7 @@ impl RunArgs {
             generate_passwords: at.switch("generate_passwords", self.generate_passwords),
             update_secrets: at.switch("update_secrets", self.update_secrets),
             welcome_email: at.switch("welcome_email", self.welcome_email),
+            verify: at.switch("verify", self.verify),
             heartbeat: at.of("heartbeat_secs", self.heartbeat_secs),
             ..self.pace.options(at)
         }

@@ -134,6 +134,9 @@ fn import(file: PathBuf, url: String, password: Secret, args: &DemoSettings) -> 
         progress_every: Duration::from_secs(30),
         summary_json: None,
         report_html: None,
+        verify: false,
+        command: "import",
+        columns: None,
         report_format: ReportFormat::Csv,
     }
 }

@@ -62,8 +62,7 @@ pub(crate) fn finished(
     let reason = match (&outcome.stopped, &outcome.would_refuse) {
         (Some((reason, _)), _) => *reason,
         (None, Some(_)) => StopReason::Safeguard,
-        (None, None) if Exit::of(summary, false) == Exit::RowsFailed => StopReason::RowsFailed,
-        (None, None) => StopReason::Done,
+        (None, None) => summary.reason(),
     };
     if settings.dry_run {
         tell(&summary.dry_run_line());
@@ -100,10 +99,11 @@ pub(crate) fn finished(
 }
 
 /// One line on stderr as the run starts (logged in, the file open): when, what, where, how.
-fn banner(settings: &ImportSettings, at: SystemTime) -> String {
+pub(super) fn banner(settings: &ImportSettings, at: SystemTime) -> String {
     format!(
-        "{} pbxbulk import {} to {} at {}, mode {}{}",
+        "{} pbxbulk {} {} to {} at {}, mode {}{}",
         timestamp(at),
+        settings.command,
         settings.file.display(),
         settings.api.name(),
         without_credentials(&settings.connection.base_url),
@@ -121,7 +121,7 @@ pub(crate) fn how(settings: &ImportSettings) -> &'static str {
     }
 }
 
-fn write_json(
+pub(super) fn write_json(
     settings: &ImportSettings,
     started: SystemTime,
     reason: StopReason,

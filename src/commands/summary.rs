@@ -1,6 +1,6 @@
-//! `--summary-json` on every exit of `import`, `migrate`, `export` and `validate`: a finished
-//! run, a run that stopped, a command line the settings refused and one clap could not even
-//! parse, so a cron wrapper never reads yesterday's file as today's.
+//! `--summary-json` on every exit of `import`, `migrate`, `export`, `validate` and `apply`: a
+//! finished run, a run that stopped, a command line the settings refused and one clap could
+//! not even parse, so a cron wrapper never reads yesterday's file as today's.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ use crate::pbx::ApiError;
 use crate::run::import::reason_of;
 
 /// The commands that write a summary.
-const SUMMARISED: [&str; 4] = ["import", "export", "migrate", "validate"];
+const SUMMARISED: [&str; 5] = ["import", "export", "migrate", "validate", "apply"];
 
 /// Writes the summary of a run to `target`, if one was asked for.
 pub(crate) fn write(

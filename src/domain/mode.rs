@@ -42,6 +42,13 @@ impl Mode {
         self.word()
     }
 
+    pub(crate) const ALL: [Mode; 4] = [Mode::Add, Mode::Update, Mode::Upsert, Mode::Sync];
+
+    /// The mode whose `--mode` word is `name`.
+    pub(crate) fn by_name(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|mode| mode.name() == name)
+    }
+
     /// Whether the PBX's current extensions must be read before planning.
     pub(crate) fn reads_the_pbx(self) -> bool {
         matches!(self, Mode::Upsert | Mode::Sync)

@@ -25,6 +25,11 @@ pub(crate) enum StopReason {
     BadInput,
     /// Stopped by Ctrl-C or SIGTERM.
     Interrupted,
+    /// `apply` refused its plan: the PBX, the input or the plan file is no longer what was
+    /// reviewed (or the signature is wrong); nothing was sent.
+    StalePlan,
+    /// `--verify` read back a written extension that differs from what was sent.
+    VerifyMismatch,
 }
 
 impl StopReason {
@@ -38,13 +43,15 @@ impl StopReason {
             StopReason::Safeguard => "safeguard",
             StopReason::BadInput => "bad_input",
             StopReason::Interrupted => "interrupted",
+            StopReason::StalePlan => "stale_plan",
+            StopReason::VerifyMismatch => "verify_mismatch",
         }
     }
 
     pub(crate) fn exit(self) -> Exit {
         match self {
             StopReason::Done => Exit::Ok,
-            StopReason::RowsFailed => Exit::RowsFailed,
+            StopReason::RowsFailed | StopReason::VerifyMismatch => Exit::RowsFailed,
             _ => Exit::Incomplete,
         }
     }
@@ -82,12 +89,14 @@ mod tests {
     fn only_a_finished_run_exits_below_2() {
         assert_eq!(StopReason::Done.exit(), Exit::Ok);
         assert_eq!(StopReason::RowsFailed.exit(), Exit::RowsFailed);
+        assert_eq!(StopReason::VerifyMismatch.exit(), Exit::RowsFailed);
         for reason in [
             StopReason::PbxUnreachable,
             StopReason::LoginRefused,
             StopReason::Safeguard,
             StopReason::BadInput,
             StopReason::Interrupted,
+            StopReason::StalePlan,
         ] {
             assert_eq!(reason.exit(), Exit::Incomplete, "{reason}");
         }

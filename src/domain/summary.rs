@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Action, Status};
+use super::{Action, Status, StopReason};
 
 /// How a command ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,19 @@ pub(crate) struct Summary {
     /// Rows this run sent (a resumed run's replayed rows, and rows skipped, invalid or
     /// unchanged, took no request of it): what a run's rows/s counts.
     pub(crate) sent: u64,
+    /// What reading the written extensions back found (`--verify`).
+    pub(crate) verify: Option<VerifyCounts>,
+}
+
+/// Written rows read back (`--verify`), by what was found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VerifyCounts {
+    /// Every field that could be compared holds what was sent.
+    pub(crate) verified: u64,
+    /// A field differs, or the extension is gone.
+    pub(crate) mismatched: u64,
+    /// Rows with a secret the PBX does not hand back (counted under one of the two above).
+    pub(crate) with_unverifiable: u64,
 }
 
 impl Summary {
@@ -70,6 +83,24 @@ impl Summary {
             would(Action::Update),
             would(Action::Delete)
         )
+    }
+
+    /// Rows read back unlike what was sent.
+    pub(crate) fn mismatched(&self) -> u64 {
+        self.verify.map_or(0, |v| v.mismatched)
+    }
+
+    /// Why a run that was not stopped ended as it did: a mismatch read back first (a loss
+    /// the PBX did not report, the one a script most needs to hear of), then rows that
+    /// failed or were invalid.
+    pub(crate) fn reason(&self) -> StopReason {
+        if self.mismatched() > 0 {
+            StopReason::VerifyMismatch
+        } else if self.failed + self.invalid > 0 {
+            StopReason::RowsFailed
+        } else {
+            StopReason::Done
+        }
     }
 
     pub(crate) fn total(&self) -> u64 {
@@ -118,6 +149,12 @@ impl Summary {
         if let Some(rate) = self.settled_rate {
             line.push_str(&format!("; --rate auto settled at {rate:.0}/s"));
         }
+        if let Some(v) = self.verify {
+            line.push_str(&format!(
+                "; read back: {} verified, {} mismatched",
+                v.verified, v.mismatched
+            ));
+        }
         line
     }
 }
@@ -135,7 +172,7 @@ impl Exit {
     pub(crate) fn of(summary: &Summary, stopped: bool) -> Exit {
         if stopped {
             Exit::Incomplete
-        } else if summary.failed + summary.invalid > 0 {
+        } else if summary.failed + summary.invalid + summary.mismatched() > 0 {
             Exit::RowsFailed
         } else {
             Exit::Ok
@@ -158,6 +195,24 @@ mod tests {
         summary.add(Status::Invalid);
         assert_eq!(Exit::of(&summary, false), Exit::RowsFailed);
         assert_eq!(summary.total(), 4);
+    }
+
+    #[test]
+    fn a_mismatch_read_back_is_exit_1_with_its_own_word() {
+        let mut summary = Summary::default();
+        summary.add(Status::Ok);
+        assert_eq!(summary.reason(), StopReason::Done);
+        summary.verify = Some(VerifyCounts {
+            verified: 3,
+            mismatched: 1,
+            with_unverifiable: 0,
+        });
+        assert_eq!(Exit::of(&summary, false), Exit::RowsFailed);
+        assert_eq!(summary.reason(), StopReason::VerifyMismatch);
+        summary.add(Status::Failed);
+        assert_eq!(summary.reason(), StopReason::VerifyMismatch);
+        summary.verify = None;
+        assert_eq!(summary.reason(), StopReason::RowsFailed);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! finished so far; where no line needs that (validate sends nothing, a stopped run's rows
 //! not sent), the lines go out in blocks, and a big file is not a write system call a row.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ use super::sheet_writer::SheetWriter;
 use crate::domain::{RowResult, Secret, Status, Summary};
 use crate::input::{Layout, bom as input_bom, encode};
 
-pub(crate) const COLUMNS: [&str; 10] = [
+/// `verify` is filled at the end of a run with `--verify` ([`fill_verify`]), blank otherwise.
+pub(crate) const COLUMNS: [&str; 11] = [
     "row",
     "number",
     "action",
@@ -30,6 +32,7 @@ pub(crate) const COLUMNS: [&str; 10] = [
     "changed",
     "attempts",
     "latency_ms",
+    "verify",
 ];
 
 /// Writes the report and the rejects file.
@@ -169,6 +172,7 @@ impl Report {
             &result.changed,
             &attempts,
             &latency,
+            "",
         ];
         self.out
             .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
@@ -269,6 +273,45 @@ impl Rejects {
     }
 }
 
+/// Fills the `verify` column of a finished report's lines from `verdicts`, by line (0 is
+/// the first line after the header). Written whole beside the report and renamed over it,
+/// so a failure leaves the report as it was.
+pub(crate) fn fill_verify(lines: &Path, verdicts: &HashMap<u64, String>) -> io::Result<()> {
+    let bytes = std::fs::read(lines)?;
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut file = PrivateFile::create(lines)?;
+    file.file().write_all(b"\xEF\xBB\xBF")?;
+    let mut out = csv::Writer::from_writer(file.file());
+    let mut record = ByteRecord::new();
+    let mut line = 0u64;
+    // The header first, as it is.
+    if reader.read_byte_record(&mut record)? {
+        out.write_byte_record(&record)?;
+    }
+    while reader.read_byte_record(&mut record)? {
+        if let Some(verdict) = verdicts.get(&line) {
+            let mut cells: Vec<&[u8]> = record.iter().collect();
+            let cell = defuse(verdict);
+            match cells.last_mut() {
+                Some(last) if record.len() == COLUMNS.len() => *last = cell.as_bytes(),
+                _ => cells.push(cell.as_bytes()),
+            }
+            out.write_record(cells)?;
+        } else {
+            out.write_byte_record(&record)?;
+        }
+        line += 1;
+    }
+    out.flush()?;
+    drop(out);
+    file.commit()?;
+    Ok(())
+}
+
 /// The byte-order mark the rejects file starts with: the input's, and always one for UTF-8
 /// so Excel reads it as UTF-8.
 fn bom(layout: Layout) -> &'static [u8] {
@@ -286,5 +329,36 @@ fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
         format!("'{cell}").into()
     } else {
         cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verify_column_is_filled_line_by_line_and_the_rest_kept_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        let mut report = Report::create(&path, ByteRecord::new(), Layout::default()).unwrap();
+        for (row, message) in [(2, "a, b"), (3, "=1+1"), (4, "")] {
+            let line = RowResult::new(
+                Some(row),
+                format!("100{row}"),
+                crate::domain::Action::Add,
+                Status::Ok,
+            )
+            .with_error("", message);
+            report.write(&line, None, false).unwrap();
+        }
+        report.finish().unwrap();
+        let verdicts = HashMap::from([(0, "verified".to_string()), (2, "mismatch: x".to_string())]);
+        fill_verify(&path, &verdicts).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], COLUMNS.join(","));
+        assert_eq!(lines[1], "2,1002,add,ok,,\"a, b\",,,0,0,verified");
+        assert_eq!(lines[2], "3,1003,add,ok,,'=1+1,,,0,0,");
+        assert_eq!(lines[3], "4,1004,add,ok,,,,,0,0,mismatch: x");
     }
 }

@@ -60,6 +60,17 @@ pub(crate) struct SummaryJson {
     report: Option<String>,
     rejects: Option<String>,
     journal: Option<String>,
+    /// What `--verify` read back: `null` without it (or when the run stopped first).
+    verify: Option<VerifyJson>,
+}
+
+/// Written rows read back, by what was found.
+#[derive(Debug, Serialize)]
+struct VerifyJson {
+    verified: u64,
+    mismatched: u64,
+    /// Rows with a secret the PBX does not hand back (counted in one of the two above).
+    with_unverifiable: u64,
 }
 
 impl SummaryJson {
@@ -107,11 +118,27 @@ impl SummaryJson {
             report: facts.report.map(path),
             rejects: facts.rejects.map(path),
             journal: facts.journal.map(path),
+            verify: summary.verify.map(|v| VerifyJson {
+                verified: v.verified,
+                mismatched: v.mismatched,
+                with_unverifiable: v.with_unverifiable,
+            }),
         }
     }
 
     /// The summary of a run whose command line was refused before anything started.
     pub(crate) fn bad_input(file: Option<&Path>, message: &str, at: SystemTime) -> SummaryJson {
+        SummaryJson::refused(file, StopReason::BadInput, message, at)
+    }
+
+    /// The summary of a run refused before anything started (its command line, or its
+    /// plan), and why.
+    pub(crate) fn refused(
+        file: Option<&Path>,
+        reason: StopReason,
+        message: &str,
+        at: SystemTime,
+    ) -> SummaryJson {
         let facts = RunFacts {
             file,
             api: None,
@@ -120,7 +147,7 @@ impl SummaryJson {
             dry_run: false,
             started: at,
             ended: at,
-            reason: StopReason::BadInput,
+            reason,
             message: Some(message),
             relogins: 0,
             report: None,

@@ -4,6 +4,8 @@
 //! Rows arrive one at a time and leave at once, so the planner keeps only what cross-row rules
 //! need: every number seen and the row that claimed it (see `claims`).
 
+use std::sync::Arc;
+
 use csv::ByteRecord;
 
 use super::diff::{changed_fields, preview};
@@ -49,7 +51,8 @@ pub(crate) struct Planner {
     table: &'static Table,
     mode: Mode,
     /// The PBX's extensions, where they were read (upsert): rows are compared with them.
-    current: Option<PbxSnapshot>,
+    /// Shared: a plan keeps them too, for the fingerprints of what it touches.
+    current: Option<Arc<PbxSnapshot>>,
     weak_passwords: bool,
     dry_run: bool,
     check_only: bool,
@@ -65,7 +68,7 @@ impl Planner {
     pub(crate) fn new(
         table: &'static Table,
         mode: Mode,
-        current: Option<PbxSnapshot>,
+        current: Option<Arc<PbxSnapshot>>,
         weak_passwords: bool,
     ) -> Self {
         Planner {

@@ -6,9 +6,12 @@
 //! when given, never more than `--max-delete` (default 10% of the directory) unless raised,
 //! one number per request (never the API's `all`), each with its own report line.
 
+mod limit;
+
 use std::collections::HashSet;
 
 use csv::ByteRecord;
+pub(crate) use limit::MaxDelete;
 
 use crate::domain::PbxSnapshot;
 use crate::input::{RowCells, Sheet, SheetError};
@@ -18,8 +21,8 @@ use crate::rules::{CheckContext, Table, check_value};
 pub(crate) struct PruneSettings {
     /// Inclusive ranges of numbers that may be deleted; empty means any.
     pub(crate) ranges: Vec<(u64, u64)>,
-    /// The most deletes allowed; `None` means 10% of the directory.
-    pub(crate) max_delete: Option<usize>,
+    /// The most deletes allowed (`--max-delete`); `None` means 10% of the directory.
+    pub(crate) max_delete: Option<MaxDelete>,
 }
 
 /// `1000-1999` → (1000, 1999).
@@ -78,14 +81,15 @@ pub(crate) struct PrunePlan {
     "refusing to delete {count} of the {total} extensions on the PBX (more than {limit}{why}); \
      nothing was written. Check the file, narrow --prune-range, or raise --max-delete",
     count = .plan.deletes.len(),
-    why = if *.default_limit { ", 10% of the directory" } else { "" }
+    why = match .share { Some(share) => format!(", {share} of the directory"), None => String::new() }
 )]
 pub(crate) struct OverLimit {
     /// What the prune would have done.
     pub(crate) plan: PrunePlan,
     pub(crate) total: usize,
     pub(crate) limit: usize,
-    default_limit: bool,
+    /// The limit as a share of the directory, where it was given as one.
+    share: Option<MaxDelete>,
 }
 
 /// The prune's plan, or why the run must not go ahead.
@@ -124,7 +128,8 @@ pub(crate) fn deletes(
                 )
                 .is_none()
         });
-    let limit = settings.max_delete.unwrap_or(directory.len().div_ceil(10));
+    let max = settings.max_delete.unwrap_or(MaxDelete::DEFAULT);
+    let limit = max.limit(directory.len());
     if deletes.len() > limit {
         return Err(OverLimit {
             plan: PrunePlan {
@@ -133,7 +138,7 @@ pub(crate) fn deletes(
             },
             total: directory.len(),
             limit,
-            default_limit: settings.max_delete.is_none(),
+            share: matches!(max, MaxDelete::Share(_)).then_some(max),
         });
     }
     Ok(PrunePlan {
@@ -182,14 +187,14 @@ mod tests {
         let pbx = directory(&["1001", "1002", "1003", "1500", "2000", "sip:x"]);
         let settings = PruneSettings {
             ranges: vec![(1002, 1500), (2000, 2000)],
-            max_delete: Some(10),
+            max_delete: Some(MaxDelete::Count(10)),
         };
         let plan = deletes(&settings, v2(), &pbx, &listed(&["1003"])).unwrap();
         // A number that is not a number is never inside a range.
         assert_eq!(plan.deletes, ["1002", "1500", "2000"]);
         let anywhere = PruneSettings {
             ranges: Vec::new(),
-            max_delete: Some(10),
+            max_delete: Some(MaxDelete::Count(10)),
         };
         let deletes = deletes_of(&anywhere, &pbx, &["1003", "2000"]);
         assert_eq!(deletes, ["1001", "1002", "1500"]);
@@ -200,7 +205,7 @@ mod tests {
         let pbx = directory(&["1001", "all", "12a", "1001,1002", "sip:x"]);
         let anywhere = PruneSettings {
             ranges: Vec::new(),
-            max_delete: Some(10),
+            max_delete: Some(MaxDelete::Count(10)),
         };
         let plan = deletes(&anywhere, v2(), &pbx, &listed(&[])).unwrap();
         assert_eq!(plan.deletes, ["1001"]);
@@ -232,12 +237,12 @@ mod tests {
             "{e}"
         );
         let raised = PruneSettings {
-            max_delete: Some(3),
+            max_delete: Some(MaxDelete::Count(3)),
             ..PruneSettings::default()
         };
         assert_eq!(deletes_of(&raised, &pbx, &keep).len(), 3);
         let zero = PruneSettings {
-            max_delete: Some(0),
+            max_delete: Some(MaxDelete::Count(0)),
             ..PruneSettings::default()
         };
         let e = deletes(&zero, v2(), &pbx, &listed(&keep))
@@ -247,6 +252,15 @@ mod tests {
         // A small directory still allows one delete (10% rounded up).
         let small = directory(&["1", "2", "3"]);
         assert_eq!(deletes_of(&default, &small, &["1", "2"]), ["3"]);
+        // A share given says so, and how many it comes to.
+        let share = PruneSettings {
+            max_delete: Some(MaxDelete::Share(500)),
+            ..PruneSettings::default()
+        };
+        let e = deletes(&share, v2(), &pbx, &listed(&keep))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("(more than 1, 5% of the directory)"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! in flight stay open for `--resume`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use csv::ByteRecord;
@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, watch};
 use super::journal::Journal;
 use super::stop::Stop;
 use super::throttle::Throttle;
+use super::verify::Written;
 use crate::domain::{Action, Code, Record, RowResult, Secret, Status, StopReason};
 use crate::output::{Progress, Report};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
@@ -95,6 +96,8 @@ pub(crate) struct EngineSettings {
     pub(crate) retry: RetryPolicy,
     /// An update whose extension turns out to be gone becomes an add (upsert, sync).
     pub(crate) create_if_missing: bool,
+    /// With `--verify`: every row written, as sent, to be read back once all are.
+    pub(crate) written: Option<Mutex<Vec<Written>>>,
 }
 
 struct Finished {
@@ -103,6 +106,8 @@ struct Finished {
     raw: Option<ByteRecord>,
     result: RowResult,
     secrets: Vec<(&'static str, Secret)>,
+    /// What was sent, kept for `--verify`.
+    sent: Option<Record>,
     unreachable: bool,
     /// Whether the journal is to record this row as finished.
     journal: bool,
@@ -148,6 +153,7 @@ pub(crate) async fn run(
                 let mut note = std::mem::take(&mut write.note);
                 let mut secrets = std::mem::take(&mut write.secrets);
                 let verify_first = write.verify_first;
+                let kept = settings.written.as_ref().map(|_| write.record.clone());
                 let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
                 let (mut result, sent) = tokio::select! {
                     biased;
@@ -177,6 +183,7 @@ pub(crate) async fn run(
                     raw,
                     result,
                     secrets,
+                    sent: kept,
                     unreachable: sent == Sent::Unreachable,
                     // Rows a stopped run never attempted stay open for --resume.
                     journal: sent != Sent::NotAttempted,
@@ -229,6 +236,16 @@ pub(crate) async fn run(
         {
             stop.stop(StopReason::BadInput, e.to_string());
         }
+        if let (Some(written), Some(record)) = (&settings.written, done.sent.take())
+            && Written::is_written(&done.result)
+        {
+            let row = Written {
+                seq: done.seq,
+                result: done.result.clone(),
+                record,
+            };
+            written.lock().expect("the written rows' lock").push(row);
+        }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
             if done.journal && done.result.attempts > 0 {
@@ -275,6 +292,7 @@ impl Finished {
             raw,
             result,
             secrets: Vec::new(),
+            sent: None,
             unreachable: false,
             journal: false,
             unfinished: false,

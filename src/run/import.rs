@@ -4,13 +4,17 @@
 //! broken file costs no login), the login before the report is created, and nothing is sent
 //! until the PBX's listing (for upsert) is in hand.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::sync::mpsc;
+
+mod prepare;
+
+use prepare::read_and_prepare;
+pub(crate) use prepare::{Decided, Gate, prepare, read_directory};
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay, journal_path};
@@ -18,6 +22,7 @@ use super::page::{self, Ending};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
+use super::verify::ReadBack;
 use crate::domain::{Mode, StopReason, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
@@ -26,10 +31,8 @@ use crate::output::{
 };
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, shown_wait,
-    snapshot,
 };
-use crate::plan::prune::PrunePlan;
-use crate::plan::{Planner, PruneSettings, prune};
+use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
@@ -39,6 +42,8 @@ pub(crate) struct ImportSettings {
     pub(crate) api: &'static Vendor,
     /// The file's columns go through this first (`--map`, or a conversion between APIs).
     pub(crate) mapping: Option<Mapping>,
+    /// Where `mapping` came from, for a plan to say (and `apply` to read it again).
+    pub(crate) columns: Option<Columns>,
     pub(crate) connection: Connection,
     pub(crate) mode: Mode,
     pub(crate) wire: WireOptions,
@@ -63,9 +68,22 @@ pub(crate) struct ImportSettings {
     pub(crate) summary_json: Option<PathBuf>,
     /// Where to write the page people read (`--report-html`).
     pub(crate) report_html: Option<PathBuf>,
+    /// Read every written extension back at the end and compare (`--verify`).
+    pub(crate) verify: bool,
+    /// The command the run is, as the page names it (`import`, `migrate`, `apply`).
+    pub(crate) command: &'static str,
     pub(crate) report_format: ReportFormat,
     /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
     pub(crate) read: ReadSettings,
+}
+
+/// Where a mapping of the file's columns comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Columns {
+    /// `--map FILE`.
+    Map(PathBuf),
+    /// `--from-api API`: the file is that API's export.
+    FromApi(&'static Vendor),
 }
 
 /// How an import went.
@@ -92,10 +110,27 @@ pub(crate) async fn run_import(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
+    run_gated(settings, on_start, None).await
+}
+
+/// The import, held to a gate (which also has the whole PBX read, whatever the mode), of
+/// the input the gate's caller opened (standard input can be read only once).
+pub(crate) async fn run_gated(
+    settings: &ImportSettings,
+    on_start: impl FnOnce(),
+    gated: Option<(Box<dyn Gate>, Source)>,
+) -> anyhow::Result<ImportOutcome> {
+    let (gate, opened) = match gated {
+        Some((gate, source)) => (Some(gate), Some(source)),
+        None => (None, None),
+    };
     let (started, started_at) = (std::time::Instant::now(), std::time::SystemTime::now());
     let table = settings.api.table;
     let _lock = claim_outputs(settings)?;
-    let source = Source::open(&settings.file, &settings.read)?;
+    let source = match opened {
+        Some(source) => source,
+        None => Source::open(&settings.file, &settings.read)?,
+    };
     let input = source.input();
     let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
     // How the file is read, where it is worth saying (an encoding, a sheet, a layout).
@@ -133,8 +168,9 @@ pub(crate) async fn run_import(
     })
     .context("cannot listen for Ctrl-C and SIGTERM")?;
 
+    let replay = resumed.as_ref().map(|(_, replay)| replay);
     let planned = tokio::select! {
-        planned = prepare(settings, &source, &sheet, &client) => planned,
+        planned = read_and_prepare(settings, &source, &sheet, &client, (gate, replay)) => planned,
         () = stop.stopped() => Err(Stopped::new(
             StopReason::Interrupted,
             "interrupted while reading the PBX; nothing was sent",
@@ -201,6 +237,7 @@ pub(crate) async fn run_import(
         concurrency: settings.concurrency,
         retry: settings.retry,
         create_if_missing: matches!(settings.mode, Mode::Upsert | Mode::Sync),
+        written: settings.verify.then(Mutex::default),
     });
     engine::run(
         rx,
@@ -225,6 +262,13 @@ pub(crate) async fn run_import(
             );
         }
     }
+    let read_back = match (&engine_settings.written, stop.is_stopped()) {
+        (Some(written), false) => {
+            let pace = (settings.retry, settings.concurrency);
+            Some(ReadBack::of(&client, table, pace, written).await)
+        }
+        _ => None,
+    };
     if stop.is_abandoned() {
         // Requests were given up on: the PBX is too slow to wait for; its session times out.
     } else if stop.is_stopped() {
@@ -236,19 +280,42 @@ pub(crate) async fn run_import(
     signals.abort();
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
-    let page = report.take_page();
+    let mut page = report.take_page();
     let mut summary = report.finish().context("cannot finish the report")?;
+    if let Some(read_back) = &read_back {
+        read_back
+            .record(&lines, page.as_mut(), &mut summary)
+            .context("cannot write the verify column of the report")?;
+    }
     if settings.report_format == ReportFormat::Xlsx {
         workbook::csv_to_xlsx(&lines, &settings.report)?;
     }
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // The writes are done whether or not they could be read back: the journal goes.
+    let journal_kept = match (stop.is_stopped(), &engine_settings.journal) {
+        (false, Some(journal)) => {
+            journal.remove();
+            false
+        }
+        (true, Some(_)) => true,
+        (_, None) => false,
+    };
+    let unverified = read_back.as_ref().and_then(ReadBack::failure).map(|e| {
+        let why = format!(
+            "the writes were sent, but reading them back for --verify failed: {e}; check \
+             them with pbxbulk export"
+        );
+        (reason_of(e), why)
+    });
+    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
+    let stopped = stopped.or(unverified);
     // Before a broken file's error is returned: the page says how far the run got.
     let (broke, refusing) = (read.as_ref().err(), would_refuse.as_deref());
     let ending = Ending {
         started: started_at,
         summary: &summary,
-        stop: &stop,
+        stopped: stopped.as_ref().map(|(r, why)| (*r, why.as_str())),
         broke,
         refusing,
     };
@@ -256,15 +323,6 @@ pub(crate) async fn run_import(
     // A file that broke halfway (or changed under the run) is reported after the rows that
     // were read, and keeps its journal.
     read?;
-    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
-    let journal_kept = match (&stopped, &engine_settings.journal) {
-        (None, Some(journal)) => {
-            journal.remove();
-            false
-        }
-        (Some(_), Some(_)) => true,
-        (_, None) => false,
-    };
     Ok(ImportOutcome {
         summary,
         stopped,
@@ -273,72 +331,6 @@ pub(crate) async fn run_import(
         journal_kept,
         rejects,
     })
-}
-
-/// Reads the PBX's current state where the mode needs it, and works out the deletes of a
-/// prune; an error here means nothing was written. A dry run lists the deletes even over the
-/// limit, and says what the real run would refuse.
-async fn prepare(
-    settings: &ImportSettings,
-    source: &Source,
-    sheet: &Sheet,
-    client: &Client,
-) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
-    let table = settings.api.table;
-    let url = &settings.connection.base_url;
-    let current = match settings.mode.reads_the_pbx() {
-        true => {
-            let progress = Progress::items("extensions read from the PBX", settings.progress_every);
-            let read = snapshot::fetch(
-                client,
-                table,
-                settings.retry,
-                settings.concurrency,
-                Some(&progress),
-            )
-            .await;
-            progress.finish();
-            Some(read.with_context(|| {
-                format!("cannot read the extensions on {url}; nothing was sent")
-            })?)
-        }
-        false => None,
-    };
-    // The file's numbers, read once ahead where deletes or forward ordering need them.
-    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
-        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
-    let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(Sheet::open(source, table, settings.mapping.as_ref())?)?
-    } else {
-        HashSet::new()
-    };
-    let mut would_refuse = None;
-    let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => match prune::deletes(prune, table, current, &listed) {
-            Ok(plan) => plan,
-            Err(over) if settings.dry_run => {
-                would_refuse = Some(format!("the real run would refuse: {over}"));
-                over.plan
-            }
-            Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
-        },
-        _ => PrunePlan::default(),
-    };
-    let adding: HashSet<String> = match &current {
-        _ if !links => HashSet::new(),
-        Some(current) => listed
-            .into_iter()
-            .filter(|n| !current.contains_key(n))
-            .collect(),
-        None => listed,
-    };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords)
-        .update_secrets(settings.update_secrets);
-    if settings.dry_run {
-        planner = planner.dry_run();
-    }
-    Ok((planner, deletes, adding, would_refuse))
 }
 
 /// Locks the report for this run and checks that no output would overwrite the input or

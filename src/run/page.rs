@@ -9,20 +9,21 @@ use std::time::SystemTime;
 use anyhow::Context;
 
 use super::import::ImportSettings;
-use super::stop::Stop;
 use super::throttle::Rate;
-use crate::domain::{Exit, StopReason, Summary};
+use crate::domain::{StopReason, Summary};
 use crate::input::{SheetError, Source};
 use crate::output::html::{self, InputFacts, Outcome, PageCollector, PageData, RunFacts};
 use crate::output::summary_json::without_credentials;
+use crate::plan::prune::MaxDelete;
 
 /// How the run ended, as `run_import` knows it.
 #[derive(Clone, Copy)]
 pub(crate) struct Ending<'a> {
     pub(crate) started: SystemTime,
     pub(crate) summary: &'a Summary,
-    /// Why it stopped early, if it did (a signal, the PBX).
-    pub(crate) stop: &'a Stop,
+    /// Why it stopped early, if it did (a signal, the PBX), or why its writes could not be
+    /// read back.
+    pub(crate) stopped: Option<(StopReason, &'a str)>,
     /// The file broke (or changed) under the run.
     pub(crate) broke: Option<&'a SheetError>,
     /// A dry run's prune over the limit: what the real run would refuse.
@@ -39,7 +40,7 @@ pub(crate) fn write(
     let (Some(path), Some(rows)) = (&settings.report_html, rows) else {
         return Ok(());
     };
-    let stopped = match (ending.stop.reason(), ending.broke) {
+    let stopped = match (ending.stopped, ending.broke) {
         (Some((reason, why)), _) => Some((reason, why.to_string())),
         (None, Some(broke)) => Some((StopReason::BadInput, broke.to_string())),
         (None, None) => None,
@@ -48,10 +49,7 @@ pub(crate) fn write(
     let (reason, message) = match (stopped, ending.refusing) {
         (Some((reason, why)), _) => (reason, Some(why)),
         (None, Some(refuse)) => (StopReason::Safeguard, Some(refuse.to_string())),
-        (None, None) if Exit::of(ending.summary, false) == Exit::RowsFailed => {
-            (StopReason::RowsFailed, None)
-        }
-        (None, None) => (StopReason::Done, None),
+        (None, None) => (ending.summary.reason(), None),
     };
     let name = match settings.file.as_path() {
         p if p == Path::new("-") => "standard input".to_string(),
@@ -59,7 +57,7 @@ pub(crate) fn write(
     };
     let data = PageData {
         run: RunFacts {
-            command: "import",
+            command: settings.command,
             started: ending.started,
             ended: SystemTime::now(),
             target: without_credentials(&settings.connection.base_url),
@@ -130,6 +128,7 @@ fn shown_settings(settings: &ImportSettings, summary: &Summary) -> Vec<(&'static
     }
     shown.push(("--generate-passwords", yes(settings.generate_passwords)));
     shown.push(("--weak-passwords", yes(settings.weak_passwords)));
+    shown.push(("--verify", yes(settings.verify)));
     shown.push(("--report", settings.report.display().to_string()));
     shown
 }
@@ -143,7 +142,7 @@ fn rate(rate: Rate, settled: Option<f64>) -> String {
     }
 }
 
-fn prune_text(ranges: &[(u64, u64)], max_delete: Option<usize>) -> String {
+fn prune_text(ranges: &[(u64, u64)], max_delete: Option<MaxDelete>) -> String {
     let ranges = match ranges {
         [] => "any number".to_string(),
         _ => ranges
@@ -152,6 +151,9 @@ fn prune_text(ranges: &[(u64, u64)], max_delete: Option<usize>) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     };
-    let most = max_delete.map_or_else(|| "10% of the directory".to_string(), |n| n.to_string());
+    let most = match max_delete.unwrap_or(MaxDelete::DEFAULT) {
+        MaxDelete::Count(n) => n.to_string(),
+        share @ MaxDelete::Share(_) => format!("{share} of the directory"),
+    };
     format!("{ranges}, at most {most} deletes")
 }

@@ -183,16 +183,7 @@ pub(crate) fn schedule_rows(
     let reported = bad_numbers
         .into_iter()
         .filter(|n| !already.contains(n))
-        .map(|number| {
-            let what = format!(
-                "the PBX lists {number:?}, which is no extension number; it is not deleted \
-                 (a delete of such a value could hit other extensions)"
-            );
-            Step::Decided(
-                RowResult::new(None, number, Action::Delete, Status::Skipped)
-                    .with_error(Code::BadNumber.as_str(), what),
-            )
-        });
+        .map(|number| Step::Decided(bad_number(number)));
     for step in finished
         .into_iter()
         .map(Step::Replayed)
@@ -211,6 +202,16 @@ pub(crate) fn schedule_rows(
         seq += 1;
     }
     Ok(())
+}
+
+/// The line of a number the PBX lists that breaks the key's rule: reported, never deleted.
+pub(crate) fn bad_number(number: String) -> RowResult {
+    let what = format!(
+        "the PBX lists {number:?}, which is no extension number; it is not deleted (a delete \
+         of such a value could hit other extensions)"
+    );
+    RowResult::new(None, number, Action::Delete, Status::Skipped)
+        .with_error(Code::BadNumber.as_str(), what)
 }
 
 /// The forward-ordering state: adds that entered the pipeline, and rows held back.

@@ -173,7 +173,7 @@ pub(crate) fn connection(o: &Options, side: &Side) -> anyhow::Result<Connection>
 
 /// The password, from wherever the layers say; a password file others can read is used,
 /// with a warning.
-fn password(o: &Options, side: &Side) -> anyhow::Result<Secret> {
+pub(crate) fn password(o: &Options, side: &Side) -> anyhow::Result<Secret> {
     let flag = side.flag("password-file");
     match get(&o.password) {
         Some(PasswordFrom::File(path)) => read_password_file(path, &flag),

@@ -15,6 +15,7 @@ use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
 use crate::plan::PruneSettings;
 use crate::run::ImportSettings;
+use crate::run::import::Columns;
 use crate::vendors::{self, Vendor};
 
 /// `pbxbulk import FILE …`.
@@ -25,14 +26,20 @@ pub(crate) fn import(cli: Options) -> anyhow::Result<ImportSettings> {
     let file = sheet(&o, "import")?;
     // --from-api and --map exclude each other on the command line, so a map here beside
     // --from-api came from the profile: the flag wins.
-    let mapping = match (get(&o.from_api), get(&o.map)) {
-        (Some(from), _) => conversion(from, api, &o, &wire.eid)?,
-        (None, Some(path)) => Some(Mapping::load(path)?),
-        (None, None) => None,
+    let (mapping, columns) = match (get(&o.from_api), get(&o.map)) {
+        (Some(from), _) => (
+            conversion(from, api, &o, &wire.eid)?,
+            Some(Columns::FromApi(from)),
+        ),
+        (None, Some(path)) => (Some(Mapping::load(path)?), Some(Columns::Map(path.clone()))),
+        (None, None) => (None, None),
     };
     let connection = connect::connection(&o, &connect::ONE)?;
     let report = report(&o, &file, defaults::STDIN_REPORT);
-    run_settings(&o, api, Target { connection, wire }, mapping, file, report)
+    let mut settings = run_settings(&o, api, Target { connection, wire }, mapping, file, report)?;
+    // Where the columns' mapping came from, for a plan to record and apply to read again.
+    settings.columns = columns;
+    Ok(settings)
 }
 
 /// The sheet to read: required (`-` is standard input, never taken for a missing name).
@@ -133,6 +140,9 @@ pub(crate) fn run_settings(
         progress_every: *set(&o.progress_every),
         summary_json,
         report_html: get(&o.report_html).cloned(),
+        verify: *set(&o.verify),
+        command: "import",
+        columns: None,
         report_format,
     })
 }

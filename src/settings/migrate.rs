@@ -61,7 +61,8 @@ pub(crate) fn migrate(cli: MigrateOptions) -> anyhow::Result<MigrateSettings> {
     };
     let report = report(&to, Path::new("-"), defaults::MIGRATE_REPORT);
     let file = source_path(&report.0);
-    let import = run_settings(&to, to_api, target, mapping, file, report)?;
+    let mut import = run_settings(&to, to_api, target, mapping, file, report)?;
+    import.command = "migrate";
     Ok(MigrateSettings {
         from: from_api,
         source,

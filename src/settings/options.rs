@@ -21,6 +21,7 @@ use super::defaults;
 use super::values::{self, Body, Encoding};
 use crate::domain::{Mode, Secret};
 use crate::output::workbook::ReportFormat;
+use crate::plan::prune::MaxDelete;
 use crate::run::throttle::Rate;
 use crate::vendors::Vendor;
 
@@ -184,21 +185,31 @@ options! {
         profile: String,
         /// The sheet to read (`-`: standard input).
         file: PathBuf,
-        /// Export's `-o`.
+        /// Export's `-o`, plan's `--out`.
         output: PathBuf,
+        /// The plan `show` and `apply` read.
+        plan: PathBuf,
+        /// `--sign-key`: the file holding the key that signs a plan (never the key itself).
+        sign_key: PathBuf,
         report: PathBuf,
         summary_json: PathBuf,
         report_html: PathBuf,
         mode: Mode,
         prune: bool,
         prune_range: Vec<(u64, u64)>,
-        max_delete: usize,
+        max_delete: MaxDelete,
         dry_run: bool,
         resume: bool,
         generate_passwords: bool,
         update_secrets: bool,
         welcome_email: bool,
         heartbeat: Duration,
+        /// Read the written extensions back and compare (`--verify`).
+        verify: bool,
+        /// `show --json`.
+        json: bool,
+        /// `show --approve`: sign the plan once shown.
+        approve: bool,
         from_api: &'static Vendor,
         show_mapped: usize,
         sheet: String,
@@ -233,6 +244,9 @@ impl Options {
             generate_passwords: off(),
             update_secrets: off(),
             welcome_email: off(),
+            verify: off(),
+            json: off(),
+            approve: off(),
             heartbeat: default(defaults::HEARTBEAT_SECS, values::secs),
             show_mapped: default(defaults::SHOW_MAPPED, values::count),
             ..Options::default()

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::domain::Word;
 use crate::input::encoding_by_name;
+use crate::plan::prune::MaxDelete;
 use crate::run::throttle::Rate;
 use crate::vendors::{self, Vendor};
 
@@ -95,7 +96,12 @@ pub(crate) fn retries(text: &str) -> Result<u32, String> {
     }
 }
 
-/// A count: `--max-delete`, `--show-mapped`.
+/// `--max-delete`: a count of deletes, or a share of the directory (`1%`, `2.5%`).
+pub(crate) fn max_delete(text: &str) -> Result<MaxDelete, String> {
+    MaxDelete::parse(text)
+}
+
+/// A count: `--show-mapped`.
 pub(crate) fn count(text: &str) -> Result<usize, String> {
     text.trim()
         .parse::<usize>()

@@ -27,8 +27,19 @@ pub(crate) const SPELLING: Choice = Choice {
     accepts: |v| matches!(v, "exact" | "lenient"),
 };
 
+/// Answer every write as done but keep one field as it was: a PBX that silently loses a
+/// value (a login password rewritten on every sync was one). No document says any PBX does
+/// this; it is the behaviour `--verify` exists to catch, so a rehearsal can meet it. `none`
+/// stores every field; a field is named as the API's rule table names it.
+pub(crate) const DROP_FIELD: Choice = Choice {
+    key: "drop-field",
+    shown: "none|FIELD",
+    default: "none",
+    accepts: |v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+};
+
 /// The choices of every API's simulator.
-pub(crate) const SHARED: &[Choice] = &[SPELLING];
+pub(crate) const SHARED: &[Choice] = &[SPELLING, DROP_FIELD];
 
 /// A status word as SOAP services spell them: `ERROR_` and capitals.
 pub(crate) fn is_status(value: &str) -> bool {
@@ -113,5 +124,11 @@ mod tests {
         }
         // Another API's keys are not this one's.
         assert!(inferred.set("colour=blue", &[]).is_err());
+        // Every API's simulator can be told to lose one field on store.
+        assert!(inferred.is("drop-field", "none"));
+        inferred.set("drop-field=email_addr", &[]).unwrap();
+        assert!(inferred.is("drop-field", "email_addr"));
+        assert!(inferred.set("drop-field=", &[]).is_err());
+        assert!(inferred.set("drop-field=a b", &[]).is_err());
     }
 }

@@ -8,12 +8,14 @@ use crate::domain::{Action, Code, Exit, Status, StopReason};
 use crate::output::report::COLUMNS;
 
 /// Why a run ended, in the order the reference lists them.
-const REASONS: [StopReason; 7] = [
+const REASONS: [StopReason; 9] = [
     StopReason::Done,
     StopReason::RowsFailed,
+    StopReason::VerifyMismatch,
     StopReason::PbxUnreachable,
     StopReason::LoginRefused,
     StopReason::Safeguard,
+    StopReason::StalePlan,
     StopReason::BadInput,
     StopReason::Interrupted,
 ];
@@ -37,6 +39,12 @@ fn reason_meaning(reason: StopReason) -> &'static str {
             "the command line, a config file or the input was unusable (the summary's `message` says which)"
         }
         StopReason::Interrupted => "stopped by Ctrl-C or SIGTERM: finish it with `--resume`",
+        StopReason::VerifyMismatch => {
+            "`--verify` read a written field back unlike what was sent (the PBX's silent loss): see the report's `verify` column; it wins over `rows_failed`"
+        }
+        StopReason::StalePlan => {
+            "`apply` refused its plan, nothing sent: the PBX, the input or the plan changed since it was made, or its signature does not hold; make a new plan"
+        }
     }
 }
 
@@ -61,7 +69,7 @@ pub(super) fn exit_codes(md: &mut String) -> anyhow::Result<()> {
 }
 
 /// The fields of `--summary-json`, in the order it writes them.
-pub(super) const SUMMARY_FIELDS: [(&str, &str); 21] = [
+pub(super) const SUMMARY_FIELDS: [(&str, &str); 22] = [
     (
         "schema",
         "the version of this layout; fields are only ever added",
@@ -101,12 +109,16 @@ pub(super) const SUMMARY_FIELDS: [(&str, &str); 21] = [
     ("report", "the report (for `export`, the file written)"),
     ("rejects", "the rejects file, when a row went there"),
     ("journal", "the journal, when it is kept for `--resume`"),
+    (
+        "verify",
+        "with `--verify`: `{\"verified\": N, \"mismatched\": N, \"with_unverifiable\": N}` (rows read back; the last counts rows with a secret the PBX does not hand back, inside the other two); `null` without it, or when the run stopped before reading back",
+    ),
 ];
 
 pub(super) fn summary_fields(md: &mut String) -> anyhow::Result<()> {
     md.push_str(
         "## `--summary-json`\n\n\
-         `import`, `export`, `migrate` and `validate` write it on every exit, a refused \
+         `import`, `export`, `migrate`, `validate` and `apply` write it on every exit, a refused \
          command line included (reason `bad_input`, zero counts); `-` writes it to standard \
          output and moves the lines for people to standard error. It replaces the file whole \
          and is never written over the input; a command line that cannot be parsed replaces \
@@ -120,7 +132,7 @@ pub(super) fn summary_fields(md: &mut String) -> anyhow::Result<()> {
 }
 
 /// What each report column holds.
-pub(super) const COLUMN_MEANINGS: [(&str, &str); 10] = [
+pub(super) const COLUMN_MEANINGS: [(&str, &str); 11] = [
     (
         "row",
         "the row number a spreadsheet program shows (header = 1; blank lines count, quoted newlines do not); empty for a prune's delete",
@@ -140,6 +152,10 @@ pub(super) const COLUMN_MEANINGS: [(&str, &str); 10] = [
     ),
     ("attempts", "tries, retries included"),
     ("latency_ms", "from the first send to the final answer"),
+    (
+        "verify",
+        "with `--verify`, for a row written: `verified`, or `mismatch: FIELD sent \"x\", PBX has \"y\"`, then `not verifiable: FIELD, …` for secrets the PBX does not hand back; blank otherwise",
+    ),
 ];
 
 fn action_meaning(action: Action) -> &'static str {

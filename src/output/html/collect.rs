@@ -58,10 +58,22 @@ impl PageCollector {
                 .partition_point(|r| r.latency_ms >= result.latency_ms);
             self.slowest.insert(at, row());
         }
-        // No `verify` column yet: see `page_row`.
+        // A mismatch is known only once every row is written: see `mismatched`.
         if is_problem(result.status, None) {
             self.problems.push(row());
         }
+    }
+
+    /// A row read back unlike what was sent (`--verify`, after the rows were added): listed
+    /// whole among the problems, in input order.
+    pub(crate) fn mismatched(&mut self, result: &RowResult, verify: &str) {
+        let finished_ms = result
+            .finished_at
+            .map(|at| millis(at.saturating_duration_since(self.started)));
+        let mut row = page_row(result, finished_ms);
+        row.verify = Some(verify.to_string());
+        let at = self.problems.partition_point(|p| p.row <= row.row);
+        self.problems.insert(at, row);
     }
 
     fn is_among_slowest(&self, latency_ms: u64) -> bool {
@@ -117,7 +129,6 @@ fn page_row(result: &RowResult, finished_ms: Option<u64>) -> PageRow {
         attempts: result.attempts,
         latency_ms: result.latency_ms,
         finished_ms,
-        // Filled once the report has a `verify` column.
         verify: None,
     }
 }

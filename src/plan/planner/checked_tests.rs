@@ -193,8 +193,10 @@ fn rows_checked_as_read_are_planned_as_rows_read_the_long_way() {
                         })
                         .collect()
                 });
-            let planner =
-                || Planner::new(table, mode, current.clone(), weak).generate_passwords(generate);
+            let planner = || {
+                Planner::new(table, mode, current.clone().map(Arc::new), weak)
+                    .generate_passwords(generate)
+            };
             let (short, checked) = plans(&path, table, &mut planner(), true);
             let (long, none) = plans(&path, table, &mut planner(), false);
             assert_eq!(none, 0, "no row is checked as read unless asked");

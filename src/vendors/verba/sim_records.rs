@@ -122,7 +122,7 @@ fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &st
                 record.insert("eid".into(), eid);
                 record.remove("environment");
                 sim.table.canonicalise(&mut record);
-                s.extensions.insert(key, record);
+                s.put(key, record);
                 status("OK", String::new())
             }
         }

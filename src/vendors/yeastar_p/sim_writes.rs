@@ -168,7 +168,7 @@ fn create(sim: &Sim, body: &Map<String, Value>) -> Answer {
         p.next_id += 1;
         p.numbers.insert(p.next_id, number.clone());
         record.insert("id".into(), p.next_id.to_string());
-        s.extensions.insert(number.clone(), record);
+        s.put(number.clone(), record);
         Ok(Map::from_iter([("number".into(), json!(number))]))
     })
 }
@@ -192,7 +192,7 @@ fn update(sim: &Sim, body: &Map<String, Value>) -> Answer {
     rule_problems(sim, &record, false, &[])?;
     sim.with_state(|s| {
         duplicates(s, &record, id_of(&record))?;
-        s.extensions.insert(number.clone(), record);
+        s.put(number.clone(), record);
         Ok(Map::from_iter([("number".into(), json!(number))]))
     })
 }

@@ -80,7 +80,7 @@ fn add(sim: &Sim, mut record: Record) -> Answer {
         if s.extensions.contains_key(&number) || forwards_nowhere(sim, s, &record) {
             return Err(errno::CONFIG_FAILED);
         }
-        s.extensions.insert(number, record);
+        s.put(number, record);
         Ok(json!({}))
     })
 }
@@ -116,8 +116,7 @@ fn update(sim: &Sim, changes: Record) -> Answer {
         if taken || forwards_nowhere(sim, s, &record) {
             return Err(errno::CONFIG_FAILED);
         }
-        s.extensions.remove(&number);
-        s.extensions.insert(new_number, record);
+        s.put_over(&number, new_number, record);
         Ok(json!({}))
     })
 }

@@ -94,6 +94,12 @@ impl Exited {
         self.finished(1, "rows_failed")
     }
 
+    /// Exit 1 and reason `verify_mismatch`: written, but read back unlike what was sent.
+    #[track_caller]
+    pub(crate) fn mismatched(self) -> Ran {
+        self.finished(1, "verify_mismatch")
+    }
+
     /// Exit 2 and the summary's reason is `reason`.
     #[track_caller]
     pub(crate) fn incomplete(self, reason: &str) -> Ran {

@@ -41,6 +41,9 @@ pub(crate) enum Command {
     Import,
     Export,
     Migrate,
+    Plan,
+    Show,
+    Apply,
     Template,
     Sim,
     Demo,
@@ -56,6 +59,9 @@ impl Command {
             Command::Import => "import",
             Command::Export => "export",
             Command::Migrate => "migrate",
+            Command::Plan => "plan",
+            Command::Show => "show",
+            Command::Apply => "apply",
             Command::Template => "template",
             Command::Sim => "sim",
             Command::Demo => "demo",
@@ -69,8 +75,14 @@ impl Command {
     /// asserts why a run stopped as a field.
     pub(crate) fn takes_summary_json(self) -> bool {
         match self {
-            Command::Import | Command::Validate | Command::Export | Command::Migrate => true,
-            Command::Template
+            Command::Import
+            | Command::Validate
+            | Command::Export
+            | Command::Migrate
+            | Command::Apply => true,
+            Command::Plan
+            | Command::Show
+            | Command::Template
             | Command::Sim
             | Command::Demo
             | Command::Config
@@ -83,10 +95,14 @@ impl Command {
     /// and whether it writes one unasked (validate lists problems on the terminal instead).
     fn table(self) -> Option<(&'static str, &'static str, bool)> {
         match self {
-            Command::Import | Command::Migrate => Some(("--report", "report.csv", true)),
+            Command::Import | Command::Migrate | Command::Apply => {
+                Some(("--report", "report.csv", true))
+            }
             Command::Validate => Some(("--report", "report.csv", false)),
             Command::Export => Some(("-o", "export.csv", true)),
-            Command::Template
+            Command::Plan
+            | Command::Show
+            | Command::Template
             | Command::Sim
             | Command::Demo
             | Command::Config
@@ -171,6 +187,24 @@ impl Run {
     pub(crate) fn import_at(api: Api, url: &str) -> Run {
         Run::new(Command::Import)
             .args(&["--api", api.name(), "--url", url, "--user", USER])
+            .env("PBXBULK_PASSWORD", PASSWORD)
+    }
+
+    /// `pbxbulk plan … --api API --url SIM --user api --out PLAN`, the password in the
+    /// environment. The plan names its input by path: give one that outlives this run
+    /// ([`Run::input`]).
+    pub(crate) fn plan(sim: &Sim, out: &Path) -> Run {
+        let (api, url) = (sim.api.name(), sim.api_url());
+        Run::new(Command::Plan)
+            .args(&["--api", api, "--url", &url, "--user", USER])
+            .args(&["--out", &shown(out)])
+            .env("PBXBULK_PASSWORD", PASSWORD)
+    }
+
+    /// `pbxbulk apply PLAN`, the password in the environment.
+    pub(crate) fn apply(plan: &Path) -> Run {
+        Run::new(Command::Apply)
+            .input(plan)
             .env("PBXBULK_PASSWORD", PASSWORD)
     }
 
@@ -321,6 +355,13 @@ impl Run {
     #[track_caller]
     pub(crate) fn rows_failed(self) -> Ran {
         self.spawn().wait().rows_failed()
+    }
+
+    /// Runs it; exit 1 because `--verify` read back a field unlike what was sent (reason
+    /// `verify_mismatch`).
+    #[track_caller]
+    pub(crate) fn mismatched(self) -> Ran {
+        self.spawn().wait().mismatched()
     }
 
     /// Runs it; exit 2 and the summary's reason is `reason` (`bad_input`, `safeguard`,
