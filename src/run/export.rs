@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::import::login_failed;
+use super::login::login_failed;
 use crate::domain::PbxSnapshot;
 use crate::output::sheet_writer::SheetFormat;
 use crate::output::workbook::ReportFormat;

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-use super::import::{Columns, ImportSettings, login_failed, prepare, read_directory};
+use super::import::{Columns, ImportSettings, prepare, read_directory};
+use super::login::login_failed;
 use super::review::{Reviewed, review};
 use super::throttle::Rate;
 use crate::input::{Fingerprint, Sheet, Source};
