@@ -9,7 +9,9 @@
 #   a. validate of 100k and 1M rows vs examples/bare_parse and vs bench/py_parse.py (a plain
 #      Python csv.reader loop) over the same file (wall, the median of back-to-back pair ratios,
 #      CPU, peak RSS); callgrind instruction
-#      counts of validate and bare_parse at 100k when valgrind is installed
+#      counts of validate and bare_parse at 100k when valgrind is installed; and validate with
+#      --report vs validate without it and vs the Python loop, interleaved in the same repeats
+#      (issue 28.14: <= 1.3x and <= 0.8x, medians of the per-repeat ratios; peak RSS)
 #   b. import of 20,000 rows (--mode update --rate 0 --concurrency 64) vs wrk (64 connections,
 #      WRK_SECS=2 s) POSTing the same update body to the same freshly seeded simulator, in pairs;
 #      the client's CPU time per row (and wrk's per request)
@@ -140,6 +142,7 @@ for n in 100000 1000000; do
         die "gen.py wrote rows that do not pass validate --mode add: $(cat "$OUT/validate-add-$n.stdout")"
     cat "$f" >/dev/null # page cache, for both
     walls_b=() walls_v=() walls_p=() rss_b=0 rss_v=0 cpu_b=() cpu_v=() cpu_p=() pairs=()
+    walls_r=() rss_r=0 pairs_r=() pairs_rp=()
     for r in $(seq "$REPEATS"); do
         run_timed "bare-$n-$r" "$BARE" "$f"; must "bare-$n-$r"
         expect_line "bare-$n-$r" "^$n records"
@@ -151,7 +154,16 @@ for n in 100000 1000000; do
         expect_line "python-$n-$r" "^$n records"
         walls_p+=("$WALL"); cpu_p+=("$(calc "$UTIME + $STIME" 2)")
         pairs+=("$(calc "${walls_v[-1]} / ${walls_b[-1]}" 2)")
+        run_timed "validate-report-$n-$r" "$PBX" validate "$f" --api yeastar-v2 --report "$OUT/validate-report-$n.csv"
+        must "validate-report-$n-$r"; expect_line "validate-report-$n-$r" "^$n rows: $n ok"
+        walls_r+=("$WALL"); [ "$RSS" -gt "$rss_r" ] && rss_r=$RSS
+        pairs_r+=("$(calc "${walls_r[-1]} / ${walls_v[-1]}" 2)")
+        pairs_rp+=("$(calc "${walls_r[-1]} / ${walls_p[-1]}" 2)")
     done
+    record "a.$n.validate_report_wall_s" "$(median "${walls_r[@]}") (runs: ${walls_r[*]})"
+    record "a.$n.paired_ratio_report_over_validate" "$(median "${pairs_r[@]}") (median of the per-repeat ratios: ${pairs_r[*]})"
+    record "a.$n.paired_ratio_report_over_python" "$(median "${pairs_rp[@]}") (median of the per-repeat ratios: ${pairs_rp[*]})"
+    record "a.$n.validate_report_peak_rss_mb" "$(calc "$rss_r / 1024" 1)"
     wb=$(median "${walls_b[@]}"); wv=$(median "${walls_v[@]}"); wp=$(median "${walls_p[@]}")
     cb=$(median "${cpu_b[@]}"); cv=$(median "${cpu_v[@]}"); cp=$(median "${cpu_p[@]}")
     record "a.$n.bare_parse_wall_s" "$wb (runs: ${walls_b[*]}; cpu s: ${cpu_b[*]})"
@@ -562,6 +574,12 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
         [ "$n" = 100000 ] && [ -n "$(get a.100000.instructions_ratio)" ] &&
             echo "| validate 100000 rows, instructions (callgrind) | $(get a.100000.instructions_validate) | bare_parse $(get a.100000.instructions_bare) | $(get a.100000.instructions_ratio)x | (<= 3x) | $(met "$(get a.100000.instructions_ratio) <= 3") |"
         echo "| validate $n rows, peak RSS | $m MB | bare_parse $(get "a.$n.bare_parse_peak_rss_mb") MB | - | <= 64 MB | $(met "$m <= 64") |"
+        r=$(get "a.$n.paired_ratio_report_over_validate")
+        echo "| validate $n rows --report, wall, median of per-repeat ratios | $(get "a.$n.validate_report_wall_s") s | validate without | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
+        r=$(get "a.$n.paired_ratio_report_over_python")
+        echo "| validate $n rows --report vs Python, wall, same | | python csv | ${r}x | <= 0.8x | $(met "$r <= 0.8") |"
+        m=$(get "a.$n.validate_report_peak_rss_mb")
+        echo "| validate $n rows --report, peak RSS | $m MB | - | - | < 64 MB | $(met "$m < 64") |"
     done
     if want b; then
     r=$(get b.ratio_import_over_wrk)

@@ -22,7 +22,7 @@ mod source;
 mod suggest;
 mod workbook;
 
-pub(crate) use encoding::{bom, by_name as encoding_by_name, encode};
+pub(crate) use encoding::{bom, by_name as encoding_by_name, encode, locale_hint};
 pub(crate) use mapping::Mapping;
 pub(crate) use pinned::Fingerprint;
 #[cfg(test)]

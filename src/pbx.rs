@@ -16,7 +16,7 @@ mod scrub;
 pub(crate) mod snapshot;
 pub(crate) mod xml;
 
-pub(crate) use client::Client;
+pub(crate) use client::{Client, shown as shown_wait};
 pub(crate) use connection::{Connection, WireOptions};
 pub(crate) use error::{ApiError, ErrorClass};
 pub(crate) use protocol::{HttpRequest, Method, Op, Protocol, Reply, Session, SessionToken};

@@ -7,6 +7,7 @@ mod engine;
 pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod journal;
+mod login;
 pub(crate) mod migrate;
 mod page;
 pub(crate) mod plan;

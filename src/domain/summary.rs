@@ -32,6 +32,9 @@ pub(crate) struct Summary {
     /// Requests the rows took (every try counts), and how many of them were retries.
     pub(crate) requests: u64,
     pub(crate) retries: u64,
+    /// Rows this run sent (a resumed run's replayed rows, and rows skipped, invalid or
+    /// unchanged, took no request of it): what a run's rows/s counts.
+    pub(crate) sent: u64,
     /// What reading the written extensions back found (`--verify`).
     pub(crate) verify: Option<VerifyCounts>,
 }
@@ -112,18 +115,18 @@ impl Summary {
             self.ok,
             self.invalid,
             self.skipped,
-            self.pace()
+            self.pace(self.total(), "rows/s")
         )
     }
 
-    /// ` in 1.2s (45.0 rows/s)`, once any time has passed.
-    fn pace(&self) -> String {
+    /// ` in 1.2s (45.0 rows/s)` of `rows`, once any time has passed.
+    fn pace(&self, rows: u64, unit: &str) -> String {
         let secs = self.elapsed.as_secs_f64();
         if secs <= 0.0 {
             return String::new();
         }
-        let rate = self.total() as f64 / secs;
-        format!(" in {secs:.1}s ({rate:.1} rows/s)")
+        let rate = rows as f64 / secs;
+        format!(" in {secs:.1}s ({rate:.1} {unit})")
     }
 
     /// One plain line for the end of a run.
@@ -142,7 +145,7 @@ impl Summary {
             self.failed,
             self.skipped
         );
-        line.push_str(&self.pace());
+        line.push_str(&self.pace(self.sent, "rows sent/s"));
         if let Some(rate) = self.settled_rate {
             line.push_str(&format!("; --rate auto settled at {rate:.0}/s"));
         }

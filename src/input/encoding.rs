@@ -5,11 +5,23 @@
 //! weighs the whole file (GBK, Big5, Shift_JIS, EUC-KR, windows-1252, …). The chosen encoding
 //! is then checked over the whole file before a single row is used, so a file that cannot be
 //! decoded is one error, never a partial import. Deciding per cell is what garbled names
-//! before: a GBK name that happens to be valid UTF-8 is still GBK.
+//! before: a GBK name that happens to be valid UTF-8 is still GBK. A guess the file does not
+//! bear out (`guess`: a row or two of names) is refused unless the locale settles it.
+//!
+//! `scan` reads the bytes through (UTF-8 or not, decodable or not, the line of a bad byte);
+//! `utf8_reader` decodes as the rows are read, and encodes a row written back.
+
+mod guess;
+mod scan;
+mod utf8_reader;
 
 use std::io::{self, Read};
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+pub(crate) use guess::{LocaleHint, locale_hint};
+use scan::{check, line_at, scan_utf8};
+pub(crate) use utf8_reader::{Utf8Reader, bom, encode};
 
 /// How the encoding was chosen, for the line that tells the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,8 +30,23 @@ pub(crate) enum How {
     Bom,
     /// Recognised from the bytes.
     Detected,
+    /// The bytes left it open; the locale of this territory (`CN`) settled it.
+    Locale([u8; 2]),
     /// `--encoding NAME`.
     Forced,
+    /// The profile's `encoding`.
+    Profile,
+}
+
+/// What the settings say about a text file's encoding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Told {
+    /// The encoding named (`--encoding`, or a profile's `encoding`), instead of detecting it.
+    pub(crate) named: Option<&'static Encoding>,
+    /// The name came from the profile.
+    pub(crate) by_profile: bool,
+    /// The locale, for a guess the file alone cannot settle.
+    pub(crate) locale: Option<LocaleHint>,
 }
 
 /// The encoding of a file and how many bytes of byte-order mark it starts with.
@@ -41,9 +68,15 @@ impl Decision {
     /// `GBK (detected)`, for the terminal and the report.
     pub(crate) fn describe(&self) -> String {
         let how = match self.how {
-            How::Bom => "byte-order mark",
-            How::Detected => "detected",
-            How::Forced => "--encoding",
+            How::Bom => "byte-order mark".to_string(),
+            How::Detected => "detected".to_string(),
+            How::Locale(territory) => format!(
+                "the rows alone were too few to tell; the locale's territory {} settled it: \
+                 --encoding names another",
+                String::from_utf8_lossy(&territory)
+            ),
+            How::Forced => "--encoding".to_string(),
+            How::Profile => "the profile's encoding".to_string(),
         };
         format!("{} ({how})", self.encoding.name())
     }
@@ -62,6 +95,15 @@ pub(crate) enum EncodingError {
         line: u64,
         byte: u64,
         hint: &'static str,
+    },
+    #[error(
+        "is not UTF-8, and {why}: it reads as {readings}. Name the encoding that reads right \
+         with --encoding ({names}), or as the profile's encoding"
+    )]
+    Unsure {
+        why: String,
+        readings: String,
+        names: String,
     },
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -87,21 +129,26 @@ pub(crate) fn by_name(name: &str) -> Result<&'static Encoding, EncodingError> {
 /// `reopen` gives the file again from its start (deciding may need a second look).
 pub(crate) fn decide<R: Read>(
     mut reopen: impl FnMut() -> io::Result<R>,
-    forced: Option<&'static Encoding>,
+    told: Told,
 ) -> Result<Decision, EncodingError> {
+    let forced = told.named;
+    let named = match told.by_profile {
+        true => How::Profile,
+        false => How::Forced,
+    };
     let mut head = Vec::with_capacity(4096);
     reopen()?.take(4096).read_to_end(&mut head)?;
     let from_bom = Encoding::for_bom(&head);
     let decision = match (forced, from_bom) {
         (Some(encoding), Some((bom_of, bom))) if bom_of == encoding => Decision {
             encoding,
-            how: How::Forced,
+            how: named,
             bom,
             text_len: 0,
         },
         (Some(encoding), _) => Decision {
             encoding,
-            how: How::Forced,
+            how: named,
             bom: 0,
             text_len: 0,
         },
@@ -118,7 +165,7 @@ pub(crate) fn decide<R: Read>(
                 bom: 0,
                 text_len: 0,
             },
-            None => return detect(&mut reopen),
+            None => return detect(&mut reopen, told.locale),
         },
     };
     let text_len = check(&mut reopen, decision)?;
@@ -150,17 +197,21 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// UTF-8 if the whole file is; otherwise what chardetng makes of the whole file.
-fn detect<R: Read>(reopen: &mut impl FnMut() -> io::Result<R>) -> Result<Decision, EncodingError> {
+/// UTF-8 if the whole file is; otherwise what chardetng makes of the whole file, if the rows
+/// bear it out (or the locale settles it).
+fn detect<R: Read>(
+    reopen: &mut impl FnMut() -> io::Result<R>,
+    locale: Option<LocaleHint>,
+) -> Result<Decision, EncodingError> {
     let scan = scan_utf8(reopen()?)?;
-    let detected = |encoding| Decision {
+    let detected = |encoding, how| Decision {
         encoding,
-        how: How::Detected,
+        how,
         bom: 0,
         text_len: scan.len,
     };
     let Some(first_bad) = scan.first_bad else {
-        return Ok(detected(UTF_8));
+        return Ok(detected(UTF_8, How::Detected));
     };
     // Mostly UTF-8 with a few broken bytes is a damaged UTF-8 file: read as a code page,
     // every name in it would be garbled.
@@ -173,17 +224,14 @@ fn detect<R: Read>(reopen: &mut impl FnMut() -> io::Result<R>) -> Result<Decisio
                    or name the encoding with --encoding",
         });
     }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let mut input = reopen()?;
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = read_full(&mut input, &mut buf)?;
-        detector.feed(&buf[..n], n == 0);
-        if n == 0 {
-            break;
+    let decision = match guess::guess(reopen()?, locale)? {
+        guess::Guess::Sure(encoding) => detected(encoding, How::Detected),
+        guess::Guess::ByLocale(encoding) => {
+            let territory = locale.map_or(*b"??", |l| l.territory);
+            detected(encoding, How::Locale(territory))
         }
-    }
-    let decision = detected(detector.guess(None, chardetng::Utf8Detection::Deny));
+        guess::Guess::Unsure { lines, readings } => return Err(unsure(lines, &readings)),
+    };
     let text_len = check(reopen, decision)?;
     Ok(Decision {
         text_len,
@@ -191,247 +239,25 @@ fn detect<R: Read>(reopen: &mut impl FnMut() -> io::Result<R>) -> Result<Decisio
     })
 }
 
-struct Utf8Scan {
-    /// Byte offset of the first invalid sequence.
-    first_bad: Option<u64>,
-    invalid: u64,
-    valid_multibyte: u64,
-    len: u64,
-}
-
-fn scan_utf8(mut input: impl Read) -> io::Result<Utf8Scan> {
-    let mut scan = Utf8Scan {
-        first_bad: None,
-        invalid: 0,
-        valid_multibyte: 0,
-        len: 0,
+/// The refusal of a guess the rows do not bear out, with the file's readings side by side.
+fn unsure(lines: u64, readings: &[(&'static Encoding, String)]) -> EncodingError {
+    let why = match lines {
+        1 => "its one line of non-ASCII text is too little to tell its encoding".to_string(),
+        n if n < 4 => format!("its {n} lines of non-ASCII text are too few to tell its encoding"),
+        _ => "its lines of non-ASCII text do not agree on one encoding".to_string(),
     };
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut carry = 0usize;
-    let mut offset = 0u64;
-    loop {
-        let n = read_full(&mut input, &mut buf[carry..])?;
-        let end = carry + n;
-        let last = n == 0;
-        let mut at = 0;
-        while at < end {
-            // Most files are ASCII throughout: then there is nothing to count. (Nor lines:
-            // the line of a bad byte is counted once there is one, see `line_at`.)
-            if buf[at..end].is_ascii() {
-                at = end;
-                break;
-            }
-            let (good, bad) = match std::str::from_utf8(&buf[at..end]) {
-                Ok(text) => (text, None),
-                Err(e) => (
-                    std::str::from_utf8(&buf[at..at + e.valid_up_to()]).unwrap_or_default(),
-                    Some(e),
-                ),
-            };
-            scan.valid_multibyte += good.bytes().filter(|&b| b >= 0xC0).count() as u64;
-            at += good.len();
-            let Some(e) = bad else { break };
-            match e.error_len() {
-                // Cut at the buffer's end: finish it with the next read.
-                None if !last => break,
-                len => {
-                    scan.invalid += 1;
-                    scan.first_bad.get_or_insert(offset + at as u64);
-                    at += len.unwrap_or(end - at);
-                }
-            }
-        }
-        buf.copy_within(at..end, 0);
-        carry = end - at;
-        offset += at as u64;
-        if last {
-            scan.len = offset + carry as u64;
-            return Ok(scan);
-        }
-    }
-}
-
-/// Decodes the whole file once, without replacement, so an undecodable byte is found before
-/// any row is used; returns the length of the text in UTF-8.
-fn check<R: Read>(
-    reopen: &mut impl FnMut() -> io::Result<R>,
-    decision: Decision,
-) -> Result<u64, EncodingError> {
-    let hint = match decision.how {
-        How::Forced => "; check --encoding",
-        _ => "; name the file's encoding with --encoding",
-    };
-    let mut input = reopen()?;
-    // UTF-8 (a "CSV UTF-8" file from Excel has a mark) is validated without decoding a copy.
-    if decision.encoding == UTF_8 {
-        io::copy(&mut (&mut input).take(decision.bom as u64), &mut io::sink())?;
-        let scan = scan_utf8(input)?;
-        return match scan.first_bad {
-            None => Ok(scan.len),
-            Some(bad) => {
-                let byte = bad + decision.bom as u64;
-                Err(EncodingError::Undecodable {
-                    encoding: UTF_8.name(),
-                    line: line_at(reopen()?, byte)?,
-                    byte,
-                    hint,
-                })
-            }
-        };
-    }
-    let mut decoder = decision.encoding.new_decoder_without_bom_handling();
-    let mut skip = decision.bom;
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut out = String::with_capacity(3 * 64 * 1024 + 16);
-    let (mut line, mut byte, mut text_len) = (1u64, 0u64, 0u64);
-    loop {
-        let n = read_full(&mut input, &mut buf)?;
-        let last = n == 0;
-        let mut chunk = &buf[..n];
-        let cut = skip.min(chunk.len());
-        chunk = &chunk[cut..];
-        skip -= cut;
-        byte += cut as u64;
-        loop {
-            out.clear();
-            let (result, read) =
-                decoder.decode_to_string_without_replacement(chunk, &mut out, last);
-            line += out.bytes().filter(|&b| b == b'\n').count() as u64;
-            text_len += out.len() as u64;
-            byte += read as u64;
-            chunk = &chunk[read..];
-            match result {
-                encoding_rs::DecoderResult::InputEmpty => break,
-                encoding_rs::DecoderResult::OutputFull => continue,
-                encoding_rs::DecoderResult::Malformed(bad, _) => {
-                    return Err(EncodingError::Undecodable {
-                        encoding: decision.encoding.name(),
-                        line,
-                        byte: byte - u64::from(bad),
-                        hint,
-                    });
-                }
-            }
-        }
-        if last {
-            return Ok(text_len);
-        }
-    }
-}
-
-/// The line of the byte at `offset`: one more than the line ends before it.
-fn line_at(mut input: impl Read, offset: u64) -> io::Result<u64> {
-    let mut buf = vec![0u8; 64 * 1024];
-    let (mut line, mut at) = (1u64, 0u64);
-    while at < offset {
-        let n = read_full(&mut input, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        let upto = (n as u64).min(offset - at) as usize;
-        line += memchr::memchr_iter(b'\n', &buf[..upto]).count() as u64;
-        at += n as u64;
-    }
-    Ok(line)
-}
-
-/// Reads until `buf` is full or the input ends; 0 only at the end.
-fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match input.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// A reader giving the file as UTF-8, whatever its encoding (after [`decide`] checked it all).
-pub(crate) struct Utf8Reader<R> {
-    input: R,
-    decoder: encoding_rs::Decoder,
-    skip: usize,
-    raw: Vec<u8>,
-    raw_at: usize,
-    raw_end: usize,
-    out: Vec<u8>,
-    out_at: usize,
-    done: bool,
-}
-
-impl<R: Read> Utf8Reader<R> {
-    pub(crate) fn new(input: R, decision: Decision) -> Self {
-        Utf8Reader {
-            input,
-            decoder: decision.encoding.new_decoder_without_bom_handling(),
-            skip: decision.bom,
-            raw: vec![0; 64 * 1024],
-            raw_at: 0,
-            raw_end: 0,
-            out: Vec::new(),
-            out_at: 0,
-            done: false,
-        }
-    }
-}
-
-impl<R: Read> Read for Utf8Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.out_at == self.out.len() && !self.done {
-            if self.raw_at == self.raw_end {
-                self.raw_end = read_full(&mut self.input, &mut self.raw)?;
-                self.raw_at = 0;
-                let cut = self.skip.min(self.raw_end);
-                self.raw_at = cut;
-                self.skip -= cut;
-            }
-            let last = self.raw_end == 0;
-            let input = &self.raw[self.raw_at..self.raw_end];
-            let room = self
-                .decoder
-                .max_utf8_buffer_length(input.len())
-                .unwrap_or(input.len() * 3 + 16);
-            self.out.clear();
-            self.out.resize(room, 0);
-            self.out_at = 0;
-            let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut self.out, last);
-            self.out.truncate(written);
-            self.raw_at += read;
-            self.done = last;
-        }
-        let n = buf.len().min(self.out.len() - self.out_at);
-        buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
-        self.out_at += n;
-        Ok(n)
-    }
-}
-
-/// `text` in the file's encoding, for writing rows back as they came (the rejects file).
-pub(crate) fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {
-    if encoding == UTF_16LE {
-        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
-    } else if encoding == UTF_16BE {
-        text.encode_utf16().flat_map(u16::to_be_bytes).collect()
-    } else {
-        // encoding_rs writes UTF-16 as UTF-8 (WHATWG), handled above; every other encoding
-        // maps back what it decoded.
-        encoding.encode(text).0.into_owned()
-    }
-}
-
-/// The byte-order mark a file in `encoding` starts with, when the input had one.
-pub(crate) fn bom(encoding: &'static Encoding) -> &'static [u8] {
-    if encoding == UTF_16LE {
-        b"\xFF\xFE"
-    } else if encoding == UTF_16BE {
-        b"\xFE\xFF"
-    } else if encoding == UTF_8 {
-        b"\xEF\xBB\xBF"
-    } else {
-        b""
+    let shown: Vec<String> = readings
+        .iter()
+        .map(|(encoding, cell)| format!("{} {cell:?}", encoding.name()))
+        .collect();
+    let names: Vec<String> = readings
+        .iter()
+        .map(|(encoding, _)| encoding.name().to_ascii_lowercase())
+        .collect();
+    EncodingError::Unsure {
+        why,
+        readings: shown.join(", "),
+        names: names.join(", "),
     }
 }
 

@@ -8,9 +8,8 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
+use super::encoding::{self, Decision, EncodingError, LocaleHint, Told};
 use super::layouts::Layout;
-
-use super::encoding::{self, Decision, EncodingError};
 use super::pinned::{Input, InputError};
 
 /// How to read a sheet, from the command line.
@@ -18,6 +17,10 @@ use super::pinned::{Input, InputError};
 pub(crate) struct ReadSettings {
     /// `--encoding NAME`: the text encoding, instead of detecting it.
     pub(crate) encoding: Option<&'static Encoding>,
+    /// The encoding was the profile's, not the command line's.
+    pub(crate) encoding_by_profile: bool,
+    /// The locale's hint, for a file whose rows are too few to tell its encoding.
+    pub(crate) locale: Option<LocaleHint>,
     /// `--sheet NAME`: the workbook sheet, instead of the first.
     pub(crate) sheet: Option<String>,
     /// `--plus-prefix DIGITS`: what a phone number's leading `+` becomes.
@@ -83,17 +86,21 @@ impl Source {
                 return Err(SourceError::SheetOfText { name: shown });
             }
             let reopen = || Ok(BufReader::new(input.reader()));
-            let decision =
-                encoding::decide(reopen, settings.encoding).map_err(|error| match error {
-                    EncodingError::Io(error) => SourceError::Io {
-                        name: shown.clone(),
-                        error,
-                    },
-                    error => SourceError::Encoding {
-                        name: shown.clone(),
-                        error,
-                    },
-                })?;
+            let told = Told {
+                named: settings.encoding,
+                by_profile: settings.encoding_by_profile,
+                locale: settings.locale,
+            };
+            let decision = encoding::decide(reopen, told).map_err(|error| match error {
+                EncodingError::Io(error) => SourceError::Io {
+                    name: shown.clone(),
+                    error,
+                },
+                error => SourceError::Encoding {
+                    name: shown.clone(),
+                    error,
+                },
+            })?;
             Format::Text(decision)
         };
         Ok(Source {

@@ -141,8 +141,9 @@ fn line(summary: &Summary, offset: u64, bar: &ProgressBar) -> String {
         _ => String::new(),
     };
     let secs = bar.elapsed().as_secs_f64().max(0.001);
-    let rate = summary.total() as f64 / secs;
-    format!("{}{done}, {rate:.1} rows/s", counts(summary))
+    // The rows this run sent: skipped, invalid and replayed rows took none of its time.
+    let rate = summary.sent as f64 / secs;
+    format!("{}{done}, {rate:.1} rows sent/s", counts(summary))
 }
 
 /// `2026-12-01T21:40:00Z`: UTC, to the second, for lines a log keeps.

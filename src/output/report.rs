@@ -3,11 +3,12 @@
 //! stopped run, so "fix and re-run" is one step.
 //!
 //! Each line is flushed as it is written, so a run that is killed leaves a report of every row
-//! finished so far.
+//! finished so far; where no line needs that (validate sends nothing, a stopped run's rows
+//! not sent), the lines go out in blocks, and a big file is not a write system call a row.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
@@ -58,8 +59,9 @@ struct Rejects {
 }
 
 enum RejectsOut {
-    /// Flushed line by line, so a killed run leaves every reject written so far.
-    Text(File),
+    /// Flushed line by line while the report's lines are, so a killed run leaves every reject
+    /// written so far.
+    Text(BufWriter<File>),
     /// A workbook is whole only once saved, when the run ends (`--resume` writes it again).
     Book(Box<SheetWriter>),
 }
@@ -235,7 +237,7 @@ impl Rejects {
             } else {
                 let mut file = private_file(&self.path, bom(self.layout))?;
                 file.write_all(&self.encoded(&self.header)?)?;
-                RejectsOut::Text(file)
+                RejectsOut::Text(BufWriter::new(file))
             });
         }
         let line = match &self.out {

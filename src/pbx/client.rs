@@ -41,6 +41,11 @@ pub(crate) struct Client {
     /// What was made of the connection that its user should hear (the API's path taken off
     /// the URL).
     notes: Vec<String>,
+    /// How often the first login is tried (`--retries`).
+    login_policy: RetryPolicy,
+    /// Where a request outside the rows that is tried again says so, as it happens: a PBX
+    /// that does not answer is otherwise minutes of silence.
+    say: Option<Box<dyn Fn(String) + Send + Sync>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +80,46 @@ impl Client {
             refused: AtomicBool::new(false),
             last_use: Mutex::new(Instant::now()),
             notes,
+            login_policy: RetryPolicy::LOGIN,
+            say: None,
         })
+    }
+
+    /// The first login tried as often as `policy` says (`--retries`), not the default.
+    #[must_use]
+    pub(crate) fn login_retries(mut self, policy: RetryPolicy) -> Client {
+        self.login_policy = policy;
+        self
+    }
+
+    /// Each try again of a login or of a read outside the rows is said to `say` as it happens,
+    /// with the time left at most.
+    #[must_use]
+    pub(crate) fn saying(mut self, say: impl Fn(String) + Send + Sync + 'static) -> Client {
+        self.say = Some(Box::new(say));
+        self
+    }
+
+    /// Says that `op` failed with `e` on try `attempt` of `policy` and goes again after
+    /// `pause`.
+    fn trying_again(
+        &self,
+        op: &Op<'_>,
+        e: &ApiError,
+        attempt: u32,
+        policy: RetryPolicy,
+        pause: Duration,
+    ) {
+        let Some(say) = &self.say else { return };
+        let left = policy.longest_left(attempt, pause, self.conn.timeout);
+        say(format!(
+            "{} {}: {e} (try {attempt} of {}); trying again in {}, giving up within {} at most",
+            doing(op),
+            self.conn.base_url,
+            policy.tries(),
+            shown(pause),
+            shown(left)
+        ));
     }
 
     /// What was made of the connection that its user should hear.
@@ -175,6 +219,7 @@ impl Client {
                     let Some(pause) = policy.delay(attempt, e.retry_after()) else {
                         return Err(e);
                     };
+                    self.trying_again(&Op::List, &e, attempt, policy, pause);
                     tokio::time::sleep(pause).await;
                     attempt += 1;
                 }
@@ -299,4 +344,34 @@ fn without_api_path(conn: &mut Connection, path: Option<&str>) -> Vec<String> {
     );
     conn.base_url = address.to_string();
     vec![note]
+}
+
+/// What a request outside the rows was doing, for the line that says it is tried again.
+fn doing(op: &Op<'_>) -> &'static str {
+    match op {
+        Op::Login { .. } => "logging in to",
+        Op::Refresh { .. } => "renewing the session with",
+        Op::Logout
+        | Op::Heartbeat
+        | Op::List
+        | Op::ListPage { .. }
+        | Op::Find(_)
+        | Op::Query(_)
+        | Op::Add(_)
+        | Op::Update(_)
+        | Op::Delete(_)
+        | Op::Apply
+        | Op::Welcome(_)
+        | Op::FindUser { .. } => "talking to",
+    }
+}
+
+/// `0.2s`, `1m31s`: a wait as a person reads it.
+pub(crate) fn shown(wait: Duration) -> String {
+    let secs = wait.as_secs_f64();
+    if secs < 60.0 {
+        format!("{secs:.1}s")
+    } else {
+        format!("{}m{:02}s", wait.as_secs() / 60, wait.as_secs() % 60)
+    }
 }

@@ -41,6 +41,23 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// The tries in all, the first included.
+    pub(crate) fn tries(self) -> u32 {
+        self.retries + 1
+    }
+
+    /// The longest the tries after try `attempt` can still take, each given `timeout`:
+    /// `pause` now, then every try left and the longest pause before each but the first.
+    pub(crate) fn longest_left(self, attempt: u32, pause: Duration, timeout: Duration) -> Duration {
+        let tries_left = self.tries().saturating_sub(attempt);
+        let pauses: Duration = (attempt + 1..=self.retries)
+            .map(|a| backoff(a, None, 1.0))
+            .sum();
+        pause + timeout * tries_left + pauses
+    }
+}
+
 /// Whether a `Retry-After` (if any) is one pbxbulk waits for.
 pub(crate) fn honoured(retry_after: Option<Duration>) -> bool {
     retry_after.is_none_or(|wait| wait <= MAX_RETRY_AFTER)
@@ -83,6 +100,19 @@ mod tests {
             None,
             "longer than the cap: no wait at all"
         );
+    }
+
+    #[test]
+    fn the_time_left_counts_every_try_and_the_longest_pauses_between() {
+        let (s, ms) = (Duration::from_secs, Duration::from_millis);
+        let policy = RetryPolicy::new(3);
+        // After the first of four tries: the pause, three tries, the pauses before the last two.
+        assert_eq!(
+            policy.longest_left(1, ms(150), s(30)),
+            ms(150) + s(90) + ms(400) + ms(800)
+        );
+        assert_eq!(policy.longest_left(3, ms(800), s(30)), ms(800) + s(30));
+        assert_eq!(RetryPolicy::new(0).longest_left(1, ms(0), s(30)), ms(0));
     }
 
     #[test]

@@ -248,6 +248,9 @@ pub(crate) async fn run(
         }
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
+            if done.journal && done.result.attempts > 0 {
+                report.summary.sent += 1;
+            }
             report.write(&done.result, done.raw.as_ref(), done.unfinished)?;
             progress.advance(done.offset, &report.summary);
             next += 1;

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::import::login_failed;
+use super::login::login_failed;
 use crate::domain::PbxSnapshot;
 use crate::input::layouts::Layout;
 use crate::output::sheet_writer::SheetFormat;
@@ -83,11 +83,13 @@ pub(crate) async fn read_directory(
 ) -> anyhow::Result<PbxSnapshot> {
     let table = api.table;
     let url = &connection.base_url;
-    let client = Client::new((api.codec)(wire), table, connection.clone())?;
+    let client = Client::new((api.codec)(wire), table, connection.clone())?
+        .login_retries(retry)
+        .saying(|line| eprintln!("pbxbulk: {line}"));
     client
         .login()
         .await
-        .map_err(|e| login_failed(client.protocol(), url, &e))?;
+        .map_err(|e| login_failed(client.protocol(), connection, retry, &e))?;
     for note in client.notes() {
         eprintln!("pbxbulk: {note}");
     }

@@ -18,6 +18,7 @@ pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay, journal_path};
+pub(crate) use super::login::{login_failed, reason_of};
 use super::page::{self, Ending};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
@@ -29,9 +30,7 @@ use crate::output::workbook::{self, ReportFormat};
 use crate::output::{
     Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
 };
-use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions,
-};
+use crate::pbx::{Client, Connection, Op, RetryPolicy, WireOptions};
 use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
@@ -152,13 +151,14 @@ pub(crate) async fn run_gated(
         (settings.api.codec)(&settings.wire),
         table,
         settings.connection.clone(),
-    )?;
+    )?
+    .login_retries(settings.retry)
+    .saying(|line| eprintln!("pbxbulk: {line}"));
     let client = Arc::new(client);
-    let url = &settings.connection.base_url;
     client
         .login()
         .await
-        .map_err(|e| login_failed(client.protocol(), url, &e))?;
+        .map_err(|e| login_failed(client.protocol(), &settings.connection, settings.retry, &e))?;
     for note in client.notes() {
         eprintln!("pbxbulk: {note}");
     }
@@ -366,36 +366,4 @@ fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
     }
     check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
     Ok(ReportLock::acquire(report)?)
-}
-
-/// What an error from the PBX means for the run as a whole.
-pub(crate) fn reason_of(e: &ApiError) -> StopReason {
-    match e.class() {
-        ErrorClass::LoginRefused => StopReason::LoginRefused,
-        _ if e.is_unreachable() => StopReason::PbxUnreachable,
-        _ => StopReason::BadInput,
-    }
-}
-
-/// Why the first login failed, in words that say what to do.
-pub(crate) fn login_failed(proto: &dyn Protocol, url: &str, e: &ApiError) -> anyhow::Error {
-    let hint = proto
-        .login_hint(e)
-        .map_or(String::new(), |h| format!(": {h}"));
-    let message = match e.class() {
-        ErrorClass::LoginRefused => format!(
-            "login to {url} refused: {e}. Nothing was sent. pbxbulk tried once and will not \
-             retry: 5 refused logins lock this address for 10 minutes"
-        ),
-        _ if matches!(e, ApiError::Tls(_)) => format!(
-            "cannot connect to {url}: {e}. If the PBX uses its own certificate, pass \
-             --ca-cert PEM (or --insecure)"
-        ),
-        _ if matches!(e, ApiError::Redirect { .. }) => {
-            format!("cannot log in to {url}: {e}. Nothing was sent")
-        }
-        _ if e.is_unreachable() => format!("cannot reach {url}: {e}"),
-        _ => format!("cannot log in to {url}: {e}{hint}"),
-    };
-    Stopped::new(reason_of(e), message).into()
 }

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-use super::import::{Columns, ImportSettings, Prepared, login_failed, prepare, read_directory};
+use super::import::{Columns, ImportSettings, Prepared, prepare, read_directory};
+use super::login::login_failed;
 use super::review::{Reviewed, review};
 use super::throttle::Rate;
 use crate::input::{Fingerprint, Sheet, Source};
@@ -62,12 +63,13 @@ pub(crate) async fn run_plan(
         (settings.api.codec)(&settings.wire),
         table,
         settings.connection.clone(),
-    )?;
-    let url = &settings.connection.base_url;
+    )?
+    .login_retries(settings.retry)
+    .saying(|line| eprintln!("pbxbulk: {line}"));
     client
         .login()
         .await
-        .map_err(|e| login_failed(client.protocol(), url, &e))?;
+        .map_err(|e| login_failed(client.protocol(), &settings.connection, settings.retry, &e))?;
     on_start();
     let decided = async {
         let directory = Arc::new(read_directory(settings, &client).await?);

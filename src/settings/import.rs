@@ -8,9 +8,9 @@ use anyhow::bail;
 use super::connect;
 use super::defaults;
 use super::keyed::Keyed;
-use super::options::{Options, get, set};
+use super::options::{Options, Origin, get, set};
 use crate::domain::Mode;
-use crate::input::{Mapping, ReadSettings};
+use crate::input::{Mapping, ReadSettings, locale_hint};
 use crate::output::check_distinct;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
@@ -194,11 +194,17 @@ fn safeguards(o: &Options) -> PruneSettings {
     }
 }
 
-/// `--encoding`, `--sheet`, `--plus-prefix` (each parsed as it was given); a file in one of
-/// `api`'s vendor's own layouts is read in it unasked.
+/// `--encoding`, `--sheet`, `--plus-prefix` (each parsed as it was given), and the locale
+/// (`LC_ALL`, else `LC_CTYPE`, else `LANG`, as POSIX ranks them) for a guess the file alone
+/// cannot settle; a file in one of `api`'s vendor's own layouts is read in it unasked.
 pub(crate) fn read_settings(o: &Options, api: &'static Vendor) -> ReadSettings {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()));
     ReadSettings {
         encoding: get(&o.encoding).copied(),
+        encoding_by_profile: matches!(&o.encoding, Some(g) if matches!(g.origin, Origin::Profile(_))),
+        locale: locale.as_deref().and_then(locale_hint),
         sheet: get(&o.sheet).cloned(),
         plus_prefix: get(&o.plus_prefix).cloned(),
         numbers_optional: false,

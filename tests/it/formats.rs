@@ -16,6 +16,54 @@ fn staff(first: u32, names: &[&str]) -> String {
     csv
 }
 
+/// Enough names of one script for a detector to be sure of a legacy encoding: a few rows are
+/// too few to tell one East Asian code page from another (a file of them is refused).
+const HAN: [&str; 12] = [
+    "郑伟", "王芳", "李娜", "张敏", "刘洋", "陈静", "杨磊", "黄强", "赵军", "周艳", "吴涛", "徐明",
+];
+const HAN_TRADITIONAL: [&str; 12] = [
+    "陳大文",
+    "林美玲",
+    "黃志明",
+    "張家豪",
+    "李淑芬",
+    "王俊傑",
+    "吳雅婷",
+    "劉建宏",
+    "蔡怡君",
+    "楊冠宇",
+    "許佳穎",
+    "鄭志偉",
+];
+const JAPANESE: [&str; 12] = [
+    "佐藤太郎",
+    "鈴木花子",
+    "高橋健一",
+    "田中美咲",
+    "伊藤大輔",
+    "渡辺さくら",
+    "山本翔",
+    "中村陽菜",
+    "小林ひろし",
+    "加藤ゆい",
+    "吉田健太",
+    "山田一郎",
+];
+const WESTERN: [&str; 12] = [
+    "José Müller",
+    "François Œuvre",
+    "Zoë Brontë",
+    "Björn Ångström",
+    "Hélène Dubois",
+    "Jürgen Groß",
+    "Núñez García",
+    "Renée Lefèvre",
+    "Ana Muñoz",
+    "Chloé Bézier",
+    "Jörg Weiß",
+    "Inês Conceição",
+];
+
 /// `text` in `encoding`, as Excel and HR systems save it (UTF-16 with its BOM, as Excel's
 /// "Unicode Text" does, unless `bom` is false).
 fn encoded(encoding: &'static Encoding, text: &str, bom: bool) -> Vec<u8> {
@@ -46,30 +94,10 @@ fn encoded(encoding: &'static Encoding, text: &str, bom: bool) -> Vec<u8> {
 fn names_in_every_encoding_arrive_on_the_pbx_exactly() {
     let sim = Sim::start(Api::YeastarV2);
     let cases: &[(&'static Encoding, bool, &[&str], &str)] = &[
-        (
-            GBK,
-            false,
-            &["郑伟", "王芳", "李娜", "张敏"],
-            "GBK (detected)",
-        ),
-        (
-            BIG5,
-            false,
-            &["陳大文", "林美玲", "黃志明"],
-            "Big5 (detected)",
-        ),
-        (
-            SHIFT_JIS,
-            false,
-            &["佐藤太郎", "鈴木花子", "高橋健一"],
-            "Shift_JIS (detected)",
-        ),
-        (
-            WINDOWS_1252,
-            false,
-            &["José Müller", "François Œuvre"],
-            "windows-1252 (detected)",
-        ),
+        (GBK, false, &HAN, "GBK (detected)"),
+        (BIG5, false, &HAN_TRADITIONAL, "Big5 (detected)"),
+        (SHIFT_JIS, false, &JAPANESE, "Shift_JIS (detected)"),
+        (WINDOWS_1252, false, &WESTERN, "windows-1252 (detected)"),
         (
             UTF_16LE,
             true,
@@ -123,11 +151,15 @@ fn names_in_every_encoding_arrive_on_the_pbx_exactly() {
 fn rejects_are_written_in_the_inputs_own_encoding_and_layout() {
     let sim = Sim::start(Api::YeastarV2);
     for (encoding, bom, delimiter) in [(GBK, false, ","), (UTF_16LE, true, "\t")] {
-        let text = format!(
+        let mut text = format!(
             "number,username,registername,registerpassword,email\n\
-             3001,郑伟,r3001,{STRONG},not-an-email\n3002,王芳,r3002,{STRONG},wang@example.com\n"
-        )
-        .replace(',', delimiter);
+             3001,郑伟,r3001,{STRONG},not-an-email\n"
+        );
+        // Enough rows to tell GBK by.
+        for (n, name) in (3002..).zip(&HAN[1..]) {
+            text.push_str(&format!("{n},{name},r{n},{STRONG},u{n}@example.com\n"));
+        }
+        let text = text.replace(',', delimiter);
         let ran = Run::import(&sim)
             .file_named(
                 &format!("in-{}.csv", encoding.name()),
@@ -149,10 +181,7 @@ fn rejects_are_written_in_the_inputs_own_encoding_and_layout() {
 #[test]
 fn a_file_that_cannot_be_decoded_is_one_error_and_nothing_is_sent() {
     let sim = Sim::start(Api::YeastarV2);
-    let import = Run::import(&sim).file_named(
-        "gbk.csv",
-        encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false),
-    );
+    let import = Run::import(&sim).file_named("gbk.csv", encoded(GBK, &staff(1001, &HAN), false));
     let ran = import
         .clone()
         .args(&["--encoding", "utf-8"])
@@ -318,7 +347,7 @@ fn an_xlsx_export_is_text_throughout_private_and_reimports_with_no_write() {
 
 #[test]
 fn the_simulator_seeds_from_the_same_formats() {
-    let gbk = encoded(GBK, &staff(1001, &["郑伟", "王芳", "李娜"]), false);
+    let gbk = encoded(GBK, &staff(1001, &HAN), false);
     let sim = Sim::with(Api::YeastarV2)
         .file_flag("--seed", "seed-gbk.csv", gbk)
         .start();
@@ -374,4 +403,58 @@ fn export_writes_what_report_format_and_encoding_ask_and_refuses_what_it_cannot_
         ran.stderr
     );
     assert_eq!(std::fs::read(&csv).unwrap(), bytes);
+}
+
+/// Issue 28.1: a new hire's one-row GBK file read as EUC-KR (黄敏 → 뼝츌), windows-1251,
+/// EUC-JP or ISO-8859-5, and was imported so, exit 0. One row is too little to tell: the file
+/// is refused before anything is sent, its readings side by side, unless named or settled.
+#[test]
+fn a_one_row_legacy_file_is_refused_with_its_readings_unless_named_or_the_locale_settles_it() {
+    let sim = Sim::start(Api::YeastarV2);
+    for (i, name) in ["黄敏", "王芳", "李娜", "刘洋", "陈静"]
+        .into_iter()
+        .enumerate()
+    {
+        let number = 7001 + i as u32;
+        let file = encoded(GBK, &staff(number, &[name]), false);
+        let import = Run::import(&sim)
+            .file_named("new-hire.csv", file)
+            .args(&["--mode", "add"]);
+        let logins = sim.stat("logins");
+        let ran = import.clone().incomplete("bad_input");
+        let err = &ran.stderr;
+        assert!(
+            err.contains("too little to tell its encoding")
+                && err.contains(&format!("GBK \"{name}\""))
+                && err.contains("--encoding (")
+                && err.contains("gbk"),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            sim.stat("logins"),
+            logins,
+            "{name}: refused before logging in"
+        );
+        // The locale of a Chinese desktop settles it, and says so.
+        let ran = import.clone().env("LANG", "zh_CN.UTF-8").ok();
+        assert!(
+            ran.stderr.contains("read as GBK (the rows alone were too few to tell; the locale's territory CN settled it"),
+            "{}",
+            ran.stderr
+        );
+        assert_eq!(sim.field("username")[&number.to_string()], name);
+    }
+    // Named, it reads without a guess (a Western locale settles nothing).
+    let file = encoded(GBK, &staff(7101, &["黄敏"]), false);
+    let ran = Run::import(&sim)
+        .file_named("new-hire.csv", file)
+        .env("LANG", "en_US.UTF-8")
+        .args(&["--mode", "add", "--encoding", "gbk"])
+        .ok();
+    assert!(
+        ran.stderr.contains("read as GBK (--encoding)"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(sim.field("username")["7101"], "黄敏");
 }

@@ -314,7 +314,7 @@ fn a_clean_file_exits_0_and_a_dry_run_writes_nothing() {
 }
 
 #[test]
-fn an_unreachable_pbx_is_one_clear_line_and_exit_2() {
+fn an_unreachable_pbx_says_each_retry_then_one_line_naming_timeout_and_retries() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -322,15 +322,60 @@ fn an_unreachable_pbx_is_one_clear_line_and_exit_2() {
         .port();
     let ran = Run::import_at(Api::YeastarV2, &format!("http://127.0.0.1:{port}"))
         .file("number,username\n1001,Ana\n")
-        .args(&["--timeout", "3"])
+        .args(&["--timeout", "3", "--retries", "2"])
         .incomplete("pbx_unreachable");
-    let err = &ran.stderr;
+    let lines: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| !l.contains("warning:"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", ran.stderr);
     assert!(
-        // Besides the warning that http:// is unencrypted, one line.
-        err.contains("cannot reach")
-            && err.lines().filter(|l| !l.contains("warning:")).count() == 1,
-        "{err}"
+        lines[0].contains("try 1 of 3") && lines[1].contains("try 2 of 3"),
+        "{lines:?}"
     );
+    assert!(
+        lines[..2].iter().all(|l| l.contains("trying again in ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].contains("cannot reach")
+            && lines[2].contains("--timeout (now 3.0s)")
+            && lines[2].contains("--retries (now 2)"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_pbx_that_never_answers_says_each_retry_with_the_time_left() {
+    // Accepts connections (the kernel's backlog) and never answers one.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let ran = Run::import_at(Api::YeastarV2, &url)
+        .file("number,username\n1001,Ana\n")
+        .args(&["--timeout", "0.5", "--retries", "1"])
+        .incomplete("pbx_unreachable");
+    let lines: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| !l.contains("warning:"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", ran.stderr);
+    // The one try left may take its whole timeout, after the pause said.
+    assert!(
+        lines[0].contains("logging in to")
+            && lines[0].contains("try 1 of 2")
+            && lines[0].contains("giving up within 0.")
+            && !lines[0].contains("giving up within 0.0s"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("--timeout") && lines[1].contains("--retries"),
+        "{}",
+        lines[1]
+    );
+    drop(silent);
 }
 
 #[test]

@@ -448,3 +448,43 @@ fn a_report_ending_in_xlsx_is_a_workbook_with_every_line() {
     assert_eq!(rows[2][..4], ["3", "8802", "add", "invalid"]);
     assert_eq!(rows.len(), 3);
 }
+
+#[test]
+fn the_pace_counts_the_rows_sent_not_those_a_stop_skipped() {
+    let sim = Sim::start(Api::YeastarV2);
+    let mut running = Run::import(&sim)
+        .file(&adds(8601, 8640))
+        .args(&["--mode", "add", "--rate", "4"])
+        .spawn();
+    running.wait_for("two rows added", || sim.stat("extensions") >= 2);
+    running.signal("INT");
+    let ran = running
+        .ends_within(Duration::from_secs(20))
+        .incomplete("interrupted");
+    let out = format!("{}{}", ran.stdout, ran.stderr);
+    // `… in 1.2s (2.5 rows sent/s)`: seconds and pace, whose product is the rows sent.
+    let end = out
+        .lines()
+        .find(|l| l.contains(" skipped in "))
+        .unwrap_or_default();
+    let (secs, rate) = end
+        .split_once(" in ")
+        .and_then(|(_, t)| t.split_once("s ("))
+        .and_then(|(secs, t)| {
+            Some((
+                secs.parse::<f64>().ok()?,
+                t.split(' ').next()?.parse::<f64>().ok()?,
+            ))
+        })
+        .unwrap_or_else(|| panic!("no pace in {end:?}"));
+    let sent = ran
+        .column("status")
+        .iter()
+        .filter(|s| **s == "ok" || **s == "failed")
+        .count();
+    assert!(sent < 40, "{end}");
+    assert!(
+        (rate * secs - sent as f64).abs() <= 1.0,
+        "{sent} rows sent: {end}"
+    );
+}

@@ -202,7 +202,7 @@ fn validate_takes_a_profiles_api_map_and_encoding_offline() {
         .args(&["--show-mapped", "1"])
         .ok();
     assert!(
-        ran.stderr.contains("read as GBK (--encoding)"),
+        ran.stderr.contains("read as GBK (the profile's encoding)"),
         "{}",
         ran.stderr
     );

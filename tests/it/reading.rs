@@ -120,8 +120,24 @@ fn broken_files_are_one_line_and_exit_2() {
 
 #[test]
 fn a_latin1_file_is_read_whole_as_windows_1252_not_refused_cell_by_cell() {
+    // Rows enough to tell the code page by (one is too few: it would be refused).
+    let names = [
+        "José",
+        "Zoë Brontë",
+        "Hélène",
+        "Jürgen Groß",
+        "Ana",
+        "Núñez",
+        "Renée",
+        "Björn",
+    ];
+    let mut text = "number,username\n".to_string();
+    for (n, name) in (1001..).zip(names) {
+        text.push_str(&format!("{n},{name}\n"));
+    }
+    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
     let ran = Run::validate(Api::YeastarV2)
-        .file_named("latin1.csv", b"number,username\n1001,Jos\xe9\n1002,Ana\n")
+        .file_named("latin1.csv", &latin1)
         .with_report()
         .ok();
     assert!(
@@ -133,7 +149,7 @@ fn a_latin1_file_is_read_whole_as_windows_1252_not_refused_cell_by_cell() {
     assert_eq!(rows[0]["status"], "ok");
     // The row whose text depended on the encoding says which one was used.
     assert_eq!(rows[0]["message"], "valid; text read as windows-1252");
-    assert_eq!(rows[1]["message"], "valid");
+    assert_eq!(rows[4]["message"], "valid");
 }
 
 #[test]

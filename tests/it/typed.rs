@@ -168,8 +168,15 @@ fn standard_input_works_in_every_mode_like_a_file() {
         .ok();
     assert_eq!(sim.field("username")["1001"], "Renamed");
 
-    // upsert from a GBK file on standard input: detected the same way.
-    let (gbk, _, _) = encoding_rs::GBK.encode("number,username\n1002,郑伟\n1003,王芳\n");
+    // upsert from a GBK file on standard input: detected the same way (from enough rows).
+    let names = [
+        "郑伟", "王芳", "李娜", "张敏", "刘洋", "陈静", "杨磊", "黄强",
+    ];
+    let mut text = "number,username\n".to_string();
+    for (n, name) in (1002..).zip(names) {
+        text.push_str(&format!("{n},{name}\n"));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     let ran = import_stdin(&sim, gbk).args(&["--mode", "upsert"]).ok();
     assert!(
         ran.stderr.contains("standard input: read as GBK"),

@@ -6,7 +6,11 @@ fn decide_bytes(
     bytes: &[u8],
     forced: Option<&'static Encoding>,
 ) -> Result<Decision, EncodingError> {
-    decide(|| Ok(bytes), forced)
+    let told = Told {
+        named: forced,
+        ..Told::default()
+    };
+    decide(|| Ok(bytes), told)
 }
 
 fn decoded(bytes: &[u8], d: Decision) -> String {
@@ -17,21 +21,30 @@ fn decoded(bytes: &[u8], d: Decision) -> String {
 
 const CSV: &str = "number,username\n1001,郑伟\n1002,王芳\n1003,李娜\n1004,张敏\n";
 
+/// `names` as rows of a file, repeated to `rows` rows.
+fn rows_of(names: &[&str], rows: usize) -> String {
+    let mut text = "number,username\n".to_string();
+    for (i, name) in names.iter().cycle().take(rows).enumerate() {
+        text.push_str(&format!("{},{name}\n", 1000 + i));
+    }
+    text
+}
+
 #[test]
 fn legacy_code_pages_are_detected_from_the_whole_file() {
     for (encoding, text) in [
-        (GBK, CSV.to_string()),
         (
-            BIG5,
-            "number,username\n1001,陳大文\n1002,林美玲\n1003,黃志明\n1004,張家豪\n".to_string(),
+            GBK,
+            rows_of(&["郑伟", "王芳", "李娜", "张敏", "刘洋", "陈静"], 24),
         ),
+        (BIG5, rows_of(&["陳大文", "林美玲", "黃志明", "張家豪"], 24)),
         (
             SHIFT_JIS,
-            "number,username\n1001,佐藤太郎\n1002,鈴木花子\n1003,高橋健一\n".to_string(),
+            rows_of(&["佐藤太郎", "鈴木花子", "高橋健一"], 24),
         ),
         (
             WINDOWS_1252,
-            "number,username\n1001,José Müller\n1002,François Œuvre\n".to_string(),
+            rows_of(&["José Müller", "François Œuvre", "Zoë Brontë"], 24),
         ),
     ] {
         let bytes = encoding.encode(&text).0;
@@ -129,4 +142,36 @@ fn encode_round_trips_what_was_decoded() {
         assert!(!bad);
         assert_eq!(back, text);
     }
+}
+
+#[test]
+fn a_guess_the_rows_do_not_bear_out_is_refused_with_its_readings() {
+    let bytes = GBK.encode("number,username\n1001,黄敏\n").0;
+    let err = decide_bytes(&bytes, None).unwrap_err().to_string();
+    assert!(
+        err.contains("one line of non-ASCII text is too little")
+            && err.contains("GBK \"黄敏\"")
+            && err.contains("--encoding (")
+            && err.contains("gbk"),
+        "{err}"
+    );
+    // Named, it reads.
+    let d = decide_bytes(&bytes, Some(GBK)).unwrap();
+    assert_eq!((d.encoding, d.how), (GBK, How::Forced));
+}
+
+#[test]
+fn the_locale_settles_a_guess_and_says_so() {
+    let bytes = GBK.encode("number,username\n1001,黄敏\n").0;
+    let told = Told {
+        locale: locale_hint("zh_CN.UTF-8"),
+        ..Told::default()
+    };
+    let d = decide(|| Ok(&bytes[..]), told).unwrap();
+    assert_eq!((d.encoding, d.how), (GBK, How::Locale(*b"CN")));
+    assert!(
+        d.describe().contains("territory CN settled it"),
+        "{}",
+        d.describe()
+    );
 }

@@ -83,17 +83,23 @@ impl Client {
     }
 
     /// Sends a login or renewal, repeating it while it fails for a passing reason (no answer,
-    /// a busy PBX); a refusal is returned at once.
+    /// a busy PBX), saying so each time; a refusal is returned at once. The first login is
+    /// tried as `--retries` says, a later one (mid-run) as [`RetryPolicy::LOGIN`] does.
     async fn patiently(&self, op: &Op<'_>) -> Result<Reply, ApiError> {
+        let policy = match self.current().1 {
+            0 => self.login_policy,
+            _ => RetryPolicy::LOGIN,
+        };
         let mut answer = self.send(op, None).await;
         let mut attempt = 1;
         while let Err(e) = &answer {
             if !e.class().is_transient() {
                 break;
             }
-            let Some(pause) = RetryPolicy::LOGIN.delay(attempt, e.retry_after()) else {
+            let Some(pause) = policy.delay(attempt, e.retry_after()) else {
                 break;
             };
+            self.trying_again(op, e, attempt, policy, pause);
             tokio::time::sleep(pause).await;
             answer = self.send(op, None).await;
             attempt += 1;

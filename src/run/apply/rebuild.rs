@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ApplySettings, stale};
 use crate::domain::{Mode, Secret};
-use crate::input::{Mapping, ReadSettings, encoding_by_name};
+use crate::input::{Mapping, ReadSettings, encoding_by_name, locale_hint};
 use crate::output::plan_file::{Plan, PlanColumns};
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
@@ -26,6 +26,14 @@ pub(super) fn read_settings(plan: &Plan) -> anyhow::Result<ReadSettings> {
     let s = &plan.settings;
     Ok(ReadSettings {
         encoding: s.encoding.as_deref().map(encoding_by_name).transpose()?,
+        encoding_by_profile: false,
+        // The plan's file is read again as the plan read it: the locale settles the same
+        // guesses (LC_ALL, else LC_CTYPE, else LANG).
+        locale: ["LC_ALL", "LC_CTYPE", "LANG"]
+            .into_iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+            .as_deref()
+            .and_then(locale_hint),
         sheet: s.sheet.clone(),
         plus_prefix: s.plus_prefix.clone(),
         numbers_optional: false,

@@ -19,11 +19,15 @@ use super::outcome::{Prepared, Ran, SummaryAt};
 use super::running::Running;
 use super::{Api, PASSWORD, Sim, USER, write};
 
-/// The binary, with none of the test process's own `PBXBULK_*` variables leaking in.
+/// The binary, with none of the test process's own `PBXBULK_*` variables leaking in, nor its
+/// locale (which may settle the guess of a file's encoding: a test that means it sets one).
 pub(crate) fn pbxbulk() -> Process {
     let mut process = Process::new(env!("CARGO_BIN_EXE_pbxbulk"));
     for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("PBXBULK_") {
+        let name_text = name.to_string_lossy();
+        if name_text.starts_with("PBXBULK_")
+            || ["LC_ALL", "LC_CTYPE", "LANG"].contains(&&*name_text)
+        {
             process.env_remove(name);
         }
     }
