@@ -25,13 +25,15 @@
 #      of 20,000 invalid rows: its size; the import's wall time and peak RSS with the page vs
 #      without, in pairs; and the time headless Chromium takes to load and render the page's
 #      first 1280x2000 pixels vs an empty page, in pairs (apt-get installs chromium if needed)
-#   g. the plan (pbxbulk plan --out) of a 20,000-row run, of 20,000 adds and of a nightly sync
-#      changing 1% of 20,000: its size vs the input's; plan's wall vs a dry run of the same
-#      (both read the PBX and decide, neither writes), and apply's vs the same import, in pairs
+#   g. yeastar-p: import of 10,000 and a sync of them unchanged against sim --latency-ms 50,
+#      --concurrency 8, vs the bound requests x latency / concurrency + login
 #   h. an HR extract of 200,000 people (bench/gen_hr.py) through a map with filters, vs the same
 #      file through the same map without filters, in pairs: validate (offline), and
 #      import --mode sync --dry-run --match email --assign-numbers against a simulator seeded
 #      with 100,000 extensions (wall and peak RSS)
+#   i. the plan (pbxbulk plan --out) of a 20,000-row run, of 20,000 adds and of a nightly sync
+#      changing 1% of 20,000: its size vs the input's; plan's wall vs a dry run of the same
+#      (both read the PBX and decide, neither writes), and apply's vs the same import, in pairs
 # Everything talks to 127.0.0.1 only; every simulator started is killed on exit. Loops are
 # bounded. Results: bench/out/results.md (table) and bench/out/results.tsv (raw figures).
 set -euo pipefail
@@ -42,7 +44,7 @@ REPEATS=${REPEATS:-3}
 TP_REPEATS=${TP_REPEATS:-5}
 WRK_SECS=${WRK_SECS:-2}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SECTIONS=${SECTIONS:-a b c d e f g h}
+SECTIONS=${SECTIONS:-a b c d e f g h i}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 export PBXBULK_PASSWORD='Bench-Passw0rd-26'
 UTIL=(python3 "$ROOT/bench/util.py")
@@ -148,14 +150,14 @@ for n in 100000 1000000; do
         expect_line "bare-$n-$r" "^$n records"
         walls_b+=("$WALL"); cpu_b+=("$(calc "$UTIME + $STIME" 2)"); [ "$RSS" -gt "$rss_b" ] && rss_b=$RSS
         run_timed "validate-$n-$r" "$PBX" validate "$f" --api yeastar-v2; must "validate-$n-$r"
-        expect_line "validate-$n-$r" "^$n rows: $n ok"
+        expect_line "validate-$n-$r" "^$n rows: $n valid"
         walls_v+=("$WALL"); cpu_v+=("$(calc "$UTIME + $STIME" 2)"); [ "$RSS" -gt "$rss_v" ] && rss_v=$RSS
         run_timed "python-$n-$r" python3 "$ROOT/bench/py_parse.py" "$f"; must "python-$n-$r"
         expect_line "python-$n-$r" "^$n records"
         walls_p+=("$WALL"); cpu_p+=("$(calc "$UTIME + $STIME" 2)")
         pairs+=("$(calc "${walls_v[-1]} / ${walls_b[-1]}" 2)")
         run_timed "validate-report-$n-$r" "$PBX" validate "$f" --api yeastar-v2 --report "$OUT/validate-report-$n.csv"
-        must "validate-report-$n-$r"; expect_line "validate-report-$n-$r" "^$n rows: $n ok"
+        must "validate-report-$n-$r"; expect_line "validate-report-$n-$r" "^$n rows: $n valid"
         walls_r+=("$WALL"); [ "$RSS" -gt "$rss_r" ] && rss_r=$RSS
         pairs_r+=("$(calc "${walls_r[-1]} / ${walls_v[-1]}" 2)")
         pairs_rp+=("$(calc "${walls_r[-1]} / ${walls_p[-1]}" 2)")
@@ -443,9 +445,9 @@ for which in mixed invalid; do
 done
 fi
 
-# ---- g. the plan of a 20,000-row run -------------------------------------------------------------
-if want g; then
-say "g. the plan of a 20,000-row run: its size; plan vs a dry run, apply vs an import"
+# ---- i. the plan of a 20,000-row run -------------------------------------------------------------
+if want i; then
+say "i. the plan of a 20,000-row run: its size; plan vs a dry run, apply vs an import"
 python3 "$ROOT/bench/gen.py" 20000 "$OUT/plan-20000.csv"
 # the nightly sync: the PBX holds the 20,000; the file gives every 100th a new e-mail
 awk -F, 'BEGIN { OFS = "," } NR > 1 && NR % 100 == 0 { $7 = "new." $7 } { print }' \
@@ -478,11 +480,11 @@ for scenario in add sync; do
         apply_pairs+=("$(calc "$A / $WALL" 3)")
     done
     expect_line "plan-$scenario-$REPEATS" "^plan: "
-    record "g.$scenario.plan_kb" "$(calc "$(stat -c %s "$OUT/plan-$scenario.plan") / 1024" 1) ($(sed -n 1p "$OUT/plan-$scenario-$REPEATS.stdout"))"
-    record "g.$scenario.input_kb" "$(calc "$(stat -c %s "$file") / 1024" 1)"
-    record "g.$scenario.plan_gzip_kb" "$(calc "$(gzip -c "$OUT/plan-$scenario.plan" | wc -c) / 1024" 1)"
-    record "g.$scenario.plan_wall_over_dry_run" "$(median "${plan_pairs[@]}") (median of the per-pair ratios: ${plan_pairs[*]})"
-    record "g.$scenario.apply_wall_over_import" "$(median "${apply_pairs[@]}") (median of the per-pair ratios: ${apply_pairs[*]})"
+    record "i.$scenario.plan_kb" "$(calc "$(stat -c %s "$OUT/plan-$scenario.plan") / 1024" 1) ($(sed -n 1p "$OUT/plan-$scenario-$REPEATS.stdout"))"
+    record "i.$scenario.input_kb" "$(calc "$(stat -c %s "$file") / 1024" 1)"
+    record "i.$scenario.plan_gzip_kb" "$(calc "$(gzip -c "$OUT/plan-$scenario.plan" | wc -c) / 1024" 1)"
+    record "i.$scenario.plan_wall_over_dry_run" "$(median "${plan_pairs[@]}") (median of the per-pair ratios: ${plan_pairs[*]})"
+    record "i.$scenario.apply_wall_over_import" "$(median "${apply_pairs[@]}") (median of the per-pair ratios: ${apply_pairs[*]})"
 done
 fi
 
@@ -604,10 +606,10 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
         echo "| report page, 20,000 rows ($which): Chromium load and first screen | $(get "f.$which.load_wall_s") s ($(get "f.$which.page_kb") kB) | empty page $(get "f.$which.empty_page_wall_s") s | ${r}x | - | - |"
     done
     want f && echo "| import 20,000 rows with --report-html, wall | | without | $(get f.import_wall_ratio_with_page)x | - | - |"
-    want g && for scenario in add sync; do
-        echo "| plan of 20,000 rows ($scenario): size | $(get "g.$scenario.plan_kb") kB | input $(get "g.$scenario.input_kb") kB | $(calc "$(get "g.$scenario.plan_kb") / $(get "g.$scenario.input_kb")" 2)x | - | - |"
-        echo "| plan of 20,000 rows ($scenario), wall | | the dry run | $(get "g.$scenario.plan_wall_over_dry_run")x | - | - |"
-        echo "| apply of that plan, wall | | the import | $(get "g.$scenario.apply_wall_over_import")x | - | - |"
+    want i && for scenario in add sync; do
+        echo "| plan of 20,000 rows ($scenario): size | $(get "i.$scenario.plan_kb") kB | input $(get "i.$scenario.input_kb") kB | $(calc "$(get "i.$scenario.plan_kb") / $(get "i.$scenario.input_kb")" 2)x | - | - |"
+        echo "| plan of 20,000 rows ($scenario), wall | | the dry run | $(get "i.$scenario.plan_wall_over_dry_run")x | - | - |"
+        echo "| apply of that plan, wall | | the import | $(get "i.$scenario.apply_wall_over_import")x | - | - |"
     done
     want e && for what in sync export; do
         r=$(get "e.$what.ratio_wall_over_bound")
