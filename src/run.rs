@@ -8,6 +8,7 @@ pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod migrate;
 mod schedule;
+mod send;
 pub(crate) mod stop;
 pub(crate) mod throttle;
 

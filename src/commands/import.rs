@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::domain::{Exit, StopReason, Stopped};
+use crate::domain::{Exit, RunEnd, Stopped};
 use crate::input::SheetError;
 use crate::output::credentials_path;
 use crate::output::progress::timestamp;
@@ -12,7 +12,7 @@ use crate::output::summary_json::{RunFacts, SummaryJson, without_credentials};
 use crate::pbx::ApiError;
 use crate::run::ImportSettings;
 use crate::run::import::{ImportOutcome, reason_of, run_import};
-use crate::run::journal::journal_path;
+use crate::run::journal::{JournalError, journal_path};
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
 pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
@@ -50,9 +50,9 @@ pub(crate) fn finished(
     let summary = &outcome.summary;
     let reason = match (&outcome.stopped, &outcome.would_refuse) {
         (Some((reason, _)), _) => *reason,
-        (None, Some(_)) => StopReason::Safeguard,
-        (None, None) if Exit::of(summary, false) == Exit::RowsFailed => StopReason::RowsFailed,
-        (None, None) => StopReason::Done,
+        (None, Some(_)) => RunEnd::Safeguard,
+        (None, None) if Exit::of(summary, false) == Exit::RowsFailed => RunEnd::RowsFailed,
+        (None, None) => RunEnd::Done,
     };
     if settings.dry_run {
         tell(&summary.dry_run_line());
@@ -75,8 +75,9 @@ pub(crate) fn finished(
             credentials.display()
         ));
     }
-    if let Some((_, why)) = &outcome.stopped {
+    if let Some((reason, why)) = &outcome.stopped {
         eprintln!("pbxbulk: stopped early: {why}");
+        eprintln!("pbxbulk: {}: {}", reason.word(), reason.exit_text());
     }
     if outcome.journal_kept {
         let args: Vec<String> = std::env::args().collect();
@@ -115,7 +116,7 @@ fn banner(settings: &ImportSettings, at: SystemTime) -> String {
 }
 
 /// Why a run that could not start stopped, from the typed error inside it.
-fn reason_for(e: &anyhow::Error) -> StopReason {
+fn reason_for(e: &anyhow::Error) -> RunEnd {
     for cause in e.chain() {
         if let Some(stopped) = cause.downcast_ref::<Stopped>() {
             return stopped.reason;
@@ -124,16 +125,26 @@ fn reason_for(e: &anyhow::Error) -> StopReason {
             return reason_of(api);
         }
         if cause.downcast_ref::<SheetError>().is_some() {
-            return StopReason::BadInput;
+            return RunEnd::BadInput;
+        }
+        if let Some(journal) = cause.downcast_ref::<JournalError>() {
+            return match journal {
+                JournalError::Io { .. } | JournalError::Write { .. } => RunEnd::LocalFailure,
+                JournalError::Missing(_) | JournalError::OtherInput { .. } => RunEnd::BadInput,
+            };
+        }
+        // The input's own errors are typed above; a bare one is this machine's disk.
+        if cause.downcast_ref::<std::io::Error>().is_some() {
+            return RunEnd::LocalFailure;
         }
     }
-    StopReason::BadInput
+    RunEnd::BadInput
 }
 
 fn write_json(
     settings: &ImportSettings,
     started: SystemTime,
-    reason: StopReason,
+    reason: RunEnd,
     message: Option<&str>,
     outcome: Option<&ImportOutcome>,
 ) -> anyhow::Result<()> {
@@ -221,13 +232,13 @@ mod tests {
 
     #[test]
     fn the_reason_comes_from_the_typed_error_not_its_words() {
-        let e = anyhow::Error::new(Stopped::new(StopReason::Safeguard, "refusing to delete"));
-        assert_eq!(reason_for(&e.context("outer words")), StopReason::Safeguard);
+        let e = anyhow::Error::new(Stopped::new(RunEnd::Safeguard, "refusing to delete"));
+        assert_eq!(reason_for(&e.context("outer words")), RunEnd::Safeguard);
         let e = anyhow::Error::new(ApiError::Timeout(std::time::Duration::ZERO));
-        assert_eq!(reason_for(&e), StopReason::PbxUnreachable);
+        assert_eq!(reason_for(&e), RunEnd::PbxUnreachable);
         assert_eq!(
             reason_for(&anyhow::anyhow!("login refused")),
-            StopReason::BadInput
+            RunEnd::BadInput
         );
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     summary.elapsed = started.elapsed();
     if let Some(report) = report {
         let path = report.path().to_owned();
-        report.finish().context("cannot finish the report")?;
+        report.finish().1.context("cannot finish the report")?;
         say!("report: {}", path.display());
     }
     say!("{}", summary.line());

@@ -88,6 +88,8 @@ pub(crate) enum Code {
     /// The `--map` mapping cannot fill the row (a template names a blank cell, a value is not
     /// in its value table).
     Mapping,
+    /// A bug in pbxbulk ended this row's sending (it panicked); the run went on without it.
+    Internal,
 }
 
 impl Code {
@@ -114,6 +116,7 @@ impl Code {
             Code::TruncatedRow => "TRUNCATED_ROW",
             Code::BadNumber => "BAD_NUMBER",
             Code::Mapping => "MAPPING",
+            Code::Internal => "INTERNAL",
         }
     }
 }

@@ -39,6 +39,9 @@ pub(crate) struct Report {
     flush_each: bool,
     /// `REPORT.credentials.csv`, opened at the first secret generated.
     credentials: Option<csv::Writer<File>>,
+    /// A line could not be written (a full disk): later lines are counted, never written, so
+    /// the report never has a hole in the middle.
+    broken: bool,
     pub(crate) summary: Summary,
 }
 
@@ -103,6 +106,7 @@ impl Report {
             },
             flush_each: true,
             credentials: None,
+            broken: false,
             summary: Summary::default(),
         })
     }
@@ -125,7 +129,8 @@ impl Report {
     }
 
     /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
-    /// row failed or was invalid, or when a stopped run left it `unfinished`.
+    /// row failed or was invalid, or when a stopped run left it `unfinished`. The row is
+    /// counted even when its line cannot be written; after the first failure no line is.
     pub(crate) fn write(
         &mut self,
         result: &RowResult,
@@ -134,6 +139,25 @@ impl Report {
     ) -> io::Result<()> {
         self.summary
             .add_row(result.action, result.status, result.attempts);
+        if self.broken {
+            return Ok(());
+        }
+        let written = self.write_line(result, raw, unfinished);
+        self.broken = written.is_err();
+        written
+    }
+
+    /// Whether a line could not be written.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    fn write_line(
+        &mut self,
+        result: &RowResult,
+        raw: Option<&ByteRecord>,
+        unfinished: bool,
+    ) -> io::Result<()> {
         let row = result.row.map(|r| r.to_string()).unwrap_or_default();
         let action = result.action.to_string();
         let status = result.status.to_string();
@@ -187,14 +211,17 @@ impl Report {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
     }
 
-    pub(crate) fn finish(mut self) -> io::Result<Summary> {
-        self.out.flush()?;
-        match self.rejects.out.take() {
-            Some(RejectsOut::Text(mut out)) => out.flush()?,
-            Some(RejectsOut::Book(out)) => out.finish()?,
-            None => {}
-        }
-        Ok(self.summary)
+    /// Flushes the report and closes the rejects file; the counts whether or not that works.
+    pub(crate) fn finish(mut self) -> (Summary, io::Result<()>) {
+        let closed = (|| {
+            self.out.flush()?;
+            match self.rejects.out.take() {
+                Some(RejectsOut::Text(mut out)) => out.flush(),
+                Some(RejectsOut::Book(out)) => out.finish(),
+                None => Ok(()),
+            }
+        })();
+        (self.summary, closed)
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use super::progress::timestamp;
-use crate::domain::{Action, Api, Mode, Status, StopReason, Summary};
+use crate::domain::{Action, Api, Mode, RunEnd, Status, Summary};
 
 /// The facts of a run besides its counts.
 pub(crate) struct RunFacts<'a> {
@@ -20,7 +20,7 @@ pub(crate) struct RunFacts<'a> {
     pub(crate) dry_run: bool,
     pub(crate) started: SystemTime,
     pub(crate) ended: SystemTime,
-    pub(crate) reason: StopReason,
+    pub(crate) reason: RunEnd,
     /// The one line that explains a stop, if the run stopped.
     pub(crate) message: Option<&'a str>,
     pub(crate) relogins: u64,
@@ -122,7 +122,7 @@ impl SummaryJson {
             dry_run: false,
             started: at,
             ended: at,
-            reason: StopReason::BadInput,
+            reason: RunEnd::BadInput,
             message: Some(message),
             relogins: 0,
             report: file,
@@ -199,7 +199,7 @@ mod tests {
             dry_run: false,
             started,
             ended: started + Duration::from_secs(2),
-            reason: StopReason::RowsFailed,
+            reason: RunEnd::RowsFailed,
             message: None,
             relogins: 1,
             report: Path::new("staff.report.csv"),

@@ -17,7 +17,7 @@ use super::journal::{Journal, Replay, journal_path};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
-use crate::domain::{Mode, StopReason, Stopped, Summary};
+use crate::domain::{Mode, RunEnd, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{
@@ -67,7 +67,7 @@ pub(crate) struct ImportSettings {
 pub(crate) struct ImportOutcome {
     pub(crate) summary: Summary,
     /// Why it stopped early, if it did.
-    pub(crate) stopped: Option<(StopReason, String)>,
+    pub(crate) stopped: Option<(RunEnd, String)>,
     /// A dry run's prune over the limit: what the real run would refuse.
     pub(crate) would_refuse: Option<String>,
     /// Logins after the first (token expiries).
@@ -126,7 +126,7 @@ pub(crate) async fn run_import(
     let planned = tokio::select! {
         planned = prepare(settings, &source, &sheet, &client) => planned,
         () = stop.stopped() => Err(Stopped::new(
-            StopReason::Interrupted,
+            RunEnd::Interrupted,
             "interrupted while reading the PBX; nothing was sent",
         )
         .into()),
@@ -176,7 +176,7 @@ pub(crate) async fn run_import(
             // Rows of a file that changed under the run may be rows of two files: none of
             // those still queued is sent.
             if let Err(e @ SheetError::Changed { .. }) = &read {
-                stop.stop(StopReason::BadInput, e.to_string());
+                stop.stop(RunEnd::BadInput, e.to_string());
             }
             read
         })
@@ -197,8 +197,7 @@ pub(crate) async fn run_import(
         &progress,
         stop.clone(),
     )
-    .await
-    .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    .await;
     progress.finish();
     let read = producer.await.context("the reader stopped unexpectedly")?;
 
@@ -207,7 +206,7 @@ pub(crate) async fn run_import(
         // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
         if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
             stop.stop(
-                reason_of(&e),
+                apply_failed(&e),
                 format!("the changes were written but the final apply failed: {e}"),
             );
         }
@@ -223,15 +222,14 @@ pub(crate) async fn run_import(
     signals.abort();
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
-    let mut summary = report.finish().context("cannot finish the report")?;
-    if settings.report_format == ReportFormat::Xlsx {
-        workbook::csv_to_xlsx(&lines, &settings.report)?;
-    }
+    let mut summary = finish_report(report, &lines, settings, &stop);
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
     // A file that broke halfway (or changed under the run) is reported after the rows that
     // were read, and keeps its journal.
-    read?;
+    if let Err(e) = read {
+        stop.stop(RunEnd::BadInput, e.to_string());
+    }
     let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
     let journal_kept = match (&stopped, &engine_settings.journal) {
         (None, Some(journal)) => {
@@ -249,6 +247,31 @@ pub(crate) async fn run_import(
         journal_kept,
         rejects,
     })
+}
+
+/// Closes the report (and writes it as a workbook if asked) and returns its counts; a disk
+/// that fails here stops the run as a local failure, the counts kept.
+fn finish_report(report: Report, lines: &Path, settings: &ImportSettings, stop: &Stop) -> Summary {
+    let broken = report.is_broken();
+    let (summary, closed) = report.finish();
+    let mut done = closed.map_err(|e| format!("cannot finish the report {}: {e}", lines.display()));
+    if done.is_ok() && !broken && settings.report_format == ReportFormat::Xlsx {
+        done = workbook::csv_to_xlsx(lines, &settings.report)
+            .map_err(|e| format!("cannot write the report {}: {e}", settings.report.display()));
+    }
+    if let Err(why) = done {
+        stop.stop(RunEnd::LocalFailure, why);
+    }
+    summary
+}
+
+/// What a failed final apply means: the PBX gone or the login refused as for any request;
+/// otherwise the written changes are not live, which `--resume` sets right.
+fn apply_failed(e: &ApiError) -> RunEnd {
+    match reason_of(e) {
+        RunEnd::BadInput => RunEnd::LocalFailure,
+        other => other,
+    }
 }
 
 /// Reads the PBX's current state where the mode needs it, and works out the deletes of a
@@ -296,7 +319,7 @@ async fn prepare(
                 would_refuse = Some(format!("the real run would refuse: {over}"));
                 over.plan
             }
-            Err(over) => return Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
+            Err(over) => return Err(Stopped::new(RunEnd::Safeguard, over.to_string()).into()),
         },
         _ => PrunePlan::default(),
     };
@@ -342,11 +365,11 @@ fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
 }
 
 /// What an error from the PBX means for the run as a whole.
-pub(crate) fn reason_of(e: &ApiError) -> StopReason {
+pub(crate) fn reason_of(e: &ApiError) -> RunEnd {
     match e.class() {
-        ErrorClass::LoginRefused => StopReason::LoginRefused,
-        _ if e.is_unreachable() => StopReason::PbxUnreachable,
-        _ => StopReason::BadInput,
+        ErrorClass::LoginRefused => RunEnd::LoginRefused,
+        _ if e.is_unreachable() => RunEnd::PbxUnreachable,
+        _ => RunEnd::BadInput,
     }
 }
 

@@ -14,6 +14,7 @@ mod profiles;
 mod protocols;
 mod reading;
 mod reads;
+mod resume;
 mod safety;
 mod secrets;
 mod simulator;
