@@ -6,9 +6,9 @@ use std::time::SystemTime;
 
 use crate::domain::{Exit, RunEnd, Stopped};
 use crate::input::SheetError;
-use crate::output::credentials_path;
 use crate::output::progress::timestamp;
 use crate::output::summary_json::{RunFacts, SummaryJson, without_credentials};
+use crate::output::{beside_report, credentials_path, is_stdout, may_write};
 use crate::pbx::ApiError;
 use crate::run::ImportSettings;
 use crate::run::import::{ImportOutcome, reason_of, run_import};
@@ -93,9 +93,18 @@ pub(crate) fn finished(
 /// still gets one (reason `bad_input`). Failing to write it changes nothing: the error that
 /// refused the command is the one to report.
 pub(crate) fn refused(target: Option<&Path>, file: &Path, e: &anyhow::Error) {
-    if let Some(target) = target {
+    if let Some(target) = target.filter(|t| is_stdout(t) || may_write(t, &[file])) {
         let _ = SummaryJson::bad_input(file, &format!("{e:#}"), SystemTime::now()).write(target);
     }
+}
+
+/// Whether the summary may go to `target`: never over the input, the report or a file beside
+/// it, nor through a link, even when the run was refused for naming such a file.
+fn summary_may_go_to(target: &Path, settings: &ImportSettings) -> bool {
+    let beside = beside_report(&settings.report);
+    let mut others: Vec<&Path> = beside.iter().map(|(_, p)| p.as_path()).collect();
+    others.extend([settings.file.as_path(), settings.report.as_path()]);
+    is_stdout(target) || may_write(target, &others)
 }
 
 /// One line on stderr as the run starts (logged in, the file open): when, what, where, how.
@@ -151,6 +160,9 @@ fn write_json(
     let Some(target) = &settings.summary_json else {
         return Ok(());
     };
+    if !summary_may_go_to(target, settings) {
+        return Ok(());
+    }
     let empty = crate::domain::Summary::default();
     let journal = journal_path(&settings.report);
     let facts = RunFacts {

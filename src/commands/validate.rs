@@ -10,7 +10,7 @@ use csv::ByteRecord;
 
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
-use crate::output::{Report, check_distinct, rejects_path};
+use crate::output::{Report, check_outputs, rejects_beside};
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::settings::ValidateSettings;
 
@@ -22,9 +22,9 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let table = settings.api.table;
     if let Some(path) = &settings.report {
         let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
-        let rejects = rejects_path(path);
-        let outputs = [("--report", path.as_path()), ("the rejects file", &rejects)];
-        check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
+        let mut outputs = vec![("--report", path.clone())];
+        outputs.extend(rejects_beside(path));
+        check_outputs(input, &outputs).map_err(anyhow::Error::msg)?;
     }
     let source = Source::open(&settings.file, &settings.read)?;
     if settings.show_mapped > 0 {

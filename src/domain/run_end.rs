@@ -32,6 +32,18 @@ pub(crate) enum RunEnd {
 }
 
 impl RunEnd {
+    #[cfg(test)]
+    pub(crate) const ALL: [RunEnd; 8] = [
+        RunEnd::Done,
+        RunEnd::RowsFailed,
+        RunEnd::PbxUnreachable,
+        RunEnd::LoginRefused,
+        RunEnd::Safeguard,
+        RunEnd::BadInput,
+        RunEnd::LocalFailure,
+        RunEnd::Interrupted,
+    ];
+
     /// The word scripts match on; documented in the README, never renamed.
     pub(crate) fn word(self) -> &'static str {
         match self {
@@ -42,7 +54,7 @@ impl RunEnd {
             RunEnd::Safeguard => "safeguard",
             RunEnd::BadInput => "bad_input",
             RunEnd::LocalFailure => "local_failure",
-            RunEnd::Interrupted => "stopped by Ctrl-C or SIGTERM: --resume finishes the run",
+            RunEnd::Interrupted => "interrupted",
         }
     }
 
@@ -104,6 +116,24 @@ impl Stopped {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_words_scripts_match_on_are_the_documented_ones() {
+        let words = RunEnd::ALL.map(RunEnd::word);
+        assert_eq!(
+            words,
+            [
+                "ok",
+                "rows_failed",
+                "pbx_unreachable",
+                "login_refused",
+                "safeguard",
+                "bad_input",
+                "local_failure",
+                "interrupted",
+            ]
+        );
+    }
 
     #[test]
     fn only_a_finished_run_exits_below_2() {

@@ -19,7 +19,7 @@ use super::encoding::Utf8Reader;
 use super::pinned::ChangedWhileRead;
 use super::source::{Format, Source};
 use super::workbook::Book;
-use super::{Layout, SheetError};
+use super::{Layout, LineEnd, SheetError};
 
 /// The parser's buffer, and the head the delimiter is told from.
 const BUFFER: usize = 256 * 1024;
@@ -84,6 +84,7 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
                 .read_to_end(&mut head)
                 .map_err(io_err)?;
             let delimiter = detect_delimiter(&head);
+            let line_end = LineEnd::of(&head);
             tail.lock().expect("tail lock").start(delimiter, &head);
             let mut reader = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
@@ -111,6 +112,7 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
                     encoding: decision.encoding,
                     bom: decision.bom > 0,
                     delimiter,
+                    line_end,
                 },
                 len: decision.text_len,
                 row: 1,
@@ -250,6 +252,7 @@ impl Default for Layout {
             encoding: UTF_8,
             bom: true,
             delimiter: b',',
+            line_end: LineEnd::Lf,
         }
     }
 }

@@ -33,6 +33,37 @@ pub(crate) struct Layout {
     /// The input started with a byte-order mark.
     pub(crate) bom: bool,
     pub(crate) delimiter: u8,
+    /// How the input's lines end (told from its first line).
+    pub(crate) line_end: LineEnd,
+}
+
+/// How a text file's lines end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineEnd {
+    Lf,
+    CrLf,
+    /// Classic Mac OS, and some exports still.
+    Cr,
+}
+
+impl LineEnd {
+    /// How the first line of `head` ends (LF where it does not end within `head`).
+    pub(crate) fn of(head: &[u8]) -> LineEnd {
+        match memchr::memchr2(b'\r', b'\n', head).map(|at| &head[at..]) {
+            Some([b'\r', b'\n', ..]) => LineEnd::CrLf,
+            Some([b'\r', ..]) => LineEnd::Cr,
+            _ => LineEnd::Lf,
+        }
+    }
+
+    /// The bytes that end a line written this way.
+    pub(crate) fn bytes(self) -> &'static [u8] {
+        match self {
+            LineEnd::Lf => b"\n",
+            LineEnd::CrLf => b"\r\n",
+            LineEnd::Cr => b"\r",
+        }
+    }
 }
 
 /// What a column of the file is.

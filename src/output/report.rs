@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
-use super::files::{PrivateFile, credentials_path, private_append, private_file, rejects_path_for};
+use super::files::{PrivateFile, private_append, private_file};
+use super::paths::{credentials_path, rejects_path_for};
 use super::sheet_writer::SheetWriter;
 use crate::domain::{RowResult, Secret, Status, Summary};
-use crate::input::{Layout, bom as input_bom, encode};
+use crate::input::{Layout, LineEnd, bom as input_bom, encode};
 
 pub(crate) const COLUMNS: [&str; 10] = [
     "row",
@@ -262,8 +263,13 @@ impl Rejects {
 
     /// One record as a CSV line in the input's encoding.
     fn encoded(&self, record: &ByteRecord) -> io::Result<Vec<u8>> {
+        let terminator = match self.layout.line_end {
+            LineEnd::CrLf => csv::Terminator::CRLF,
+            end => csv::Terminator::Any(end.bytes()[0]),
+        };
         let mut line = csv::WriterBuilder::new()
             .delimiter(self.layout.delimiter)
+            .terminator(terminator)
             .flexible(true)
             .from_writer(Vec::new());
         line.write_byte_record(record)?;
@@ -277,10 +283,10 @@ impl Rejects {
     }
 }
 
-/// The byte-order mark the rejects file starts with: the input's, and always one for UTF-8
-/// so Excel reads it as UTF-8.
+/// The byte-order mark the rejects file starts with: the input's, if it had one (a file
+/// re-imported must read as the input did, byte for byte where the row is unchanged).
 fn bom(layout: Layout) -> &'static [u8] {
-    if layout.bom || layout.encoding == UTF_8 {
+    if layout.bom {
         input_bom(layout.encoding)
     } else {
         b""

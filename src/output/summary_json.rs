@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use super::files::write_whole;
 use super::progress::timestamp;
 use crate::domain::{Action, Api, Mode, RunEnd, Status, Summary};
 
@@ -145,7 +146,8 @@ impl SummaryJson {
         if target == Path::new("-") {
             io::stdout().lock().write_all(text.as_bytes())
         } else {
-            std::fs::write(target, text)
+            // Private (it names the file and the PBX), whole, and never through a link.
+            write_whole(target, text.as_bytes())
         }
     }
 }

@@ -13,16 +13,14 @@ use anyhow::Context;
 use tokio::sync::mpsc;
 
 use super::engine::{self, EngineSettings, PipelineItem};
-use super::journal::{Journal, Replay, journal_path};
+use super::journal::{Journal, Replay};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{Mode, RunEnd, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
-use crate::output::{
-    Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
-};
+use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
 use crate::pbx::{
     ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, snapshot,
 };
@@ -86,9 +84,19 @@ pub(crate) async fn run_import(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
+    let claim = claim_outputs(settings)?;
+    run_import_claimed(settings, claim, on_start).await
+}
+
+/// [`run_import`] with its outputs already claimed (a migration claims them before it writes
+/// the source's directory beside the report).
+pub(crate) async fn run_import_claimed(
+    settings: &ImportSettings,
+    _claim: Claim,
+    on_start: impl FnOnce(),
+) -> anyhow::Result<ImportOutcome> {
     let started = std::time::Instant::now();
     let table = settings.api.table;
-    let _lock = claim_outputs(settings)?;
     let source = Source::open(&settings.file, &settings.read)?;
     let input = source.input();
     let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
@@ -339,29 +347,25 @@ async fn prepare(
     Ok((planner, deletes, adding, would_refuse))
 }
 
-/// Locks the report for this run and checks that no output would overwrite the input or
-/// another output; before anything is read or sent.
-fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
+/// The outputs of one run, checked and locked: held for the whole run.
+pub(crate) struct Claim {
+    _lock: ReportLock,
+}
+
+/// Checks that no file the run writes would overwrite the input or another output, or is a
+/// symbolic link, and locks the report for this run; before anything is read or sent.
+pub(crate) fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<Claim> {
     let report = &settings.report;
-    let (rejects, journal, lock) = (
-        rejects_path(report),
-        journal_path(report),
-        lock_path(report),
-    );
-    let credentials = credentials_path(report);
+    let mut outputs = vec![("--report", report.clone())];
+    outputs.extend(beside_report(report));
+    if let Some(json) = settings.summary_json.as_ref().filter(|p| !is_stdout(p)) {
+        outputs.push(("--summary-json", json.clone()));
+    }
     let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
-    check_distinct(
-        input,
-        &[
-            ("--report", report),
-            ("the rejects file", &rejects),
-            ("the journal", &journal),
-            ("the lock file", &lock),
-            ("the credentials file", &credentials),
-        ],
-    )
-    .map_err(anyhow::Error::msg)?;
-    Ok(ReportLock::acquire(report)?)
+    check_outputs(input, &outputs).map_err(anyhow::Error::msg)?;
+    Ok(Claim {
+        _lock: ReportLock::acquire(report)?,
+    })
 }
 
 /// What an error from the PBX means for the run as a whole.

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Action, RowResult};
 use crate::input::Fingerprint;
 use crate::output::PrivateFile;
+pub(crate) use crate::output::journal_path;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "entry", rename_all = "lowercase")]
@@ -79,11 +80,6 @@ pub(crate) struct Journal {
     file: Mutex<File>,
     /// Set at the first failed write: nothing after it can be trusted to be recorded.
     broken: AtomicBool,
-}
-
-/// `dir/report.csv` → `dir/report.journal`.
-pub(crate) fn journal_path(report: &Path) -> PathBuf {
-    report.with_extension("journal")
 }
 
 impl Journal {

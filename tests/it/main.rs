@@ -10,6 +10,7 @@ mod mapping;
 mod migrate;
 mod openvox;
 mod operator;
+mod outputs;
 mod profiles;
 mod protocols;
 mod reading;
