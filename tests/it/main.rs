@@ -1,5 +1,6 @@
 //! The integration tests: the real binary against the real simulator over loopback HTTP.
 
+mod answers;
 mod disk;
 mod formats;
 mod help;

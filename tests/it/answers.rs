@@ -1,0 +1,48 @@
+//! Whatever a PBX answers, the run goes on and memory stays bounded (issue 27: deep XML,
+//! huge listings, tokens that never last, records nobody asked for). Each test is one way it
+//! broke before, shown from the outside, against a PBX the test plays itself.
+
+use std::net::TcpStream;
+
+use crate::support::fake_pbx::{FakePbx, Request, answer};
+use crate::support::*;
+
+/// Answers an OpenVox login, logout or heartbeat in XML; false for anything else.
+fn openvox_xml_session(request: &Request, stream: &mut TcpStream) -> bool {
+    let body = if request.path.contains("/login") {
+        "<?xml version=\"1.0\"?><xml><status>Success</status><token>tok-9d1e</token></xml>"
+    } else if request.path.contains("/logout") || request.path.contains("/heartbeat") {
+        "<?xml version=\"1.0\"?><xml><status>Success</status></xml>"
+    } else {
+        return false;
+    };
+    answer(stream, "200 OK", &[], body);
+    true
+}
+
+#[test]
+fn an_answer_nested_5000_deep_is_that_rows_bad_response_and_the_run_goes_on() {
+    let pbx = FakePbx::start(|request, stream| {
+        if openvox_xml_session(request, stream) {
+            return;
+        }
+        let body = if request.body.contains("3002") {
+            format!(
+                "<?xml version=\"1.0\"?><xml>{}{}</xml>",
+                "<a>".repeat(5_000),
+                "</a>".repeat(5_000)
+            )
+        } else {
+            "<?xml version=\"1.0\"?><xml><status>Success</status></xml>".to_string()
+        };
+        answer(stream, "200 OK", &[], &body);
+    });
+    let ran = Run::import_at(Api::Openvox, &pbx.url)
+        .file("number,username,registerpassword\n3001,Ana,Sip-pw-3001\n3002,Bo,Sip-pw-3002\n3003,Cy,Sip-pw-3003\n")
+        .args(&["--body", "xml", "--mode", "add", "--rate", "0"])
+        .rows_failed();
+    assert_eq!(ran.column("status"), ["ok", "failed", "ok"]);
+    let row = ran.row("number", "3002");
+    assert_eq!(row["error_code"], "BAD_RESPONSE", "{row:?}");
+    assert!(row["message"].contains("nested deeper than"), "{row:?}");
+}
