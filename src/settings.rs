@@ -23,6 +23,7 @@ use crate::cli::{
 use crate::domain::{Mode, Secret};
 use crate::input::{Mapping, ReadSettings, encoding_by_name};
 use crate::output::source_path;
+use crate::output::summary_json::without_credentials;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions, hints};
 use crate::plan::PruneSettings;
@@ -318,9 +319,17 @@ impl Connection {
             let hint = hints::url_hint(args.url).map_or(String::new(), |h| format!(": {h}"));
             bail!(
                 "{flags}url must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}{hint}",
-                args.url
+                without_credentials(args.url)
             );
         };
+        if !url.username().is_empty() || url.password().is_some() {
+            // They would show in every message that names the PBX, and in `ps`.
+            bail!(
+                "{flags}url may not hold a user or password (USER:PASSWORD@): give the user \
+                 with {flags}user and the password in ${} or {flags}password-file",
+                args.password_env
+            );
+        }
         if args.user.trim().is_empty() {
             bail!("{flags}user is empty");
         }
@@ -373,6 +382,8 @@ fn read_password(file: Option<&Path>, env: &str, flag: &str) -> anyhow::Result<S
     if let Some(path) = file {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {flag} {}", path.display()))?;
+        // An editor's byte-order mark is no part of the password.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let line = text.lines().next().unwrap_or("").to_string();
         if line.is_empty() {
             bail!("{flag} {} is empty", path.display());

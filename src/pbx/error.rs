@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::retry;
-use super::scrub;
+use super::scrub::Secrets;
 use crate::domain::Code;
 
 /// How the engine should treat an error.
@@ -99,15 +99,15 @@ impl ApiError {
 
     /// The same error with every text the PBX supplied scrubbed of `secrets` and cut short
     /// (see `scrub`); our own words and codes pass unchanged.
-    pub(crate) fn scrubbed(self, secrets: &[&str]) -> ApiError {
-        let clean = |text: String| scrub::scrub(&text, secrets);
+    pub(crate) fn scrubbed(self, secrets: &Secrets) -> ApiError {
+        let clean = |text: String| secrets.scrub(&text);
         match self {
             ApiError::Refused {
                 code,
                 meaning,
                 class,
             } => ApiError::Refused {
-                code: scrub::scrub_code(&code, secrets),
+                code: secrets.scrub_code(&code),
                 meaning: clean(meaning),
                 class,
             },

@@ -18,6 +18,7 @@ use clap::parser::ValueSource;
 use super::profile::{self, Chosen, Text};
 use crate::cli::{ApiArg, BodyArg, ConnectArgs, PaceArgs};
 use crate::domain::Secret;
+use crate::output::summary_json::without_credentials;
 use crate::vendors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,7 +296,8 @@ impl Layers {
                 .as_ref()
                 .map(|l| (l.value.name().to_string(), l.origin)),
         );
-        line("url", self.url.as_ref().and_then(shown));
+        let url = |l: &Layered<String>| Some((without_credentials(&l.value), l.origin));
+        line("url", self.url.as_ref().and_then(url));
         line("user", self.user.as_ref().and_then(shown));
         line(
             "password",

@@ -56,6 +56,23 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// A password in the file, which must be a quoted string. serde's own error for anything else
+/// quotes the value (`invalid type: integer `123456``): this one never does.
+fn quoted_password<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Any {
+        Quoted(String),
+        Other(serde::de::IgnoredAny),
+    }
+    match Any::deserialize(d)? {
+        Any::Quoted(password) => Ok(Some(password)),
+        Any::Other(_) => Err(serde::de::Error::custom(
+            "password must be a quoted string (password = \"…\"); its value is not shown",
+        )),
+    }
+}
+
 /// One `[profile.NAME]` table.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -65,6 +82,7 @@ pub(crate) struct Profile {
     pub(crate) user: Option<Text>,
     pub(crate) password_file: Option<PathBuf>,
     /// Allowed only in a file mode 0600 (checked when the file is loaded).
+    #[serde(default, deserialize_with = "quoted_password")]
     pub(crate) password: Option<String>,
     pub(crate) eid: Option<Text>,
     pub(crate) body: Option<Text>,

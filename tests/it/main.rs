@@ -6,6 +6,7 @@ mod formats;
 mod help;
 mod import;
 mod layers;
+mod leaks;
 mod mangled;
 mod mapping;
 mod migrate;
