@@ -3,6 +3,7 @@
 //! outcome becomes an exit code. It imports nothing of the crate, so every layer may use it.
 
 mod api;
+pub(crate) mod formula;
 mod mode;
 mod record;
 mod row_result;

@@ -13,6 +13,7 @@ use super::normalise::Treat;
 use super::rows::{self, Rows};
 use super::source::Source;
 use crate::domain::Code;
+use crate::domain::formula::undefuse;
 use crate::rules::{Cells, CheckContext, ColumnRules, Filled, Problem, Table};
 use cells::{extra_cell, not_text};
 pub(crate) use error::SheetError;
@@ -355,7 +356,10 @@ impl Sheet {
                 .get(i)
                 .is_some_and(|h| !h.trim_ascii().is_empty());
             match std::str::from_utf8(raw).map(str::trim) {
-                Ok(cell) if named || cell.is_empty() => text.push(cell),
+                Ok(cell) if named || cell.is_empty() => {
+                    let undone = undefuse(cell).filter(|_| !self.layout.workbook);
+                    text.push(undone.unwrap_or(cell));
+                }
                 Ok(_) => problems.push(extra_cell(i)),
                 Err(_) => problems.push(not_text(i)),
             }

@@ -15,6 +15,7 @@ use encoding_rs::UTF_8;
 use super::files::{PrivateFile, private_append, private_file};
 use super::paths::{credentials_path, rejects_path_for};
 use super::sheet_writer::SheetWriter;
+use crate::domain::formula::defuse;
 use crate::domain::{RowResult, Secret, Status, Summary};
 use crate::input::{Layout, LineEnd, bom as input_bom, encode};
 
@@ -290,15 +291,5 @@ fn bom(layout: Layout) -> &'static [u8] {
         input_bom(layout.encoding)
     } else {
         b""
-    }
-}
-
-/// A spreadsheet program runs a cell starting with `=`, `+`, `-` or `@` as a formula; a
-/// leading apostrophe makes it text.
-fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
     }
 }

@@ -4,7 +4,8 @@
 //! mode, so rows go to disk as they are written) with every column formatted as text, so
 //! Excel never turns `0101` into 101 or a mobile into `1.38E+10`, and the header row frozen;
 //! `-` is CSV on standard output (no BOM: it is for pipes); anything else is CSV in UTF-8
-//! with a BOM. Files are readable by their owner only (they hold SIP passwords) and take the
+//! with a BOM. CSV cells a spreadsheet would run as formulas get an apostrophe, which
+//! `import` takes off again (`domain::formula`). Files are readable by their owner only (they hold SIP passwords) and take the
 //! place of an older one only when complete ([`PrivateFile`]).
 
 use std::io::{self, Write};
@@ -13,6 +14,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::files::PrivateFile;
+use crate::domain::formula::defuse;
 
 pub(crate) enum SheetWriter {
     Csv {
@@ -80,7 +82,10 @@ impl SheetWriter {
 
     pub(crate) fn row(&mut self, cells: &[&str]) -> io::Result<()> {
         match self {
-            SheetWriter::Csv { out, .. } => Ok(out.write_record(cells)?),
+            // A PBX's `=cmd|…` would run in whoever's spreadsheet opens the export.
+            SheetWriter::Csv { out, .. } => {
+                Ok(out.write_record(cells.iter().map(|c| defuse(c).into_owned()))?)
+            }
             SheetWriter::Xlsx {
                 workbook,
                 text,

@@ -12,6 +12,9 @@
 //!   JSON-escaped, URL-encoded, and its MD5), but only a secret of [`MIN_FREE_TEXT`]
 //!   characters or more (its MD5 whatever its length).
 //!
+//! Control characters are escaped, so an ESC sequence from the PBX never reaches a terminal
+//! (or a report a terminal shows) as a command.
+//!
 //! Never inside a word, and never a short secret in free text: a vmsecret `1001` turned the
 //! errno `10017` into `***7`, and a password `or` turned "username or password" into
 //! "username *** passw***d"; both garbled the PBX's words and told a reader the secret. An
@@ -63,7 +66,8 @@ impl Secrets {
         }
     }
 
-    /// `text` with every secret hidden where it stands whole, cut to [`MAX_ECHO`] characters.
+    /// `text` with every secret hidden where it stands whole and control characters escaped,
+    /// cut to [`MAX_ECHO`] characters.
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut out = text.to_string();
         for field in &self.fields {
@@ -74,7 +78,7 @@ impl Secrets {
                 out = hide_token(&out, form);
             }
         }
-        shorten(&out, MAX_ECHO)
+        shorten(&escape_controls(&out), MAX_ECHO)
     }
 
     /// An error code the PBX gave: as it is when it looks like a code (unless it is a secret
@@ -90,6 +94,21 @@ impl Secrets {
             false => shorten(&self.scrub(code), MAX_CODE),
         }
     }
+}
+
+/// `text` with its control characters (an ESC that would drive the terminal, a CR that would
+/// overwrite the line) written as `\x1B`, `\u{9B}`.
+fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if !c.is_control() => c.to_string(),
+            c if u32::from(c) < 0x80 => format!("\\x{:02X}", u32::from(c)),
+            c => format!("\\u{{{:X}}}", u32::from(c)),
+        })
+        .collect()
 }
 
 /// The forms `secret` may take in an echo of a request that carried it.

@@ -187,3 +187,66 @@ fn a_password_file_saved_with_a_byte_order_mark_logs_in() {
         .ok();
     assert_eq!(sim.stat("extensions"), 1);
 }
+
+#[test]
+fn an_exports_formulas_are_text_and_come_back_exactly_with_no_write() {
+    let sim = Sim::start(Api::Openvox);
+    // SIP passwords a spreadsheet would run as formulas.
+    let held = [
+        "=Sip-pw-3001",
+        "+Sip-pw-3002",
+        "-Sip-pw-3003",
+        "@Sip-pw-3004",
+    ];
+    let mut file = String::from("number,username,registerpassword\n");
+    for (i, password) in held.iter().enumerate() {
+        file.push_str(&format!("{},Staff {i},{password}\n", 3001 + i));
+    }
+    Run::import(&sim).file(&file).args(&["--mode", "add"]).ok();
+    let on_pbx = || -> Vec<String> { sim.field("registerpassword").into_values().collect() };
+    assert_eq!(on_pbx(), held, "the PBX holds the passwords as typed");
+
+    let export = Run::export(&sim).ok();
+    let column = export.column("registerpassword");
+    assert_eq!(column.len(), 4);
+    for cell in &column {
+        assert!(cell.starts_with('\''), "{cell:?} would run as a formula");
+    }
+    let writes = sim.stat("write_requests");
+    Run::import(&sim)
+        .input(&export.report)
+        .args(&["--mode", "sync"])
+        .ok();
+    assert_eq!(
+        sim.stat("write_requests"),
+        writes,
+        "the export re-imports unchanged"
+    );
+    assert_eq!(on_pbx(), held);
+}
+
+#[test]
+fn control_characters_from_the_pbx_reach_neither_terminal_nor_report_raw() {
+    let pbx = FakePbx::start(|request, stream| {
+        if !yeastar_session(request, stream) {
+            let body = r#"{"status":"Failed","errno":"\u001b[2J\u001b]0;owned\u0007 bad"}"#;
+            answer(stream, "200 OK", &[], body);
+        }
+    });
+    let ran = Run::import_at(Api::YeastarV2, &pbx.url)
+        .file(&format!(
+            "number,username,registername,registerpassword\n2001,Ana,r2001,{STRONG}\n"
+        ))
+        .args(&["--mode", "add", "--rate", "0"])
+        .rows_failed();
+    let shown = ran.shown();
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+    assert!(
+        ran.rows[0]["error_code"].contains("\\x1B[2J"),
+        "{:?}",
+        ran.rows[0]
+    );
+}

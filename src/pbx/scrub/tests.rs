@@ -94,3 +94,9 @@ fn long_echoes_are_cut_on_a_character_boundary() {
     assert!(cut.ends_with("… (5 more characters)"), "{cut}");
     assert_eq!(secrets(&[]).scrub("short"), "short");
 }
+
+#[test]
+fn control_characters_from_the_pbx_are_escaped() {
+    let clean = secrets(&[]).scrub("bad\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{9b}31m value");
+    assert_eq!(clean, "bad\\x1B[2J\\x1B]0;pwned\\x07\\x0D\\u{9B}31m value");
+}
