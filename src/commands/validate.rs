@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::Context;
 use csv::ByteRecord;
 
+use crate::domain::values::shorten;
 use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
 use crate::output::{Report, check_outputs, rejects_beside};
@@ -16,6 +17,8 @@ use crate::settings::ValidateSettings;
 
 /// How many invalid rows are listed on the terminal before only counting the rest.
 const SHOWN: u64 = 50;
+/// Longest problem line listed (characters): a row may break many rules.
+const SHOWN_LINE: usize = 1000;
 
 pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     let started = std::time::Instant::now();
@@ -75,7 +78,9 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
         };
         summary.add(result.status);
         if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
-            eprintln!("row {}: {}", result.row.unwrap_or(0), result.message);
+            // At most SHOWN lines of at most SHOWN_LINE characters, whatever the file holds.
+            let message = shorten(&result.message, SHOWN_LINE);
+            eprintln!("row {}: {message}", result.row.unwrap_or(0));
         }
         match report.as_mut().map(|r| r.write(&result, Some(raw), false)) {
             Some(Err(e)) => {

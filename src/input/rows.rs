@@ -83,6 +83,14 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
                 .take(BUFFER as u64)
                 .read_to_end(&mut head)
                 .map_err(io_err)?;
+            // A header that does not end within the first read is refused before the parser
+            // holds it whole (a 100 MB line once took 582 MB).
+            if head.len() == BUFFER && memchr::memchr2(b'\n', b'\r', &head).is_none() {
+                return Err(SheetError::HeaderTooLong {
+                    name,
+                    limit: BUFFER,
+                });
+            }
             let delimiter = detect_delimiter(&head);
             let line_end = LineEnd::of(&head);
             tail.lock().expect("tail lock").start(delimiter, &head);

@@ -1,6 +1,7 @@
 //! The integration tests: the real binary against the real simulator over loopback HTTP.
 
 mod answers;
+mod bounded;
 mod disk;
 mod formats;
 mod help;

@@ -3,6 +3,7 @@
 
 use super::{Bit, Bound, Fill, Mapped, Test};
 use crate::domain::Code;
+use crate::domain::values::quoted;
 use crate::rules::Problem;
 
 impl Bound {
@@ -50,7 +51,7 @@ impl Bound {
                         let shown = if field.secret {
                             "the value".to_string()
                         } else {
-                            format!("{value:?}")
+                            quoted(&value)
                         };
                         problems.push(Problem {
                             field: field.name,
@@ -99,7 +100,7 @@ impl Bound {
             .filter(|(c, _)| !cell(*c).is_empty())
             .map(|(c, d)| match d.secret {
                 true => format!("{} (a secret; {})", d.column, d.why),
-                false => format!("{} {:?} ({})", d.column, cell(*c), d.why),
+                false => format!("{} {} ({})", d.column, quoted(cell(*c)), d.why),
             })
             .collect();
         if !dropped.is_empty() {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Condition, Constant, Mapping, Piece, Rename, Template, Test, ValueTable};
+use crate::domain::values::quoted;
 
 /// What went wrong, and on which line of the mapping file (1-based; 0 when unknown).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
         let at = line(field.span());
         let pieces = template_pieces(template.get_ref()).map_err(|why| At {
             line: at,
-            message: format!("template {:?}: {why}", template.get_ref()),
+            message: format!("template {}: {why}", quoted(template.get_ref())),
         })?;
         mapping.templates.push(Template {
             line: at,
@@ -103,7 +104,7 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
             .skip
             .push(parse_condition(condition.get_ref()).map_err(|why| At {
                 line: at,
-                message: format!("skip condition {:?}: {why}", condition.get_ref()),
+                message: format!("skip condition {}: {why}", quoted(condition.get_ref())),
             })?);
         mapping.skip.last_mut().expect("pushed").line = at;
     }

@@ -8,6 +8,7 @@ use csv::ByteRecord;
 use super::{RowCells, Sheet, Slot};
 use crate::domain::Code;
 use crate::domain::formula::undefuse;
+use crate::domain::values::quoted;
 use crate::input::normalise::{as_written, normalise};
 use crate::rules::{Cells, Problem};
 
@@ -61,7 +62,10 @@ impl Sheet {
                         problems.push(Problem {
                             field: "type",
                             code: Code::BadValue,
-                            message: format!("type {text:?}: pbxbulk sets up SIP extensions only"),
+                            message: format!(
+                                "type {}: pbxbulk sets up SIP extensions only",
+                                quoted(text)
+                            ),
                         });
                     }
                 }
