@@ -7,6 +7,8 @@ pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod migrate;
+mod pins;
+mod prepare;
 mod schedule;
 mod send;
 pub(crate) mod stop;

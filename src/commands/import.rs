@@ -139,7 +139,10 @@ fn reason_for(e: &anyhow::Error) -> RunEnd {
         if let Some(journal) = cause.downcast_ref::<JournalError>() {
             return match journal {
                 JournalError::Io { .. } | JournalError::Write { .. } => RunEnd::LocalFailure,
-                JournalError::Missing(_) | JournalError::OtherInput { .. } => RunEnd::BadInput,
+                JournalError::Missing(_)
+                | JournalError::OtherInput { .. }
+                | JournalError::OtherSettings { .. }
+                | JournalError::Untrusted { .. } => RunEnd::BadInput,
             };
         }
         // The input's own errors are typed above; a bare one is this machine's disk.

@@ -4,7 +4,6 @@
 //! broken file costs no login), the login before the report is created, and nothing is sent
 //! until the PBX's listing (for upsert) is in hand.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +13,7 @@ use tokio::sync::mpsc;
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay};
+use super::prepare::prepare;
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
@@ -22,10 +22,9 @@ use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
 use crate::pbx::{
-    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions, snapshot,
+    ApiError, Client, Connection, ErrorClass, Op, Protocol, RetryPolicy, WireOptions,
 };
-use crate::plan::prune::PrunePlan;
-use crate::plan::{Planner, PruneSettings, prune};
+use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
@@ -106,7 +105,11 @@ pub(crate) async fn run_import_claimed(
     }
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
-        true => Some(Journal::resume(&settings.report, input.fingerprint()?)?),
+        true => Some(Journal::resume(
+            &settings.report,
+            input.fingerprint()?,
+            &settings.pins(),
+        )?),
         false => None,
     };
     let client = Client::new(
@@ -163,7 +166,11 @@ pub(crate) async fn run_import_claimed(
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
-            Some(Journal::create(&settings.report, input.fingerprint()?)?),
+            Some(Journal::create(
+                &settings.report,
+                input.fingerprint()?,
+                &settings.pins(),
+            )?),
             Replay::default(),
         ),
     };
@@ -280,71 +287,6 @@ fn apply_failed(e: &ApiError) -> RunEnd {
         RunEnd::BadInput => RunEnd::LocalFailure,
         other => other,
     }
-}
-
-/// Reads the PBX's current state where the mode needs it, and works out the deletes of a
-/// prune; an error here means nothing was written. A dry run lists the deletes even over the
-/// limit, and says what the real run would refuse.
-async fn prepare(
-    settings: &ImportSettings,
-    source: &Source,
-    sheet: &Sheet,
-    client: &Client,
-) -> anyhow::Result<(Planner, PrunePlan, HashSet<String>, Option<String>)> {
-    let table = settings.api.table;
-    let url = &settings.connection.base_url;
-    let current = match settings.mode.reads_the_pbx() {
-        true => {
-            let progress = Progress::items("extensions read from the PBX");
-            let read = snapshot::fetch(
-                client,
-                table,
-                settings.retry,
-                settings.concurrency,
-                Some(&progress),
-            )
-            .await;
-            progress.finish();
-            Some(read.with_context(|| {
-                format!("cannot read the extensions on {url}; nothing was sent")
-            })?)
-        }
-        false => None,
-    };
-    // The file's numbers, read once ahead where deletes or forward ordering need them.
-    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
-        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
-    let listed = if settings.prune.is_some() || links {
-        prune::listed_numbers(Sheet::open(source, table, settings.mapping.as_ref())?)?
-    } else {
-        HashSet::new()
-    };
-    let mut would_refuse = None;
-    let deletes = match (&settings.prune, &current) {
-        (Some(prune), Some(current)) => match prune::deletes(prune, table, current, &listed) {
-            Ok(plan) => plan,
-            Err(over) if settings.dry_run => {
-                would_refuse = Some(format!("the real run would refuse: {over}"));
-                over.plan
-            }
-            Err(over) => return Err(Stopped::new(RunEnd::Safeguard, over.to_string()).into()),
-        },
-        _ => PrunePlan::default(),
-    };
-    let adding: HashSet<String> = match &current {
-        _ if !links => HashSet::new(),
-        Some(current) => listed
-            .into_iter()
-            .filter(|n| !current.contains_key(n))
-            .collect(),
-        None => listed,
-    };
-    let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords);
-    if settings.dry_run {
-        planner = planner.dry_run();
-    }
-    Ok((planner, deletes, adding, would_refuse))
 }
 
 /// The outputs of one run, checked and locked: held for the whole run.

@@ -98,7 +98,7 @@ pub(super) async fn execute(
             );
         }
         if let (1, Some(journal)) = (attempt, &settings.journal)
-            && let Err(e) = journal.started(seq, write.action)
+            && let Err(e) = journal.started(seq, write.row, &write.number, write.action)
         {
             // Sent now, the row could be neither resumed nor trusted: stop instead.
             stop.stop(RunEnd::LocalFailure, e.to_string());
