@@ -24,6 +24,12 @@ const SESSION_FIELDS: [&str; 2] = ["password", "token"];
 /// How many times one request may trigger a new login before it gives up.
 const MAX_RELOGINS_PER_REQUEST: u32 = 2;
 
+/// Logins after the first that a session may make at once, and how much time earns one
+/// more: a token lasts minutes (Yeastar's 30 idle), so a PBX that wants a login for every
+/// request (106 logins for 200 rows in 1.5 s) is broken, and asking again only hammers it.
+const RELOGIN_BURST: u64 = 10;
+const RELOGIN_EARNED_EVERY: Duration = Duration::from_secs(30);
+
 pub(crate) struct Client {
     http: reqwest::Client,
     proto: Box<dyn Protocol>,
@@ -40,6 +46,8 @@ pub(crate) struct Client {
     secret_fields: Vec<&'static str>,
     /// `--read-rate`, where set.
     read_pace: Option<DefaultDirectRateLimiter>,
+    /// When the session began, for the login budget.
+    began: Instant,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +80,7 @@ impl Client {
             login_lock: tokio::sync::Mutex::new(()),
             refused: AtomicBool::new(false),
             last_use: Mutex::new(Instant::now()),
+            began: Instant::now(),
         })
     }
 
@@ -203,6 +212,7 @@ impl Client {
         if self.current().1 != seen {
             return Ok(());
         }
+        self.within_login_budget(seen)?;
         let op = Op::Login {
             user: &self.conn.user,
             password: &self.conn.password,
@@ -235,6 +245,21 @@ impl Client {
                 }
                 Err(e)
             }
+        }
+    }
+
+    /// An error once the logins after the first (`seen` so far) outrun the budget that the
+    /// time since the session began has earned.
+    fn within_login_budget(&self, seen: u64) -> Result<(), ApiError> {
+        let elapsed = self.began.elapsed();
+        let earned = elapsed.as_secs() / RELOGIN_EARNED_EVERY.as_secs();
+        let relogins = seen.saturating_sub(1);
+        match seen > 0 && relogins >= RELOGIN_BURST + earned {
+            true => Err(ApiError::LoginBudget {
+                logins: seen,
+                secs: elapsed.as_secs(),
+            }),
+            false => Ok(()),
         }
     }
 

@@ -64,6 +64,12 @@ pub(crate) enum ApiError {
     /// The API has no such operation (a delete on Verba v2), or not for this value.
     #[error("{0}")]
     NotSupported(String),
+    /// The PBX asked for new logins faster than any token can expire: it is not working.
+    #[error(
+        "the PBX asked for a new login {logins} times in {secs} s (its tokens do not last); \
+         pbxbulk stopped logging in"
+    )]
+    LoginBudget { logins: u64, secs: u64 },
 }
 
 impl ApiError {
@@ -79,7 +85,8 @@ impl ApiError {
             | ApiError::BadResponse(_)
             | ApiError::NotSupported(_)
             | ApiError::Tls(_)
-            | ApiError::Redirect { .. } => ErrorClass::Permanent,
+            | ApiError::Redirect { .. }
+            | ApiError::LoginBudget { .. } => ErrorClass::Permanent,
         }
     }
 
@@ -94,6 +101,7 @@ impl ApiError {
             ApiError::NotSupported(_) => Code::NotSupported.to_string(),
             ApiError::Tls(_) => Code::Tls.to_string(),
             ApiError::Redirect { .. } => Code::Redirect.to_string(),
+            ApiError::LoginBudget { .. } => Code::Aborted.to_string(),
         }
     }
 
@@ -121,7 +129,8 @@ impl ApiError {
             other @ (ApiError::Timeout(_)
             | ApiError::Http { .. }
             | ApiError::NotSupported(_)
-            | ApiError::Tls(_)) => other,
+            | ApiError::Tls(_)
+            | ApiError::LoginBudget { .. }) => other,
         }
     }
 

@@ -314,7 +314,9 @@ pub(crate) fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<Claim> 
 pub(crate) fn reason_of(e: &ApiError) -> RunEnd {
     match e.class() {
         ErrorClass::LoginRefused => RunEnd::LoginRefused,
-        _ if e.is_unreachable() => RunEnd::PbxUnreachable,
+        _ if e.is_unreachable() || matches!(e, ApiError::LoginBudget { .. }) => {
+            RunEnd::PbxUnreachable
+        }
         _ => RunEnd::BadInput,
     }
 }

@@ -115,6 +115,14 @@ pub(super) async fn execute(
             client.write(&op, settings.create_if_missing).await
         };
         match answer {
+            Err(e @ ApiError::LoginBudget { .. }) => {
+                // The PBX keeps wanting logins: no row can get through it now.
+                stop.stop(RunEnd::PbxUnreachable, e.to_string());
+                return (
+                    not_finished(result, &e.to_string(), true),
+                    Sent::NotAttempted,
+                );
+            }
             Ok(_) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);

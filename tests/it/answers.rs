@@ -4,7 +4,7 @@
 
 use std::net::TcpStream;
 
-use crate::support::fake_pbx::{FakePbx, Request, answer};
+use crate::support::fake_pbx::{FakePbx, Request, answer, yeastar_session};
 use crate::support::*;
 
 /// Answers an OpenVox login, logout or heartbeat in XML; false for anything else.
@@ -45,4 +45,32 @@ fn an_answer_nested_5000_deep_is_that_rows_bad_response_and_the_run_goes_on() {
     let row = ran.row("number", "3002");
     assert_eq!(row["error_code"], "BAD_RESPONSE", "{row:?}");
     assert!(row["message"].contains("nested deeper than"), "{row:?}");
+}
+
+#[test]
+fn a_pbx_whose_tokens_never_last_stops_the_run_as_unreachable_within_a_login_budget() {
+    let pbx = FakePbx::start(|request, stream| {
+        if !yeastar_session(request, stream) {
+            // Every request: "no such token".
+            answer(
+                stream,
+                "200 OK",
+                &[],
+                r#"{"status":"Failed","errno":"20004"}"#,
+            );
+        }
+    });
+    let mut file = String::from("number,username,registername,registerpassword\n");
+    for n in 2001..2201 {
+        file.push_str(&format!("{n},Staff {n},r{n},{STRONG}\n"));
+    }
+    let ran = Run::import_at(Api::YeastarV2, &pbx.url)
+        .file(&file)
+        .args(&["--mode", "add", "--rate", "0", "--concurrency", "4"])
+        .incomplete("pbx_unreachable");
+    let logins = pbx.count("/login");
+    assert!(logins <= 12, "{logins} logins");
+    assert!(ran.stderr.contains("a new login"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("resume with: "), "{}", ran.stderr);
+    assert_eq!(ran.rows.len(), 200, "every row has its line");
 }
