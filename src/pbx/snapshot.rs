@@ -1,11 +1,14 @@
 //! The PBX's current extensions, read in chunks: one listing for the numbers, then queries of
-//! a hundred numbers at a time (never the API's `all`, which a large PBX answers slowly and
+//! a hundred numbers at a time (a record for a number the chunk did not ask for is left out
+//! and warned about: a PBX answering what nobody asked had it exported, and deleted by a
+//! prune) (never the API's `all`, which a large PBX answers slowly and
 //! in one huge body), up to `concurrency` of them in flight, as the writes are. With a PBX
 //! 100 ms away, 10,000 extensions took 10 s read one chunk after another.
 
 use futures::StreamExt;
 
 use super::{ApiError, Client, Op, Protocol, Reply, RetryPolicy};
+use crate::domain::values::list_some;
 use crate::domain::{PbxSnapshot, Record};
 use crate::rules::Table;
 
@@ -16,6 +19,8 @@ const QUERY_CHUNK: usize = 100;
 pub(crate) trait ReadProgress {
     fn set_length(&self, len: u64);
     fn inc(&self, n: u64);
+    /// Something about the reading a person should know, in one line.
+    fn warn(&self, line: &str);
 }
 
 /// Every extension on the PBX by number, with the fields the rule table knows.
@@ -43,9 +48,9 @@ pub(crate) async fn fetch(
     }
     let queries = numbers.chunks(QUERY_CHUNK).map(|chunk| async move {
         match client.read(&Op::Query(chunk), policy).await {
-            Ok(Reply::Records(records)) => Ok((chunk.len(), records)),
+            Ok(Reply::Records(records)) => Ok((chunk, records)),
             // An extension deleted between the listing and the query is simply gone.
-            Err(ApiError::Refused { .. }) if chunk.len() == 1 => Ok((1, Vec::new())),
+            Err(ApiError::Refused { .. }) if chunk.len() == 1 => Ok((chunk, Vec::new())),
             Ok(other) => Err(unexpected(&other)),
             Err(e) => Err(e),
         }
@@ -55,12 +60,32 @@ pub(crate) async fn fetch(
     // (the queries still in flight are dropped).
     let mut answers = futures::stream::iter(queries).buffer_unordered(concurrency.max(1));
     let mut snapshot = PbxSnapshot::new();
+    let mut unasked = Vec::new();
     while let Some(answer) = answers.next().await {
-        let (read, records) = answer?;
+        let (chunk, records) = answer?;
+        let asked = |r: &Record| {
+            let key = r.get(client.protocol().record_key());
+            key.is_some_and(|k| chunk.binary_search(k).is_ok())
+        };
+        let (records, others): (Vec<Record>, Vec<Record>) = records.into_iter().partition(asked);
+        let key = client.protocol().record_key();
+        unasked.extend(
+            others
+                .iter()
+                .map(|r| r.get(key).cloned().unwrap_or_default()),
+        );
         index(&mut snapshot, records, table, client.protocol());
         if let Some(p) = progress {
-            p.inc(read as u64);
+            p.inc(chunk.len() as u64);
         }
+    }
+    if let (Some(p), false) = (progress, unasked.is_empty()) {
+        p.warn(&format!(
+            "the PBX answered {} record(s) for numbers its listing never named ({}); they \
+             were left out: not exported, compared or deleted",
+            unasked.len(),
+            list_some(&unasked, 5)
+        ));
     }
     Ok(snapshot)
 }

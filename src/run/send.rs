@@ -210,8 +210,12 @@ fn millis(since: Instant) -> u64 {
 /// gone (delete). Updates need no check: sending one twice does no harm.
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
+    let key = client.protocol().record_key();
     let found = match client.read(&Op::Query(numbers), retry).await {
-        Ok(Reply::Records(records)) => Some(!records.is_empty()),
+        // Only a record of this number counts: not one the PBX answered unasked.
+        Ok(Reply::Records(records)) => {
+            Some(records.iter().any(|r| r.get(key) == Some(&write.number)))
+        }
         Err(ApiError::Refused {
             class: ErrorClass::Permanent,
             ..

@@ -74,3 +74,32 @@ fn a_pbx_whose_tokens_never_last_stops_the_run_as_unreachable_within_a_login_bud
     assert!(ran.stderr.contains("resume with: "), "{}", ran.stderr);
     assert_eq!(ran.rows.len(), 200, "every row has its line");
 }
+
+#[test]
+fn records_nobody_asked_for_are_left_out_warned_about_and_never_deleted() {
+    let pbx = FakePbx::start(|request, stream| {
+        if yeastar_session(request, stream) {
+            return;
+        }
+        let body = if request.path.contains("/extension/list") {
+            r#"{"status":"Success","extlist":[{"number":"1001"}]}"#
+        } else if request.path.contains("/extension/query") {
+            // Asked for 1001; it also names 9999, which its listing never did.
+            r#"{"status":"Success","extinfos":[{"number":"1001","username":"Ana"},{"number":"9999","username":"Stranger"}]}"#
+        } else {
+            r#"{"status":"Success"}"#
+        };
+        answer(stream, "200 OK", &[], body);
+    });
+    let export = Run::export_at(Api::YeastarV2, &pbx.url).ok();
+    assert_eq!(export.column("number"), ["1001"]);
+    assert!(export.stderr.contains("9999"), "{}", export.stderr);
+    assert!(export.stderr.contains("never named"), "{}", export.stderr);
+
+    let ran = Run::import_at(Api::YeastarV2, &pbx.url)
+        .file("number,username\n1001,Ana\n")
+        .args(&["--mode", "sync", "--prune", "--max-delete", "5"])
+        .ok();
+    assert_eq!(ran.column("number"), ["1001"]);
+    assert_eq!(pbx.count("/extension/delete"), 0, "nothing deleted");
+}
