@@ -130,16 +130,14 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
         }
         Format::Book => {
             let sheet = source.settings.sheet.as_deref();
-            // A workbook is read whole by calamine anyway.
-            let mut bytes = Vec::new();
-            source.bytes().read_to_end(&mut bytes).map_err(io_err)?;
-            let book = Book::open(bytes, sheet).map_err(|error| SheetError::Book {
+            let book_err = |error| SheetError::Book {
                 name: name.clone(),
                 error,
-            })?;
+            };
+            let book = Book::open(|| source.input().seeker(), sheet).map_err(book_err)?;
             let mut book = Box::new(book);
             let mut cells = Vec::new();
-            let Some(row) = book.next_row(&mut cells) else {
+            let Some(row) = book.next_row(&mut cells).map_err(book_err)? else {
                 return Err(SheetError::Empty { name });
             };
             header.extend(cells.iter().map(String::as_bytes));
@@ -187,7 +185,11 @@ impl Rows {
                 Ok(Some(last + 1 + blank))
             }
             Rows::Book { book, cells } => {
-                let Some(row) = book.next_row(cells) else {
+                let read = book.next_row(cells).map_err(|error| SheetError::Book {
+                    name: name.to_string(),
+                    error,
+                });
+                let Some(row) = read? else {
                     return Ok(None);
                 };
                 record.clear();
