@@ -105,6 +105,7 @@ impl Element {
 }
 
 /// The document's root element as JSON-shaped data (see the module header).
+#[cfg(test)]
 pub(crate) fn from_xml(bytes: &[u8]) -> Result<Value, String> {
     parse(bytes).map(|root| root.to_value())
 }

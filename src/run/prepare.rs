@@ -28,11 +28,17 @@ pub(super) async fn prepare(
     let current = match settings.mode.reads_the_pbx() {
         true => {
             let progress = Progress::items("extensions read from the PBX");
+            // A big file makes a big directory plausible: at most ten extensions listed for
+            // each of its bytes (or rows, of a workbook).
+            let most = usize::try_from(sheet.len().saturating_mul(10))
+                .unwrap_or(usize::MAX)
+                .max(snapshot::MAX_LISTED);
             let read = snapshot::fetch(
                 client,
                 table,
                 settings.retry,
                 settings.concurrency,
+                most,
                 Some(&progress),
             )
             .await;

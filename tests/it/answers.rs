@@ -3,6 +3,8 @@
 //! broke before, shown from the outside, against a PBX the test plays itself.
 
 use std::net::TcpStream;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::support::fake_pbx::{FakePbx, Request, answer, yeastar_session};
 use crate::support::*;
@@ -102,4 +104,78 @@ fn records_nobody_asked_for_are_left_out_warned_about_and_never_deleted() {
         .ok();
     assert_eq!(ran.column("number"), ["1001"]);
     assert_eq!(pbx.count("/extension/delete"), 0, "nothing deleted");
+}
+
+#[test]
+fn a_listing_far_larger_than_any_pbx_is_refused_before_a_single_query() {
+    let numbers: Vec<String> = (0..150_000)
+        .map(|n| format!(r#"{{"number":"{}"}}"#, 100_000 + n))
+        .collect();
+    let listing = format!(
+        r#"{{"status":"Success","extlist":[{}]}}"#,
+        numbers.join(",")
+    );
+    let pbx = FakePbx::start(move |request, stream| {
+        if yeastar_session(request, stream) {
+            return;
+        }
+        let body = match request.path.contains("/extension/list") {
+            true => listing.as_str(),
+            false => r#"{"status":"Success","extinfos":[]}"#,
+        };
+        answer(stream, "200 OK", &[], body);
+    });
+    let ran = Run::export_at(Api::YeastarV2, &pbx.url).refused();
+    assert!(
+        ran.stderr.contains("lists 150000 extensions"),
+        "{}",
+        ran.stderr
+    );
+    let ran = Run::import_at(Api::YeastarV2, &pbx.url)
+        .file("number,username\n1001,Ana\n")
+        .incomplete("bad_input");
+    assert!(
+        ran.stderr.contains("more than the 100000"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(pbx.count("/extension/query"), 0, "nothing queried");
+}
+
+#[test]
+fn a_4_mib_query_answer_of_empty_records_stays_within_64_mb() {
+    let pid = Arc::new(AtomicU32::new(0));
+    let peak = Arc::new(Mutex::new(None));
+    let (pid_seen, peak_seen) = (pid.clone(), peak.clone());
+    let records = format!(
+        r#"{{"status":"Success","extinfos":[{}{{}}]}}"#,
+        "{},".repeat((4 << 20) / 3 - 20)
+    );
+    let pbx = FakePbx::start(move |request, stream| {
+        if request.path.contains("/logout") {
+            // The run's last request: its peak memory so far is the run's peak.
+            *peak_seen.lock().unwrap() = peak_rss_kb(pid_seen.load(Ordering::SeqCst));
+        }
+        if yeastar_session(request, stream) {
+            return;
+        }
+        let body = match request.path.contains("/extension/list") {
+            true => r#"{"status":"Success","extlist":[{"number":"1001"}]}"#,
+            false => records.as_str(),
+        };
+        answer(stream, "200 OK", &[], body);
+    });
+    let running = Run::import_at(Api::YeastarV2, &pbx.url)
+        .file(&format!(
+            "number,username,registername,registerpassword\n1001,Ana,r1001,{STRONG}\n"
+        ))
+        .args(&["--mode", "upsert"])
+        .spawn();
+    pid.store(running.pid(), Ordering::SeqCst);
+    running.wait().any_exit();
+    let peak_kb = peak.lock().unwrap().expect("peak memory read at logout");
+    assert!(
+        peak_kb < 64 * 1024,
+        "a 4 MiB answer took the peak to {peak_kb} kB"
+    );
 }
