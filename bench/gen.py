@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes N valid yeastar-v2 rows (CSV, with header) for the benchmarks.
 
-    python3 bench/gen.py N OUT.csv [--start 1000000]
+    python3 bench/gen.py N OUT.csv [--start 1000000] [--api yeastar-p]
 
 Deterministic: the same N and start give the same bytes (seeded RNG, no clock). Every row passes
 `pbxbulk validate --api yeastar-v2` in any mode (add, update, upsert): numbers are unique, digits
 only, at most 7 digits; registerpassword follows the strong policy (16-31 characters of letters,
 digits and ~^*-_?, upper and lower case and digits, no 4 sequential or identical digits, not
-containing the number or the username); every other cell follows its rule in src/rules/yeastar.rs.
+containing the number or the username); every other cell follows its rule in
+src/vendors/yeastar_s/rules.rs. With --api yeastar-p the rows are in the P-Series's columns and
+pass its Cloud Edition rules (src/vendors/yeastar_p/rules.rs).
 """
 import argparse
 import csv
@@ -53,12 +55,15 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--start", type=int, default=1_000_000,
                     help="first extension number (numbers are start, start+1, …)")
+    ap.add_argument("--api", default="yeastar-v2", choices=["yeastar-v2", "yeastar-p"])
     args = ap.parse_args()
     if args.start < 1 or len(str(args.start + args.rows - 1)) > 7:
         sys.exit("gen.py: numbers must stay within 7 digits")
     rng = random.Random(20261122 ^ args.rows ^ (args.start << 1))
     with open(args.out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
+        if args.api == "yeastar-p":
+            return p_series(w, rng, args)
         w.writerow(COLUMNS)
         for i in range(args.rows):
             number = str(args.start + i)
@@ -70,6 +75,26 @@ def main():
                 "1555" + "".join(rng.choices(string.digits, k=7)), "on",
                 rng.choice(RINGTIMEOUT), rng.choice(MAXDURATION), "off",
             ])
+
+
+P_COLUMNS = ["number", "first_name", "last_name", "email_addr", "mobile_number", "user_password",
+             "reg_name", "reg_password", "concurrent_registrations", "presence_status"]
+
+
+def p_series(w, rng, args):
+    """The P-Series's rows: the user password holds neither the number nor the names."""
+    w.writerow(P_COLUMNS)
+    for i in range(args.rows):
+        number = str(args.start + i)
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        user = password(rng, number, first)
+        while last.lower() in user.lower():
+            user = password(rng, number, first)
+        w.writerow([
+            number, first, last, f"{first}.{last}.{number}@example.com".lower(),
+            "1555" + "".join(rng.choices(string.digits, k=7)), user, number,
+            password(rng, number, first)[:16], rng.choice("123"), "available",
+        ])
 
 
 if __name__ == "__main__":

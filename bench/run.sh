@@ -19,6 +19,10 @@
 #   e. sync (--mode sync, default --rate and --concurrency) of 10,000 unchanged extensions, and
 #      export of the same 10,000, against sim --latency-ms 100 vs the bound
 #      ceil(reads / concurrency) x latency + login + logout, reads counted in /_sim/log
+#   f. the report page (--report-html) of a 20,000-row import (1% invalid, about 2% failed) and
+#      of 20,000 invalid rows: its size; the import's wall time and peak RSS with the page vs
+#      without, in pairs; and the time headless Chromium takes to load and render the page's
+#      first 1280x2000 pixels vs an empty page, in pairs (apt-get installs chromium if needed)
 # Everything talks to 127.0.0.1 only; every simulator started is killed on exit. Loops are
 # bounded. Results: bench/out/results.md (table) and bench/out/results.tsv (raw figures).
 set -euo pipefail
@@ -29,7 +33,7 @@ REPEATS=${REPEATS:-3}
 TP_REPEATS=${TP_REPEATS:-5}
 WRK_SECS=${WRK_SECS:-2}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SECTIONS=${SECTIONS:-a b c d e}
+SECTIONS=${SECTIONS:-a b c d e f g}
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 export PBXBULK_PASSWORD='Bench-Passw0rd-26'
 UTIL=(python3 "$ROOT/bench/util.py")
@@ -72,7 +76,7 @@ SIM_N=0
 start_sim() { # sim flags... → SIM_PID, SIM_URL
     SIM_N=$((SIM_N + 1))
     local out=$OUT/sim.$SIM_N.stdout
-    "$PBX" sim --api yeastar-v2 --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
+    "$PBX" sim --api "${SIM_API:-yeastar-v2}" --listen 127.0.0.1:0 "$@" >"$out" 2>"$OUT/sim.$SIM_N.stderr" &
     SIM_PID=$!
     SIMS+=("$SIM_PID")
     SIM_URL=
@@ -318,6 +322,107 @@ for what in sync export; do
 done
 
 fi
+# ---- g. the Yeastar P-Series ---------------------------------------------------------------------
+if want g; then
+say "g. yeastar-p: import of 10,000 and a sync of them unchanged, sim --latency-ms 50, --concurrency 8"
+f=$OUT/p-10000.csv
+python3 "$ROOT/bench/gen.py" 10000 "$f" --api yeastar-p
+for what in import sync; do
+    ratios=() walls=()
+    for r in $(seq "$REPEATS"); do
+        if [ "$what" = import ]; then
+            SIM_API=yeastar-p start_sim --latency-ms 50
+            run_timed "p-$what-$r" "$PBX" import "$f" --api yeastar-p --url "$SIM_URL" --user api \
+                --mode add --rate 0 --concurrency 8 --report "$OUT/p-$what-$r.report.csv"
+            expect_line "p-$what-$r" "^10000 rows: 10000 ok"
+            ops="add"
+        else
+            SIM_API=yeastar-p start_sim --seed "$f" --latency-ms 50
+            run_timed "p-$what-$r" "$PBX" import "$f" --api yeastar-p --url "$SIM_URL" --user api \
+                --mode sync --concurrency 8 --report "$OUT/p-$what-$r.report.csv"
+            expect_line "p-$what-$r" "^10000 rows: 0 ok.*, 10000 unchanged"
+            ops="list query"
+        fi
+        must "p-$what-$r"
+        # shellcheck disable=SC2086
+        w=$("${UTIL[@]}" bound "$SIM_URL" 50 8 "$WALL" $ops)
+        stop_sim
+        ratios+=("$(sed 's/.*ratio=\([0-9.]*\).*/\1/' <<<"$w")"); walls+=("$WALL")
+        record "g.$what.run$r" "$w"
+    done
+    record "g.$what.wall_s" "$(median "${walls[@]}") (runs: ${walls[*]})"
+    record "g.$what.bound_s" "$(sed 's/.*bound_s=\([0-9.]*\).*/\1/' <<<"$w")"
+    record "g.$what.ratio_wall_over_bound" "$(median "${ratios[@]}") (runs: ${ratios[*]})"
+done
+fi
+# ---- f. the report page ------------------------------------------------------------------------
+if want f; then
+say "f. the report page of a 20,000-row import, and of 20,000 invalid rows"
+command -v chromium >/dev/null || apt_install chromium
+python3 "$ROOT/bench/gen.py" 20000 "$OUT/page-valid-20000.csv"
+# every 100th row breaks a rule (ringtimeout 45); the simulator fails about 2% of the writes
+awk -F, 'BEGIN { OFS = "," } NR > 1 && NR % 100 == 0 { $10 = "45" } { print }' \
+    "$OUT/page-valid-20000.csv" >"$OUT/page-mixed-20000.csv"
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $10 = "45" } { print }' \
+    "$OUT/page-valid-20000.csv" >"$OUT/page-invalid-20000.csv"
+# headless Chromium in a fresh profile, rendering PAGE's first 1280x2000 pixels to PNG
+cat >"$OUT/chromium-shot.sh" <<'SHOT'
+#!/bin/sh
+profile=$(mktemp -d)
+chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --hide-scrollbars --window-size=1280,2000 \
+    --screenshot="$2" "file://$1" >/dev/null 2>&1
+rc=$?
+rm -rf "$profile"
+exit $rc
+SHOT
+printf '<!DOCTYPE html><html><head><meta charset="utf-8"><title>empty</title></head><body></body></html>\n' \
+    >"$OUT/page-empty.html"
+imp_ratio=() rss_no=() rss_yes=()
+for r in $(seq "$REPEATS"); do
+    for page in no yes; do
+        extra=()
+        [ "$page" = yes ] && extra=(--report-html "$OUT/page-mixed.html")
+        for attempt in 1 2 3; do
+            start_sim --fail-rate 0.02 --random-seed 7
+            run_timed "page-import-$page-$r" "$PBX" import "$OUT/page-mixed-20000.csv" --api yeastar-v2 \
+                --url "$SIM_URL" --user api --mode add --rate 0 --concurrency 64 --retries 0 \
+                --report "$OUT/page-import-$page-$r.report.csv" "${extra[@]}"
+            sim_lost "page-import-$page-$r" && { stop_sim; continue; }
+            break
+        done
+        stop_sim
+        [ "$RC" = 1 ] || die "page-import-$page-$r exited $RC, not 1 (rows failed)"
+        if [ "$page" = no ]; then W_NO=$WALL; rss_no+=("$RSS"); else rss_yes+=("$RSS"); fi
+    done
+    imp_ratio+=("$(calc "$WALL / $W_NO" 3)")
+done
+expect_line "page-import-yes-$REPEATS" "^20000 rows: .*, 200 invalid, [1-9][0-9]* failed"
+record f.import_wall_ratio_with_page "$(median "${imp_ratio[@]}") (median of the per-pair ratios: ${imp_ratio[*]})"
+record f.import_peak_rss_mb_with_page "$(calc "$(median "${rss_yes[@]}") / 1024" 1) (without: $(calc "$(median "${rss_no[@]}") / 1024" 1))"
+start_sim
+run_timed page-import-invalid "$PBX" import "$OUT/page-invalid-20000.csv" --api yeastar-v2 \
+    --url "$SIM_URL" --user api --mode add --rate 0 --report "$OUT/page-import-invalid.report.csv" \
+    --report-html "$OUT/page-invalid.html"
+stop_sim
+[ "$RC" = 1 ] || die "page-import-invalid exited $RC, not 1"
+for which in mixed invalid; do
+    html=$OUT/page-$which.html
+    record "f.$which.page_kb" "$(calc "$(stat -c %s "$html") / 1024" 1) ($(grep -o '<tr class="problem"' "$html" | wc -l) problem rows listed)"
+    walls_p=() walls_e=() pairs=()
+    for r in $(seq "$REPEATS"); do
+        run_timed "page-load-$which-$r" sh "$OUT/chromium-shot.sh" "$html" "$OUT/page-$which.png"
+        must "page-load-$which-$r"; walls_p+=("$WALL")
+        run_timed "page-load-empty-$r" sh "$OUT/chromium-shot.sh" "$OUT/page-empty.html" "$OUT/page-empty.png"
+        must "page-load-empty-$r"; walls_e+=("$WALL")
+        pairs+=("$(calc "${walls_p[-1]} / ${walls_e[-1]}" 2)")
+    done
+    record "f.$which.load_wall_s" "$(median "${walls_p[@]}") (runs: ${walls_p[*]})"
+    record "f.$which.empty_page_wall_s" "$(median "${walls_e[@]}") (runs: ${walls_e[*]})"
+    record "f.$which.load_ratio_over_empty" "$(median "${pairs[@]}") (median of the per-pair ratios: ${pairs[*]})"
+done
+fi
 
 record machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 record machine.other_pbxbulk_processes_at_end "$(pgrep -c -x pbxbulk || true)"
@@ -366,9 +471,18 @@ met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
     m=$(get d.max_writes_in_1s_window)
     echo "| --rate 100: most writes in any 1 s window | $m | 101 | - | <= 101 | $(met "$m <= 101") |"
     fi
+    want f && for which in mixed invalid; do
+        r=$(get "f.$which.load_ratio_over_empty")
+        echo "| report page, 20,000 rows ($which): Chromium load and first screen | $(get "f.$which.load_wall_s") s ($(get "f.$which.page_kb") kB) | empty page $(get "f.$which.empty_page_wall_s") s | ${r}x | - | - |"
+    done
+    want f && echo "| import 20,000 rows with --report-html, wall | | without | $(get f.import_wall_ratio_with_page)x | - | - |"
     want e && for what in sync export; do
         r=$(get "e.$what.ratio_wall_over_bound")
         echo "| $what of 10,000 unchanged, 100 ms latency, c=4 | $(get "e.$what.wall_s") s | bound $(get "e.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
+    done
+    want g && for what in import sync; do
+        r=$(get "g.$what.ratio_wall_over_bound")
+        echo "| yeastar-p $what of 10,000, 50 ms latency, c=8 | $(get "g.$what.wall_s") s | bound $(get "g.$what.bound_s") s | ${r}x | <= 1.3x | $(met "$r <= 1.3") |"
     done
 } >"$OUT/results.md"
 say "results ($OUT/results.md)"

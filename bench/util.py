@@ -110,6 +110,17 @@ def reads(url, latency_ms, concurrency, wall_s):
           f"ratio={wall / bound:.3f}")
 
 
+def bound(url, latency_ms, concurrency, wall_s, *ops):
+    """The wall time's bound: the requests of OPS in the simulator's log, CONCURRENCY at a
+    time, each LATENCY_MS long, plus one login; and the ratio of the wall time to it."""
+    with urllib.request.urlopen(local(url) + "/_sim/log", timeout=60) as r:
+        log = json.load(r)
+    n = sum(1 for e in log if e["op"] in ops)
+    lat, c = float(latency_ms) / 1000, int(concurrency)
+    b = -(-n // c) * lat + lat
+    print(f"requests={n} bound_s={b:.3f} wall_s={float(wall_s):.3f} ratio={float(wall_s) / b:.3f}")
+
+
 def median(xs):
     print(statistics.median(float(x) for x in xs))
 
@@ -117,4 +128,5 @@ def median(xs):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"timev": timev, "login": login, "body": body, "lua": lua, "writes": writes, "reads": reads,
+     "bound": bound,
      "median": lambda *xs: median(xs)}[cmd](*args)

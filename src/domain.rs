@@ -11,6 +11,7 @@ mod run_end;
 mod summary;
 mod term;
 pub(crate) mod values;
+mod words;
 
 pub(crate) use api::{Api, Capabilities, Lockout};
 pub(crate) use mode::Mode;
@@ -20,5 +21,6 @@ pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
 pub(crate) use run_end::{RunEnd, Stopped};
 pub use summary::Exit;
-pub(crate) use summary::Summary;
+pub(crate) use summary::{Summary, rows};
 pub(crate) use term::Term;
+pub(crate) use words::Word;

@@ -2,10 +2,11 @@
 //!
 //! The layers, bottom to top (nothing imports upward; docs/ARCHITECTURE.md draws them):
 //! `domain` (shared vocabulary) → `rules` (the field tables) → `input` (reading sheets) →
-//! `plan` (row → action) and `pbx` (wire formats, the session) → `output` (report, progress)
-//! → `run` (the import pipeline, the export) → `sim` (the simulated PBX) → `settings` (the
-//! command line validated) → `commands` (one per subcommand). `cli` holds the clap types and
-//! depends on nothing; [`run`] below ties them together.
+//! `plan` (row → action) and `pbx` (wire formats, the session) → `sim` (the simulated PBX) →
+//! `vendors` (the registry) → `output` (report, progress) → `run` (the import pipeline, the
+//! export) → `settings` (options combined and checked) → `commands` (one per subcommand) →
+//! `cli` (the clap types, the top: it turns the command line into `settings::Options`);
+//! [`run`] below ties them together.
 
 /// Prints a line on standard output. A reader that went away (`pbxbulk … | head -1`) is no
 /// error worth dying for, unlike with `println!`.
@@ -32,12 +33,9 @@ mod vendors;
 use anyhow::Context;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command, ConfigCommand};
+use crate::cli::{Cli, Command, ConfigCommand, Origins};
 pub use crate::domain::Exit;
-use crate::settings::{
-    DemoSettings, ExportSettings, ImportSettings, MigrateSettings, Origins, SimSettings,
-    ValidateSettings,
-};
+use crate::settings::DemoSettings;
 
 /// The command line pbxbulk takes, for `main` to parse.
 pub fn command() -> clap::Command {
@@ -54,50 +52,49 @@ pub fn run(matches: &ArgMatches) -> anyhow::Result<Exit> {
     }
 }
 
+/// A command line clap refused (`message`, its error): a command that writes a
+/// `--summary-json` still leaves one saying so, reason `bad_input`, in place of any old one.
+pub fn unparsed(args: &[std::ffi::OsString], message: &str) {
+    commands::summary::unparsed(args, message);
+}
+
 fn dispatch(matches: &ArgMatches) -> anyhow::Result<Exit> {
     let cli = Cli::from_arg_matches(matches)?;
-    // Where each value came from (flag or environment), for the profile's place below them.
-    let sub = matches.subcommand().map(|(_, m)| m);
-    let origins = Origins(sub);
+    let Some((_, sub)) = matches.subcommand() else {
+        anyhow::bail!("a command is required: pbxbulk --help lists them");
+    };
+    let at = Origins(sub);
     match cli.command {
-        Command::Validate(args) => {
-            commands::validate::validate(&ValidateSettings::from_args(args)?)
-        }
+        Command::Validate(args) => commands::validate::run(args.options(at)),
+        Command::Import(args) => commands::import::run(args.options(at)),
+        Command::Export(args) => commands::export::run(args.options(at)),
+        Command::Migrate(args) => commands::migrate::run(args.options(at)),
         Command::Template(args) => {
-            commands::template::run(args.api, args.describe, args.weak_passwords)
-        }
-        Command::Import(args) => {
-            let (json, file) = (args.summary_json.clone(), args.file.clone());
-            let settings = ImportSettings::from_args(args, origins)
-                .inspect_err(|e| commands::import::refused(json.as_deref(), &file, e))?;
-            runtime()?.block_on(commands::import::import(settings))
-        }
-        Command::Migrate(args) => {
-            let settings = MigrateSettings::from_args(&args)?;
-            runtime()?.block_on(commands::migrate::migrate(settings))
-        }
-        Command::Export(args) => {
-            let settings = ExportSettings::from_args(args, origins)?;
-            runtime()?.block_on(commands::export::export(settings))
+            let api = args.api.context(API_REQUIRED)?;
+            let api = settings::with_edition(api, args.edition.as_deref())?;
+            commands::template::run(api, args.describe, args.weak_passwords)
         }
         Command::Sim(args) => {
-            let settings = SimSettings::from_args(args)?;
-            runtime()?.block_on(commands::sim::sim(settings))
+            let flags = args.flags(at).context(API_REQUIRED)?;
+            let (settings, accepts) = settings::sim(flags)?;
+            commands::sim::run(settings, &accepts)
         }
-        Command::Demo(args) => {
-            runtime()?.block_on(commands::demo::demo(DemoSettings::from_args(args)))
-        }
+        Command::Demo(args) => commands::demo::run(DemoSettings {
+            report: args.report,
+        }),
         Command::Config(args) => match args.command {
             ConfigCommand::Show(show) => {
-                let show_matches = sub.and_then(|m| m.subcommand_matches("show"));
-                let layers = settings::config_show(&show, Origins(show_matches))?;
-                Ok(commands::config::show(&layers))
+                let show_matches = sub.subcommand_matches("show").unwrap_or(sub);
+                commands::config::show(show.options(Origins(show_matches)))
             }
         },
         Command::Completions(args) => commands::docs::completions(args.shell, Cli::command()),
-        Command::Man => commands::docs::man(Cli::command()),
+        Command::Man(args) => commands::docs::man(Cli::command(), &args.command),
+        Command::Reference => commands::reference::print(Cli::command()),
     }
 }
+
+const API_REQUIRED: &str = "--api is required (or $PBXBULK_API)";
 
 /// Whether `e` is, at bottom, a write to a pipe whose reader has gone.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -106,11 +103,4 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
 }

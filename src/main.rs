@@ -11,7 +11,17 @@ fn main() -> ExitCode {
             "pbxbulk: internal error ({info}); please report it"
         );
     }));
-    let matches = pbxbulk::command().get_matches();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = match pbxbulk::command().try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Help and version are no refusal; anything else leaves its summary first.
+            if e.use_stderr() {
+                pbxbulk::unparsed(&args, &e.kind().to_string());
+            }
+            e.exit()
+        }
+    };
     // Nothing the closure touches is used after a panic, only the exit code.
     let run = std::panic::AssertUnwindSafe(|| pbxbulk::run(&matches));
     match std::panic::catch_unwind(run) {

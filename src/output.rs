@@ -1,9 +1,11 @@
-//! What a run leaves for the user: the per-row report and its rejects file, the progress bar,
-//! and files only their owner may read, written in one place (`files`), claimed before the
-//! run starts (`claim`) and locked for its length (`lock`).
+//! What a run leaves for the user: the per-row report and its rejects file, the page people
+//! read (`--report-html`), the progress bar, and files only their owner may read, written in
+//! one place (`files`), claimed before the run starts (`claim`) and locked for its length
+//! (`lock`).
 
 pub(crate) mod claim;
 pub(crate) mod files;
+pub(crate) mod html;
 pub(crate) mod lock;
 pub(crate) mod paths;
 pub(crate) mod progress;
@@ -12,7 +14,7 @@ pub(crate) mod sheet_writer;
 pub(crate) mod summary_json;
 pub(crate) mod workbook;
 
-pub(crate) use claim::{check_outputs, may_write};
+pub(crate) use claim::{check_distinct, check_outputs, may_write};
 pub(crate) use files::{PrivateFile, write_whole};
 pub(crate) use lock::ReportLock;
 pub(crate) use paths::{

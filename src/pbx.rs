@@ -19,7 +19,7 @@ pub(crate) mod xml;
 pub(crate) use client::Client;
 pub(crate) use connection::{Connection, WireOptions};
 pub(crate) use error::{ApiError, ErrorClass};
-pub(crate) use protocol::{HttpRequest, Op, Protocol, Reply, Session};
+pub(crate) use protocol::{HttpRequest, Method, Op, Protocol, Reply, Session, SessionToken};
 pub(crate) use retry::RetryPolicy;
 
 /// A JSON value as the text the PBX means: strings as they are, numbers written out, null as

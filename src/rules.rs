@@ -77,8 +77,10 @@ pub(crate) struct PasswordRule {
     pub(crate) chars: Chars,
     pub(crate) max: usize,
     /// Minimum length when the PBX enforces strong passwords; also requires mixed case and
-    /// digits, no four sequential or identical digits, and neither the number nor the name.
+    /// digits, and neither the number nor the name (where the table's cross rules say so).
     pub(crate) strong_min: Option<usize>,
+    /// The strong policy also refuses four sequential or identical digits (`1234`, `1111`).
+    pub(crate) runs: bool,
     /// Minimum length under the weak policy (or when the API documents no strong policy).
     pub(crate) weak_min: usize,
 }
@@ -183,6 +185,9 @@ pub(crate) struct Table {
     pub(crate) key: &'static str,
     /// The column that renames it, where the API can (`extnumber` in v1).
     pub(crate) rename: Option<&'static str>,
+    /// Fields besides the key that no two extensions may share (an e-mail address), compared
+    /// ignoring case.
+    pub(crate) unique: &'static [&'static str],
     pub(crate) fields: &'static [Field],
     pub(crate) cross: &'static [Cross],
     /// Fields that name another extension (forward targets), with the switch that turns the
@@ -330,10 +335,14 @@ impl Kind {
                 let min = match (p.strong_min, weak_passwords) {
                     (Some(strong), false) => {
                         return format!(
-                            "{}, {strong} to {} long, upper and lower case and digits, \
-                             no 4 sequential or identical digits, not containing the number or name",
+                            "{}, {strong} to {} long, upper and lower case and digits{}",
                             p.chars.describe(),
-                            p.max
+                            p.max,
+                            if p.runs {
+                                ", no 4 sequential or identical digits"
+                            } else {
+                                ""
+                            }
                         );
                     }
                     _ => p.weak_min,

@@ -7,6 +7,7 @@ pub(crate) mod export;
 pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod migrate;
+mod page;
 mod pins;
 mod prepare;
 mod schedule;

@@ -7,13 +7,16 @@
 //! wire format lives in its own file beside this one.
 
 mod auth;
+mod log;
 pub(crate) use auth::{LoginProblem, TokenProblem};
+use log::ARRIVED;
+pub(crate) use log::{LogEntry, Stats};
 mod faults;
 pub(crate) mod inferred;
 pub(crate) use inferred::{Choice, Inferred};
 mod tls;
 mod wire;
-pub(crate) use wire::{SimApi, Wire};
+pub(crate) use wire::{Request, SimApi, Wire};
 
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -25,16 +28,12 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderValue, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 use crate::domain::{Record, Secret};
 use crate::input::{ReadSettings, RowCells, Sheet, Source};
 use crate::rules::{self, Cells, CheckContext, Problem, Table};
-
-/// The request log keeps at most this many entries.
-const LOG_LIMIT: usize = 1_000_000;
 
 #[derive(Debug, Clone)]
 pub(crate) struct SimSettings {
@@ -69,51 +68,6 @@ pub(crate) struct SimSettings {
     pub(crate) tenants: Vec<(String, String)>,
     /// Users beyond those the seed names: a CSV of `id,loginname,eid`.
     pub(crate) users: Option<PathBuf>,
-}
-
-/// What the simulator counted, at `GET /_sim/stats`.
-#[derive(Debug, Default, Clone, Serialize)]
-pub(crate) struct Stats {
-    pub(crate) requests: u64,
-    pub(crate) logins: u64,
-    pub(crate) failed_logins: u64,
-    pub(crate) logouts: u64,
-    pub(crate) heartbeats: u64,
-    pub(crate) applies: u64,
-    /// Write requests (add, update, delete) received, whatever their outcome.
-    pub(crate) write_requests: u64,
-    /// Writes that changed the store.
-    pub(crate) writes: u64,
-    /// Writes refused with the "too frequent" error of the write-rate ceiling.
-    pub(crate) throttled: u64,
-    /// Requests answered with an injected transient error.
-    pub(crate) injected_faults: u64,
-    /// Requests whose connection was dropped after the PBX acted.
-    pub(crate) dropped: u64,
-    /// Requests answered late.
-    pub(crate) slowed: u64,
-    /// Requests refused because their token had expired.
-    pub(crate) expired_token_requests: u64,
-    /// Distinct tokens that expired while in use.
-    pub(crate) expired_tokens: u64,
-    pub(crate) extensions: u64,
-}
-
-/// One request, at `GET /_sim/log`: the writes, the reads (`list`, `query`) and injected faults.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct LogEntry {
-    /// Milliseconds since the simulator started, when the request was handled (after
-    /// `--latency-ms`) and answered.
-    pub(crate) t_ms: f64,
-    /// When the request arrived, on the same clock: from `start_ms` to `t_ms` it was in
-    /// the simulator's hands, so two requests whose spans overlap were in flight together.
-    pub(crate) start_ms: f64,
-    pub(crate) op: &'static str,
-    pub(crate) number: String,
-    /// The error answered, empty on success.
-    pub(crate) error: String,
-    /// False when the answer was dropped or held back (`--drop-rate`, `--slow-rate`).
-    pub(crate) answered: bool,
 }
 
 pub(crate) struct Sim {
@@ -256,16 +210,12 @@ fn load_seed(
     Ok(())
 }
 
-tokio::task_local! {
-    /// When the request being handled arrived, for its log entry.
-    static ARRIVED: f64;
-}
-
 async fn handle(
     State(sim): State<Arc<Sim>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let arrived = sim.elapsed_ms();
@@ -287,9 +237,14 @@ async fn handle(
             faults::choose(&sim)
         };
         let response = ARRIVED.sync_scope(arrived, || {
-            faults::with(delivery, || {
-                sim.wire.handle(&sim, peer.ip(), &method, &uri, &body)
-            })
+            let request = Request {
+                peer: peer.ip(),
+                method: &method,
+                uri: &uri,
+                headers: &headers,
+                body: &body,
+            };
+            faults::with(delivery, || sim.wire.handle(&sim, &request))
         });
         faults::deliver(delivery, response, sim.settings.slow).await
     };
@@ -383,17 +338,9 @@ impl Sim {
 }
 
 impl Store {
-    fn push_log(&mut self, t_ms: f64, op: &'static str, number: &str, error: &str) {
-        if self.log.len() < LOG_LIMIT {
-            self.log.push(LogEntry {
-                t_ms,
-                start_ms: ARRIVED.try_with(|at| *at).unwrap_or(t_ms),
-                op,
-                number: number.to_string(),
-                error: error.to_string(),
-                answered: faults::current() == faults::Delivery::Normal,
-            });
-        }
+    /// 32 random hexadecimal digits: a token as the PBXs hand them out.
+    pub(crate) fn random_token(&mut self) -> String {
+        format!("{:032x}", self.rng.u128(..))
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod convert;
 mod verba;
+mod yeastar_p;
 mod yeastar_s;
 
 pub(crate) use convert::{conversion, refusal};
@@ -38,6 +39,11 @@ pub(crate) struct Vendor {
     /// Terms it fills from another when a directory moved to it does not give them:
     /// (missing term, the term it is taken from).
     pub(crate) fills: &'static [(Term, Term)],
+    /// The product edition this entry's rules are for, where the API's editions differ.
+    pub(crate) edition: Option<&'static str>,
+    /// Every edition's entry (the first is the default, listed in [`VENDORS`]); empty where
+    /// the API has one set of rules.
+    pub(crate) editions: &'static [&'static Vendor],
 }
 
 /// Every API pbxbulk speaks, in the order `--help` lists them.
@@ -46,6 +52,7 @@ pub(crate) static VENDORS: &[&Vendor] = &[
     &yeastar_s::YEASTAR_V1,
     &yeastar_s::OPENVOX,
     &verba::VERBA,
+    &yeastar_p::YEASTAR_P,
 ];
 
 /// The API `pbxbulk demo` simulates and imports the bundled sample into (the sample is in
@@ -55,6 +62,30 @@ pub(crate) static DEMO: &Vendor = &yeastar_s::YEASTAR_V2;
 impl Vendor {
     pub(crate) fn name(&self) -> &'static str {
         self.api.name
+    }
+
+    /// This API's entry for the product edition `name` (`--edition`).
+    pub(crate) fn edition(&'static self, name: &str) -> Result<&'static Vendor, String> {
+        let wanted = name.trim().to_ascii_lowercase();
+        if let Some(entry) = self
+            .editions
+            .iter()
+            .find(|e| e.edition == Some(wanted.as_str()))
+        {
+            return Ok(entry);
+        }
+        let known: Vec<&str> = self.editions.iter().filter_map(|e| e.edition).collect();
+        Err(match known.is_empty() {
+            true => format!(
+                "--edition: {} has one set of rules; there is no edition to choose",
+                self.name()
+            ),
+            false => format!(
+                "--edition {name:?}: {} has the editions {}",
+                self.name(),
+                known.join(", ")
+            ),
+        })
     }
 
     /// The simulator's view of this API.
@@ -120,10 +151,12 @@ fn closest(wanted: &str) -> Option<&'static str> {
         .copied()
         .filter(|v| !wanted.is_empty() && v.name().starts_with(wanted))
         .collect();
-    if let Some(best) = prefixed
+    // The first listed among those that can do the most (max_by_key keeps the last).
+    let best = prefixed
         .iter()
-        .max_by_key(|v| (v.api.caps.add, v.api.caps.delete))
-    {
+        .rev()
+        .max_by_key(|v| (v.api.caps.add, v.api.caps.delete));
+    if let Some(best) = best {
         return Some(best.name());
     }
     VENDORS
@@ -142,7 +175,7 @@ pub(crate) fn table(name: &str) -> &'static Table {
 
 /// Every API's name, for tests below this layer.
 #[cfg(test)]
-pub(crate) const NAMES: [&str; 4] = ["yeastar-v2", "yeastar-v1", "openvox", "verba"];
+pub(crate) const NAMES: [&str; 5] = ["yeastar-v2", "yeastar-v1", "openvox", "verba", "yeastar-p"];
 
 #[cfg(test)]
 mod tests {

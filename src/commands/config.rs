@@ -2,9 +2,9 @@
 //! environment, and where each value comes from. Secrets are shown only as their source.
 
 use crate::domain::Exit;
-use crate::settings::Layers;
+use crate::settings::{self, Options};
 
-pub(crate) fn show(layers: &Layers) -> Exit {
-    say!("{}", layers.show().trim_end());
-    Exit::Ok
+pub(crate) fn show(options: Options) -> anyhow::Result<Exit> {
+    say!("{}", settings::config_show(options)?.trim_end());
+    Ok(Exit::Ok)
 }

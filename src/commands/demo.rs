@@ -2,6 +2,7 @@
 //! port, imports the bundled sample into it (a few rows are invalid on purpose, each breaking
 //! a different rule), prints the summary and where the report is.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -21,35 +22,14 @@ use crate::vendors::DEMO;
 /// The bundled sample, built into the binary so the demo runs from any directory.
 const SAMPLE: &str = include_str!("../../samples/extensions.csv");
 
-pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
+pub(crate) fn run(args: DemoSettings) -> anyhow::Result<Exit> {
+    super::runtime()?.block_on(demo(args))
+}
+
+async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     // A password made up for this run: the demo never shows it and nothing else knows it.
     let password = Secret::new(format!("Demo-{:016x}", fastrand::u64(..)));
-    let server = sim::start(SimSettings {
-        api: DEMO.sim(),
-        listen: "127.0.0.1:0".into(),
-        user: "demo".into(),
-        password: password.clone(),
-        seed: None,
-        read: ReadSettings::default(),
-        latency: Duration::from_millis(5),
-        // A few passing failures, to show that retries absorb them.
-        fail_rate: 0.05,
-        drop_rate: 0.0,
-        slow_rate: 0.0,
-        slow: Duration::ZERO,
-        token_ttl: Duration::from_secs(1800),
-        token_max_age: None,
-        token_max_uses: None,
-        max_writes_per_sec: None,
-        weak_passwords: false,
-        random_seed: None,
-        tls: false,
-        tls_cert: None,
-        inferred: Inferred::new(DEMO.sim_inferred),
-        tenants: Vec::new(),
-        users: None,
-    })
-    .await?;
+    let server = sim::start(simulator(password.clone())).await?;
 
     let dir = std::env::temp_dir().join(format!("pbxbulk-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -68,36 +48,7 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         "importing the bundled sample ({rows} rows; a few are invalid on purpose, and the \
          simulator fails 5% of requests to show retries at work)"
     );
-    let settings = ImportSettings {
-        file: file.clone(),
-        api: DEMO,
-        mapping: None,
-        connection: Connection {
-            base_url: server.url(),
-            user: "demo".into(),
-            password,
-            insecure: false,
-            ca_cert: None,
-            timeout: Duration::from_secs(10),
-            read_rate: None,
-        },
-        mode: Mode::Upsert,
-        wire: Default::default(),
-        prune: None,
-        dry_run: false,
-        resume: false,
-        rate: Rate::PerSec(50.0),
-        concurrency: 4,
-        retry: RetryPolicy::new(3),
-        report: args.report.clone(),
-        generate_passwords: false,
-        weak_passwords: false,
-        heartbeat: Duration::from_secs(300),
-        read: ReadSettings::default(),
-        progress_every: Duration::from_secs(30),
-        summary_json: None,
-        report_format: ReportFormat::Csv,
-    };
+    let settings = import(file, server.url(), password, &args);
     let outcome = run_import(&settings, || {}).await?;
     let (summary, aborted) = (outcome.summary, outcome.stopped.map(|(_, why)| why));
     let _ = std::fs::remove_dir_all(&dir);
@@ -120,4 +71,70 @@ pub(crate) async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
         None if summary.failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     })
+}
+
+/// The simulated PBX: the demo's API, a password only this run knows, and a few passing
+/// failures to show that retries absorb them.
+fn simulator(password: Secret) -> SimSettings {
+    SimSettings {
+        api: DEMO.sim(),
+        listen: "127.0.0.1:0".into(),
+        user: "demo".into(),
+        password,
+        seed: None,
+        read: ReadSettings::default(),
+        latency: Duration::from_millis(5),
+        // A few passing failures, to show that retries absorb them.
+        fail_rate: 0.05,
+        drop_rate: 0.0,
+        slow_rate: 0.0,
+        slow: Duration::ZERO,
+        token_ttl: Duration::from_secs(1800),
+        token_max_age: None,
+        token_max_uses: None,
+        max_writes_per_sec: None,
+        weak_passwords: false,
+        random_seed: None,
+        tls: false,
+        tls_cert: None,
+        inferred: Inferred::new(DEMO.sim_inferred),
+        tenants: Vec::new(),
+        users: None,
+    }
+}
+
+/// The import of the bundled sample (`file`) into the simulator at `url`.
+fn import(file: PathBuf, url: String, password: Secret, args: &DemoSettings) -> ImportSettings {
+    ImportSettings {
+        file,
+        api: DEMO,
+        mapping: None,
+        connection: Connection {
+            base_url: url,
+            user: "demo".into(),
+            password,
+            insecure: false,
+            ca_cert: None,
+            timeout: Duration::from_secs(10),
+            read_rate: None,
+        },
+        mode: Mode::Upsert,
+        wire: Default::default(),
+        prune: None,
+        dry_run: false,
+        resume: false,
+        rate: Rate::PerSec(50.0),
+        concurrency: 4,
+        retry: RetryPolicy::new(3),
+        report: args.report.clone(),
+        generate_passwords: false,
+        update_secrets: false,
+        weak_passwords: false,
+        heartbeat: Duration::from_secs(300),
+        read: ReadSettings::default(),
+        progress_every: Duration::from_secs(30),
+        summary_json: None,
+        report_html: None,
+        report_format: ReportFormat::Csv,
+    }
 }

@@ -4,19 +4,30 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::domain::{Exit, RunEnd, Stopped};
-use crate::input::SheetError;
+use super::summary::{self, reason_for};
+use crate::domain::{Exit, RunEnd};
 use crate::output::progress::timestamp;
-use crate::output::summary_json::{RunFacts, SummaryJson, without_credentials};
+use crate::output::summary_json::{RunFacts, without_credentials};
 use crate::output::{beside_report, credentials_path, is_stdout, may_write};
-use crate::pbx::ApiError;
 use crate::run::ImportSettings;
-use crate::run::import::{ImportOutcome, reason_of, run_import};
-use crate::run::journal::{JournalError, journal_path};
+use crate::run::import::{ImportOutcome, run_import};
+use crate::run::journal::journal_path;
+use crate::settings::{self, Options, get};
+
+/// `pbxbulk import`: the settings from `options`, then the import.
+pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
+    let (json, file) = (
+        get(&options.summary_json).cloned(),
+        get(&options.file).cloned(),
+    );
+    let settings = settings::import(options)
+        .inspect_err(|e| summary::refused(json.as_deref(), file.as_deref(), e))?;
+    super::runtime()?.block_on(import(settings))
+}
 
 /// Runs an import and prints its summary; the exit code follows the design's contract.
-pub(crate) async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
-    super::warn_about(&settings.connection);
+async fn import(settings: ImportSettings) -> anyhow::Result<Exit> {
+    super::warn_about(&[(&settings.connection, "--url")]);
     let started = SystemTime::now();
     let outcome = match run_import(&settings, || eprintln!("{}", banner(&settings, started))).await
     {
@@ -89,24 +100,6 @@ pub(crate) fn finished(
     Ok(reason.exit())
 }
 
-/// A command line refused before anything started: the script that asked for a JSON summary
-/// still gets one (reason `bad_input`). Failing to write it changes nothing: the error that
-/// refused the command is the one to report.
-pub(crate) fn refused(target: Option<&Path>, file: &Path, e: &anyhow::Error) {
-    if let Some(target) = target.filter(|t| is_stdout(t) || may_write(t, &[file])) {
-        let _ = SummaryJson::bad_input(file, &format!("{e:#}"), SystemTime::now()).write(target);
-    }
-}
-
-/// Whether the summary may go to `target`: never over the input, the report or a file beside
-/// it, nor through a link, even when the run was refused for naming such a file.
-fn summary_may_go_to(target: &Path, settings: &ImportSettings) -> bool {
-    let beside = beside_report(&settings.report);
-    let mut others: Vec<&Path> = beside.iter().map(|(_, p)| p.as_path()).collect();
-    others.extend([settings.file.as_path(), settings.report.as_path()]);
-    is_stdout(target) || may_write(target, &others)
-}
-
 /// One line on stderr as the run starts (logged in, the file open): when, what, where, how.
 fn banner(settings: &ImportSettings, at: SystemTime) -> String {
     format!(
@@ -116,41 +109,17 @@ fn banner(settings: &ImportSettings, at: SystemTime) -> String {
         settings.api.name(),
         without_credentials(&settings.connection.base_url),
         settings.mode.name(),
-        match (settings.dry_run, settings.resume) {
-            (true, _) => ", dry run",
-            (false, true) => ", resuming",
-            (false, false) => "",
-        }
+        how(settings)
     )
 }
 
-/// Why a run that could not start stopped, from the typed error inside it.
-fn reason_for(e: &anyhow::Error) -> RunEnd {
-    for cause in e.chain() {
-        if let Some(stopped) = cause.downcast_ref::<Stopped>() {
-            return stopped.reason;
-        }
-        if let Some(api) = cause.downcast_ref::<ApiError>() {
-            return reason_of(api);
-        }
-        if cause.downcast_ref::<SheetError>().is_some() {
-            return RunEnd::BadInput;
-        }
-        if let Some(journal) = cause.downcast_ref::<JournalError>() {
-            return match journal {
-                JournalError::Io { .. } | JournalError::Write { .. } => RunEnd::LocalFailure,
-                JournalError::Missing(_)
-                | JournalError::OtherInput { .. }
-                | JournalError::OtherSettings { .. }
-                | JournalError::Untrusted { .. } => RunEnd::BadInput,
-            };
-        }
-        // The input's own errors are typed above; a bare one is this machine's disk.
-        if cause.downcast_ref::<std::io::Error>().is_some() {
-            return RunEnd::LocalFailure;
-        }
+/// `, dry run` or `, resuming`, to end a start line.
+pub(crate) fn how(settings: &ImportSettings) -> &'static str {
+    match (settings.dry_run, settings.resume) {
+        (true, _) => ", dry run",
+        (false, true) => ", resuming",
+        (false, false) => "",
     }
-    RunEnd::BadInput
 }
 
 fn write_json(
@@ -160,35 +129,41 @@ fn write_json(
     message: Option<&str>,
     outcome: Option<&ImportOutcome>,
 ) -> anyhow::Result<()> {
-    let Some(target) = &settings.summary_json else {
-        return Ok(());
-    };
-    if !summary_may_go_to(target, settings) {
-        return Ok(());
-    }
     let empty = crate::domain::Summary::default();
     let journal = journal_path(&settings.report);
     let facts = RunFacts {
-        file: &settings.file,
-        api: settings.api.api,
-        url: &settings.connection.base_url,
-        mode: settings.mode,
+        file: Some(&settings.file),
+        api: Some(settings.api.api),
+        url: Some(&settings.connection.base_url),
+        mode: Some(settings.mode),
         dry_run: settings.dry_run,
         started,
         ended: SystemTime::now(),
         reason,
         message,
         relogins: outcome.map_or(0, |o| o.relogins),
-        report: &settings.report,
+        report: Some(&settings.report),
         rejects: outcome.and_then(|o| o.rejects.as_deref()),
         journal: outcome
             .filter(|o| o.journal_kept)
             .map(|_| journal.as_path()),
     };
     let summary = outcome.map_or(&empty, |o| &o.summary);
-    SummaryJson::new(summary, &facts)
-        .write(target)
-        .map_err(|e| anyhow::anyhow!("cannot write --summary-json {}: {e}", target.display()))
+    let target = settings.summary_json.as_deref();
+    summary::write(
+        target.filter(|t| summary_may_go_to(t, settings)),
+        summary,
+        &facts,
+    )
+}
+
+/// Whether the summary may go to `target`: never over the input, the report or a file beside
+/// it, nor through a link, even when the run was refused for naming such a file.
+fn summary_may_go_to(target: &Path, settings: &ImportSettings) -> bool {
+    let beside = beside_report(&settings.report);
+    let mut others: Vec<&Path> = beside.iter().map(|(_, p)| p.as_path()).collect();
+    others.extend([settings.file.as_path(), settings.report.as_path()]);
+    is_stdout(target) || may_write(target, &others)
 }
 
 /// The command line as the user typed it, with `--resume` added (once) and credentials taken
@@ -242,18 +217,6 @@ mod tests {
         assert_eq!(
             resume_command(&args),
             r"pbxbulk import 'my staff.csv' 'it'\''s.csv' --resume"
-        );
-    }
-
-    #[test]
-    fn the_reason_comes_from_the_typed_error_not_its_words() {
-        let e = anyhow::Error::new(Stopped::new(RunEnd::Safeguard, "refusing to delete"));
-        assert_eq!(reason_for(&e.context("outer words")), RunEnd::Safeguard);
-        let e = anyhow::Error::new(ApiError::Timeout(std::time::Duration::ZERO));
-        assert_eq!(reason_for(&e), RunEnd::PbxUnreachable);
-        assert_eq!(
-            reason_for(&anyhow::anyhow!("login refused")),
-            RunEnd::BadInput
         );
     }
 }

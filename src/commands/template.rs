@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::domain::Exit;
-use crate::rules::{Cross, Need, Origin, Table};
+use crate::rules::{Cross, Kind, Need, Origin, Table};
 use crate::vendors::Vendor;
 
 /// Prints the template, or with `describe` the rules, of `api`.
@@ -16,6 +16,14 @@ pub(crate) fn run(
     let table = api.table;
     let mut out = io::stdout().lock();
     if describe_rules {
+        if let Some(edition) = api.edition {
+            let all: Vec<&str> = api.editions.iter().filter_map(|e| e.edition).collect();
+            writeln!(
+                out,
+                "Rules of the edition {edition} (--edition {}; the first is the default).",
+                all.join("|")
+            )?;
+        }
         describe(table, weak_passwords, out_width(), &mut out)?;
     } else {
         template(table, &mut out)?;
@@ -51,24 +59,21 @@ pub(crate) fn describe(
             .subsequent_indent(rest);
         textwrap::wrap(text, options).join("\n")
     };
-    writeln!(
-        out,
-        "{}\n",
-        wrap(
-            &format!(
-                "Field rules for --api {} (key column: {}). Password policy: {}.",
-                table.api.name,
-                table.key,
-                if weak_passwords {
-                    "weak (--weak-passwords)"
-                } else {
-                    "strong (the PBX's default; --weak-passwords if the PBX is set to weak)"
-                }
-            ),
-            "",
-            ""
-        )
-    )?;
+    // Only an API with password fields has a password policy to speak of.
+    let has_policy = (table.fields.iter()).any(|f| matches!(f.kind, Kind::Password(_)));
+    let policy = match (has_policy, weak_passwords) {
+        (false, _) => "",
+        (true, true) => " Password policy: weak (--weak-passwords).",
+        (true, false) => {
+            " Password policy: strong (the PBX's default; --weak-passwords if the PBX is set \
+             to weak)."
+        }
+    };
+    let intro = format!(
+        "Field rules for --api {} (key column: {}).{policy}",
+        table.api.name, table.key
+    );
+    writeln!(out, "{}\n", wrap(&intro, "", ""))?;
     // Where each field's rule comes from is listed below the table, not in a column of it: a
     // narrow terminal keeps its width for the rules.
     let rows: Vec<[String; 4]> = table
@@ -158,7 +163,12 @@ pub(crate) fn describe(
         writeln!(out, "{}", wrap(&text, "  ", "    "))?;
     }
     writeln!(out, "\nRules between rows:")?;
-    writeln!(out, "  a {} may appear only once in a file", table.key)?;
+    writeln!(
+        out,
+        "  {} {} may appear only once in a file",
+        article(table.key),
+        table.key
+    )?;
     if let Some(rename) = table.rename {
         writeln!(out, "  {rename} must not be a number another row uses")?;
     }
@@ -167,6 +177,14 @@ pub(crate) fn describe(
         writeln!(out, "{}", wrap(note, "  - ", "    "))?;
     }
     Ok(())
+}
+
+/// `a` or `an`, as the word is said (by its first letter: the keys are plain words).
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
 }
 
 /// The width to wrap to: `$COLUMNS` if set, else the terminal's; a file or a pipe has no

@@ -4,23 +4,86 @@
 //! with it, the report has the same columns as an import's.
 
 use std::path::Path;
+use std::time::SystemTime;
 
 use anyhow::Context;
 use csv::ByteRecord;
 
+use super::summary::{self, reason_for};
 use crate::domain::values::shorten;
-use crate::domain::{Action, Exit, Mode, RowResult, Status, Summary};
+use crate::domain::{Action, Exit, Mode, RowResult, RunEnd, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
+use crate::output::summary_json::RunFacts;
 use crate::output::{Report, check_outputs, rejects_beside};
 use crate::plan::{Planned, Planner, plan_sheet};
-use crate::settings::ValidateSettings;
+use crate::settings::{self, Options, ValidateSettings, get};
 
 /// How many invalid rows are listed on the terminal before only counting the rest.
 const SHOWN: u64 = 50;
 /// Longest problem line listed (characters): a row may break many rules.
 const SHOWN_LINE: usize = 1000;
 
-pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
+/// `pbxbulk validate`: the settings from `options`, then the check, then its summary.
+pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
+    let (json, file) = (
+        get(&options.summary_json).cloned(),
+        get(&options.file).cloned(),
+    );
+    let settings = settings::validate(options)
+        .inspect_err(|e| summary::refused(json.as_deref(), file.as_deref(), e))?;
+    let started = SystemTime::now();
+    let (summary, reason, message) = match validate(&settings) {
+        Ok(summary) => {
+            let reason = match Exit::of(&summary, false) {
+                Exit::Ok => RunEnd::Done,
+                Exit::RowsFailed | Exit::Incomplete => RunEnd::RowsFailed,
+            };
+            (summary, reason, None)
+        }
+        Err(e) => {
+            let message = format!("{e:#}");
+            let facts = facts(&settings, started, reason_for(&e), Some(&message));
+            summary::write(
+                settings.summary_json.as_deref(),
+                &Summary::default(),
+                &facts,
+            )?;
+            return Err(e);
+        }
+    };
+    summary::write(
+        settings.summary_json.as_deref(),
+        &summary,
+        &facts(&settings, started, reason, message),
+    )?;
+    Ok(reason.exit())
+}
+
+fn facts<'a>(
+    settings: &'a ValidateSettings,
+    started: SystemTime,
+    reason: RunEnd,
+    message: Option<&'a str>,
+) -> RunFacts<'a> {
+    RunFacts {
+        file: Some(&settings.file),
+        api: Some(settings.api.api),
+        url: None,
+        mode: Some(settings.mode),
+        dry_run: false,
+        started,
+        ended: SystemTime::now(),
+        reason,
+        message,
+        relogins: 0,
+        report: settings.report.as_deref(),
+        rejects: None,
+        journal: None,
+    }
+}
+
+/// Checks every row; the counts, by the action each valid row would take.
+fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     let table = settings.api.table;
     if let Some(path) = &settings.report {
@@ -37,25 +100,19 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     for notice in sheet.notices() {
         eprintln!("pbxbulk: {notice}");
     }
-    let mut report = match &settings.report {
-        Some(path) => Some(
-            Report::create(path, sheet.header().clone(), sheet.layout())
-                .with_context(|| format!("cannot write the report {}", path.display()))?,
-        ),
-        None => None,
-    };
+    let mut report = open_report(settings, &sheet)?;
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
         .check_only(report.is_some());
     let mut summary = Summary::default();
     let mut write_error = None;
+    // Upsert and sync cannot know, offline, whether a row will add or update.
+    let shown = |action| match settings.mode {
+        Mode::Upsert | Mode::Sync => Action::None,
+        Mode::Add | Mode::Update => action,
+    };
     let valid = |row, number: String, action, note: &str| {
-        let action = if matches!(settings.mode, Mode::Upsert | Mode::Sync) {
-            Action::None
-        } else {
-            action
-        };
-        RowResult::new(Some(row), number, action, Status::Ok)
+        RowResult::new(Some(row), number, shown(action), Status::Ok)
             .with_error("", "valid")
             .with_note(note)
     };
@@ -63,8 +120,8 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
         let result = match planned {
             Planned::Done(result) => *result,
             // Without a report a valid row needs only counting: the fast path of a big file.
-            Planned::Valid { .. } if report.is_none() => {
-                summary.add(Status::Ok);
+            Planned::Valid { action, .. } if report.is_none() => {
+                summary.add_row(shown(action), Status::Ok, 0);
                 return true;
             }
             Planned::Valid {
@@ -76,7 +133,7 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
             // Validation plans nothing to send; a row that would be sent passed every rule.
             Planned::Send(send) => valid(send.row, send.number, send.action, &send.note),
         };
-        summary.add(result.status);
+        summary.add_row(result.action, result.status, 0);
         if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
             // At most SHOWN lines of at most SHOWN_LINE characters, whatever the file holds.
             let message = shorten(&result.message, SHOWN_LINE);
@@ -93,20 +150,46 @@ pub(crate) fn validate(settings: &ValidateSettings) -> anyhow::Result<Exit> {
     if let Some(e) = write_error {
         return Err(e).context("cannot write the report");
     }
+    summary.elapsed = started.elapsed();
+    finish(settings, report, &summary)?;
+    Ok(summary)
+}
+
+/// The per-row report, when one is asked for.
+fn open_report(settings: &ValidateSettings, sheet: &Sheet) -> anyhow::Result<Option<Report>> {
+    let Some(path) = &settings.report else {
+        return Ok(None);
+    };
+    let report = Report::create(path, sheet.header().clone(), sheet.layout())
+        .with_context(|| format!("cannot write the report {}", path.display()))?;
+    Ok(Some(report))
+}
+
+/// Finishes the report and says how the check went.
+fn finish(
+    settings: &ValidateSettings,
+    report: Option<Report>,
+    summary: &Summary,
+) -> anyhow::Result<()> {
     if summary.invalid > SHOWN && report.is_none() {
         eprintln!(
-            "… and {} more invalid rows (use --report PATH for all)",
-            summary.invalid - SHOWN
+            "… and {} more invalid (use --report PATH for all)",
+            crate::domain::rows(summary.invalid - SHOWN)
         );
     }
-    summary.elapsed = started.elapsed();
+    // With the JSON on standard output, the lines for people go to standard error.
+    let json_to_stdout = settings.summary_json.as_deref() == Some(Path::new("-"));
+    let tell = |line: String| match json_to_stdout {
+        true => eprintln!("{line}"),
+        false => say!("{line}"),
+    };
     if let Some(report) = report {
         let path = report.path().to_owned();
         report.finish().1.context("cannot finish the report")?;
-        say!("report: {}", path.display());
+        tell(format!("report: {}", path.display()));
     }
-    say!("{}", summary.line());
-    Ok(Exit::of(&summary, false))
+    tell(summary.checked_line());
+    Ok(())
 }
 
 /// `--show-mapped N`: the first N rows as the mapping makes them, field by field (a secret

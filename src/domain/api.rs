@@ -33,7 +33,6 @@ impl fmt::Display for Api {
 /// (refusing `--prune` where there is no delete), the planner (refusing adds), the run (one
 /// apply at the end), the codecs and the simulator (which endpoints exist, the lockout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(clippy::struct_excessive_bools)] // each is an independent fact about an API
 pub(crate) struct Capabilities {
     /// It can create extensions (Yeastar v1 has no `extension/add`).
     pub(crate) add: bool,
@@ -49,6 +48,8 @@ pub(crate) struct Capabilities {
     pub(crate) lockout: Option<Lockout>,
     /// It has tenants, and a run works in one of them (`--eid`).
     pub(crate) tenants: bool,
+    /// It can send a new extension's user a welcome e-mail (`--welcome-email`).
+    pub(crate) welcome: bool,
 }
 
 /// The lockout after failed logins.
@@ -70,5 +71,6 @@ impl Capabilities {
         apply_at_end: false,
         lockout: None,
         tenants: false,
+        welcome: false,
     };
 }

@@ -1,5 +1,7 @@
 //! The import modes (`--mode`): what a row means when the PBX has, or lacks, its extension.
 
+use super::Word;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// Every row creates an extension.
@@ -12,15 +14,32 @@ pub(crate) enum Mode {
     Sync,
 }
 
+impl Word for Mode {
+    const WORDS: &'static [(&'static str, Mode, &'static str)] = &[
+        ("add", Mode::Add, "every row creates an extension"),
+        (
+            "update",
+            Mode::Update,
+            "every row changes an existing extension",
+        ),
+        (
+            "upsert",
+            Mode::Upsert,
+            "the PBX's extensions are read first: new numbers are added, the others compared \
+             and only the fields that differ sent",
+        ),
+        (
+            "sync",
+            Mode::Sync,
+            "upsert, and with --prune delete the extensions the file does not list",
+        ),
+    ];
+}
+
 impl Mode {
     /// The `--mode` word.
     pub(crate) fn name(self) -> &'static str {
-        match self {
-            Mode::Add => "add",
-            Mode::Update => "update",
-            Mode::Upsert => "upsert",
-            Mode::Sync => "sync",
-        }
+        self.word()
     }
 
     /// Whether the PBX's current extensions must be read before planning.

@@ -1,9 +1,11 @@
 //! What happened to a row: the vocabulary of the results report.
 //!
 //! `Action` and `Status` are the report's columns; `Code` is our own stable error code for
-//! failures that have no code of the API's (documented in the README, so scripts may match them).
+//! failures that have no code of the API's (listed in docs/REFERENCE.md, so scripts may match
+//! them).
 
 use std::fmt;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +54,8 @@ pub(crate) enum Code {
     NeedsField,
     /// The number already appears in an earlier row of the file.
     DuplicateNumber,
+    /// A value that must be unique (an e-mail address) already appears in an earlier row.
+    DuplicateValue,
     /// A rename would land on a number another row uses.
     RenameConflict,
     /// A cell is not valid UTF-8.
@@ -93,12 +97,131 @@ pub(crate) enum Code {
 }
 
 impl Code {
+    pub(crate) const ALL: [Code; 23] = [
+        Code::MissingField,
+        Code::BadValue,
+        Code::NeedsField,
+        Code::DuplicateNumber,
+        Code::DuplicateValue,
+        Code::RenameConflict,
+        Code::NotUtf8,
+        Code::ExtraCells,
+        Code::NotSupported,
+        Code::NotFound,
+        Code::UnknownUser,
+        Code::Timeout,
+        Code::Connection,
+        Code::HttpStatus,
+        Code::BadResponse,
+        Code::SoapFault,
+        Code::Aborted,
+        Code::Redirect,
+        Code::Tls,
+        Code::TruncatedRow,
+        Code::BadNumber,
+        Code::Mapping,
+        Code::Internal,
+    ];
+
+    /// Our code spelled `text` (as in the report's `error_code`); `None` for the API's own.
+    pub(crate) fn parse(text: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|code| code.as_str() == text)
+    }
+
+    /// What a person can do about a row with this code (docs/REFERENCE.md's table of codes
+    /// says what each means; this says what to try).
+    pub(crate) fn hint(self) -> &'static str {
+        match self {
+            Code::MissingField => {
+                "a required cell is blank: fill it in and import the rejects file"
+            }
+            Code::BadValue => {
+                "a cell breaks its field's rule (the message names both): pbxbulk template \
+                 --describe lists every rule"
+            }
+            Code::NeedsField => {
+                "another cell needs this one (a forward to a mobile number needs mobile): fill in \
+                 the field named"
+            }
+            Code::DuplicateNumber => "the number is already in an earlier row: keep one of them",
+            Code::DuplicateValue => {
+                "a value that must be unique (an e-mail address) is already in an earlier row: \
+                 keep it on one row"
+            }
+            Code::RenameConflict => {
+                "a rename would land on a number another row uses: choose a free one"
+            }
+            Code::NotUtf8 => {
+                "a cell cannot be read in the file's encoding (the file changed while it was \
+                 read): run again, or give --encoding"
+            }
+            Code::ExtraCells => {
+                "a cell has a value under no column: remove it, or give the column a header"
+            }
+            Code::NotSupported => {
+                "this API cannot do what the row needs (an add where it can only update): do it on \
+                 the PBX by hand"
+            }
+            Code::NotFound => {
+                "the PBX has no such extension: --mode upsert or sync adds it instead"
+            }
+            Code::UnknownUser => {
+                "no user (or more than one) has the row's login name, or it names another user \
+                 than the row's: check the user on the PBX"
+            }
+            Code::Timeout => {
+                "no answer within --timeout: the PBX is slow or busy; raise --timeout or lower \
+                 --rate, then import the rejects file"
+            }
+            Code::Connection => {
+                "the connection failed: check the network and --url, then import the rejects file"
+            }
+            Code::HttpStatus => {
+                "the PBX answered with an HTTP error (the message has the status): 429 and 5xx are \
+                 retried; raise --retries or lower --rate"
+            }
+            Code::BadResponse => "the PBX's answer could not be read: check --url and --api",
+            Code::SoapFault => {
+                "the service answered with a SOAP fault: its faultcode and faultstring are in the \
+                 message"
+            }
+            Code::Aborted => {
+                "the run stopped before this row was finished: run the same command again with \
+                 --resume"
+            }
+            Code::Internal => {
+                "a bug in pbxbulk ended this row's sending (please report it): check the \
+                 extension on the PBX, then import the rejects file"
+            }
+            Code::Redirect => {
+                "the PBX answered with a redirect, never followed: give --url the address the \
+                 message names"
+            }
+            Code::Tls => {
+                "the TLS handshake failed: give the PBX's certificate with --ca-cert (or \
+                 --insecure)"
+            }
+            Code::TruncatedRow => {
+                "the file ends inside this row (an interrupted copy): get the whole file again"
+            }
+            Code::BadNumber => {
+                "the PBX lists a number that breaks the key's rule; it is never deleted: fix it on \
+                 the PBX"
+            }
+            Code::Mapping => {
+                "the --map mapping cannot fill the row (a template names a blank cell, or a value \
+                 is not in its table): fix the cell or the mapping"
+            }
+        }
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Code::MissingField => "MISSING_FIELD",
             Code::BadValue => "BAD_VALUE",
             Code::NeedsField => "NEEDS_FIELD",
             Code::DuplicateNumber => "DUPLICATE_NUMBER",
+            Code::DuplicateValue => "DUPLICATE_VALUE",
             Code::RenameConflict => "RENAME_CONFLICT",
             Code::NotUtf8 => "NOT_UTF8",
             Code::ExtraCells => "EXTRA_CELLS",
@@ -167,6 +290,10 @@ pub(crate) struct RowResult {
     pub(crate) changed: String,
     pub(crate) attempts: u32,
     pub(crate) latency_ms: u64,
+    /// When the row was finished: its answer came (set in the row's task), or the pipeline
+    /// took its decided line. Not in the report or the journal: only this run's page reads it.
+    #[serde(skip)]
+    pub(crate) finished_at: Option<Instant>,
 }
 
 impl RowResult {
@@ -187,6 +314,7 @@ impl RowResult {
             changed: String::new(),
             attempts: 0,
             latency_ms: 0,
+            finished_at: None,
         }
     }
 
@@ -216,5 +344,20 @@ impl RowResult {
     pub(crate) fn with_note(mut self, note: &str) -> Self {
         self.add_note(note);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_code_reads_back_from_its_report_spelling_and_says_what_to_try() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+            assert!(!code.hint().is_empty(), "{code}");
+        }
+        // The PBX's own codes are not ours.
+        assert_eq!(Code::parse("10006"), None);
     }
 }

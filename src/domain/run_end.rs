@@ -44,7 +44,7 @@ impl RunEnd {
         RunEnd::Interrupted,
     ];
 
-    /// The word scripts match on; documented in the README, never renamed.
+    /// The word scripts match on; listed in docs/REFERENCE.md, never renamed.
     pub(crate) fn word(self) -> &'static str {
         match self {
             RunEnd::Done => "ok",

@@ -73,14 +73,35 @@ impl Summary {
         self.ok + self.unchanged + self.invalid + self.failed + self.skipped
     }
 
+    /// One plain line for the end of `validate`: what was checked, not what was sent.
+    pub(crate) fn checked_line(&self) -> String {
+        format!(
+            "{}: {} valid, {} invalid, {} skipped{}",
+            rows(self.total()),
+            self.ok,
+            self.invalid,
+            self.skipped,
+            self.pace()
+        )
+    }
+
+    /// ` in 1.2s (45.0 rows/s)`, once any time has passed.
+    fn pace(&self) -> String {
+        let secs = self.elapsed.as_secs_f64();
+        if secs <= 0.0 {
+            return String::new();
+        }
+        let rate = self.total() as f64 / secs;
+        format!(" in {secs:.1}s ({rate:.1} rows/s)")
+    }
+
     /// One plain line for the end of a run.
     pub(crate) fn line(&self) -> String {
-        let secs = self.elapsed.as_secs_f64();
         let done = |action| self.count(action, Status::Ok);
         let mut line = format!(
-            "{} rows: {} ok ({} added, {} updated, {} deleted), {} unchanged, {} invalid, \
+            "{}: {} ok ({} added, {} updated, {} deleted), {} unchanged, {} invalid, \
              {} failed, {} skipped",
-            self.total(),
+            rows(self.total()),
             self.ok,
             done(Action::Add),
             done(Action::Update),
@@ -90,16 +111,19 @@ impl Summary {
             self.failed,
             self.skipped
         );
-        if secs > 0.0 {
-            line.push_str(&format!(
-                " in {secs:.1}s ({:.1} rows/s)",
-                self.total() as f64 / secs
-            ));
-        }
+        line.push_str(&self.pace());
         if let Some(rate) = self.settled_rate {
             line.push_str(&format!("; --rate auto settled at {rate:.0}/s"));
         }
         line
+    }
+}
+
+/// `1 row`, `2 rows`.
+pub(crate) fn rows(n: u64) -> String {
+    match n {
+        1 => "1 row".to_string(),
+        n => format!("{n} rows"),
     }
 }
 

@@ -13,6 +13,10 @@ pub(crate) enum Term {
     Number,
     /// The name shown to callers, in one field (`username`).
     DisplayName,
+    /// Given names, where an API keeps the name in two fields.
+    FirstName,
+    /// The family name, where an API keeps the name in two fields.
+    LastName,
     Email,
     Mobile,
     /// The caller-ID number sent on outbound calls.
@@ -36,6 +40,8 @@ impl Term {
         match self {
             Term::Number => "extension number",
             Term::DisplayName => "display name",
+            Term::FirstName => "first name",
+            Term::LastName => "last name",
             Term::Email => "e-mail address",
             Term::Mobile => "mobile number",
             Term::CallerId => "caller ID",

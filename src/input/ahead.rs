@@ -77,8 +77,8 @@ impl Ahead {
                 let mut last = row;
                 loop {
                     let mut reads = spent_rx.try_recv().unwrap_or_default();
-                    // With room for a typical record: growing each new one to fit cost 250
-                    // instructions a row over a file of 100k rows (callgrind).
+                    // With room for a typical record, so no row grows one to fit
+                    // (docs/BENCHMARKS.md).
                     reads.resize_with(BATCH, || Read {
                         record: ByteRecord::with_capacity(256, columns + 1),
                         ..Read::default()

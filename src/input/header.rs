@@ -28,11 +28,13 @@ pub(crate) struct Columns {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub(crate) enum HeaderError {
-    #[error("unknown column(s) {unknown}. Columns {api} accepts: {known}")]
+    #[error("unknown column(s) {unknown}. Columns {api} accepts: {known}{hint}")]
     Unknown {
         unknown: String,
         api: &'static str,
         known: String,
+        /// When no column at all is known: where the header must be.
+        hint: &'static str,
     },
     #[error("column {0} appears twice in the header")]
     Duplicate(String),
@@ -114,12 +116,25 @@ pub(crate) fn map_header(names: &[&str], table: &'static Table) -> Result<Column
             unknown: list_some(&unknown, LISTED),
             api: table.api.name,
             known: list_some(&known, LISTED),
+            hint: title_row_hint(&mapping),
         });
     }
     if !mapping.columns.contains(&Some(key)) {
         return Err(HeaderError::MissingKey(table.key));
     }
     Ok(mapping)
+}
+
+/// When not one column is known, most likely a title row sits above the header. It is not
+/// skipped by guess (a file whose first row is data would be misread); it is named.
+fn title_row_hint(mapping: &Columns) -> &'static str {
+    match mapping.columns.iter().all(Option::is_none) {
+        true => {
+            ". No column is one it knows: the header must be the file's first row (delete a \
+             title row above it)"
+        }
+        false => "",
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +158,18 @@ mod tests {
         );
         assert!(known.starts_with("number, username, callerid"), "{known}");
         assert!(known.ends_with(" and 17 more"), "{known}");
+        assert!(!err.to_string().contains("first row"), "{err}");
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_named_as_the_likely_cause() {
+        let err = map("ACME Corp extension list 2026,,,", "yeastar-v2").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("\"ACME Corp extension list 2026\""), "{text}");
+        assert!(
+            text.contains("the header must be the file's first row"),
+            "{text}"
+        );
     }
 
     #[test]

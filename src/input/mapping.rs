@@ -10,6 +10,7 @@
 
 mod apply;
 mod bind;
+pub(crate) mod filters;
 mod parse;
 
 pub(crate) use parse::At;
@@ -18,6 +19,7 @@ use parse::parse;
 use std::path::{Path, PathBuf};
 
 use crate::rules::{Problem, Table};
+use filters::Filter;
 
 /// A parsed mapping: from a file (`--map`) or built in code (a conversion between APIs).
 #[derive(Debug, Default, Clone)]
@@ -35,8 +37,9 @@ pub(crate) struct Mapping {
     /// Columns whose values have no field on the target: dropped, and named in the row's
     /// message with the reason, so nothing is lost silently (conversions between APIs).
     pub(crate) dropped: Vec<Dropped>,
-    /// Said in every row's message (a value the source hands out only hashed).
-    pub(crate) notes: Vec<String>,
+    /// Said in the message of every row whose cell in the column is blank, as (column, note):
+    /// a value the source hands out only hashed, which its export leaves blank.
+    pub(crate) notes: Vec<(String, String)>,
 }
 
 /// A column whose values the target cannot take.
@@ -63,12 +66,15 @@ pub(crate) struct Template {
     pub(crate) line: usize,
     pub(crate) field: String,
     pub(crate) pieces: Vec<Piece>,
+    /// A blank column is left out with the text before it (joining names), instead of
+    /// failing the row.
+    pub(crate) skip_blanks: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Piece {
     Text(String),
-    Column(String),
+    Column { name: String, filters: Vec<Filter> },
 }
 
 /// `hasvoicemail = "on"`.
@@ -139,14 +145,22 @@ pub(crate) enum BindError {
 pub(super) enum Fill {
     Blank,
     Column(usize),
-    Template { line: usize, pieces: Vec<Bit> },
+    Template {
+        line: usize,
+        pieces: Vec<Bit>,
+        skip_blanks: bool,
+    },
     Constant(String),
 }
 
 #[derive(Debug, Clone)]
 pub(super) enum Bit {
     Text(String),
-    Column { at: usize, name: String },
+    Column {
+        at: usize,
+        name: String,
+        filters: Vec<Filter>,
+    },
 }
 
 /// A mapping bound to one file's header and one rule table.
@@ -159,7 +173,9 @@ pub(crate) struct Bound {
     values: Vec<Option<ValueTable>>,
     skip: Vec<(usize, Condition)>,
     dropped: Vec<(usize, Dropped)>,
-    notes: Vec<String>,
+    /// (column, note), said where the column's cell is blank; `None` where the file has no
+    /// such column (then said on every row).
+    notes: Vec<(Option<usize>, String)>,
 }
 
 /// What a row became.

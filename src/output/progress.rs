@@ -40,18 +40,10 @@ impl Progress {
         };
         let lines = (!std::io::stderr().is_terminal()).then(|| {
             let latest = Arc::new(Mutex::new((Summary::default(), 0)));
-            let (tx, rx) = mpsc::channel::<()>();
             let (shown, bar) = (latest.clone(), bar.clone());
-            // A thread, not a task: it must tick even while every task waits on the PBX.
-            std::thread::spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
-                    let (summary, offset) = shown.lock().expect("progress lock").clone();
-                    eprintln!(
-                        "{} progress: {}",
-                        timestamp(SystemTime::now()),
-                        line(&summary, offset, &bar)
-                    );
-                }
+            let tx = tick(every, move || {
+                let (summary, offset) = shown.lock().expect("progress lock").clone();
+                line(&summary, offset, &bar)
             });
             (latest, tx)
         });
@@ -70,8 +62,9 @@ impl Progress {
         }
     }
 
-    /// A bar over `count` items, for reading the PBX.
-    pub(crate) fn items(what: &str) -> Progress {
+    /// A bar over a count of items, for reading the PBX; a line every `every` when stderr is
+    /// not a terminal.
+    pub(crate) fn items(what: &str, every: Duration) -> Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
             ProgressStyle::with_template(
                 "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
@@ -79,10 +72,22 @@ impl Progress {
             .expect("valid template"),
         );
         bar.set_message(what.to_string());
-        Progress { bar, lines: None }
+        let lines = (!std::io::stderr().is_terminal()).then(|| {
+            let (bar, what) = (bar.clone(), what.to_string());
+            let tx = tick(every, move || {
+                items_line(bar.position(), bar.length(), &what)
+            });
+            (Arc::new(Mutex::new((Summary::default(), 0))), tx)
+        });
+        Progress { bar, lines }
     }
 
     pub(crate) fn set_length(&self, len: u64) {
+        if len == 0 {
+            // Nothing to read: "0 extensions read", not "0/0".
+            let style = ProgressStyle::with_template("{pos} {msg} [{elapsed_precise}]");
+            self.bar.set_style(style.expect("valid template"));
+        }
         self.bar.set_length(len);
     }
 
@@ -93,6 +98,28 @@ impl Progress {
     pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// `40/100 extensions read`; with nothing to read (or its count not yet known),
+/// `0 extensions read`, never `0/0`.
+fn items_line(done: u64, of: Option<u64>, what: &str) -> String {
+    match of {
+        Some(len) if len > 0 => format!("{done}/{len} {what}"),
+        _ => format!("{done} {what}"),
+    }
+}
+
+/// A thread printing `line()` as a timestamped progress line every `every`, until the
+/// returned sender is dropped. A thread, not a task: it must tick even while every task waits
+/// on the PBX.
+fn tick(every: Duration, line: impl Fn() -> String + Send + 'static) -> mpsc::Sender<()> {
+    let (tx, rx) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
+            eprintln!("{} progress: {}", timestamp(SystemTime::now()), line());
+        }
+    });
+    tx
 }
 
 fn counts(summary: &Summary) -> String {
@@ -114,7 +141,6 @@ fn line(summary: &Summary, offset: u64, bar: &ProgressBar) -> String {
         _ => String::new(),
     };
     let secs = bar.elapsed().as_secs_f64().max(0.001);
-    #[allow(clippy::cast_precision_loss)] // a rate for people, to one decimal
     let rate = summary.total() as f64 / secs;
     format!("{}{done}, {rate:.1} rows/s", counts(summary))
 }
@@ -135,5 +161,23 @@ impl ReadProgress for Progress {
 
     fn warn(&self, line: &str) {
         self.bar.suspend(|| eprintln!("pbxbulk: warning: {line}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_directory_reads_as_a_count_not_a_fraction() {
+        assert_eq!(
+            items_line(0, Some(0), "extensions read"),
+            "0 extensions read"
+        );
+        assert_eq!(items_line(0, None, "extensions read"), "0 extensions read");
+        assert_eq!(
+            items_line(40, Some(100), "extensions read"),
+            "40/100 extensions read"
+        );
     }
 }

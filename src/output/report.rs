@@ -13,6 +13,7 @@ use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
 use super::files::{PrivateFile, private_append, private_file};
+use super::html::PageCollector;
 use super::paths::{credentials_path, rejects_path_for};
 use super::sheet_writer::SheetWriter;
 use crate::domain::formula::defuse;
@@ -44,6 +45,8 @@ pub(crate) struct Report {
     /// A line could not be written (a full disk): later lines are counted, never written, so
     /// the report never has a hole in the middle.
     broken: bool,
+    /// The rows' part of `--report-html`, when the run writes the page.
+    page: Option<PageCollector>,
     pub(crate) summary: Summary,
 }
 
@@ -109,6 +112,7 @@ impl Report {
             flush_each: true,
             credentials: None,
             broken: false,
+            page: None,
             summary: Summary::default(),
         })
     }
@@ -120,6 +124,16 @@ impl Report {
     /// Whether each line is flushed as it is written (it is unless told otherwise).
     pub(crate) fn flush_each_line(&mut self, on: bool) {
         self.flush_each = on;
+    }
+
+    /// Gathers the page's rows from here on, their times counted from now.
+    pub(crate) fn collect_page(&mut self) {
+        self.page = Some(PageCollector::new(std::time::Instant::now()));
+    }
+
+    /// What [`Report::collect_page`] gathered.
+    pub(crate) fn take_page(&mut self) -> Option<PageCollector> {
+        self.page.take()
     }
 
     /// The rejects file, if any row went into it.
@@ -141,6 +155,9 @@ impl Report {
     ) -> io::Result<()> {
         self.summary
             .add_row(result.action, result.status, result.attempts);
+        if let Some(page) = &mut self.page {
+            page.add(result);
+        }
         if self.broken {
             return Ok(());
         }

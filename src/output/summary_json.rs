@@ -1,5 +1,7 @@
-//! `--summary-json FILE|-`: how a run went, for the script that started it. The schema is
-//! documented in the README and only ever grows (`schema` says which version a file follows).
+//! `--summary-json FILE|-`: how a run went, for the script that started it, however it ended.
+//! The schema is documented in docs/REFERENCE.md and only ever grows (`schema` says which
+//! version a file follows). A file is replaced whole (written beside it, then renamed), so a
+//! script never reads half of one, nor yesterday's.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -12,12 +14,13 @@ use super::files::write_whole;
 use super::progress::timestamp;
 use crate::domain::{Action, Api, Mode, RunEnd, Status, Summary};
 
-/// The facts of a run besides its counts.
+/// The facts of a run besides its counts; `None` for what the command has not (validate has
+/// no URL, export no input file) or a refused command line never settled.
 pub(crate) struct RunFacts<'a> {
-    pub(crate) file: &'a Path,
-    pub(crate) api: &'static Api,
-    pub(crate) url: &'a str,
-    pub(crate) mode: Mode,
+    pub(crate) file: Option<&'a Path>,
+    pub(crate) api: Option<&'static Api>,
+    pub(crate) url: Option<&'a str>,
+    pub(crate) mode: Option<Mode>,
     pub(crate) dry_run: bool,
     pub(crate) started: SystemTime,
     pub(crate) ended: SystemTime,
@@ -25,7 +28,7 @@ pub(crate) struct RunFacts<'a> {
     /// The one line that explains a stop, if the run stopped.
     pub(crate) message: Option<&'a str>,
     pub(crate) relogins: u64,
-    pub(crate) report: &'a Path,
+    pub(crate) report: Option<&'a Path>,
     pub(crate) rejects: Option<&'a Path>,
     pub(crate) journal: Option<&'a Path>,
 }
@@ -36,8 +39,9 @@ pub(crate) struct SummaryJson {
     exit_code: u8,
     reason: &'static str,
     message: Option<String>,
-    file: String,
-    /// `null` (as are `url`, `mode` and `report`) when the command line itself was refused.
+    /// `null` (as are `api`, `url`, `mode` and `report`) when the command has none, or the
+    /// command line itself was refused before it said.
+    file: Option<String>,
     api: Option<&'static str>,
     url: Option<String>,
     mode: Option<&'static str>,
@@ -75,7 +79,6 @@ impl SummaryJson {
             .duration_since(facts.started)
             .unwrap_or_default()
             .as_secs_f64();
-        #[allow(clippy::cast_precision_loss)] // a rate, to a few decimals
         let rate = if secs > 0.0 {
             summary.requests as f64 / secs
         } else {
@@ -87,10 +90,10 @@ impl SummaryJson {
             exit_code: facts.reason.exit() as u8,
             reason: facts.reason.word(),
             message: facts.message.map(str::to_string),
-            file: path(facts.file),
-            api: Some(facts.api.name),
-            url: Some(without_credentials(facts.url)),
-            mode: Some(facts.mode.name()),
+            file: facts.file.map(path),
+            api: facts.api.map(|api| api.name),
+            url: facts.url.map(without_credentials),
+            mode: facts.mode.map(Mode::name),
             dry_run: facts.dry_run,
             started_at: timestamp(facts.started),
             ended_at: timestamp(facts.ended),
@@ -101,42 +104,30 @@ impl SummaryJson {
             rate_achieved: round3(rate),
             retries: summary.retries,
             relogins: facts.relogins,
-            report: Some(path(facts.report)),
+            report: facts.report.map(path),
             rejects: facts.rejects.map(path),
             journal: facts.journal.map(path),
         }
     }
 
     /// The summary of a run whose command line was refused before anything started.
-    pub(crate) fn bad_input(file: &Path, message: &str, at: SystemTime) -> SummaryJson {
-        let summary = Summary::default();
-        // Placeholders for what the refused command line never settled; cleared below.
-        static NO_API: Api = Api {
-            name: "",
-            caps: crate::domain::Capabilities::BASE,
-        };
+    pub(crate) fn bad_input(file: Option<&Path>, message: &str, at: SystemTime) -> SummaryJson {
         let facts = RunFacts {
             file,
-            api: &NO_API,
-            url: "",
-            mode: Mode::Upsert,
+            api: None,
+            url: None,
+            mode: None,
             dry_run: false,
             started: at,
             ended: at,
             reason: RunEnd::BadInput,
             message: Some(message),
             relogins: 0,
-            report: file,
+            report: None,
             rejects: None,
             journal: None,
         };
-        SummaryJson {
-            api: None,
-            url: None,
-            mode: None,
-            report: None,
-            ..SummaryJson::new(&summary, &facts)
-        }
+        SummaryJson::new(&Summary::default(), &facts)
     }
 
     /// Writes the summary to `target` (`-` is standard output).
@@ -194,17 +185,17 @@ mod tests {
         summary.add_row(Action::None, Status::Invalid, 0);
         let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let facts = RunFacts {
-            file: Path::new("staff.csv"),
-            api: &TEST_API,
-            url: "https://api:Secret-1@192.0.2.10:8088",
-            mode: Mode::Sync,
+            file: Some(Path::new("staff.csv")),
+            api: Some(&TEST_API),
+            url: Some("https://api:Secret-1@192.0.2.10:8088"),
+            mode: Some(Mode::Sync),
             dry_run: false,
             started,
             ended: started + Duration::from_secs(2),
             reason: RunEnd::RowsFailed,
             message: None,
             relogins: 1,
-            report: Path::new("staff.report.csv"),
+            report: Some(Path::new("staff.report.csv")),
             rejects: Some(Path::new("staff.report.rejects.csv")),
             journal: None,
         };

@@ -13,13 +13,31 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::files::PrivateFile;
+use crate::domain::Word;
 use crate::domain::formula::undefuse;
 
-/// What the report is written as.
+/// What the report (or an export) is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ReportFormat {
     Csv,
     Xlsx,
+}
+
+impl Word for ReportFormat {
+    const WORDS: &'static [(&'static str, ReportFormat, &'static str)] = &[
+        ("csv", ReportFormat::Csv, "CSV (UTF-8 with a BOM)"),
+        ("xlsx", ReportFormat::Xlsx, "an Excel workbook"),
+    ];
+}
+
+impl ReportFormat {
+    /// What a file is written as when no format is asked for: by its name's extension.
+    pub(crate) fn of(path: &Path) -> ReportFormat {
+        match path.extension() {
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => ReportFormat::Xlsx,
+            _ => ReportFormat::Csv,
+        }
+    }
 }
 
 /// The most rows a worksheet holds (Excel's own limit), the header included.

@@ -1,11 +1,13 @@
-//! The PBX session: the token, logging in again when it expires, and the secrets to scrub.
+//! The PBX session: requests with the shared token, reads paced and retried, the writes and
+//! queries each API's protocol shapes, and the secrets to scrub from what the PBX echoes.
 //!
-//! Every request in flight shares one token. When the PBX says the token is gone, the first
-//! request to notice logs in again while the others wait for it, so one expiry costs one login,
-//! not one per request. A refused login is final: five refusals lock the client's address for
-//! ten minutes, so the client never tries a second time.
+//! Every request in flight shares one token (`session.rs`: logging in, renewing, one login or
+//! renewal shared by every request that notices an expiry).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+mod session;
+
+use std::future::Future;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,6 +18,7 @@ use super::retry::RetryPolicy;
 use super::scrub::Secrets;
 use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, Session, http, pace};
 use crate::rules::Table;
+use session::TokenState;
 
 /// The fields of a session's requests that carry a secret, on every API: the login's
 /// password and the token.
@@ -24,18 +27,12 @@ const SESSION_FIELDS: [&str; 2] = ["password", "token"];
 /// How many times one request may trigger a new login before it gives up.
 const MAX_RELOGINS_PER_REQUEST: u32 = 2;
 
-/// Logins after the first that a session may make at once, and how much time earns one
-/// more: a token lasts minutes (Yeastar's 30 idle), so a PBX that wants a login for every
-/// request (106 logins for 200 rows in 1.5 s) is broken, and asking again only hammers it.
-const RELOGIN_BURST: u64 = 10;
-const RELOGIN_EARNED_EVERY: Duration = Duration::from_secs(30);
-
 pub(crate) struct Client {
     http: reqwest::Client,
     proto: Box<dyn Protocol>,
     conn: Connection,
-    /// The current token and its generation (bumped at every login).
-    token: Mutex<(Arc<str>, u64)>,
+    /// The current token, its generation (bumped at every login or renewal) and how to renew it.
+    token: Mutex<TokenState>,
     login_lock: tokio::sync::Mutex<()>,
     /// Set once a login has been refused: no further attempt is made.
     refused: AtomicBool,
@@ -47,7 +44,10 @@ pub(crate) struct Client {
     /// `--read-rate`, where set.
     read_pace: Option<DefaultDirectRateLimiter>,
     /// When the session began, for the login budget.
-    began: Instant,
+    pub(super) began: Instant,
+    /// What was made of the connection that its user should hear (the API's path taken off
+    /// the URL).
+    notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,9 +61,10 @@ impl Client {
     pub(crate) fn new(
         proto: Box<dyn Protocol>,
         table: &Table,
-        conn: Connection,
+        mut conn: Connection,
     ) -> Result<Client, ClientError> {
         let http = http::client(&conn).map_err(ClientError::Tls)?;
+        let notes = without_api_path(&mut conn, proto.api_path());
         Ok(Client {
             http,
             password_forms: proto.wire_forms(conn.password.expose()),
@@ -76,15 +77,21 @@ impl Client {
             read_pace: conn.read_rate.map(pace::evenly),
             proto,
             conn,
-            token: Mutex::new((Arc::from(""), 0)),
+            token: Mutex::new(TokenState::default()),
             login_lock: tokio::sync::Mutex::new(()),
             refused: AtomicBool::new(false),
             last_use: Mutex::new(Instant::now()),
             began: Instant::now(),
+            notes,
         })
     }
 
-    /// Successful logins so far (the first, and every shared re-login after it).
+    /// What was made of the connection that its user should hear.
+    pub(crate) fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Successful logins and renewals so far (the first, and every shared one after it).
     pub(crate) fn logins(&self) -> u64 {
         self.current().1
     }
@@ -100,6 +107,11 @@ impl Client {
         let mut relogins = 0;
         loop {
             let (token, generation) = self.current();
+            if self.due_for_renewal() {
+                // Renewed before it expires, where the API says when: no request is refused.
+                self.relogin(generation).await?;
+                continue;
+            }
             match self.send(op, Some(&token)).await {
                 Err(e)
                     if e.class() == ErrorClass::TokenExpired
@@ -129,18 +141,44 @@ impl Client {
         self.retrying(op, policy, true).await
     }
 
+    /// The full records of the extensions with these numbers, as the API's protocol reads
+    /// them (see [`Protocol::query`]), paced and retried like [`Client::read`].
+    pub(crate) async fn query(
+        &self,
+        numbers: &[String],
+        policy: RetryPolicy,
+    ) -> Result<Reply, ApiError> {
+        self.with_retries(policy, true, || self.proto.query(self, numbers))
+            .await
+    }
+
     async fn retrying(
         &self,
         op: &Op<'_>,
         policy: RetryPolicy,
         read: bool,
     ) -> Result<Reply, ApiError> {
+        self.with_retries(policy, read, || self.call(op)).await
+    }
+
+    /// Tries `attempt` until it succeeds, fails for good, or `policy` gives up; a read first
+    /// waits for its turn under `--read-rate`.
+    async fn with_retries<'a, F, Fut>(
+        &'a self,
+        policy: RetryPolicy,
+        read: bool,
+        mut attempt_once: F,
+    ) -> Result<Reply, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Reply, ApiError>> + 'a,
+    {
         let mut attempt = 1;
         loop {
             if read {
                 self.read_turn().await;
             }
-            match self.call(op).await {
+            match attempt_once().await {
                 Err(e) if e.class().is_transient() => {
                     let Some(pause) = policy.delay(attempt, e.retry_after()) else {
                         return Err(e);
@@ -199,70 +237,6 @@ impl Client {
         }
     }
 
-    fn current(&self) -> (Arc<str>, u64) {
-        self.token.lock().expect("token lock").clone()
-    }
-
-    /// Logs in again unless another request already did since `seen` was current.
-    async fn relogin(&self, seen: u64) -> Result<(), ApiError> {
-        let _one_at_a_time = self.login_lock.lock().await;
-        if self.refused.load(Ordering::SeqCst) {
-            return Err(refused_again());
-        }
-        if self.current().1 != seen {
-            return Ok(());
-        }
-        self.within_login_budget(seen)?;
-        let op = Op::Login {
-            user: &self.conn.user,
-            password: &self.conn.password,
-        };
-        // A login that failed for a passing reason (no answer, a busy PBX) is safe to repeat;
-        // only a refusal of the credentials is final.
-        let mut answer = self.send(&op, None).await;
-        let mut attempt = 1;
-        while let Err(e) = &answer {
-            if !e.class().is_transient() {
-                break;
-            }
-            let Some(pause) = RetryPolicy::LOGIN.delay(attempt, e.retry_after()) else {
-                break;
-            };
-            tokio::time::sleep(pause).await;
-            answer = self.send(&op, None).await;
-            attempt += 1;
-        }
-        match answer {
-            Ok(Reply::Token(token)) => {
-                let mut current = self.token.lock().expect("token lock");
-                *current = (Arc::from(token), current.1 + 1);
-                Ok(())
-            }
-            Ok(_) => Err(ApiError::BadResponse("login answer has no token".into())),
-            Err(e) => {
-                if e.class() == ErrorClass::LoginRefused {
-                    self.refused.store(true, Ordering::SeqCst);
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// An error once the logins after the first (`seen` so far) outrun the budget that the
-    /// time since the session began has earned.
-    fn within_login_budget(&self, seen: u64) -> Result<(), ApiError> {
-        let elapsed = self.began.elapsed();
-        let earned = elapsed.as_secs() / RELOGIN_EARNED_EVERY.as_secs();
-        let relogins = seen.saturating_sub(1);
-        match seen > 0 && relogins >= RELOGIN_BURST + earned {
-            true => Err(ApiError::LoginBudget {
-                logins: seen,
-                secs: elapsed.as_secs(),
-            }),
-            false => Ok(()),
-        }
-    }
-
     /// One HTTP exchange. Whatever the PBX says in an error is scrubbed of every secret this
     /// request carried before it goes further (to a report line or the terminal).
     async fn send(&self, op: &Op<'_>, token: Option<&str>) -> Result<Reply, ApiError> {
@@ -275,7 +249,7 @@ impl Client {
         let request = self.proto.encode(op, token)?;
         *self.last_use.lock().expect("last_use lock") = Instant::now();
         let limit = match op {
-            Op::List => http::MAX_LISTING,
+            Op::List | Op::ListPage { .. } => http::MAX_LISTING,
             _ => http::MAX_ANSWER,
         };
         let answer = http::exchange(&self.http, &self.conn, request, limit).await?;
@@ -320,11 +294,18 @@ impl Session for Client {
     }
 }
 
-fn refused_again() -> ApiError {
-    ApiError::Refused {
-        code: String::new(),
-        meaning: "not logging in again after a refused login (the PBX locks the address after 5)"
-            .into(),
-        class: ErrorClass::LoginRefused,
-    }
+/// `--url http://pbx:8088/api/v2.0.0/` is the PBX's address with the API's own path on it,
+/// which every request adds again: the path is taken off, and the note says so.
+fn without_api_path(conn: &mut Connection, path: Option<&str>) -> Vec<String> {
+    let Some(path) = path.map(|p| p.trim_end_matches('/')) else {
+        return Vec::new();
+    };
+    let Some(address) = conn.base_url.strip_suffix(path) else {
+        return Vec::new();
+    };
+    let note = format!(
+        "--url ends in {path}, the API's own path, which pbxbulk adds itself: using {address}"
+    );
+    conn.base_url = address.to_string();
+    vec![note]
 }

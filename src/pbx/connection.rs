@@ -22,19 +22,20 @@ pub(crate) struct Connection {
 
 impl Connection {
     /// What about this connection a person should know before trusting it: one line each for
-    /// a plain `http://` address and for `--insecure`.
-    pub(crate) fn warnings(&self) -> Vec<&'static str> {
+    /// a plain `http://` address (given with the flag `url_flag`) and for `--insecure`.
+    pub(crate) fn warnings(&self, url_flag: &str) -> Vec<String> {
         let mut warnings = Vec::new();
         if self.base_url.starts_with("http://") {
-            warnings.push(
-                "--url is http://: the API password's hash, the token and the extensions' \
-                 passwords cross the network unencrypted",
-            );
+            warnings.push(format!(
+                "{url_flag} is http://: the API password (or its hash), the token and the \
+                 extensions' passwords cross the network unencrypted"
+            ));
         }
         if self.insecure {
             warnings.push(
                 "--insecure: the PBX's certificate is not checked, so anyone on the way can pose \
-                 as the PBX and read every password sent",
+                 as the PBX and read every password sent"
+                    .to_string(),
             );
         }
         warnings
@@ -46,6 +47,8 @@ impl Connection {
 pub(crate) struct WireOptions {
     /// XML bodies (OpenVox `--body xml`).
     pub(crate) xml: bool,
-    /// The tenant a Verba token is requested for.
+    /// The tenant a token is requested for, where the API has tenants.
     pub(crate) eid: String,
+    /// Send each new extension's user its welcome e-mail, where the API can (`--welcome-email`).
+    pub(crate) welcome_email: bool,
 }

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::{ApiError, Connection, HttpRequest};
+use super::{ApiError, Connection, HttpRequest, Method};
 
 /// Largest answer read (bytes); a query of 100 extensions is about 100 kB.
 pub(crate) const MAX_ANSWER: usize = 4 << 20;
@@ -27,6 +27,10 @@ pub(crate) struct Answer {
 
 /// The HTTP client for one connection's settings: certificates as asked, no redirects, no proxy.
 pub(crate) fn client(conn: &Connection) -> Result<reqwest::Client, String> {
+    // reqwest is built without a crypto provider of its own (ring needs no cmake, see
+    // Cargo.toml): it takes the process default, so that must be set. An error only says one
+    // is set already (the simulator's server may have set the same one).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("pbxbulk/", env!("CARGO_PKG_VERSION")))
         .timeout(conn.timeout)
@@ -60,11 +64,16 @@ pub(crate) async fn exchange(
     limit: usize,
 ) -> Result<Answer, ApiError> {
     let transport = |e: &reqwest::Error| transport_error(e, conn.timeout);
-    let mut response = http
-        .post(format!("{}{}", conn.base_url, request.path))
-        .header(reqwest::header::CONTENT_TYPE, request.content_type)
+    let url = format!("{}{}", conn.base_url, request.path);
+    let builder = match request.method {
+        Method::Post => http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, request.content_type)
+            .body(request.body),
+        Method::Get => http.get(url),
+    };
+    let mut response = builder
         .headers(extra_headers(request.headers))
-        .body(request.body)
         .send()
         .await
         .map_err(|e| transport(&e))?;

@@ -5,6 +5,8 @@
 //! operation (a lookup before a write, a read-merge-write) is its [`Protocol::write`] hook,
 //! which sends through the shared [`Session`], so the HTTP client itself knows no API.
 
+use std::time::Duration;
+
 use futures::future::BoxFuture;
 
 use super::ApiError;
@@ -17,10 +19,22 @@ pub(crate) enum Op<'a> {
         user: &'a str,
         password: &'a Secret,
     },
+    /// Renew the session with the refresh token the last login or renewal handed out.
+    Refresh {
+        token: &'a str,
+    },
     Logout,
     Heartbeat,
     /// The numbers of every extension.
     List,
+    /// One page (from 1) of the listing, where the API lists in pages
+    /// ([`Protocol::list_page_size`]).
+    ListPage {
+        page: usize,
+        size: usize,
+    },
+    /// The extension with this number, where the API names extensions otherwise (an id).
+    Find(&'a str),
     /// Full records of the given extensions.
     Query(&'a [String]),
     Add(&'a Record),
@@ -29,6 +43,8 @@ pub(crate) enum Op<'a> {
     Delete(&'a [String]),
     /// Make the written configuration live (one apply at the end of a run).
     Apply,
+    /// Tell the users of these new extensions how to reach them (a welcome e-mail).
+    Welcome(&'a [String]),
     /// The users with this exact login name, in the tenant `eid` (blank: the session's).
     FindUser {
         login: &'a str,
@@ -40,14 +56,17 @@ impl Op<'_> {
     pub(crate) fn name(&self) -> &'static str {
         match self {
             Op::Login { .. } => "login",
+            Op::Refresh { .. } => "refresh",
             Op::Logout => "logout",
             Op::Heartbeat => "heartbeat",
-            Op::List => "list",
+            Op::List | Op::ListPage { .. } => "list",
+            Op::Find(_) => "find",
             Op::Query(_) => "query",
             Op::Add(_) => "add",
             Op::Update(_) => "update",
             Op::Delete(_) => "delete",
             Op::Apply => "apply",
+            Op::Welcome(_) => "welcome",
             Op::FindUser { .. } => "find user",
         }
     }
@@ -57,13 +76,49 @@ impl Op<'_> {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Reply {
     Done,
-    Token(String),
+    /// Done, with something the row's report line should say.
+    Noted(String),
+    Session(SessionToken),
     Numbers(Vec<String>),
+    /// One page of a paged listing, and how many extensions the whole listing holds.
+    Page {
+        numbers: Vec<String>,
+        total: usize,
+    },
     Records(Vec<Record>),
+}
+
+/// What a login (or a renewal) hands out.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct SessionToken {
+    pub(crate) token: String,
+    /// A token to renew the session with, where the API has one.
+    pub(crate) refresh: Option<String>,
+    /// How long the token lives from now, where the API says (otherwise it lives while in use).
+    pub(crate) lifetime: Option<Duration>,
+}
+
+impl SessionToken {
+    /// A token that lives while it is used, with no way to renew it but a new login.
+    pub(crate) fn plain(token: String) -> Reply {
+        Reply::Session(SessionToken {
+            token,
+            refresh: None,
+            lifetime: None,
+        })
+    }
+}
+
+/// The HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
 }
 
 /// An HTTP request, ready to send: path and query below the base URL, and the body.
 pub(crate) struct HttpRequest {
+    pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) content_type: &'static str,
     /// Further headers (SOAP's `SOAPAction`).
@@ -102,6 +157,11 @@ pub(crate) trait Protocol: Send + Sync {
     fn wire_forms(&self, _secret: &str) -> Vec<String> {
         Vec::new()
     }
+    /// The path under the PBX's address where the API answers (`/api/v2.0.0/`), which a
+    /// `--url` should not include; `None` where the URL names the service itself.
+    fn api_path(&self) -> Option<&'static str> {
+        None
+    }
     /// What to try when the first login failed with `e`.
     fn login_hint(&self, _e: &ApiError) -> Option<&'static str> {
         None
@@ -110,6 +170,20 @@ pub(crate) trait Protocol: Send + Sync {
     /// already (the caller asks the PBX before saying so).
     fn may_already_exist(&self, _e: &ApiError) -> bool {
         false
+    }
+    /// Numbers per page where the API lists extensions in pages (`Op::ListPage`); `None`
+    /// where one `Op::List` gives them all.
+    fn list_page_size(&self) -> Option<usize> {
+        None
+    }
+    /// Reads the full records of the extensions with these numbers. An API that names
+    /// extensions otherwise (by an id) looks the numbers up first.
+    fn query<'a>(
+        &'a self,
+        session: &'a dyn Session,
+        numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Reply, ApiError>> {
+        Box::pin(async move { session.call(&Op::Query(numbers)).await })
     }
     /// Sends one write (`Add`, `Update`, `Delete`). Most APIs send the request itself; one
     /// that must look something up first, or that replaces whole records (read, merge,

@@ -13,7 +13,7 @@ use std::time::Duration;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// Longest pause between two tries of one request.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
-/// Longest `Retry-After` waited for (documented in the README).
+/// Longest `Retry-After` waited for (documented in docs/IMPORT.md).
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,11 @@
-//! The PBX's current extensions, read in chunks: one listing for the numbers, then queries of
-//! a hundred numbers at a time (a record for a number the chunk did not ask for is left out
-//! and warned about: a PBX answering what nobody asked had it exported, and deleted by a
-//! prune) (never the API's `all`, which a large PBX answers slowly and
-//! in one huge body), up to `concurrency` of them in flight, as the writes are. With a PBX
-//! 100 ms away, 10,000 extensions took 10 s read one chunk after another.
+//! The PBX's current extensions, read in chunks: the listing for the numbers (one answer, or
+//! page after page where the API lists in pages, the pages after the first read side by side),
+//! then queries of a hundred numbers at a time (never the API's `all`, which a large PBX
+//! answers slowly and in one huge body), up to `concurrency` of them in flight, as the writes
+//! are: read one chunk after another, a PBX far away makes the reading the run's longest part.
+//! A record for a number the chunk did not ask for is left out and warned about: a PBX
+//! answering what nobody asked had it exported, and deleted by a prune. A listing far larger
+//! than what is plausible is refused before any query.
 
 use futures::StreamExt;
 
@@ -38,9 +40,13 @@ pub(crate) async fn fetch(
     most: usize,
     progress: Option<&dyn ReadProgress>,
 ) -> Result<PbxSnapshot, ApiError> {
-    let mut numbers = match client.read(&Op::List, policy).await? {
+    let listed = match client.protocol().list_page_size() {
+        Some(size) => Reply::Numbers(list_pages(client, size, policy, concurrency, most).await?),
+        None => client.read(&Op::List, policy).await?,
+    };
+    let mut numbers = match listed {
         Reply::Numbers(numbers) => numbers,
-        // Some APIs (Verba) list whole records: nothing more to query.
+        // Some APIs list whole records: nothing more to query.
         Reply::Records(records) => {
             let mut snapshot = PbxSnapshot::new();
             index(&mut snapshot, records, table, client.protocol());
@@ -51,17 +57,13 @@ pub(crate) async fn fetch(
     numbers.sort();
     numbers.dedup();
     if numbers.len() > most {
-        return Err(ApiError::BadResponse(format!(
-            "the PBX lists {} extensions, more than the {most} pbxbulk takes as plausible here; \
-             nothing was queried (is --url the PBX?)",
-            numbers.len()
-        )));
+        return Err(implausible(numbers.len(), most));
     }
     if let Some(p) = progress {
         p.set_length(numbers.len() as u64);
     }
     let queries = numbers.chunks(QUERY_CHUNK).map(|chunk| async move {
-        match client.read(&Op::Query(chunk), policy).await {
+        match client.query(chunk, policy).await {
             Ok(Reply::Records(records)) => Ok((chunk, records)),
             // An extension deleted between the listing and the query is simply gone.
             Err(ApiError::Refused { .. }) if chunk.len() == 1 => Ok((chunk, Vec::new())),
@@ -102,6 +104,42 @@ pub(crate) async fn fetch(
         ));
     }
     Ok(snapshot)
+}
+
+/// A listing of `listed` numbers, more than `most`, refused before any query.
+fn implausible(listed: usize, most: usize) -> ApiError {
+    ApiError::BadResponse(format!(
+        "the PBX lists {listed} extensions, more than the {most} pbxbulk takes as plausible \
+         here; nothing was queried (is --url the PBX?)"
+    ))
+}
+
+/// Every number of a paged listing: the first page says how many there are, the rest are
+/// read `concurrency` at a time.
+async fn list_pages(
+    client: &Client,
+    size: usize,
+    policy: RetryPolicy,
+    concurrency: usize,
+    most: usize,
+) -> Result<Vec<String>, ApiError> {
+    let page = |page: usize| async move {
+        match client.read(&Op::ListPage { page, size }, policy).await? {
+            Reply::Page { numbers, total } => Ok((numbers, total)),
+            other => Err(unexpected(&other)),
+        }
+    };
+    let (mut numbers, total) = page(1).await?;
+    if total > most {
+        return Err(implausible(total, most));
+    }
+    let pages = total.div_ceil(size.max(1));
+    let mut rest =
+        futures::stream::iter((2..=pages).map(page)).buffer_unordered(concurrency.max(1));
+    while let Some(answer) = rest.next().await {
+        numbers.extend(answer?.0);
+    }
+    Ok(numbers)
 }
 
 /// Adds `records` to the snapshot under their keys (the number; Verba reading every tenant:

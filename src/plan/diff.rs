@@ -6,8 +6,15 @@ use crate::domain::values::{md5_hex, quoted};
 use crate::rules::{Cells, Table};
 
 /// The indexes of the fields whose cell differs from the PBX's value. Blank cells keep the
-/// PBX's value and never count; the key never counts; a rename counts when it renames.
-pub(crate) fn changed_fields(table: &Table, cells: &Cells<'_>, current: &Record) -> Vec<usize> {
+/// PBX's value and never count; the key never counts; a rename counts when it renames. A
+/// secret the PBX does not hand back cannot be compared: it counts only with
+/// `update_secrets`, so a sync of an unchanged sheet rewrites no password.
+pub(crate) fn changed_fields(
+    table: &Table,
+    cells: &Cells<'_>,
+    current: &Record,
+    update_secrets: bool,
+) -> Vec<usize> {
     let key = cells.get(table, table.key);
     table
         .fields
@@ -21,7 +28,9 @@ pub(crate) fn changed_fields(table: &Table, cells: &Cells<'_>, current: &Record)
             if Some(f.name) == table.rename {
                 return cell != key;
             }
-            let old = current.get(f.name).map_or("", String::as_str);
+            let Some(old) = current.get(f.name).map(String::as_str) else {
+                return !f.secret || update_secrets;
+            };
             if table.hashed_on_read.contains(&f.name) {
                 // Handed out plain or as its MD5 (v1 always hashes; OpenVox's documents do not
                 // say): either way compared, never shown.
@@ -76,7 +85,7 @@ mod tests {
     }
 
     fn changed(table: &Table, row: &[(&str, &str)], pbx: &[(&str, &str)]) -> Vec<&'static str> {
-        changed_fields(table, &cells(table, row), &record_of(pbx))
+        changed_fields(table, &cells(table, row), &record_of(pbx), false)
             .into_iter()
             .map(|i| table.fields[i].name)
             .collect()
@@ -188,12 +197,36 @@ mod tests {
                 ("registerpassword", "New-Secret-88"),
             ],
         );
-        let changed = changed_fields(v2, &row, &pbx);
+        let changed = changed_fields(v2, &row, &pbx, false);
         let text = preview(v2, &row, &changed, &pbx);
         assert_eq!(
             text,
             r#"registerpassword changes (secret, not shown); email "a@x.org" → "b@x.org""#
         );
         assert!(!text.contains("Secret-"));
+    }
+
+    #[test]
+    fn a_secret_the_pbx_does_not_hand_back_is_sent_only_when_asked() {
+        let v2 = crate::vendors::table("yeastar-v2");
+        let mut row = Cells::blank(v2);
+        row.values[v2.index("number").unwrap()] = "1001";
+        row.values[v2.index("registerpassword").unwrap()] = "Kx7mQ2vRt9LpW4zA";
+        row.values[v2.index("email").unwrap()] = "a@example.com";
+        let pbx = record_of(&[("number", "1001")]);
+        let names = |changed: Vec<usize>| -> Vec<&str> {
+            changed.iter().map(|&i| v2.fields[i].name).collect()
+        };
+        assert_eq!(names(changed_fields(v2, &row, &pbx, false)), ["email"]);
+        assert_eq!(
+            names(changed_fields(v2, &row, &pbx, true)),
+            ["registerpassword", "email"]
+        );
+        // Handed back, it is compared as any field.
+        let pbx = record_of(&[("number", "1001"), ("registerpassword", "old")]);
+        assert_eq!(
+            names(changed_fields(v2, &row, &pbx, false)),
+            ["registerpassword", "email"]
+        );
     }
 }

@@ -3,10 +3,10 @@
 //! allows. A number of up to seven digits (every Yeastar number)
 //! has its own 4-byte slot in one table with a slot for every such number (11,111,110 of them):
 //! no hashing, and a file's numbers, mostly in runs, land in neighbouring slots. The table is
-//! made in blocks of 64 KB, each the first time a number in it is claimed, so a file of a
-//! million consecutive numbers costs 4 MB, and no file, however long, more than 44 MB (a hash
-//! map cost 19 MB at a million rows, and grows with every row). Anything else (a Verba SIP
-//! address, a row past 2^31) costs a 64-bit hash and its row in a map.
+//! made in blocks of 64 KB, each the first time a number in it is claimed, so memory follows
+//! the numbers a file uses and has a ceiling whatever its length, unlike a hash map, which
+//! grows with every row (docs/BENCHMARKS.md has the figures). Anything else (a SIP address, a
+//! row past 2^31) costs a 64-bit hash and its row in a map.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -34,6 +34,9 @@ pub(crate) struct Claims {
     /// The table's blocks, none until the first short number is claimed.
     compact: Vec<Option<Box<[u32]>>>,
     other: HashMap<u64, (u64, Claim)>,
+    /// The values of the table's unique fields (lower case, by field position) and the row
+    /// that used each first.
+    unique: HashMap<(usize, String), u64>,
 }
 
 impl Claims {
@@ -132,6 +135,7 @@ impl Claims {
                 None => {}
             }
         }
+        problems.extend(self.unique_clashes(table, row, cells));
         let Some(rename) = table.rename else {
             return problems;
         };
@@ -145,6 +149,39 @@ impl Claims {
                 code: Code::RenameConflict,
                 message: format!("{rename} {new_number} is already used by row {earlier}"),
             });
+        }
+        problems
+    }
+}
+
+impl Claims {
+    /// The row's values of the table's unique fields that an earlier row used.
+    fn unique_clashes(
+        &mut self,
+        table: &'static Table,
+        row: u64,
+        cells: &Cells<'_>,
+    ) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for name in table.unique {
+            let Some(at) = table.index(name) else {
+                continue;
+            };
+            let value = cells.values[at];
+            if value.is_empty() {
+                continue;
+            }
+            let key = (at, value.to_lowercase());
+            match self.unique.get(&key) {
+                Some(earlier) => problems.push(Problem {
+                    field: table.fields[at].name,
+                    code: Code::DuplicateValue,
+                    message: format!("{name} {value:?} already appears in row {earlier}"),
+                }),
+                None => {
+                    self.unique.insert(key, row);
+                }
+            }
         }
         problems
     }

@@ -1,16 +1,17 @@
 //! `--generate-passwords`: credentials for the new extensions of a run that leaves them blank.
 //!
-//! A row that adds an extension gets a `registername` (its number) and random secrets for
-//! the API's secret fields it leaves blank. Each value is drawn from the operating system's
+//! A row that adds an extension gets a SIP user name (its number) and random secrets for the
+//! API's credential fields it leaves blank (its SIP and user passwords, its voicemail PIN:
+//! the fields its table maps to those terms). Each value is drawn from the operating system's
 //! CSPRNG (`getrandom`), uniformly from the printable characters the rule table allows, long
 //! enough for the strong policy, and then put through the table's own check: the policy is
 //! the table's, never restated here.
 
-use crate::domain::Secret;
+use crate::domain::{Secret, Term};
 use crate::rules::{Cells, CheckContext, Kind, Table, check_cells};
 
-/// The secret fields filled where the API has them.
-const SECRETS: [&str; 3] = ["registerpassword", "loginpassword", "vmsecret"];
+/// The credentials filled where the API has a field for them.
+const SECRETS: [Term; 3] = [Term::SipSecret, Term::LoginSecret, Term::VoicemailPin];
 /// Length of a generated password, unless the API asks for more (or allows less).
 const PASSWORD_LEN: usize = 20;
 /// Digits of a generated voicemail PIN (typed on a phone's keypad).
@@ -47,12 +48,15 @@ impl Generated {
 
 /// Values for the blank credential fields of a row that adds an extension.
 pub(crate) fn generate(table: &'static Table, cells: &Cells<'_>, ctx: CheckContext) -> Generated {
-    let blank = |name: &str| table.index(name).filter(|&i| cells.values[i].is_empty());
-    let name: Vec<(usize, String)> = blank("registername")
+    let blank = |term: Term| {
+        let name = table.field_for(term)?;
+        table.index(name).filter(|&i| cells.values[i].is_empty())
+    };
+    let name: Vec<(usize, String)> = blank(Term::SipUser)
         .map(|i| (i, cells.values[table.key_index()].to_string()))
         .into_iter()
         .collect();
-    let secrets: Vec<usize> = SECRETS.iter().filter_map(|name| blank(name)).collect();
+    let secrets: Vec<usize> = SECRETS.iter().filter_map(|&term| blank(term)).collect();
     let mut generated = Generated::default();
     for _ in 0..TRIES {
         generated.values.clone_from(&name);
@@ -143,11 +147,15 @@ mod tests {
                 let names: Vec<_> = generated.secrets(table).iter().map(|(n, _)| *n).collect();
                 assert_eq!(
                     names.len(),
-                    SECRETS.iter().filter(|s| table.index(s).is_some()).count(),
+                    SECRETS
+                        .iter()
+                        .filter(|s| table.field_for(**s).is_some())
+                        .count(),
                     "{api}"
                 );
             }
-            if let Some(i) = table.index("registername") {
+            // The SIP user name is the number, where the API has one (OpenVox documents none).
+            if let Some(i) = table.field_for(Term::SipUser).and_then(|f| table.index(f)) {
                 assert_eq!(generate(table, &cells, ctx).fill(&cells).values[i], "1001");
             }
         }

@@ -66,6 +66,9 @@ pub(crate) struct Planner {
     check_only: bool,
     valid_numbers: bool,
     generate_passwords: bool,
+    /// Send a row's secrets for an extension that exists even where the PBX does not hand
+    /// them back to compare (`--update-secrets`).
+    update_secrets: bool,
     claims: Claims,
 }
 
@@ -85,6 +88,7 @@ impl Planner {
             check_only: false,
             valid_numbers: true,
             generate_passwords: false,
+            update_secrets: false,
             claims: Claims::default(),
         }
     }
@@ -106,6 +110,12 @@ impl Planner {
     /// Rows that add an extension get the credentials they leave blank (`passwords`).
     pub(crate) fn generate_passwords(mut self, on: bool) -> Self {
         self.generate_passwords = on;
+        self
+    }
+
+    /// Secrets the PBX does not hand back are sent for existing extensions too.
+    pub(crate) fn update_secrets(mut self, on: bool) -> Self {
+        self.update_secrets = on;
         self
     }
 
@@ -226,8 +236,8 @@ impl Planner {
             true => check_whole_row(table, cells, filled, base.as_ref(), ctx),
             false => check_filled(table, cells, filled, base.as_ref(), ctx),
         };
-        // Most rows have no problem: taking the checks' vector, and not extending by empty
-        // ones, is 70 instructions a row less (callgrind, 100k rows).
+        // Most rows have no problem: take the checks' vector rather than extend by empty
+        // ones (a copy per row; docs/BENCHMARKS.md).
         match (problems.is_empty(), read.is_empty()) {
             (true, true) => problems = checked,
             (false, true) => problems.extend(checked),
@@ -257,7 +267,7 @@ impl Planner {
             };
         }
         let send: Vec<usize> = match current {
-            Some(current) => changed_fields(table, cells, current),
+            Some(current) => changed_fields(table, cells, current, self.update_secrets),
             None => (0..table.fields.len())
                 .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
                 .collect(),

@@ -3,9 +3,8 @@
 //! same per-kind function [`broken`](super::value::broken) applies, instead of branching on
 //! the kind at every cell.
 //!
-//! That branch, taken a dozen ways in turn on every row, was mispredicted (`perf` put about
-//! 5 % of validating a file on it); a loop over the columns of one kind takes the same way
-//! every time.
+//! That branch, taken a dozen ways in turn on every row, is mispredicted; a loop over the
+//! columns of one kind takes the same way every time (docs/BENCHMARKS.md).
 
 use super::check::CheckContext;
 use super::compiled::{Filled, compiled};

@@ -26,8 +26,8 @@ pub(super) fn password_broken(
         return Some(why);
     }
     let strong = || match scan {
-        Some(scan) => scan.strong(value.as_bytes()),
-        None => password_is_strong(value),
+        Some(scan) => scan.strong(value.as_bytes(), rule.runs),
+        None => password_is_strong(value, rule.runs),
     };
     (strong_min.is_some() && !strong()).then_some(Broken::NotStrong)
 }
@@ -79,9 +79,12 @@ impl Scan {
 
     /// [`password_is_strong`] of the password scanned. The windows of four are looked at
     /// only where four digits stand in a row: most passwords have none.
-    fn strong(self, bytes: &[u8]) -> bool {
+    fn strong(self, bytes: &[u8], runs: bool) -> bool {
         if self.seen != UPPER | LOWER | DIGIT {
             return false;
+        }
+        if !runs {
+            return true;
         }
         let mut starts = self.digits & (self.digits >> 1) & (self.digits >> 2) & (self.digits >> 3);
         while starts != 0 {
@@ -106,17 +109,17 @@ fn steps_evenly(w: &[u8]) -> bool {
     (a == b) & (b == c) & (a.wrapping_add(1) <= 2)
 }
 
-/// Mixed case and digits, with no run like `1234`, `4321` or `1111`: no window of four
-/// digits that steps evenly by +1, 0 or -1.
-pub(super) fn password_is_strong(value: &str) -> bool {
+/// Mixed case and digits, and with `runs`, no run like `1234`, `4321` or `1111`: no window of
+/// four digits that steps evenly by +1, 0 or -1.
+pub(super) fn password_is_strong(value: &str, runs: bool) -> bool {
     let bytes = value.as_bytes();
     if let Some(scan) = Scan::of(bytes, &[true; 256]) {
-        return scan.strong(bytes);
+        return scan.strong(bytes, runs);
     }
     let seen = (bytes.iter()).fold(0, |seen, &b| seen | CLASS[usize::from(b)]);
     let digit = |b: u8| b.wrapping_sub(b'0') < 10;
     let weak = bytes.windows(4).fold(false, |weak, w| {
         weak | (digit(w[0]) & digit(w[1]) & digit(w[2]) & digit(w[3]) & steps_evenly(w))
     });
-    seen == UPPER | LOWER | DIGIT && !weak
+    seen == UPPER | LOWER | DIGIT && !(runs && weak)
 }

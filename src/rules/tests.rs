@@ -4,142 +4,9 @@
 use super::{Cells, CheckContext, Problem, Table, check_cells};
 use crate::domain::Code;
 
-/// (field, a value that passes, values that fail)
-type Case = (&'static str, &'static str, &'static [&'static str]);
+mod cases;
 
-const COMMON: &[Case] = &[
-    (
-        "callerid",
-        "1001",
-        &["10-01", "12345678901234567890123456789012"],
-    ),
-    ("registername", "u1001", &["u 1001", "a.b"]),
-    ("maxregistrations", "5", &["0", "6", "two"]),
-    (
-        "email",
-        "ana.lima@example.com",
-        &["ana@example", "ana lima@example.com", "@example.com"],
-    ),
-    ("mobile", "15550100001", &["+15550100001", "1555-0100"]),
-    ("hasvoicemail", "On", &["y", "o n"]),
-    ("enablevmtoemail", "OFF", &["2"]),
-    ("vmsecret", "4821", &["48a1"]),
-    ("alwaysforward", "TRUE", &["truthy"]),
-    ("atransferto", "custom number", &["Custom-Number", "Phone"]),
-    ("atransferext", "1002", &["ext1002", "12345678"]),
-    ("atransferprefix", "9", &["12345678", "9#"]),
-    ("atransfernum", "004420", &["1234567890123456"]),
-    ("noanswerforward", "no", &["nope"]),
-    ("ntransferto", "Voicemail", &["VM"]),
-    ("ntransferext", "1003", &["x"]),
-    ("ntransferprefix", "123456789012345", &["1234567890123456"]),
-    ("ntransfernum", "0015550100", &["0015-550"]),
-    ("busyforward", "enabled", &["active"]),
-    ("btransferto", "extension", &["ext"]),
-    ("btransferext", "1004", &["1004a"]),
-    ("btransferprefix", "0", &["00000000"]),
-    ("btransfernum", "911", &["9 11"]),
-    ("enablemobile", "0", &["00"]),
-    ("ringsimultaneous", "on", &["Y"]),
-    ("mobileprefix", "1234567", &["12345678"]),
-    ("allowbeingmonitored", "false", &["f"]),
-    ("monitormode", "barge-in", &["Barge in", "Off"]),
-    ("ringtimeout", "120", &["45", "0"]),
-    ("maxduration", "follow system", &["7200", "10800"]),
-    ("dnd", "1", &["11"]),
-    ("callrestriction", "off", &["x"]),
-    ("agentid", "6932", &["69-32"]),
-];
-
-const V2_ONLY: &[Case] = &[
-    ("number", "1001", &["10a1", "12345678", "-100"]),
-    (
-        "username",
-        "José García",
-        &[
-            "Bob.Smith",
-            "a@b",
-            "O'Brien",
-            "N$",
-            "123456789012345678901234567890123",
-        ],
-    ),
-    // Strong policy: 16-31, upper, lower, digits, no 4 sequential/identical digits.
-    (
-        "registerpassword",
-        "Kx7mQ2vRt9LpW4zA",
-        &[
-            "Kx7mQ2vRt9Lp",
-            "kx7mq2vrt9lpw4za",
-            "Kx1234mQvRtLpW4zA",
-            "Kx7mQ2vRt9LpW4z!",
-            "Kx7777mQvRtLpWzAb",
-        ],
-    ),
-    (
-        "loginpassword",
-        "Bq8nT5wYe3",
-        &["Bq8nT5wY", "BQ8NT5WYE3", "Bq8nT5 wYe3"],
-    ),
-];
-
-const V1_ONLY: &[Case] = &[
-    ("extid", "1001", &["10a1", "12345678"]),
-    ("extnumber", "1000", &["1o00"]),
-    ("username", "Tony Stark", &["Tony!", "Tony.Stark"]),
-    (
-        "registerpassword",
-        "s3cr3t~X",
-        &[
-            "sec ret",
-            "semi;colon",
-            "pipe|",
-            "12345678901234567890123456789012",
-        ],
-    ),
-    ("loginpassword", "abc123", &["abc12", "quote\"d"]),
-];
-
-const OPENVOX_ONLY: &[Case] = &[
-    ("number", "2002", &["20o2"]),
-    ("extnumber", "2003", &["x"]),
-    (
-        "username",
-        "Zhang \"Wei\" & <Co> 张伟",
-        &["12345678901234567890123456789012"],
-    ),
-    (
-        "registerpassword",
-        "12345133333323123qW@",
-        &["has space", "amp&"],
-    ),
-    ("loginpassword", "12345678qW@", &["12345"]),
-    ("monitormode", "disable", &["Off", "Disabling"]),
-    ("maxduration", "10800", &["7200"]),
-    ("nat", "Yes", &["maybe", "y"]),
-    ("ntransferprefix", "1234567", &["12345678"]),
-];
-
-const VERBA_ONLY: &[Case] = &[
-    ("extension", "verbatestuser2@verbalabs.com", &["two words"]),
-    ("eid", "0000", &["000", "00000", "00-0"]),
-    (
-        "environment",
-        "Ref.",
-        &["12345678901234567890123456789012345678901234567890123456789012345"],
-    ),
-    (
-        "recordingmode",
-        "on-demand",
-        &["RECORD_ALL", "fully", "Controlled, Auto-start"],
-    ),
-    ("im", "true", &["2", "maybe"]),
-    ("voice", "1", &["on"]),
-    ("video", "No", &["n"]),
-    ("screencapture", "YES", &["y"]),
-    ("userid", "25", &["user25", "12345678901"]),
-    ("userloginname", "alice@example.com", &["alice smith"]),
-];
+use cases::{COMMON, Case, OPENVOX_ONLY, V1_ONLY, V2_ONLY, VERBA_ONLY, YEASTAR_P};
 
 fn problems_for(table: &'static Table, field: &str, value: &str, weak: bool) -> Vec<Problem> {
     let mut cells = Cells::blank(table);
@@ -211,6 +78,11 @@ fn every_v1_field_rule_passes_and_fails() {
 #[test]
 fn every_openvox_field_rule_passes_and_fails() {
     check_cases("openvox", &[COMMON, V1_ONLY, OPENVOX_ONLY]);
+}
+
+#[test]
+fn every_yeastar_p_field_rule_passes_and_fails() {
+    check_cases("yeastar-p", &[YEASTAR_P]);
 }
 
 #[test]

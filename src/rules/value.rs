@@ -186,10 +186,14 @@ impl Broken {
                 Kind::Password(rule) => format!("may only contain {}", rule.chars.describe()),
                 _ => String::new(),
             },
-            Broken::NotStrong => "is not strong: it needs upper and lower case letters and \
-                                  digits, and no 4 sequential or identical digits (or set \
-                                  --weak-passwords)"
-                .into(),
+            Broken::NotStrong => match field.kind {
+                Kind::Password(rule) if rule.runs => {
+                    "is not strong: it needs upper and lower case letters and digits, and no 4 \
+                     sequential or identical digits (or set --weak-passwords)"
+                }
+                _ => "is not strong: it needs upper and lower case letters and digits",
+            }
+            .into(),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use csv::ByteRecord;
 use futures::StreamExt;
@@ -55,7 +56,12 @@ impl Step {
     )]
     fn known(self) -> Result<(RowResult, bool), RowWrite> {
         match self {
-            Step::Decided(result) => Ok((result, true)),
+            // Decided lines are finished when the pipeline takes them; replayed ones were
+            // finished by the killed run, at no time of this one.
+            Step::Decided(mut result) => {
+                result.finished_at = Some(Instant::now());
+                Ok((result, true))
+            }
             Step::Replayed(result) => Ok((result, false)),
             Step::Send(write) => Err(write),
         }
@@ -239,7 +245,7 @@ fn spawn_row(
     let task = tokio::spawn(send_row(seq, write, client, settings, stop));
     async move {
         let Sending {
-            result,
+            mut result,
             secrets,
             sent,
         } = match task.await {
@@ -250,6 +256,7 @@ fn spawn_row(
                 sent: Sent::Broken,
             },
         };
+        result.finished_at = Some(Instant::now());
         Finished {
             seq,
             offset,

@@ -9,11 +9,14 @@
 //! is exported like the SIP one.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
 
 use super::import::login_failed;
 use crate::domain::PbxSnapshot;
+use crate::output::sheet_writer::SheetFormat;
+use crate::output::workbook::ReportFormat;
 use crate::output::{Progress, SheetWriter};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions, snapshot};
 use crate::rules::Table;
@@ -28,6 +31,14 @@ pub(crate) struct ExportSettings {
     /// Queries in flight at most.
     pub(crate) concurrency: usize,
     pub(crate) wire: WireOptions,
+    /// What `output` is written as.
+    pub(crate) format: ReportFormat,
+    /// A CSV's encoding (`None`: UTF-8).
+    pub(crate) encoding: Option<&'static encoding_rs::Encoding>,
+    /// With stderr not a terminal: a progress line this often.
+    pub(crate) progress_every: Duration,
+    /// Where to write the JSON summary (`-`: standard output).
+    pub(crate) summary_json: Option<PathBuf>,
 }
 
 /// What an export wrote.
@@ -43,24 +54,29 @@ pub(crate) async fn export(settings: &ExportSettings) -> anyhow::Result<Exported
         settings.api,
         &settings.wire,
         &settings.connection,
-        settings.retry,
-        settings.concurrency,
+        (settings.retry, settings.concurrency),
+        settings.progress_every,
     )
     .await?;
-    let left_blank = write_sheet(&settings.output, table, &snapshot)?;
+    let how = SheetFormat {
+        format: settings.format,
+        encoding: settings.encoding,
+    };
+    let left_blank = write_sheet(&settings.output, how, table, &snapshot)?;
     Ok(Exported {
         extensions: snapshot.len(),
         left_blank,
     })
 }
 
-/// Every extension on the PBX, read in chunks (`concurrency` at a time) with a progress bar.
+/// Every extension on the PBX, read in chunks (`concurrency` at a time) with a progress bar
+/// (a line every `every` when stderr is not a terminal).
 pub(crate) async fn read_directory(
     api: &Vendor,
     wire: &WireOptions,
     connection: &Connection,
-    retry: RetryPolicy,
-    concurrency: usize,
+    (retry, concurrency): (RetryPolicy, usize),
+    every: Duration,
 ) -> anyhow::Result<PbxSnapshot> {
     let table = api.table;
     let url = &connection.base_url;
@@ -69,7 +85,10 @@ pub(crate) async fn read_directory(
         .login()
         .await
         .map_err(|e| login_failed(client.protocol(), url, &e))?;
-    let progress = Progress::items("extensions read");
+    for note in client.notes() {
+        eprintln!("pbxbulk: {note}");
+    }
+    let progress = Progress::items("extensions read", every);
     let most = snapshot::MAX_LISTED;
     let read = snapshot::fetch(&client, table, retry, concurrency, most, Some(&progress)).await;
     progress.finish();
@@ -83,13 +102,14 @@ pub(crate) async fn read_directory(
 /// the API handed them out hashed.
 pub(crate) fn write_sheet(
     path: &Path,
+    how: SheetFormat,
     table: &Table,
     snapshot: &PbxSnapshot,
 ) -> anyhow::Result<Vec<&'static str>> {
     let header: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
     let mut left_blank = Vec::new();
     let mut write = || -> std::io::Result<()> {
-        let mut out = SheetWriter::create(path, &header)?;
+        let mut out = SheetWriter::create_as(path, how, &header)?;
         for record in snapshot.values() {
             let cells: Vec<&str> = table
                 .fields

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay};
+use super::page::{self, Ending};
 use super::prepare::prepare;
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
@@ -49,11 +50,15 @@ pub(crate) struct ImportSettings {
     pub(crate) weak_passwords: bool,
     /// New extensions get the credentials their rows leave blank.
     pub(crate) generate_passwords: bool,
+    /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).
+    pub(crate) update_secrets: bool,
     pub(crate) heartbeat: Duration,
     /// With stderr not a terminal: a progress line this often.
     pub(crate) progress_every: Duration,
     /// Where to write the JSON summary (`-`: standard output).
     pub(crate) summary_json: Option<PathBuf>,
+    /// Where to write the page people read (`--report-html`).
+    pub(crate) report_html: Option<PathBuf>,
     pub(crate) report_format: ReportFormat,
     /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
     pub(crate) read: ReadSettings,
@@ -94,7 +99,7 @@ pub(crate) async fn run_import_claimed(
     _claim: Claim,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
-    let started = std::time::Instant::now();
+    let (started, started_at) = (std::time::Instant::now(), std::time::SystemTime::now());
     let table = settings.api.table;
     let source = Source::open(&settings.file, &settings.read)?;
     let input = source.input();
@@ -123,6 +128,9 @@ pub(crate) async fn run_import_claimed(
         .login()
         .await
         .map_err(|e| login_failed(client.protocol(), url, &e))?;
+    for note in client.notes() {
+        eprintln!("pbxbulk: {note}");
+    }
     on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
     // From here on a signal stops the run cleanly instead of killing it: while the PBX is
@@ -161,6 +169,9 @@ pub(crate) async fn run_import_claimed(
         sheet.layout(),
     )
     .with_context(|| format!("cannot write the report {}", lines.display()))?;
+    if settings.report_html.is_some() {
+        report.collect_page();
+    }
     // Created only now: a run refused at login or before any write leaves no journal.
     let (journal, replay) = match resumed {
         Some((journal, replay)) => (Some(journal), replay),
@@ -237,9 +248,20 @@ pub(crate) async fn run_import_claimed(
     signals.abort();
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
+    let page = report.take_page();
     let mut summary = finish_report(report, &lines, settings, &stop);
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // Before a broken file's error is returned: the page says how far the run got.
+    let (broke, refusing) = (read.as_ref().err(), would_refuse.as_deref());
+    let ending = Ending {
+        started: started_at,
+        summary: &summary,
+        stop: &stop,
+        broke,
+        refusing,
+    };
+    page::write(settings, page, &source, ending)?;
     // A file that broke halfway (or changed under the run) is reported after the rows that
     // were read, and keeps its journal.
     if let Err(e) = read {
@@ -304,6 +326,9 @@ pub(crate) fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<Claim> 
         outputs.push(("--summary-json", json.clone()));
     }
     let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+    if let Some(page) = &settings.report_html {
+        outputs.push(("--report-html", page.clone()));
+    }
     check_outputs(input, &outputs).map_err(anyhow::Error::msg)?;
     Ok(Claim {
         _lock: ReportLock::acquire(report)?,

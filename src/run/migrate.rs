@@ -9,6 +9,8 @@
 
 use super::export::{read_directory, write_sheet};
 use super::import::{ImportOutcome, ImportSettings, claim_outputs, run_import_claimed};
+use crate::output::sheet_writer::SheetFormat;
+use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
 use crate::vendors::Vendor;
 
@@ -43,11 +45,16 @@ pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrat
                 settings.from,
                 &settings.source_wire,
                 &settings.source,
-                settings.retry,
-                settings.import.concurrency,
+                (settings.retry, settings.import.concurrency),
+                settings.import.progress_every,
             )
             .await?;
-            write_sheet(file, settings.from.table, &snapshot)?;
+            // In the encoding the import reads it back in (`--encoding`, else UTF-8).
+            let how = SheetFormat {
+                format: ReportFormat::Csv,
+                encoding: settings.import.read.encoding,
+            };
+            write_sheet(file, how, settings.from.table, &snapshot)?;
             Some(snapshot.len())
         }
     };

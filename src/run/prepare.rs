@@ -27,7 +27,7 @@ pub(super) async fn prepare(
     let url = &settings.connection.base_url;
     let current = match settings.mode.reads_the_pbx() {
         true => {
-            let progress = Progress::items("extensions read from the PBX");
+            let progress = Progress::items("extensions read from the PBX", settings.progress_every);
             // A big file makes a big directory plausible: at most ten extensions listed for
             // each of its bytes (or rows, of a workbook).
             let most = usize::try_from(sheet.len().saturating_mul(10))
@@ -78,7 +78,8 @@ pub(super) async fn prepare(
         None => listed,
     };
     let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
-        .generate_passwords(settings.generate_passwords);
+        .generate_passwords(settings.generate_passwords)
+        .update_secrets(settings.update_secrets);
     if settings.dry_run {
         planner = planner.dry_run();
     }

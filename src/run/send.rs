@@ -123,9 +123,12 @@ pub(super) async fn execute(
                     Sent::NotAttempted,
                 );
             }
-            Ok(_) => {
+            Ok(reply) => {
                 throttle.accepted();
                 result.latency_ms = millis(started);
+                if let Reply::Noted(note) = reply {
+                    result.message = note;
+                }
                 return (result, Sent::Answered);
             }
             Err(e) => {
@@ -211,7 +214,7 @@ fn millis(since: Instant) -> u64 {
 async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
     let numbers = std::slice::from_ref(&write.number);
     let key = client.protocol().record_key();
-    let found = match client.read(&Op::Query(numbers), retry).await {
+    let found = match client.query(numbers, retry).await {
         // Only a record of this number counts: not one the PBX answered unasked.
         Ok(Reply::Records(records)) => {
             Some(records.iter().any(|r| r.get(key) == Some(&write.number)))

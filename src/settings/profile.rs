@@ -1,21 +1,28 @@
-//! Named PBX profiles from a TOML config file, so a cron line need not repeat every setting.
+//! Named profiles from a TOML config file, so a cron line need not repeat every setting.
 //!
-//! The file holds `[profile.NAME]` tables with the same names as the flags. Values are kept as
-//! the text a flag would take and parsed by the same code as the flag, so a profile cannot spell
-//! a value the command line would refuse. A password may sit in the file only when no one but
-//! its owner can read it.
+//! The file holds `[profile.NAME]` tables whose keys are the flags' names. Each value is read
+//! as the text the flag would take and parsed by the flag's own parser (`values.rs`), so a
+//! profile cannot spell a value the command line would refuse, and a refusal names the file's
+//! line. A password may sit in the file only when no one but its owner can read it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
+use toml::Spanned;
+
+use super::options::{Given, Options, Origin, PasswordFrom, ProfileName, beside};
+use super::values;
+use crate::domain::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ProfileError {
-    #[error("cannot read the config file {path}: {source}")]
+    // The cause is in the message, not a `source` that a chain of causes would say again.
+    #[error("cannot read the config file {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("the config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
@@ -30,6 +37,15 @@ pub(crate) enum ProfileError {
          chmod 600 {path}, or use password-file instead"
     )]
     PasswordReadable { path: PathBuf, mode: u32 },
+    #[error("the config file {path} line {line}, profile {name:?}: {key} = {value:?}: {message}")]
+    Value {
+        path: PathBuf,
+        line: usize,
+        name: String,
+        key: &'static str,
+        value: String,
+        message: String,
+    },
 }
 
 /// A value as a flag would take it: TOML strings, integers, floats and booleans all become the
@@ -56,43 +72,32 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// A password in the file, which must be a quoted string. serde's own error for anything else
-/// quotes the value (`invalid type: integer `123456``): this one never does.
-fn quoted_password<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Any {
-        Quoted(String),
-        Other(serde::de::IgnoredAny),
-    }
-    match Any::deserialize(d)? {
-        Any::Quoted(password) => Ok(Some(password)),
-        Any::Other(_) => Err(serde::de::Error::custom(
-            "password must be a quoted string (password = \"…\"); its value is not shown",
-        )),
-    }
-}
+type Key = Option<Spanned<Text>>;
 
-/// One `[profile.NAME]` table.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// One `[profile.NAME]` table: the keys a profile may give.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct Profile {
-    pub(crate) api: Option<Text>,
-    pub(crate) url: Option<Text>,
-    pub(crate) user: Option<Text>,
-    pub(crate) password_file: Option<PathBuf>,
+struct Profile {
+    api: Key,
+    edition: Key,
+    url: Key,
+    user: Key,
+    password_file: Key,
     /// Allowed only in a file mode 0600 (checked when the file is loaded).
-    #[serde(default, deserialize_with = "quoted_password")]
-    pub(crate) password: Option<String>,
-    pub(crate) eid: Option<Text>,
-    pub(crate) body: Option<Text>,
-    pub(crate) rate: Option<Text>,
-    pub(crate) concurrency: Option<Text>,
-    pub(crate) retries: Option<Text>,
-    pub(crate) timeout: Option<Text>,
-    pub(crate) ca_cert: Option<PathBuf>,
-    pub(crate) weak_passwords: Option<bool>,
-    pub(crate) map: Option<PathBuf>,
+    password: Key,
+    eid: Key,
+    body: Key,
+    timeout: Key,
+    ca_cert: Key,
+    rate: Key,
+    read_rate: Key,
+    concurrency: Key,
+    retries: Key,
+    weak_passwords: Key,
+    map: Key,
+    encoding: Key,
+    report_format: Key,
+    progress_every: Key,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,32 +107,25 @@ struct File {
     profile: BTreeMap<String, Profile>,
 }
 
-/// The profile chosen with `--profile`, and where it came from.
-#[derive(Debug, Clone)]
-pub(crate) struct Chosen {
-    pub(crate) name: String,
-    pub(crate) path: PathBuf,
-    pub(crate) profile: Profile,
-}
-
 /// Where the config file is when `--config` is not given: the user's config directory
 /// (`~/.config/pbxbulk/config.toml` on Linux, honouring `$XDG_CONFIG_HOME`).
 pub(crate) fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "pbxbulk").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// Loads profile `name` from `path`. Paths inside the profile are taken relative to the
-/// config file's folder, as a reader of that file would expect.
-pub(crate) fn load(path: &Path, name: &str) -> Result<Chosen, ProfileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+/// Profile `name` of the config file at `path`, as one layer of [`Options`]. Paths inside the
+/// profile are taken relative to the config file's folder, as a reader of that file would
+/// expect.
+pub(crate) fn load(path: &Path, name: &str) -> Result<Options, ProfileError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ProfileError::Read {
         path: path.to_owned(),
-        source,
+        error,
     })?;
     let mut file: File = toml::from_str(&text).map_err(|e| ProfileError::Parse {
         path: path.to_owned(),
         message: e.message().to_string() + &line_of(&text, e.span()),
     })?;
-    let Some(mut profile) = file.profile.remove(name) else {
+    let Some(profile) = file.profile.remove(name) else {
         let known: Vec<&str> = file.profile.keys().map(String::as_str).collect();
         return Err(ProfileError::Unknown {
             name: name.to_string(),
@@ -148,24 +146,75 @@ pub(crate) fn load(path: &Path, name: &str) -> Result<Chosen, ProfileError> {
             });
         }
     }
-    let base = path.parent().unwrap_or(Path::new("."));
-    for p in [
-        &mut profile.password_file,
-        &mut profile.ca_cert,
-        &mut profile.map,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if p.is_relative() {
-            *p = base.join(&*p);
-        }
+    let keys = Keys {
+        text: &text,
+        profile: Arc::new(ProfileName {
+            name: name.to_string(),
+            path: path.to_owned(),
+        }),
+    };
+    keys.options(&profile)
+}
+
+/// Reads one profile's keys, each by its flag's parser.
+struct Keys<'a> {
+    text: &'a str,
+    profile: Arc<ProfileName>,
+}
+
+impl Keys<'_> {
+    fn options(&self, p: &Profile) -> Result<Options, ProfileError> {
+        let path = |key, value: &Key| -> Result<_, ProfileError> {
+            let given = self.read(key, value, values::path)?;
+            Ok(given.map(|g| Given::new(beside(&self.profile.path, g.value), g.origin)))
+        };
+        let password_file = path("password-file", &p.password_file)?;
+        let password = self.read("password", &p.password, |t| Ok(Secret::new(t)))?;
+        Ok(Options {
+            api: self.read("api", &p.api, values::api)?,
+            edition: self.read("edition", &p.edition, values::text)?,
+            url: self.read("url", &p.url, values::text)?,
+            user: self.read("user", &p.user, values::text)?,
+            password: (password_file.map(|g| Given::new(PasswordFrom::File(g.value), g.origin)))
+                .or(password.map(|g| Given::new(PasswordFrom::Config(g.value), g.origin))),
+            eid: self.read("eid", &p.eid, values::text)?,
+            body: self.read("body", &p.body, values::word)?,
+            timeout: self.read("timeout", &p.timeout, values::secs)?,
+            ca_cert: path("ca-cert", &p.ca_cert)?,
+            rate: self.read("rate", &p.rate, values::rate)?,
+            read_rate: self.read("read-rate", &p.read_rate, values::read_rate)?,
+            concurrency: self.read("concurrency", &p.concurrency, values::concurrency)?,
+            retries: self.read("retries", &p.retries, values::retries)?,
+            weak_passwords: self.read("weak-passwords", &p.weak_passwords, values::switch)?,
+            map: path("map", &p.map)?,
+            encoding: self.read("encoding", &p.encoding, values::encoding)?,
+            report_format: self.read("report-format", &p.report_format, values::word)?,
+            progress_every: self.read("progress-every", &p.progress_every, values::secs)?,
+            ..Options::default()
+        })
     }
-    Ok(Chosen {
-        name: name.to_string(),
-        path: path.to_owned(),
-        profile,
-    })
+
+    fn read<T>(
+        &self,
+        key: &'static str,
+        value: &Key,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Option<Given<T>>, ProfileError> {
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let text = &value.get_ref().0;
+        let origin = Origin::Profile(self.profile.clone());
+        let parsed = parse(text).map_err(|message| ProfileError::Value {
+            path: self.profile.path.clone(),
+            line: line_number(self.text, value.span().start),
+            name: self.profile.name.clone(),
+            key,
+            value: text.clone(),
+            message,
+        })?;
+        Ok(Some(Given::new(parsed, origin)))
+    }
 }
 
 /// The file's permission bits if anyone but its owner may read or write it, else 0.
@@ -198,13 +247,14 @@ pub(crate) fn world_readable(path: &Path) -> bool {
 }
 
 fn line_of(text: &str, span: Option<std::ops::Range<usize>>) -> String {
-    match span {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!(" (line {line})")
-        }
-        None => String::new(),
-    }
+    span.map_or(String::new(), |span| {
+        format!(" (line {})", line_number(text, span.start))
+    })
+}
+
+/// The line (from 1) the byte at `offset` is on.
+fn line_number(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 #[cfg(test)]
@@ -231,13 +281,46 @@ mod tests {
              password-file = \"hq.pw\"\nweak-passwords = true\n",
             0o644,
         );
-        let chosen = load(&path, "hq").unwrap();
-        let p = chosen.profile;
-        assert_eq!(p.rate, Some(Text("5".into())));
-        assert_eq!(p.timeout, Some(Text("2.5".into())));
-        assert_eq!(p.concurrency, Some(Text("8".into())));
-        assert_eq!(p.weak_passwords, Some(true));
-        assert_eq!(p.password_file, Some(dir.path().join("hq.pw")));
+        let o = load(&path, "hq").unwrap();
+        let value = |shown: &str| {
+            let lines = o.shown();
+            let found = lines.iter().find(|(key, _)| key == shown);
+            found.and_then(|(_, v)| v.clone()).map(|(value, _)| value)
+        };
+        assert_eq!(value("rate").as_deref(), Some("5"));
+        assert_eq!(value("timeout").as_deref(), Some("2.5"));
+        assert_eq!(value("concurrency").as_deref(), Some("8"));
+        assert_eq!(value("weak-passwords").as_deref(), Some("true"));
+        let pw = dir.path().join("hq.pw");
+        assert_eq!(o.password.unwrap().value, PasswordFrom::File(pw));
+        assert!(matches!(o.api.unwrap().origin, Origin::Profile(p) if p.name == "hq"));
+    }
+
+    #[test]
+    fn a_value_its_flag_would_refuse_names_the_key_the_valid_values_and_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[profile.hq]\nrate = 5\napi = \"yeastar-v3\"\n";
+        let path = write(dir.path(), text, 0o600);
+        let e = load(&path, "hq").unwrap_err().to_string();
+        assert!(
+            e.contains("line 3") && e.contains("api = \"yeastar-v3\""),
+            "{e}"
+        );
+        assert!(e.contains("yeastar-v2, yeastar-v1, openvox, verba"), "{e}");
+        let path = write(dir.path(), "[profile.hq]\nconcurrency = 0\n", 0o600);
+        let e = load(&path, "hq").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("from 1 to 1024"), "{e}");
+    }
+
+    #[test]
+    fn encoding_and_the_output_keys_may_sit_in_a_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[profile.hq]\nencoding = \"cp936\"\nreport-format = \"xlsx\"\n\
+                    progress-every = 5\nread-rate = 2\n";
+        let o = load(&write(dir.path(), text, 0o600), "hq").unwrap();
+        assert_eq!(o.encoding.unwrap().value.name(), "GBK");
+        assert_eq!(o.progress_every.unwrap().value.as_secs(), 5);
+        assert_eq!(o.read_rate.unwrap().value, Some(2.0));
     }
 
     #[test]
@@ -272,6 +355,6 @@ mod tests {
             "{e}"
         );
         let path = write(dir.path(), text, 0o600);
-        assert!(load(&path, "hq").unwrap().profile.password.is_some());
+        assert!(load(&path, "hq").unwrap().password.is_some());
     }
 }

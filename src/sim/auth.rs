@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use std::net::IpAddr;
 
-use super::Sim;
+use super::{Sim, Store};
 
 pub(crate) struct Token {
     issued: Instant,
@@ -36,6 +36,19 @@ pub(crate) enum TokenProblem {
     Blank,
     Unknown,
     Expired,
+}
+
+fn new_token(store: &mut Store, now: Instant) -> String {
+    let token = store.random_token();
+    store.tokens.insert(
+        token.clone(),
+        Token {
+            issued: now,
+            last_use: now,
+            uses: 0,
+        },
+    );
+    token
 }
 
 /// Why a login was refused.
@@ -79,17 +92,31 @@ impl Sim {
             s.push_log(t_ms, "login", "", error);
             result?;
             s.stats.logins += 1;
-            let token = format!("{:032x}", s.rng.u128(..));
-            s.tokens.insert(
-                token.clone(),
-                Token {
-                    issued: now,
-                    last_use: now,
-                    uses: 0,
-                },
-            );
-            Ok(token)
+            Ok(new_token(s, now))
         })
+    }
+
+    /// A new token for a session renewed without its credentials (a refresh token), which
+    /// the API has checked itself.
+    pub(crate) fn renew(&self) -> String {
+        self.with_state(|s| {
+            s.stats.renewals += 1;
+            new_token(s, Instant::now())
+        })
+    }
+
+    /// Forgets a token, as a renewal or a revocation does (not counted as a logout).
+    pub(crate) fn revoke(&self, token: &str) {
+        self.with_state(|s| {
+            s.tokens.remove(token);
+        });
+    }
+
+    /// Whether failed logins locked this address.
+    pub(crate) fn is_locked(&self, ip: IpAddr) -> bool {
+        let now = Instant::now();
+        self.settings.api.api.caps.lockout.is_some()
+            && self.with_state(|s| s.lockouts.get(&ip).is_some_and(|l| l.locked(now)))
     }
 
     /// Accepts a token (and extends its idle life) or says why not.

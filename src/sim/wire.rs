@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::net::IpAddr;
 
-use axum::http::{Method, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
 use super::{Sim, SimSettings, Store};
@@ -20,10 +20,19 @@ pub(crate) struct SimApi {
     pub(crate) wire: fn() -> Box<dyn Wire>,
 }
 
+/// One request to the simulated API.
+pub(crate) struct Request<'a> {
+    pub(crate) peer: IpAddr,
+    pub(crate) method: &'a Method,
+    pub(crate) uri: &'a Uri,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+}
+
 /// One API's simulated wire format.
 pub(crate) trait Wire: Send + Sync {
     /// Answers one request to the API (the `/_sim/` endpoints are the shared simulator's).
-    fn handle(&self, sim: &Sim, peer: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response;
+    fn handle(&self, sim: &Sim, request: &Request<'_>) -> Response;
 
     /// The API's own state in the store (tenants, users), before the seed is loaded.
     fn prepare(&self, _settings: &SimSettings) -> anyhow::Result<Box<dyn Any + Send>> {

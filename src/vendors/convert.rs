@@ -7,12 +7,42 @@
 //! over under its own name where the target has it; every other source field is dropped and
 //! named, with its value (a secret only by name), in the row's message. A term the source
 //! lacks may be filled from another where the target says so (a registration name from the
-//! number). Values the source hands out only hashed cannot travel: the message says so.
+//! number). A display name and a first and last name correspond: the last word of the one is
+//! the last name, the words before it the first name, and the two joined make the one.
+//! Values the source hands out only hashed cannot travel (its export leaves them blank): the
+//! message of a row whose cell is blank says so.
 
 use super::Vendor;
 use crate::domain::Term;
-use crate::input::mapping::{Constant, Dropped, Mapping, Rename};
+use crate::input::mapping::filters::Filter;
+use crate::input::mapping::{Constant, Dropped, Mapping, Piece, Rename, Template};
 use crate::rules::{Need, Table};
+
+/// Where a target field's value comes from in the source's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Column(&'static str),
+    /// Part of a display name: its first names or its last name.
+    Part(&'static str, NamePart),
+    /// A first and a last name, joined.
+    Joined(&'static str, &'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NamePart {
+    First,
+    Last,
+}
+
+impl Source {
+    /// The source columns it reads.
+    fn columns(self) -> Vec<&'static str> {
+        match self {
+            Source::Column(c) | Source::Part(c, _) => vec![c],
+            Source::Joined(a, b) => vec![a, b],
+        }
+    }
+}
 
 /// A conversion, or why it cannot be done.
 pub(crate) type Conversion = Option<Mapping>;
@@ -68,25 +98,57 @@ fn needed_to_add(table: &'static Table) -> impl Iterator<Item = &'static str> {
 }
 
 /// Where `to`'s field `field` takes its value from in `from`'s columns, if anywhere.
-fn source_of(from: &Vendor, to: &Vendor, field: &str) -> Option<&'static str> {
+fn source_of(from: &Vendor, to: &Vendor, field: &str) -> Option<Source> {
     let term = to
         .table
         .terms
         .iter()
         .find(|(_, f)| *f == field)
         .map(|(t, _)| *t);
+    let column = |term| from.table.field_for(term).map(Source::Column);
     match term {
-        Some(term) => from.table.field_for(term).or_else(|| {
-            let (_, instead) = to.fills.iter().find(|(missing, _)| *missing == term)?;
-            from.table.field_for(*instead)
-        }),
-        None => from.table.field(field).map(|f| f.name),
+        Some(term) => column(term)
+            .or_else(|| name_parts(from.table, term))
+            .or_else(|| {
+                let (_, instead) = to.fills.iter().find(|(missing, _)| *missing == term)?;
+                column(*instead)
+            }),
+        None => from.table.field(field).map(|f| Source::Column(f.name)),
+    }
+}
+
+/// A name the source keeps the other way: split from a display name, or joined from a
+/// first and a last name.
+fn name_parts(source: &Table, term: Term) -> Option<Source> {
+    let display = || source.field_for(Term::DisplayName);
+    match term {
+        Term::FirstName => display().map(|d| Source::Part(d, NamePart::First)),
+        Term::LastName => display().map(|d| Source::Part(d, NamePart::Last)),
+        Term::DisplayName => match (
+            source.field_for(Term::FirstName),
+            source.field_for(Term::LastName),
+        ) {
+            (Some(first), Some(last)) => Some(Source::Joined(first, last)),
+            (Some(one), None) | (None, Some(one)) => Some(Source::Column(one)),
+            (None, None) => None,
+        },
+        Term::Number
+        | Term::Email
+        | Term::Mobile
+        | Term::CallerId
+        | Term::SipUser
+        | Term::SipSecret
+        | Term::LoginSecret
+        | Term::VoicemailPin
+        | Term::MaxRegistrations
+        | Term::Tenant => None,
     }
 }
 
 /// The conversion of a sheet in `from`'s columns into `to`'s fields; `None` when the APIs are
-/// the same. `tenant` is the target's tenant, for a target field the source cannot name.
-pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str) -> Conversion {
+/// the same. `tenant` is the target's tenant, for a target field the source cannot name;
+/// `generate`: `--generate-passwords` makes the credentials new extensions lack.
+pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str, generate: bool) -> Conversion {
     if from == to {
         return None;
     }
@@ -99,14 +161,21 @@ pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str) -> Conversion
     // column renamed to one field is not passed on under its own name as well).
     let mut used = Vec::new();
     for field in target.fields {
-        if let Some(column) = source_of(from, to, field.name) {
-            mapping.renames.push(rename(column, field.name));
-            used.push(column);
+        let Some(source) = source_of(from, to, field.name) else {
+            continue;
+        };
+        used.extend(source.columns());
+        match source {
+            Source::Column(column) => mapping.renames.push(rename(column, field.name)),
+            Source::Part(..) | Source::Joined(..) => {
+                mapping.templates.push(template(source, field.name));
+            }
         }
     }
     for field in source.fields {
         let renamed = used.contains(&field.name);
-        let taken = mapping.renames.iter().any(|r| r.field == field.name);
+        let taken = mapping.renames.iter().any(|r| r.field == field.name)
+            || mapping.templates.iter().any(|t| t.field == field.name);
         if taken && !renamed {
             mapping.dropped.push(Dropped {
                 column: field.name.to_string(),
@@ -130,11 +199,21 @@ pub(crate) fn conversion(from: &Vendor, to: &Vendor, tenant: &str) -> Conversion
         .iter()
         .filter(|h| carried(from, to, h))
     {
-        mapping.notes.push(format!(
-            "{hashed} not carried over: {} hands it out only hashed, so {} keeps its own \
-             unless --generate-passwords makes a new one",
-            from.name(),
-            to.name()
+        mapping.notes.push((
+            hashed.to_string(),
+            match generate {
+                true => format!(
+                    "{hashed} not carried over: {} hands it out only hashed; a new extension gets \
+                 a generated one, an existing one keeps its own",
+                    from.name()
+                ),
+                false => format!(
+                    "{hashed} not carried over: {} hands it out only hashed, so {} keeps its own \
+                 unless --generate-passwords makes a new one",
+                    from.name(),
+                    to.name()
+                ),
+            },
         ));
     }
     if let Some(field) = target.field_for(Term::Tenant)
@@ -168,6 +247,30 @@ fn taken_from<'a>(from: &Vendor, mapping: &'a Mapping, field: &str) -> &'a str {
     match from.table.field_for(Term::Number) {
         Some(number) if number == column => "the number",
         _ => column,
+    }
+}
+
+/// The template that fills `field` from a name kept the other way.
+fn template(source: Source, field: &str) -> Template {
+    let column = |name: &str, filters: Vec<Filter>| Piece::Column {
+        name: name.to_string(),
+        filters,
+    };
+    let pieces = match source {
+        Source::Part(name, NamePart::First) => vec![column(name, vec![Filter::Given])],
+        Source::Part(name, NamePart::Last) => vec![column(name, vec![Filter::Family])],
+        Source::Joined(first, last) => vec![
+            column(first, Vec::new()),
+            Piece::Text(" ".into()),
+            column(last, Vec::new()),
+        ],
+        Source::Column(name) => vec![column(name, Vec::new())],
+    };
+    Template {
+        line: 0,
+        field: field.to_string(),
+        pieces,
+        skip_blanks: true,
     }
 }
 

@@ -2,8 +2,12 @@
 //! settings per extension, in tenants (`--eid`).
 
 mod codec;
+mod fields;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_reads;
 mod sim_records;
 mod soap;
 mod tenants;
@@ -37,4 +41,6 @@ pub(crate) static VERBA: Vendor = Vendor {
     sim_inferred: sim::CHOICES,
     holds: "recording settings, not phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };

@@ -4,9 +4,16 @@
 
 mod answer;
 mod codec;
+mod dialect;
+mod errno;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod openvox_rules;
+// The tables are laid out one field a line so a whole API fits on one screen.
+#[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_writes;
 
 use super::Vendor;
 use crate::domain::{Api, Capabilities, Lockout, Term};
@@ -64,6 +71,8 @@ pub(crate) static YEASTAR_V2: Vendor = Vendor {
     sim_inferred: &[],
     holds: "phones",
     fills: &[SIP_USER_IS_THE_NUMBER],
+    edition: None,
+    editions: &[],
 };
 
 pub(crate) static YEASTAR_V1: Vendor = Vendor {
@@ -75,6 +84,8 @@ pub(crate) static YEASTAR_V1: Vendor = Vendor {
     sim_inferred: &[],
     holds: "phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };
 
 pub(crate) static OPENVOX: Vendor = Vendor {
@@ -91,6 +102,8 @@ pub(crate) static OPENVOX: Vendor = Vendor {
     }],
     holds: "phones",
     fills: &[],
+    edition: None,
+    editions: &[],
 };
 
 fn codec_of(dialect: &'static codec::Dialect, wire: &WireOptions) -> Box<dyn Protocol> {

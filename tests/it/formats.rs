@@ -331,3 +331,47 @@ fn the_simulator_seeds_from_the_same_formats() {
     assert_eq!(sim.field("mobile")["1001"], "13800138000");
     assert_eq!(sim.field("username")["1001"], "郑伟");
 }
+
+#[test]
+fn export_writes_what_report_format_and_encoding_ask_and_refuses_what_it_cannot_write() {
+    let sim = Sim::with(Api::YeastarV2)
+        .seed(&format!(
+            "number,username,registername,registerpassword\n5001,Zoë 陈静,5001,{STRONG}\n"
+        ))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("directory.dat");
+    Run::export(&sim)
+        .to(&book)
+        .args(&["--report-format", "xlsx"])
+        .ok();
+    assert!(
+        std::fs::read(&book).unwrap().starts_with(b"PK"),
+        "a workbook"
+    );
+
+    let csv = dir.path().join("directory.csv");
+    Run::export(&sim)
+        .to(&csv)
+        .args(&["--encoding", "utf-16le"])
+        .ok();
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(
+        bytes.starts_with(b"\xFF\xFE"),
+        "UTF-16 has its byte-order mark"
+    );
+    let (text, _) = UTF_16LE.decode_without_bom_handling(&bytes[2..]);
+    assert!(text.contains("5001,Zoë 陈静,"), "{text}");
+
+    // windows-1252 has no 陈静: refused, and the last good export stays.
+    let ran = Run::export(&sim)
+        .to(&csv)
+        .args(&["--encoding", "windows-1252"])
+        .incomplete("bad_input");
+    assert!(
+        ran.stderr.contains("windows-1252 cannot write"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(std::fs::read(&csv).unwrap(), bytes);
+}

@@ -66,3 +66,90 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         .ok();
     assert_eq!(ran.stderr, "");
 }
+
+/// The pages a man page names (`pbxbulk\-import(1)`), as command words.
+fn pages_named(page: &str) -> Vec<Vec<String>> {
+    page.split_whitespace()
+        .filter_map(|word| word.strip_suffix("(1)"))
+        .map(|name| name.replace("\\-", "-"))
+        .filter_map(|name| name.strip_prefix("pbxbulk-").map(str::to_string))
+        .map(|name| name.split('-').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn every_manual_page_a_page_names_is_one_pbxbulk_man_prints() {
+    let mut pending = vec![Vec::<String>::new()];
+    let mut printed = 0;
+    while let Some(words) = pending.pop() {
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let page = Run::new(Command::Man).args(&args).ok().stdout;
+        let title = ["pbxbulk"].into_iter().chain(args.iter().copied());
+        let title = title.collect::<Vec<_>>().join("-");
+        assert!(page.contains(&format!(".TH {title} 1")), "{title}: {page}");
+        pending.extend(pages_named(&page));
+        printed += 1;
+    }
+    assert!(printed >= 11, "only {printed} pages");
+    let ran = Run::new(Command::Man).args(&["nope"]).refused();
+    assert!(
+        ran.stderr.contains("its commands: validate, import"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn the_help_says_what_the_code_does() {
+    let import = Run::new(Command::Import).help().ok().stdout;
+    assert!(import.contains("REPORT.xlsx.partial.csv"), "{import}");
+    assert!(import.contains("What each row does"), "--mode: {import}");
+    let migrate = Run::new(Command::Migrate).help().ok().stdout;
+    assert!(
+        migrate.contains("[default: pbxbulk-migrate.report.csv]"),
+        "{migrate}"
+    );
+    assert!(migrate.contains("The source PBX's base URL"), "{migrate}");
+    let export = Run::new(Command::Export).help().ok().stdout;
+    assert!(!export.contains("--rate"), "export has no --rate: {export}");
+    let sim = Run::new(Command::Sim).help().ok().stdout;
+    assert!(
+        sim.contains("verba-provider-eid=EID (--api verba)"),
+        "{sim}"
+    );
+}
+
+#[test]
+fn an_api_without_passwords_has_no_password_policy_and_its_key_takes_an() {
+    let text = Run::template(Api::Verba).args(&["--describe"]).ok().stdout;
+    assert!(!text.contains("Password policy"), "{text}");
+    assert!(text.contains("an extension may appear only once"), "{text}");
+    // Any case names an API.
+    Run::new(Command::Validate)
+        .file("number\n1001\n")
+        .args(&["--api", "Yeastar-V2"])
+        .ok();
+}
+
+#[test]
+fn the_committed_reference_is_what_the_code_generates() {
+    let out = run::pbxbulk().arg("reference").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/REFERENCE.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if generated != committed {
+        let first = (generated.lines().zip(committed.lines()))
+            .position(|(a, b)| a != b)
+            .unwrap_or(generated.lines().count().min(committed.lines().count()));
+        panic!(
+            "docs/REFERENCE.md is stale (first difference at line {}); make it again with:\n  \
+             cargo run --quiet -- reference > docs/REFERENCE.md",
+            first + 1
+        );
+    }
+}

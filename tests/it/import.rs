@@ -349,10 +349,10 @@ fn the_password_comes_from_a_file_or_the_environment_never_an_argument() {
 
     let ran = import().without_password().incomplete("bad_input");
     assert!(ran.stderr.contains("PBXBULK_PASSWORD"), "{}", ran.stderr);
-    // There is no --password flag; clap refuses it before anything is sent. (A flag that
-    // existed would log in with "x" and fail differently.)
+    // There is no --password flag; clap refuses it before anything is sent (and the summary
+    // says so). A flag that existed would log in with "x" and fail differently.
     let requests = sim.stat("requests");
-    let ran = import().args(&["--password", "x"]).refused();
+    let ran = import().args(&["--password", "x"]).incomplete("bad_input");
     assert!(
         ran.stderr.contains("unexpected argument '--password'"),
         "{}",
@@ -471,4 +471,23 @@ fn a_run_killed_at_any_moment_is_finished_by_resume_without_sending_a_row_twice(
         .args(&["--resume"])
         .incomplete("bad_input");
     assert!(ran.stderr.contains("nothing to resume"), "{}", ran.stderr);
+}
+
+#[test]
+fn a_url_with_the_apis_own_path_is_taken_back_to_the_pbxs_address() {
+    // A new user pasted the API's URL: every request would have gone to /api/v2.0.0/api/…
+    let sim = Sim::start(Api::YeastarV2);
+    let url = format!("{}/api/v2.0.0/", sim.url);
+    let ran = Run::import_at(Api::YeastarV2, &url)
+        .file(&format!(
+            "number,username,registername,registerpassword\n1001,Ann,1001,{STRONG}\n"
+        ))
+        .ok();
+    assert!(
+        ran.stderr
+            .contains("--url ends in /api/v2.0.0, the API's own path, which pbxbulk adds itself"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(sim.stat("extensions"), 1);
 }

@@ -1,18 +1,18 @@
-//! HR feeds: an export in an HR system's columns, through the README's example mapping, with
+//! HR feeds: an export in an HR system's columns, through the documented example mapping, with
 //! new hires that have no SIP credentials and leavers the prune removes.
 
 use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
-/// The mapping the README shows for an HR export, taken from the README itself so the two
-/// cannot drift apart; written into `dir`.
+/// The mapping docs/SPREADSHEETS.md shows for an HR export, taken from the page itself so the
+/// two cannot drift apart; written into `dir`.
 fn readme_mapping(dir: &Path) -> PathBuf {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SPREADSHEETS.md");
+    let readme = std::fs::read_to_string(page).unwrap();
     let start = readme
         .find("```toml\n# hr-to-yeastar.toml")
-        .expect("the README's example mapping");
+        .expect("the documented example mapping");
     let body = &readme[start + "```toml\n".len()..];
     let toml = &body[..body.find("```").unwrap()];
     write(dir, "hr-to-yeastar.toml", toml)
@@ -246,7 +246,7 @@ fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
         "typo.toml",
         "# HR\n[columns]\n\"Desk Extension\" = \"nmber\"\n",
     );
-    let err = validate(&map).refused().stderr;
+    let err = validate(&map).incomplete("bad_input").stderr;
     assert!(
         err.contains("typo.toml line 3: yeastar-v2 has no field \"nmber\""),
         "{err}"
@@ -257,14 +257,14 @@ fn a_broken_mapping_names_its_line_and_unknown_hr_columns_are_named() {
         "syntax.toml",
         "[columns]\n\"Desk Extension\" = number\n",
     );
-    let err = validate(&map).refused().stderr;
+    let err = validate(&map).incomplete("bad_input").stderr;
     assert!(err.contains("syntax.toml line 2:"), "{err}");
     let map = write(
         dir.path(),
         "ok.toml",
         "[columns]\n\"Desk Extension\" = \"number\"\n",
     );
-    let err = validate(&map).refused().stderr;
+    let err = validate(&map).incomplete("bad_input").stderr;
     assert!(
         err.contains("unknown column(s) \"Cost Centre\": map them in"),
         "{err}"

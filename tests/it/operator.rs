@@ -345,7 +345,7 @@ fn a_dry_run_says_what_it_would_do_and_lists_deletes_a_real_run_would_refuse() {
 fn a_missing_file_is_said_once() {
     let ran = Run::validate(Api::YeastarV2)
         .input("/nonexistent/staff.csv")
-        .refused();
+        .incomplete("bad_input");
     assert_eq!(
         ran.stderr.matches("No such file").count(),
         1,

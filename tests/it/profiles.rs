@@ -174,3 +174,137 @@ fn a_password_in_a_readable_config_is_refused_and_a_readable_password_file_warne
         ran.stderr
     );
 }
+
+/// A config file in `dir` holding `text`, readable by its owner only.
+fn config(dir: &Path, text: &str) -> std::path::PathBuf {
+    let path = write(dir, "config.toml", text);
+    private(&path, 0o600);
+    path
+}
+
+#[test]
+fn validate_takes_a_profiles_api_map_and_encoding_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "hr.toml",
+        "[columns]\n\"Desk\" = \"number\"\n\"Name\" = \"username\"\n",
+    );
+    let config = config(
+        dir.path(),
+        "[profile.hr]\napi = \"yeastar-v2\"\nmap = \"hr.toml\"\nencoding = \"gbk\"\n",
+    );
+    // One row of GBK: too little for a detector to be sure of, so the profile says.
+    let (bytes, _, _) = encoding_rs::GBK.encode("Desk,Name\n1001,黄敏\n");
+    let ran = Run::new(Command::Validate)
+        .file_named("hr.csv", bytes)
+        .args(&["--config", config.to_str().unwrap(), "--profile", "hr"])
+        .args(&["--show-mapped", "1"])
+        .ok();
+    assert!(
+        ran.stderr.contains("read as GBK (--encoding)"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stdout.contains("username=\"黄敏\""), "{}", ran.stdout);
+}
+
+#[test]
+fn a_value_a_profile_may_not_hold_names_the_valid_values_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path(), "[profile.hq]\nrate = 5\napi = \"yeastar-v3\"\n");
+    let ran = Run::new(Command::Import)
+        .file("number\n1001\n")
+        .args(&["--config", config.to_str().unwrap(), "--profile", "hq"])
+        .incomplete("bad_input");
+    assert!(ran.stderr.contains("line 3"), "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("yeastar-v2, yeastar-v1, openvox, verba"),
+        "{}",
+        ran.stderr
+    );
+    // A flag that would win does not excuse the file.
+    let show = config_show(&config, &["--api", "verba"]).refused();
+    assert!(show.stderr.contains("line 3"), "{}", show.stderr);
+}
+
+#[test]
+fn export_takes_its_output_keys_from_a_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = Sim::with(Api::YeastarV2)
+        .seed(&format!(
+            "number,username,registername,registerpassword\n3001,王芳,3001,{STRONG}\n"
+        ))
+        .start();
+    let pw = write(dir.path(), "pw", PASSWORD);
+    private(&pw, 0o600);
+    let config = config(
+        dir.path(),
+        &format!(
+            "[profile.hq]\napi = \"yeastar-v2\"\nurl = \"{}\"\nuser = \"{USER}\"\n\
+             password-file = \"pw\"\nconcurrency = 2\nencoding = \"gbk\"\n",
+            sim.url
+        ),
+    );
+    let ran = Run::new(Command::Export)
+        .args(&["--config", config.to_str().unwrap(), "--profile", "hq"])
+        .ok();
+    let bytes = std::fs::read(&ran.report).unwrap();
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+    assert!(!had_errors && text.contains("3001,王芳,"), "{text}");
+    assert!(
+        !bytes.starts_with(b"\xEF\xBB\xBF"),
+        "no UTF-8 BOM on a GBK file"
+    );
+    let show = config_show(&config, &[]).ok();
+    assert!(
+        shown(&show)["concurrency"].starts_with("2 "),
+        "{}",
+        show.stdout
+    );
+}
+
+#[test]
+fn a_migration_takes_each_side_from_its_own_profile_and_the_pace_from_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Sim::with(Api::YeastarV2)
+        .seed(&format!(
+            "number,username,registername,registerpassword\n4001,李娜,4001,{STRONG}\n"
+        ))
+        .start();
+    let target = Sim::start(Api::YeastarV2);
+    let pw = write(dir.path(), "pw", PASSWORD);
+    private(&pw, 0o600);
+    let side = |name: &str, sim: &Sim| {
+        format!(
+            "[profile.{name}]\napi = \"yeastar-v2\"\nurl = \"{}\"\nuser = \"{USER}\"\n\
+             password-file = \"pw\"\nrate = 1\n",
+            sim.url
+        )
+    };
+    let text = format!(
+        "{}{}[profile.pace]\nrate = 0\nencoding = \"gbk\"\nurl = \"http://127.0.0.1:9\"\n",
+        side("old", &source),
+        side("new", &target)
+    );
+    let config = config(dir.path(), &text);
+    let ran = Run::new(Command::Migrate)
+        .args(&["--config", config.to_str().unwrap(), "--profile", "pace"])
+        .args(&["--from-profile", "old", "--to-profile", "new"])
+        .ok();
+    assert_eq!(ran.column("status"), ["ok"]);
+    assert_eq!(target.field("username")["4001"], "李娜");
+    // What was read is kept in the pace profile's encoding.
+    let bytes = std::fs::read(ran.beside("source.csv")).unwrap();
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+    assert!(!had_errors && text.contains("李娜"), "{text}");
+    // As import does: a start line, and each plain-http side named by its flag.
+    for said in [
+        "pbxbulk migrate from yeastar-v2 at http://",
+        "warning: --from-url is http://",
+        "warning: --to-url is http://",
+    ] {
+        assert!(ran.stderr.contains(said), "{said}: {}", ran.stderr);
+    }
+}

@@ -66,7 +66,8 @@ fn row_numbers_are_what_a_spreadsheet_shows() {
 
 #[test]
 fn unknown_columns_are_one_clear_error() {
-    let ran = validate("number,username,favourite colour,shoe\n1001,Ana,blue,42\n").refused();
+    let ran = validate("number,username,favourite colour,shoe\n1001,Ana,blue,42\n")
+        .incomplete("bad_input");
     let err = &ran.stderr;
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(err.contains("\"favourite colour\", \"shoe\""), "{err}");
@@ -102,7 +103,7 @@ fn broken_files_are_one_line_and_exit_2() {
         let ran = Run::validate(Api::YeastarV2)
             .file_named(name, bytes)
             .with_report()
-            .refused();
+            .incomplete("bad_input");
         let err = &ran.stderr;
         assert!(
             err.contains(expected) && err.lines().count() == 1,
@@ -113,7 +114,7 @@ fn broken_files_are_one_line_and_exit_2() {
     let ran = Run::validate(Api::YeastarV2)
         .input(dir.path().join("missing.csv"))
         .with_report()
-        .refused();
+        .incomplete("bad_input");
     assert!(ran.stderr.contains("cannot read"), "{}", ran.stderr);
 }
 
@@ -217,6 +218,17 @@ fn template_rows_pass_validation_and_describe_lists_every_rule() {
                 );
                 assert!(
                     describe.contains("eid or environment is required to add"),
+                    "{describe}"
+                );
+            }
+            Api::YeastarP => {
+                assert!(
+                    describe.contains("Rules of the edition cloud")
+                        && describe.contains("vm_pin: inferred:"),
+                    "{describe}"
+                );
+                assert!(
+                    describe.contains("user_password must not contain the number"),
                     "{describe}"
                 );
             }

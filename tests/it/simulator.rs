@@ -155,3 +155,51 @@ fn an_idle_token_expires_and_is_then_unknown() {
     assert_eq!(sim.post(&path, "")["errno"], "20006");
     assert_eq!(sim.post(&path, "")["errno"], "20004", "the PBX erased it");
 }
+
+/// The simulator's start-up lines on stderr, up to the one about what it accepts.
+fn banner(env_password: Option<&str>) -> String {
+    use std::io::BufRead;
+    let mut sim = run::pbxbulk();
+    sim.args(["sim", "--api", "yeastar-v2", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if let Some(password) = env_password {
+        sim.env("PBXBULK_PASSWORD", password);
+    }
+    let mut child = sim.spawn().unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        stderr
+            .lines()
+            .map_while(Result::ok)
+            .try_for_each(|l| tx.send(l))
+    });
+    let mut said = String::new();
+    // A guard, not a timing: the banner comes at once, or not at all.
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
+        said.push_str(&line);
+        said.push('\n');
+        if line.starts_with("accepts") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    said
+}
+
+#[test]
+fn the_banner_names_the_user_and_where_the_password_comes_from_never_a_secret_one() {
+    let said = banner(Some(PASSWORD));
+    assert!(
+        said.contains("accepts user \"api\" with the password in $PBXBULK_PASSWORD"),
+        "{said}"
+    );
+    assert!(!said.contains(PASSWORD), "{said}");
+    let said = banner(None);
+    assert!(
+        said.contains("with the built-in password \"Sim-Passw0rd\""),
+        "{said}"
+    );
+}

@@ -237,3 +237,42 @@ fn the_wsdl_describes_what_the_simulator_serves() {
     }
     assert!(wsdl.contains(&format!("location=\"{}/provisioning\"", sim.url)));
 }
+
+#[test]
+fn the_documents_user_is_known_and_an_unknown_one_says_how_to_declare_users() {
+    // The documented updateExtension names user 25; a rehearsal needs no --users for it.
+    let sim = Sim::start(Api::Verba);
+    let ran = Run::import(&sim)
+        .file("extension,eid,recordingmode,userid\n4001,0000,FULL,25\n4002,0000,FULL,99\n")
+        .rows_failed();
+    assert_eq!(ran.row("number", "4001")["status"], "ok");
+    let refused = ran.row("number", "4002");
+    assert_eq!(refused["error_code"], "ERROR_ILLEGAL_ARGUMENT");
+    assert!(
+        refused["message"].contains(
+            "no user has the id 99 (the simulator knows 25; declare users with --users FILE"
+        ),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_row_of_another_tenant_is_read_in_its_own_and_upsert_creates_it_there() {
+    // 4001 is in tenant 0000, the session's; the row puts 4001 in tenant 0001. The listing
+    // (of the session's tenant) has 4001, so the row is an update; the read before the write
+    // finds nothing in 0001, so upsert creates it there and 0000's stays as it was.
+    let sim = Sim::with(Api::Verba)
+        .seed("extension,eid,recordingmode,userid\n4001,0000,CONTROLLED,25\n")
+        .args(&["--tenant", "0001=Branch"])
+        .start();
+    let ran = Run::import(&sim)
+        .file("extension,eid,recordingmode\n4001,0001,FULL\n")
+        .ok();
+    assert_eq!(ran.row("number", "4001")["action"], "update");
+    assert_eq!(verba_get_in(&sim, "0001", "4001")["recordingMode"], "FULL");
+    let home = verba_get(&sim, "4001");
+    assert_eq!(
+        (home["recordingMode"].as_str(), home["user.id"].as_str()),
+        ("CONTROLLED", "25")
+    );
+}

@@ -1,7 +1,7 @@
 //! Applying a bound mapping to one row: skip conditions, then each field from its source,
 //! then the value tables; and what the row's message must say about values left behind.
 
-use super::{Bit, Bound, Fill, Mapped, Test};
+use super::{Bit, Bound, Fill, Mapped, Test, filters};
 use crate::domain::Code;
 use crate::domain::values::quoted;
 use crate::rules::Problem;
@@ -23,7 +23,11 @@ impl Bound {
                 Fill::Blank => String::new(),
                 Fill::Column(c) => cell(*c).to_string(),
                 Fill::Constant(v) => v.clone(),
-                Fill::Template { line, pieces } => match Bound::render(pieces, cell) {
+                Fill::Template {
+                    line,
+                    pieces,
+                    skip_blanks,
+                } => match Bound::render(pieces, *skip_blanks, cell) {
                     Ok(v) => v,
                     Err(blank) => {
                         problems.push(Problem {
@@ -93,7 +97,12 @@ impl Bound {
         if !problems.is_empty() {
             return Mapped::Failed(problems);
         }
-        let mut said: Vec<String> = self.notes.clone();
+        let mut said: Vec<String> = self
+            .notes
+            .iter()
+            .filter(|(c, _)| c.is_none_or(|c| cell(c).is_empty()))
+            .map(|(_, note)| note.clone())
+            .collect();
         let dropped: Vec<String> = self
             .dropped
             .iter()
@@ -111,27 +120,47 @@ impl Bound {
         }
     }
 
-    /// The template's text, or the first referenced column that is blank. A template whose
-    /// columns are all blank gives a blank (the field is left as it is).
-    fn render<'c>(pieces: &[Bit], cell: impl Fn(usize) -> &'c str) -> Result<String, String> {
-        let columns = || {
-            pieces.iter().filter_map(|p| match p {
-                Bit::Column { at, name } => Some((*at, name.as_str())),
-                _ => None,
-            })
-        };
-        if columns().all(|(c, _)| cell(c).is_empty()) {
-            return Ok(String::new());
-        }
-        if let Some((_, name)) = columns().find(|(c, _)| cell(*c).is_empty()) {
-            return Err(name.to_string());
-        }
-        Ok(pieces
+    /// The template's text, or the first referenced column that is blank (after its
+    /// filters). A template whose columns are all blank gives a blank (the field is left as it
+    /// is); with `skip_blanks`, a blank column is left out with the text before it.
+    fn render<'c>(
+        pieces: &[Bit],
+        skip_blanks: bool,
+        cell: impl Fn(usize) -> &'c str,
+    ) -> Result<String, String> {
+        let values: Vec<Option<(std::borrow::Cow<'c, str>, &str)>> = pieces
             .iter()
             .map(|p| match p {
-                Bit::Text(t) => t.as_str(),
-                Bit::Column { at, .. } => cell(*at),
+                Bit::Column { at, name, filters } => {
+                    Some((filters::apply(filters, cell(*at)), name.as_str()))
+                }
+                Bit::Text(_) => None,
             })
-            .collect())
+            .collect();
+        let columns = || values.iter().flatten();
+        if columns().all(|(v, _)| v.is_empty()) {
+            return Ok(String::new());
+        }
+        if !skip_blanks && let Some((_, name)) = columns().find(|(v, _)| v.is_empty()) {
+            return Err((*name).to_string());
+        }
+        let mut out = String::new();
+        let mut pending = "";
+        for (piece, value) in pieces.iter().zip(&values) {
+            match (piece, value) {
+                (Bit::Text(t), _) => pending = t.as_str(),
+                (_, Some((v, _))) if v.is_empty() => pending = "",
+                (_, Some((v, _))) => {
+                    if !out.is_empty() || !skip_blanks {
+                        out.push_str(pending);
+                    }
+                    out.push_str(v);
+                    pending = "";
+                }
+                (_, None) => {}
+            }
+        }
+        out.push_str(pending);
+        Ok(out)
     }
 }

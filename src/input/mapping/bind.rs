@@ -72,12 +72,13 @@ impl Mapping {
             for piece in &t.pieces {
                 bits.push(match piece {
                     Piece::Text(text) => Bit::Text(text.clone()),
-                    Piece::Column(name) => {
+                    Piece::Column { name, filters } => {
                         let c = column(name, t.line, "this template")?;
                         used[c] = true;
                         Bit::Column {
                             at: c,
                             name: name.clone(),
+                            filters: filters.clone(),
                         }
                     }
                 });
@@ -87,6 +88,7 @@ impl Mapping {
                 Fill::Template {
                     line: t.line,
                     pieces: bits,
+                    skip_blanks: t.skip_blanks,
                 },
                 format!("the template at line {}", t.line),
                 t.line,
@@ -171,7 +173,11 @@ impl Mapping {
             values,
             skip,
             dropped,
-            notes: self.notes.clone(),
+            notes: self
+                .notes
+                .iter()
+                .map(|(column, note)| (names.iter().position(|h| *h == norm(column)), note.clone()))
+                .collect(),
         })
     }
 }

@@ -8,6 +8,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::filters::Filter;
 use super::{Condition, Constant, Mapping, Piece, Rename, Template, Test, ValueTable};
 use crate::domain::values::quoted;
 
@@ -71,6 +72,7 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
             line: at,
             field: field.into_inner(),
             pieces,
+            skip_blanks: false,
         });
     }
     for (field, value) in file.constants {
@@ -167,13 +169,19 @@ pub(super) fn template_pieces(template: &str) -> Result<Vec<Piece>, String> {
                         Some(c) => name.push(c),
                     }
                 }
-                if name.trim().is_empty() {
+                let mut parts = name.split('|');
+                let column = parts.next().unwrap_or("").trim().to_string();
+                if column.is_empty() {
                     return Err("{} names no column".into());
                 }
+                let filters = parts.map(Filter::parse).collect::<Result<Vec<_>, _>>()?;
                 if !text.is_empty() {
                     pieces.push(Piece::Text(std::mem::take(&mut text)));
                 }
-                pieces.push(Piece::Column(name.trim().to_string()));
+                pieces.push(Piece::Column {
+                    name: column,
+                    filters,
+                });
             }
             '}' => return Err("a } has no {; write }} for a literal brace".into()),
             c => text.push(c),
@@ -182,7 +190,7 @@ pub(super) fn template_pieces(template: &str) -> Result<Vec<Piece>, String> {
     if !text.is_empty() {
         pieces.push(Piece::Text(text));
     }
-    if !pieces.iter().any(|p| matches!(p, Piece::Column(_))) {
+    if !pieces.iter().any(|p| matches!(p, Piece::Column { .. })) {
         return Err("it names no column; use [constants] for a fixed value".into());
     }
     Ok(pieces)

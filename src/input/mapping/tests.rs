@@ -251,7 +251,13 @@ fn conditions_parse() {
 fn templates_parse() {
     assert_eq!(
         template_pieces("{{x}} {A}").unwrap(),
-        [Piece::Text("{x} ".into()), Piece::Column("A".into())]
+        [
+            Piece::Text("{x} ".into()),
+            Piece::Column {
+                name: "A".into(),
+                filters: Vec::new()
+            }
+        ]
     );
     assert!(template_pieces("{A").is_err());
     assert!(template_pieces("plain").unwrap_err().contains("constants"));

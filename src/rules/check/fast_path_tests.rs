@@ -52,7 +52,7 @@ fn the_one_pass_strength_check_agrees_with_the_window_rule() {
             format!("{}{digits}x", "Ab".repeat(31)),
         ] {
             assert_eq!(
-                password_is_strong(&value),
+                password_is_strong(&value, true),
                 strong_by_windows(&value),
                 "{value:?}"
             );

@@ -6,7 +6,7 @@ fn vendor(name: &str) -> &'static Vendor {
 }
 
 fn pair(from: &str, to: &str) -> Mapping {
-    conversion(vendor(from), vendor(to), "0000").unwrap()
+    conversion(vendor(from), vendor(to), "0000", false).unwrap()
 }
 
 #[test]
@@ -20,14 +20,16 @@ fn the_yeastar_family_keys_correspond_and_fields_without_a_home_are_named() {
     assert_eq!(dropped, ["extnumber"]);
     assert_eq!(
         m.notes,
-        [
+        [(
+            "loginpassword".to_string(),
             "loginpassword not carried over: yeastar-v1 hands it out only hashed, so \
              yeastar-v2 keeps its own unless --generate-passwords makes a new one"
-        ]
+                .to_string()
+        )]
     );
     let m = pair("openvox", "yeastar-v2");
     assert!(m.dropped.iter().any(|d| d.column == "nat"));
-    let m = conversion(vendor("yeastar-v2"), vendor("verba"), "0042").unwrap();
+    let m = conversion(vendor("yeastar-v2"), vendor("verba"), "0042", false).unwrap();
     assert!(
         m.renames
             .iter()
@@ -39,7 +41,7 @@ fn the_yeastar_family_keys_correspond_and_fields_without_a_home_are_named() {
             .iter()
             .any(|d| d.column == "registerpassword" && d.secret)
     );
-    assert!(conversion(vendor("yeastar-v2"), vendor("yeastar-v2"), "0000").is_none());
+    assert!(conversion(vendor("yeastar-v2"), vendor("yeastar-v2"), "0000", false).is_none());
 }
 
 #[test]
@@ -67,7 +69,7 @@ fn every_pair_of_apis_either_converts_or_says_why_not() {
     for from in crate::vendors::VENDORS {
         for to in crate::vendors::VENDORS {
             let refused = refusal(from, to, false);
-            let converted = conversion(from, to, "0000");
+            let converted = conversion(from, to, "0000", false);
             assert_eq!(converted.is_none(), from == to, "{from:?} → {to:?}");
             if let Some(why) = refused {
                 assert!(why.contains(from.name()), "{why}");

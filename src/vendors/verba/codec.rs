@@ -6,32 +6,22 @@
 //! has no delete.
 
 use futures::future::BoxFuture;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
+use super::fields::status;
+pub(crate) use super::fields::{BOOLEANS, FIELDS, from_wire, to_wire};
 use super::soap::{self, as_fault};
 use super::users::UserNames;
-use crate::domain::values::bool_canonical;
 use crate::domain::{Code, Record};
 use crate::pbx::xml::Element;
-use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, Session};
+use crate::pbx::{
+    ApiError, ErrorClass, HttpRequest, Method, Op, Protocol, Reply, Session, SessionToken,
+};
 
 /// The column that names an extension.
 pub(crate) const KEY: &str = "extension";
 
 pub(crate) const NS: &str = "http://v2.provisioning.ws.web.verba.com/";
-
-/// Column name ↔ element name of the Extension type; `userid` is `<user><id>`.
-pub(crate) const FIELDS: [(&str, &str); 8] = [
-    ("extension", "extension"),
-    ("eid", "eid"),
-    ("environment", "environmentShortName"),
-    ("recordingmode", "recordingMode"),
-    ("im", "im"),
-    ("voice", "voice"),
-    ("video", "video"),
-    ("screencapture", "screenCaptureEnabled"),
-];
-pub(crate) const BOOLEANS: [&str; 4] = ["im", "voice", "video", "screenCaptureEnabled"];
 
 /// `--eid all`: every tenant the token may see (export only).
 pub(crate) const ALL_TENANTS: &str = "all";
@@ -60,6 +50,9 @@ impl Verba {
             Op::Delete(_) => return None,
             Op::Apply => "applyExtensionConfiguration",
             Op::FindUser { .. } => "listUsers",
+            Op::Refresh { .. } | Op::ListPage { .. } | Op::Find(_) | Op::Welcome(_) => {
+                return None;
+            }
         })
     }
 
@@ -77,67 +70,6 @@ impl Verba {
             (eid, _) => json!({ "eid": eid, "eidExact": "1" }),
         }
     }
-}
-
-/// A record as the Extension element: unused optional tags left out, booleans as `1`/`0`.
-pub(crate) fn to_wire(record: &Record) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (column, element) in FIELDS {
-        let Some(value) = record.get(column).filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        out.insert(
-            element.to_string(),
-            Value::String(canonical(element, value)),
-        );
-    }
-    if let Some(id) = record.get("userid").filter(|v| !v.is_empty()) {
-        out.insert("user".into(), json!({ "id": id }));
-    }
-    out
-}
-
-/// An Extension element as a record in column names, booleans as `1`/`0`.
-pub(crate) fn from_wire(extension: &Element) -> Record {
-    let mut record = Record::new();
-    for child in &extension.children {
-        if child.name == "user" {
-            // Answers hold the whole User (docs/vendor/verba-api.md §4.3): its login name too.
-            for (element, column) in [("id", "userid"), ("loginName", "userloginname")] {
-                if let Some(value) = child.child(element).filter(|e| !e.text.is_empty()) {
-                    record.insert(column.into(), value.text.clone());
-                }
-            }
-            continue;
-        }
-        let Some((column, element)) = FIELDS.iter().find(|(_, e)| *e == child.name) else {
-            continue;
-        };
-        record.insert(column.to_string(), canonical(element, &child.text));
-    }
-    record
-}
-
-/// A value in its one spelling: booleans as `1`/`0`, however the service or the row wrote them.
-fn canonical(element: &str, value: &str) -> String {
-    if BOOLEANS.contains(&element) {
-        bool_canonical(value).to_string()
-    } else {
-        value.to_string()
-    }
-}
-
-/// The `statusCode` and `message` of a `<return>`, which holds them directly (write calls) or
-/// inside `<status>` (calls that also return data).
-pub(crate) fn status(ret: &Element) -> (String, String) {
-    let holder = ret.child("status").unwrap_or(ret);
-    let text = |name| {
-        holder
-            .child(name)
-            .map(|e| e.text.clone())
-            .unwrap_or_default()
-    };
-    (text("statusCode"), text("message"))
 }
 
 impl Protocol for Verba {
@@ -173,79 +105,9 @@ impl Protocol for Verba {
                 op.name()
             )));
         };
-        let token = || {
-            (
-                "token",
-                Value::String(token.unwrap_or_default().to_string()),
-            )
-        };
-        let children: Vec<(&str, Value)> = match op {
-            Op::Login { user, password } => vec![
-                (
-                    "eid",
-                    json!(if self.all_tenants() {
-                        PROVIDER_TENANT
-                    } else {
-                        &self.eid
-                    }),
-                ),
-                ("loginName", json!(user)),
-                ("password", json!(password.expose())),
-            ],
-            Op::Logout => vec![token()],
-            Op::Heartbeat => vec![token(), ("filter", self.environment_filter(""))],
-            Op::List => vec![
-                token(),
-                (
-                    "filter",
-                    json!({ "environmentFilter": self.environment_filter("") }),
-                ),
-            ],
-            // ListUsers (v2): UserFilter's loginName/loginNameExact (docs/vendor/verba-api.md
-            // §4.7); GetUserByLoginNameAndEnvironment exists but its parameters are not known.
-            Op::FindUser { login, eid } => vec![
-                token(),
-                (
-                    "filter",
-                    json!({
-                        "environmentFilter": self.environment_filter(eid),
-                        "loginName": login,
-                        "loginNameExact": "1",
-                        "skipExtensions": "1",
-                        "skipGroups": "1",
-                        "skipRoles": "1",
-                    }),
-                ),
-            ],
-            Op::Query(numbers) => vec![
-                token(),
-                ("environmentFilter", self.environment_filter("")),
-                (
-                    "extension",
-                    json!(numbers.first().cloned().unwrap_or_default()),
-                ),
-            ],
-            Op::Add(record) => {
-                let mut extension = to_wire(record);
-                // A new extension needs its tenant; a row that names none gets the session's.
-                if !extension.contains_key("eid")
-                    && !extension.contains_key("environmentShortName")
-                    && !self.all_tenants()
-                {
-                    extension.insert("eid".into(), json!(self.eid));
-                }
-                vec![token(), ("extension", Value::Object(extension))]
-            }
-            Op::Update(record) => vec![token(), ("extension", Value::Object(to_wire(record)))],
-            // Refused above: v2 has no deleteExtension.
-            Op::Delete(_) => Vec::new(),
-            Op::Apply => vec![
-                token(),
-                ("returnSuccessfulStatuses", json!("1")),
-                ("forceEvenIfNotRegistered", json!("0")),
-            ],
-        };
+        let children = self.children(op, token);
         Ok(HttpRequest {
+            method: Method::Post,
             path: String::new(),
             content_type: "text/xml; charset=utf-8",
             headers: &[("soapaction", "\"\"")],
@@ -254,56 +116,13 @@ impl Protocol for Verba {
     }
 
     fn decode(&self, op: &Op<'_>, status_code: u16, body: &[u8]) -> Result<Reply, ApiError> {
-        let element = match soap::body(body) {
-            Ok(element) => element,
-            Err(_) if status_code != 200 => {
-                return Err(ApiError::Http {
-                    status: status_code,
-                    retry_after: None,
-                });
-            }
-            Err(e) => return Err(ApiError::BadResponse(format!("not a SOAP answer ({e})"))),
-        };
-        if let Some((code, message)) = as_fault(&element) {
-            // A server-side fault may pass; a fault about the request itself will not.
-            let class = if code.ends_with("Server") {
-                ErrorClass::Transient
-            } else {
-                ErrorClass::Permanent
-            };
-            return Err(ApiError::Refused {
-                code: Code::SoapFault.to_string(),
-                meaning: format!("SOAP fault {code}: {message}"),
-                class,
-            });
-        }
+        let element = answer(op, status_code, body)?;
         let ret = element
             .child("return")
             .ok_or_else(|| ApiError::BadResponse("answer has no <return>".into()))?;
-        let (code, message) = status(ret);
-        if code.is_empty() {
-            return Err(ApiError::BadResponse("the answer has no statusCode".into()));
-        }
-        if code != "OK" {
-            let class = match (op, code.as_str()) {
-                (Op::Login { .. }, _) => ErrorClass::LoginRefused,
-                (_, "ERROR_UNAUTHORIZED") => ErrorClass::TokenExpired,
-                _ => ErrorClass::Permanent,
-            };
-            let meaning = if message.is_empty() {
-                "the service refused the request".to_string()
-            } else {
-                message
-            };
-            return Err(ApiError::Refused {
-                code,
-                meaning,
-                class,
-            });
-        }
         match op {
             Op::Login { .. } => match ret.child("token").map(|t| t.text.clone()) {
-                Some(token) if !token.is_empty() => Ok(Reply::Token(token)),
+                Some(token) if !token.is_empty() => Ok(SessionToken::plain(token)),
                 _ => Err(ApiError::BadResponse(
                     "requestToken answer has no token".into(),
                 )),
@@ -378,7 +197,15 @@ impl Verba {
         if matches!(op, Op::Add(_)) {
             return session.call(&Op::Add(&record)).await;
         }
-        let number = [record.get(KEY).cloned().unwrap_or_default()];
+        let extension = record.get(KEY).cloned().unwrap_or_default();
+        // Read in the row's own tenant, which may not be the session's.
+        let number = match record
+            .get("eid")
+            .filter(|e| !e.is_empty() && **e != self.eid)
+        {
+            Some(eid) => [format!("{eid}/{extension}")],
+            None => [extension],
+        };
         let mut merged = match session.call_paced(&Op::Query(&number)).await? {
             Reply::Records(mut records) if !records.is_empty() => records.swap_remove(0),
             _ if create_if_missing => return session.call(&Op::Add(&record)).await,
@@ -388,7 +215,7 @@ impl Verba {
                     meaning: format!(
                         "extension {} is not on the PBX: getExtension found no such record \
                          in this tenant (upsert or sync would create it)",
-                        number[0]
+                        in_tenant(&number[0]).1
                     ),
                     class: ErrorClass::Permanent,
                 });
@@ -396,6 +223,155 @@ impl Verba {
         };
         merged.extend(record.iter().map(|(k, v)| (k.clone(), v.clone())));
         session.call(&Op::Update(&merged)).await
+    }
+}
+
+impl Verba {
+    /// The operation element's children for `op`, in the order the service's schema wants.
+    fn children(&self, op: &Op<'_>, token: Option<&str>) -> Vec<(&'static str, Value)> {
+        let token = || {
+            (
+                "token",
+                Value::String(token.unwrap_or_default().to_string()),
+            )
+        };
+        match op {
+            Op::Login { user, password } => vec![
+                (
+                    "eid",
+                    json!(if self.all_tenants() {
+                        PROVIDER_TENANT
+                    } else {
+                        &self.eid
+                    }),
+                ),
+                ("loginName", json!(user)),
+                ("password", json!(password.expose())),
+            ],
+            Op::Logout => vec![token()],
+            Op::Heartbeat => vec![token(), ("filter", self.environment_filter(""))],
+            Op::List => vec![
+                token(),
+                (
+                    "filter",
+                    json!({ "environmentFilter": self.environment_filter("") }),
+                ),
+            ],
+            // ListUsers (v2): UserFilter's loginName/loginNameExact (docs/vendor/verba-api.md
+            // §4.7); GetUserByLoginNameAndEnvironment exists but its parameters are not known.
+            Op::FindUser { login, eid } => vec![
+                token(),
+                (
+                    "filter",
+                    json!({
+                        "environmentFilter": self.environment_filter(eid),
+                        "loginName": login,
+                        "loginNameExact": "1",
+                        "skipExtensions": "1",
+                        "skipGroups": "1",
+                        "skipRoles": "1",
+                    }),
+                ),
+            ],
+            Op::Query(numbers) => {
+                let (eid, extension) = in_tenant(numbers.first().map_or("", String::as_str));
+                vec![
+                    token(),
+                    ("environmentFilter", self.environment_filter(eid)),
+                    ("extension", json!(extension)),
+                ]
+            }
+            Op::Add(record) => {
+                let mut extension = to_wire(record);
+                // A new extension needs its tenant; a row that names none gets the session's.
+                if !extension.contains_key("eid")
+                    && !extension.contains_key("environmentShortName")
+                    && !self.all_tenants()
+                {
+                    extension.insert("eid".into(), json!(self.eid));
+                }
+                vec![token(), ("extension", Value::Object(extension))]
+            }
+            Op::Update(record) => vec![token(), ("extension", Value::Object(to_wire(record)))],
+            // Refused above: v2 has no such operations.
+            Op::Delete(_)
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => Vec::new(),
+            Op::Apply => vec![
+                token(),
+                ("returnSuccessfulStatuses", json!("1")),
+                ("forceEvenIfNotRegistered", json!("0")),
+            ],
+        }
+    }
+}
+
+/// The SOAP body of an answer whose `<return>` says OK; a fault, or any other status code, is
+/// the refusal it stands for.
+fn answer(op: &Op<'_>, status_code: u16, body: &[u8]) -> Result<Element, ApiError> {
+    let element = match soap::body(body) {
+        Ok(element) => element,
+        Err(_) if status_code != 200 => {
+            return Err(ApiError::Http {
+                status: status_code,
+                retry_after: None,
+            });
+        }
+        Err(e) => return Err(ApiError::BadResponse(format!("not a SOAP answer ({e})"))),
+    };
+    if let Some((code, message)) = as_fault(&element) {
+        // A server-side fault may pass; a fault about the request itself will not.
+        let class = if code.ends_with("Server") {
+            ErrorClass::Transient
+        } else {
+            ErrorClass::Permanent
+        };
+        return Err(ApiError::Refused {
+            code: Code::SoapFault.to_string(),
+            meaning: format!("SOAP fault {code}: {message}"),
+            class,
+        });
+    }
+    let ret = element
+        .child("return")
+        .ok_or_else(|| ApiError::BadResponse("answer has no <return>".into()))?;
+    let (code, message) = status(ret);
+    if code.is_empty() {
+        return Err(ApiError::BadResponse("the answer has no statusCode".into()));
+    }
+    if code != "OK" {
+        let class = match (op, code.as_str()) {
+            (Op::Login { .. }, _) => ErrorClass::LoginRefused,
+            (_, "ERROR_UNAUTHORIZED") => ErrorClass::TokenExpired,
+            _ => ErrorClass::Permanent,
+        };
+        let meaning = if message.is_empty() {
+            "the service refused the request".to_string()
+        } else {
+            message
+        };
+        return Err(ApiError::Refused {
+            code,
+            meaning,
+            class,
+        });
+    }
+    Ok(element)
+}
+
+/// A query's extension, and its tenant where it is written `EID/EXTENSION` (the form the
+/// snapshot files other tenants' extensions under): a row of another tenant than the
+/// session's is read in its own.
+fn in_tenant(key: &str) -> (&str, &str) {
+    match key.split_once('/') {
+        Some((eid, extension))
+            if eid.len() == 4 && eid.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            (eid, extension)
+        }
+        _ => ("", key),
     }
 }
 

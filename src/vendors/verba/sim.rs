@@ -24,14 +24,15 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::codec::NS;
-use super::sim_records::{self as records, view};
+use super::sim_reads as reads;
+use super::sim_records as records;
 use super::soap;
 use super::tenants::{self, tenants, tenants_mut};
 use crate::domain::Record;
 use crate::pbx::xml::Element;
 use crate::rules::Table;
 use crate::sim::inferred::is_status;
-use crate::sim::{Choice, Sim, SimSettings, Store, Wire};
+use crate::sim::{Choice, Request, Sim, SimSettings, Store, Wire};
 
 const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
 
@@ -79,12 +80,23 @@ pub(super) const CHOICES: &[Choice] = &[
 pub(super) struct Service;
 
 impl Wire for Service {
-    fn handle(&self, sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
-        handle(sim, ip, method, uri, body)
+    fn handle(&self, sim: &Sim, r: &Request<'_>) -> Response {
+        handle(sim, r.peer, r.method, r.uri, r.body)
     }
 
     fn prepare(&self, settings: &SimSettings) -> anyhow::Result<Box<dyn Any + Send>> {
         Ok(Box::new(tenants::prepare(settings)?))
+    }
+
+    fn banner(&self, sim: &Sim) -> Vec<String> {
+        let ids = sim.with_state(|s| tenants(s).user_ids());
+        vec![
+            format!(
+                "Verba provisioning service at http://{}/provisioning",
+                sim.addr
+            ),
+            format!("users known: {ids}; {}", tenants::HOW_TO_DECLARE),
+        ]
     }
 
     fn seed(&self, store: &mut Store, table: &Table, mut record: Record) -> Result<(), String> {
@@ -186,7 +198,7 @@ pub(super) fn arg<'a>(op: &'a Element, name: &str) -> Option<&'a Element> {
         .find(|c| c.name == name && c.ns.is_none())
 }
 
-fn text(op: &Element, name: &str) -> String {
+pub(super) fn text(op: &Element, name: &str) -> String {
     arg(op, name)
         .map(|e| e.text.trim().to_string())
         .unwrap_or_default()
@@ -231,72 +243,9 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             sim.logout(&token);
             Answer::Status("OK".into(), String::new())
         }
-        "listEnvironments" => {
-            sim.with_state(|s| s.stats.heartbeats += 1);
-            let filter = arg(op, "filter");
-            let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
-            let environments: Vec<Value> = sim.with_state(|s| {
-                tenants(s)
-                    .all()
-                    .iter()
-                    .filter(|(e, _)| sees(s, e) && (eid.is_empty() || *e == eid))
-                    .filter(|(_, n)| short.is_empty() || *n == short)
-                    .map(|(e, n)| json!({"displayName": n, "eid": e, "inactive": "false", "shortName": n}))
-                    .collect()
-            });
-            ok_data("environments", Value::Array(environments))
-        }
-        "listExtensions" => {
-            sim.log("list", "", "");
-            let filter = arg(op, "filter").and_then(|f| arg(f, "environmentFilter"));
-            let (eid, short) = (sub(filter, "eid"), sub(filter, "shortName"));
-            let all: Option<Vec<Value>> = sim.with_state(|s| {
-                let named = !eid.is_empty() || !short.is_empty();
-                let only = tenants(s).eid_of(&eid, &short).map(str::to_string);
-                if named && only.is_none() {
-                    return None;
-                }
-                let all = s
-                    .extensions
-                    .values()
-                    .filter(|r| {
-                        let own = r.get("eid").map_or("", String::as_str);
-                        sees(s, own) && only.as_deref().is_none_or(|o| o == own)
-                    })
-                    .map(|r| view(s, r))
-                    .collect();
-                Some(all)
-            });
-            // Repeated <extensions> elements: one object per extension under the same name.
-            match all {
-                Some(all) => ok_data("extensions", Value::Array(all)),
-                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
-            }
-        }
-        "getExtension" => {
-            let filter = arg(op, "environmentFilter");
-            let wanted = text(op, "extension");
-            let found = sim.with_state(|s| {
-                let eid = tenants(s)
-                    .eid_of(&sub(filter, "eid"), &sub(filter, "shortName"))?
-                    .to_string();
-                Some(
-                    s.extensions
-                        .get(&tenants::key(&eid, &wanted))
-                        .map(|r| view(s, r)),
-                )
-            });
-            let missing = !matches!(found, Some(Some(_)));
-            sim.log("query", &wanted, if missing { "NOT_FOUND" } else { "" });
-            match found {
-                None => refuse("ERROR_ILLEGAL_ARGUMENT", "no such environment"),
-                Some(Some(extension)) => ok_data("extension", extension),
-                Some(None) => match sim.settings.inferred.get(GET_MISSING) {
-                    "ok-empty" => Answer::Data("OK".into(), String::new(), Map::new()),
-                    code => refuse(code, &format!("extension {wanted} not found")),
-                },
-            }
-        }
+        "listEnvironments" => reads::list_environments(sim, op, &sees),
+        "listExtensions" => reads::list_extensions(sim, op, &sees, &refuse),
+        "getExtension" => reads::get_extension(sim, op, &refuse),
         "listUsers" => list_users(sim, op, &token),
         "createExtension" | "updateExtension" => records::write(sim, op, &token),
         "applyExtensionConfiguration" => {
@@ -312,7 +261,7 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
     }
 }
 
-fn ok_data(name: &str, value: Value) -> Answer {
+pub(super) fn ok_data(name: &str, value: Value) -> Answer {
     Answer::Data(
         "OK".into(),
         String::new(),
@@ -321,7 +270,7 @@ fn ok_data(name: &str, value: Value) -> Answer {
 }
 
 /// The text of `filter`'s child `name`, `""` when either is absent.
-fn sub(filter: Option<&Element>, name: &str) -> String {
+pub(super) fn sub(filter: Option<&Element>, name: &str) -> String {
     filter.map(|f| text(f, name)).unwrap_or_default()
 }
 

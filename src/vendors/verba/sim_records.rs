@@ -96,7 +96,11 @@ fn store(sim: &Sim, creating: bool, number: &str, mut record: Record, token: &st
         {
             return status(
                 inferred.get(UNKNOWN_USER),
-                format!("no user has the id {id}"),
+                format!(
+                    "no user has the id {id} (the simulator knows {}; {})",
+                    tenants(s).user_ids(),
+                    tenants::HOW_TO_DECLARE
+                ),
             );
         }
         let key = tenants::key(&eid, number);

@@ -49,6 +49,9 @@ pub(crate) fn prepare(settings: &SimSettings) -> anyhow::Result<Tenants> {
     let mut known = Tenants::default();
     let (eid, name) = DEFAULT_TENANT;
     known.add_tenant(eid, name);
+    // The user of the documented updateExtension example, so the documents' own request is
+    // answered as documented (docs/vendor/verba-update-extension-v2.txt: `<user><id>25`).
+    known.add_user(DOCUMENTED_USER, "", eid);
     for (eid, name) in &settings.tenants {
         known.add_tenant(eid, name);
     }
@@ -57,6 +60,13 @@ pub(crate) fn prepare(settings: &SimSettings) -> anyhow::Result<Tenants> {
     }
     Ok(known)
 }
+
+/// The user id the documents' example names.
+pub(crate) const DOCUMENTED_USER: &str = "25";
+
+/// How to declare users, for the banner and a refusal.
+pub(crate) const HOW_TO_DECLARE: &str =
+    "declare users with --users FILE (columns id,loginname,eid) or with a --seed's userid cells";
 
 /// Where a store key puts the tenant and the extension.
 pub(crate) fn key(eid: &str, extension: &str) -> String {
@@ -87,6 +97,12 @@ impl Tenants {
 
     pub(crate) fn all(&self) -> &[(String, String)] {
         &self.tenants
+    }
+
+    /// The ids of the users known, for messages.
+    pub(crate) fn user_ids(&self) -> String {
+        let ids: Vec<&str> = self.users.iter().map(|u| u.id.as_str()).collect();
+        ids.join(", ")
     }
 
     pub(crate) fn add_user(&mut self, id: &str, login: &str, eid: &str) {

@@ -7,285 +7,21 @@
 use serde_json::{Map, Value, json};
 
 use super::answer::{self, Answer, Kept, Want};
-use super::{API_OPENVOX, API_V1, API_V2};
+use super::dialect::ANSWER_NAMES;
+pub(crate) use super::dialect::{Dialect, OPENVOX, OPENVOX_USERPASSWORD, V1, V2};
+pub(crate) use super::errno::code as errno;
+use super::errno::{class, meaning};
+use crate::domain::Record;
 use crate::domain::values::md5_hex;
-use crate::domain::{Api, Record};
-use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, value_text, xml};
-
-/// The documented error numbers (docs/vendor/yeastar-api.md §6.2) that matter for extensions and sessions.
-pub(crate) mod errno {
-    pub(crate) const BAD_XML: &str = "10002";
-    pub(crate) const NOT_JSON: &str = "20000";
-    pub(crate) const NOT_POST: &str = "20001";
-    pub(crate) const LOCKED_OUT: &str = "20002";
-    pub(crate) const BAD_LOGIN: &str = "20003";
-    pub(crate) const NO_SUCH_TOKEN: &str = "20004";
-    pub(crate) const BLANK_TOKEN: &str = "20005";
-    pub(crate) const TOKEN_TIMEOUT: &str = "20006";
-    pub(crate) const UNSUPPORTED: &str = "10003";
-    pub(crate) const BLANK_PARAMETER: &str = "10004";
-    pub(crate) const NO_SUCH_EXTENSION: &str = "10006";
-    pub(crate) const CONFIG_FAILED: &str = "10017";
-    pub(crate) const TOO_FREQUENT: &str = "10025";
-    pub(crate) const APISRV_HANDOFF: &str = "20010";
-    pub(crate) const API_CODES: &str = "30001";
-    pub(crate) const APISRV_DOWN: &str = "30003";
-}
-
-const MEANINGS: &[(&str, &str)] = &[
-    ("10002", "unsupported XML data packet format"),
-    ("10003", "unsupported API request"),
-    ("10004", "a required parameter is blank"),
-    ("10006", "the extension does not exist"),
-    ("10007", "the call does not exist"),
-    ("10017", "the extension configuration failed"),
-    ("10025", "the PBX is applying configuration too often"),
-    ("10028", "the number cannot be blank"),
-    ("20000", "the PBX only accepts JSON"),
-    ("20001", "the PBX only accepts POST"),
-    (
-        "20002",
-        "this address is locked out after 5 failed logins (for 10 minutes)",
-    ),
-    ("20003", "wrong API username or password"),
-    ("20004", "no such token"),
-    ("20005", "the token is blank"),
-    ("20006", "the token timed out"),
-    (
-        "20010",
-        "the PBX failed to hand the request to its API server",
-    ),
-    ("30001", "the PBX's API server failed"),
-    ("30003", "the PBX's API server is not running"),
-];
-
-/// What an errno means, in words for the report.
-pub(crate) fn meaning(code: &str) -> &'static str {
-    MEANINGS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("the PBX refused the request", |(_, m)| m)
-}
-
-/// How the client treats an errno (docs/vendor/yeastar-api.md §6.3).
-pub(crate) fn class(code: &str) -> ErrorClass {
-    use errno::*;
-    match code {
-        NO_SUCH_TOKEN | BLANK_TOKEN | TOKEN_TIMEOUT => ErrorClass::TokenExpired,
-        LOCKED_OUT | BAD_LOGIN => ErrorClass::LoginRefused,
-        TOO_FREQUENT => ErrorClass::SlowDown,
-        APISRV_HANDOFF | API_CODES | APISRV_DOWN => ErrorClass::Transient,
-        _ => ErrorClass::Permanent,
-    }
-}
-
-/// What differs between the members of the Yeastar family, as data that the client and the
-/// simulator both read.
-#[derive(Debug)]
-pub(crate) struct Dialect {
-    pub(crate) api: &'static Api,
-    /// The path below the base URL, e.g. `/api/v2.0.0/`.
-    pub(crate) prefix: &'static str,
-    /// The versions the simulator accepts in the path.
-    pub(crate) versions: &'static [&'static str],
-    /// The listing endpoint.
-    pub(crate) list: &'static str,
-    /// The key of this tool's records (the rule table's key column).
-    pub(crate) table_key: &'static str,
-    /// The key `extension/add` takes; `None` where the API cannot add.
-    pub(crate) add_key: Option<&'static str>,
-    /// The key of `extension/update` and `extension/query`.
-    pub(crate) update_key: &'static str,
-    /// The key in listing and query answers.
-    pub(crate) answer_key: &'static str,
-    /// The login needs the event-report `port`.
-    pub(crate) login_port: bool,
-    /// Query answers hand out `loginpassword` hashed (v1).
-    pub(crate) hashed_login_password: bool,
-    /// Keys the query answer spells otherwise than the update takes them, as (answer key,
-    /// column): v1's and OpenVox's `moblie`, OpenVox's `userpassword`. The simulator answers
-    /// with them; the client reads every spelling of the family.
-    pub(crate) answer_names: &'static [(&'static str, &'static str)],
-    /// The keys every query answer holds, set or not, in the documents' order (the simulator's
-    /// shape); empty where no answer example or table was seen in full (v2).
-    pub(crate) answer_keys: &'static [&'static str],
-    /// The login answer also names the transport (v2's example: `"transport":"TCP"`).
-    pub(crate) login_transport: bool,
-    /// `extension/query` without its key is refused (v2); v1 answers every extension.
-    pub(crate) query_needs_key: bool,
-    /// Values the query answer spells otherwise than requests do, as (field, stored,
-    /// answered): OpenVox's example answers `"monitormode":"disable"`.
-    pub(crate) answer_values: &'static [(&'static str, &'static str, &'static str)],
-    /// The simulator's choice (`--inferred KEY=md5`) that hands the login password out hashed,
-    /// where the documents do not say whether it is.
-    pub(crate) login_password_choice: Option<&'static str>,
-    /// What to try when the login is answered 10003 (unsupported: another version).
-    pub(crate) wrong_version_hint: &'static str,
-}
-
-/// docs/vendor/yeastar-api.md §4.1: the v1 query example's keys (the example omits the
-/// bracketed, optional ones when they are unset: port, atransfer*, ntransferext/num, …).
-const V1_ANSWER_KEYS: &[&str] = &[
-    "extnumber",
-    "username",
-    "status",
-    "type",
-    "callerid",
-    "registername",
-    "registerpassword",
-    "maxregistrations",
-    "loginpassword",
-    "email",
-    "moblie",
-    "language",
-    "hasvoicemail",
-    "enablevmtoemail",
-    "vmsecret",
-    "alwaysforward",
-    "noanswerforward",
-    "ntransferto",
-    "ntransferprefix",
-    "busyforward",
-    "btransferto",
-    "btransferprefix",
-    "ringsimultaneous",
-    "mobileprefix",
-    "enablemobile",
-    "allowbeingmonitored",
-    "monitormode",
-    "ringtimeout",
-    "maxduration",
-    "dnd",
-    "callrestriction",
-    "agentid",
-];
-/// docs/vendor/openvox-extension-query.md: its response table (`port` only for FXS), with the
-/// example's `userpassword` for the table's `loginpassword`.
-const OPENVOX_ANSWER_KEYS: &[&str] = &[
-    "extnumber",
-    "username",
-    "status",
-    "type",
-    "callerid",
-    "registerpassword",
-    "maxregistrations",
-    "userpassword",
-    "email",
-    "moblie",
-    "language",
-    "hasvoicemail",
-    "vmsecret",
-    "enablevmtoemail",
-    "alwaysforward",
-    "atransferto",
-    "atransferext",
-    "atransferprefix",
-    "atransfernum",
-    "noanswerforward",
-    "ntransferto",
-    "ntransferext",
-    "ntransferprefix",
-    "ntransfernum",
-    "busyforward",
-    "btransferto",
-    "btransferext",
-    "btransferprefix",
-    "btransfernum",
-    "enablemobile",
-    "ringsimultaneous",
-    "mobileprefix",
-    "allowbeingmonitored",
-    "monitormode",
-    "ringtimeout",
-    "maxduration",
-    "dnd",
-];
-
-/// docs/vendor/yeastar-api.md §4.1 (v1's query example) and openvox-extension-query.md.
-const MOBLIE: (&str, &str) = ("moblie", "mobile");
-const USERPASSWORD: (&str, &str) = ("userpassword", "loginpassword");
-/// Every answer spelling of the family, read whichever dialect answers.
-const ANSWER_NAMES: [(&str, &str); 2] = [MOBLIE, USERPASSWORD];
-
-pub(crate) static V2: Dialect = Dialect {
-    api: &API_V2,
-    prefix: "/api/v2.0.0/",
-    versions: &["v2.0.0"],
-    list: "extension/list",
-    table_key: "number",
-    add_key: Some("number"),
-    update_key: "number",
-    answer_key: "number",
-    login_port: false,
-    hashed_login_password: false,
-    answer_names: &[],
-    answer_keys: &[],
-    login_transport: true,
-    query_needs_key: true,
-    answer_values: &[],
-    login_password_choice: None,
-    wrong_version_hint: "this PBX speaks yeastar-v1? (try --api yeastar-v1)",
+use crate::pbx::{
+    ApiError, HttpRequest, Method, Op, Protocol, Reply, SessionToken, value_text, xml,
 };
-
-pub(crate) static V1: Dialect = Dialect {
-    api: &API_V1,
-    prefix: "/api/v1.1.0/",
-    // v1.10 is the typo on Yeastar's own login pages, which servers apparently accept.
-    versions: &["v1.0.0", "v1.0.1", "v1.1.0", "v1.10"],
-    list: "extensionlist/query",
-    table_key: "extid",
-    add_key: None,
-    update_key: "extid",
-    answer_key: "extnumber",
-    login_port: true,
-    hashed_login_password: true,
-    answer_names: &[MOBLIE],
-    answer_keys: V1_ANSWER_KEYS,
-    login_transport: false,
-    query_needs_key: false,
-    answer_values: &[],
-    login_password_choice: None,
-    wrong_version_hint: "this PBX speaks yeastar-v2? (try --api yeastar-v2)",
-};
-
-/// OpenVox UC-Series v0.0.1 (docs/vendor/openvox-extension-*): Yeastar v1's shape plus add,
-/// and XML bodies.
-pub(crate) static OPENVOX: Dialect = Dialect {
-    api: &API_OPENVOX,
-    prefix: "/api/v0.0.1/",
-    versions: &["v0.0.1"],
-    list: "extensionlist/query",
-    table_key: "number",
-    add_key: Some("number"),
-    update_key: "extid",
-    answer_key: "extnumber",
-    login_port: true,
-    hashed_login_password: false,
-    answer_names: &[MOBLIE, USERPASSWORD],
-    answer_keys: OPENVOX_ANSWER_KEYS,
-    login_transport: false,
-    query_needs_key: false,
-    answer_values: &[("monitormode", "Disable", "disable")],
-    login_password_choice: Some(OPENVOX_USERPASSWORD),
-    wrong_version_hint: "this PBX does not speak openvox: a Yeastar one? (try --api yeastar-v2 or yeastar-v1)",
-};
-
-/// docs/vendor/openvox-extension-query.md does not say whether `userpassword` is handed out
-/// plain or as its MD5; the simulator answers plain unless `--inferred openvox-userpassword=md5`.
-pub(crate) const OPENVOX_USERPASSWORD: &str = "openvox-userpassword";
 
 /// A Yeastar-family protocol: the dialect, and whether bodies are XML.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Yeastar {
     dialect: &'static Dialect,
     xml: bool,
-}
-
-impl Dialect {
-    /// Requests carry `&type=json|xml` and may use XML bodies (OpenVox).
-    pub(crate) fn typed(&self) -> bool {
-        self.api.caps.xml
-    }
 }
 
 impl Yeastar {
@@ -309,7 +45,11 @@ impl Yeastar {
             Op::Delete(_) => "extension/delete",
             Op::Apply => "apply",
             // Refused by `can`: the family has no such endpoints.
-            Op::FindUser { .. } => "",
+            Op::FindUser { .. }
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => "",
         }
     }
 
@@ -388,7 +128,15 @@ impl Protocol for Yeastar {
                 Some(self.wire(record, dialect.add_key.unwrap_or(dialect.update_key)))
             }
             Op::Update(record) => Some(self.wire(record, dialect.update_key)),
-            Op::Logout | Op::Heartbeat | Op::List | Op::Apply | Op::FindUser { .. } => None,
+            Op::Logout
+            | Op::Heartbeat
+            | Op::List
+            | Op::Apply
+            | Op::FindUser { .. }
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => None,
         };
         let (content_type, body) = match (body, self.xml) {
             (None, _) => ("application/json; charset=utf-8", Vec::new()),
@@ -399,6 +147,7 @@ impl Protocol for Yeastar {
             ),
         };
         Ok(HttpRequest {
+            method: Method::Post,
             path,
             content_type,
             headers: &[],
@@ -448,6 +197,10 @@ impl Protocol for Yeastar {
         self.reply(op, answer)
     }
 
+    fn api_path(&self) -> Option<&'static str> {
+        Some(self.dialect.prefix)
+    }
+
     /// The login sends the password as its MD5.
     fn wire_forms(&self, secret: &str) -> Vec<String> {
         vec![md5_hex(secret)]
@@ -469,7 +222,7 @@ impl Yeastar {
     fn reply(&self, op: &Op<'_>, answer: Answer) -> Result<Reply, ApiError> {
         match op {
             Op::Login { .. } => match answer.token {
-                Some(token) if !token.is_empty() => Ok(Reply::Token(token)),
+                Some(token) if !token.is_empty() => Ok(SessionToken::plain(token)),
                 _ => Err(ApiError::BadResponse("login answer has no token".into())),
             },
             Op::List => {
@@ -524,7 +277,11 @@ impl Yeastar {
             Op::Add(_) => caps.add,
             Op::Delete(_) => caps.delete,
             Op::Apply => caps.apply_at_end,
-            Op::FindUser { .. } => false,
+            Op::FindUser { .. }
+            | Op::Refresh { .. }
+            | Op::ListPage { .. }
+            | Op::Find(_)
+            | Op::Welcome(_) => false,
             _ => true,
         }
     }

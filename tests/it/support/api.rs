@@ -12,10 +12,17 @@ pub(crate) enum Api {
     YeastarV1,
     Openvox,
     Verba,
+    YeastarP,
 }
 
 impl Api {
-    pub(crate) const ALL: [Api; 4] = [Api::YeastarV2, Api::YeastarV1, Api::Openvox, Api::Verba];
+    pub(crate) const ALL: [Api; 5] = [
+        Api::YeastarV2,
+        Api::YeastarV1,
+        Api::Openvox,
+        Api::Verba,
+        Api::YeastarP,
+    ];
 
     /// As `--api` spells it.
     pub(crate) fn name(self) -> &'static str {
@@ -24,6 +31,7 @@ impl Api {
             Api::YeastarV1 => "yeastar-v1",
             Api::Openvox => "openvox",
             Api::Verba => "verba",
+            Api::YeastarP => "yeastar-p",
         }
     }
 
@@ -31,18 +39,19 @@ impl Api {
     /// endpoint itself.
     pub(crate) fn url(self, base: &str) -> String {
         match self {
-            Api::YeastarV2 | Api::YeastarV1 | Api::Openvox => base.to_string(),
+            Api::YeastarV2 | Api::YeastarV1 | Api::Openvox | Api::YeastarP => base.to_string(),
             Api::Verba => format!("{base}/provisioning"),
         }
     }
 
-    /// The version in the JSON family's paths (`/api/VERSION/login`); Verba speaks SOAP.
+    /// The version in the JSON family's paths (`/api/VERSION/login`); Verba speaks SOAP, the
+    /// P-Series its own OpenAPI (`support::openapi`).
     pub(crate) fn json_version(self) -> Option<&'static str> {
         match self {
             Api::YeastarV2 => Some("v2.0.0"),
             Api::YeastarV1 => Some("v1.1.0"),
             Api::Openvox => Some("v0.0.1"),
-            Api::Verba => None,
+            Api::Verba | Api::YeastarP => None,
         }
     }
 }
@@ -51,7 +60,7 @@ impl Api {
     /// The key an extension's answers name its number by.
     pub(crate) fn number_key(self) -> &'static str {
         match self {
-            Api::YeastarV2 => "number",
+            Api::YeastarV2 | Api::YeastarP => "number",
             Api::YeastarV1 | Api::Openvox => "extnumber",
             Api::Verba => "extension",
         }

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod fake_pbx;
 pub(crate) mod http;
+pub(crate) mod openapi;
 pub(crate) mod outcome;
 pub(crate) mod run;
 pub(crate) mod running;
@@ -19,7 +20,7 @@ pub(crate) use http::{http, http_full, md5_hex};
 pub(crate) use outcome::Ran;
 pub(crate) use run::{Command, Run};
 pub(crate) use sim::{Sim, SimSetup};
-pub(crate) use xml::{Element, parse_xml, soap_call, verba_get, verba_token};
+pub(crate) use xml::{Element, parse_xml, soap_call, verba_get, verba_get_in, verba_token};
 
 /// The API password every simulator is started with.
 pub(crate) const PASSWORD: &str = "Test-Passw0rd-Secret";

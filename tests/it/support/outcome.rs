@@ -43,8 +43,10 @@ impl Prepared {
             }),
         };
         let report = self.table.unwrap_or_else(|| self.dir.join("report.csv"));
-        let readable = report != Path::new("-") && report.exists();
-        let rows = if readable && !is_workbook(&report) {
+        // A workbook, or CSV in another encoding than UTF-8, is the test's to read.
+        let utf8 = || std::fs::read(&report).is_ok_and(|b| std::str::from_utf8(&b).is_ok());
+        let readable = report != Path::new("-") && report.exists() && !is_workbook(&report);
+        let rows = if readable && utf8() {
             csv_rows(&report)
         } else {
             Vec::new()
@@ -144,7 +146,8 @@ pub(crate) struct Ran {
     pub(crate) stderr: String,
     /// The report, or the export's file; where it would have been if none was written.
     pub(crate) report: PathBuf,
-    /// The report's (or the export's) rows; empty when there is none, or it is a workbook.
+    /// The report's (or the export's) rows; empty when there is none, or it is a workbook or
+    /// not UTF-8.
     pub(crate) rows: Vec<Row>,
     /// The `--summary-json`, on the commands that write one.
     pub(crate) summary: Option<Value>,

@@ -65,11 +65,8 @@ impl Command {
     /// asserts why a run stopped as a field.
     pub(crate) fn takes_summary_json(self) -> bool {
         match self {
-            Command::Import => true,
-            Command::Validate
-            | Command::Export
-            | Command::Migrate
-            | Command::Template
+            Command::Import | Command::Validate | Command::Export | Command::Migrate => true,
+            Command::Template
             | Command::Sim
             | Command::Demo
             | Command::Config
@@ -108,6 +105,8 @@ pub(crate) struct Run {
     stdout_closed: bool,
     /// Whether the run is to write a `--summary-json` the outcome is checked against.
     summarised: bool,
+    /// What an earlier run left at the summary's path, which this run must replace.
+    stale_summary: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +142,7 @@ impl Run {
             stdin: None,
             stdout_closed: false,
             summarised: command.takes_summary_json(),
+            stale_summary: None,
         }
     }
 
@@ -242,6 +242,13 @@ impl Run {
             "PBXBULK_TO_PASSWORD",
         ];
         self.env.retain(|(n, _)| !passwords.contains(&n.as_str()));
+        self
+    }
+
+    /// An earlier run's summary at the summary's path (yesterday's `ok`), for a test that this
+    /// run replaces it.
+    pub(crate) fn stale_summary(mut self, json: &str) -> Run {
+        self.stale_summary = Some(json.to_string());
         self
     }
 
@@ -358,6 +365,9 @@ impl Run {
         if let SummaryAt::File(path) = &summary {
             // A summary an earlier run left at that path is not this run's.
             let _ = std::fs::remove_file(path);
+            if let Some(stale) = &self.stale_summary {
+                std::fs::write(path, stale).unwrap();
+            }
         }
         line.extend(self.args);
         let mut process = pbxbulk();

@@ -91,12 +91,17 @@ pub(crate) fn verba_token(sim: &Sim, eid: &str) -> String {
 /// Tenant 0000's `extension` as getExtension answers it, element name → text (the user as
 /// `user.id`).
 pub(crate) fn verba_get(sim: &Sim, extension: &str) -> BTreeMap<String, String> {
+    verba_get_in(sim, "0000", extension)
+}
+
+/// [`verba_get`] in the tenant `eid`.
+pub(crate) fn verba_get_in(sim: &Sim, eid: &str, extension: &str) -> BTreeMap<String, String> {
     let token = verba_token(sim, "0000");
     let answer = soap_call(
         sim,
         "getExtension",
         &format!(
-            "<token>{token}</token><environmentFilter><eid>0000</eid></environmentFilter><extension>{extension}</extension>"
+            "<token>{token}</token><environmentFilter><eid>{eid}</eid></environmentFilter><extension>{extension}</extension>"
         ),
     );
     let root = parse_xml(answer.as_bytes()).unwrap();

@@ -127,7 +127,7 @@ fn request_token_sends_tenant_login_and_password_and_reads_the_nested_status() {
     ));
     assert_eq!(
         verba().decode(&login, 200, ok.as_bytes()).unwrap(),
-        Reply::Token(SEED_TOKEN.into())
+        SessionToken::plain(SEED_TOKEN.into())
     );
     // A bad password is no fault: ERROR_GENERAL with the exception's name, and final.
     let bad = envelope(&format!(

@@ -4,6 +4,7 @@ use serde_json::json;
 use super::*;
 use crate::domain::Secret;
 use crate::domain::record_of;
+use crate::pbx::ErrorClass;
 
 const TOKEN: &str = "813b621cfe8eecf445a2ce1f4a079ffe";
 
@@ -55,7 +56,7 @@ fn a_login_sends_the_password_as_its_md5_and_v1_adds_the_event_port() {
     let answer = br#"{"status":"Success","token":"48a7d7481a5355aa4fb5dc285edeb40e"}"#;
     assert_eq!(
         V1_JSON.decode(&login, 200, answer).unwrap(),
-        Reply::Token("48a7d7481a5355aa4fb5dc285edeb40e".into())
+        SessionToken::plain("48a7d7481a5355aa4fb5dc285edeb40e".into())
     );
     assert!(matches!(
         V2_JSON.decode(&login, 200, br#"{"status":"Success","token":""}"#),

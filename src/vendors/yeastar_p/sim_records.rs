@@ -1,0 +1,256 @@
+//! The simulated P-Series's extensions (docs/vendor/yeastar-p-api.md, "Extension endpoints"
+//! and "Create fields"): the paged list and search, get and query by id, getpassword,
+//! create, update by id, delete by id, and the welcome e-mail.
+//!
+//! Documented: create's required fields (`{"field": f, "validation_type": "required"}`), a
+//! field that breaks its rule (`{"field": f, "value": v}`), duplicates as 40003 with their
+//! `duplicate_field_list`, 60001 for an unknown id, no passwords in list, get or query
+//! answers, integers as JSON integers. Inferred: every problem is listed in one answer, rule
+//! problems before duplicates; an e-mail address is unique ignoring case; both names blank
+//! make the number the first name, and a blank caller ID is the number (as the web import
+//! does); a number change in an update is 40002 on `number`; ids are never reused.
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use super::errcode;
+use super::json::to_wire;
+use super::sim::{Answer, Params, Refusal, log_name};
+use super::sim_auth::state;
+use super::sim_writes;
+use crate::domain::Record;
+use crate::rules::Table;
+use crate::sim::{Sim, Store};
+
+/// What `extension/create` requires (create-sw).
+pub(super) const REQUIRED: [&str; 7] = [
+    "type",
+    "user_password",
+    "number",
+    "reg_name",
+    "reg_password",
+    "concurrent_registrations",
+    "presence_status",
+];
+/// Never in a list, get or query answer.
+pub(super) const SECRETS: [&str; 3] = ["user_password", "reg_password", "vm_pin"];
+
+pub(super) fn call(
+    sim: &Sim,
+    endpoint: &str,
+    params: &Params<'_>,
+    body: &Map<String, Value>,
+) -> Answer {
+    let answer = match endpoint {
+        "extension/list" => page(sim, params, None),
+        "extension/search" => match params.text("search_value") {
+            Some(wanted) if !wanted.is_empty() => page(sim, params, Some(&wanted)),
+            _ => Err(Refusal::field("search_value", None)),
+        },
+        "extension/get" => by_id(sim, params.get("id")).map(|r| data(detail(&r))),
+        "extension/query" => Ok(query(sim, &params.text("ids").unwrap_or_default())),
+        "extension/getpassword" => password(sim, params),
+        "extension/create" | "extension/update" | "extension/delete" => {
+            return sim_writes::write(sim, endpoint, params, body);
+        }
+        _ => welcome(sim, body),
+    };
+    let error = answer.as_ref().err().map_or("", |r| r.code);
+    let number = params.get("search_value").unwrap_or_default();
+    sim.log(log_name(endpoint), number, error);
+    answer
+}
+
+fn data(value: Value) -> Map<String, Value> {
+    Map::from_iter([("data".into(), value)])
+}
+
+/// Files a seed row under its number with a new id.
+pub(super) fn seed(store: &mut Store, table: &Table, mut record: Record) -> Result<(), String> {
+    let Some(number) = record.get(table.key).cloned() else {
+        return Ok(());
+    };
+    let p = state(store);
+    p.next_id += 1;
+    p.numbers.insert(p.next_id, number.clone());
+    record.insert("id".into(), p.next_id.to_string());
+    store.extensions.insert(number, record);
+    Ok(())
+}
+
+/// The list's (or a search's) page: `page` from 1, `page_size` (20 by default), sorted by
+/// `sort_by` (id) in `order_by` (asc) order; past the end, an empty page.
+fn page(sim: &Sim, params: &Params<'_>, wanted: Option<&str>) -> Answer {
+    let number = |name: &str, default: usize| match params.get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| Refusal::field(name, Some(v))),
+    };
+    let (page, size) = (number("page", 1)?, number("page_size", 20)?);
+    let sort = params.get("sort_by").unwrap_or("id");
+    if ![
+        "id",
+        "number",
+        "caller_id_name",
+        "email_addr",
+        "mobile_number",
+        "presence_status",
+    ]
+    .contains(&sort)
+    {
+        return Err(Refusal::field("sort_by", Some(sort)));
+    }
+    let descending = match params.get("order_by").unwrap_or("asc") {
+        "asc" => false,
+        "desc" => true,
+        other => return Err(Refusal::field("order_by", Some(other))),
+    };
+    let wanted = wanted.map(str::to_lowercase);
+    let mut rows: Vec<Map<String, Value>> = sim.with_state(|s| {
+        s.extensions
+            .values()
+            .filter(|r| wanted.as_deref().is_none_or(|w| matches(r, w)))
+            .map(basic)
+            .collect()
+    });
+    rows.sort_by(|a, b| order(&a[sort], &b[sort]));
+    if descending {
+        rows.reverse();
+    }
+    let total = rows.len();
+    let data: Vec<Value> = rows
+        .into_iter()
+        .skip((page - 1).saturating_mul(size))
+        .take(size)
+        .map(Value::Object)
+        .collect();
+    Ok(Map::from_iter([
+        ("total_number".into(), json!(total)),
+        ("data".into(), Value::Array(data)),
+    ]))
+}
+
+/// Numbers sort as numbers, text as text (inferred).
+fn order(a: &Value, b: &Value) -> std::cmp::Ordering {
+    let n = |v: &Value| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    };
+    match (n(a), n(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => crate::pbx::value_text(a).cmp(&crate::pbx::value_text(b)),
+    }
+}
+
+/// A search matches the number, the names, the e-mail address or the mobile number, ignoring
+/// case (inferred).
+fn matches(record: &Record, wanted: &str) -> bool {
+    [
+        "number",
+        "first_name",
+        "last_name",
+        "email_addr",
+        "mobile_number",
+    ]
+    .iter()
+    .any(|f| {
+        record
+            .get(*f)
+            .is_some_and(|v| v.to_lowercase().contains(wanted))
+    })
+}
+
+pub(super) fn id_of(record: &Record) -> u64 {
+    record.get("id").and_then(|id| id.parse().ok()).unwrap_or(0)
+}
+
+/// An extension as the list shows it (Ext_Basicinfo).
+fn basic(record: &Record) -> Map<String, Value> {
+    let field = |name: &str| record.get(name).cloned().unwrap_or_default();
+    let offline = json!({ "status": 0, "ext_dev_type": "" });
+    let name = format!("{} {}", field("first_name"), field("last_name"))
+        .trim()
+        .to_string();
+    Map::from_iter([
+        ("id".into(), json!(id_of(record))),
+        (
+            "online_status".into(),
+            json!({ "sip_phone": offline, "linkus_desktop": offline, "linkus_mobile": offline, "linkus_web": offline }),
+        ),
+        ("presence_status".into(), json!(field("presence_status"))),
+        ("number".into(), json!(field("number"))),
+        ("caller_id_name".into(), json!(name)),
+        ("role_name".into(), json!("")),
+        ("email_addr".into(), json!(field("email_addr"))),
+        ("mobile_number".into(), json!(field("mobile_number"))),
+    ])
+}
+
+/// An extension as get and query show it (Ext_DetailInfo): every stored field but the
+/// passwords, typed as the API types them.
+fn detail(record: &Record) -> Value {
+    let shown: Record = record
+        .iter()
+        .filter(|(n, _)| !SECRETS.contains(&n.as_str()) && n.as_str() != "id")
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    let mut map = to_wire(&shown, &[]);
+    map.insert("id".into(), json!(id_of(record)));
+    Value::Object(map)
+}
+
+pub(super) fn by_id(sim: &Sim, id: Option<&str>) -> Result<Record, Refusal> {
+    let id = id
+        .filter(|i| !i.is_empty())
+        .ok_or_else(|| Refusal::field("id", None))?;
+    let id: u64 = id.parse().map_err(|_| Refusal::field("id", Some(id)))?;
+    sim.with_state(|s| {
+        let number = state(s).numbers.get(&id).cloned();
+        number.and_then(|n| s.extensions.get(&n).cloned())
+    })
+    .ok_or_else(|| Refusal::plain(errcode::NOT_FOUND))
+}
+
+/// `extension/query?ids=`: the extensions of the ids known, in the order asked.
+fn query(sim: &Sim, ids: &str) -> Map<String, Value> {
+    let found: Vec<Value> = ids
+        .split(',')
+        .filter_map(|id| by_id(sim, Some(id.trim())).ok())
+        .map(|r| detail(&r))
+        .collect();
+    data(Value::Array(found))
+}
+
+/// `extension/getpassword?id=&type=reg_password|vm_pin`: the password in Base64.
+fn password(sim: &Sim, params: &Params<'_>) -> Answer {
+    let record = by_id(sim, params.get("id"))?;
+    let kind = params.get("type").unwrap_or_default();
+    if !["reg_password", "vm_pin"].contains(&kind) {
+        return Err(Refusal::field("type", Some(kind)));
+    }
+    let value = record.get(kind).cloned().unwrap_or_default();
+    Ok(Map::from_iter([(
+        "password".into(),
+        json!(base64::engine::general_purpose::STANDARD.encode(value)),
+    )]))
+}
+
+/// `extension/send_welcome_email` `{"id_list": [...]}`: every id must exist (inferred).
+fn welcome(sim: &Sim, body: &Map<String, Value>) -> Answer {
+    let ids = body
+        .get("id_list")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if ids.is_empty() {
+        return Err(Refusal::field("id_list", None));
+    }
+    for id in &ids {
+        by_id(sim, Some(&crate::pbx::value_text(id)))?;
+    }
+    sim.with_state(|s| s.stats.welcome_emails += ids.len() as u64);
+    Ok(Map::new())
+}
