@@ -115,7 +115,13 @@ pub(crate) fn reason_for(e: &anyhow::Error) -> RunEnd {
             };
         }
         // The input's own errors are typed above; a bare one is this machine's disk.
-        if cause.downcast_ref::<std::io::Error>().is_some() {
+        // (A value the output cannot hold is the input's, not the disk's.)
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && !matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            )
+        {
             return RunEnd::LocalFailure;
         }
     }

@@ -194,11 +194,15 @@ fn encoded(encoding: &'static Encoding, text: &str) -> io::Result<Vec<u8>> {
     }
     let (bytes, _, lossy) = encoding.encode(text);
     if lossy {
-        return Err(io::Error::other(format!(
-            "an extension holds characters {} cannot write; export in UTF-8 (no --encoding) \
+        // InvalidData: the PBX's value, not this machine, is what cannot be written.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "an extension holds characters {} cannot write; export in UTF-8 (no --encoding) \
              or in an encoding that has them",
-            encoding.name()
-        )));
+                encoding.name()
+            ),
+        ));
     }
     Ok(bytes.into_owned())
 }

@@ -44,9 +44,9 @@ fn twenty_thousand_invalid_rows_of_long_bad_cells_print_at_most_64_kb() {
         ran.stderr.len()
     );
     assert!(
-        ran.stderr.contains("19950 more invalid rows"),
+        ran.stderr.contains("and 19950 rows more invalid"),
         "{}",
-        &ran.stderr[ran.stderr.len() - 300..]
+        ran.stderr.chars().rev().take(300).collect::<String>()
     );
 }
 
@@ -78,7 +78,9 @@ fn a_long_mapping_constant_is_cut_where_it_is_echoed() {
 #[test]
 fn a_header_line_without_end_is_refused_naming_the_limit() {
     let file = "number,".repeat(3 << 20);
-    let ran = Run::validate(Api::YeastarV2).file(&file).refused();
+    let ran = Run::validate(Api::YeastarV2)
+        .file(&file)
+        .incomplete("bad_input");
     assert!(ran.stderr.contains("runs past 256 kB"), "{}", ran.stderr);
     assert!(
         ran.stderr.len() < 1_000,

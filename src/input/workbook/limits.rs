@@ -67,7 +67,7 @@ pub(super) fn check<R: Read + Seek>(reader: R) -> Result<Zipped, BookError> {
             return Err(too_big(name, "a stretch between two tags", run, MAX_RUN));
         }
         if !streamed && count.bytes > MAX_PART {
-            return Err(too_big(name, "unpacked", count.bytes, MAX_PART));
+            return Err(too_big(name, "bytes unpacked", count.bytes, MAX_PART));
         }
     }
     match kind {
