@@ -2,7 +2,7 @@
 //! what differs is sent and a row that matches is left alone.
 
 use crate::domain::Record;
-use crate::domain::values::md5_hex;
+use crate::domain::values::{md5_hex, quoted};
 use crate::rules::{Cells, Table};
 
 /// The indexes of the fields whose cell differs from the PBX's value. Blank cells keep the
@@ -59,7 +59,12 @@ pub(crate) fn preview(
                 format!("{} changes (secret, not shown)", field.name)
             } else {
                 let old = current.get(field.name).map_or("", String::as_str);
-                format!("{} {:?} → {:?}", field.name, old, cells.values[i])
+                format!(
+                    "{} {} → {}",
+                    field.name,
+                    quoted(old),
+                    quoted(cells.values[i])
+                )
             }
         })
         .collect::<Vec<_>>()
