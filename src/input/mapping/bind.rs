@@ -3,7 +3,7 @@
 //! This is the header check of a mapped file.
 
 use super::At;
-use super::{BindError, Bit, Bound, Condition, Fill, Mapping, Piece};
+use super::{BindError, Bit, Bound, Condition, Fill, Mapping, Piece, Template, ValueTable};
 use crate::rules::Table;
 
 impl Mapping {
@@ -15,79 +15,161 @@ impl Mapping {
         table: &'static Table,
         key_optional: bool,
     ) -> Result<Bound, BindError> {
-        let origin = self.origin.as_str();
-        let at = |line: usize, message: String| BindError::At(At { line, message });
-        let norm = |s: &str| s.trim().to_lowercase();
-        let names: Vec<String> = header.iter().map(|h| norm(h)).collect();
-        let column = |name: &str, line: usize, what: &str| {
-            names.iter().position(|h| *h == norm(name)).ok_or_else(|| {
-                at(line, format!("{what} names the column {name:?}, which the file's header does not have (it has: {})", quoted(header)))
-            })
-        };
-        let field = |name: &str, line: usize| {
-            table.column_for(name).ok_or_else(|| {
-                at(
-                    line,
-                    format!(
-                        "{} has no field {name:?} (its fields: {})",
-                        table.api.name,
-                        table
-                            .fields
-                            .iter()
-                            .map(|f| f.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })
-        };
-        let mut fills = vec![Fill::Blank; table.fields.len()];
-        // The line that filled each field, to name both sides of a clash.
-        let mut filled_by: Vec<Option<String>> = vec![None; table.fields.len()];
-        let mut set = |i: usize, fill: Fill, by: String, line: usize| -> Result<(), BindError> {
-            if let Some(earlier) = &filled_by[i] {
-                return Err(at(
-                    line,
-                    format!(
-                        "{} is already filled by {earlier}; a field takes one source",
-                        table.fields[i].name
-                    ),
-                ));
-            }
-            filled_by[i] = Some(by);
-            fills[i] = fill;
-            Ok(())
-        };
-        let mut used = vec![false; header.len()];
-        let mut renamed = vec![false; header.len()];
-        let present = |name: &str| !self.optional_columns || names.contains(&norm(name));
-        for r in self.renames.iter().filter(|r| present(&r.column)) {
-            let c = column(&r.column, r.line, "this rename")?;
-            let f = field(&r.field, r.line)?;
-            set(
-                f,
-                Fill::Column(c),
-                format!("line {} ({:?} = {:?})", r.line, r.column, r.field),
-                r.line,
-            )?;
-            used[c] = true;
-            renamed[c] = true;
+        let mut binder = Binder::new(self, header, table);
+        binder.renames()?;
+        binder.templates()?;
+        binder.constants()?;
+        let skip = binder.conditions(&self.skip)?;
+        let remove = binder.conditions(&self.remove)?;
+        let accepts = binder.passed(self.accepts.iter().map(|a| (&a.column, a)));
+        let dropped = binder.passed(self.dropped.iter().map(|d| (&d.column, d)));
+        let unused = binder.own_columns()?;
+        let values = binder.value_tables()?;
+        if matches!(binder.fills[table.key_index()], Fill::Blank) && !key_optional {
+            return Err(BindError::NoKey);
         }
-        let complete = |t: &&super::Template| {
+        let notes = (self.notes.iter())
+            .map(|(column, note)| (binder.position(column), note.clone()))
+            .collect();
+        Ok(Bound {
+            table,
+            origin: self.origin.clone(),
+            fills: binder.fills,
+            values,
+            skip,
+            remove,
+            accepts,
+            exact_width: self.exact_width,
+            dropped,
+            unused,
+            notes,
+        })
+    }
+}
+
+/// What binding has found out so far.
+struct Binder<'m> {
+    mapping: &'m Mapping,
+    header: &'m [&'m str],
+    /// The header's names as compared: trimmed, in lower case.
+    names: Vec<String>,
+    table: &'static Table,
+    fills: Vec<Fill>,
+    /// The line that filled each field, to name both sides of a clash.
+    filled_by: Vec<Option<String>>,
+    /// Columns something of the mapping reads.
+    used: Vec<bool>,
+    /// Columns the mapping accounts for, which are not the file's own columns of that name.
+    renamed: Vec<bool>,
+}
+
+fn norm(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+fn at(line: usize, message: String) -> BindError {
+    BindError::At(At { line, message })
+}
+
+impl<'m> Binder<'m> {
+    fn new(mapping: &'m Mapping, header: &'m [&'m str], table: &'static Table) -> Self {
+        Binder {
+            mapping,
+            header,
+            names: header.iter().map(|h| norm(h)).collect(),
+            table,
+            fills: vec![Fill::Blank; table.fields.len()],
+            filled_by: vec![None; table.fields.len()],
+            used: vec![false; header.len()],
+            renamed: vec![false; header.len()],
+        }
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|h| *h == norm(name))
+    }
+
+    /// The header has the column (always so, unless the mapping's columns are optional).
+    fn present(&self, name: &str) -> bool {
+        !self.mapping.optional_columns || self.names.contains(&norm(name))
+    }
+
+    fn column(&self, name: &str, line: usize, what: &str) -> Result<usize, BindError> {
+        self.position(name).ok_or_else(|| {
+            at(
+                line,
+                format!(
+                    "{what} names the column {name:?}, which the file's header does not have \
+                     (it has: {})",
+                    quoted(self.header)
+                ),
+            )
+        })
+    }
+
+    fn field(&self, name: &str, line: usize) -> Result<usize, BindError> {
+        let table = self.table;
+        table.column_for(name).ok_or_else(|| {
+            let fields: Vec<&str> = table.fields.iter().map(|f| f.name).collect();
+            at(
+                line,
+                format!(
+                    "{} has no field {name:?} (its fields: {})",
+                    table.api.name,
+                    fields.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn set(&mut self, i: usize, fill: Fill, by: String, line: usize) -> Result<(), BindError> {
+        if let Some(earlier) = &self.filled_by[i] {
+            return Err(at(
+                line,
+                format!(
+                    "{} is already filled by {earlier}; a field takes one source",
+                    self.table.fields[i].name
+                ),
+            ));
+        }
+        self.filled_by[i] = Some(by);
+        self.fills[i] = fill;
+        Ok(())
+    }
+
+    fn renames(&mut self) -> Result<(), BindError> {
+        let mapping = self.mapping;
+        for r in &mapping.renames {
+            if !self.present(&r.column) {
+                continue;
+            }
+            let c = self.column(&r.column, r.line, "this rename")?;
+            let f = self.field(&r.field, r.line)?;
+            let by = format!("line {} ({:?} = {:?})", r.line, r.column, r.field);
+            self.set(f, Fill::Column(c), by, r.line)?;
+            (self.used[c], self.renamed[c]) = (true, true);
+        }
+        Ok(())
+    }
+
+    fn templates(&mut self) -> Result<(), BindError> {
+        let mapping = self.mapping;
+        let complete = |t: &&Template| {
             t.pieces.iter().all(|p| match p {
-                Piece::Column { name, .. } => present(name),
+                Piece::Column { name, .. } => self.present(name),
                 Piece::Text(_) => true,
             })
         };
-        for t in self.templates.iter().filter(complete) {
-            let f = field(&t.field, t.line)?;
+        let complete: Vec<&Template> = mapping.templates.iter().filter(complete).collect();
+        for t in complete {
+            let f = self.field(&t.field, t.line)?;
             let mut bits = Vec::with_capacity(t.pieces.len());
             for piece in &t.pieces {
                 bits.push(match piece {
                     Piece::Text(text) => Bit::Text(text.clone()),
                     Piece::Column { name, filters } => {
-                        let c = column(name, t.line, "this template")?;
-                        used[c] = true;
+                        let c = self.column(name, t.line, "this template")?;
+                        self.used[c] = true;
                         Bit::Column {
                             at: c,
                             name: name.clone(),
@@ -96,125 +178,110 @@ impl Mapping {
                     }
                 });
             }
-            set(
-                f,
-                Fill::Template {
-                    line: t.line,
-                    pieces: bits,
-                    skip_blanks: t.skip_blanks,
-                },
-                format!("the template at line {}", t.line),
-                t.line,
-            )?;
+            let fill = Fill::Template {
+                line: t.line,
+                pieces: bits,
+                skip_blanks: t.skip_blanks,
+            };
+            self.set(f, fill, format!("the template at line {}", t.line), t.line)?;
         }
-        for k in &self.constants {
-            let f = field(&k.field, k.line)?;
-            set(
-                f,
-                Fill::Constant(k.value.clone()),
-                format!("the constant at line {}", k.line),
-                k.line,
-            )?;
+        Ok(())
+    }
+
+    fn constants(&mut self) -> Result<(), BindError> {
+        for k in &self.mapping.constants {
+            let f = self.field(&k.field, k.line)?;
+            let by = format!("the constant at line {}", k.line);
+            self.set(f, Fill::Constant(k.value.clone()), by, k.line)?;
         }
-        let mut conditions = |list: &[Condition]| {
-            let mut bound = Vec::with_capacity(list.len());
-            for cond in list {
-                let c = column(&cond.column, cond.line, "this condition")?;
-                used[c] = true;
-                bound.push((c, cond.clone()));
-            }
-            Ok::<_, BindError>(bound)
-        };
-        let skip = conditions(&self.skip)?;
-        let remove = conditions(&self.remove)?;
-        let mut accepts = Vec::new();
-        for accept in &self.accepts {
-            if let Some(c) = names.iter().position(|h| *h == norm(&accept.column)) {
-                used[c] = true;
-                renamed[c] = true;
-                accepts.push((c, accept.clone()));
-            }
+        Ok(())
+    }
+
+    fn conditions(&mut self, list: &[Condition]) -> Result<Vec<(usize, Condition)>, BindError> {
+        let mut bound = Vec::with_capacity(list.len());
+        for cond in list {
+            let c = self.column(&cond.column, cond.line, "this condition")?;
+            self.used[c] = true;
+            bound.push((c, cond.clone()));
         }
-        let mut dropped = Vec::new();
-        for d in &self.dropped {
-            if let Some(c) = names.iter().position(|h| *h == norm(&d.column)) {
-                used[c] = true;
-                renamed[c] = true;
-                dropped.push((c, d.clone()));
+        Ok(bound)
+    }
+
+    /// Columns the mapping accounts for where the header has them (accepted or dropped).
+    fn passed<'a, T: Clone + 'a>(
+        &mut self,
+        list: impl Iterator<Item = (&'a String, &'a T)>,
+    ) -> Vec<(usize, T)> {
+        let mut bound = Vec::new();
+        for (column, item) in list {
+            if let Some(c) = self.position(column) {
+                (self.used[c], self.renamed[c]) = (true, true);
+                bound.push((c, item.clone()));
             }
         }
-        let ignored = |c: usize| self.ignore.iter().any(|i| norm(i) == names[c]);
+        bound
+    }
+
+    /// The file's columns the mapping does not account for: the API's own, passed on as
+    /// they are, or (`ignore_unmapped`) left out; returns those left out.
+    fn own_columns(&mut self) -> Result<Vec<String>, BindError> {
+        let mapping = self.mapping;
+        let ignored =
+            |c: usize, names: &[String]| mapping.ignore.iter().any(|i| norm(i) == names[c]);
         let (mut unknown, mut unused) = (Vec::new(), Vec::new());
-        for (c, name) in header.iter().enumerate() {
-            if name.trim().is_empty() || renamed[c] || ignored(c) {
+        for (c, name) in self.header.iter().enumerate() {
+            if name.trim().is_empty() || self.renamed[c] || ignored(c, &self.names) {
                 continue;
             }
-            if self.ignore_unmapped {
-                if !used[c] {
+            if mapping.ignore_unmapped {
+                if !self.used[c] {
                     unused.push(name.trim().to_string());
                 }
                 continue;
             }
-            match table.column_for(name) {
+            match self.table.column_for(name) {
                 // The file's own column of that name, passed on as it is.
-                Some(f) => set(
-                    f,
-                    Fill::Column(c),
-                    format!("the file's column {:?}", name.trim()),
-                    0,
-                )
-                .map_err(|e| match e {
-                    BindError::At(a) => at(
-                        a.line,
-                        format!(
-                            "{}; list {:?} under ignore, or map only one",
-                            a.message,
-                            name.trim()
+                Some(f) => {
+                    let by = format!("the file's column {:?}", name.trim());
+                    self.set(f, Fill::Column(c), by, 0).map_err(|e| match e {
+                        BindError::At(a) => at(
+                            a.line,
+                            format!(
+                                "{}; list {:?} under ignore, or map only one",
+                                a.message,
+                                name.trim()
+                            ),
                         ),
-                    ),
-                    e => e,
-                })?,
-                None if used[c] => {}
+                        e => e,
+                    })?;
+                }
+                None if self.used[c] => {}
                 None => unknown.push(format!("{:?}", name.trim())),
             }
         }
-        if !unknown.is_empty() {
-            return Err(BindError::Unknown(unknown));
+        match unknown.is_empty() {
+            true => Ok(unused),
+            false => Err(BindError::Unknown(unknown)),
         }
-        let mut values = vec![None; table.fields.len()];
-        for v in &self.values {
-            let f = field(&v.field, v.line)?;
-            if matches!(fills[f], Fill::Blank) {
+    }
+
+    /// The value tables, each for a field something fills.
+    fn value_tables(&self) -> Result<Vec<Option<ValueTable>>, BindError> {
+        let mut values = vec![None; self.table.fields.len()];
+        for v in &self.mapping.values {
+            let f = self.field(&v.field, v.line)?;
+            if matches!(self.fills[f], Fill::Blank) {
                 return Err(at(
                     v.line,
                     format!(
                         "a value table for {}, which nothing fills",
-                        table.fields[f].name
+                        self.table.fields[f].name
                     ),
                 ));
             }
             values[f] = Some(v.clone());
         }
-        if matches!(fills[table.key_index()], Fill::Blank) && !key_optional {
-            return Err(BindError::NoKey);
-        }
-        Ok(Bound {
-            table,
-            origin: origin.to_string(),
-            fills,
-            values,
-            skip,
-            remove,
-            accepts,
-            exact_width: self.exact_width,
-            dropped,
-            unused,
-            notes: self
-                .notes
-                .iter()
-                .map(|(column, note)| (names.iter().position(|h| *h == norm(column)), note.clone()))
-                .collect(),
-        })
+        Ok(values)
     }
 }
 
