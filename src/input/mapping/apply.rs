@@ -24,64 +24,9 @@ impl Bound {
         let mut problems = Vec::new();
         let mut cleaned = Vec::new();
         for (i, fill) in self.fills.iter().enumerate() {
-            let field = &self.table.fields[i];
-            let mut value = match fill {
-                Fill::Blank => String::new(),
-                Fill::Column(c) => cell(*c).to_string(),
-                Fill::Constant(v) => v.clone(),
-                Fill::Template {
-                    line,
-                    pieces,
-                    skip_blanks,
-                } => match Bound::render(pieces, *skip_blanks, cell, field, &mut cleaned) {
-                    Ok(v) => v,
-                    Err(blank) => {
-                        problems.push(Problem {
-                            field: field.name,
-                            code: Code::Mapping,
-                            message: format!("{}: the template at {} line {line} needs {blank}, which is blank in this row", field.name, self.origin),
-                        });
-                        String::new()
-                    }
-                },
-            };
-            if let (Some(table), false) = (
-                &self.values[i],
-                value.is_empty() || matches!(fill, Fill::Constant(_)),
-            ) {
-                match table
-                    .entries
-                    .iter()
-                    .find(|(from, _)| *from == value)
-                    .map(|(_, to)| to)
-                    .or(table.other.as_ref())
-                {
-                    Some(to) => value = to.clone(),
-                    None => {
-                        let shown = if field.secret {
-                            "the value".to_string()
-                        } else {
-                            quoted(&value)
-                        };
-                        problems.push(Problem {
-                            field: field.name,
-                            code: Code::Mapping,
-                            message: format!(
-                                "{}: {shown} is not in the value table at {} line {} ({})",
-                                field.name,
-                                self.origin,
-                                table.line,
-                                table
-                                    .entries
-                                    .iter()
-                                    .map(|(f, _)| format!("{f:?}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        });
-                        value.clear();
-                    }
-                }
+            let mut value = self.fill(i, fill, cell, &mut cleaned, &mut problems);
+            if !(value.is_empty() || matches!(fill, Fill::Constant(_))) {
+                self.look_up(i, &mut value, &mut problems);
             }
             out.push(value);
         }
@@ -113,6 +58,87 @@ impl Bound {
         if !problems.is_empty() {
             return Mapped::Failed(problems);
         }
+        Mapped::Row {
+            note: self.note(cell, cleaned),
+        }
+    }
+
+    /// The value of the field at `i` from its source (a template's blank column is a problem).
+    fn fill<'c>(
+        &self,
+        i: usize,
+        fill: &Fill,
+        cell: impl Fn(usize) -> &'c str,
+        cleaned: &mut Vec<String>,
+        problems: &mut Vec<Problem>,
+    ) -> String {
+        let field = &self.table.fields[i];
+        match fill {
+            Fill::Blank => String::new(),
+            Fill::Column(c) => cell(*c).to_string(),
+            Fill::Constant(v) => v.clone(),
+            Fill::Template {
+                line,
+                pieces,
+                skip_blanks,
+            } => match Bound::render(pieces, *skip_blanks, cell, field, cleaned) {
+                Ok(v) => v,
+                Err(blank) => {
+                    problems.push(Problem {
+                        field: field.name,
+                        code: Code::Mapping,
+                        message: format!(
+                            "{}: the template at {} line {line} needs {blank}, which is blank \
+                             in this row",
+                            field.name, self.origin
+                        ),
+                    });
+                    String::new()
+                }
+            },
+        }
+    }
+
+    /// `value` through the field's value table, if it has one (a value not in it is a
+    /// problem, and the value blank).
+    fn look_up(&self, i: usize, value: &mut String, problems: &mut Vec<Problem>) {
+        let Some(table) = &self.values[i] else {
+            return;
+        };
+        let field = &self.table.fields[i];
+        let entries = table.entries.iter();
+        match (entries
+            .clone()
+            .find(|(from, _)| *from == *value)
+            .map(|(_, to)| to))
+        .or(table.other.as_ref())
+        {
+            Some(to) => value.clone_from(to),
+            None => {
+                let shown = match field.secret {
+                    true => "the value".to_string(),
+                    false => quoted(value),
+                };
+                let listed: Vec<String> = entries.map(|(f, _)| format!("{f:?}")).collect();
+                problems.push(Problem {
+                    field: field.name,
+                    code: Code::Mapping,
+                    message: format!(
+                        "{}: {shown} is not in the value table at {} line {} ({})",
+                        field.name,
+                        self.origin,
+                        table.line,
+                        listed.join(", ")
+                    ),
+                });
+                value.clear();
+            }
+        }
+    }
+
+    /// What the row's message says: what filters cleaned, the mapping's notes for blank
+    /// columns, values left behind.
+    fn note<'c>(&self, cell: impl Fn(usize) -> &'c str, cleaned: Vec<String>) -> Option<String> {
         let mut said: Vec<String> = cleaned;
         said.extend(
             self.notes
@@ -132,9 +158,7 @@ impl Bound {
         if !dropped.is_empty() {
             said.push(format!("not carried over: {}", dropped.join(", ")));
         }
-        Mapped::Row {
-            note: (!said.is_empty()).then(|| said.join("; ")),
-        }
+        (!said.is_empty()).then(|| said.join("; "))
     }
 
     /// The template's text for `field`, or the first referenced column that is blank (after
