@@ -6,12 +6,11 @@
 
 use std::sync::Arc;
 
-use super::diff::{changed_fields, preview};
 use super::duplicates::Claims;
 use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
-use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
+use crate::domain::{Action, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
 use crate::input::RowCells;
 use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
 
@@ -236,30 +235,11 @@ impl Planner {
     ) -> Planned {
         let table = self.table;
         if cells.values.iter().all(|v| v.is_empty()) && read.is_empty() {
-            return Planned::Done(Box::new(
-                RowResult::new(Some(row), "", Action::None, Status::Skipped)
-                    .with_error("", "blank row: nothing to do"),
-            ));
+            return Planned::Done(Box::new(decide::blank(row)));
         }
         let number = cells.values[table.key_index()];
         let current = self.current.as_ref().and_then(|c| c.get(number));
-        let action = match (self.mode, &self.current, current) {
-            (Mode::Add, ..) => Action::Add,
-            (Mode::Update, ..) | (_, None, _) | (_, Some(_), Some(_)) => Action::Update,
-            (Mode::Upsert | Mode::Sync, Some(_), None) => Action::Add,
-        };
-        let mut problems = Vec::new();
-        if action == Action::Add && !table.api.caps.add {
-            problems.push(Problem {
-                field: table.key,
-                code: Code::NotSupported,
-                message: format!(
-                    "extension {number} is not on the PBX and {} cannot add extensions; \
-                     create it on the PBX first",
-                    table.api.name
-                ),
-            });
-        }
+        let (action, problems) = self.action(number, current);
         let ctx = CheckContext {
             adding: action == Action::Add,
             ..self.context()
@@ -284,21 +264,8 @@ impl Planner {
             true => check_whole_row(table, cells, filled, base.as_ref(), ctx),
             false => check_filled(table, cells, filled, base.as_ref(), ctx),
         };
-        // Most rows have no problem: take the checks' vector rather than extend by empty
-        // ones (a copy per row; docs/BENCHMARKS.md).
-        match (problems.is_empty(), read.is_empty()) {
-            (true, true) => problems = checked,
-            (false, true) => problems.extend(checked),
-            (_, false) => {
-                let refused = |field: &str| read.iter().any(|p| p.field == field);
-                problems.extend(read.iter().cloned());
-                problems.extend(checked.into_iter().filter(|p| !refused(p.field)));
-            }
-        }
-        let clashes = self.claims.clashes(table, row, cells);
-        if !clashes.is_empty() {
-            problems.extend(clashes);
-        }
+        let mut problems = decide::merged(problems, read, checked);
+        problems.extend(self.claims.clashes(table, row, cells));
         if !problems.is_empty() {
             return Planned::Done(Box::new(invalid(row, number, action, &problems)));
         }
@@ -307,54 +274,25 @@ impl Planner {
                 true => number.to_string(),
                 false => String::new(),
             };
+            let note = String::new();
             return Planned::Valid {
                 row,
                 number,
                 action,
-                note: String::new(),
+                note,
             };
         }
-        let send: Vec<usize> = match current {
-            Some(current) => changed_fields(table, cells, current, self.update_secrets),
-            None => (0..table.fields.len())
-                .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
-                .collect(),
-        };
+        let send = self.sent_fields(cells, current);
         if send.is_empty() && current.is_some() {
             return Planned::Done(Box::new(
                 RowResult::new(Some(row), number, Action::None, Status::Unchanged)
                     .with_error("", "the PBX already has these values"),
             ));
         }
-        let changed = send
-            .iter()
-            .map(|&i| table.fields[i].name)
-            .collect::<Vec<_>>()
-            .join(",");
+        let changed = decide::names(table, &send);
         let secrets = generated.secrets(table);
         if self.dry_run {
-            let mut what = match current {
-                Some(current) => format!(
-                    "dry run: would update {}",
-                    preview(table, cells, &send, current)
-                ),
-                // A new extension has nothing old: every field it would get, from nothing.
-                None if action == Action::Add => format!(
-                    "dry run: would add {}",
-                    preview(table, cells, &send, &Record::new())
-                ),
-                None => format!("dry run: would {action}"),
-            };
-            if !secrets.is_empty() {
-                what.push_str(&format!(
-                    "; would generate {}",
-                    secrets
-                        .iter()
-                        .map(|(f, _)| *f)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
+            let what = decide::dry_run_note(table, cells, &send, current, action, &secrets);
             let mut result =
                 RowResult::new(Some(row), number, action, Status::Skipped).with_error("", what);
             result.changed = changed;
@@ -402,6 +340,8 @@ pub(crate) fn invalid(row: u64, number: &str, action: Action, problems: &[Proble
     result.field = fields.join(",");
     result
 }
+
+mod decide;
 
 #[cfg(test)]
 mod checked_tests;

@@ -1,0 +1,108 @@
+//! The steps of planning one row that need no more than the row and the planner's settings:
+//! its action, how reading's and the rules' problems combine, the fields it sends, and what
+//! a dry run says it would do.
+
+use super::super::diff::{changed_fields, preview};
+use super::Planner;
+use crate::domain::{Action, Code, Mode, Record, RowResult, Secret, Status};
+use crate::rules::{Cells, Problem, Table};
+
+impl Planner {
+    /// The row's action, by the mode and whether the PBX has `current`; an add the API
+    /// cannot do is a problem.
+    pub(super) fn action(&self, number: &str, current: Option<&Record>) -> (Action, Vec<Problem>) {
+        let action = match (self.mode, &self.current, current) {
+            (Mode::Add, ..) => Action::Add,
+            (Mode::Update, ..) | (_, None, _) | (_, Some(_), Some(_)) => Action::Update,
+            (Mode::Upsert | Mode::Sync, Some(_), None) => Action::Add,
+        };
+        let table = self.table;
+        let mut problems = Vec::new();
+        if action == Action::Add && !table.api.caps.add {
+            problems.push(Problem {
+                field: table.key,
+                code: Code::NotSupported,
+                message: format!(
+                    "extension {number} is not on the PBX and {} cannot add extensions; \
+                     create it on the PBX first",
+                    table.api.name
+                ),
+            });
+        }
+        (action, problems)
+    }
+
+    /// The fields an update sends (those that differ from `current`), or an add's filled
+    /// ones; the key is always sent besides.
+    pub(super) fn sent_fields(&self, cells: &Cells<'_>, current: Option<&Record>) -> Vec<usize> {
+        let table = self.table;
+        match current {
+            Some(current) => changed_fields(table, cells, current, self.update_secrets),
+            None => (0..table.fields.len())
+                .filter(|&i| !cells.values[i].is_empty() && table.fields[i].name != table.key)
+                .collect(),
+        }
+    }
+}
+
+/// The row's problems: `problems` so far, then reading's (`read`), then the rules'
+/// (`checked`) for the fields reading did not already refuse.
+pub(super) fn merged(
+    mut problems: Vec<Problem>,
+    read: &[Problem],
+    checked: Vec<Problem>,
+) -> Vec<Problem> {
+    // Most rows have no problem: take the checks' vector rather than extend by empty ones
+    // (a copy per row; docs/BENCHMARKS.md).
+    match (problems.is_empty(), read.is_empty()) {
+        (true, true) => problems = checked,
+        (false, true) => problems.extend(checked),
+        (_, false) => {
+            let refused = |field: &str| read.iter().any(|p| p.field == field);
+            problems.extend(read.iter().cloned());
+            problems.extend(checked.into_iter().filter(|p| !refused(p.field)));
+        }
+    }
+    problems
+}
+
+/// The report line of a blank row.
+pub(super) fn blank(row: u64) -> RowResult {
+    RowResult::new(Some(row), "", Action::None, Status::Skipped)
+        .with_error("", "blank row: nothing to do")
+}
+
+/// The names of the fields at `send`, comma-separated.
+pub(super) fn names(table: &Table, send: &[usize]) -> String {
+    let names: Vec<&str> = send.iter().map(|&i| table.fields[i].name).collect();
+    names.join(",")
+}
+
+/// What a dry run says the row would do: `send` from `current` (nothing, for an add), and
+/// the secrets it would generate.
+pub(super) fn dry_run_note(
+    table: &Table,
+    cells: &Cells<'_>,
+    send: &[usize],
+    current: Option<&Record>,
+    action: Action,
+    secrets: &[(&'static str, Secret)],
+) -> String {
+    let mut what = match current {
+        Some(current) => format!(
+            "dry run: would update {}",
+            preview(table, cells, send, current)
+        ),
+        // A new extension has nothing old: every field it would get, from nothing.
+        None if action == Action::Add => format!(
+            "dry run: would add {}",
+            preview(table, cells, send, &Record::new())
+        ),
+        None => format!("dry run: would {action}"),
+    };
+    if !secrets.is_empty() {
+        let generated: Vec<&str> = secrets.iter().map(|(f, _)| *f).collect();
+        what.push_str(&format!("; would generate {}", generated.join(", ")));
+    }
+    what
+}
