@@ -32,7 +32,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::{Record, Secret};
-use crate::input::{ReadSettings, RowCells, Sheet, Source};
+use crate::input::{RawRow, ReadSettings, RowCells, Sheet, Source};
 use crate::rules::{self, Cells, CheckContext, Problem, Table};
 
 #[derive(Debug, Clone)]
@@ -193,9 +193,9 @@ fn load_seed(
     for notice in sheet.notices() {
         eprintln!("pbxbulk sim: seed {notice}");
     }
-    let (mut record, mut buf) = (csv::ByteRecord::new(), Vec::new());
-    while let Some(row) = sheet.read(&mut record)? {
-        let cells = match sheet.row(&record, &mut buf, Vec::new()) {
+    let (mut raw, mut buf) = (RawRow::default(), Vec::new());
+    while let Some(row) = sheet.read(&mut raw)? {
+        let cells = match sheet.row(&raw, &mut buf, Vec::new()) {
             RowCells::Cells {
                 cells, problems, ..
             } if problems.is_empty() => cells,

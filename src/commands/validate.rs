@@ -7,12 +7,11 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use anyhow::Context;
-use csv::ByteRecord;
 
 use super::summary::{self, reason_for};
 use crate::domain::values::shorten;
 use crate::domain::{Action, Exit, Mode, PbxSnapshot, RowResult, RunEnd, Status, Summary};
-use crate::input::{RowCells, Sheet, Source};
+use crate::input::{RawRow, RowCells, Sheet, Source};
 use crate::output::summary_json::RunFacts;
 use crate::output::{Report, check_outputs, rejects_beside};
 use crate::plan::matching::People;
@@ -227,12 +226,12 @@ fn people(settings: &ValidateSettings, source: &Source) -> anyhow::Result<Option
 fn show_mapped(settings: &ValidateSettings, source: &Source) -> anyhow::Result<()> {
     let table = settings.api.table;
     let mut sheet = Sheet::open(source, table, settings.mapping.as_ref())?;
-    let (mut record, mut mapped) = (ByteRecord::new(), Vec::new());
+    let (mut raw, mut mapped) = (RawRow::default(), Vec::new());
     for _ in 0..settings.show_mapped {
-        let Some(row) = sheet.read(&mut record)? else {
+        let Some(row) = sheet.read(&mut raw)? else {
             break;
         };
-        let line = match sheet.row(&record, &mut mapped, Vec::new()) {
+        let line = match sheet.row(&raw, &mut mapped, Vec::new()) {
             RowCells::Cells {
                 cells,
                 note,

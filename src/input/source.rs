@@ -5,6 +5,7 @@
 
 use std::io::{self, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use encoding_rs::Encoding;
 
@@ -58,7 +59,7 @@ pub(crate) enum SourceError {
 
 /// An input ready to be read, as often as needed.
 pub(crate) struct Source {
-    input: Input,
+    input: Arc<Input>,
     pub(crate) format: Format,
     pub(crate) settings: ReadSettings,
 }
@@ -104,7 +105,7 @@ impl Source {
             Format::Text(decision)
         };
         Ok(Source {
-            input,
+            input: Arc::new(input),
             format,
             settings: settings.clone(),
         })
@@ -118,6 +119,11 @@ impl Source {
     /// The pinned input: its fingerprint, and whether it changed.
     pub(crate) fn input(&self) -> &Input {
         &self.input
+    }
+
+    /// The pinned input, for a reader that outlives this borrow (its fingerprint, its watch).
+    pub(super) fn pinned(&self) -> Arc<Input> {
+        self.input.clone()
     }
 
     /// The bytes from the start, independent of every other reader.

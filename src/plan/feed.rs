@@ -2,28 +2,26 @@
 //! hands each row's plan on as soon as it is made (rows stream; the planner keeps only what the
 //! rules between rows need).
 
-use csv::ByteRecord;
-
 use super::planner::{Planned, Planner};
-use crate::input::{Sheet, SheetError};
+use crate::input::{RawRow, Sheet, SheetError};
 
 /// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
 /// it ends; stops early when `emit` returns false.
 pub(crate) fn plan_sheet(
     sheet: &mut Sheet,
     planner: &mut Planner,
-    mut emit: impl FnMut(u64, Planned, &ByteRecord) -> bool,
+    mut emit: impl FnMut(u64, Planned, &csv::ByteRecord) -> bool,
 ) -> Result<(), SheetError> {
-    let mut record = ByteRecord::new();
+    let mut raw = RawRow::default();
     let mut mapped = Vec::new();
     let mut spare = Vec::new();
     sheet.check_as_read(planner.context());
-    while let Some(row) = sheet.read(&mut record)? {
-        let cells = sheet.row(&record, &mut mapped, spare);
+    while let Some(row) = sheet.read(&mut raw)? {
+        let cells = sheet.row(&raw, &mut mapped, spare);
         let planned = planner.plan(row, &cells);
         spare = cells.recycle();
         let offset = sheet.offset();
-        if !emit(offset, planned, &record) {
+        if !emit(offset, planned, &raw.cells) {
             break;
         }
     }

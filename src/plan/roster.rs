@@ -7,9 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use csv::ByteRecord;
-
-use crate::input::{RowCells, Sheet, SheetError};
+use crate::input::{RawRow, RowCells, Sheet, SheetError};
 use crate::rules::Cells;
 
 /// The file's numbers, keys and leavers.
@@ -33,9 +31,9 @@ pub(crate) fn key_of(value: &str) -> String {
 pub(crate) fn read(mut sheet: Sheet, field: Option<usize>) -> Result<Roster, SheetError> {
     let table = sheet.table();
     let mut roster = Roster::default();
-    let (mut record, mut mapped) = (ByteRecord::new(), Vec::new());
-    while let Some(row) = sheet.read(&mut record)? {
-        let cells = sheet.row(&record, &mut mapped, Vec::new());
+    let (mut raw, mut mapped) = (RawRow::default(), Vec::new());
+    while let Some(row) = sheet.read(&mut raw)? {
+        let cells = sheet.row(&raw, &mut mapped, Vec::new());
         let (number, values) = match &cells {
             RowCells::Cells { cells, .. } => (cells.values[table.key_index()], Some(cells)),
             RowCells::Skipped { number, cells, .. }

@@ -3,17 +3,21 @@
 //! file costs the longer of the two, not their sum.
 //!
 //! Records go across in batches, and the batches come back to be filled again: neither the
-//! channel nor an allocation is paid per record. What the sheet asks of each record (its
-//! row number, the offset where it ends, whether it looks cut short) is worked out on the
+//! channel nor an allocation is paid per record. What is asked of each record (its row
+//! number, the offset where it ends, whether it looks cut short) is worked out on the
 //! reading thread, where the reader is, exactly as reading in place would.
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
 use csv::ByteRecord;
 
-use super::SheetError;
-use super::rows::Rows;
+use super::super::SheetError;
+use super::super::pinned::{Fingerprint, Input};
+use super::super::row_source::{RawRow, RowSource};
+use super::fingerprint_of;
+use super::text::TextRows;
 
 /// Records in a batch: enough that handing one over costs nothing per record, few enough
 /// that the first rows are planned at once.
@@ -21,14 +25,11 @@ const BATCH: usize = 2048;
 /// Batches read ahead at most: what reading ahead holds in memory.
 const AHEAD: usize = 3;
 
-/// One record read ahead, with what the sheet asks about it.
+/// One record read ahead, and where it ends, in the units of [`RowSource::offset`].
 #[derive(Default)]
-pub(super) struct Read {
-    pub(super) record: ByteRecord,
-    pub(super) row: u64,
-    /// Where the record ends, in the units of [`Rows::offset`].
-    pub(super) offset: u64,
-    pub(super) cut_short: Option<String>,
+struct Read {
+    raw: RawRow,
+    offset: u64,
 }
 
 /// A batch, and how reading went on after it: `None` when it goes on, `Some(Ok)` at the end
@@ -46,64 +47,31 @@ pub(super) struct Ahead {
     current: Vec<Read>,
     at: usize,
     end: Option<Result<u64, SheetError>>,
-    /// The offset of the last record handed out, and why it looks cut short.
+    /// The offset of the last record handed out.
     offset: u64,
-    cut_short: Option<String>,
+    len: u64,
+    input: Arc<Input>,
     name: String,
 }
 
 impl Ahead {
-    /// Starts reading `rows` (after its header, at row `row`) on a thread; `columns` is the
-    /// header's width, for the cut-short check. Where no thread can be started, `rows` comes
-    /// back, to be read in place.
-    pub(super) fn start(
-        rows: Rows,
-        row: u64,
-        columns: usize,
-        name: String,
-    ) -> Result<Ahead, Box<Rows>> {
+    /// Starts reading `rows` (after its header) on a thread. Where no thread can be started,
+    /// `rows` comes back, to be read in place.
+    pub(super) fn start(rows: TextRows) -> Result<Ahead, Box<TextRows>> {
         let (batches_tx, batches) = sync_channel::<Batch>(AHEAD);
         let (spent, spent_rx) = sync_channel::<Vec<Read>>(AHEAD + 2);
-        let offset = rows.offset();
-        let shown = name.clone();
+        let (offset, len) = (rows.offset(), rows.len());
+        let (input, name) = (rows.input.clone(), rows.name.clone());
         // The rows go to the thread once it runs, so that they are still here if it cannot.
-        let (give, take) = sync_channel::<Rows>(1);
+        let (give, take) = sync_channel::<TextRows>(1);
         let started = thread::Builder::new()
             .name("read-ahead".into())
             .spawn(move || {
                 let Ok(mut rows) = take.recv() else {
                     return;
                 };
-                let mut last = row;
                 loop {
-                    let mut reads = spent_rx.try_recv().unwrap_or_default();
-                    // With room for a typical record, so no row grows one to fit
-                    // (docs/BENCHMARKS.md).
-                    reads.resize_with(BATCH, || Read {
-                        record: ByteRecord::with_capacity(256, columns + 1),
-                        ..Read::default()
-                    });
-                    let mut filled = 0;
-                    let mut end = None;
-                    while filled < BATCH {
-                        let read = &mut reads[filled];
-                        match rows.read(&mut read.record, last, &name) {
-                            Ok(Some(at)) => {
-                                (last, read.row, read.offset) = (at, at, rows.offset());
-                                read.cut_short = rows.cut_short(&read.record, columns);
-                                filled += 1;
-                            }
-                            Ok(None) => {
-                                end = Some(Ok(rows.offset()));
-                                break;
-                            }
-                            Err(e) => {
-                                end = Some(Err(e));
-                                break;
-                            }
-                        }
-                    }
-                    reads.truncate(filled);
+                    let (reads, end) = fill(&mut rows, spent_rx.try_recv().unwrap_or_default());
                     let done = end.is_some();
                     // The sheet was dropped (the run stopped early): nothing more to read.
                     if batches_tx.send(Batch { reads, end }).is_err() || done {
@@ -123,20 +91,56 @@ impl Ahead {
             at: 0,
             end: None,
             offset,
-            cut_short: None,
-            name: shown,
+            len,
+            input,
+            name,
         })
     }
+}
 
-    /// The next record, swapped into `record` (whose buffer goes back to be filled again),
-    /// and its row number.
-    pub(super) fn read(&mut self, record: &mut ByteRecord) -> Result<Option<u64>, SheetError> {
+/// Reads a batch into `reads` (a spent one, or a new one); says how reading went on after it.
+fn fill(rows: &mut TextRows, mut reads: Vec<Read>) -> (Vec<Read>, Option<Result<u64, SheetError>>) {
+    // With room for a typical record, so no row grows one to fit (docs/BENCHMARKS.md).
+    let columns = rows.columns();
+    reads.resize_with(BATCH, || Read {
+        raw: RawRow {
+            cells: ByteRecord::with_capacity(256, columns + 1),
+            ..RawRow::default()
+        },
+        ..Read::default()
+    });
+    let mut filled = 0;
+    let mut end = None;
+    while filled < BATCH {
+        let read = &mut reads[filled];
+        match rows.next_row(&mut read.raw) {
+            Ok(true) => {
+                read.offset = rows.offset();
+                filled += 1;
+            }
+            Ok(false) => {
+                end = Some(Ok(rows.offset()));
+                break;
+            }
+            Err(e) => {
+                end = Some(Err(e));
+                break;
+            }
+        }
+    }
+    reads.truncate(filled);
+    (reads, end)
+}
+
+impl RowSource for Ahead {
+    /// The next record, swapped into `raw` (whose buffer goes back to be filled again).
+    fn next_row(&mut self, raw: &mut RawRow) -> Result<bool, SheetError> {
         while self.at == self.current.len() {
             if let Some(end) = self.end.take() {
                 let offset = *end.as_ref().unwrap_or(&self.offset);
                 // Asked again after the end: still the end.
-                (self.offset, self.cut_short, self.end) = (offset, None, Some(Ok(offset)));
-                return end.map(|_| None);
+                (self.offset, self.end) = (offset, Some(Ok(offset)));
+                return end.map(|_| false);
             }
             let Ok(batch) = self.batches.recv() else {
                 return Err(SheetError::Io {
@@ -151,37 +155,39 @@ impl Ahead {
         }
         let read = &mut self.current[self.at];
         self.at += 1;
-        std::mem::swap(record, &mut read.record);
-        (self.offset, self.cut_short) = (read.offset, read.cut_short.take());
-        Ok(Some(read.row))
+        std::mem::swap(raw, &mut read.raw);
+        self.offset = read.offset;
+        Ok(true)
     }
 
-    pub(super) fn offset(&self) -> u64 {
+    fn offset(&self) -> u64 {
         self.offset
     }
 
-    /// Why the record last handed out looks cut short, if it does.
-    pub(super) fn cut_short(&self) -> Option<String> {
-        self.cut_short.clone()
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn fingerprint(&self) -> Result<Fingerprint, SheetError> {
+        fingerprint_of(&self.input, &self.name)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::rows;
-    use super::super::{ReadSettings, Source};
+    use super::super::super::{ReadSettings, Source};
+    use super::super::text;
     use super::*;
 
     type Records = Vec<(Vec<u8>, u64, u64, Option<String>)>;
 
     /// Every record with its row number, end offset and cut-short reason, and the offset
     /// once the end is read.
-    fn all(rows: &mut Rows, row: u64, columns: usize) -> (Records, u64) {
-        let (mut record, mut last, mut out) = (ByteRecord::new(), row, Vec::new());
-        while let Some(at) = rows.read(&mut record, last, "t").unwrap() {
-            last = at;
-            let cut = rows.cut_short(&record, columns);
-            out.push((record.as_slice().to_vec(), at, rows.offset(), cut));
+    fn all(rows: &mut dyn RowSource) -> (Records, u64) {
+        let (mut raw, mut out) = (RawRow::default(), Vec::new());
+        while rows.next_row(&mut raw).unwrap() {
+            let cut = raw.cut_short.clone();
+            out.push((raw.cells.as_slice().to_vec(), raw.row, rows.offset(), cut));
         }
         (out, rows.offset())
     }
@@ -204,19 +210,15 @@ mod tests {
             std::fs::write(&path, format!("{text}{end}")).unwrap();
             let source = Source::open(&path, &ReadSettings::default()).unwrap();
             let read = |ahead: bool| {
-                let opened = rows::open(&source).unwrap();
-                let (row, columns) = (opened.row, opened.header.len());
-                // Started directly: `read_ahead` reads in place on a machine of one core.
-                let mut rows = match ahead {
-                    true => Rows::Ahead(
-                        Ahead::start(opened.rows, row, columns, "t".into())
-                            .ok()
-                            .unwrap(),
-                    ),
-                    false => opened.rows,
+                let super::super::super::source::Format::Text(decision) = source.format else {
+                    panic!("text");
                 };
-                assert_eq!(matches!(rows, Rows::Ahead(_)), ahead);
-                all(&mut rows, row, columns)
+                let (rows, _) = text::open(&source, decision).unwrap();
+                // Started directly: `open` reads in place on a machine of one core.
+                match ahead {
+                    true => all(&mut Ahead::start(rows).ok().unwrap()),
+                    false => all(&mut { rows }),
+                }
             };
             let (in_place, ahead) = (read(false), read(true));
             assert_eq!(in_place.0.len(), 3 * BATCH + 17 + two_lines + records);

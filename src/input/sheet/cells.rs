@@ -5,11 +5,50 @@ use std::borrow::Cow;
 
 use csv::ByteRecord;
 
-use super::{RowCells, Sheet, Slot};
+use encoding_rs::Encoding;
+
+use super::binding::Slot;
+use super::{RowCells, Sheet};
 use crate::domain::Code;
 use crate::domain::formula::undefuse;
 use crate::input::normalise::{as_written, normalise};
-use crate::rules::{Cells, Problem};
+use crate::rules::{Cells, Problem, Table};
+
+/// What normalising needs from row to row.
+pub(super) struct Scratch {
+    /// The fields of the current record that normalising must look at.
+    pending: Vec<usize>,
+    /// Normalised values of the current record, by field (`None`: the cell as it is).
+    values: Vec<Option<String>>,
+    /// Some of `values` is filled (most rows need none of it).
+    used: bool,
+    /// `--plus-prefix`: what a phone number's leading `+` becomes.
+    plus_prefix: Option<String>,
+    /// The encoding, when not UTF-8: rows with text outside ASCII say it.
+    encoding: Option<&'static Encoding>,
+}
+
+impl Scratch {
+    pub(super) fn new(
+        table: &Table,
+        encoding: Option<&'static Encoding>,
+        plus_prefix: Option<String>,
+    ) -> Scratch {
+        Scratch {
+            pending: Vec::new(),
+            values: vec![None; table.fields.len()],
+            used: false,
+            plus_prefix,
+            encoding,
+        }
+    }
+
+    /// Every filled cell of `values` is to be normalised (what a mapping made).
+    pub(super) fn pending_all(&mut self, values: &[&str]) {
+        self.pending.clear();
+        (self.pending).extend((0..values.len()).filter(|&i| !values[i].is_empty()));
+    }
+}
 
 impl Sheet {
     /// The record's cells into their fields' places, by the header.
@@ -28,7 +67,8 @@ impl Sheet {
         let ascii = is_ascii(record.as_slice());
         // Apart from `self`, so that the loop keeps the slots at hand instead of reading them
         // again after every push.
-        let (slots, treats, pending) = (&self.slots, &self.treats, &mut self.pending);
+        let (slots, treats) = (&self.binding.slots, &self.binding.treats);
+        let pending = &mut self.scratch.pending;
         let text_file = !self.layout.workbook;
         pending.clear();
         let mut end = 0;
@@ -74,11 +114,11 @@ impl Sheet {
         let bytes = record.as_slice();
         let whole = match std::str::from_utf8(bytes) {
             // Cells past the header's columns: the long way says whether they are blank.
-            Ok(whole) if is_ascii(bytes) && record.len() <= self.slots.len() => whole,
+            Ok(whole) if is_ascii(bytes) && record.len() <= self.binding.slots.len() => whole,
             _ => return false,
         };
         let mut end = 0;
-        for (raw, slot) in record.iter().zip(&self.slots) {
+        for (raw, slot) in record.iter().zip(&self.binding.slots) {
             let start = end;
             end += raw.len();
             let Some(text) = whole.get(start..end) else {
@@ -92,8 +132,9 @@ impl Sheet {
             if !(visible(first) && visible(last)) || first == b'\'' {
                 return false;
             }
+            let treats = &self.binding.treats;
             match *slot {
-                Slot::Field(field) if as_written(text, self.treats[field]) => values[field] = text,
+                Slot::Field(field) if as_written(text, treats[field]) => values[field] = text,
                 _ => return false,
             }
         }
@@ -111,19 +152,20 @@ impl Sheet {
     ) -> RowCells<'a> {
         let mut notes: Vec<String> = note.into_iter().collect();
         let mut changed = false;
-        if self.scratched {
-            self.scratch.fill(None);
-            self.scratched = false;
+        let scratch = &mut self.scratch;
+        if scratch.used {
+            scratch.values.fill(None);
+            scratch.used = false;
         }
-        for &field in &self.pending {
-            let (text, treat) = (values[field], self.treats[field]);
+        for &field in &scratch.pending {
+            let (text, treat) = (values[field], self.binding.treats[field]);
             let name = self.table.fields[field].name;
-            match normalise(text, treat, self.plus_prefix.as_deref()) {
+            match normalise(text, treat, scratch.plus_prefix.as_deref()) {
                 Ok(normal) => {
                     notes.extend(normal.note.map(|note| format!("{name}: {note}")));
                     if let Cow::Owned(value) = normal.value {
-                        self.scratch[field] = Some(value);
-                        (changed, self.scratched) = (true, true);
+                        scratch.values[field] = Some(value);
+                        (changed, scratch.used) = (true, true);
                     }
                 }
                 Err(refusal) => problems.push(Problem {
@@ -133,13 +175,13 @@ impl Sheet {
                 }),
             }
         }
-        if let Some(encoding) = self.encoding
+        if let Some(encoding) = scratch.encoding
             && !is_ascii(record.as_slice())
         {
             notes.push(format!("text read as {}", encoding.name()));
         }
         if changed {
-            for (value, fixed) in values.iter_mut().zip(&self.scratch) {
+            for (value, fixed) in values.iter_mut().zip(&scratch.values) {
                 if let Some(fixed) = fixed {
                     *value = fixed;
                 }
@@ -147,7 +189,7 @@ impl Sheet {
         }
         RowCells::Cells {
             cells: Cells { values },
-            filled: &self.filled,
+            filled: &self.binding.filled,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
             problems,
             checked: false,

@@ -21,9 +21,9 @@ fn open(dir: &tempfile::TempDir, bytes: &[u8]) -> Result<(Source, Sheet), String
 type Read = (u64, Result<Vec<String>, Vec<Code>>, Option<String>);
 
 fn read_all(sheet: &mut Sheet) -> Vec<Read> {
-    let (mut record, mut buf, mut rows) = (ByteRecord::new(), Vec::new(), Vec::new());
-    while let Some(row) = sheet.read(&mut record).unwrap() {
-        rows.push(match sheet.row(&record, &mut buf, Vec::new()) {
+    let (mut raw, mut buf, mut rows) = (RawRow::default(), Vec::new(), Vec::new());
+    while let Some(row) = sheet.read(&mut raw).unwrap() {
+        rows.push(match sheet.row(&raw, &mut buf, Vec::new()) {
             RowCells::Cells {
                 cells,
                 note,
@@ -154,15 +154,28 @@ fn no_row_of_a_file_rewritten_under_the_reader_is_read() {
         text
     };
     let (_source, mut sheet) = open(&dir, rows(1_000_000).as_bytes()).unwrap();
-    let mut record = ByteRecord::new();
-    assert_eq!(sheet.read(&mut record).unwrap(), Some(2));
+    let mut raw = RawRow::default();
+    assert_eq!(sheet.read(&mut raw).unwrap(), Some(2));
     std::fs::write(dir.path().join("in.csv"), rows(2_000_000)).unwrap();
     let error = loop {
-        match sheet.read(&mut record) {
-            Ok(Some(_)) => assert!(record[0].starts_with(b"1"), "a row of the new content"),
+        match sheet.read(&mut raw) {
+            Ok(Some(_)) => assert!(raw.cells[0].starts_with(b"1"), "a row of the new content"),
             Ok(None) => panic!("read to the end of a changed file"),
             Err(e) => break e,
         }
     };
     assert!(matches!(error, SheetError::Changed { .. }), "{error}");
+}
+
+#[test]
+fn the_fingerprint_is_the_sources_the_file_s_sha256() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = b"number,username\n1001,Ana\n";
+    let (source, mut sheet) = open(&dir, bytes).unwrap();
+    let fingerprint = sheet.fingerprint().unwrap();
+    assert_eq!(&fingerprint, source.input().fingerprint().unwrap());
+    assert_eq!(fingerprint.size, bytes.len() as u64);
+    // The same after the rows were read, read ahead or in place.
+    assert_eq!(read_all(&mut sheet).len(), 1);
+    assert_eq!(sheet.fingerprint().unwrap(), fingerprint);
 }

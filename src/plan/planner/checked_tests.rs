@@ -2,11 +2,9 @@
 //! rows read the long way (normalised, then every rule in the planner): the same plan for
 //! every row, whatever its cells hold, and clean rows do take the short way.
 
-use csv::ByteRecord;
-
 use super::*;
 use crate::domain::{PbxSnapshot, Record};
-use crate::input::{ReadSettings, Sheet, Source};
+use crate::input::{RawRow, ReadSettings, Sheet, Source};
 use crate::rules::{Kind, Table};
 
 /// Cells a field may meet: what its rule takes, what it refuses, what reading normalises.
@@ -138,10 +136,10 @@ fn plans(
     if as_read {
         sheet.check_as_read(planner.context());
     }
-    let (mut record, mut mapped, mut out, mut checked) =
-        (ByteRecord::new(), Vec::new(), Vec::new(), 0);
-    while let Some(row) = sheet.read(&mut record).unwrap() {
-        let cells = sheet.row(&record, &mut mapped, Vec::new());
+    let (mut raw, mut mapped, mut out, mut checked) =
+        (RawRow::default(), Vec::new(), Vec::new(), 0);
+    while let Some(row) = sheet.read(&mut raw).unwrap() {
+        let cells = sheet.row(&raw, &mut mapped, Vec::new());
         checked += usize::from(matches!(cells, RowCells::Cells { checked: true, .. }));
         let mut planned = planner.plan(row, &cells);
         // Generated secrets are random: only whether and where they were made must agree.
