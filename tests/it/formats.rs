@@ -466,9 +466,7 @@ const GNUMERIC_ODS: &[u8] = include_bytes!("fixtures/gnumeric.ods");
 #[test]
 fn an_ods_saved_by_gnumeric_arrives_cell_for_cell() {
     let sim = Sim::start(Api::YeastarV2);
-    let ran = Run::import(&sim)
-        .file_named("staff.ods", GNUMERIC_ODS.to_vec())
-        .ok();
+    let ran = Run::import(&sim).file_named("staff.ods", GNUMERIC_ODS).ok();
     assert_eq!(
         ran.row_number_status(),
         ["2 1000000 ok", "3 1000001 ok", "4 1000002 ok"]
