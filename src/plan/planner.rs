@@ -270,17 +270,7 @@ impl Planner {
             return Planned::Done(Box::new(invalid(row, number, action, &problems)));
         }
         if self.check_only {
-            let number = match self.valid_numbers {
-                true => number.to_string(),
-                false => String::new(),
-            };
-            let note = String::new();
-            return Planned::Valid {
-                row,
-                number,
-                action,
-                note,
-            };
+            return self.valid(row, number, action);
         }
         let send = self.sent_fields(cells, current);
         if send.is_empty() && current.is_some() {

@@ -1,9 +1,9 @@
 //! The steps of planning one row that need no more than the row and the planner's settings:
-//! its action, how reading's and the rules' problems combine, the fields it sends, and what
-//! a dry run says it would do.
+//! its action, how reading's and the rules' problems combine, a checked row's plan, the
+//! fields it sends, and what a dry run says it would do.
 
 use super::super::diff::{changed_fields, preview};
-use super::Planner;
+use super::{Planned, Planner};
 use crate::domain::{Action, Code, Mode, Record, RowResult, Secret, Status};
 use crate::rules::{Cells, Problem, Table};
 
@@ -30,6 +30,20 @@ impl Planner {
             });
         }
         (action, problems)
+    }
+
+    /// A row that passes every rule, when only checking ([`Planner::check_only`]).
+    pub(super) fn valid(&self, row: u64, number: &str, action: Action) -> Planned {
+        let number = match self.valid_numbers {
+            true => number.to_string(),
+            false => String::new(),
+        };
+        Planned::Valid {
+            row,
+            number,
+            action,
+            note: String::new(),
+        }
     }
 
     /// The fields an update sends (those that differ from `current`), or an add's filled
