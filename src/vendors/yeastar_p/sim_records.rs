@@ -74,7 +74,11 @@ pub(super) fn seed(store: &mut Store, table: &Table, mut record: Record) -> Resu
     p.next_id += 1;
     p.numbers.insert(p.next_id, number.clone());
     record.insert("id".into(), p.next_id.to_string());
-    file(store, number, record);
+    // A seed is what the PBX held before: stored as it is, never through `put`'s drop-field.
+    if let Some(email) = email_key(&record) {
+        p.emails.insert(email, number.clone());
+    }
+    store.extensions.insert(number, record);
     Ok(())
 }
 
