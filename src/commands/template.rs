@@ -99,12 +99,12 @@ pub(crate) fn describe(
             } else {
                 f.about.to_string()
             };
-            [
-                f.name.to_string(),
-                need.to_string(),
-                f.kind.describe(weak_passwords),
-                about,
-            ]
+            // An inferred rule warns unless --strict; the legend below says so.
+            let rule = match table.origin(f.name) {
+                Origin::Documented(_) => f.kind.describe(weak_passwords),
+                Origin::Inferred(_) => format!("{} [inferred]", f.kind.describe(weak_passwords)),
+            };
+            [f.name.to_string(), need.to_string(), rule, about]
         })
         .collect();
     let header = ["column", "required", "rule", "meaning"].map(String::from);
@@ -141,7 +141,12 @@ pub(crate) fn describe(
         }
     }
     writeln!(out, "\nWhere the fields come from:")?;
-    let documented = format!("documented in {} unless listed here", table.documented_in);
+    let documented = format!(
+        "documented in {} unless listed here. A rule marked [inferred] is stated by no \
+         document of this API: a value that breaks it warns and is sent (the PBX decides), \
+         unless --strict; the other rules are documented and refuse the row",
+        table.documented_in
+    );
     writeln!(out, "{}", wrap(&documented, "  ", "    "))?;
     for f in table.fields {
         let text = match table.origin(f.name) {
