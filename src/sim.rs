@@ -340,7 +340,9 @@ impl Sim {
             exact_spelling: self.settings.inferred.is(inferred::SPELLING.key, "exact"),
         };
         let mut problems = rules::check_cells(self.table, &cells, None, ctx);
-        self.settings.inferred.drop_unstated(self.table, &mut problems);
+        self.settings
+            .inferred
+            .drop_unstated(self.table, &mut problems);
         problems
     }
 }

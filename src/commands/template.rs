@@ -87,7 +87,11 @@ pub(crate) fn describe(
     }
     writeln!(out, "\nRules between rows:")?;
     let key = table.key;
-    writeln!(out, "  {} {key} may appear only once in a file", article(key))?;
+    writeln!(
+        out,
+        "  {} {key} may appear only once in a file",
+        article(key)
+    )?;
     if let Some(rename) = table.rename {
         writeln!(out, "  {rename} must not be a number another row uses")?;
     }

@@ -1,8 +1,8 @@
 //! Comparing a spreadsheet row with the PBX's current record of that extension, so that only
 //! what differs is sent and a row that matches is left alone.
 
-use crate::domain::{Action, Record, Secret};
 use crate::domain::values::md5_hex;
+use crate::domain::{Action, Record, Secret};
 use crate::rules::{Cells, Table};
 
 /// The indexes of the fields whose cell differs from the PBX's value. Blank cells keep the
@@ -77,7 +77,10 @@ pub(crate) fn dry_run_says(
     secrets: &[(&'static str, Secret)],
 ) -> String {
     let mut what = match current {
-        Some(current) => format!("dry run: would update {}", preview(table, cells, send, current)),
+        Some(current) => format!(
+            "dry run: would update {}",
+            preview(table, cells, send, current)
+        ),
         None if action == Action::Add => format!(
             "dry run: would add {}",
             preview(table, cells, send, &Record::new())

@@ -304,7 +304,9 @@ impl Planner {
         if !clashes.is_empty() {
             problems.extend(clashes);
         }
-        if !self.strict {
+        // What reading refused (Excel's scientific notation, an invisible character, a `+`)
+        // is no rule of the API: the value is not what was meant, whatever the field's origin.
+        if !self.strict && read.is_empty() {
             self.warned = inferred::set_aside(table, &mut problems);
         }
         if !problems.is_empty() {

@@ -19,12 +19,7 @@ fn an_inferred_rule_warns_and_refuses_only_with_strict() {
         .args(&["--mode", "add"])
         .with_report()
         .ok();
-    assert_eq!(
-        valid.column("status"),
-        ["ok", "ok"],
-        "{:?}",
-        valid.rows
-    );
+    assert_eq!(valid.column("status"), ["ok", "ok"], "{:?}", valid.rows);
     let message = &valid.rows[0]["message"];
     assert!(
         message.contains("ringtimeout \"10\"") && message.contains("--strict"),
@@ -37,6 +32,21 @@ fn an_inferred_rule_warns_and_refuses_only_with_strict() {
         .rows_failed();
     assert_eq!(strict.column("status"), ["invalid", "invalid"]);
     assert_eq!(strict.column("field"), ["ringtimeout", "ringtimeout"]);
+}
+
+#[test]
+fn a_row_that_also_breaks_a_documented_rule_is_refused_with_every_problem() {
+    // maxregistrations' 1 to 5 is on v2's own page; ringtimeout's set is borrowed from v1.
+    let ran = Run::validate(Api::YeastarV2)
+        .file(&format!(
+            "number,username,registername,registerpassword,maxregistrations,ringtimeout\n\
+             7003,Cy,r7003,{STRONG},9,10\n"
+        ))
+        .args(&["--mode", "add"])
+        .with_report()
+        .rows_failed();
+    assert_eq!(ran.column("status"), ["invalid"]);
+    assert_eq!(ran.column("field"), ["maxregistrations,ringtimeout"]);
 }
 
 #[test]
