@@ -3,10 +3,11 @@
 //! outcome becomes an exit code. It imports nothing of the crate, so every layer may use it.
 
 mod api;
+pub(crate) mod formula;
 mod mode;
 mod record;
 mod row_result;
-mod stop;
+mod run_end;
 mod summary;
 mod term;
 pub(crate) mod values;
@@ -18,7 +19,7 @@ pub(crate) use mode::Mode;
 pub(crate) use record::record_of;
 pub(crate) use record::{PbxSnapshot, Record, Secret};
 pub(crate) use row_result::{Action, Code, RowResult, Status};
-pub(crate) use stop::{StopReason, Stopped};
+pub(crate) use run_end::{RunEnd, Stopped};
 pub use summary::Exit;
 pub(crate) use summary::{Summary, VerifyCounts, rows};
 pub(crate) use term::Term;

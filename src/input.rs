@@ -27,5 +27,5 @@ pub(crate) use mapping::Mapping;
 pub(crate) use pinned::Fingerprint;
 #[cfg(test)]
 pub(crate) use pinned::Input;
-pub(crate) use sheet::{Layout, RowCells, Sheet, SheetError};
+pub(crate) use sheet::{Layout, LineEnd, RowCells, Sheet, SheetError};
 pub(crate) use source::{ReadSettings, Source};

@@ -9,7 +9,7 @@ use super::summary::{self, reason_for};
 use crate::domain::Exit;
 use crate::output::summary_json::SummaryJson;
 use crate::run::apply::{ApplySettings, approve};
-use crate::run::import::run_gated;
+use crate::run::import::{claim_outputs, run_gated};
 use crate::settings::{self, Options, get};
 
 /// `pbxbulk apply`: the settings from `options`, then the plan carried out.
@@ -44,7 +44,9 @@ async fn apply(settings: ApplySettings) -> anyhow::Result<Exit> {
     };
     super::warn_about(&[(&import.connection, "--url")]);
     let on_start = || eprintln!("{}", banner(&import, started));
-    let outcome = match run_gated(&import, on_start, Some((Box::new(approved), source))).await {
+    let gated = Some((Box::new(approved) as _, source));
+    let run = async { run_gated(&import, claim_outputs(&import)?, on_start, gated).await };
+    let outcome = match run.await {
         Ok(outcome) => outcome,
         Err(e) => {
             let message = format!("{e:#}");

@@ -9,8 +9,8 @@ use anyhow::Context;
 
 use crate::domain::{Exit, Mode, Secret};
 use crate::input::ReadSettings;
-use crate::output::rejects_written;
 use crate::output::workbook::ReportFormat;
+use crate::output::{rejects_written, write_whole};
 use crate::pbx::{Connection, RetryPolicy};
 use crate::plan::PruneSettings;
 use crate::run::ImportSettings;
@@ -35,7 +35,8 @@ async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
     let dir = std::env::temp_dir().join(format!("pbxbulk-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file = dir.join("extensions.csv");
-    std::fs::write(&file, SAMPLE).with_context(|| format!("cannot write {}", file.display()))?;
+    write_whole(&file, SAMPLE.as_bytes())
+        .with_context(|| format!("cannot write {}", file.display()))?;
 
     let rows = SAMPLE.lines().count().saturating_sub(1);
     say!(

@@ -3,7 +3,7 @@
 use std::time::SystemTime;
 
 use super::summary::{self, reason_for};
-use crate::domain::{Action, Exit, Status, StopReason, Summary};
+use crate::domain::{Action, Exit, RunEnd, Status, Summary};
 use crate::output::is_stdout;
 use crate::output::summary_json::RunFacts;
 use crate::run::ExportSettings;
@@ -63,7 +63,7 @@ async fn export(settings: ExportSettings) -> anyhow::Result<Exit> {
     for _ in 0..exported.extensions {
         summary.add_row(Action::None, Status::Ok, 0);
     }
-    let facts = facts(&settings, started, StopReason::Done, None);
+    let facts = facts(&settings, started, RunEnd::Done, None);
     summary::write(settings.summary_json.as_deref(), &summary, &facts)?;
     Ok(Exit::Ok)
 }
@@ -71,7 +71,7 @@ async fn export(settings: ExportSettings) -> anyhow::Result<Exit> {
 fn facts<'a>(
     settings: &'a ExportSettings,
     started: SystemTime,
-    reason: StopReason,
+    reason: RunEnd,
     message: Option<&'a str>,
 ) -> RunFacts<'a> {
     RunFacts {

@@ -5,10 +5,10 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use super::summary::{self, reason_for};
-use crate::domain::{Exit, StopReason};
-use crate::output::credentials_path;
+use crate::domain::{Exit, RunEnd};
 use crate::output::progress::timestamp;
 use crate::output::summary_json::{RunFacts, without_credentials};
+use crate::output::{beside_report, credentials_path, is_stdout, may_write};
 use crate::run::ImportSettings;
 use crate::run::import::{ImportOutcome, run_import};
 use crate::run::journal::journal_path;
@@ -61,7 +61,7 @@ pub(crate) fn finished(
     let summary = &outcome.summary;
     let reason = match (&outcome.stopped, &outcome.would_refuse) {
         (Some((reason, _)), _) => *reason,
-        (None, Some(_)) => StopReason::Safeguard,
+        (None, Some(_)) => RunEnd::Safeguard,
         (None, None) => summary.reason(),
     };
     if settings.dry_run {
@@ -85,8 +85,9 @@ pub(crate) fn finished(
             credentials.display()
         ));
     }
-    if let Some((_, why)) = &outcome.stopped {
+    if let Some((reason, why)) = &outcome.stopped {
         eprintln!("pbxbulk: stopped early: {why}");
+        eprintln!("pbxbulk: {}: {}", reason.word(), reason.exit_text());
     }
     if outcome.journal_kept {
         let args: Vec<String> = std::env::args().collect();
@@ -124,7 +125,7 @@ pub(crate) fn how(settings: &ImportSettings) -> &'static str {
 pub(super) fn write_json(
     settings: &ImportSettings,
     started: SystemTime,
-    reason: StopReason,
+    reason: RunEnd,
     message: Option<&str>,
     outcome: Option<&ImportOutcome>,
 ) -> anyhow::Result<()> {
@@ -148,7 +149,21 @@ pub(super) fn write_json(
             .map(|_| journal.as_path()),
     };
     let summary = outcome.map_or(&empty, |o| &o.summary);
-    summary::write(settings.summary_json.as_deref(), summary, &facts)
+    let target = settings.summary_json.as_deref();
+    summary::write(
+        target.filter(|t| summary_may_go_to(t, settings)),
+        summary,
+        &facts,
+    )
+}
+
+/// Whether the summary may go to `target`: never over the input, the report or a file beside
+/// it, nor through a link, even when the run was refused for naming such a file.
+fn summary_may_go_to(target: &Path, settings: &ImportSettings) -> bool {
+    let beside = beside_report(&settings.report);
+    let mut others: Vec<&Path> = beside.iter().map(|(_, p)| p.as_path()).collect();
+    others.extend([settings.file.as_path(), settings.report.as_path()]);
+    is_stdout(target) || may_write(target, &others)
 }
 
 /// The command line as the user typed it, with `--resume` added (once) and credentials taken

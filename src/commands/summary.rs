@@ -6,12 +6,13 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::domain::{StopReason, Stopped, Summary};
+use crate::domain::{RunEnd, Stopped, Summary};
 use crate::input::SheetError;
-use crate::output::check_distinct;
 use crate::output::summary_json::{RunFacts, SummaryJson};
+use crate::output::{is_stdout, may_write};
 use crate::pbx::ApiError;
 use crate::run::import::reason_of;
+use crate::run::journal::JournalError;
 
 /// The commands that write a summary.
 const SUMMARISED: [&str; 5] = ["import", "export", "migrate", "validate", "apply"];
@@ -39,7 +40,7 @@ pub(crate) fn refused(target: Option<&Path>, input: Option<&Path>, e: &anyhow::E
     };
     let stdout = Path::new("-");
     let input = input.filter(|i| *i != stdout);
-    if target != stdout && check_distinct(input, &[("", target)]).is_err() {
+    if !is_stdout(target) && !may_write(target, &input.into_iter().collect::<Vec<_>>()) {
         return;
     }
     let _ = SummaryJson::bad_input(input, &format!("{e:#}"), SystemTime::now()).write(target);
@@ -93,7 +94,7 @@ fn is_summary(path: &Path) -> bool {
 }
 
 /// Why a run that could not start stopped, from the typed error inside it.
-pub(crate) fn reason_for(e: &anyhow::Error) -> StopReason {
+pub(crate) fn reason_for(e: &anyhow::Error) -> RunEnd {
     for cause in e.chain() {
         if let Some(stopped) = cause.downcast_ref::<Stopped>() {
             return stopped.reason;
@@ -102,10 +103,29 @@ pub(crate) fn reason_for(e: &anyhow::Error) -> StopReason {
             return reason_of(api);
         }
         if cause.downcast_ref::<SheetError>().is_some() {
-            return StopReason::BadInput;
+            return RunEnd::BadInput;
+        }
+        if let Some(journal) = cause.downcast_ref::<JournalError>() {
+            return match journal {
+                JournalError::Io { .. } | JournalError::Write { .. } => RunEnd::LocalFailure,
+                JournalError::Missing(_)
+                | JournalError::OtherInput { .. }
+                | JournalError::OtherSettings { .. }
+                | JournalError::Untrusted { .. } => RunEnd::BadInput,
+            };
+        }
+        // The input's own errors are typed above; a bare one is this machine's disk.
+        // (A value the output cannot hold is the input's, not the disk's.)
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && !matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            )
+        {
+            return RunEnd::LocalFailure;
         }
     }
-    StopReason::BadInput
+    RunEnd::BadInput
 }
 
 #[cfg(test)]
@@ -160,13 +180,13 @@ mod tests {
 
     #[test]
     fn the_reason_comes_from_the_typed_error_not_its_words() {
-        let e = anyhow::Error::new(Stopped::new(StopReason::Safeguard, "refusing to delete"));
-        assert_eq!(reason_for(&e.context("outer words")), StopReason::Safeguard);
+        let e = anyhow::Error::new(Stopped::new(RunEnd::Safeguard, "refusing to delete"));
+        assert_eq!(reason_for(&e.context("outer words")), RunEnd::Safeguard);
         let e = anyhow::Error::new(ApiError::Timeout(std::time::Duration::ZERO));
-        assert_eq!(reason_for(&e), StopReason::PbxUnreachable);
+        assert_eq!(reason_for(&e), RunEnd::PbxUnreachable);
         assert_eq!(
             reason_for(&anyhow::anyhow!("login refused")),
-            StopReason::BadInput
+            RunEnd::BadInput
         );
     }
 }

@@ -10,10 +10,11 @@ use anyhow::Context;
 use csv::ByteRecord;
 
 use super::summary::{self, reason_for};
-use crate::domain::{Action, Exit, Mode, PbxSnapshot, RowResult, Status, StopReason, Summary};
+use crate::domain::values::shorten;
+use crate::domain::{Action, Exit, Mode, PbxSnapshot, RowResult, RunEnd, Status, Summary};
 use crate::input::{RowCells, Sheet, Source};
 use crate::output::summary_json::RunFacts;
-use crate::output::{Report, check_distinct, rejects_path};
+use crate::output::{Report, check_outputs, rejects_beside};
 use crate::plan::matching::People;
 use crate::plan::roster;
 use crate::plan::{Planned, Planner, plan_sheet};
@@ -21,6 +22,8 @@ use crate::settings::{self, Options, ValidateSettings, get};
 
 /// How many invalid rows are listed on the terminal before only counting the rest.
 const SHOWN: u64 = 50;
+/// Longest problem line listed (characters): a row may break many rules.
+const SHOWN_LINE: usize = 1000;
 
 /// `pbxbulk validate`: the settings from `options`, then the check, then its summary.
 pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
@@ -34,8 +37,8 @@ pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
     let (summary, reason, message) = match validate(&settings) {
         Ok(summary) => {
             let reason = match Exit::of(&summary, false) {
-                Exit::Ok => StopReason::Done,
-                Exit::RowsFailed | Exit::Incomplete => StopReason::RowsFailed,
+                Exit::Ok => RunEnd::Done,
+                Exit::RowsFailed | Exit::Incomplete => RunEnd::RowsFailed,
             };
             (summary, reason, None)
         }
@@ -61,7 +64,7 @@ pub(crate) fn run(options: Options) -> anyhow::Result<Exit> {
 fn facts<'a>(
     settings: &'a ValidateSettings,
     started: SystemTime,
-    reason: StopReason,
+    reason: RunEnd,
     message: Option<&'a str>,
 ) -> RunFacts<'a> {
     RunFacts {
@@ -87,9 +90,9 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     let table = settings.api.table;
     if let Some(path) = &settings.report {
         let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
-        let rejects = rejects_path(path);
-        let outputs = [("--report", path.as_path()), ("the rejects file", &rejects)];
-        check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
+        let mut outputs = vec![("--report", path.clone())];
+        outputs.extend(rejects_beside(path));
+        check_outputs(input, &outputs).map_err(anyhow::Error::msg)?;
     }
     let source = Source::open(&settings.file, &settings.read)?;
     if settings.show_mapped > 0 {
@@ -141,7 +144,9 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
         };
         summary.add_row(result.action, result.status, 0);
         if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
-            eprintln!("row {}: {}", result.row.unwrap_or(0), result.message);
+            // At most SHOWN lines of at most SHOWN_LINE characters, whatever the file holds.
+            let message = shorten(&result.message, SHOWN_LINE);
+            eprintln!("row {}: {message}", result.row.unwrap_or(0));
         }
         match report.as_mut().map(|r| r.write(&result, Some(raw), false)) {
             Some(Err(e)) => {
@@ -189,7 +194,7 @@ fn finish(
     };
     if let Some(report) = report {
         let path = report.path().to_owned();
-        report.finish().context("cannot finish the report")?;
+        report.finish().1.context("cannot finish the report")?;
         tell(format!("report: {}", path.display()));
     }
     tell(summary.checked_line());

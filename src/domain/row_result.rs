@@ -100,10 +100,12 @@ pub(crate) enum Code {
     AmbiguousMatch,
     /// `--assign-numbers`: every number of the ranges is taken.
     NoFreeNumber,
+    /// A bug in pbxbulk ended this row's sending (it panicked); the run went on without it.
+    Internal,
 }
 
 impl Code {
-    pub(crate) const ALL: [Code; 26] = [
+    pub(crate) const ALL: [Code; 27] = [
         Code::MissingField,
         Code::BadValue,
         Code::NeedsField,
@@ -130,6 +132,7 @@ impl Code {
         Code::NoNumber,
         Code::AmbiguousMatch,
         Code::NoFreeNumber,
+        Code::Internal,
     ];
 
     /// Our code spelled `text` (as in the report's `error_code`); `None` for the API's own.
@@ -198,6 +201,10 @@ impl Code {
                 "the run stopped before this row was finished: run the same command again with \
                  --resume"
             }
+            Code::Internal => {
+                "a bug in pbxbulk ended this row's sending (please report it): check the \
+                 extension on the PBX, then import the rejects file"
+            }
             Code::Redirect => {
                 "the PBX answered with a redirect, never followed: give --url the address the \
                  message names"
@@ -263,6 +270,7 @@ impl Code {
             Code::NoNumber => "NO_NUMBER",
             Code::AmbiguousMatch => "AMBIGUOUS_MATCH",
             Code::NoFreeNumber => "NO_FREE_NUMBER",
+            Code::Internal => "INTERNAL",
         }
     }
 }

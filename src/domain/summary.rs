@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Action, Status, StopReason};
+use super::{Action, RunEnd, Status};
 
 /// How a command ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,13 +93,13 @@ impl Summary {
     /// Why a run that was not stopped ended as it did: a mismatch read back first (a loss
     /// the PBX did not report, the one a script most needs to hear of), then rows that
     /// failed or were invalid.
-    pub(crate) fn reason(&self) -> StopReason {
+    pub(crate) fn reason(&self) -> RunEnd {
         if self.mismatched() > 0 {
-            StopReason::VerifyMismatch
+            RunEnd::VerifyMismatch
         } else if self.failed + self.invalid > 0 {
-            StopReason::RowsFailed
+            RunEnd::RowsFailed
         } else {
-            StopReason::Done
+            RunEnd::Done
         }
     }
 
@@ -201,18 +201,18 @@ mod tests {
     fn a_mismatch_read_back_is_exit_1_with_its_own_word() {
         let mut summary = Summary::default();
         summary.add(Status::Ok);
-        assert_eq!(summary.reason(), StopReason::Done);
+        assert_eq!(summary.reason(), RunEnd::Done);
         summary.verify = Some(VerifyCounts {
             verified: 3,
             mismatched: 1,
             with_unverifiable: 0,
         });
         assert_eq!(Exit::of(&summary, false), Exit::RowsFailed);
-        assert_eq!(summary.reason(), StopReason::VerifyMismatch);
+        assert_eq!(summary.reason(), RunEnd::VerifyMismatch);
         summary.add(Status::Failed);
-        assert_eq!(summary.reason(), StopReason::VerifyMismatch);
+        assert_eq!(summary.reason(), RunEnd::VerifyMismatch);
         summary.verify = None;
-        assert_eq!(summary.reason(), StopReason::RowsFailed);
+        assert_eq!(summary.reason(), RunEnd::RowsFailed);
     }
 
     #[test]

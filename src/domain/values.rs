@@ -35,6 +35,22 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// Longest value a message quotes (characters): a 10 MB cell once made a 10 MB line of stderr
+/// and report cell.
+pub(crate) const QUOTED: usize = 200;
+
+/// A value from a file or a PBX as a message shows it: quoted and escaped like Rust's `{:?}`,
+/// cut at [`QUOTED`] characters, saying how many more there were.
+pub(crate) fn quoted(value: &str) -> String {
+    match value.char_indices().nth(QUOTED) {
+        None => format!("{value:?}"),
+        Some((end, _)) => {
+            let rest = value[end..].chars().count();
+            format!("{:?}… ({rest} more characters)", &value[..end])
+        }
+    }
+}
+
 /// `items` joined with `, `, at most `max` of them, then "and N more".
 pub(crate) fn list_some(items: &[String], max: usize) -> String {
     let mut text = items
@@ -68,6 +84,19 @@ mod tests {
             assert_eq!(bool_canonical(no), "0", "{no}");
         }
         assert_eq!(bool_canonical("maybe"), "maybe");
+    }
+
+    #[test]
+    fn a_quoted_value_is_cut_and_says_how_much_was_left_out() {
+        assert_eq!(quoted("a\"b"), r#""a\"b""#);
+        let long = "x".repeat(QUOTED + 10_000_000);
+        let shown = quoted(&long);
+        assert!(
+            shown.ends_with("… (10000000 more characters)"),
+            "{}",
+            &shown[190..]
+        );
+        assert!(shown.len() < QUOTED + 40);
     }
 
     #[test]

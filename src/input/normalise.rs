@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 
+use crate::domain::values::quoted;
 use crate::rules::{Field, Kind};
 
 /// How a field's values are treated, from its rule.
@@ -64,26 +65,27 @@ pub(crate) enum Refusal {
 impl Refusal {
     /// The reason in words; `field` and, where it may be shown, `value` make it a sentence.
     pub(crate) fn message(&self, field: &str, value: &str, show: bool) -> String {
-        let quoted = if show {
-            format!("{field} {value:?}")
+        let named = if show {
+            format!("{field} {}", quoted(value))
         } else {
             field.to_string()
         };
         match self {
             Refusal::Invisible { what, rest } if show => format!(
-                "{field} {rest:?} contains {what} (an invisible character); delete it and type \
-                 the value again"
+                "{field} {} contains {what} (an invisible character); delete it and type the \
+                 value again",
+                quoted(rest)
             ),
             Refusal::Invisible { what, .. } => format!(
                 "{field} contains {what} (an invisible character); delete it and type the value \
                  again"
             ),
             Refusal::Scientific => format!(
-                "{quoted}: Excel turned this number into scientific notation; format the column \
+                "{named}: Excel turned this number into scientific notation; format the column \
                  as Text and type the number again (its last digits are lost)"
             ),
             Refusal::Plus { digits } => format!(
-                "{quoted}: starts with +, which the PBX cannot dial; write the number as the PBX \
+                "{named}: starts with +, which the PBX cannot dial; write the number as the PBX \
                  dials it (e.g. 00{digits}), or pass --plus-prefix 00 to turn + into 00"
             ),
         }

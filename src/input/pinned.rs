@@ -9,7 +9,7 @@
 //! changes its size or modification time, which [`Input::changed`] notices.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
@@ -102,11 +102,21 @@ impl Input {
     /// The bytes from the start, independent of every other reader. A read after the file
     /// changed fails with [`ChangedWhileRead`], so no byte of another content is ever used.
     pub(crate) fn reader(&self) -> impl Read + Send + 'static {
+        self.at()
+    }
+
+    fn at(&self) -> At {
         At {
             file: self.file.clone(),
             pos: 0,
             then: self.stamp,
         }
+    }
+
+    /// The bytes from the start, as a reader that can also seek (what a workbook's archive
+    /// needs), buffered; independent of every other reader, and checked like them.
+    pub(crate) fn seeker(&self) -> io::BufReader<impl Read + Seek + Send + 'static> {
+        io::BufReader::with_capacity(64 * 1024, self.at())
     }
 
     /// Whether the file is no longer what was fingerprinted (its size or time changed).
@@ -190,6 +200,21 @@ impl Read for At {
         }
         self.pos += n as u64;
         Ok(n)
+    }
+}
+
+impl Seek for At {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let moved = |base: u64, by: i64| {
+            base.checked_add_signed(by)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))
+        };
+        self.pos = match to {
+            SeekFrom::Start(at) => at,
+            SeekFrom::End(by) => moved(self.file.metadata()?.len(), by)?,
+            SeekFrom::Current(by) => moved(self.pos, by)?,
+        };
+        Ok(self.pos)
     }
 }
 

@@ -19,7 +19,7 @@ use super::encoding::Utf8Reader;
 use super::pinned::ChangedWhileRead;
 use super::source::{Format, Source};
 use super::workbook::Book;
-use super::{Layout, SheetError};
+use super::{Layout, LineEnd, SheetError};
 
 /// The parser's buffer, and the head the delimiter is told from.
 const BUFFER: usize = 256 * 1024;
@@ -83,7 +83,16 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
                 .take(BUFFER as u64)
                 .read_to_end(&mut head)
                 .map_err(io_err)?;
+            // A header that does not end within the first read is refused before the parser
+            // holds it whole (a 100 MB line once took 582 MB).
+            if head.len() == BUFFER && memchr::memchr2(b'\n', b'\r', &head).is_none() {
+                return Err(SheetError::HeaderTooLong {
+                    name,
+                    limit: BUFFER,
+                });
+            }
             let delimiter = detect_delimiter(&head);
+            let line_end = LineEnd::of(&head);
             tail.lock().expect("tail lock").start(delimiter, &head);
             let mut reader = csv::ReaderBuilder::new()
                 .delimiter(delimiter)
@@ -111,6 +120,7 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
                     encoding: decision.encoding,
                     bom: decision.bom > 0,
                     delimiter,
+                    line_end,
                 },
                 len: decision.text_len,
                 row: 1,
@@ -120,16 +130,14 @@ pub(super) fn open(source: &Source) -> Result<Opened, SheetError> {
         }
         Format::Book => {
             let sheet = source.settings.sheet.as_deref();
-            // A workbook is read whole by calamine anyway.
-            let mut bytes = Vec::new();
-            source.bytes().read_to_end(&mut bytes).map_err(io_err)?;
-            let book = Book::open(bytes, sheet).map_err(|error| SheetError::Book {
+            let book_err = |error| SheetError::Book {
                 name: name.clone(),
                 error,
-            })?;
+            };
+            let book = Book::open(|| source.input().seeker(), sheet).map_err(book_err)?;
             let mut book = Box::new(book);
             let mut cells = Vec::new();
-            let Some(row) = book.next_row(&mut cells) else {
+            let Some(row) = book.next_row(&mut cells).map_err(book_err)? else {
                 return Err(SheetError::Empty { name });
             };
             header.extend(cells.iter().map(String::as_bytes));
@@ -177,7 +185,11 @@ impl Rows {
                 Ok(Some(last + 1 + blank))
             }
             Rows::Book { book, cells } => {
-                let Some(row) = book.next_row(cells) else {
+                let read = book.next_row(cells).map_err(|error| SheetError::Book {
+                    name: name.to_string(),
+                    error,
+                });
+                let Some(row) = read? else {
                     return Ok(None);
                 };
                 record.clear();
@@ -250,6 +262,7 @@ impl Default for Layout {
             encoding: UTF_8,
             bom: true,
             delimiter: b',',
+            line_end: LineEnd::Lf,
         }
     }
 }

@@ -13,6 +13,7 @@ use super::normalise::Treat;
 use super::rows::{self, Rows};
 use super::source::Source;
 use crate::domain::Code;
+use crate::domain::formula::undefuse;
 use crate::rules::{Cells, CheckContext, ColumnRules, Filled, Problem, Table};
 use cells::{extra_cell, not_text};
 pub(crate) use error::SheetError;
@@ -33,6 +34,37 @@ pub(crate) struct Layout {
     /// The input started with a byte-order mark.
     pub(crate) bom: bool,
     pub(crate) delimiter: u8,
+    /// How the input's lines end (told from its first line).
+    pub(crate) line_end: LineEnd,
+}
+
+/// How a text file's lines end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineEnd {
+    Lf,
+    CrLf,
+    /// Classic Mac OS, and some exports still.
+    Cr,
+}
+
+impl LineEnd {
+    /// How the first line of `head` ends (LF where it does not end within `head`).
+    pub(crate) fn of(head: &[u8]) -> LineEnd {
+        match memchr::memchr2(b'\r', b'\n', head).map(|at| &head[at..]) {
+            Some([b'\r', b'\n', ..]) => LineEnd::CrLf,
+            Some([b'\r', ..]) => LineEnd::Cr,
+            _ => LineEnd::Lf,
+        }
+    }
+
+    /// The bytes that end a line written this way.
+    pub(crate) fn bytes(self) -> &'static [u8] {
+        match self {
+            LineEnd::Lf => b"\n",
+            LineEnd::CrLf => b"\r\n",
+            LineEnd::Cr => b"\r",
+        }
+    }
 }
 
 /// What a column of the file is.
@@ -333,7 +365,10 @@ impl Sheet {
                 .get(i)
                 .is_some_and(|h| !h.trim_ascii().is_empty());
             match std::str::from_utf8(raw).map(str::trim) {
-                Ok(cell) if named || cell.is_empty() => text.push(cell),
+                Ok(cell) if named || cell.is_empty() => {
+                    let undone = undefuse(cell).filter(|_| !self.layout.workbook);
+                    text.push(undone.unwrap_or(cell));
+                }
                 Ok(_) => problems.push(extra_cell(i)),
                 Err(_) => problems.push(not_text(i)),
             }

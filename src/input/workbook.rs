@@ -1,13 +1,28 @@
-//! Workbooks (XLSX, XLSM, XLS, XLSB, ODS) as rows of text, through calamine.
+//! Workbooks (XLSX, XLSM, XLSB, XLS, ODS) as rows of text, through calamine, in bounded
+//! memory.
 //!
 //! A cell comes back as the text a person typed, not as the number a spreadsheet stores:
-//! `1001`, not `1001.0`; an 11-digit mobile in full, not `1.38001E+10`. The sheet is loaded
-//! whole (calamine reads a sheet at once); rows then leave one at a time, each with the row
-//! number the spreadsheet program shows.
+//! `1001`, not `1001.0`; an 11-digit mobile in full, not `1.38001E+10`. Rows leave one at a
+//! time, each with the row number the spreadsheet program shows.
+//!
+//! What kind a workbook is, is told by its parts, and each way it can fail is said as it is: a
+//! damaged or cut-short archive, a ZIP that holds no workbook, a limit passed (`limits`
+//! checks every part before calamine reads it). calamine's own guess, trying each reader in
+//! turn, said only "Cannot detect file format". XLSX and XLSB sheets are streamed a row at a
+//! time on a thread of their own (`stream`), so a million rows take no more memory than ten;
+//! ODS and XLS sheets are read whole, an ODS only within `limits::MAX_WHOLE_CELLS` cells (an
+//! XLS sheet holds at most 65,536 × 256 by its format).
 
-use std::io::Cursor;
+mod limits;
+mod stream;
 
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use std::io::{Read, Seek};
+use std::sync::mpsc::Receiver;
+
+use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx};
+
+use limits::Zipped;
+use stream::Row;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum BookError {
@@ -17,72 +32,190 @@ pub(crate) enum BookError {
     NoSuchSheet { wanted: String, sheets: String },
     #[error("has no sheets")]
     Empty,
+    #[error("is damaged or cut short (an interrupted download or copy?): {0}")]
+    Damaged(String),
+    #[error(
+        "is a ZIP archive but no workbook (it has no xl/workbook.xml, xl/workbook.bin or content.xml)"
+    )]
+    NotABook,
+    #[error(
+        "is too big to read safely: {part} holds {found} {what}, over pbxbulk's limit of \
+         {limit} for a workbook; save the sheet as CSV (any size is read in bounded memory)"
+    )]
+    TooBig {
+        part: String,
+        what: String,
+        found: u64,
+        limit: u64,
+    },
 }
 
 /// One sheet of a workbook, read row by row.
 pub(crate) struct Book {
-    range: Range<Data>,
-    /// The next row to hand out, counted within the range.
-    next: usize,
-    /// The workbook row number (1-based) of the range's first row.
-    first_row: u64,
+    rows: Rows,
+    /// How far reading has come, and where it ends (rows), for progress.
+    position: u64,
+    total: u64,
     pub(crate) sheet: String,
 }
 
+enum Rows {
+    /// XLSX, XLSB: rows from the thread that streams the sheet.
+    Streamed(Receiver<Result<Row, BookError>>),
+    /// ODS, XLS: the sheet whole; the next row to hand out, counted within the range.
+    Whole {
+        range: Range<Data>,
+        next: usize,
+        first_row: u64,
+    },
+}
+
 impl Book {
-    /// Opens `sheet` (by name, any case), or the first sheet, of the workbook in `bytes`.
-    pub(crate) fn open(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Book, BookError> {
-        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map_err(|e| BookError::Read(e.to_string()))?;
-        let names = book.sheet_names();
-        let name = match sheet {
-            Some(wanted) => names
-                .iter()
-                .find(|n| n.eq_ignore_ascii_case(wanted.trim()) || n.as_str() == wanted.trim())
-                .cloned()
-                .ok_or_else(|| BookError::NoSuchSheet {
-                    wanted: wanted.to_string(),
-                    sheets: names.join(", "),
-                })?,
-            None => names.first().cloned().ok_or(BookError::Empty)?,
+    /// Opens `sheet` (by name, any case), or the first sheet, of the workbook `open` reads
+    /// (called once for the checks, once for the reading).
+    pub(crate) fn open<R>(open: impl Fn() -> R, sheet: Option<&str>) -> Result<Book, BookError>
+    where
+        R: Read + Seek + Send + 'static,
+    {
+        let mut head = [0u8; 8];
+        let ole = open().read_exact(&mut head).is_ok() && head == OLE_MAGIC;
+        let kind = if ole {
+            None
+        } else {
+            Some(limits::check(open())?)
         };
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| BookError::Read(e.to_string()))?;
+        let read = |e: &dyn std::fmt::Display| BookError::Read(e.to_string());
+        match kind {
+            Some(Zipped::Xlsx) => {
+                let mut book = Xlsx::new(open()).map_err(|e| read(&e))?;
+                let name = chosen(&book.sheet_names(), sheet)?;
+                let total = book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| read(&e))?
+                    .dimensions()
+                    .end
+                    .0;
+                Ok(Book::streamed(
+                    stream::xlsx(book, name.clone()),
+                    name,
+                    total,
+                ))
+            }
+            Some(Zipped::Xlsb) => {
+                let mut book = Xlsb::new(open()).map_err(|e| read(&e))?;
+                let name = chosen(&book.sheet_names(), sheet)?;
+                let total = book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| read(&e))?
+                    .dimensions()
+                    .end
+                    .0;
+                Ok(Book::streamed(
+                    stream::xlsb(book, name.clone()),
+                    name,
+                    total,
+                ))
+            }
+            Some(Zipped::Ods) => {
+                let mut book = Ods::new(open()).map_err(|e| read(&e))?;
+                let name = chosen(&book.sheet_names(), sheet)?;
+                let range = book.worksheet_range(&name).map_err(|e| read(&e))?;
+                Ok(Book::whole(range, name))
+            }
+            None => {
+                let mut book = Xls::new(open()).map_err(|e| read(&e))?;
+                let name = chosen(&book.sheet_names(), sheet)?;
+                let range = book.worksheet_range(&name).map_err(|e| read(&e))?;
+                Ok(Book::whole(range, name))
+            }
+        }
+    }
+
+    fn streamed(rows: Receiver<Result<Row, BookError>>, sheet: String, total: u32) -> Book {
+        Book {
+            rows: Rows::Streamed(rows),
+            position: 0,
+            total: u64::from(total) + 1,
+            sheet,
+        }
+    }
+
+    fn whole(range: Range<Data>, sheet: String) -> Book {
         let first_row = range.start().map_or(1, |(row, _)| u64::from(row) + 1);
-        Ok(Book {
-            range,
-            next: 0,
-            first_row,
-            sheet: name,
-        })
+        Book {
+            total: range.height() as u64,
+            rows: Rows::Whole {
+                range,
+                next: 0,
+                first_row,
+            },
+            position: 0,
+            sheet,
+        }
     }
 
     /// The next row that has any value, as text cells, with its workbook row number.
     /// Rows with nothing in them are skipped, as blank lines of a CSV file are.
-    pub(crate) fn next_row(&mut self, cells: &mut Vec<String>) -> Option<u64> {
-        let width = self.range.width();
-        while self.next < self.range.height() {
-            let at = self.next;
-            self.next += 1;
-            cells.clear();
-            cells.extend(
-                (0..width).map(|col| self.range.get((at, col)).map(text).unwrap_or_default()),
-            );
-            if cells.iter().any(|c| !c.trim().is_empty()) {
-                return Some(self.first_row + at as u64);
+    pub(crate) fn next_row(&mut self, cells: &mut Vec<String>) -> Result<Option<u64>, BookError> {
+        match &mut self.rows {
+            Rows::Streamed(rows) => match rows.recv() {
+                Ok(row) => {
+                    let (at, row) = row?;
+                    *cells = row;
+                    self.position = at;
+                    Ok(Some(at))
+                }
+                Err(_) => Ok(None),
+            },
+            Rows::Whole {
+                range,
+                next,
+                first_row,
+            } => {
+                let width = range.width();
+                while *next < range.height() {
+                    let at = *next;
+                    *next += 1;
+                    self.position = *next as u64;
+                    cells.clear();
+                    cells.extend(
+                        (0..width).map(|col| range.get((at, col)).map(text).unwrap_or_default()),
+                    );
+                    if cells.iter().any(|c| !c.trim().is_empty()) {
+                        return Ok(Some(*first_row + at as u64));
+                    }
+                }
+                Ok(None)
             }
         }
-        None
     }
 
     /// Rows handed out so far (for progress).
     pub(crate) fn position(&self) -> u64 {
-        self.next as u64
+        self.position
     }
 
+    /// Rows the sheet says it has (for progress).
     pub(crate) fn rows(&self) -> u64 {
-        self.range.height() as u64
+        self.total
+    }
+}
+
+/// The first bytes of an OLE compound file: an XLS workbook.
+const OLE_MAGIC: [u8; 8] = *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// The sheet called `wanted` (any case), or the first.
+fn chosen(names: &[String], wanted: Option<&str>) -> Result<String, BookError> {
+    match wanted {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(wanted.trim()) || n.as_str() == wanted.trim())
+            .cloned()
+            .ok_or_else(|| BookError::NoSuchSheet {
+                wanted: wanted.to_string(),
+                sheets: names.join(", "),
+            }),
+        None => names.first().cloned().ok_or(BookError::Empty),
     }
 }
 
@@ -132,23 +265,24 @@ mod tests {
         sheet.write_number(5, 1, 1002.0).unwrap();
         wb.save(&path).unwrap();
 
-        let mut book = Book::open(std::fs::read(&path).unwrap(), Some("staff")).unwrap();
+        let mut book = Book::open(|| std::fs::File::open(&path).unwrap(), Some("staff")).unwrap();
         assert_eq!(book.sheet, "Staff");
         let mut cells = Vec::new();
-        assert_eq!(book.next_row(&mut cells), Some(3));
+        assert_eq!(book.next_row(&mut cells).unwrap(), Some(3));
         assert_eq!(cells, ["number", "mobile"]);
-        assert_eq!(book.next_row(&mut cells), Some(4));
+        assert_eq!(book.next_row(&mut cells).unwrap(), Some(4));
         assert_eq!(cells, ["1001", "13800138000"]);
-        assert_eq!(book.next_row(&mut cells), Some(6));
-        assert_eq!(cells, ["1002", ""]);
-        assert_eq!(book.next_row(&mut cells), None);
+        assert_eq!(book.next_row(&mut cells).unwrap(), Some(6));
+        assert_eq!(cells[0], "1002");
+        assert!(cells[1..].iter().all(String::is_empty));
+        assert_eq!(book.next_row(&mut cells).unwrap(), None);
 
-        let err = Book::open(std::fs::read(&path).unwrap(), Some("Nope"))
+        let err = Book::open(|| std::fs::File::open(&path).unwrap(), Some("Nope"))
             .err()
             .unwrap()
             .to_string();
         assert_eq!(err, "has no sheet \"Nope\"; its sheets are: Other, Staff");
-        let mut book = Book::open(std::fs::read(&path).unwrap(), None).unwrap();
-        assert_eq!(book.next_row(&mut cells), Some(1));
+        let mut book = Book::open(|| std::fs::File::open(&path).unwrap(), None).unwrap();
+        assert_eq!(book.next_row(&mut cells).unwrap(), Some(1));
     }
 }

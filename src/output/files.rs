@@ -1,79 +1,22 @@
-//! The files a run writes, made safe: readable by their owner only from the first byte, never
-//! half-written over the last good one, one run per report at a time, and never the input.
+//! The one place every file the tool writes is created: readable by its owner only from the
+//! first byte, never written through a symbolic link (it could point at any file, the input
+//! included), and, where the file is whole, never half-written over the last good one.
 //!
 //! - [`PrivateFile`]: a temporary file (mode 0600) beside the target, renamed over it in one
 //!   step. Exports rename when complete, so a failed export leaves the last good one; the
 //!   report and rejects rename as soon as their header is written, so a killed run still
 //!   leaves this run's report of the rows finished so far, never an old one.
-//! - [`ReportLock`]: an exclusive OS lock on `REPORT.lock` for the whole run. The OS drops it
-//!   when the process ends, however it ends, so a killed run never blocks `--resume`.
-//! - [`check_distinct`]: the report, rejects, journal and lock may not be the input or each
-//!   other (by path after resolving links, and by file identity).
+//! - [`write_whole`]: a small file written whole the same way (the JSON summary).
+//! - [`private_append`]: the credentials file, appended to, since an earlier run's secrets
+//!   may exist nowhere else; opened without following a link, and made private.
+//!
+//! Which files a run may write at all (never its input, never one of its outputs twice) is
+//! decided before anything is read or sent (`claim`); where they sit beside the report is
+//! `paths`.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-use crate::input::Layout;
-
-/// A CSV file only its owner may read, opened to append to; created (BOM, then `header`)
-/// if it is not there. A file that was there is made private too.
-pub(crate) fn private_append(path: &Path, header: &str) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    if file.metadata()?.len() == 0 {
-        file.write_all(b"\xEF\xBB\xBF")?;
-        file.write_all(header.as_bytes())?;
-    }
-    Ok(file)
-}
-
-/// `dir/report.csv` → `dir/report.credentials.csv`: the secrets `--generate-passwords` made.
-pub(crate) fn credentials_path(report: &Path) -> PathBuf {
-    let stem = report.file_stem().unwrap_or_default().to_string_lossy();
-    report.with_file_name(format!("{stem}.credentials.csv"))
-}
-
-/// `dir/report.csv` → `dir/report.source.csv`: what `migrate` read from the source PBX.
-pub(crate) fn source_path(report: &Path) -> PathBuf {
-    let stem = report.file_stem().unwrap_or_default().to_string_lossy();
-    report.with_file_name(format!("{stem}.source.csv"))
-}
-
-/// `dir/report.csv` → `dir/report.rejects.csv`: the failed and invalid rows, re-importable.
-pub(crate) fn rejects_path(report: &Path) -> PathBuf {
-    rejects_path_for(report, Layout::default())
-}
-
-/// The same, `.xlsx` when the input was a workbook.
-pub(crate) fn rejects_path_for(report: &Path, layout: Layout) -> PathBuf {
-    let stem = report.file_stem().unwrap_or_default().to_string_lossy();
-    let ext = if layout.workbook { "xlsx" } else { "csv" };
-    report.with_file_name(format!("{stem}.rejects.{ext}"))
-}
-
-/// The rejects file a run wrote beside `report` (a workbook's, or the CSV one).
-pub(crate) fn rejects_written(report: &Path) -> PathBuf {
-    let book = Layout {
-        workbook: true,
-        ..Layout::default()
-    };
-    let book = rejects_path_for(report, book);
-    if book.exists() {
-        return book;
-    }
-    rejects_path(report)
-}
-
-/// `dir/report.csv` → `dir/report.lock`.
-pub(crate) fn lock_path(report: &Path) -> PathBuf {
-    report.with_extension("lock")
-}
 
 /// A file being written that only its owner may read, in place of `path` once committed.
 pub(crate) struct PrivateFile {
@@ -87,11 +30,44 @@ enum Pending {
     Direct(File),
 }
 
+/// Why a file was not written: the path is a symbolic link.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{} is a symbolic link; pbxbulk never writes through one (it could point at any file): \
+     give the file's own path",
+    .0.display()
+)]
+pub(crate) struct LinkRefused(pub(crate) PathBuf);
+
+/// An error unless `path` is no symbolic link (or nothing at all).
+pub(crate) fn refuse_link(path: &Path) -> Result<(), LinkRefused> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(LinkRefused(path.to_owned())),
+        _ => Ok(()),
+    }
+}
+
+fn no_link(path: &Path) -> io::Result<()> {
+    refuse_link(path).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+}
+
+/// Options that create a file private (0600) and never open one through a link.
+fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
 impl PrivateFile {
     pub(crate) fn create(path: &Path) -> io::Result<PrivateFile> {
+        no_link(path)?;
         let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
         let pending = if special {
-            Pending::Direct(OpenOptions::new().write(true).open(path)?)
+            Pending::Direct(private_options().write(true).open(path)?)
         } else {
             let dir = match path.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -116,7 +92,8 @@ impl PrivateFile {
         }
     }
 
-    /// Puts the file in place of `path` (one rename) and returns it, still open for writing.
+    /// Puts the file in place of `path` (one rename, which replaces whatever is there and
+    /// follows no link) and returns it, still open for writing.
     pub(crate) fn commit(self) -> io::Result<File> {
         match self.pending {
             Pending::Temporary(mut tmp) => {
@@ -136,148 +113,36 @@ pub(crate) fn private_file(path: &Path, bom: &[u8]) -> io::Result<File> {
     file.commit()
 }
 
-/// Held for the whole of a run that writes a report; released by the OS when the process ends.
-#[derive(Debug)]
-pub(crate) struct ReportLock {
-    path: PathBuf,
-    _file: File,
+/// Writes `bytes` as the whole of the private file `path`, in place in one step.
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = PrivateFile::create(path)?;
+    file.file().write_all(bytes)?;
+    file.commit().map(drop)
 }
 
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum LockError {
-    #[error(
-        "another pbxbulk run is using the report {report} (it holds {lock}); nothing was done. \
-         Wait for it to finish, or give another --report"
-    )]
-    Busy { report: PathBuf, lock: PathBuf },
-    #[error("cannot lock {lock}: {source}")]
-    Io { lock: PathBuf, source: io::Error },
-}
-
-impl ReportLock {
-    /// Locks `report` for this process, or says which run holds it.
-    pub(crate) fn acquire(report: &Path) -> Result<ReportLock, LockError> {
-        let lock = lock_path(report);
-        let io = |source| LockError::Io {
-            lock: lock.clone(),
-            source,
-        };
-        // The lock file is removed when a run ends, so one may be opened just as its holder
-        // removes it: locking a file that is no longer at the path would lock nothing.
-        loop {
-            let mut options = OpenOptions::new();
-            options.write(true).create(true).truncate(false);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let file = options.open(&lock).map_err(io)?;
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(TryLockError::WouldBlock) => {
-                    return Err(LockError::Busy {
-                        report: report.to_owned(),
-                        lock,
-                    });
-                }
-                Err(TryLockError::Error(e)) => return Err(io(e)),
-            }
-            if same_file(&file, &lock) {
-                return Ok(ReportLock {
-                    path: lock,
-                    _file: file,
-                });
-            }
-        }
+/// A CSV file only its owner may read, opened to append to; created (BOM, then `header`)
+/// if it is not there. A file that was there is made private too; a link is refused.
+pub(crate) fn private_append(path: &Path, header: &str) -> io::Result<File> {
+    no_link(path)?;
+    let mut file = private_options().append(true).create(true).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is no regular file", path.display()),
+        ));
     }
-}
-
-impl Drop for ReportLock {
-    fn drop(&mut self) {
-        // Removed while still held, so no other run can have locked this same file.
-        let _ = std::fs::remove_file(&self.path);
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    if file.metadata()?.len() == 0 {
+        file.write_all(b"\xEF\xBB\xBF")?;
+        file.write_all(header.as_bytes())?;
     }
-}
-
-#[cfg(unix)]
-fn same_file(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::metadata(path)) {
-        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &File, path: &Path) -> bool {
-    path.exists()
-}
-
-/// Refuses a run whose outputs would overwrite its input or each other. `input` is `None`
-/// for standard input.
-pub(crate) fn check_distinct(
-    input: Option<&Path>,
-    outputs: &[(&str, &Path)],
-) -> Result<(), String> {
-    let mut seen: Vec<(&str, PathBuf, Option<FileId>)> = Vec::new();
-    if let Some(input) = input {
-        seen.push(("the input", resolved(input), identity(input)));
-    }
-    for (what, path) in outputs {
-        let (here, id) = (resolved(path), identity(path));
-        if let Some((other, ..)) = seen
-            .iter()
-            .find(|(_, p, i)| *p == here || (id.is_some() && *i == id))
-        {
-            return Err(format!(
-                "{what} {} would be the same file as {other}; nothing was done. Give another \
-                 --report",
-                path.display()
-            ));
-        }
-        seen.push((what, here, id));
-    }
-    Ok(())
-}
-
-/// `path` with its directory's links resolved (the file itself may not exist yet).
-fn resolved(path: &Path) -> PathBuf {
-    if let Ok(full) = std::fs::canonicalize(path) {
-        return full;
-    }
-    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::canonicalize(dir)
-            .unwrap_or_else(|_| dir.to_owned())
-            .join(name),
-        _ => std::env::current_dir().unwrap_or_default().join(name),
-    }
-}
-
-/// Device and inode.
-type FileId = (u64, u64);
-
-/// Device and inode of an existing file: two names for one file (a hard link) match.
-#[cfg(unix)]
-fn identity(path: &Path) -> Option<FileId> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(_: &Path) -> Option<FileId> {
-    None
+    Ok(file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rejects_sit_beside_the_report() {
-        assert_eq!(
-            rejects_path(Path::new("/tmp/x/staff.report.csv")),
-            Path::new("/tmp/x/staff.report.rejects.csv")
-        );
-    }
 
     #[test]
     fn a_private_file_replaces_the_old_one_only_when_committed_and_is_0600() {
@@ -306,41 +171,23 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
-    fn one_lock_per_report_until_it_is_dropped() {
+    fn nothing_is_written_through_a_link_whole_or_appended() {
         let dir = tempfile::tempdir().unwrap();
-        let report = dir.path().join("r.csv");
-        let held = ReportLock::acquire(&report).unwrap();
-        assert!(matches!(
-            ReportLock::acquire(&report),
-            Err(LockError::Busy { .. })
-        ));
-        drop(held);
-        assert!(!lock_path(&report).exists());
-        ReportLock::acquire(&report).unwrap();
-    }
-
-    #[test]
-    fn outputs_may_not_be_the_input_or_each_other() {
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("in.csv");
-        std::fs::write(&input, "number\n").unwrap();
-        let journal = dir.path().join("out.journal");
-        assert!(check_distinct(Some(&input), &[("--report", &input)]).is_err());
-        let linked = dir.path().join("link.csv");
-        std::fs::hard_link(&input, &linked).unwrap();
-        assert!(check_distinct(Some(&input), &[("--report", &linked)]).is_err());
-        let outputs = [
-            ("--report", journal.as_path()),
-            ("the journal", journal.as_path()),
-        ];
-        assert!(check_distinct(Some(&input), &outputs).is_err());
-        let report = dir.path().join("sub/../r.csv");
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let ok = [
-            ("--report", report.as_path()),
-            ("the journal", journal.as_path()),
-        ];
-        assert_eq!(check_distinct(Some(&input), &ok), Ok(()));
+        let target = dir.path().join("precious.txt");
+        std::fs::write(&target, "keep me\n").unwrap();
+        let link = dir.path().join("out.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let refused = |e: io::Error| e.to_string().contains("symbolic link");
+        assert!(PrivateFile::create(&link).is_err_and(refused));
+        assert!(write_whole(&link, b"{}").is_err_and(refused));
+        assert!(private_append(&link, "number,field,secret\n").is_err_and(refused));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
+        // A link to nowhere would have been created by a plain open.
+        let dangling = dir.path().join("dangling.csv");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        assert!(private_append(&dangling, "h\n").is_err_and(refused));
+        assert!(!dir.path().join("nowhere").exists());
     }
 }

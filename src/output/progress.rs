@@ -159,6 +159,10 @@ impl ReadProgress for Progress {
     fn inc(&self, n: u64) {
         Progress::inc(self, n);
     }
+
+    fn warn(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("pbxbulk: warning: {line}"));
+    }
 }
 
 #[cfg(test)]

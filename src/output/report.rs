@@ -14,11 +14,13 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use encoding_rs::UTF_8;
 
-use super::files::{PrivateFile, credentials_path, private_append, private_file, rejects_path_for};
+use super::files::{PrivateFile, private_append, private_file};
 use super::html::PageCollector;
+use super::paths::{credentials_path, rejects_path_for};
 use super::sheet_writer::SheetWriter;
+use crate::domain::formula::defuse;
 use crate::domain::{RowResult, Secret, Status, Summary};
-use crate::input::{Layout, bom as input_bom, encode};
+use crate::input::{Layout, LineEnd, bom as input_bom, encode};
 
 /// `verify` is filled at the end of a run with `--verify` ([`fill_verify`]), blank otherwise.
 pub(crate) const COLUMNS: [&str; 11] = [
@@ -44,6 +46,9 @@ pub(crate) struct Report {
     flush_each: bool,
     /// `REPORT.credentials.csv`, opened at the first secret generated.
     credentials: Option<csv::Writer<File>>,
+    /// A line could not be written (a full disk): later lines are counted, never written, so
+    /// the report never has a hole in the middle.
+    broken: bool,
     /// The rows' part of `--report-html`, when the run writes the page.
     page: Option<PageCollector>,
     pub(crate) summary: Summary,
@@ -111,6 +116,7 @@ impl Report {
             },
             flush_each: true,
             credentials: None,
+            broken: false,
             page: None,
             summary: Summary::default(),
         })
@@ -144,7 +150,8 @@ impl Report {
     }
 
     /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
-    /// row failed or was invalid, or when a stopped run left it `unfinished`.
+    /// row failed or was invalid, or when a stopped run left it `unfinished`. The row is
+    /// counted even when its line cannot be written; after the first failure no line is.
     pub(crate) fn write(
         &mut self,
         result: &RowResult,
@@ -156,6 +163,25 @@ impl Report {
         if let Some(page) = &mut self.page {
             page.add(result);
         }
+        if self.broken {
+            return Ok(());
+        }
+        let written = self.write_line(result, raw, unfinished);
+        self.broken = written.is_err();
+        written
+    }
+
+    /// Whether a line could not be written.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    fn write_line(
+        &mut self,
+        result: &RowResult,
+        raw: Option<&ByteRecord>,
+        unfinished: bool,
+    ) -> io::Result<()> {
         let row = result.row.map(|r| r.to_string()).unwrap_or_default();
         let action = result.action.to_string();
         let status = result.status.to_string();
@@ -210,14 +236,17 @@ impl Report {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
     }
 
-    pub(crate) fn finish(mut self) -> io::Result<Summary> {
-        self.out.flush()?;
-        match self.rejects.out.take() {
-            Some(RejectsOut::Text(mut out)) => out.flush()?,
-            Some(RejectsOut::Book(out)) => out.finish()?,
-            None => {}
-        }
-        Ok(self.summary)
+    /// Flushes the report and closes the rejects file; the counts whether or not that works.
+    pub(crate) fn finish(mut self) -> (Summary, io::Result<()>) {
+        let closed = (|| {
+            self.out.flush()?;
+            match self.rejects.out.take() {
+                Some(RejectsOut::Text(mut out)) => out.flush(),
+                Some(RejectsOut::Book(out)) => out.finish(),
+                None => Ok(()),
+            }
+        })();
+        (self.summary, closed)
     }
 }
 
@@ -258,8 +287,13 @@ impl Rejects {
 
     /// One record as a CSV line in the input's encoding.
     fn encoded(&self, record: &ByteRecord) -> io::Result<Vec<u8>> {
+        let terminator = match self.layout.line_end {
+            LineEnd::CrLf => csv::Terminator::CRLF,
+            end => csv::Terminator::Any(end.bytes()[0]),
+        };
         let mut line = csv::WriterBuilder::new()
             .delimiter(self.layout.delimiter)
+            .terminator(terminator)
             .flexible(true)
             .from_writer(Vec::new());
         line.write_byte_record(record)?;
@@ -312,23 +346,13 @@ pub(crate) fn fill_verify(lines: &Path, verdicts: &HashMap<u64, String>) -> io::
     Ok(())
 }
 
-/// The byte-order mark the rejects file starts with: the input's, and always one for UTF-8
-/// so Excel reads it as UTF-8.
+/// The byte-order mark the rejects file starts with: the input's, if it had one (a file
+/// re-imported must read as the input did, byte for byte where the row is unchanged).
 fn bom(layout: Layout) -> &'static [u8] {
-    if layout.bom || layout.encoding == UTF_8 {
+    if layout.bom {
         input_bom(layout.encoding)
     } else {
         b""
-    }
-}
-
-/// A spreadsheet program runs a cell starting with `=`, `+`, `-` or `@` as a formula; a
-/// leading apostrophe makes it text.
-fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
     }
 }
 
@@ -351,7 +375,7 @@ mod tests {
             .with_error("", message);
             report.write(&line, None, false).unwrap();
         }
-        report.finish().unwrap();
+        report.finish().1.unwrap();
         let verdicts = HashMap::from([(0, "verified".to_string()), (2, "mismatch: x".to_string())]);
         fill_verify(&path, &verdicts).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();

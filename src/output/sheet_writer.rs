@@ -5,9 +5,10 @@
 //! every column formatted as text, so Excel never turns `0101` into 101 or a mobile into
 //! `1.38E+10`, and the header row frozen; `-` is CSV on standard output (no BOM: it is for
 //! pipes); anything else is CSV, in UTF-8 with a BOM unless another encoding is asked for (a
-//! value that encoding cannot hold is an error, never a `?` in a name). Files are readable by
-//! their owner only (they hold SIP passwords) and take the place of an older one only when
-//! complete ([`PrivateFile`]).
+//! value that encoding cannot hold is an error, never a `?` in a name). CSV cells a
+//! spreadsheet would run as formulas get an apostrophe, which `import` takes off again
+//! (`domain::formula`). Files are readable by their owner only (they hold SIP passwords) and
+//! take the place of an older one only when complete ([`PrivateFile`]).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -17,6 +18,7 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use super::files::PrivateFile;
 use super::workbook::ReportFormat;
+use crate::domain::formula::defuse;
 use crate::input::{bom, encode};
 
 /// What a sheet is written as: a workbook, or CSV in an encoding (`None`: UTF-8).
@@ -109,7 +111,10 @@ impl SheetWriter {
 
     pub(crate) fn row(&mut self, cells: &[&str]) -> io::Result<()> {
         match self {
-            SheetWriter::Csv { out, .. } => Ok(out.write_record(cells)?),
+            // A PBX's `=cmd|…` would run in whoever's spreadsheet opens the export.
+            SheetWriter::Csv { out, .. } => {
+                Ok(out.write_record(cells.iter().map(|c| defuse(c).into_owned()))?)
+            }
             SheetWriter::Xlsx {
                 workbook,
                 text,
@@ -189,11 +194,15 @@ fn encoded(encoding: &'static Encoding, text: &str) -> io::Result<Vec<u8>> {
     }
     let (bytes, _, lossy) = encoding.encode(text);
     if lossy {
-        return Err(io::Error::other(format!(
-            "an extension holds characters {} cannot write; export in UTF-8 (no --encoding) \
+        // InvalidData: the PBX's value, not this machine, is what cannot be written.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "an extension holds characters {} cannot write; export in UTF-8 (no --encoding) \
              or in an encoding that has them",
-            encoding.name()
-        )));
+                encoding.name()
+            ),
+        ));
     }
     Ok(bytes.into_owned())
 }

@@ -10,9 +10,9 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use super::files::PrivateFile;
+use super::files::write_whole;
 use super::progress::timestamp;
-use crate::domain::{Action, Api, Mode, Status, StopReason, Summary};
+use crate::domain::{Action, Api, Mode, RunEnd, Status, Summary};
 
 /// The facts of a run besides its counts; `None` for what the command has not (validate has
 /// no URL, export no input file) or a refused command line never settled.
@@ -24,7 +24,7 @@ pub(crate) struct RunFacts<'a> {
     pub(crate) dry_run: bool,
     pub(crate) started: SystemTime,
     pub(crate) ended: SystemTime,
-    pub(crate) reason: StopReason,
+    pub(crate) reason: RunEnd,
     /// The one line that explains a stop, if the run stopped.
     pub(crate) message: Option<&'a str>,
     pub(crate) relogins: u64,
@@ -128,14 +128,14 @@ impl SummaryJson {
 
     /// The summary of a run whose command line was refused before anything started.
     pub(crate) fn bad_input(file: Option<&Path>, message: &str, at: SystemTime) -> SummaryJson {
-        SummaryJson::refused(file, StopReason::BadInput, message, at)
+        SummaryJson::refused(file, RunEnd::BadInput, message, at)
     }
 
     /// The summary of a run refused before anything started (its command line, or its
     /// plan), and why.
     pub(crate) fn refused(
         file: Option<&Path>,
-        reason: StopReason,
+        reason: RunEnd,
         message: &str,
         at: SystemTime,
     ) -> SummaryJson {
@@ -164,9 +164,8 @@ impl SummaryJson {
         if target == Path::new("-") {
             io::stdout().lock().write_all(text.as_bytes())
         } else {
-            let mut file = PrivateFile::create(target)?;
-            file.file().write_all(text.as_bytes())?;
-            file.commit().map(drop)
+            // Private (it names the file and the PBX), whole, and never through a link.
+            write_whole(target, text.as_bytes())
         }
     }
 }
@@ -220,7 +219,7 @@ mod tests {
             dry_run: false,
             started,
             ended: started + Duration::from_secs(2),
-            reason: StopReason::RowsFailed,
+            reason: RunEnd::RowsFailed,
             message: None,
             relogins: 1,
             report: Some(Path::new("staff.report.csv")),

@@ -15,9 +15,14 @@ use futures::future::BoxFuture;
 use governor::DefaultDirectRateLimiter;
 
 use super::retry::RetryPolicy;
+use super::scrub::Secrets;
 use super::{ApiError, Connection, ErrorClass, Op, Protocol, Reply, Session, http, pace};
 use crate::rules::Table;
 use session::TokenState;
+
+/// The fields of a session's requests that carry a secret, on every API: the login's
+/// password and the token.
+const SESSION_FIELDS: [&str; 2] = ["password", "token"];
 
 /// How many times one request may trigger a new login before it gives up.
 const MAX_RELOGINS_PER_REQUEST: u32 = 2;
@@ -38,6 +43,8 @@ pub(crate) struct Client {
     secret_fields: Vec<&'static str>,
     /// `--read-rate`, where set.
     read_pace: Option<DefaultDirectRateLimiter>,
+    /// When the session began, for the login budget.
+    pub(super) began: Instant,
     /// What was made of the connection that its user should hear (the API's path taken off
     /// the URL).
     notes: Vec<String>,
@@ -79,6 +86,7 @@ impl Client {
             login_lock: tokio::sync::Mutex::new(()),
             refused: AtomicBool::new(false),
             last_use: Mutex::new(Instant::now()),
+            began: Instant::now(),
             notes,
             login_policy: RetryPolicy::LOGIN,
             say: None,
@@ -300,20 +308,21 @@ impl Client {
     }
 
     /// Every secret `op` sends: the API password (plain and hashed), the token, and the
-    /// record's secret fields.
-    fn secrets<'a>(&'a self, op: &'a Op<'_>, token: Option<&'a str>) -> Vec<&'a str> {
-        let mut secrets = vec![self.conn.password.expose()];
-        secrets.extend(self.password_forms.iter().map(String::as_str));
-        secrets.extend(token);
+    /// record's secret fields; and the fields that carry them.
+    fn secrets(&self, op: &Op<'_>, token: Option<&str>) -> Secrets {
+        let mut values = vec![self.conn.password.expose()];
+        values.extend(self.password_forms.iter().map(String::as_str));
+        values.extend(token);
         if let Op::Add(record) | Op::Update(record) = op {
-            secrets.extend(
+            values.extend(
                 record
                     .iter()
                     .filter(|(name, _)| self.secret_fields.contains(&name.as_str()))
                     .map(|(_, value)| value.as_str()),
             );
         }
-        secrets
+        let fields = SESSION_FIELDS.iter().chain(&self.secret_fields).copied();
+        Secrets::new(fields, values)
     }
 }
 

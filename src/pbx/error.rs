@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::retry;
-use super::scrub;
+use super::scrub::Secrets;
 use crate::domain::Code;
 
 /// How the engine should treat an error.
@@ -64,6 +64,12 @@ pub(crate) enum ApiError {
     /// The API has no such operation (a delete on Verba v2), or not for this value.
     #[error("{0}")]
     NotSupported(String),
+    /// The PBX asked for new logins faster than any token can expire: it is not working.
+    #[error(
+        "the PBX asked for a new login {logins} times in {secs} s (its tokens do not last); \
+         pbxbulk stopped logging in"
+    )]
+    LoginBudget { logins: u64, secs: u64 },
 }
 
 impl ApiError {
@@ -79,7 +85,8 @@ impl ApiError {
             | ApiError::BadResponse(_)
             | ApiError::NotSupported(_)
             | ApiError::Tls(_)
-            | ApiError::Redirect { .. } => ErrorClass::Permanent,
+            | ApiError::Redirect { .. }
+            | ApiError::LoginBudget { .. } => ErrorClass::Permanent,
         }
     }
 
@@ -94,20 +101,21 @@ impl ApiError {
             ApiError::NotSupported(_) => Code::NotSupported.to_string(),
             ApiError::Tls(_) => Code::Tls.to_string(),
             ApiError::Redirect { .. } => Code::Redirect.to_string(),
+            ApiError::LoginBudget { .. } => Code::Aborted.to_string(),
         }
     }
 
     /// The same error with every text the PBX supplied scrubbed of `secrets` and cut short
     /// (see `scrub`); our own words and codes pass unchanged.
-    pub(crate) fn scrubbed(self, secrets: &[&str]) -> ApiError {
-        let clean = |text: String| scrub::scrub(&text, secrets);
+    pub(crate) fn scrubbed(self, secrets: &Secrets) -> ApiError {
+        let clean = |text: String| secrets.scrub(&text);
         match self {
             ApiError::Refused {
                 code,
                 meaning,
                 class,
             } => ApiError::Refused {
-                code: scrub::scrub_code(&code, secrets),
+                code: secrets.scrub_code(&code),
                 meaning: clean(meaning),
                 class,
             },
@@ -121,7 +129,8 @@ impl ApiError {
             other @ (ApiError::Timeout(_)
             | ApiError::Http { .. }
             | ApiError::NotSupported(_)
-            | ApiError::Tls(_)) => other,
+            | ApiError::Tls(_)
+            | ApiError::LoginBudget { .. }) => other,
         }
     }
 

@@ -5,6 +5,11 @@
 //! The bridge is JSON-shaped data: an element holding text is a string, one holding elements
 //! an object, and one holding `<item id="…">` elements an array. That lets the JSON and XML
 //! flavours of an API share every other line of code.
+//!
+//! quick-xml sets no limit on nesting, and the tree built here is read and dropped by
+//! recursion: a 35 kB answer of 5,000 nested elements overflowed the stack and killed the
+//! process. Nesting is limited to [`MAX_DEPTH`], far beyond what any vendor's answer needs
+//! (a SOAP envelope holds its record about eight levels down); deeper is an error.
 
 use std::io::Cursor;
 
@@ -100,9 +105,13 @@ impl Element {
 }
 
 /// The document's root element as JSON-shaped data (see the module header).
+#[cfg(test)]
 pub(crate) fn from_xml(bytes: &[u8]) -> Result<Value, String> {
     parse(bytes).map(|root| root.to_value())
 }
+
+/// Deepest nesting read: the vendors' answers need about eight levels.
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The document's root element, namespaces resolved.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Element, String> {
@@ -119,6 +128,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, String> {
             ResolveResult::Unknown(prefix) => return Err(format!("undeclared prefix {prefix}")),
         };
         match event {
+            Event::Start(_) if stack.len() >= MAX_DEPTH => {
+                return Err(format!("elements nested deeper than {MAX_DEPTH} levels"));
+            }
             Event::Start(start) => stack.push(Element {
                 ns,
                 name: start.local_name().as_ref().to_string(),
@@ -251,6 +263,16 @@ mod tests {
         assert_eq!(root.children[0].ns.as_deref(), Some("urn:d"));
         let e = parse(b"<x:r><c/></x:r>").unwrap_err();
         assert!(e.contains("undeclared prefix"), "{e}");
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+        let deep = |levels: usize| format!("{}{}", "<a>".repeat(levels), "</a>".repeat(levels));
+        assert!(from_xml(deep(MAX_DEPTH).as_bytes()).is_ok());
+        for levels in [MAX_DEPTH + 1, 5_000, 200_000] {
+            let e = from_xml(deep(levels).as_bytes()).unwrap_err();
+            assert!(e.contains("nested deeper than 64 levels"), "{e}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Comparing a spreadsheet row with the PBX's current record of that extension, so that only
 //! what differs is sent and a row that matches is left alone.
 
-use crate::domain::values::md5_hex;
+use crate::domain::values::{md5_hex, quoted};
 use crate::domain::{Action, Record, Secret};
 use crate::rules::{Cells, Table};
 
@@ -59,7 +59,12 @@ pub(crate) fn preview(
                 format!("{} changes (secret, not shown)", field.name)
             } else {
                 let old = current.get(field.name).map_or("", String::as_str);
-                format!("{} {:?} → {:?}", field.name, old, cells.values[i])
+                format!(
+                    "{} {} → {}",
+                    field.name,
+                    quoted(old),
+                    quoted(cells.values[i])
+                )
             }
         })
         .collect::<Vec<_>>()

@@ -33,6 +33,17 @@ pub(crate) enum Planned {
     Send(Box<Outgoing>),
 }
 
+impl Planned {
+    /// The row and number the plan is for (the row of the file, `None` for none).
+    pub(crate) fn row_and_number(&self) -> (Option<u64>, &str) {
+        match self {
+            Planned::Done(result) => (result.row, &result.number),
+            Planned::Valid { row, number, .. } => (Some(*row), number),
+            Planned::Send(send) => (Some(send.row), &send.number),
+        }
+    }
+}
+
 /// What to send for a row.
 #[derive(Debug)]
 pub(crate) struct Outgoing {

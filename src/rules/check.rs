@@ -8,6 +8,7 @@ use super::compiled::{Filled, Resolved, compiled};
 use super::contains::contains_ignoring_case;
 use super::value::broken;
 use super::{Cross, Field, Need, Origin, Table};
+use crate::domain::values::quoted;
 use crate::domain::{Code, Record};
 
 /// One row's values, indexed like the table's fields; `""` is a blank (or absent) cell.
@@ -279,7 +280,7 @@ fn describe_problem(field: &Field, value: &str, why: &str) -> String {
     if field.secret {
         format!("{}: {why}", field.name)
     } else {
-        format!("{} {:?}: {why}", field.name, value)
+        format!("{} {}: {why}", field.name, quoted(value))
     }
 }
 

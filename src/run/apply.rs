@@ -28,7 +28,7 @@ use rebuild::{import_settings, read_settings};
 use super::import::{Decided, Gate, ImportSettings, Prepared, prepare};
 use super::journal::Replay;
 use super::review::review;
-use crate::domain::{Secret, StopReason, Stopped};
+use crate::domain::{RunEnd, Secret, Stopped};
 use crate::input::{Sheet, Source};
 use crate::output::plan_file::seal::{Keys, SignKey};
 use crate::output::plan_file::{PlanFile, PlanFileError};
@@ -59,7 +59,7 @@ pub(crate) struct Approved {
 /// A plan that no longer holds.
 fn stale(why: impl std::fmt::Display) -> anyhow::Error {
     Stopped::new(
-        StopReason::StalePlan,
+        RunEnd::StalePlan,
         format!("refusing the plan: {why}; nothing was sent. Make a new plan (pbxbulk plan)"),
     )
     .into()
@@ -149,7 +149,7 @@ impl Gate for Approved {
 /// The rows an interrupted apply started, by their place in the run.
 fn started(replay: Option<&Replay>) -> HashSet<u64> {
     replay.map_or_else(HashSet::new, |r| {
-        r.done.keys().chain(&r.in_flight).copied().collect()
+        r.done.keys().chain(r.in_flight.keys()).copied().collect()
     })
 }
 

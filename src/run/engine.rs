@@ -17,12 +17,13 @@ use futures::future::{self, Either};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
+use super::send::{Sent, abandoned, execute, not_finished};
 use super::stop::Stop;
 use super::throttle::Throttle;
 use super::verify::Written;
-use crate::domain::{Action, Code, Record, RowResult, Secret, Status, StopReason};
+use crate::domain::{Action, Code, Record, RowResult, RunEnd, Secret, Status};
 use crate::output::{Progress, Report};
-use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
+use crate::pbx::{Client, RetryPolicy};
 
 /// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
 /// extension may carry secrets that run made but never lived to write down.
@@ -123,7 +124,7 @@ pub(crate) async fn run(
     report: &mut Report,
     progress: &Progress,
     stop: Arc<Stop>,
-) -> std::io::Result<()> {
+) {
     let stream = futures::stream::unfold(
         work,
         |mut rx| async move { rx.recv().await.map(|w| (w, rx)) },
@@ -135,7 +136,7 @@ pub(crate) async fn run(
                 // and now, without a task each, so a large file's remainder takes a moment.
                 return Either::Left(future::ready(unsent(work, &stop)));
             }
-            let mut write = match work.step.known() {
+            let write = match work.step.known() {
                 // A row whose line is already known needs no task: one per row of a sync of
                 // 10,000 unchanged extensions took longer than its reads.
                 Ok((result, journal)) => {
@@ -144,53 +145,16 @@ pub(crate) async fn run(
                 }
                 Err(write) => write,
             };
-            let (seq, offset, raw) = (work.seq, work.offset, work.raw);
             let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
-            // Each row is its own task, so rows run on the runtime's workers beside their
-            // connections instead of all being polled by the thread that drives the pipeline.
-            let row = tokio::spawn(async move {
-                let done = write.done.take();
-                let mut note = std::mem::take(&mut write.note);
-                let mut secrets = std::mem::take(&mut write.secrets);
-                let verify_first = write.verify_first;
-                let kept = settings.written.as_ref().map(|_| write.record.clone());
-                let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
-                let (mut result, sent) = tokio::select! {
-                    biased;
-                    finished = execute(seq, write, &client, &settings, &stop) => finished,
-                    () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
-                };
-                result.finished_at = Some(Instant::now());
-                if let Some(done) = done {
-                    let _ = done.send(true);
-                }
-                if verify_first && result.attempts == 0 && !secrets.is_empty() {
-                    // The add that landed carried the killed run's secrets, which that
-                    // run wrote down only if it lived to hear the answer; these were
-                    // never sent.
-                    secrets.clear();
-                    note = CREDENTIALS_MAYBE_LOST.into();
-                }
-                if !note.is_empty() {
-                    result.message = match result.message.is_empty() {
-                        true => note,
-                        false => format!("{}; {note}", result.message),
-                    };
-                }
-                Finished {
-                    seq,
-                    offset,
-                    raw,
-                    result,
-                    secrets,
-                    sent: kept,
-                    unreachable: sent == Sent::Unreachable,
-                    // Rows a stopped run never attempted stay open for --resume.
-                    journal: sent != Sent::NotAttempted,
-                    unfinished: sent == Sent::NotAttempted,
-                }
-            });
-            Either::Right(async move { row.await.expect("a row's task does not panic") })
+            Either::Right(spawn_row(
+                work.seq,
+                work.offset,
+                work.raw,
+                write,
+                client,
+                settings,
+                stop,
+            ))
         })
         .buffer_unordered(settings.concurrency);
     let mut finished = std::pin::pin!(finished);
@@ -210,7 +174,7 @@ pub(crate) async fn run(
             unreachable_in_a_row += 1;
             if unreachable_in_a_row >= give_up_after {
                 stop.stop(
-                    StopReason::PbxUnreachable,
+                    RunEnd::PbxUnreachable,
                     format!(
                         "the PBX stopped answering ({unreachable_in_a_row} rows in a row could not reach it)"
                     ),
@@ -222,19 +186,13 @@ pub(crate) async fn run(
         // Written before the journal says the row is done: a run killed in between must not
         // leave an extension whose only copy of its password is lost.
         if done.result.status == Status::Ok && !done.secrets.is_empty() {
-            let file = report.credentials(&done.result.number, &done.secrets)?;
-            let names: Vec<&str> = done.secrets.iter().map(|(field, _)| *field).collect();
-            let said = format!("new {} generated (in {file})", names.join(", "));
-            done.result.message = match done.result.message.is_empty() {
-                true => said,
-                false => format!("{}; {said}", done.result.message),
-            };
+            write_credentials(report, &mut done, &stop);
         }
         if let Some(journal) = &settings.journal
             && done.journal
             && let Err(e) = journal.finished(done.seq, &done.result)
         {
-            stop.stop(StopReason::BadInput, e.to_string());
+            stop.stop(RunEnd::LocalFailure, e.to_string());
         }
         if let (Some(written), Some(record)) = (&settings.written, done.sent.take())
             && Written::is_written(&done.result)
@@ -251,23 +209,141 @@ pub(crate) async fn run(
             if done.journal && done.result.attempts > 0 {
                 report.summary.sent += 1;
             }
-            report.write(&done.result, done.raw.as_ref(), done.unfinished)?;
+            if let Err(e) = report.write(&done.result, done.raw.as_ref(), done.unfinished) {
+                // Every row still counts; the journal has what the report could not take.
+                let what = format!("cannot write the report {}: {e}", report.path().display());
+                stop.stop(RunEnd::LocalFailure, what);
+            }
             progress.advance(done.offset, &report.summary);
             next += 1;
         }
     }
-    Ok(())
 }
 
-/// How a row's sending ended, besides its report line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sent {
-    Answered,
-    /// The PBX could not be reached in the end.
-    Unreachable,
-    /// The run had stopped before the row's first try, or before it was finished: the row
-    /// stays open in the journal.
-    NotAttempted,
+/// Puts a new extension's generated secrets in the credentials file and says so in its line;
+/// a file that cannot take them stops the run (the extension is on the PBX, its secrets lost).
+fn write_credentials(report: &mut Report, done: &mut Finished, stop: &Stop) {
+    let said = match report.credentials(&done.result.number, &done.secrets) {
+        Ok(file) => {
+            let names: Vec<&str> = done.secrets.iter().map(|(field, _)| *field).collect();
+            format!("new {} generated (in {file})", names.join(", "))
+        }
+        Err(e) => {
+            let what = format!("cannot write the credentials file: {e}");
+            stop.stop(RunEnd::LocalFailure, what.clone());
+            format!("{what}; the credentials generated for it are lost: set new ones on the PBX")
+        }
+    };
+    done.result.message = match done.result.message.is_empty() {
+        true => said,
+        false => format!("{}; {said}", done.result.message),
+    };
+}
+
+/// What a row's task hands back (its input record stays with the pipeline).
+struct Sending {
+    result: RowResult,
+    secrets: Vec<(&'static str, Secret)>,
+    sent: Sent,
+}
+
+/// Sends one row on a task of its own, so rows run on the runtime's workers beside their
+/// connections instead of all being polled by the thread that drives the pipeline. A panic
+/// in the task becomes the row's `INTERNAL` line, and the run goes on.
+fn spawn_row(
+    seq: u64,
+    offset: u64,
+    raw: Option<ByteRecord>,
+    write: RowWrite,
+    client: Arc<Client>,
+    settings: Arc<EngineSettings>,
+    stop: Arc<Stop>,
+) -> impl Future<Output = Finished> + use<> {
+    let line = RowResult::new(write.row, &write.number, write.action, Status::Failed);
+    let kept = settings.written.as_ref().map(|_| write.record.clone());
+    let task = tokio::spawn(send_row(seq, write, client, settings, stop));
+    async move {
+        let Sending {
+            mut result,
+            secrets,
+            sent,
+        } = match task.await {
+            Ok(sending) => sending,
+            Err(e) => Sending {
+                result: internal_error(line, &e),
+                secrets: Vec::new(),
+                sent: Sent::Broken,
+            },
+        };
+        result.finished_at = Some(Instant::now());
+        Finished {
+            seq,
+            offset,
+            raw,
+            result,
+            secrets,
+            sent: kept,
+            unreachable: sent == Sent::Unreachable,
+            // Rows a stopped run never attempted stay open for --resume.
+            journal: sent.finished(),
+            unfinished: sent == Sent::NotAttempted,
+        }
+    }
+}
+
+/// The row's task: its sending, raced against the run abandoning what is in flight.
+async fn send_row(
+    seq: u64,
+    mut write: RowWrite,
+    client: Arc<Client>,
+    settings: Arc<EngineSettings>,
+    stop: Arc<Stop>,
+) -> Sending {
+    let done = write.done.take();
+    let mut note = std::mem::take(&mut write.note);
+    let mut secrets = std::mem::take(&mut write.secrets);
+    let verify_first = write.verify_first;
+    let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
+    let (mut result, sent) = tokio::select! {
+        biased;
+        finished = execute(seq, write, &client, &settings, &stop) => finished,
+        () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
+    };
+    if let Some(done) = done {
+        let _ = done.send(true);
+    }
+    if verify_first && result.attempts == 0 && !secrets.is_empty() {
+        // The add that landed carried the killed run's secrets, which that run wrote down
+        // only if it lived to hear the answer; these were never sent.
+        secrets.clear();
+        note = CREDENTIALS_MAYBE_LOST.into();
+    }
+    if !note.is_empty() {
+        result.message = match result.message.is_empty() {
+            true => note,
+            false => format!("{}; {note}", result.message),
+        };
+    }
+    Sending {
+        result,
+        secrets,
+        sent,
+    }
+}
+
+/// The line of a row whose task ended in a panic: failed, code `INTERNAL`, its words kept.
+fn internal_error(mut line: RowResult, e: &tokio::task::JoinError) -> RowResult {
+    line.status = Status::Failed;
+    let why = match e.is_panic() {
+        true => "it panicked",
+        false => "its task was cancelled",
+    };
+    line.error_code = Code::Internal.to_string();
+    line.message = format!(
+        "internal error while sending this row ({why}; please report it): whether the PBX \
+         took it is unknown; check it there, or --resume a stopped run, which asks the PBX"
+    );
+    line
 }
 
 /// The line of a row that reached the pipeline after the run stopped.
@@ -306,188 +382,5 @@ impl Finished {
     }
 }
 
-/// The line of a row whose request was abandoned in flight: whether it landed is unknown
-/// until `--resume` asks the PBX.
-fn abandoned(mut line: RowResult) -> RowResult {
-    line.error_code = Code::Aborted.to_string();
-    line.message = "abandoned in flight when the run was stopped: the PBX may or may not have \
-                    done it; --resume checks"
-        .to_string();
-    line
-}
-
-/// Sends one row, retrying passing failures; returns its line and how the sending ended.
-async fn execute(
-    seq: u64,
-    write: RowWrite,
-    client: &Client,
-    settings: &EngineSettings,
-    stop: &Stop,
-) -> (RowResult, Sent) {
-    let (throttle, retry) = (&settings.throttle, settings.retry);
-    let mut result = RowResult::new(write.row, &write.number, write.action, Status::Ok);
-    let why = |stop: &Stop| stop.reason().map_or("", |(_, why)| why).to_string();
-    for mut earlier in write.after.iter().cloned() {
-        // A closed channel means that row was never sent; this one goes ahead regardless.
-        tokio::select! {
-            biased;
-            () = stop.stopped() => return (not_finished(result, &why(stop), false), Sent::NotAttempted),
-            _ = earlier.wait_for(|done| *done) => {}
-        }
-    }
-    result.changed = write.changed.clone();
-    let numbers = std::slice::from_ref(&write.number);
-    let op = match write.action {
-        Action::Add => Op::Add(&write.record),
-        Action::Delete => Op::Delete(numbers),
-        _ => Op::Update(&write.record),
-    };
-    if write.verify_first && already_on_pbx(client, &write, retry).await {
-        result.message = format!(
-            "{}: it had landed before the interrupted run stopped",
-            write.action
-        );
-        return (result, Sent::Answered);
-    }
-    let mut started = None;
-    // An attempt that got no answer may still have landed on the PBX.
-    let mut answer_lost = false;
-    let mut attempt = 0;
-    let e = loop {
-        attempt += 1;
-        // The throttle releases nothing once the run is stopped.
-        tokio::select! {
-            biased;
-            () = stop.stopped() => {}
-            () = throttle.ready() => {}
-        }
-        if stop.is_stopped() {
-            // A row stopped before a retry is not failed: it stays open in the journal (as
-            // started) and --resume finishes it.
-            return (
-                not_finished(result, &why(stop), attempt > 1),
-                Sent::NotAttempted,
-            );
-        }
-        if let (1, Some(journal)) = (attempt, &settings.journal)
-            && let Err(e) = journal.started(seq, write.action)
-        {
-            // Sent now, the row could be neither resumed nor trusted: stop instead.
-            stop.stop(StopReason::BadInput, e.to_string());
-            return (
-                not_finished(result, &e.to_string(), false),
-                Sent::NotAttempted,
-            );
-        }
-        result.attempts = attempt;
-        // Latency counts from the first send, not from the wait for the rate limiter.
-        let started = *started.get_or_insert_with(Instant::now);
-        let answer = {
-            let _in_flight = stop.sending();
-            client.write(&op, settings.create_if_missing).await
-        };
-        match answer {
-            Ok(reply) => {
-                throttle.accepted();
-                result.latency_ms = millis(started);
-                if let Reply::Noted(note) = reply {
-                    result.message = note;
-                }
-                return (result, Sent::Answered);
-            }
-            Err(e) => {
-                let class = e.class();
-                if class == ErrorClass::LoginRefused {
-                    stop.stop(
-                        StopReason::LoginRefused,
-                        format!("the PBX refused to log in again: {e}"),
-                    );
-                }
-                let retry_after = e.retry_after();
-                if e.is_pushback() {
-                    throttle.pushed_back(retry_after);
-                }
-                answer_lost |= e.is_unreachable();
-                if !class.is_transient() {
-                    break e;
-                }
-                let Some(pause) = retry.delay(attempt, retry_after) else {
-                    break e;
-                };
-                tokio::select! {
-                    biased;
-                    () = stop.stopped() => {}
-                    () = tokio::time::sleep(pause) => {}
-                }
-            }
-        }
-    };
-    result.latency_ms = started.map_or(0, millis);
-    if answer_lost
-        && e.class() == ErrorClass::Permanent
-        && already_on_pbx(client, &write, retry).await
-    {
-        // The retry was refused because the lost attempt had already done the work.
-        result.message = format!(
-            "{}: an earlier attempt's answer was lost, but the PBX shows it done",
-            write.action
-        );
-        return (result, Sent::Answered);
-    }
-    result.status = Status::Failed;
-    result.error_code = e.code();
-    result.message = if result.attempts > 1 {
-        format!(
-            "{} failed: {e}; gave up after {} attempts",
-            write.action, result.attempts
-        )
-    } else {
-        format!("{} failed: {e}", write.action)
-    };
-    if write.action == Action::Add
-        && client.protocol().may_already_exist(&e)
-        && already_on_pbx(client, &write, retry).await
-    {
-        result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);
-    }
-    let sent = if e.is_unreachable() {
-        Sent::Unreachable
-    } else {
-        Sent::Answered
-    };
-    (result, sent)
-}
-
-/// The line of a row the stopped run did not finish (not started, or stopped before a retry).
-fn not_finished(mut line: RowResult, why: &str, started: bool) -> RowResult {
-    line.status = Status::Skipped;
-    line.error_code = Code::Aborted.to_string();
-    line.message = match started {
-        false => format!("not attempted: {why}"),
-        true => format!("not finished (stopped before a retry): {why}"),
-    };
-    line
-}
-
-fn millis(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Whether an add or delete whose answer was lost did land: the extension is there (add) or
-/// gone (delete). Updates need no check: sending one twice does no harm.
-async fn already_on_pbx(client: &Client, write: &RowWrite, retry: RetryPolicy) -> bool {
-    let numbers = std::slice::from_ref(&write.number);
-    let found = match client.query(numbers, retry).await {
-        Ok(Reply::Records(records)) => Some(!records.is_empty()),
-        Err(ApiError::Refused {
-            class: ErrorClass::Permanent,
-            ..
-        }) => Some(false),
-        _ => None,
-    };
-    match write.action {
-        Action::Add => found == Some(true),
-        Action::Delete => found == Some(false),
-        _ => false,
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -94,7 +94,8 @@ pub(crate) async fn read_directory(
         eprintln!("pbxbulk: {note}");
     }
     let progress = Progress::items("extensions read", every);
-    let read = snapshot::fetch(&client, table, retry, concurrency, Some(&progress)).await;
+    let most = snapshot::MAX_LISTED;
+    let read = snapshot::fetch(&client, table, retry, concurrency, most, Some(&progress)).await;
     progress.finish();
     client.logout().await;
     read.with_context(|| format!("cannot read the extensions of {url}"))

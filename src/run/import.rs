@@ -17,20 +17,19 @@ use prepare::read_and_prepare;
 pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
 
 use super::engine::{self, EngineSettings, PipelineItem};
-use super::journal::{Journal, Replay, journal_path};
+use super::journal::{Journal, Replay};
 pub(crate) use super::login::{login_failed, reason_of};
 use super::page::{self, Ending};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use super::verify::ReadBack;
-use crate::domain::{Mode, StopReason, Stopped, Summary};
+use crate::domain::{Mode, RunEnd, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
+use crate::output::html::PageCollector;
 use crate::output::workbook::{self, ReportFormat};
-use crate::output::{
-    Progress, Report, ReportLock, check_distinct, credentials_path, lock_path, rejects_path,
-};
-use crate::pbx::{Client, Connection, Op, RetryPolicy, WireOptions};
+use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
+use crate::pbx::{ApiError, Client, Connection, Op, RetryPolicy, WireOptions};
 use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
@@ -98,7 +97,7 @@ pub(crate) enum Columns {
 pub(crate) struct ImportOutcome {
     pub(crate) summary: Summary,
     /// Why it stopped early, if it did.
-    pub(crate) stopped: Option<(StopReason, String)>,
+    pub(crate) stopped: Option<(RunEnd, String)>,
     /// A dry run's prune over the limit: what the real run would refuse.
     pub(crate) would_refuse: Option<String>,
     /// Logins after the first (token expiries).
@@ -117,13 +116,25 @@ pub(crate) async fn run_import(
     settings: &ImportSettings,
     on_start: impl FnOnce(),
 ) -> anyhow::Result<ImportOutcome> {
-    run_gated(settings, on_start, None).await
+    let claim = claim_outputs(settings)?;
+    run_gated(settings, claim, on_start, None).await
+}
+
+/// [`run_import`] with its outputs already claimed (a migration claims them before it writes
+/// the source's directory beside the report).
+pub(crate) async fn run_import_claimed(
+    settings: &ImportSettings,
+    claim: Claim,
+    on_start: impl FnOnce(),
+) -> anyhow::Result<ImportOutcome> {
+    run_gated(settings, claim, on_start, None).await
 }
 
 /// The import, held to a gate (which also has the whole PBX read, whatever the mode), of
 /// the input the gate's caller opened (standard input can be read only once).
 pub(crate) async fn run_gated(
     settings: &ImportSettings,
+    _claim: Claim,
     on_start: impl FnOnce(),
     gated: Option<(Box<dyn Gate>, Source)>,
 ) -> anyhow::Result<ImportOutcome> {
@@ -133,7 +144,6 @@ pub(crate) async fn run_gated(
     };
     let (started, started_at) = (std::time::Instant::now(), std::time::SystemTime::now());
     let table = settings.api.table;
-    let _lock = claim_outputs(settings)?;
     let source = match opened {
         Some(source) => source,
         None => Source::open(&settings.file, &settings.read)?,
@@ -146,7 +156,11 @@ pub(crate) async fn run_gated(
     }
     // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
-        true => Some(Journal::resume(&settings.report, input.fingerprint()?)?),
+        true => Some(Journal::resume(
+            &settings.report,
+            input.fingerprint()?,
+            &settings.pins(),
+        )?),
         false => None,
     };
     let client = Client::new(
@@ -179,7 +193,7 @@ pub(crate) async fn run_gated(
     let planned = tokio::select! {
         planned = read_and_prepare(settings, &source, &sheet, &client, (gate, replay)) => planned,
         () = stop.stopped() => Err(Stopped::new(
-            StopReason::Interrupted,
+            RunEnd::Interrupted,
             "interrupted while reading the PBX; nothing was sent",
         )
         .into()),
@@ -216,7 +230,11 @@ pub(crate) async fn run_gated(
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
-            Some(Journal::create(&settings.report, input.fingerprint()?)?),
+            Some(Journal::create(
+                &settings.report,
+                input.fingerprint()?,
+                &settings.pins(),
+            )?),
             Replay::default(),
         ),
     };
@@ -237,7 +255,7 @@ pub(crate) async fn run_gated(
             // Rows of a file that changed under the run may be rows of two files: none of
             // those still queued is sent.
             if let Err(e @ SheetError::Changed { .. }) = &read {
-                stop.stop(StopReason::BadInput, e.to_string());
+                stop.stop(RunEnd::BadInput, e.to_string());
             }
             read
         })
@@ -259,8 +277,7 @@ pub(crate) async fn run_gated(
         &progress,
         stop.clone(),
     )
-    .await
-    .with_context(|| format!("cannot write the report {}", settings.report.display()))?;
+    .await;
     progress.finish();
     let read = producer.await.context("the reader stopped unexpectedly")?;
 
@@ -269,7 +286,7 @@ pub(crate) async fn run_gated(
         // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
         if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
             stop.stop(
-                reason_of(&e),
+                apply_failed(&e),
                 format!("the changes were written but the final apply failed: {e}"),
             );
         }
@@ -293,17 +310,20 @@ pub(crate) async fn run_gated(
     heartbeat.abort();
     let rejects = report.rejects_path().map(PathBuf::from);
     let mut page = report.take_page();
-    let mut summary = report.finish().context("cannot finish the report")?;
-    if let Some(read_back) = &read_back {
-        read_back
-            .record(&lines, page.as_mut(), &mut summary)
-            .context("cannot write the verify column of the report")?;
-    }
-    if settings.report_format == ReportFormat::Xlsx {
-        workbook::csv_to_xlsx(&lines, &settings.report)?;
-    }
+    let mut summary = finish_report(
+        report,
+        &lines,
+        settings,
+        &stop,
+        (read_back.as_ref(), page.as_mut()),
+    );
     summary.elapsed = started.elapsed();
     summary.settled_rate = engine_settings.throttle.settled();
+    // A file that broke halfway (or changed under the run) is reported after the rows that
+    // were read, and keeps its journal.
+    if let Err(e) = &read {
+        stop.stop(RunEnd::BadInput, e.to_string());
+    }
     // The writes are done whether or not they could be read back: the journal goes.
     let journal_kept = match (stop.is_stopped(), &engine_settings.journal) {
         (false, Some(journal)) => {
@@ -332,9 +352,6 @@ pub(crate) async fn run_gated(
         refusing,
     };
     page::write(settings, page, &source, ending)?;
-    // A file that broke halfway (or changed under the run) is reported after the rows that
-    // were read, and keeps its journal.
-    read?;
     Ok(ImportOutcome {
         summary,
         stopped,
@@ -345,27 +362,65 @@ pub(crate) async fn run_gated(
     })
 }
 
-/// Locks the report for this run and checks that no output would overwrite the input or
-/// another output; before anything is read or sent.
-fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<ReportLock> {
-    let report = &settings.report;
-    let (rejects, journal, lock) = (
-        rejects_path(report),
-        journal_path(report),
-        lock_path(report),
-    );
-    let credentials = credentials_path(report);
-    let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
-    let mut outputs = vec![
-        ("--report", report.as_path()),
-        ("the rejects file", &rejects),
-        ("the journal", &journal),
-        ("the lock file", &lock),
-        ("the credentials file", &credentials),
-    ];
-    if let Some(page) = &settings.report_html {
-        outputs.push(("--report-html", page));
+/// Closes the report (with `--verify`'s column, and as a workbook if asked) and returns its
+/// counts; a disk that fails here stops the run as a local failure, the counts kept.
+fn finish_report(
+    report: Report,
+    lines: &Path,
+    settings: &ImportSettings,
+    stop: &Stop,
+    (read_back, page): (Option<&ReadBack>, Option<&mut PageCollector>),
+) -> Summary {
+    let broken = report.is_broken();
+    let (mut summary, closed) = report.finish();
+    let mut done = closed.map_err(|e| format!("cannot finish the report {}: {e}", lines.display()));
+    if let Some(read_back) = read_back.filter(|_| done.is_ok() && !broken) {
+        done = read_back.record(lines, page, &mut summary).map_err(|e| {
+            format!(
+                "cannot write the verify column of the report {}: {e}",
+                lines.display()
+            )
+        });
     }
-    check_distinct(input, &outputs).map_err(anyhow::Error::msg)?;
-    Ok(ReportLock::acquire(report)?)
+    if done.is_ok() && !broken && settings.report_format == ReportFormat::Xlsx {
+        done = workbook::csv_to_xlsx(lines, &settings.report)
+            .map_err(|e| format!("cannot write the report {}: {e}", settings.report.display()));
+    }
+    if let Err(why) = done {
+        stop.stop(RunEnd::LocalFailure, why);
+    }
+    summary
+}
+
+/// What a failed final apply means: the PBX gone or the login refused as for any request;
+/// otherwise the written changes are not live, which `--resume` sets right.
+fn apply_failed(e: &ApiError) -> RunEnd {
+    match reason_of(e) {
+        RunEnd::BadInput => RunEnd::LocalFailure,
+        other => other,
+    }
+}
+
+/// The outputs of one run, checked and locked: held for the whole run.
+pub(crate) struct Claim {
+    _lock: ReportLock,
+}
+
+/// Checks that no file the run writes would overwrite the input or another output, or is a
+/// symbolic link, and locks the report for this run; before anything is read or sent.
+pub(crate) fn claim_outputs(settings: &ImportSettings) -> anyhow::Result<Claim> {
+    let report = &settings.report;
+    let mut outputs = vec![("--report", report.clone())];
+    outputs.extend(beside_report(report));
+    if let Some(json) = settings.summary_json.as_ref().filter(|p| !is_stdout(p)) {
+        outputs.push(("--summary-json", json.clone()));
+    }
+    let input = (settings.file != Path::new("-")).then_some(settings.file.as_path());
+    if let Some(page) = &settings.report_html {
+        outputs.push(("--report-html", page.clone()));
+    }
+    check_outputs(input, &outputs).map_err(anyhow::Error::msg)?;
+    Ok(Claim {
+        _lock: ReportLock::acquire(report)?,
+    })
 }

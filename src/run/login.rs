@@ -1,7 +1,7 @@
 //! The words of a first login that failed: what happened and what to do about it, shared by
 //! every command that logs in to a PBX (import, export, migrate, plan).
 
-use crate::domain::{StopReason, Stopped};
+use crate::domain::{RunEnd, Stopped};
 use crate::pbx::{ApiError, Connection, ErrorClass, Protocol, RetryPolicy, shown_wait};
 
 /// Why the first login failed, in words that say what to do.
@@ -40,10 +40,12 @@ pub(crate) fn login_failed(
 }
 
 /// What an error from the PBX means for the run as a whole.
-pub(crate) fn reason_of(e: &ApiError) -> StopReason {
+pub(crate) fn reason_of(e: &ApiError) -> RunEnd {
     match e.class() {
-        ErrorClass::LoginRefused => StopReason::LoginRefused,
-        _ if e.is_unreachable() => StopReason::PbxUnreachable,
-        _ => StopReason::BadInput,
+        ErrorClass::LoginRefused => RunEnd::LoginRefused,
+        _ if e.is_unreachable() || matches!(e, ApiError::LoginBudget { .. }) => {
+            RunEnd::PbxUnreachable
+        }
+        _ => RunEnd::BadInput,
     }
 }

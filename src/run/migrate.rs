@@ -8,7 +8,7 @@
 //! asking the source again.
 
 use super::export::{read_directory, write_sheet};
-use super::import::{ImportOutcome, ImportSettings, run_import};
+use super::import::{ImportOutcome, ImportSettings, claim_outputs, run_import_claimed};
 use crate::output::sheet_writer::SheetFormat;
 use crate::output::workbook::ReportFormat;
 use crate::pbx::{Connection, RetryPolicy, WireOptions};
@@ -34,6 +34,9 @@ pub(crate) struct Migrated {
 }
 
 pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrated> {
+    // Before the source's directory is written beside the report: a second migration on the
+    // same report is refused here, not after it has replaced the first one's file.
+    let claim = claim_outputs(&settings.import)?;
     let file = &settings.import.file;
     let read = match settings.import.resume && file.exists() {
         true => None,
@@ -55,6 +58,6 @@ pub(crate) async fn migrate(settings: &MigrateSettings) -> anyhow::Result<Migrat
             Some(snapshot.len())
         }
     };
-    let outcome = run_import(&settings.import, || {}).await?;
+    let outcome = run_import_claimed(&settings.import, claim, || {}).await?;
     Ok(Migrated { read, outcome })
 }

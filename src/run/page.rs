@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use super::import::ImportSettings;
 use super::throttle::Rate;
-use crate::domain::{StopReason, Summary};
+use crate::domain::{RunEnd, Summary};
 use crate::input::{SheetError, Source};
 use crate::output::html::{self, InputFacts, Outcome, PageCollector, PageData, RunFacts};
 use crate::output::summary_json::without_credentials;
@@ -23,7 +23,7 @@ pub(crate) struct Ending<'a> {
     pub(crate) summary: &'a Summary,
     /// Why it stopped early, if it did (a signal, the PBX), or why its writes could not be
     /// read back.
-    pub(crate) stopped: Option<(StopReason, &'a str)>,
+    pub(crate) stopped: Option<(RunEnd, &'a str)>,
     /// The file broke (or changed) under the run.
     pub(crate) broke: Option<&'a SheetError>,
     /// A dry run's prune over the limit: what the real run would refuse.
@@ -42,13 +42,13 @@ pub(crate) fn write(
     };
     let stopped = match (ending.stopped, ending.broke) {
         (Some((reason, why)), _) => Some((reason, why.to_string())),
-        (None, Some(broke)) => Some((StopReason::BadInput, broke.to_string())),
+        (None, Some(broke)) => Some((RunEnd::BadInput, broke.to_string())),
         (None, None) => None,
     };
     let fingerprint = source.input().fingerprint().ok();
     let (reason, message) = match (stopped, ending.refusing) {
         (Some((reason, why)), _) => (reason, Some(why)),
-        (None, Some(refuse)) => (StopReason::Safeguard, Some(refuse.to_string())),
+        (None, Some(refuse)) => (RunEnd::Safeguard, Some(refuse.to_string())),
         (None, None) => (ending.summary.reason(), None),
     };
     let name = match settings.file.as_path() {

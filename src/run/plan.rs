@@ -72,7 +72,7 @@ pub(crate) async fn run_plan(
         .map_err(|e| login_failed(client.protocol(), &settings.connection, settings.retry, &e))?;
     on_start();
     let decided = async {
-        let directory = Arc::new(read_directory(settings, &client).await?);
+        let directory = Arc::new(read_directory(settings, &client, &sheet).await?);
         let current = settings.mode.reads_the_pbx().then(|| directory.clone());
         let Prepared { planner, prune, .. } = prepare(settings, &source, &sheet, current)?;
         let sheet = Sheet::open(&source, table, mapping)?;

@@ -72,15 +72,14 @@ pub(crate) fn schedule_rows(
             raw: Some(raw.clone()),
             step,
         };
+        let earlier = replayed(&mut replay, seq, &planned);
         // A row the killed run had in flight that the PBX now has (it plans as no add) may
         // have been that run's add, with credentials it never wrote down.
-        let maybe_lost = generating && replay.in_flight.contains(&seq);
-        let ready = match (replay.done.remove(&seq), planned) {
+        let maybe_lost = generating && replay.in_flight.contains_key(&seq);
+        let ready = match (earlier, planned) {
             (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
             (None, Planned::Done(mut result)) => {
-                if let (Status::Unchanged, Some(&action)) =
-                    (result.status, replay.sent_as.get(&seq))
-                {
+                if let (Status::Unchanged, Some(action)) = (result.status, replay.sent_as(seq)) {
                     // The PBX already has the row because the killed run's write landed:
                     // that write is this row's outcome.
                     result.status = Status::Ok;
@@ -116,7 +115,7 @@ pub(crate) fn schedule_rows(
                     note,
                     secrets,
                 } = *send;
-                let verify_first = replay.in_flight.contains(&seq);
+                let verify_first = replay.in_flight.contains_key(&seq);
                 let note = match maybe_lost && action != Action::Add {
                     true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
                     true => format!("{note}; {CREDENTIALS_MAYBE_LOST}"),
@@ -148,37 +147,26 @@ pub(crate) fn schedule_rows(
     }
 
     // Deletes the interrupted run finished keep their lines; the rest were worked out again
-    // from the PBX as it is now, so what was deleted already is not among them.
-    let mut finished: Vec<RowResult> = replay
-        .done
+    // from the PBX as it is now, so what was deleted already is not among them. A delete it
+    // sent unanswered is asked about on the PBX first: one that landed is gone from that
+    // list, and its line would be lost.
+    let finished: Vec<RowResult> = std::mem::take(&mut replay.deletes_done)
         .into_values()
-        .filter(|r| r.action == Action::Delete)
         .collect();
-    finished.sort_by(|a, b| a.number.cmp(&b.number));
     let already: HashSet<String> = finished.iter().map(|r| r.number.clone()).collect();
+    let mut in_flight = std::mem::take(&mut replay.deletes_in_flight);
+    let landed: Vec<String> = in_flight
+        .iter()
+        .filter(|n| !already.contains(*n) && !deletes.contains(n))
+        .cloned()
+        .collect();
     let remaining = deletes
         .into_iter()
+        .chain(landed)
         .filter(|n| !already.contains(n))
         .map(|number| {
-            if dry_run {
-                Step::Decided(
-                    RowResult::new(None, number, Action::Delete, Status::Skipped)
-                        .with_error("", "dry run: would delete (not in the file)"),
-                )
-            } else {
-                Step::Send(RowWrite {
-                    row: None,
-                    number,
-                    action: Action::Delete,
-                    record: Record::new(),
-                    changed: String::new(),
-                    note: String::new(),
-                    secrets: Vec::new(),
-                    after: Vec::new(),
-                    done: None,
-                    verify_first: false,
-                })
-            }
+            let verify_first = in_flight.remove(&number);
+            delete_step(number, dry_run, verify_first)
         });
     let reported = bad_numbers
         .into_iter()
@@ -212,6 +200,40 @@ pub(crate) fn bad_number(number: String) -> RowResult {
     );
     RowResult::new(None, number, Action::Delete, Status::Skipped)
         .with_error(Code::BadNumber.as_str(), what)
+}
+
+/// The line the interrupted run recorded for row `seq`, if it is this row's: a line that
+/// names another row or number is not believed, and the row is asked about on the PBX.
+fn replayed(replay: &mut Replay, seq: u64, planned: &Planned) -> Option<RowResult> {
+    let earlier = replay.done.remove(&seq)?;
+    let (row, number) = planned.row_and_number();
+    if earlier.row == row && earlier.number == number {
+        return Some(earlier);
+    }
+    replay.distrust_row(seq, row.unwrap_or_default(), number);
+    None
+}
+
+/// A delete of an extension the file does not list: sent, or a dry run's line.
+fn delete_step(number: String, dry_run: bool, verify_first: bool) -> Step {
+    if dry_run {
+        return Step::Decided(
+            RowResult::new(None, number, Action::Delete, Status::Skipped)
+                .with_error("", "dry run: would delete (not in the file)"),
+        );
+    }
+    Step::Send(RowWrite {
+        row: None,
+        number,
+        action: Action::Delete,
+        record: Record::new(),
+        changed: String::new(),
+        note: String::new(),
+        secrets: Vec::new(),
+        after: Vec::new(),
+        done: None,
+        verify_first,
+    })
 }
 
 /// The forward-ordering state: adds that entered the pipeline, and rows held back.

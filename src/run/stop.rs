@@ -14,11 +14,11 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::StopReason;
+use crate::domain::RunEnd;
 
 #[derive(Debug, Default)]
 pub(crate) struct Stop {
-    why: OnceLock<(StopReason, String)>,
+    why: OnceLock<(RunEnd, String)>,
     halt: CancellationToken,
     abandon: CancellationToken,
     in_flight: AtomicUsize,
@@ -26,7 +26,7 @@ pub(crate) struct Stop {
 
 impl Stop {
     /// Stops starting rows; the first reason given is the one reported.
-    pub(crate) fn stop(&self, reason: StopReason, why: impl Into<String>) {
+    pub(crate) fn stop(&self, reason: RunEnd, why: impl Into<String>) {
         let _ = self.why.set((reason, why.into()));
         self.halt.cancel();
     }
@@ -36,7 +36,7 @@ impl Stop {
         self.abandon.cancel();
     }
 
-    pub(crate) fn reason(&self) -> Option<(StopReason, &str)> {
+    pub(crate) fn reason(&self) -> Option<(RunEnd, &str)> {
         self.why.get().map(|(r, why)| (*r, why.as_str()))
     }
 
@@ -95,7 +95,7 @@ pub(crate) fn on_signals(
             }
         };
         let first = next().await;
-        stop.stop(StopReason::Interrupted, first);
+        stop.stop(RunEnd::Interrupted, first);
         say(format!(
             "stopping: {} requests in flight; Ctrl-C again to abandon them",
             stop.in_flight()
@@ -120,12 +120,12 @@ mod tests {
             async move { stop.stopped().await }
         });
         assert!(!stop.is_stopped());
-        stop.stop(StopReason::PbxUnreachable, "the PBX stopped answering");
-        stop.stop(StopReason::Interrupted, "Ctrl-C");
+        stop.stop(RunEnd::PbxUnreachable, "the PBX stopped answering");
+        stop.stop(RunEnd::Interrupted, "Ctrl-C");
         waiter.await.unwrap();
         assert_eq!(
             stop.reason(),
-            Some((StopReason::PbxUnreachable, "the PBX stopped answering"))
+            Some((RunEnd::PbxUnreachable, "the PBX stopped answering"))
         );
         {
             let _a = stop.sending();

@@ -189,7 +189,10 @@ async fn read_back(
     concurrency: usize,
     written: Vec<Written>,
 ) -> Result<Vec<(Written, Verdict)>, ApiError> {
-    let now: PbxSnapshot = snapshot::fetch(client, table, retry, concurrency, None).await?;
+    // The directory now holds at least what was written; the cap keeps a hostile listing's
+    // memory bounded as the import's own read does.
+    let most = snapshot::MAX_LISTED.max(written.len().saturating_mul(10));
+    let now: PbxSnapshot = snapshot::fetch(client, table, retry, concurrency, most, None).await?;
     Ok(written
         .into_iter()
         .map(|w| {

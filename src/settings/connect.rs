@@ -11,6 +11,7 @@ use super::options::{Options, PasswordFrom, get, set};
 use super::profile;
 use super::values::Body;
 use crate::domain::Secret;
+use crate::output::summary_json::without_credentials;
 use crate::pbx::{Connection, WireOptions, hints};
 use crate::vendors::{self, Vendor};
 
@@ -149,10 +150,22 @@ pub(crate) fn connection(o: &Options, side: &Side) -> anyhow::Result<Connection>
     let Some(parsed) = parsed else {
         let hint = hints::url_hint(url).map_or(String::new(), |h| format!(": {h}"));
         bail!(
-            "{} must be http://HOST[:PORT] or https://HOST[:PORT], not {url:?}{hint}",
-            side.flag("url")
+            "{} must be http://HOST[:PORT] or https://HOST[:PORT], not {:?}{hint}",
+            side.flag("url"),
+            without_credentials(url)
         );
     };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // They would show in every message that names the PBX, and in `ps`.
+        bail!(
+            "{0} may not hold a user or password (USER:PASSWORD@): give the user with {1} and \
+             the password in ${2} or {3}",
+            side.flag("url"),
+            side.flag("user"),
+            side.password_env,
+            side.flag("password-file")
+        );
+    }
     let ca_cert =
         match get(&o.ca_cert) {
             Some(path) => Some(std::fs::read(path).with_context(|| {
@@ -192,6 +205,8 @@ pub(crate) fn password(o: &Options, side: &Side) -> anyhow::Result<Secret> {
 fn read_password_file(path: &Path, flag: &str) -> anyhow::Result<Secret> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {flag} {}", path.display()))?;
+    // An editor's byte-order mark is no part of the password.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let line = text.lines().next().unwrap_or("").to_string();
     if line.is_empty() {
         bail!("{flag} {} is empty", path.display());

@@ -219,6 +219,10 @@ pub(crate) fn summary_json(o: &Options, input: &Path) -> anyhow::Result<Option<P
         return Ok(None);
     };
     let stdout = Path::new("-");
+    if path != stdout {
+        // A link first: the summary is never written through one.
+        check_distinct(None, &[("--summary-json", path)]).map_err(anyhow::Error::msg)?;
+    }
     if path != stdout && input != stdout && check_distinct(Some(input), &[("", path)]).is_err() {
         bail!(
             "--summary-json {} is the input file; give another path",

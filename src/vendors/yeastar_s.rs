@@ -2,6 +2,7 @@
 //! UC-Series v0.0.1, which speaks v1's API with add and XML bodies. One codec and one
 //! simulator serve all three, driven by each one's [`codec::Dialect`].
 
+mod answer;
 mod codec;
 mod dialect;
 mod errno;

@@ -103,7 +103,7 @@ fn a_journal_that_cannot_be_written_stops_the_run_before_another_request() {
     });
     let ran = adds(&sim, &file, &report)
         .args(&["--rate", "0", "--concurrency", "1"])
-        .incomplete("bad_input");
+        .incomplete("local_failure");
     reader.join().unwrap();
     assert!(
         ran.stderr.contains("cannot write the journal"),

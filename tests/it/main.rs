@@ -1,5 +1,7 @@
 //! The integration tests: the real binary against the real simulator over loopback HTTP.
 
+mod answers;
+mod bounded;
 mod disk;
 mod formats;
 mod help;
@@ -7,17 +9,20 @@ mod hr;
 mod import;
 mod layers;
 mod layouts;
+mod leaks;
 mod mangled;
 mod mapping;
 mod migrate;
 mod openvox;
 mod operator;
+mod outputs;
 mod plan_apply;
 mod profiles;
 mod protocols;
 mod reading;
 mod reads;
 mod report_page;
+mod resume;
 mod safety;
 mod secrets;
 mod simulator;

@@ -139,13 +139,6 @@ fn secrets_the_pbx_echoes_are_scrubbed_and_an_empty_answer_gets_our_code() {
     }
 }
 
-/// Peak resident memory of a live process, in kB.
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 #[test]
 fn a_50_mb_answer_is_a_row_error_and_memory_stays_bounded() {
     const ANSWER_MB: usize = 50;

@@ -4,45 +4,49 @@
 use std::fmt::Write as _;
 
 use super::cell;
-use crate::domain::{Action, Code, Exit, Status, StopReason};
+use crate::domain::{Action, Code, Exit, RunEnd, Status};
 use crate::output::report::COLUMNS;
 
 /// Why a run ended, in the order the reference lists them.
-const REASONS: [StopReason; 9] = [
-    StopReason::Done,
-    StopReason::RowsFailed,
-    StopReason::VerifyMismatch,
-    StopReason::PbxUnreachable,
-    StopReason::LoginRefused,
-    StopReason::Safeguard,
-    StopReason::StalePlan,
-    StopReason::BadInput,
-    StopReason::Interrupted,
+const REASONS: [RunEnd; 10] = [
+    RunEnd::Done,
+    RunEnd::RowsFailed,
+    RunEnd::VerifyMismatch,
+    RunEnd::PbxUnreachable,
+    RunEnd::LoginRefused,
+    RunEnd::Safeguard,
+    RunEnd::StalePlan,
+    RunEnd::BadInput,
+    RunEnd::LocalFailure,
+    RunEnd::Interrupted,
 ];
 
-fn reason_meaning(reason: StopReason) -> &'static str {
+fn reason_meaning(reason: RunEnd) -> &'static str {
     match reason {
-        StopReason::Done => "every row ok or unchanged",
-        StopReason::RowsFailed => {
+        RunEnd::Done => "every row ok or unchanged",
+        RunEnd::RowsFailed => {
             "the run finished, but some rows were invalid or failed: see the report"
         }
-        StopReason::PbxUnreachable => {
+        RunEnd::PbxUnreachable => {
             "the PBX could not be reached, before or during the run: try later"
         }
-        StopReason::LoginRefused => {
+        RunEnd::LoginRefused => {
             "the PBX refused the credentials: fix them (the address may be locked for 10 minutes)"
         }
-        StopReason::Safeguard => {
+        RunEnd::Safeguard => {
             "a safeguard refused the run (the `--max-delete` limit): it needs a person"
         }
-        StopReason::BadInput => {
+        RunEnd::BadInput => {
             "the command line, a config file or the input was unusable (the summary's `message` says which)"
         }
-        StopReason::Interrupted => "stopped by Ctrl-C or SIGTERM: finish it with `--resume`",
-        StopReason::VerifyMismatch => {
+        RunEnd::LocalFailure => {
+            "this machine failed under the run (a full or read-only disk, the journal or the report could not be written), or the PBX did not make the written changes live: fix it, then `--resume`"
+        }
+        RunEnd::Interrupted => "stopped by Ctrl-C or SIGTERM: finish it with `--resume`",
+        RunEnd::VerifyMismatch => {
             "`--verify` read a written field back unlike what was sent (the PBX's silent loss): see the report's `verify` column; it wins over `rows_failed`"
         }
-        StopReason::StalePlan => {
+        RunEnd::StalePlan => {
             "`apply` refused its plan, nothing sent: the PBX, the input or the plan changed since it was made, or its signature does not hold; make a new plan"
         }
     }
@@ -239,6 +243,9 @@ fn code_meaning(code: Code) -> &'static str {
         }
         Code::SoapFault => {
             "a SOAP service answered with a fault; `message` has its faultcode and faultstring"
+        }
+        Code::Internal => {
+            "a bug in pbxbulk ended this row's sending; the run went on with the other rows. Whether the PBX took it is unknown: check it"
         }
         Code::Aborted => {
             "not attempted, or not finished, because the run stopped; `--resume` checks an abandoned request on the PBX"

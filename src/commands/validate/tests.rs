@@ -43,7 +43,10 @@ fn the_report_and_rejects_are_written_in_blocks_not_a_line_at_a_time() {
     assert_eq!((summary.ok, summary.invalid), (1_800, 200));
     let report = std::fs::read_to_string(dir.path().join("r.csv")).unwrap();
     assert_eq!(report.lines().count(), rows + 1);
-    let rejects = std::fs::read_to_string(rejects_path(&dir.path().join("r.csv"))).unwrap();
+    let rejects = std::fs::read_to_string(crate::output::paths::rejects_path(
+        &dir.path().join("r.csv"),
+    ))
+    .unwrap();
     assert_eq!(rejects.lines().count(), 201);
     // 2,000 report lines and 200 rejects are some 150 KB: a few dozen blocks, not 2,200 writes.
     assert!(writes < 100, "{writes} write calls for {rows} rows");

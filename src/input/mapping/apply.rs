@@ -3,6 +3,7 @@
 
 use super::{Bit, Bound, Condition, Fill, Mapped, Test, filters};
 use crate::domain::Code;
+use crate::domain::values::quoted;
 use crate::rules::{Field, Problem};
 
 impl Bound {
@@ -60,7 +61,7 @@ impl Bound {
                         let shown = if field.secret {
                             "the value".to_string()
                         } else {
-                            format!("{value:?}")
+                            quoted(&value)
                         };
                         problems.push(Problem {
                             field: field.name,
@@ -125,7 +126,7 @@ impl Bound {
             .filter(|(c, _)| !cell(*c).is_empty())
             .map(|(c, d)| match d.secret {
                 true => format!("{} (a secret; {})", d.column, d.why),
-                false => format!("{} {:?} ({})", d.column, cell(*c), d.why),
+                false => format!("{} {} ({})", d.column, quoted(cell(*c)), d.why),
             })
             .collect();
         if !dropped.is_empty() {

@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::filters::Filter;
 use super::{Condition, Constant, Mapping, Piece, Rename, Template, Test, ValueTable};
+use crate::domain::values::quoted;
 
 /// What went wrong, and on which line of the mapping file (1-based; 0 when unknown).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +71,7 @@ pub(super) fn parse(text: &str) -> Result<Mapping, At> {
         let at = line(field.span());
         let pieces = template_pieces(template.get_ref()).map_err(|why| At {
             line: at,
-            message: format!("template {:?}: {why}", template.get_ref()),
+            message: format!("template {}: {why}", quoted(template.get_ref())),
         })?;
         mapping.templates.push(Template {
             line: at,
@@ -121,7 +122,7 @@ fn conditions(
             let at = line(condition.span());
             let mut parsed = parse_condition(condition.get_ref()).map_err(|why| At {
                 line: at,
-                message: format!("{what} condition {:?}: {why}", condition.get_ref()),
+                message: format!("{what} condition {}: {why}", quoted(condition.get_ref())),
             })?;
             parsed.line = at;
             Ok(parsed)

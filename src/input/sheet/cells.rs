@@ -7,6 +7,7 @@ use csv::ByteRecord;
 
 use super::{RowCells, Sheet, Slot};
 use crate::domain::Code;
+use crate::domain::formula::undefuse;
 use crate::input::normalise::{as_written, normalise};
 use crate::rules::{Cells, Problem};
 
@@ -28,6 +29,7 @@ impl Sheet {
         // Apart from `self`, so that the loop keeps the slots at hand instead of reading them
         // again after every push.
         let (slots, treats, pending) = (&self.slots, &self.treats, &mut self.pending);
+        let text_file = !self.layout.workbook;
         pending.clear();
         let mut end = 0;
         for (i, raw) in record.iter().enumerate() {
@@ -41,6 +43,11 @@ impl Sheet {
             let Some(text) = text.map(trim) else {
                 problems.push(not_text(i));
                 continue;
+            };
+            // What a CSV writer made text of a formula (ours, on export) is read back as it was.
+            let text = match text_file {
+                true => undefuse(text).unwrap_or(text),
+                false => text,
             };
             match slots.get(i) {
                 Some(&Slot::Field(field)) => {
@@ -81,8 +88,8 @@ impl Sheet {
             else {
                 continue;
             };
-            // Space at either end would be trimmed: the long way.
-            if !(visible(first) && visible(last)) {
+            // Space at either end would be trimmed, an apostrophe may go: the long way.
+            if !(visible(first) && visible(last)) || first == b'\'' {
                 return false;
             }
             match *slot {

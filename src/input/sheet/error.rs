@@ -17,6 +17,12 @@ pub(crate) enum SheetError {
     Io { name: String, error: io::Error },
     #[error("{name} is empty: the first row must name the columns")]
     Empty { name: String },
+    #[error(
+        "{name}: the first line runs past {} kB without ending; it must name the columns, \
+         and no header is that long (is this a CSV file?)",
+        limit / 1024
+    )]
+    HeaderTooLong { name: String, limit: usize },
     #[error("{name}: {error}")]
     Header { name: String, error: HeaderError },
     #[error("{name} {error}")]

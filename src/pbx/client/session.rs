@@ -24,6 +24,12 @@ pub(super) struct TokenState {
     renew_at: Option<Instant>,
 }
 
+/// Logins after the first that a session may make at once, and how much time earns one
+/// more: a token lasts minutes (Yeastar's 30 idle), so a PBX that wants a login for every
+/// request (106 logins for 200 rows in 1.5 s) is broken, and asking again only hammers it.
+const RELOGIN_BURST: u64 = 10;
+const RELOGIN_EARNED_EVERY: Duration = Duration::from_secs(30);
+
 /// How long before its end a token with a known lifetime is renewed: a minute, or a tenth of
 /// its life if that is shorter.
 fn margin(lifetime: Duration) -> Duration {
@@ -50,6 +56,7 @@ impl Client {
         if self.current().1 != seen {
             return Ok(());
         }
+        self.within_login_budget(seen)?;
         let refresh = self.token.lock().expect("token lock").refresh.clone();
         if let Some(refresh) = refresh {
             match self.patiently(&Op::Refresh { token: &refresh }).await {
@@ -79,6 +86,21 @@ impl Client {
                 }
                 Err(e)
             }
+        }
+    }
+
+    /// An error once the logins after the first (`seen` so far) outrun the budget that the
+    /// time since the session began has earned.
+    fn within_login_budget(&self, seen: u64) -> Result<(), ApiError> {
+        let elapsed = self.began.elapsed();
+        let earned = elapsed.as_secs() / RELOGIN_EARNED_EVERY.as_secs();
+        let relogins = seen.saturating_sub(1);
+        match seen > 0 && relogins >= RELOGIN_BURST + earned {
+            true => Err(ApiError::LoginBudget {
+                logins: seen,
+                secs: elapsed.as_secs(),
+            }),
+            false => Ok(()),
         }
     }
 

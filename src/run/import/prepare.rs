@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::ImportSettings;
-use crate::domain::{Mode, PbxSnapshot, StopReason, Stopped};
+use crate::domain::{Mode, PbxSnapshot, RunEnd, Stopped};
 use crate::input::{Mapping, Sheet, Source};
 use crate::output::Progress;
 use crate::pbx::{Client, snapshot};
@@ -58,7 +58,7 @@ pub(super) async fn read_and_prepare(
 ) -> anyhow::Result<Prepared> {
     let reads = settings.mode.reads_the_pbx();
     let directory = match reads || gate.is_some() {
-        true => Arc::new(read_directory(settings, client).await?),
+        true => Arc::new(read_directory(settings, client, sheet).await?),
         false => Arc::default(),
     };
     let prepared = prepare(settings, source, sheet, reads.then(|| directory.clone()))?;
@@ -79,14 +79,21 @@ pub(super) async fn read_and_prepare(
 pub(crate) async fn read_directory(
     settings: &ImportSettings,
     client: &Client,
+    sheet: &Sheet,
 ) -> anyhow::Result<PbxSnapshot> {
     let url = &settings.connection.base_url;
     let progress = Progress::items("extensions read from the PBX", settings.progress_every);
+    // A big file makes a big directory plausible: at most ten extensions listed for each of
+    // its bytes (or rows, of a workbook), and never fewer than any real PBX holds.
+    let most = usize::try_from(sheet.len().saturating_mul(10))
+        .unwrap_or(usize::MAX)
+        .max(snapshot::MAX_LISTED);
     let read = snapshot::fetch(
         client,
         settings.api.table,
         settings.retry,
         settings.concurrency,
+        most,
         Some(&progress),
     )
     .await;
@@ -190,6 +197,6 @@ fn deletes(
             let why = format!("the real run would refuse: {over}");
             Ok((over.plan, Some(why)))
         }
-        Err(over) => Err(Stopped::new(StopReason::Safeguard, over.to_string()).into()),
+        Err(over) => Err(Stopped::new(RunEnd::Safeguard, over.to_string()).into()),
     }
 }

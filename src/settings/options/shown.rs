@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::PasswordFrom;
 use crate::domain::Word;
+use crate::output::summary_json::without_credentials;
 use crate::output::workbook::ReportFormat;
 use crate::run::throttle::Rate;
 use crate::settings::values::{Body, Encoding};
@@ -23,8 +24,9 @@ impl Shown for &'static Vendor {
 }
 
 impl Shown for String {
+    /// A URL's `USER:PASSWORD@` never shows (such a URL is refused when used).
     fn shown(&self) -> String {
-        self.clone()
+        without_credentials(self)
     }
 }
 

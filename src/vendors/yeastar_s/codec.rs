@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::answer::{self, Answer, Kept, Want};
 use super::dialect::ANSWER_NAMES;
 pub(crate) use super::dialect::{Dialect, OPENVOX, OPENVOX_USERPASSWORD, V1, V2};
 pub(crate) use super::errno::code as errno;
@@ -161,14 +162,26 @@ impl Protocol for Yeastar {
                 retry_after: None,
             });
         }
-        let value: Value = if self.xml {
-            xml::from_xml(body).map_err(|e| ApiError::BadResponse(format!("not XML ({e})")))?
-        } else {
-            serde_json::from_slice(body)
-                .map_err(|e| ApiError::BadResponse(format!("not JSON ({e})")))?
+        let key = self.dialect.answer_key;
+        let mut asked: Vec<String> = match op {
+            Op::Query(numbers) => numbers.to_vec(),
+            _ => Vec::new(),
         };
-        if value["status"] != "Success" {
-            let code = value_text(&value["errno"]);
+        asked.sort_unstable();
+        let want = match op {
+            Op::List => Want::Numbers {
+                keys: [key, "number"],
+            },
+            Op::Query(_) => Want::Records { key, asked: &asked },
+            _ => Want::Nothing,
+        };
+        let answer = match self.xml {
+            true => answer::from_xml(body, want).map_err(|e| format!("not XML ({e})")),
+            false => answer::from_json(body, want).map_err(|e| format!("not JSON ({e})")),
+        }
+        .map_err(ApiError::BadResponse)?;
+        if answer.status != "Success" {
+            let code = answer.errno;
             if code.is_empty() {
                 // `{}` or a failure without its number: nothing of the API's to pass on.
                 return Err(ApiError::BadResponse(
@@ -181,37 +194,7 @@ impl Protocol for Yeastar {
                 code,
             });
         }
-        match op {
-            Op::Login { .. } => match value["token"].as_str() {
-                Some(token) if !token.is_empty() => Ok(SessionToken::plain(token.to_string())),
-                _ => Err(ApiError::BadResponse("login answer has no token".into())),
-            },
-            Op::List => {
-                let numbers = list(&value, "extlist")?
-                    .iter()
-                    .map(|e| {
-                        value_text(
-                            e.get(self.dialect.answer_key)
-                                .or_else(|| e.get("number"))
-                                .unwrap_or(&Value::Null),
-                        )
-                    })
-                    .filter(|n| !n.is_empty())
-                    .collect();
-                Ok(Reply::Numbers(numbers))
-            }
-            Op::Query(_) => {
-                let infos = list(&value, "extinfos")?;
-                Ok(Reply::Records(
-                    infos
-                        .iter()
-                        .filter_map(|i| i.as_object())
-                        .map(|i| self.record(i))
-                        .collect(),
-                ))
-            }
-            _ => Ok(Reply::Done),
-        }
+        self.reply(op, answer)
     }
 
     fn api_path(&self) -> Option<&'static str> {
@@ -234,12 +217,32 @@ impl Protocol for Yeastar {
     }
 }
 
-/// An answer's list; XML writes an empty one as an empty element.
-fn list<'a>(value: &'a Value, name: &str) -> Result<&'a [Value], ApiError> {
-    match &value[name] {
-        Value::Array(items) => Ok(items),
-        Value::String(s) if s.trim().is_empty() => Ok(&[]),
-        _ => Err(missing(name)),
+impl Yeastar {
+    /// What a successful answer carried, for `op`.
+    fn reply(&self, op: &Op<'_>, answer: Answer) -> Result<Reply, ApiError> {
+        match op {
+            Op::Login { .. } => match answer.token {
+                Some(token) if !token.is_empty() => Ok(SessionToken::plain(token)),
+                _ => Err(ApiError::BadResponse("login answer has no token".into())),
+            },
+            Op::List => {
+                let items = answer.list.ok_or_else(|| missing("extlist"))?;
+                let numbers = items.into_iter().filter_map(|item| match item {
+                    Kept::Number(number) => Some(number),
+                    Kept::Record(_) => None,
+                });
+                Ok(Reply::Numbers(numbers.collect()))
+            }
+            Op::Query(_) => {
+                let items = answer.list.ok_or_else(|| missing("extinfos"))?;
+                let records = items.iter().filter_map(|item| match item {
+                    Kept::Record(record) => Some(self.record(record)),
+                    Kept::Number(_) => None,
+                });
+                Ok(Reply::Records(records.collect()))
+            }
+            _ => Ok(Reply::Done),
+        }
     }
 }
 

@@ -61,6 +61,13 @@ pub(crate) fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBu
     path
 }
 
+/// Peak resident memory of a live process, in kB.
+pub(crate) fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// The file's permission bits (`0o600` for a private file).
 #[cfg(unix)]
 pub(crate) fn mode(path: &Path) -> u32 {

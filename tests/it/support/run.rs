@@ -210,15 +210,13 @@ impl Run {
 
     /// `pbxbulk export … -o export.csv`, the password in the environment.
     pub(crate) fn export(sim: &Sim) -> Run {
+        Run::export_at(sim.api, &sim.api_url())
+    }
+
+    /// An export from `api` at `url` (a PBX played by the test).
+    pub(crate) fn export_at(api: Api, url: &str) -> Run {
         Run::new(Command::Export)
-            .args(&[
-                "--api",
-                sim.api.name(),
-                "--url",
-                &sim.api_url(),
-                "--user",
-                USER,
-            ])
+            .args(&["--api", api.name(), "--url", url, "--user", USER])
             .env("PBXBULK_PASSWORD", PASSWORD)
     }
 

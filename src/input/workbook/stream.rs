@@ -1,0 +1,97 @@
+//! An XLSX or XLSB sheet read cell by cell on a thread of its own (calamine's cell readers
+//! stream the sheet's XML or records from the archive) and handed over a row at a time, a few
+//! rows ahead: a sheet is never held whole, so a million rows take no more memory than ten.
+
+use std::io::{Read, Seek};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use calamine::{Cell, DataRef, Xlsb, Xlsx};
+
+use super::{BookError, text};
+
+/// A row: its workbook row number (1-based) and its cells, blank ones included.
+pub(super) type Row = (u64, Vec<String>);
+
+/// Rows read ahead of the one in use.
+const AHEAD: usize = 64;
+
+/// The rows of `sheet`, read on a thread of their own.
+pub(super) fn xlsx<RS>(book: Xlsx<RS>, sheet: String) -> Receiver<Result<Row, BookError>>
+where
+    RS: Read + Seek + Send + 'static,
+{
+    let (tx, rx) = sync_channel(AHEAD);
+    std::thread::spawn(move || {
+        let mut book = book;
+        let sent = match book.worksheet_cells_reader(&sheet) {
+            Ok(mut cells) => rows(|| cells.next_cell().map_err(|e| e.to_string()), &tx),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = sent {
+            let _ = tx.send(Err(BookError::Read(e)));
+        }
+    });
+    rx
+}
+
+/// The same for an XLSB workbook.
+pub(super) fn xlsb<RS>(book: Xlsb<RS>, sheet: String) -> Receiver<Result<Row, BookError>>
+where
+    RS: Read + Seek + Send + 'static,
+{
+    let (tx, rx) = sync_channel(AHEAD);
+    std::thread::spawn(move || {
+        let mut book = book;
+        let sent = match book.worksheet_cells_reader(&sheet) {
+            Ok(mut cells) => rows(|| cells.next_cell().map_err(|e| e.to_string()), &tx),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = sent {
+            let _ = tx.send(Err(BookError::Read(e)));
+        }
+    });
+    rx
+}
+
+/// Gathers the cells `next` gives into rows and sends each row that has a value; stops when
+/// the sheet ends or the receiver is gone. Columns count from the header row's first filled
+/// one, as a sheet read whole counts from its first filled column.
+fn rows<'a>(
+    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, String>,
+    tx: &SyncSender<Result<Row, BookError>>,
+) -> Result<(), String> {
+    let mut row: Option<(u32, Vec<String>)> = None;
+    let mut first: Option<usize> = None;
+    while let Some(cell) = next()? {
+        let (at, col) = cell.get_position();
+        if row.as_ref().is_some_and(|(r, _)| *r != at) && !send(row.take(), &mut first, tx) {
+            return Ok(());
+        }
+        let (_, cells) = row.get_or_insert_with(|| (at, Vec::new()));
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text(&cell.get_value().clone().into());
+    }
+    send(row, &mut first, tx);
+    Ok(())
+}
+
+/// Sends `row` if it holds any value, from column `first` on (set by the first row sent);
+/// false once nobody listens.
+fn send(
+    row: Option<(u32, Vec<String>)>,
+    first: &mut Option<usize>,
+    tx: &SyncSender<Result<Row, BookError>>,
+) -> bool {
+    let Some((at, mut cells)) = row else {
+        return true;
+    };
+    let Some(filled) = cells.iter().position(|c| !c.trim().is_empty()) else {
+        return true;
+    };
+    let from = *first.get_or_insert(filled);
+    cells.drain(..from.min(cells.len()));
+    tx.send(Ok((u64::from(at) + 1, cells))).is_ok()
+}
