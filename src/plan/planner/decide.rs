@@ -1,10 +1,10 @@
 //! The steps of planning one row that need no more than the row and the planner's settings:
-//! its action, how reading's and the rules' problems combine, a checked row's plan, the
-//! fields it sends, and what a dry run says it would do.
+//! its action, how reading's and the rules' problems combine, a checked row's plan, and the
+//! fields it sends.
 
-use super::super::diff::{changed_fields, preview};
+use super::super::diff::changed_fields;
 use super::{Planned, Planner};
-use crate::domain::{Action, Code, Mode, Record, RowResult, Secret, Status};
+use crate::domain::{Action, Code, Mode, Record, RowResult, Status};
 use crate::rules::{Cells, Problem, Table};
 
 impl Planner {
@@ -90,33 +90,4 @@ pub(super) fn blank(row: u64) -> RowResult {
 pub(super) fn names(table: &Table, send: &[usize]) -> String {
     let names: Vec<&str> = send.iter().map(|&i| table.fields[i].name).collect();
     names.join(",")
-}
-
-/// What a dry run says the row would do: `send` from `current` (nothing, for an add), and
-/// the secrets it would generate.
-pub(super) fn dry_run_note(
-    table: &Table,
-    cells: &Cells<'_>,
-    send: &[usize],
-    current: Option<&Record>,
-    action: Action,
-    secrets: &[(&'static str, Secret)],
-) -> String {
-    let mut what = match current {
-        Some(current) => format!(
-            "dry run: would update {}",
-            preview(table, cells, send, current)
-        ),
-        // A new extension has nothing old: every field it would get, from nothing.
-        None if action == Action::Add => format!(
-            "dry run: would add {}",
-            preview(table, cells, send, &Record::new())
-        ),
-        None => format!("dry run: would {action}"),
-    };
-    if !secrets.is_empty() {
-        let generated: Vec<&str> = secrets.iter().map(|(f, _)| *f).collect();
-        what.push_str(&format!("; would generate {}", generated.join(", ")));
-    }
-    what
 }
