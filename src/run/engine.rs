@@ -21,9 +21,10 @@ use super::send::{Sent, abandoned, execute, not_finished};
 use super::stop::Stop;
 use super::throttle::Throttle;
 use super::verify::Written;
-use crate::domain::{Action, Code, Record, RowResult, RunEnd, Secret, Status};
+use crate::domain::{Code, Record, RowResult, RunEnd, Secret, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{Client, RetryPolicy};
+use crate::plan::RowWrite;
 
 /// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
 /// extension may carry secrets that run made but never lived to write down.
@@ -45,7 +46,7 @@ pub(crate) enum Step {
     Decided(RowResult),
     /// Finished by an interrupted run: its line comes from the journal, which has it already.
     Replayed(RowResult),
-    Send(RowWrite),
+    Send(Queued),
 }
 
 impl Step {
@@ -55,7 +56,7 @@ impl Step {
         clippy::result_large_err,
         reason = "moved once, straight into its row's task"
     )]
-    fn known(self) -> Result<(RowResult, bool), RowWrite> {
+    fn known(self) -> Result<(RowResult, bool), Queued> {
         match self {
             // Decided lines are finished when the pipeline takes them; replayed ones were
             // finished by the killed run, at no time of this one.
@@ -64,29 +65,33 @@ impl Step {
                 Ok((result, true))
             }
             Step::Replayed(result) => Ok((result, false)),
-            Step::Send(write) => Err(write),
+            Step::Send(queued) => Err(queued),
         }
     }
 }
 
-pub(crate) struct RowWrite {
-    /// `None` for a delete of an extension the file does not list.
-    pub(crate) row: Option<u64>,
-    pub(crate) number: String,
-    pub(crate) action: Action,
-    pub(crate) record: Record,
-    /// The fields sent, comma-separated, for the report.
-    pub(crate) changed: String,
-    /// Said in the report's message however the row ends (values a conversion dropped).
-    pub(crate) note: String,
-    /// Secrets generated for this add: to the credentials file once the PBX has taken it.
-    pub(crate) secrets: Vec<(&'static str, Secret)>,
+/// A planned write as the pipeline sends it: the plan's [`RowWrite`], with what the order of
+/// the rows and `--resume` add to it (the planner knows neither).
+pub(crate) struct Queued {
+    pub(crate) write: RowWrite,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
     pub(crate) done: Option<watch::Sender<bool>>,
     /// A killed run had sent this row without learning the outcome: ask the PBX first.
     pub(crate) verify_first: bool,
+}
+
+impl Queued {
+    /// `write`, waiting for nothing yet.
+    pub(crate) fn new(write: RowWrite, verify_first: bool) -> Self {
+        Queued {
+            write,
+            after: Vec::new(),
+            done: None,
+            verify_first,
+        }
+    }
 }
 
 pub(crate) struct EngineSettings {
@@ -136,21 +141,21 @@ pub(crate) async fn run(
                 // and now, without a task each, so a large file's remainder takes a moment.
                 return Either::Left(future::ready(unsent(work, &stop)));
             }
-            let write = match work.step.known() {
+            let queued = match work.step.known() {
                 // A row whose line is already known needs no task: one per row of a sync of
                 // 10,000 unchanged extensions took longer than its reads.
                 Ok((result, journal)) => {
                     let line = Finished::without_task(work.seq, work.offset, work.raw, result);
                     return Either::Left(future::ready(line.journalled(journal, false)));
                 }
-                Err(write) => write,
+                Err(queued) => queued,
             };
             let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
             Either::Right(spawn_row(
                 work.seq,
                 work.offset,
                 work.raw,
-                write,
+                queued,
                 client,
                 settings,
                 stop,
@@ -254,14 +259,15 @@ fn spawn_row(
     seq: u64,
     offset: u64,
     raw: Option<ByteRecord>,
-    write: RowWrite,
+    queued: Queued,
     client: Arc<Client>,
     settings: Arc<EngineSettings>,
     stop: Arc<Stop>,
 ) -> impl Future<Output = Finished> + use<> {
+    let write = &queued.write;
     let line = RowResult::new(write.row, &write.number, write.action, Status::Failed);
     let kept = settings.written.as_ref().map(|_| write.record.clone());
-    let task = tokio::spawn(send_row(seq, write, client, settings, stop));
+    let task = tokio::spawn(send_row(seq, queued, client, settings, stop));
     async move {
         let Sending {
             mut result,
@@ -294,19 +300,20 @@ fn spawn_row(
 /// The row's task: its sending, raced against the run abandoning what is in flight.
 async fn send_row(
     seq: u64,
-    mut write: RowWrite,
+    mut queued: Queued,
     client: Arc<Client>,
     settings: Arc<EngineSettings>,
     stop: Arc<Stop>,
 ) -> Sending {
-    let done = write.done.take();
+    let done = queued.done.take();
+    let write = &mut queued.write;
     let mut note = std::mem::take(&mut write.note);
     let mut secrets = std::mem::take(&mut write.secrets);
-    let verify_first = write.verify_first;
+    let verify_first = queued.verify_first;
     let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
     let (mut result, sent) = tokio::select! {
         biased;
-        finished = execute(seq, write, &client, &settings, &stop) => finished,
+        finished = execute(seq, queued, &client, &settings, &stop) => finished,
         () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
     };
     if let Some(done) = done {
@@ -350,7 +357,7 @@ fn internal_error(mut line: RowResult, e: &tokio::task::JoinError) -> RowResult 
 fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
     let (result, journal, unfinished) = match work.step.known() {
         Ok((result, journal)) => (result, journal, false),
-        Err(write) => {
+        Err(Queued { write, .. }) => {
             let why = stop.reason().map_or("", |(_, why)| why);
             let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
             (not_finished(line, why, false), false, true)

@@ -18,11 +18,11 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
-use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
+use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, Queued, Step};
 use super::journal::Replay;
-use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::domain::{Action, Code, RowResult, Status};
 use crate::input::{Sheet, SheetError};
-use crate::plan::{Outgoing, Planned, Planner, plan_sheet};
+use crate::plan::{Planned, Planner, RowWrite, plan_sheet};
 use crate::rules::Table;
 
 /// What the feeder knows before it starts.
@@ -105,34 +105,15 @@ pub(crate) fn schedule_rows(
                     .with_error("", "valid")
                     .with_note(&note),
             ))],
-            (None, Planned::Send(send)) => {
-                let Outgoing {
-                    row,
-                    number,
-                    action,
-                    record,
-                    changed,
-                    note,
-                    secrets,
-                } = *send;
+            (None, Planned::Send(mut write)) => {
                 let verify_first = replay.in_flight.contains_key(&seq);
-                let note = match maybe_lost && action != Action::Add {
-                    true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
-                    true => format!("{note}; {CREDENTIALS_MAYBE_LOST}"),
-                    false => note,
-                };
-                let write = RowWrite {
-                    row: Some(row),
-                    number,
-                    action,
-                    record,
-                    changed,
-                    note,
-                    secrets,
-                    after: Vec::new(),
-                    done: None,
-                    verify_first,
-                };
+                if maybe_lost && write.action != Action::Add {
+                    write.note = match write.note.is_empty() {
+                        true => CREDENTIALS_MAYBE_LOST.to_string(),
+                        false => format!("{}; {CREDENTIALS_MAYBE_LOST}", write.note),
+                    };
+                }
+                let write = Queued::new(*write, verify_first);
                 order.arrive(item(Step::Send(write)))
             }
         };
@@ -222,18 +203,8 @@ fn delete_step(number: String, dry_run: bool, verify_first: bool) -> Step {
                 .with_error("", "dry run: would delete (not in the file)"),
         );
     }
-    Step::Send(RowWrite {
-        row: None,
-        number,
-        action: Action::Delete,
-        record: Record::new(),
-        changed: String::new(),
-        note: String::new(),
-        secrets: Vec::new(),
-        after: Vec::new(),
-        done: None,
-        verify_first,
-    })
+    let delete = RowWrite::delete(None, number, String::new());
+    Step::Send(Queued::new(delete, verify_first))
 }
 
 /// The forward-ordering state: adds that entered the pipeline, and rows held back.
@@ -256,7 +227,7 @@ impl Order {
             // Forget adds that have finished; nothing waits for them any more.
             self.added.retain(|_, finished| !*finished.borrow());
         }
-        let Step::Send(write) = &work.step else {
+        let Step::Send(Queued { write, .. }) = &work.step else {
             return vec![work];
         };
         let later = self.targets(write).find(|target| {
@@ -288,20 +259,20 @@ impl Order {
 
     /// Passes `work` on with its waits, then the rows that were waiting for it.
     fn release(&mut self, mut work: PipelineItem, ready: &mut Vec<PipelineItem>) {
-        let Step::Send(write) = &mut work.step else {
+        let Step::Send(queued) = &mut work.step else {
             ready.push(work);
             return;
         };
         let after: Vec<_> = self
-            .targets(write)
+            .targets(&queued.write)
             .filter_map(|t| self.added.get(t).cloned())
             .collect();
-        write.after = after;
-        let number = write.number.clone();
-        if write.action == Action::Add && !self.table.links.is_empty() {
+        queued.after = after;
+        let number = queued.write.number.clone();
+        if queued.write.action == Action::Add && !self.table.links.is_empty() {
             let (done, finished) = watch::channel(false);
             self.added.insert(number.clone(), finished);
-            write.done = Some(done);
+            queued.done = Some(done);
         }
         self.held_numbers.remove(&number);
         ready.push(work);

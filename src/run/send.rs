@@ -5,10 +5,11 @@
 
 use std::time::Instant;
 
-use super::engine::{EngineSettings, RowWrite};
+use super::engine::{EngineSettings, Queued};
 use super::stop::Stop;
 use crate::domain::{Action, Code, RowResult, RunEnd, Status};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
+use crate::plan::RowWrite;
 
 /// How a row's sending ended, besides its report line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,15 +48,16 @@ pub(super) fn abandoned(mut line: RowResult) -> RowResult {
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
 pub(super) async fn execute(
     seq: u64,
-    write: RowWrite,
+    queued: Queued,
     client: &Client,
     settings: &EngineSettings,
     stop: &Stop,
 ) -> (RowResult, Sent) {
     let (throttle, retry) = (&settings.throttle, settings.retry);
+    let write = &queued.write;
     let mut result = RowResult::new(write.row, &write.number, write.action, Status::Ok);
     let why = |stop: &Stop| stop.reason().map_or("", |(_, why)| why).to_string();
-    for mut earlier in write.after.iter().cloned() {
+    for mut earlier in queued.after.iter().cloned() {
         // A closed channel means that row was never sent; this one goes ahead regardless.
         tokio::select! {
             biased;
@@ -70,7 +72,7 @@ pub(super) async fn execute(
         Action::Delete => Op::Delete(numbers),
         _ => Op::Update(&write.record),
     };
-    if write.verify_first && already_on_pbx(client, &write, retry).await {
+    if queued.verify_first && already_on_pbx(client, write, retry).await {
         result.message = format!(
             "{}: it had landed before the interrupted run stopped",
             write.action
@@ -161,7 +163,7 @@ pub(super) async fn execute(
     result.latency_ms = started.map_or(0, millis);
     if answer_lost
         && e.class() == ErrorClass::Permanent
-        && already_on_pbx(client, &write, retry).await
+        && already_on_pbx(client, write, retry).await
     {
         // The retry was refused because the lost attempt had already done the work.
         result.message = format!(
@@ -182,7 +184,7 @@ pub(super) async fn execute(
     };
     if write.action == Action::Add
         && client.protocol().may_already_exist(&e)
-        && already_on_pbx(client, &write, retry).await
+        && already_on_pbx(client, write, retry).await
     {
         result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);
     }
