@@ -15,6 +15,7 @@
 
 mod limits;
 mod stream;
+mod tidy;
 
 use std::io::{Read, Seek};
 use std::sync::mpsc::Receiver;
@@ -117,9 +118,14 @@ impl Book {
                 ))
             }
             Some(Zipped::Ods) => {
-                let mut book = Ods::new(open()).map_err(|e| read(&e))?;
-                let name = chosen(&book.sheet_names(), sheet)?;
-                let range = book.worksheet_range(&name).map_err(|e| read(&e))?;
+                let (range, name) = match ods_sheet(open(), sheet) {
+                    Ok(read) => read,
+                    // A Gnumeric file: calamine reads it once its indentation is gone.
+                    Err(first) => match tidy::without_indentation(open()) {
+                        Some(tidied) => ods_sheet(tidied, sheet).map_err(|_| first)?,
+                        None => return Err(first),
+                    },
+                };
                 Ok(Book::whole(range, name))
             }
             None => {
@@ -205,6 +211,18 @@ impl Book {
 const OLE_MAGIC: [u8; 8] = *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// The sheet called `wanted` (any case), or the first.
+/// The sheet of an ODS file, whole (calamine reads ODS no other way), and its name.
+fn ods_sheet<R: Read + Seek>(
+    reader: R,
+    sheet: Option<&str>,
+) -> Result<(Range<Data>, String), BookError> {
+    let read = |e: &dyn std::fmt::Display| BookError::Read(e.to_string());
+    let mut book = Ods::new(reader).map_err(|e| read(&e))?;
+    let name = chosen(&book.sheet_names(), sheet)?;
+    let range = book.worksheet_range(&name).map_err(|e| read(&e))?;
+    Ok((range, name))
+}
+
 fn chosen(names: &[String], wanted: Option<&str>) -> Result<String, BookError> {
     match wanted {
         Some(wanted) => names

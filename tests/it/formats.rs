@@ -458,3 +458,23 @@ fn a_one_row_legacy_file_is_refused_with_its_readings_unless_named_or_the_locale
     );
     assert_eq!(sim.field("username")["7101"], "黄敏");
 }
+
+/// `ssconvert staff.csv gnumeric.ods` (Gnumeric 1.12): an ODS whose content.xml is indented,
+/// which calamine alone refuses ("Expecting 'table-cell', found 'Text(...)'").
+const GNUMERIC_ODS: &[u8] = include_bytes!("fixtures/gnumeric.ods");
+
+#[test]
+fn an_ods_saved_by_gnumeric_arrives_cell_for_cell() {
+    let sim = Sim::start(Api::YeastarV2);
+    let ran = Run::import(&sim).file_named("staff.ods", GNUMERIC_ODS).ok();
+    assert_eq!(
+        ran.row_number_status(),
+        ["2 1000000 ok", "3 1000001 ok", "4 1000002 ok"]
+    );
+    assert_eq!(sim.field("username")["1000001"], "Tariq Nakamura");
+    assert_eq!(sim.field("ringtimeout")["1000001"], "60");
+    assert_eq!(
+        sim.field("email")["1000002"],
+        "daniel.muller.1000002@example.com"
+    );
+}

@@ -35,12 +35,23 @@ pub(super) struct PState {
     pub(super) next_id: u64,
     /// Extension id → number.
     pub(super) numbers: HashMap<u64, String>,
+    /// E-mail address (ASCII lower case) → the number of the extension that has it: the
+    /// duplicate check of a create is one lookup, as a PBX's index makes it.
+    pub(super) emails: HashMap<String, String>,
 }
 
 pub(super) fn state(store: &mut Store) -> &mut PState {
     store
         .own
         .downcast_mut()
+        .expect("the P-Series simulator keeps its state in the store")
+}
+
+/// The state, for reading.
+pub(super) fn state_of(store: &Store) -> &PState {
+    store
+        .own
+        .downcast_ref()
         .expect("the P-Series simulator keeps its state in the store")
 }
 

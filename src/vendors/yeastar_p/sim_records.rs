@@ -74,7 +74,7 @@ pub(super) fn seed(store: &mut Store, table: &Table, mut record: Record) -> Resu
     p.next_id += 1;
     p.numbers.insert(p.next_id, number.clone());
     record.insert("id".into(), p.next_id.to_string());
-    store.extensions.insert(number, record);
+    file(store, number, record);
     Ok(())
 }
 
@@ -253,4 +253,26 @@ fn welcome(sim: &Sim, body: &Map<String, Value>) -> Answer {
     }
     sim.with_state(|s| s.stats.welcome_emails += ids.len() as u64);
     Ok(Map::new())
+}
+
+/// Files `record` under `number` and keeps the e-mail index to what the store now holds
+/// (with `--inferred drop-field` that may be the old address).
+pub(super) fn file(s: &mut Store, number: String, record: Record) {
+    let old = s.extensions.get(&number).and_then(email_key);
+    s.put(number.clone(), record);
+    let new = s.extensions.get(&number).and_then(email_key);
+    let p = state(s);
+    if let Some(old) = old.filter(|o| p.emails.get(o) == Some(&number)) {
+        p.emails.remove(&old);
+    }
+    if let Some(new) = new {
+        p.emails.insert(new, number);
+    }
+}
+
+pub(super) fn email_key(record: &Record) -> Option<String> {
+    record
+        .get("email_addr")
+        .filter(|e| !e.is_empty())
+        .map(|e| e.to_ascii_lowercase())
 }

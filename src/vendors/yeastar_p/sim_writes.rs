@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use super::errcode;
 use super::json::{INTEGERS, from_wire};
 use super::sim::{Answer, Params, Refusal, log_name};
-use super::sim_auth::state;
-use super::sim_records::{REQUIRED, SECRETS, by_id, id_of};
+use super::sim_auth::{state, state_of};
+use super::sim_records::{REQUIRED, SECRETS, by_id, email_key, file, id_of};
 use crate::domain::{Code, Record};
 use crate::sim::{Sim, Store};
 
@@ -130,17 +130,15 @@ fn duplicates(store: &Store, record: &Record, own_id: u64) -> Result<(), Refusal
                 v == value
             }
         };
-        // The store is keyed by number: a number is one lookup. An e-mail is a scan, under
-        // the store's lock, so the cheap comparison goes first and the id is parsed only for
-        // a match (parsing every id made a 10,000-row import quadratic in the simulator).
-        let other = if fold {
-            store
-                .extensions
-                .values()
-                .find(|r| r.get(field).is_some_and(same) && id_of(r) != own_id)
+        // Both are one lookup: the store is keyed by number, and e-mails have an index.
+        let owner = if fold {
+            state_of(store).emails.get(&value.to_ascii_lowercase())
         } else {
-            store.extensions.get(value).filter(|r| id_of(r) != own_id)
+            Some(value)
         };
+        let other = owner
+            .and_then(|number| store.extensions.get(number))
+            .filter(|r| r.get(field).is_some_and(same) && id_of(r) != own_id);
         if let Some(other) = other {
             let owner = other.get("number").cloned().unwrap_or_default();
             items.push(json!({ "field": field, "value": value, "external_source": "extension", "external_source_name": owner }));
@@ -175,7 +173,7 @@ fn create(sim: &Sim, body: &Map<String, Value>) -> Answer {
         p.next_id += 1;
         p.numbers.insert(p.next_id, number.clone());
         record.insert("id".into(), p.next_id.to_string());
-        s.put(number.clone(), record);
+        file(s, number.clone(), record);
         Ok(Map::from_iter([("number".into(), json!(number))]))
     })
 }
@@ -199,7 +197,7 @@ fn update(sim: &Sim, body: &Map<String, Value>) -> Answer {
     rule_problems(sim, &record, false, &[])?;
     sim.with_state(|s| {
         duplicates(s, &record, id_of(&record))?;
-        s.put(number.clone(), record);
+        file(s, number.clone(), record);
         Ok(Map::from_iter([("number".into(), json!(number))]))
     })
 }
@@ -208,8 +206,12 @@ fn delete(sim: &Sim, id: Option<&str>) -> Answer {
     let record = by_id(sim, id)?;
     let number = record.get("number").cloned().unwrap_or_default();
     sim.with_state(|s| {
-        s.extensions.remove(&number);
-        state(s).numbers.remove(&id_of(&record));
+        let email = s.extensions.remove(&number).as_ref().and_then(email_key);
+        let p = state(s);
+        p.numbers.remove(&id_of(&record));
+        if let Some(email) = email {
+            p.emails.remove(&email);
+        }
     });
     Ok(Map::from_iter([("number".into(), json!(number))]))
 }
