@@ -74,7 +74,11 @@ pub(super) fn seed(store: &mut Store, table: &Table, mut record: Record) -> Resu
     p.next_id += 1;
     p.numbers.insert(p.next_id, number.clone());
     record.insert("id".into(), p.next_id.to_string());
-    file(store, number, record);
+    // A seed is what the PBX held before: stored as it is, never through `put`'s drop-field.
+    if let Some(email) = email_key(&record) {
+        p.emails.insert(email, number.clone());
+    }
+    store.extensions.insert(number, record);
     Ok(())
 }
 
@@ -109,39 +113,60 @@ fn page(sim: &Sim, params: &Params<'_>, wanted: Option<&str>) -> Answer {
         other => return Err(Refusal::field("order_by", Some(other))),
     };
     let wanted = wanted.map(str::to_lowercase);
-    let mut rows: Vec<Map<String, Value>> = sim.with_state(|s| {
-        s.extensions
+    // Sorted by a key read off each record, and only the page's records made into answers:
+    // a listing of 10,000 pages through them 20 at a time.
+    let (total, data) = sim.with_state(|s| {
+        let mut rows: Vec<(SortKey, &Record)> = s
+            .extensions
             .values()
             .filter(|r| wanted.as_deref().is_none_or(|w| matches(r, w)))
-            .map(basic)
-            .collect()
+            .map(|r| (SortKey::of(r, sort), r))
+            .collect();
+        rows.sort_by(|a, b| a.0.order(&b.0));
+        if descending {
+            rows.reverse();
+        }
+        let data: Vec<Value> = rows
+            .iter()
+            .skip((page - 1).saturating_mul(size))
+            .take(size)
+            .map(|(_, r)| Value::Object(basic(r)))
+            .collect();
+        (rows.len(), data)
     });
-    rows.sort_by(|a, b| order(&a[sort], &b[sort]));
-    if descending {
-        rows.reverse();
-    }
-    let total = rows.len();
-    let data: Vec<Value> = rows
-        .into_iter()
-        .skip((page - 1).saturating_mul(size))
-        .take(size)
-        .map(Value::Object)
-        .collect();
     Ok(Map::from_iter([
         ("total_number".into(), json!(total)),
         ("data".into(), Value::Array(data)),
     ]))
 }
 
-/// Numbers sort as numbers, text as text (inferred).
-fn order(a: &Value, b: &Value) -> std::cmp::Ordering {
-    let n = |v: &Value| {
-        v.as_u64()
-            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-    };
-    match (n(a), n(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        _ => crate::pbx::value_text(a).cmp(&crate::pbx::value_text(b)),
+/// What a page is sorted by: numbers as numbers, text as text (inferred).
+struct SortKey {
+    number: Option<u64>,
+    text: String,
+}
+
+impl SortKey {
+    fn of(record: &Record, sort: &str) -> SortKey {
+        let field = |name: &str| record.get(name).map_or("", String::as_str);
+        let text = match sort {
+            "caller_id_name" => format!("{} {}", field("first_name"), field("last_name"))
+                .trim()
+                .to_string(),
+            "id" => id_of(record).to_string(),
+            other => field(other).to_string(),
+        };
+        SortKey {
+            number: text.parse().ok(),
+            text,
+        }
+    }
+
+    fn order(&self, other: &SortKey) -> std::cmp::Ordering {
+        match (self.number, other.number) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => self.text.cmp(&other.text),
+        }
     }
 }
 
