@@ -9,6 +9,7 @@ pub(crate) mod duplicates;
 mod feed;
 #[cfg(test)]
 mod fuzz_tests;
+mod inferred;
 pub(crate) mod leavers;
 pub(crate) mod matching;
 pub(crate) mod passwords;

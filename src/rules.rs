@@ -14,7 +14,9 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use check::{Cells, CheckContext, Problem, check_cells, check_filled, check_whole_row};
+pub(crate) use check::{
+    Cells, CheckContext, Problem, check_cells, check_filled, check_whole_row, inferred_rule,
+};
 pub(crate) use columns::ColumnRules;
 pub(crate) use compiled::{Filled, TableCache};
 pub(crate) use value::check_value;

@@ -339,7 +339,11 @@ impl Sim {
             // A PBX compares spellings; the lenient reading of a sheet is the client's.
             exact_spelling: self.settings.inferred.is(inferred::SPELLING.key, "exact"),
         };
-        rules::check_cells(self.table, &cells, None, ctx)
+        let mut problems = rules::check_cells(self.table, &cells, None, ctx);
+        self.settings
+            .inferred
+            .drop_unstated(self.table, &mut problems);
+        problems
     }
 }
 

@@ -155,6 +155,10 @@ pub(crate) struct PaceArgs {
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// A broken rule that no document of the API states refuses the row; without it the row
+    /// warns and is sent (template --describe marks such rules inferred).
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 impl PaceArgs {
@@ -162,6 +166,7 @@ impl PaceArgs {
         Options {
             rate: at.of("rate", self.rate),
             weak_passwords: at.switch("weak_passwords", self.weak_passwords),
+            strict: at.switch("strict", self.strict),
             ..self.reads.options(at)
         }
     }

@@ -44,6 +44,10 @@ pub(crate) struct ValidateArgs {
     /// The PBX is set to weak passwords (shorter passwords pass).
     #[arg(long)]
     pub(crate) weak_passwords: bool,
+    /// A broken rule that no document of the API states refuses the row; without it the row
+    /// warns and is sent (template --describe marks such rules inferred).
+    #[arg(long)]
+    pub(crate) strict: bool,
     /// Read the file's columns through this mapping (TOML: renames, templates, constants,
     /// value tables, ignored columns, rows to skip).
     #[arg(long, value_name = "FILE")]
@@ -80,6 +84,7 @@ impl ValidateArgs {
             report: at.of("report", self.report.clone()),
             mode: at.of("mode", self.mode),
             weak_passwords: at.switch("weak_passwords", self.weak_passwords),
+            strict: at.switch("strict", self.strict),
             map: at.of("map", self.map.clone()),
             show_mapped: at.of("show_mapped", self.show_mapped),
             generate_passwords: at.switch("generate_passwords", self.generate_passwords),

@@ -134,6 +134,7 @@ fn import(file: PathBuf, url: String, password: Secret, args: &DemoSettings) -> 
         generate_passwords: false,
         update_secrets: false,
         weak_passwords: false,
+        strict: false,
         heartbeat: Duration::from_secs(300),
         read: ReadSettings::default(),
         progress_every: Duration::from_secs(30),

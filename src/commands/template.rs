@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::domain::Exit;
 use crate::input::layouts::Layout;
-use crate::rules::{Cross, Kind, Need, Origin, Table};
+use crate::rules::{Cross, Field, Kind, Need, Origin, Table};
 use crate::vendors::Vendor;
 
 /// Prints the template, or with `describe` the rules, of `api`.
@@ -62,95 +62,9 @@ pub(crate) fn describe(
     width: usize,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let wrap = |text: &str, first: &str, rest: &str| {
-        let options = textwrap::Options::new(width)
-            .initial_indent(first)
-            .subsequent_indent(rest);
-        textwrap::wrap(text, options).join("\n")
-    };
-    // Only an API with password fields has a password policy to speak of.
-    let has_policy = (table.fields.iter()).any(|f| matches!(f.kind, Kind::Password(_)));
-    let policy = match (has_policy, weak_passwords) {
-        (false, _) => "",
-        (true, true) => " Password policy: weak (--weak-passwords).",
-        (true, false) => {
-            " Password policy: strong (the PBX's default; --weak-passwords if the PBX is set \
-             to weak)."
-        }
-    };
-    let intro = format!(
-        "Field rules for --api {} (key column: {}).{policy}",
-        table.api.name, table.key
-    );
-    writeln!(out, "{}\n", wrap(&intro, "", ""))?;
-    // Where each field's rule comes from is listed below the table, not in a column of it: a
-    // narrow terminal keeps its width for the rules.
-    let rows: Vec<[String; 4]> = table
-        .fields
-        .iter()
-        .map(|f| {
-            let need = match f.need {
-                Need::Always => "always",
-                Need::OnAdd => "to add",
-                Need::Optional => "",
-            };
-            let about = if f.secret {
-                format!("{} (secret)", f.about)
-            } else {
-                f.about.to_string()
-            };
-            [
-                f.name.to_string(),
-                need.to_string(),
-                f.kind.describe(weak_passwords),
-                about,
-            ]
-        })
-        .collect();
-    let header = ["column", "required", "rule", "meaning"].map(String::from);
-    let longest = |i: usize| {
-        rows.iter()
-            .chain([&header])
-            .map(|r| r[i].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    // The name and "required" columns keep their width; the rule and the meaning share the
-    // rest, each wrapped within its own column.
-    let (w0, w1) = (longest(0), longest(1));
-    let rest = width.saturating_sub(w0 + w1 + 6).max(24);
-    let w2 = longest(2).min(rest / 2);
-    let w3 = rest - w2;
-    for row in [&header].into_iter().chain(&rows) {
-        let rule = textwrap::wrap(&row[2], w2);
-        let meaning = textwrap::wrap(&row[3], w3);
-        for line in 0..rule.len().max(meaning.len()).max(1) {
-            let (name, need) = match line {
-                0 => (row[0].as_str(), row[1].as_str()),
-                _ => ("", ""),
-            };
-            let cell = |cells: &[std::borrow::Cow<'_, str>]| {
-                cells.get(line).map_or(String::new(), ToString::to_string)
-            };
-            let text = format!(
-                "{name:w0$}  {need:w1$}  {:w2$}  {}",
-                cell(&rule),
-                cell(&meaning)
-            );
-            writeln!(out, "{}", text.trim_end())?;
-        }
-    }
-    writeln!(out, "\nWhere the fields come from:")?;
-    let documented = format!("documented in {} unless listed here", table.documented_in);
-    writeln!(out, "{}", wrap(&documented, "  ", "    "))?;
-    for f in table.fields {
-        let text = match table.origin(f.name) {
-            Origin::Documented(doc) if doc == table.documented_in => continue,
-            Origin::Documented(doc) => format!("{}: documented in {doc}", f.name),
-            Origin::Inferred(why) => format!("{}: inferred: {why}", f.name),
-        };
-        writeln!(out, "{}", wrap(&text, "  ", "    "))?;
-    }
+    writeln!(out, "{}\n", wrap(&intro(table, weak_passwords), width, ""))?;
+    field_rules(table, weak_passwords, width, out)?;
+    origins(table, width, out)?;
     writeln!(out, "\nRules between fields:")?;
     for rule in table.cross {
         let text = match rule {
@@ -169,21 +83,129 @@ pub(crate) fn describe(
                 others.join(" or the ")
             ),
         };
-        writeln!(out, "{}", wrap(&text, "  ", "    "))?;
+        writeln!(out, "{}", wrap(&text, width, "  "))?;
     }
     writeln!(out, "\nRules between rows:")?;
+    let key = table.key;
     writeln!(
         out,
-        "  {} {} may appear only once in a file",
-        article(table.key),
-        table.key
+        "  {} {key} may appear only once in a file",
+        article(key)
     )?;
     if let Some(rename) = table.rename {
         writeln!(out, "  {rename} must not be a number another row uses")?;
     }
     writeln!(out, "\nNotes:")?;
     for note in table.notes {
-        writeln!(out, "{}", wrap(note, "  - ", "    "))?;
+        writeln!(out, "{}", wrap(note, width, "  - "))?;
+    }
+    Ok(())
+}
+
+/// `text` wrapped to `width`, its first line after `first`, the others indented by four.
+fn wrap(text: &str, width: usize, first: &str) -> String {
+    let rest = if first.is_empty() { "" } else { "    " };
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest);
+    textwrap::wrap(text, options).join("\n")
+}
+
+/// The line above the table: the API, its key and, where it has passwords, their policy.
+fn intro(table: &Table, weak_passwords: bool) -> String {
+    // Only an API with password fields has a password policy to speak of.
+    let has_policy = (table.fields.iter()).any(|f| matches!(f.kind, Kind::Password(_)));
+    let policy = match (has_policy, weak_passwords) {
+        (false, _) => "",
+        (true, true) => " Password policy: weak (--weak-passwords).",
+        (true, false) => {
+            " Password policy: strong (the PBX's default; --weak-passwords if the PBX is set \
+             to weak)."
+        }
+    };
+    format!(
+        "Field rules for --api {} (key column: {}).{policy}",
+        table.api.name, table.key
+    )
+}
+
+/// One row per field: its name, when it is required, its rule and its meaning. The name and
+/// "required" columns keep their width; the rule and the meaning share the rest, each
+/// wrapped within its own column.
+fn field_rules(
+    table: &Table,
+    weak_passwords: bool,
+    width: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let header = ["column", "required", "rule", "meaning"].map(String::from);
+    let rows: Vec<[String; 4]> = (table.fields.iter())
+        .map(|f| field_row(table, f, weak_passwords))
+        .collect();
+    let longest = |i: usize| {
+        let all = rows.iter().chain([&header]);
+        all.map(|r| r[i].chars().count()).max().unwrap_or(0)
+    };
+    let (w0, w1) = (longest(0), longest(1));
+    let rest = width.saturating_sub(w0 + w1 + 6).max(24);
+    let w2 = longest(2).min(rest / 2);
+    let w3 = rest - w2;
+    for row in [&header].into_iter().chain(&rows) {
+        let rule = textwrap::wrap(&row[2], w2);
+        let meaning = textwrap::wrap(&row[3], w3);
+        for line in 0..rule.len().max(meaning.len()).max(1) {
+            let (name, need) = match line {
+                0 => (row[0].as_str(), row[1].as_str()),
+                _ => ("", ""),
+            };
+            let cell = |cells: &[std::borrow::Cow<'_, str>]| {
+                cells.get(line).map_or(String::new(), ToString::to_string)
+            };
+            let (rule, meaning) = (cell(&rule), cell(&meaning));
+            let text = format!("{name:w0$}  {need:w1$}  {rule:w2$}  {meaning}");
+            writeln!(out, "{}", text.trim_end())?;
+        }
+    }
+    Ok(())
+}
+
+/// A field's row of the table. Where its rule comes from is listed below the table, not in
+/// a column of it: a narrow terminal keeps its width for the rules; only an inferred rule is
+/// marked here, as it warns unless --strict.
+fn field_row(table: &Table, f: &Field, weak_passwords: bool) -> [String; 4] {
+    let need = match f.need {
+        Need::Always => "always",
+        Need::OnAdd => "to add",
+        Need::Optional => "",
+    };
+    let about = match f.secret {
+        true => format!("{} (secret)", f.about),
+        false => f.about.to_string(),
+    };
+    let rule = match table.origin(f.name) {
+        Origin::Documented(_) => f.kind.describe(weak_passwords),
+        Origin::Inferred(_) => format!("{} [inferred]", f.kind.describe(weak_passwords)),
+    };
+    [f.name.to_string(), need.to_string(), rule, about]
+}
+
+/// Where the fields come from: the API's document, unless a field is listed with its own.
+fn origins(table: &Table, width: usize, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "\nWhere the fields come from:")?;
+    let documented = format!(
+        "documented in {} unless listed here. A rule marked [inferred] is stated by no \
+         document of this API: a value that breaks it warns and is sent (the PBX decides), \
+         unless --strict; the other rules are documented and refuse the row",
+        table.documented_in
+    );
+    writeln!(out, "{}", wrap(&documented, width, "  "))?;
+    for f in table.fields {
+        let text = match table.origin(f.name) {
+            Origin::Documented(doc) if doc == table.documented_in => continue,
+            Origin::Documented(doc) => format!("{}: documented in {doc}", f.name),
+            Origin::Inferred(why) => format!("{}: inferred: {why}", f.name),
+        };
+        writeln!(out, "{}", wrap(&text, width, "  "))?;
     }
     Ok(())
 }

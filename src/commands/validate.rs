@@ -110,6 +110,7 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     }
     let mut planner = Planner::new(table, settings.mode, None, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
+        .strict(settings.strict)
         .check_only(report.is_some())
         .people(people(settings, &source)?);
     let mut summary = Summary::default();

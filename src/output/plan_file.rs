@@ -106,6 +106,10 @@ pub(crate) struct PlanSettings {
     pub(crate) generate_passwords: bool,
     pub(crate) update_secrets: bool,
     pub(crate) weak_passwords: bool,
+    /// `--strict`: a broken rule no document of the API states refused its row. Written only
+    /// when on, so a plan made before it read back gives the same bytes (and seals).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) strict: bool,
     /// `--rate` as given: writes per second, `0`, or `auto`.
     pub(crate) rate: String,
     /// `--read-rate`, reads per second.

@@ -1,8 +1,8 @@
 //! Comparing a spreadsheet row with the PBX's current record of that extension, so that only
 //! what differs is sent and a row that matches is left alone.
 
-use crate::domain::Record;
 use crate::domain::values::{md5_hex, quoted};
+use crate::domain::{Action, Record, Secret};
 use crate::rules::{Cells, Table};
 
 /// The indexes of the fields whose cell differs from the PBX's value. Blank cells keep the
@@ -69,6 +69,34 @@ pub(crate) fn preview(
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A dry run's message for a row that would be sent: what it would change (or, for an add,
+/// every field it would get, from nothing) and which secrets it would generate.
+pub(crate) fn dry_run_says(
+    table: &Table,
+    cells: &Cells<'_>,
+    send: &[usize],
+    current: Option<&Record>,
+    action: Action,
+    secrets: &[(&'static str, Secret)],
+) -> String {
+    let mut what = match current {
+        Some(current) => format!(
+            "dry run: would update {}",
+            preview(table, cells, send, current)
+        ),
+        None if action == Action::Add => format!(
+            "dry run: would add {}",
+            preview(table, cells, send, &Record::new())
+        ),
+        None => format!("dry run: would {action}"),
+    };
+    if !secrets.is_empty() {
+        let names: Vec<&str> = secrets.iter().map(|(f, _)| *f).collect();
+        what.push_str(&format!("; would generate {}", names.join(", ")));
+    }
+    what
 }
 
 #[cfg(test)]

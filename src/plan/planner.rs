@@ -6,8 +6,9 @@
 
 use std::sync::Arc;
 
-use super::diff::{changed_fields, preview};
+use super::diff::{changed_fields, dry_run_says};
 use super::duplicates::Claims;
+use super::inferred;
 use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
@@ -63,6 +64,10 @@ pub(crate) struct Planner {
     people: Option<People>,
     /// What leavers' rows may delete.
     leavers: Leavers,
+    /// A broken rule no document states refuses the row (`--strict`) rather than warns.
+    strict: bool,
+    /// The warning of the row being planned (see [`super::inferred`]).
+    warned: String,
 }
 
 impl Planner {
@@ -85,6 +90,8 @@ impl Planner {
             claims: Claims::default(),
             people: None,
             leavers: Leavers::default(),
+            strict: false,
+            warned: String::new(),
         }
     }
 
@@ -123,6 +130,12 @@ impl Planner {
     /// Secrets the PBX does not hand back are sent for existing extensions too.
     pub(crate) fn update_secrets(mut self, on: bool) -> Self {
         self.update_secrets = on;
+        self
+    }
+
+    /// A rule no document of the API states refuses a row instead of warning.
+    pub(crate) fn strict(mut self, on: bool) -> Self {
+        self.strict = on;
         self
     }
 
@@ -199,13 +212,16 @@ impl Planner {
             (false, false) => &format!("{said}; {note}"),
         };
         // What a conversion could not carry over, or reading normalised, is said whatever
-        // became of the row.
-        match &mut planned {
-            Planned::Done(result) => join(&mut result.message, note),
-            // (Copying an empty note was a call to `memcpy` a row.)
-            _ if note.is_empty() => {}
-            Planned::Send(send) => note.clone_into(&mut send.note),
-            Planned::Valid { note: said, .. } => note.clone_into(said),
+        // became of the row; so is a rule not documented that it breaks.
+        let warned = std::mem::take(&mut self.warned);
+        for said in [warned.as_str(), note] {
+            match &mut planned {
+                // (Copying an empty note was a call to `memcpy` a row.)
+                _ if said.is_empty() => {}
+                Planned::Done(result) => join(&mut result.message, said),
+                Planned::Send(send) => join(&mut send.note, said),
+                Planned::Valid { note, .. } => join(note, said),
+            }
         }
         planned
     }
@@ -285,6 +301,11 @@ impl Planner {
         if !clashes.is_empty() {
             problems.extend(clashes);
         }
+        // What reading refused (Excel's scientific notation, an invisible character, a `+`)
+        // is no rule of the API: the value is not what was meant, whatever the field's origin.
+        if !self.strict && read.is_empty() {
+            self.warned = inferred::set_aside(table, &mut problems);
+        }
         if !problems.is_empty() {
             return Planned::Done(Box::new(invalid(row, number, action, &problems)));
         }
@@ -319,28 +340,7 @@ impl Planner {
             .join(",");
         let secrets = generated.secrets(table);
         if self.dry_run {
-            let mut what = match current {
-                Some(current) => format!(
-                    "dry run: would update {}",
-                    preview(table, cells, &send, current)
-                ),
-                // A new extension has nothing old: every field it would get, from nothing.
-                None if action == Action::Add => format!(
-                    "dry run: would add {}",
-                    preview(table, cells, &send, &Record::new())
-                ),
-                None => format!("dry run: would {action}"),
-            };
-            if !secrets.is_empty() {
-                what.push_str(&format!(
-                    "; would generate {}",
-                    secrets
-                        .iter()
-                        .map(|(f, _)| *f)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
+            let what = dry_run_says(table, cells, &send, current, action, &secrets);
             let mut result =
                 RowResult::new(Some(row), number, action, Status::Skipped).with_error("", what);
             result.changed = changed;

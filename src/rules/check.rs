@@ -7,7 +7,7 @@
 use super::compiled::{Filled, Resolved, compiled};
 use super::contains::contains_ignoring_case;
 use super::value::broken;
-use super::{Cross, Field, Need, Table};
+use super::{Cross, Field, Need, Origin, Table};
 use crate::domain::values::quoted;
 use crate::domain::{Code, Record};
 
@@ -264,6 +264,15 @@ fn check_cross(
                 }
             }
         }
+    }
+}
+
+/// Why the rule `problem` breaks is one no document of the API states (the field is
+/// inferred), or `None` where a document states it. Such a rule warns unless `--strict`.
+pub(crate) fn inferred_rule(table: &Table, problem: &Problem) -> Option<&'static str> {
+    match (problem.code, table.origin(problem.field)) {
+        (Code::BadValue, Origin::Inferred(why)) => Some(why),
+        _ => None,
     }
 }
 

@@ -60,6 +60,8 @@ pub(crate) struct ImportSettings {
     pub(crate) retry: RetryPolicy,
     pub(crate) report: PathBuf,
     pub(crate) weak_passwords: bool,
+    /// `--strict`: an inferred rule refuses rather than warns.
+    pub(crate) strict: bool,
     /// New extensions get the credentials their rows leave blank.
     pub(crate) generate_passwords: bool,
     /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).

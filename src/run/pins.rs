@@ -60,6 +60,8 @@ impl ImportSettings {
             ),
         ]
         .into_iter()
+        // Named only when on, so a journal written before the flag existed still resumes.
+        .chain(self.strict.then(|| ("--strict", flag(true))))
         .map(|(flag, value)| (flag.to_string(), value))
         .collect()
     }

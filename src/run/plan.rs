@@ -158,6 +158,7 @@ fn plan_settings(settings: &ImportSettings) -> anyhow::Result<PlanSettings> {
         generate_passwords: settings.generate_passwords,
         update_secrets: settings.update_secrets,
         weak_passwords: settings.weak_passwords,
+        strict: settings.strict,
         rate: match settings.rate {
             Rate::PerSec(rate) => rate.to_string(),
             Rate::Unlimited => "0".to_string(),

@@ -144,6 +144,7 @@ pub(crate) fn run_settings(
         retry: RetryPolicy::new(*set(&o.retries)),
         report,
         weak_passwords: *set(&o.weak_passwords),
+        strict: *set(&o.strict),
         generate_passwords: *set(&o.generate_passwords),
         update_secrets: *set(&o.update_secrets),
         heartbeat: *set(&o.heartbeat),

@@ -22,6 +22,8 @@ pub(crate) struct ValidateSettings {
     pub(crate) mode: Mode,
     pub(crate) report: Option<PathBuf>,
     pub(crate) weak_passwords: bool,
+    /// `--strict`: an inferred rule refuses rather than warns.
+    pub(crate) strict: bool,
     pub(crate) mapping: Option<Mapping>,
     /// Print the first N rows as the mapping makes them.
     pub(crate) show_mapped: usize,
@@ -65,6 +67,7 @@ pub(crate) fn validate(cli: Options) -> anyhow::Result<ValidateSettings> {
         mode,
         report: get(&o.report).cloned(),
         weak_passwords: *set(&o.weak_passwords),
+        strict: *set(&o.strict),
         show_mapped: *set(&o.show_mapped),
         generate_passwords: *set(&o.generate_passwords),
         file,

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::rules::{self, Problem, Table};
+
 /// One gap in the documents, and the behaviours the simulator can take there.
 #[derive(Debug)]
 pub(crate) struct Choice {
@@ -38,8 +40,18 @@ pub(crate) const DROP_FIELD: Choice = Choice {
     accepts: |v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
 };
 
+/// Refuse a value that breaks a rule no document of the API states (a field's rule marked
+/// inferred), or take it as a PBX that holds such values does (yeastar-v2's `ringtimeout`
+/// 10 and 12).
+pub(crate) const INFERRED_RULES: Choice = Choice {
+    key: "inferred-rules",
+    shown: "refuse|accept",
+    default: "refuse",
+    accepts: |v| matches!(v, "refuse" | "accept"),
+};
+
 /// The choices of every API's simulator.
-pub(crate) const SHARED: &[Choice] = &[SPELLING, DROP_FIELD];
+pub(crate) const SHARED: &[Choice] = &[SPELLING, DROP_FIELD, INFERRED_RULES];
 
 /// A status word as SOAP services spell them: `ERROR_` and capitals.
 pub(crate) fn is_status(value: &str) -> bool {
@@ -53,6 +65,14 @@ pub(crate) struct Inferred {
 }
 
 impl Inferred {
+    /// Takes out the problems of rules no document of the API states where the simulated
+    /// PBX holds such values (`inferred-rules=accept`).
+    pub(crate) fn drop_unstated(&self, table: &Table, problems: &mut Vec<Problem>) {
+        if self.is(INFERRED_RULES.key, "accept") {
+            problems.retain(|p| rules::inferred_rule(table, p).is_none());
+        }
+    }
+
     /// The defaults of the shared choices and of `api`'s own.
     pub(crate) fn new(api: &'static [Choice]) -> Inferred {
         let values = SHARED

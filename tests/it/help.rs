@@ -116,8 +116,15 @@ fn the_help_says_what_the_code_does() {
     let export = Run::new(Command::Export).help().ok().stdout;
     assert!(!export.contains("--rate"), "export has no --rate: {export}");
     let sim = Run::new(Command::Sim).help().ok().stdout;
+    // Read as words: clap wraps the list of choices wherever its width falls (a new choice
+    // moved the break inside this one).
+    let words = sim.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        sim.contains("verba-provider-eid=EID (--api verba)"),
+        words.contains("verba-provider-eid=EID (--api verba)"),
+        "{sim}"
+    );
+    assert!(
+        words.contains("inferred-rules=refuse|accept (every API)"),
         "{sim}"
     );
 }

@@ -27,6 +27,7 @@ mod safety;
 mod secrets;
 mod simulator;
 mod soak;
+mod strict;
 mod summaries;
 mod support;
 mod sync;

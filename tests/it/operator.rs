@@ -181,7 +181,7 @@ fn the_json_summary_matches_the_report_line_by_line() {
          2002,New Two,n2002,{STRONG},,,,\n\
          1001,Renamed 1001,,,,,,\n\
          1002,Old 1002,,,,,,\n\
-         2003,Bad Ring,n2003,{STRONG},45,,,\n\
+         2003,Bad Register Name,n-2003,{STRONG},,,,\n\
          2004,Forwards Nowhere,n2004,{STRONG},,on,Extension,9999\n"
     ));
     let ran = import

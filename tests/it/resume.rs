@@ -127,6 +127,16 @@ fn a_resume_against_another_pbx_or_mode_is_refused_naming_the_difference() {
         "{}",
         ran.stderr
     );
+    // --strict decides which rows are sent.
+    let ran = adds(&first, &file, &report)
+        .args(&["--strict", "--resume"])
+        .incomplete("bad_input");
+    assert!(
+        ran.stderr
+            .contains("--strict on (the journal's: (not set))"),
+        "{}",
+        ran.stderr
+    );
 
     // The interrupted run's own settings finish it.
     let ran = adds(&first, &file, &report).args(&["--resume"]).ok();

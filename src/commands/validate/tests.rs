@@ -28,6 +28,7 @@ fn the_report_and_rejects_are_written_in_blocks_not_a_line_at_a_time() {
         mode: Mode::Update,
         report: Some(dir.path().join("r.csv")),
         weak_passwords: false,
+        strict: false,
         mapping: None,
         show_mapped: 0,
         generate_passwords: false,

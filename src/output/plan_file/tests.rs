@@ -38,6 +38,7 @@ fn sample(keys: &Keys) -> PlanFile {
             generate_passwords: false,
             update_secrets: false,
             weak_passwords: false,
+            strict: false,
             rate: "10".into(),
             read_rate: None,
             concurrency: 4,

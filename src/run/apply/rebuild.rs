@@ -99,6 +99,7 @@ pub(super) fn import_settings(
         retry: RetryPolicy::new(s.retries),
         report,
         weak_passwords: s.weak_passwords,
+        strict: s.strict,
         generate_passwords: s.generate_passwords,
         update_secrets: s.update_secrets,
         heartbeat: Duration::from_millis(s.heartbeat_ms),

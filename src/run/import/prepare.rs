@@ -150,6 +150,7 @@ pub(crate) fn prepare(
     let mut planner = Planner::new(table, settings.mode, current, settings.weak_passwords)
         .generate_passwords(settings.generate_passwords)
         .update_secrets(settings.update_secrets)
+        .strict(settings.strict)
         .people(people)
         .leavers(leavers);
     if settings.dry_run {
