@@ -13,7 +13,7 @@ use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
 use super::write::RowWrite;
-use crate::domain::{Action, Code, Mode, PbxSnapshot, Record, RowResult, Status};
+use crate::domain::{Action, Code, Mode, PbxSnapshot, RowResult, Status};
 use crate::input::RowCells;
 use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
 
