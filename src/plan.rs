@@ -16,7 +16,9 @@ pub(crate) mod passwords;
 mod planner;
 pub(crate) mod prune;
 pub(crate) mod roster;
+mod write;
 
 pub(crate) use feed::plan_sheet;
-pub(crate) use planner::{Outgoing, Planned, Planner};
+pub(crate) use planner::{Planned, Planner};
 pub(crate) use prune::PruneSettings;
+pub(crate) use write::RowWrite;

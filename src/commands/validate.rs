@@ -119,8 +119,8 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
         Mode::Upsert | Mode::Sync => Action::None,
         Mode::Add | Mode::Update => action,
     };
-    let valid = |row, number: String, action, note: &str| {
-        RowResult::new(Some(row), number, shown(action), Status::Ok)
+    let valid = |row: Option<u64>, number: String, action, note: &str| {
+        RowResult::new(row, number, shown(action), Status::Ok)
             .with_error("", "valid")
             .with_note(note)
     };
@@ -137,7 +137,7 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
                 number,
                 action,
                 note,
-            } => valid(row, number, action, &note),
+            } => valid(Some(row), number, action, &note),
             // Validation plans nothing to send; a row that would be sent passed every rule.
             Planned::Send(send) => valid(send.row, send.number, send.action, &send.note),
         };

@@ -7,8 +7,9 @@
 use std::collections::HashSet;
 
 use super::matching::People;
-use super::planner::{Outgoing, Planned};
-use crate::domain::{Action, PbxSnapshot, Record, RowResult, Status};
+use super::planner::Planned;
+use super::write::RowWrite;
+use crate::domain::{Action, PbxSnapshot, RowResult, Status};
 use crate::rules::Cells;
 
 /// The deletes leavers' rows may do in this run.
@@ -65,14 +66,7 @@ impl Leavers {
                     .with_error("", format!("dry run: would delete ({why})")),
             ));
         }
-        Planned::Send(Box::new(Outgoing {
-            row,
-            number,
-            action: Action::Delete,
-            record: Record::new(),
-            changed: String::new(),
-            note: why.to_string(),
-            secrets: Vec::new(),
-        }))
+        let delete = RowWrite::delete(Some(row), number, why.to_string());
+        Planned::Send(Box::new(delete))
     }
 }

@@ -12,7 +12,8 @@ use super::inferred;
 use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
-use crate::domain::{Action, Mode, PbxSnapshot, Record, RowResult, Secret, Status};
+use super::write::RowWrite;
+use crate::domain::{Action, Mode, PbxSnapshot, RowResult, Status};
 use crate::input::RowCells;
 use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
 
@@ -30,7 +31,7 @@ pub(crate) enum Planned {
         note: String,
     },
     /// Boxed too, so that a plan is small enough to move without a call to `memcpy`.
-    Send(Box<Outgoing>),
+    Send(Box<RowWrite>),
 }
 
 impl Planned {
@@ -39,24 +40,9 @@ impl Planned {
         match self {
             Planned::Done(result) => (result.row, &result.number),
             Planned::Valid { row, number, .. } => (Some(*row), number),
-            Planned::Send(send) => (Some(send.row), &send.number),
+            Planned::Send(send) => (send.row, &send.number),
         }
     }
-}
-
-/// What to send for a row.
-#[derive(Debug)]
-pub(crate) struct Outgoing {
-    pub(crate) row: u64,
-    pub(crate) number: String,
-    pub(crate) action: Action,
-    pub(crate) record: Record,
-    /// The fields sent besides the key, comma-separated.
-    pub(crate) changed: String,
-    /// For the report's message: values a conversion dropped, secrets generated.
-    pub(crate) note: String,
-    /// Secrets generated for this add, for the credentials file once the PBX took it.
-    pub(crate) secrets: Vec<(&'static str, Secret)>,
 }
 
 pub(crate) struct Planner {
@@ -311,8 +297,8 @@ impl Planner {
             return Planned::Done(Box::new(result));
         }
         let record = cells.record(table, std::iter::once(table.key_index()).chain(send));
-        Planned::Send(Box::new(Outgoing {
-            row,
+        Planned::Send(Box::new(RowWrite {
+            row: Some(row),
             number: number.to_string(),
             action,
             record,

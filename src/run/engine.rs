@@ -17,13 +17,15 @@ use futures::future::{self, Either};
 use tokio::sync::{mpsc, watch};
 
 use super::journal::Journal;
-use super::send::{Sent, abandoned, execute, not_finished};
+use super::send::not_finished;
 use super::stop::Stop;
 use super::throttle::Throttle;
 use super::verify::Written;
-use crate::domain::{Action, Code, Record, RowResult, RunEnd, Secret, Status};
+use crate::domain::{Record, RowResult, RunEnd, Secret, Status};
 use crate::output::{Progress, Report};
 use crate::pbx::{Client, RetryPolicy};
+use crate::plan::RowWrite;
+use task::spawn_row;
 
 /// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
 /// extension may carry secrets that run made but never lived to write down.
@@ -45,7 +47,7 @@ pub(crate) enum Step {
     Decided(RowResult),
     /// Finished by an interrupted run: its line comes from the journal, which has it already.
     Replayed(RowResult),
-    Send(RowWrite),
+    Send(Queued),
 }
 
 impl Step {
@@ -55,7 +57,7 @@ impl Step {
         clippy::result_large_err,
         reason = "moved once, straight into its row's task"
     )]
-    fn known(self) -> Result<(RowResult, bool), RowWrite> {
+    fn known(self) -> Result<(RowResult, bool), Queued> {
         match self {
             // Decided lines are finished when the pipeline takes them; replayed ones were
             // finished by the killed run, at no time of this one.
@@ -64,29 +66,33 @@ impl Step {
                 Ok((result, true))
             }
             Step::Replayed(result) => Ok((result, false)),
-            Step::Send(write) => Err(write),
+            Step::Send(queued) => Err(queued),
         }
     }
 }
 
-pub(crate) struct RowWrite {
-    /// `None` for a delete of an extension the file does not list.
-    pub(crate) row: Option<u64>,
-    pub(crate) number: String,
-    pub(crate) action: Action,
-    pub(crate) record: Record,
-    /// The fields sent, comma-separated, for the report.
-    pub(crate) changed: String,
-    /// Said in the report's message however the row ends (values a conversion dropped).
-    pub(crate) note: String,
-    /// Secrets generated for this add: to the credentials file once the PBX has taken it.
-    pub(crate) secrets: Vec<(&'static str, Secret)>,
+/// A planned write as the pipeline sends it: the plan's [`RowWrite`], with what the order of
+/// the rows and `--resume` add to it (the planner knows neither).
+pub(crate) struct Queued {
+    pub(crate) write: RowWrite,
     /// Adds of earlier rows this row's forwards point at: wait for them before sending.
     pub(crate) after: Vec<watch::Receiver<bool>>,
     /// Told when this row is finished, if later rows forward to it.
     pub(crate) done: Option<watch::Sender<bool>>,
     /// A killed run had sent this row without learning the outcome: ask the PBX first.
     pub(crate) verify_first: bool,
+}
+
+impl Queued {
+    /// `write`, waiting for nothing yet.
+    pub(crate) fn new(write: RowWrite, verify_first: bool) -> Self {
+        Queued {
+            write,
+            after: Vec::new(),
+            done: None,
+            verify_first,
+        }
+    }
 }
 
 pub(crate) struct EngineSettings {
@@ -125,40 +131,8 @@ pub(crate) async fn run(
     progress: &Progress,
     stop: Arc<Stop>,
 ) {
-    let stream = futures::stream::unfold(
-        work,
-        |mut rx| async move { rx.recv().await.map(|w| (w, rx)) },
-    );
-    let finished = stream
-        .map(|work| {
-            if stop.is_stopped() {
-                // A stopped run sends nothing more: the rest of the rows get their lines here
-                // and now, without a task each, so a large file's remainder takes a moment.
-                return Either::Left(future::ready(unsent(work, &stop)));
-            }
-            let write = match work.step.known() {
-                // A row whose line is already known needs no task: one per row of a sync of
-                // 10,000 unchanged extensions took longer than its reads.
-                Ok((result, journal)) => {
-                    let line = Finished::without_task(work.seq, work.offset, work.raw, result);
-                    return Either::Left(future::ready(line.journalled(journal, false)));
-                }
-                Err(write) => write,
-            };
-            let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
-            Either::Right(spawn_row(
-                work.seq,
-                work.offset,
-                work.raw,
-                write,
-                client,
-                settings,
-                stop,
-            ))
-        })
-        .buffer_unordered(settings.concurrency);
+    let finished = finishing(work, client, settings.clone(), stop.clone());
     let mut finished = std::pin::pin!(finished);
-
     // Rows finish out of order; hold the early ones until every row before them is written.
     let mut waiting: BTreeMap<u64, Finished> = BTreeMap::new();
     let mut next = 0;
@@ -183,41 +157,89 @@ pub(crate) async fn run(
         } else if done.result.attempts > 0 {
             unreachable_in_a_row = 0;
         }
-        // Written before the journal says the row is done: a run killed in between must not
-        // leave an extension whose only copy of its password is lost.
-        if done.result.status == Status::Ok && !done.secrets.is_empty() {
-            write_credentials(report, &mut done, &stop);
-        }
-        if let Some(journal) = &settings.journal
-            && done.journal
-            && let Err(e) = journal.finished(done.seq, &done.result)
-        {
-            stop.stop(RunEnd::LocalFailure, e.to_string());
-        }
-        if let (Some(written), Some(record)) = (&settings.written, done.sent.take())
-            && Written::is_written(&done.result)
-        {
-            let row = Written {
-                seq: done.seq,
-                result: done.result.clone(),
-                record,
-            };
-            written.lock().expect("the written rows' lock").push(row);
-        }
+        record(&mut done, report, &settings, &stop);
         waiting.insert(done.seq, done);
         while let Some(done) = waiting.remove(&next) {
-            if done.journal && done.result.attempts > 0 {
-                report.summary.sent += 1;
-            }
-            if let Err(e) = report.write(&done.result, done.raw.as_ref(), done.unfinished) {
-                // Every row still counts; the journal has what the report could not take.
-                let what = format!("cannot write the report {}: {e}", report.path().display());
-                stop.stop(RunEnd::LocalFailure, what);
-            }
-            progress.advance(done.offset, &report.summary);
+            write_line(report, &done, progress, &stop);
             next += 1;
         }
     }
+}
+
+/// Every row of `work`, finished: sent on a task of its own, at most `concurrency` at a
+/// time, or given its line at once where it is known.
+fn finishing(
+    work: mpsc::Receiver<PipelineItem>,
+    client: Arc<Client>,
+    settings: Arc<EngineSettings>,
+    stop: Arc<Stop>,
+) -> impl futures::Stream<Item = Finished> {
+    let concurrency = settings.concurrency;
+    let stream = futures::stream::unfold(
+        work,
+        |mut rx| async move { rx.recv().await.map(|w| (w, rx)) },
+    );
+    stream
+        .map(move |work| {
+            if stop.is_stopped() {
+                // A stopped run sends nothing more: the rest of the rows get their lines here
+                // and now, without a task each, so a large file's remainder takes a moment.
+                return Either::Left(future::ready(unsent(work, &stop)));
+            }
+            let queued = match work.step.known() {
+                // A row whose line is already known needs no task: one per row of a sync of
+                // 10,000 unchanged extensions took longer than its reads.
+                Ok((result, journal)) => {
+                    let line = Finished::without_task(work.seq, work.offset, work.raw, result);
+                    return Either::Left(future::ready(line.journalled(journal, false)));
+                }
+                Err(queued) => queued,
+            };
+            let (client, stop, settings) = (client.clone(), stop.clone(), settings.clone());
+            let raw = work.raw;
+            let row = spawn_row(work.seq, work.offset, raw, queued, client, settings, stop);
+            Either::Right(row)
+        })
+        .buffer_unordered(concurrency)
+}
+
+/// What a finished row leaves besides its line: its generated secrets in the credentials
+/// file, its end in the journal, and what was sent, for `--verify`.
+fn record(done: &mut Finished, report: &mut Report, settings: &EngineSettings, stop: &Stop) {
+    // Written before the journal says the row is done: a run killed in between must not
+    // leave an extension whose only copy of its password is lost.
+    if done.result.status == Status::Ok && !done.secrets.is_empty() {
+        write_credentials(report, done, stop);
+    }
+    if let Some(journal) = &settings.journal
+        && done.journal
+        && let Err(e) = journal.finished(done.seq, &done.result)
+    {
+        stop.stop(RunEnd::LocalFailure, e.to_string());
+    }
+    if let (Some(written), Some(record)) = (&settings.written, done.sent.take())
+        && Written::is_written(&done.result)
+    {
+        let row = Written {
+            seq: done.seq,
+            result: done.result.clone(),
+            record,
+        };
+        written.lock().expect("the written rows' lock").push(row);
+    }
+}
+
+/// Writes a row's line, in its turn, and moves the progress bar.
+fn write_line(report: &mut Report, done: &Finished, progress: &Progress, stop: &Stop) {
+    if done.journal && done.result.attempts > 0 {
+        report.summary.sent += 1;
+    }
+    if let Err(e) = report.write(&done.result, done.raw.as_ref(), done.unfinished) {
+        // Every row still counts; the journal has what the report could not take.
+        let what = format!("cannot write the report {}: {e}", report.path().display());
+        stop.stop(RunEnd::LocalFailure, what);
+    }
+    progress.advance(done.offset, &report.summary);
 }
 
 /// Puts a new extension's generated secrets in the credentials file and says so in its line;
@@ -240,117 +262,11 @@ fn write_credentials(report: &mut Report, done: &mut Finished, stop: &Stop) {
     };
 }
 
-/// What a row's task hands back (its input record stays with the pipeline).
-struct Sending {
-    result: RowResult,
-    secrets: Vec<(&'static str, Secret)>,
-    sent: Sent,
-}
-
-/// Sends one row on a task of its own, so rows run on the runtime's workers beside their
-/// connections instead of all being polled by the thread that drives the pipeline. A panic
-/// in the task becomes the row's `INTERNAL` line, and the run goes on.
-fn spawn_row(
-    seq: u64,
-    offset: u64,
-    raw: Option<ByteRecord>,
-    write: RowWrite,
-    client: Arc<Client>,
-    settings: Arc<EngineSettings>,
-    stop: Arc<Stop>,
-) -> impl Future<Output = Finished> + use<> {
-    let line = RowResult::new(write.row, &write.number, write.action, Status::Failed);
-    let kept = settings.written.as_ref().map(|_| write.record.clone());
-    let task = tokio::spawn(send_row(seq, write, client, settings, stop));
-    async move {
-        let Sending {
-            mut result,
-            secrets,
-            sent,
-        } = match task.await {
-            Ok(sending) => sending,
-            Err(e) => Sending {
-                result: internal_error(line, &e),
-                secrets: Vec::new(),
-                sent: Sent::Broken,
-            },
-        };
-        result.finished_at = Some(Instant::now());
-        Finished {
-            seq,
-            offset,
-            raw,
-            result,
-            secrets,
-            sent: kept,
-            unreachable: sent == Sent::Unreachable,
-            // Rows a stopped run never attempted stay open for --resume.
-            journal: sent.finished(),
-            unfinished: sent == Sent::NotAttempted,
-        }
-    }
-}
-
-/// The row's task: its sending, raced against the run abandoning what is in flight.
-async fn send_row(
-    seq: u64,
-    mut write: RowWrite,
-    client: Arc<Client>,
-    settings: Arc<EngineSettings>,
-    stop: Arc<Stop>,
-) -> Sending {
-    let done = write.done.take();
-    let mut note = std::mem::take(&mut write.note);
-    let mut secrets = std::mem::take(&mut write.secrets);
-    let verify_first = write.verify_first;
-    let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
-    let (mut result, sent) = tokio::select! {
-        biased;
-        finished = execute(seq, write, &client, &settings, &stop) => finished,
-        () = stop.abandoned() => (abandoned(line), Sent::NotAttempted),
-    };
-    if let Some(done) = done {
-        let _ = done.send(true);
-    }
-    if verify_first && result.attempts == 0 && !secrets.is_empty() {
-        // The add that landed carried the killed run's secrets, which that run wrote down
-        // only if it lived to hear the answer; these were never sent.
-        secrets.clear();
-        note = CREDENTIALS_MAYBE_LOST.into();
-    }
-    if !note.is_empty() {
-        result.message = match result.message.is_empty() {
-            true => note,
-            false => format!("{}; {note}", result.message),
-        };
-    }
-    Sending {
-        result,
-        secrets,
-        sent,
-    }
-}
-
-/// The line of a row whose task ended in a panic: failed, code `INTERNAL`, its words kept.
-fn internal_error(mut line: RowResult, e: &tokio::task::JoinError) -> RowResult {
-    line.status = Status::Failed;
-    let why = match e.is_panic() {
-        true => "it panicked",
-        false => "its task was cancelled",
-    };
-    line.error_code = Code::Internal.to_string();
-    line.message = format!(
-        "internal error while sending this row ({why}; please report it): whether the PBX \
-         took it is unknown; check it there, or --resume a stopped run, which asks the PBX"
-    );
-    line
-}
-
 /// The line of a row that reached the pipeline after the run stopped.
 fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
     let (result, journal, unfinished) = match work.step.known() {
         Ok((result, journal)) => (result, journal, false),
-        Err(write) => {
+        Err(Queued { write, .. }) => {
             let why = stop.reason().map_or("", |(_, why)| why);
             let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
             (not_finished(line, why, false), false, true)
@@ -382,5 +298,6 @@ impl Finished {
     }
 }
 
+mod task;
 #[cfg(test)]
 mod tests;

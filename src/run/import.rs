@@ -6,31 +6,30 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use tokio::sync::mpsc;
 
+mod finish;
 mod prepare;
 
+use finish::{Sent, apply_and_read_back, finish, log_out};
 use prepare::read_and_prepare;
 pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay};
 pub(crate) use super::login::{login_failed, reason_of};
-use super::page::{self, Ending};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
-use super::verify::ReadBack;
 use crate::domain::{Mode, RunEnd, Stopped, Summary};
 use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
-use crate::output::html::PageCollector;
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
-use crate::pbx::{ApiError, Client, Connection, Op, RetryPolicy, WireOptions};
-use crate::plan::PruneSettings;
+use crate::pbx::{Client, Connection, RetryPolicy, WireOptions};
+use crate::plan::{Planner, PruneSettings};
 use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
@@ -142,30 +141,98 @@ pub(crate) async fn run_gated(
         Some((gate, source)) => (Some(gate), Some(source)),
         None => (None, None),
     };
-    let (started, started_at) = (std::time::Instant::now(), std::time::SystemTime::now());
-    let table = settings.api.table;
+    let started = (Instant::now(), SystemTime::now());
+    let (source, sheet, resumed) = open(settings, opened)?;
+    let client = log_in(settings).await?;
+    on_start();
+    let heartbeat = client.spawn_heartbeat(settings.heartbeat);
+    let (stop, signals) = listen_for_signals(settings)?;
+    let replay = resumed.as_ref().map(|(_, replay)| replay);
+    let planned = tokio::select! {
+        planned = read_and_prepare(settings, &source, &sheet, &client, (gate, replay)) => planned,
+        () = stop.stopped() => Err(Stopped::new(
+            RunEnd::Interrupted,
+            "interrupted while reading the PBX; nothing was sent",
+        )
+        .into()),
+    };
+    let prepared = match planned {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            signals.abort();
+            let _ = tokio::time::timeout(Duration::from_secs(1), client.logout()).await;
+            return Err(e);
+        }
+    };
+    let (mut report, lines) = create_report(settings, &sheet)?;
+    let (journal, replay) = open_journal(settings, &source, resumed)?;
+    let Prepared {
+        planner,
+        prune,
+        adding,
+        would_refuse,
+    } = prepared;
+    let plan = ScheduleInputs {
+        deletes: prune.deletes,
+        bad_numbers: prune.bad_numbers,
+        replay,
+        adding,
+    };
+    let rows = (sheet, planner, plan);
+    let (engine, read) = send_rows(settings, rows, journal, &client, &mut report, &stop).await?;
+    let read_back = apply_and_read_back(settings, &client, &engine, &stop, &report).await;
+    log_out(&client, &stop).await;
+    signals.abort();
+    heartbeat.abort();
+    let sent = Sent {
+        engine: &engine,
+        read,
+        read_back,
+        would_refuse,
+    };
+    finish(
+        settings,
+        (&source, &client, &stop),
+        started,
+        (report, &lines),
+        sent,
+    )
+}
+
+/// With `--resume`: the interrupted run's journal, and what that run finished.
+type Resumed = Option<(Journal, Replay)>;
+
+/// The input opened and its header read (its notices said), and, with `--resume`, the
+/// journal of the interrupted run: a resume with nothing to resume fails before any login.
+fn open(
+    settings: &ImportSettings,
+    opened: Option<Source>,
+) -> anyhow::Result<(Source, Sheet, Resumed)> {
     let source = match opened {
         Some(source) => source,
         None => Source::open(&settings.file, &settings.read)?,
     };
-    let input = source.input();
-    let sheet = Sheet::open(&source, table, settings.mapping.as_ref())?;
+    let sheet = Sheet::open(&source, settings.api.table, settings.mapping.as_ref())?;
     // How the file is read, where it is worth saying (an encoding, a sheet, a layout).
     for notice in sheet.notices() {
         eprintln!("pbxbulk: {notice}");
     }
-    // A resume with nothing to resume fails before any login.
     let resumed = match settings.resume {
         true => Some(Journal::resume(
             &settings.report,
-            input.fingerprint()?,
+            source.input().fingerprint()?,
             &settings.pins(),
         )?),
         false => None,
     };
+    Ok((source, sheet, resumed))
+}
+
+/// The client, logged in (its notes said); a refused login is one clear error.
+async fn log_in(settings: &ImportSettings) -> anyhow::Result<Arc<Client>> {
     let client = Client::new(
         (settings.api.codec)(&settings.wire),
-        table,
+        settings.api.table,
         settings.connection.clone(),
     )?
     .login_retries(settings.retry)
@@ -178,39 +245,26 @@ pub(crate) async fn run_gated(
     for note in client.notes() {
         eprintln!("pbxbulk: {note}");
     }
-    on_start();
-    let heartbeat = client.spawn_heartbeat(settings.heartbeat);
-    // From here on a signal stops the run cleanly instead of killing it: while the PBX is
-    // read nothing is sent yet, and once rows go out the report is written whole and the
-    // journal kept. (Lines go to stderr plainly: the bars are drawn only on a terminal.)
+    Ok(client)
+}
+
+/// From here on a signal stops the run cleanly instead of killing it: while the PBX is read
+/// nothing is sent yet, and once rows go out the report is written whole and the journal
+/// kept. (Lines go to stderr plainly: the bars are drawn only on a terminal.)
+fn listen_for_signals(
+    settings: &ImportSettings,
+) -> anyhow::Result<(Arc<Stop>, tokio::task::JoinHandle<()>)> {
     let stop = Arc::new(Stop::default());
     let signals = stop::on_signals(stop.clone(), settings.connection.timeout, |line| {
         eprintln!("{line}");
     })
     .context("cannot listen for Ctrl-C and SIGTERM")?;
+    Ok((stop, signals))
+}
 
-    let replay = resumed.as_ref().map(|(_, replay)| replay);
-    let planned = tokio::select! {
-        planned = read_and_prepare(settings, &source, &sheet, &client, (gate, replay)) => planned,
-        () = stop.stopped() => Err(Stopped::new(
-            RunEnd::Interrupted,
-            "interrupted while reading the PBX; nothing was sent",
-        )
-        .into()),
-    };
-    let Prepared {
-        planner,
-        prune,
-        adding,
-        would_refuse,
-    } = match planned {
-        Ok(planned) => planned,
-        Err(e) => {
-            signals.abort();
-            let _ = tokio::time::timeout(Duration::from_secs(1), client.logout()).await;
-            return Err(e);
-        }
-    };
+/// The report, created once the login is accepted and the PBX read; with the path its lines
+/// go to (beside the workbook, when one is asked for).
+fn create_report(settings: &ImportSettings, sheet: &Sheet) -> anyhow::Result<(Report, PathBuf)> {
     let lines = match settings.report_format {
         ReportFormat::Csv => settings.report.clone(),
         ReportFormat::Xlsx => workbook::partial_path(&settings.report),
@@ -225,29 +279,42 @@ pub(crate) async fn run_gated(
     if settings.report_html.is_some() {
         report.collect_page();
     }
-    // Created only now: a run refused at login or before any write leaves no journal.
-    let (journal, replay) = match resumed {
+    Ok((report, lines))
+}
+
+/// The journal the rows are recorded in, and what the interrupted run finished. Created only
+/// now: a run refused at login or before any write leaves no journal.
+fn open_journal(
+    settings: &ImportSettings,
+    source: &Source,
+    resumed: Resumed,
+) -> anyhow::Result<(Option<Journal>, Replay)> {
+    Ok(match resumed {
         Some((journal, replay)) => (Some(journal), replay),
         None if settings.dry_run => (None, Replay::default()),
         None => (
             Some(Journal::create(
                 &settings.report,
-                input.fingerprint()?,
+                source.input().fingerprint()?,
                 &settings.pins(),
             )?),
             Replay::default(),
         ),
-    };
+    })
+}
 
+/// The pipeline: the rows planned on a thread of their own, sent by the engine, each line
+/// written to `report`. Returns what the engine kept and how reading the file ended.
+async fn send_rows(
+    settings: &ImportSettings,
+    (sheet, planner, plan): (Sheet, Planner, ScheduleInputs),
+    journal: Option<Journal>,
+    client: &Arc<Client>,
+    report: &mut Report,
+    stop: &Arc<Stop>,
+) -> anyhow::Result<(Arc<EngineSettings>, Result<(), SheetError>)> {
     let progress = Progress::new(Some(sheet.len()), settings.progress_every);
-
     let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
-    let plan = ScheduleInputs {
-        deletes: prune.deletes,
-        bad_numbers: prune.bad_numbers,
-        replay,
-        adding,
-    };
     let producer = {
         let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
@@ -260,7 +327,6 @@ pub(crate) async fn run_gated(
             read
         })
     };
-
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,
@@ -269,136 +335,11 @@ pub(crate) async fn run_gated(
         create_if_missing: matches!(settings.mode, Mode::Upsert | Mode::Sync),
         written: settings.verify.then(Mutex::default),
     });
-    engine::run(
-        rx,
-        client.clone(),
-        engine_settings.clone(),
-        &mut report,
-        &progress,
-        stop.clone(),
-    )
-    .await;
+    let (client, engine) = (client.clone(), engine_settings.clone());
+    engine::run(rx, client, engine, report, &progress, stop.clone()).await;
     progress.finish();
     let read = producer.await.context("the reader stopped unexpectedly")?;
-
-    let wrote = report.summary.ok > 0;
-    if wrote && settings.api.api.caps.apply_at_end && !stop.is_stopped() {
-        // Yeastar v1 and Verba make a batch of writes live with one apply at the end.
-        if let Err(e) = client.call_retrying(&Op::Apply, settings.retry).await {
-            stop.stop(
-                apply_failed(&e),
-                format!("the changes were written but the final apply failed: {e}"),
-            );
-        }
-    }
-    let read_back = match (&engine_settings.written, stop.is_stopped()) {
-        (Some(written), false) => {
-            let pace = (settings.retry, settings.concurrency);
-            Some(ReadBack::of(&client, table, pace, written).await)
-        }
-        _ => None,
-    };
-    if stop.is_abandoned() {
-        // Requests were given up on: the PBX is too slow to wait for; its session times out.
-    } else if stop.is_stopped() {
-        // A stopped run owes the PBX no more than a moment.
-        let _ = tokio::time::timeout(Duration::from_millis(300), client.logout()).await;
-    } else {
-        client.logout().await;
-    }
-    signals.abort();
-    heartbeat.abort();
-    let rejects = report.rejects_path().map(PathBuf::from);
-    let mut page = report.take_page();
-    let mut summary = finish_report(
-        report,
-        &lines,
-        settings,
-        &stop,
-        (read_back.as_ref(), page.as_mut()),
-    );
-    summary.elapsed = started.elapsed();
-    summary.settled_rate = engine_settings.throttle.settled();
-    // A file that broke halfway (or changed under the run) is reported after the rows that
-    // were read, and keeps its journal.
-    if let Err(e) = &read {
-        stop.stop(RunEnd::BadInput, e.to_string());
-    }
-    // The writes are done whether or not they could be read back: the journal goes.
-    let journal_kept = match (stop.is_stopped(), &engine_settings.journal) {
-        (false, Some(journal)) => {
-            journal.remove();
-            false
-        }
-        (true, Some(_)) => true,
-        (_, None) => false,
-    };
-    let unverified = read_back.as_ref().and_then(ReadBack::failure).map(|e| {
-        let why = format!(
-            "the writes were sent, but reading them back for --verify failed: {e}; check \
-             them with pbxbulk export"
-        );
-        (reason_of(e), why)
-    });
-    let stopped = stop.reason().map(|(r, why)| (r, why.to_string()));
-    let stopped = stopped.or(unverified);
-    // Before a broken file's error is returned: the page says how far the run got.
-    let (broke, refusing) = (read.as_ref().err(), would_refuse.as_deref());
-    let ending = Ending {
-        started: started_at,
-        summary: &summary,
-        stopped: stopped.as_ref().map(|(r, why)| (*r, why.as_str())),
-        broke,
-        refusing,
-    };
-    page::write(settings, page, &source, ending)?;
-    Ok(ImportOutcome {
-        summary,
-        stopped,
-        would_refuse,
-        relogins: client.logins().saturating_sub(1),
-        journal_kept,
-        rejects,
-    })
-}
-
-/// Closes the report (with `--verify`'s column, and as a workbook if asked) and returns its
-/// counts; a disk that fails here stops the run as a local failure, the counts kept.
-fn finish_report(
-    report: Report,
-    lines: &Path,
-    settings: &ImportSettings,
-    stop: &Stop,
-    (read_back, page): (Option<&ReadBack>, Option<&mut PageCollector>),
-) -> Summary {
-    let broken = report.is_broken();
-    let (mut summary, closed) = report.finish();
-    let mut done = closed.map_err(|e| format!("cannot finish the report {}: {e}", lines.display()));
-    if let Some(read_back) = read_back.filter(|_| done.is_ok() && !broken) {
-        done = read_back.record(lines, page, &mut summary).map_err(|e| {
-            format!(
-                "cannot write the verify column of the report {}: {e}",
-                lines.display()
-            )
-        });
-    }
-    if done.is_ok() && !broken && settings.report_format == ReportFormat::Xlsx {
-        done = workbook::csv_to_xlsx(lines, &settings.report)
-            .map_err(|e| format!("cannot write the report {}: {e}", settings.report.display()));
-    }
-    if let Err(why) = done {
-        stop.stop(RunEnd::LocalFailure, why);
-    }
-    summary
-}
-
-/// What a failed final apply means: the PBX gone or the login refused as for any request;
-/// otherwise the written changes are not live, which `--resume` sets right.
-fn apply_failed(e: &ApiError) -> RunEnd {
-    match reason_of(e) {
-        RunEnd::BadInput => RunEnd::LocalFailure,
-        other => other,
-    }
+    Ok((engine_settings, read))
 }
 
 /// The outputs of one run, checked and locked: held for the whole run.

@@ -12,7 +12,7 @@ use crate::input::{Sheet, SheetError};
 use crate::output::plan_file::seal::Keys;
 use crate::output::plan_file::{Change, PlanRow, PlanStatus};
 use crate::plan::prune::PrunePlan;
-use crate::plan::{Outgoing, Planned, Planner, plan_sheet};
+use crate::plan::{Planned, Planner, RowWrite, plan_sheet};
 use crate::rules::Table;
 
 /// The rows of a plan, and how many rows came to what.
@@ -111,7 +111,7 @@ impl Reviewed {
 fn write_row(
     seq: u64,
     table: &Table,
-    out: &Outgoing,
+    out: &RowWrite,
     directory: &PbxSnapshot,
     keys: &Keys,
 ) -> PlanRow {
@@ -142,7 +142,7 @@ fn write_row(
         .collect();
     PlanRow {
         seq,
-        row: Some(out.row),
+        row: out.row,
         number: out.number.clone(),
         action: out.action,
         status: PlanStatus::Write,

@@ -18,11 +18,11 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
-use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, RowWrite, Step};
+use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, Queued, Step};
 use super::journal::Replay;
-use crate::domain::{Action, Code, Record, RowResult, Status};
+use crate::domain::{Action, Code, RowResult, Status};
 use crate::input::{Sheet, SheetError};
-use crate::plan::{Outgoing, Planned, Planner, plan_sheet};
+use crate::plan::{Planned, Planner, RowWrite, plan_sheet};
 use crate::rules::Table;
 
 /// What the feeder knows before it starts.
@@ -50,20 +50,16 @@ pub(crate) fn schedule_rows(
     let ScheduleInputs {
         deletes,
         bad_numbers,
-        mut replay,
+        replay,
         adding,
     } = plan;
-    let mut order = Order {
-        table: sheet.table(),
-        adding,
-        added: HashMap::new(),
-        held: HashMap::new(),
-        held_numbers: HashSet::new(),
-        arrived: 0,
+    let mut rows = Rows {
+        replay,
+        order: Order::new(sheet.table(), adding),
+        generating: planner.generates_passwords(),
     };
     let mut seq = 0;
     let dry_run = planner.is_dry_run();
-    let generating = planner.generates_passwords();
     let mut open = true;
     plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
         let item = |step| PipelineItem {
@@ -72,25 +68,59 @@ pub(crate) fn schedule_rows(
             raw: Some(raw.clone()),
             step,
         };
-        let earlier = replayed(&mut replay, seq, &planned);
+        let ready = rows.work(seq, planned, item);
+        seq += 1;
+        open = ready.into_iter().all(|work| tx.blocking_send(work).is_ok());
+        open
+    })?;
+    for work in rows.order.rest() {
+        if open && tx.blocking_send(work).is_err() {
+            open = false;
+        }
+    }
+    for step in after_the_rows(&mut rows.replay, deletes, bad_numbers, dry_run) {
+        let work = PipelineItem {
+            seq,
+            offset: sheet.offset(),
+            raw: None::<ByteRecord>,
+            step,
+        };
+        if !open || tx.blocking_send(work).is_err() {
+            break;
+        }
+        seq += 1;
+    }
+    Ok(())
+}
+
+/// What the rows of the file become on their way to the engine.
+struct Rows {
+    /// What the interrupted run finished or had in flight (`--resume`).
+    replay: Replay,
+    order: Order,
+    /// The run generates passwords for the extensions it adds.
+    generating: bool,
+}
+
+impl Rows {
+    /// The work row `seq` becomes (`item` numbers a step as the row): its line, or its write,
+    /// which may be held back or release rows held back for it.
+    fn work(
+        &mut self,
+        seq: u64,
+        planned: Planned,
+        item: impl Fn(Step) -> PipelineItem,
+    ) -> Vec<PipelineItem> {
+        let earlier = replayed(&mut self.replay, seq, &planned);
         // A row the killed run had in flight that the PBX now has (it plans as no add) may
         // have been that run's add, with credentials it never wrote down.
-        let maybe_lost = generating && replay.in_flight.contains_key(&seq);
-        let ready = match (earlier, planned) {
+        let in_flight = self.replay.in_flight.contains_key(&seq);
+        let maybe_lost = self.generating && in_flight;
+        match (earlier, planned) {
             (Some(earlier), _) => vec![item(Step::Replayed(earlier))],
-            (None, Planned::Done(mut result)) => {
-                if let (Status::Unchanged, Some(action)) = (result.status, replay.sent_as(seq)) {
-                    // The PBX already has the row because the killed run's write landed:
-                    // that write is this row's outcome.
-                    result.status = Status::Ok;
-                    result.action = action;
-                    result.message =
-                        format!("{action}: it had landed before the interrupted run stopped");
-                }
-                if maybe_lost && result.status != Status::Invalid {
-                    result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
-                }
-                vec![item(Step::Decided(*result))]
+            (None, Planned::Done(result)) => {
+                let line = self.decided(seq, *result, maybe_lost);
+                vec![item(Step::Decided(line))]
             }
             (
                 None,
@@ -105,51 +135,47 @@ pub(crate) fn schedule_rows(
                     .with_error("", "valid")
                     .with_note(&note),
             ))],
-            (None, Planned::Send(send)) => {
-                let Outgoing {
-                    row,
-                    number,
-                    action,
-                    record,
-                    changed,
-                    note,
-                    secrets,
-                } = *send;
-                let verify_first = replay.in_flight.contains_key(&seq);
-                let note = match maybe_lost && action != Action::Add {
-                    true if note.is_empty() => CREDENTIALS_MAYBE_LOST.to_string(),
-                    true => format!("{note}; {CREDENTIALS_MAYBE_LOST}"),
-                    false => note,
-                };
-                let write = RowWrite {
-                    row: Some(row),
-                    number,
-                    action,
-                    record,
-                    changed,
-                    note,
-                    secrets,
-                    after: Vec::new(),
-                    done: None,
-                    verify_first,
-                };
-                order.arrive(item(Step::Send(write)))
+            (None, Planned::Send(mut write)) => {
+                if maybe_lost && write.action != Action::Add {
+                    write.note = match write.note.is_empty() {
+                        true => CREDENTIALS_MAYBE_LOST.to_string(),
+                        false => format!("{}; {CREDENTIALS_MAYBE_LOST}", write.note),
+                    };
+                }
+                let write = Queued::new(*write, in_flight);
+                self.order.arrive(item(Step::Send(write)))
             }
-        };
-        seq += 1;
-        open = ready.into_iter().all(|work| tx.blocking_send(work).is_ok());
-        open
-    })?;
-    for work in order.rest() {
-        if open && tx.blocking_send(work).is_err() {
-            open = false;
         }
     }
 
-    // Deletes the interrupted run finished keep their lines; the rest were worked out again
-    // from the PBX as it is now, so what was deleted already is not among them. A delete it
-    // sent unanswered is asked about on the PBX first: one that landed is gone from that
-    // list, and its line would be lost.
+    /// The line of a row with nothing to send, as far as the interrupted run changes it.
+    fn decided(&self, seq: u64, mut result: RowResult, maybe_lost: bool) -> RowResult {
+        if let (Status::Unchanged, Some(action)) = (result.status, self.replay.sent_as(seq)) {
+            // The PBX already has the row because the killed run's write landed: that write
+            // is this row's outcome.
+            result.status = Status::Ok;
+            result.action = action;
+            result.message = format!("{action}: it had landed before the interrupted run stopped");
+        }
+        if maybe_lost && result.status != Status::Invalid {
+            result.message = format!("{}; {CREDENTIALS_MAYBE_LOST}", result.message);
+        }
+        result
+    }
+}
+
+/// What follows the rows: the deletes the interrupted run finished (their lines), the
+/// numbers that break the key's rule, and the deletes still to do.
+///
+/// The deletes still to do were worked out again from the PBX as it is now, so what was
+/// deleted already is not among them. A delete the interrupted run sent unanswered is asked
+/// about on the PBX first: one that landed is gone from that list, and its line would be lost.
+fn after_the_rows(
+    replay: &mut Replay,
+    deletes: Vec<String>,
+    bad_numbers: Vec<String>,
+    dry_run: bool,
+) -> impl Iterator<Item = Step> + use<> {
     let finished: Vec<RowResult> = std::mem::take(&mut replay.deletes_done)
         .into_values()
         .collect();
@@ -160,36 +186,24 @@ pub(crate) fn schedule_rows(
         .filter(|n| !already.contains(*n) && !deletes.contains(n))
         .cloned()
         .collect();
+    let reported: Vec<Step> = bad_numbers
+        .into_iter()
+        .filter(|n| !already.contains(n))
+        .map(|number| Step::Decided(bad_number(number)))
+        .collect();
     let remaining = deletes
         .into_iter()
         .chain(landed)
-        .filter(|n| !already.contains(n))
-        .map(|number| {
+        .filter(move |n| !already.contains(n))
+        .map(move |number| {
             let verify_first = in_flight.remove(&number);
             delete_step(number, dry_run, verify_first)
         });
-    let reported = bad_numbers
-        .into_iter()
-        .filter(|n| !already.contains(n))
-        .map(|number| Step::Decided(bad_number(number)));
-    for step in finished
+    finished
         .into_iter()
         .map(Step::Replayed)
         .chain(reported)
         .chain(remaining)
-    {
-        let work = PipelineItem {
-            seq,
-            offset: sheet.offset(),
-            raw: None::<ByteRecord>,
-            step,
-        };
-        if !open || tx.blocking_send(work).is_err() {
-            break;
-        }
-        seq += 1;
-    }
-    Ok(())
 }
 
 /// The line of a number the PBX lists that breaks the key's rule: reported, never deleted.
@@ -222,18 +236,8 @@ fn delete_step(number: String, dry_run: bool, verify_first: bool) -> Step {
                 .with_error("", "dry run: would delete (not in the file)"),
         );
     }
-    Step::Send(RowWrite {
-        row: None,
-        number,
-        action: Action::Delete,
-        record: Record::new(),
-        changed: String::new(),
-        note: String::new(),
-        secrets: Vec::new(),
-        after: Vec::new(),
-        done: None,
-        verify_first,
-    })
+    let delete = RowWrite::delete(None, number, String::new());
+    Step::Send(Queued::new(delete, verify_first))
 }
 
 /// The forward-ordering state: adds that entered the pipeline, and rows held back.
@@ -249,6 +253,17 @@ struct Order {
 }
 
 impl Order {
+    fn new(table: &'static Table, adding: HashSet<String>) -> Self {
+        Order {
+            table,
+            adding,
+            added: HashMap::new(),
+            held: HashMap::new(),
+            held_numbers: HashSet::new(),
+            arrived: 0,
+        }
+    }
+
     /// A row to send: the work to pass on now (it, and rows it releases), possibly none.
     fn arrive(&mut self, work: PipelineItem) -> Vec<PipelineItem> {
         self.arrived += 1;
@@ -256,7 +271,7 @@ impl Order {
             // Forget adds that have finished; nothing waits for them any more.
             self.added.retain(|_, finished| !*finished.borrow());
         }
-        let Step::Send(write) = &work.step else {
+        let Step::Send(Queued { write, .. }) = &work.step else {
             return vec![work];
         };
         let later = self.targets(write).find(|target| {
@@ -288,20 +303,20 @@ impl Order {
 
     /// Passes `work` on with its waits, then the rows that were waiting for it.
     fn release(&mut self, mut work: PipelineItem, ready: &mut Vec<PipelineItem>) {
-        let Step::Send(write) = &mut work.step else {
+        let Step::Send(queued) = &mut work.step else {
             ready.push(work);
             return;
         };
         let after: Vec<_> = self
-            .targets(write)
+            .targets(&queued.write)
             .filter_map(|t| self.added.get(t).cloned())
             .collect();
-        write.after = after;
-        let number = write.number.clone();
-        if write.action == Action::Add && !self.table.links.is_empty() {
+        queued.after = after;
+        let number = queued.write.number.clone();
+        if queued.write.action == Action::Add && !self.table.links.is_empty() {
             let (done, finished) = watch::channel(false);
             self.added.insert(number.clone(), finished);
-            write.done = Some(done);
+            queued.done = Some(done);
         }
         self.held_numbers.remove(&number);
         ready.push(work);

@@ -3,12 +3,13 @@
 //! lost did land. The row's task runs this; a panic in it becomes the row's `INTERNAL` line
 //! (see `engine`), never the end of the run.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::engine::{EngineSettings, RowWrite};
+use super::engine::{EngineSettings, Queued};
 use super::stop::Stop;
 use crate::domain::{Action, Code, RowResult, RunEnd, Status};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};
+use crate::plan::RowWrite;
 
 /// How a row's sending ended, besides its report line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,15 +48,14 @@ pub(super) fn abandoned(mut line: RowResult) -> RowResult {
 /// Sends one row, retrying passing failures; returns its line and how the sending ended.
 pub(super) async fn execute(
     seq: u64,
-    write: RowWrite,
+    queued: Queued,
     client: &Client,
     settings: &EngineSettings,
     stop: &Stop,
 ) -> (RowResult, Sent) {
-    let (throttle, retry) = (&settings.throttle, settings.retry);
+    let write = &queued.write;
     let mut result = RowResult::new(write.row, &write.number, write.action, Status::Ok);
-    let why = |stop: &Stop| stop.reason().map_or("", |(_, why)| why).to_string();
-    for mut earlier in write.after.iter().cloned() {
+    for mut earlier in queued.after.iter().cloned() {
         // A closed channel means that row was never sent; this one goes ahead regardless.
         tokio::select! {
             biased;
@@ -64,48 +64,64 @@ pub(super) async fn execute(
         }
     }
     result.changed = write.changed.clone();
-    let numbers = std::slice::from_ref(&write.number);
-    let op = match write.action {
-        Action::Add => Op::Add(&write.record),
-        Action::Delete => Op::Delete(numbers),
-        _ => Op::Update(&write.record),
-    };
-    if write.verify_first && already_on_pbx(client, &write, retry).await {
+    if queued.verify_first && already_on_pbx(client, write, settings.retry).await {
         result.message = format!(
             "{}: it had landed before the interrupted run stopped",
             write.action
         );
         return (result, Sent::Answered);
     }
+    match send_with_retries(seq, write, client, settings, stop, result).await {
+        Tried::Done(result, sent) => (result, sent),
+        Tried::Failed(failed) => failed.line(write, client, settings.retry).await,
+    }
+}
+
+/// Why the run stopped, for the line of a row it did not finish.
+fn why(stop: &Stop) -> String {
+    stop.reason().map_or("", |(_, why)| why).to_string()
+}
+
+/// How the tries of a row ended.
+enum Tried {
+    /// With its line: answered, or left unfinished by a stopped run.
+    Done(RowResult, Sent),
+    /// The PBX refused it for good, or every try ran out.
+    Failed(Failed),
+}
+
+/// A row's sending that failed, before its line says so.
+struct Failed {
+    result: RowResult,
+    error: ApiError,
+    /// An attempt got no answer, and may still have landed on the PBX.
+    answer_lost: bool,
+}
+
+/// Sends `write` until the PBX answers, refuses it for good, or the run stops.
+async fn send_with_retries(
+    seq: u64,
+    write: &RowWrite,
+    client: &Client,
+    settings: &EngineSettings,
+    stop: &Stop,
+    mut result: RowResult,
+) -> Tried {
+    let numbers = std::slice::from_ref(&write.number);
+    let op = match write.action {
+        Action::Add => Op::Add(&write.record),
+        Action::Delete => Op::Delete(numbers),
+        _ => Op::Update(&write.record),
+    };
     let mut started = None;
-    // An attempt that got no answer may still have landed on the PBX.
     let mut answer_lost = false;
     let mut attempt = 0;
-    let e = loop {
+    loop {
         attempt += 1;
-        // The throttle releases nothing once the run is stopped.
-        tokio::select! {
-            biased;
-            () = stop.stopped() => {}
-            () = throttle.ready() => {}
-        }
-        if stop.is_stopped() {
+        if let Err(why) = take_turn(seq, attempt, write, settings, stop).await {
             // A row stopped before a retry is not failed: it stays open in the journal (as
             // started) and --resume finishes it.
-            return (
-                not_finished(result, &why(stop), attempt > 1),
-                Sent::NotAttempted,
-            );
-        }
-        if let (1, Some(journal)) = (attempt, &settings.journal)
-            && let Err(e) = journal.started(seq, write.row, &write.number, write.action)
-        {
-            // Sent now, the row could be neither resumed nor trusted: stop instead.
-            stop.stop(RunEnd::LocalFailure, e.to_string());
-            return (
-                not_finished(result, &e.to_string(), false),
-                Sent::NotAttempted,
-            );
+            return Tried::Done(not_finished(result, &why, attempt > 1), Sent::NotAttempted);
         }
         result.attempts = attempt;
         // Latency counts from the first send, not from the wait for the rate limiter.
@@ -114,84 +130,142 @@ pub(super) async fn execute(
             let _in_flight = stop.sending();
             client.write(&op, settings.create_if_missing).await
         };
-        match answer {
-            Err(e @ ApiError::LoginBudget { .. }) => {
-                // The PBX keeps wanting logins: no row can get through it now.
-                stop.stop(RunEnd::PbxUnreachable, e.to_string());
-                return (
-                    not_finished(result, &e.to_string(), true),
-                    Sent::NotAttempted,
-                );
-            }
+        let error = match answer {
             Ok(reply) => {
-                throttle.accepted();
+                settings.throttle.accepted();
                 result.latency_ms = millis(started);
                 if let Reply::Noted(note) = reply {
                     result.message = note;
                 }
-                return (result, Sent::Answered);
+                return Tried::Done(result, Sent::Answered);
             }
-            Err(e) => {
-                let class = e.class();
-                if class == ErrorClass::LoginRefused {
-                    stop.stop(
-                        RunEnd::LoginRefused,
-                        format!("the PBX refused to log in again: {e}"),
-                    );
-                }
-                let retry_after = e.retry_after();
-                if e.is_pushback() {
-                    throttle.pushed_back(retry_after);
-                }
-                answer_lost |= e.is_unreachable();
-                if !class.is_transient() {
-                    break e;
-                }
-                let Some(pause) = retry.delay(attempt, retry_after) else {
-                    break e;
-                };
-                tokio::select! {
-                    biased;
-                    () = stop.stopped() => {}
-                    () = tokio::time::sleep(pause) => {}
-                }
+            Err(e @ ApiError::LoginBudget { .. }) => {
+                // The PBX keeps wanting logins: no row can get through it now.
+                stop.stop(RunEnd::PbxUnreachable, e.to_string());
+                let line = not_finished(result, &e.to_string(), true);
+                return Tried::Done(line, Sent::NotAttempted);
             }
+            Err(e) => e,
+        };
+        answer_lost |= error.is_unreachable();
+        let Some(pause) = retry_pause(&error, attempt, settings, stop) else {
+            result.latency_ms = millis(started);
+            return Tried::Failed(Failed {
+                result,
+                error,
+                answer_lost,
+            });
+        };
+        tokio::select! {
+            biased;
+            () = stop.stopped() => {}
+            () = tokio::time::sleep(pause) => {}
         }
-    };
-    result.latency_ms = started.map_or(0, millis);
-    if answer_lost
-        && e.class() == ErrorClass::Permanent
-        && already_on_pbx(client, &write, retry).await
+    }
+}
+
+/// Waits for the throttle's turn, and before the first try records in the journal that the
+/// row is started. An error (why) means the row is not to be sent: the run stopped, or the
+/// journal could not take it.
+async fn take_turn(
+    seq: u64,
+    attempt: u32,
+    write: &RowWrite,
+    settings: &EngineSettings,
+    stop: &Stop,
+) -> Result<(), String> {
+    // The throttle releases nothing once the run is stopped.
+    tokio::select! {
+        biased;
+        () = stop.stopped() => {}
+        () = settings.throttle.ready() => {}
+    }
+    if stop.is_stopped() {
+        return Err(why(stop));
+    }
+    if let (1, Some(journal)) = (attempt, &settings.journal)
+        && let Err(e) = journal.started(seq, write.row, &write.number, write.action)
     {
-        // The retry was refused because the lost attempt had already done the work.
-        result.message = format!(
-            "{}: an earlier attempt's answer was lost, but the PBX shows it done",
-            write.action
+        // Sent now, the row could be neither resumed nor trusted: stop instead.
+        stop.stop(RunEnd::LocalFailure, e.to_string());
+        return Err(e.to_string());
+    }
+    Ok(())
+}
+
+/// How long to wait before trying a failed row again, if it is to be tried again; says
+/// what the error means for the run (a refused login stops it, a push-back slows it).
+fn retry_pause(
+    e: &ApiError,
+    attempt: u32,
+    settings: &EngineSettings,
+    stop: &Stop,
+) -> Option<Duration> {
+    let class = e.class();
+    if class == ErrorClass::LoginRefused {
+        stop.stop(
+            RunEnd::LoginRefused,
+            format!("the PBX refused to log in again: {e}"),
         );
-        return (result, Sent::Answered);
     }
-    result.status = Status::Failed;
-    result.error_code = e.code();
-    result.message = if result.attempts > 1 {
-        format!(
-            "{} failed: {e}; gave up after {} attempts",
-            write.action, result.attempts
-        )
-    } else {
-        format!("{} failed: {e}", write.action)
-    };
-    if write.action == Action::Add
-        && client.protocol().may_already_exist(&e)
-        && already_on_pbx(client, &write, retry).await
-    {
-        result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);
+    let retry_after = e.retry_after();
+    if e.is_pushback() {
+        settings.throttle.pushed_back(retry_after);
     }
-    let sent = if e.is_unreachable() {
-        Sent::Unreachable
-    } else {
-        Sent::Answered
-    };
-    (result, sent)
+    if !class.is_transient() {
+        return None;
+    }
+    settings.retry.delay(attempt, retry_after)
+}
+
+impl Failed {
+    /// The failed row's line, unless the PBX shows that an attempt whose answer was lost
+    /// did the work after all.
+    async fn line(
+        self,
+        write: &RowWrite,
+        client: &Client,
+        retry: RetryPolicy,
+    ) -> (RowResult, Sent) {
+        let Failed {
+            mut result,
+            error: e,
+            answer_lost,
+        } = self;
+        if answer_lost
+            && e.class() == ErrorClass::Permanent
+            && already_on_pbx(client, write, retry).await
+        {
+            // The retry was refused because the lost attempt had already done the work.
+            result.message = format!(
+                "{}: an earlier attempt's answer was lost, but the PBX shows it done",
+                write.action
+            );
+            return (result, Sent::Answered);
+        }
+        result.status = Status::Failed;
+        result.error_code = e.code();
+        result.message = if result.attempts > 1 {
+            format!(
+                "{} failed: {e}; gave up after {} attempts",
+                write.action, result.attempts
+            )
+        } else {
+            format!("{} failed: {e}", write.action)
+        };
+        if write.action == Action::Add
+            && client.protocol().may_already_exist(&e)
+            && already_on_pbx(client, write, retry).await
+        {
+            result.message = format!("{}; {}", result.message, hints::ALREADY_EXISTS);
+        }
+        let sent = if e.is_unreachable() {
+            Sent::Unreachable
+        } else {
+            Sent::Answered
+        };
+        (result, sent)
+    }
 }
 
 /// The line of a row the stopped run did not finish (not started, or stopped before a retry).

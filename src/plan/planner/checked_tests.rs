@@ -144,7 +144,7 @@ fn plans(
         let mut planned = planner.plan(row, &cells);
         // Generated secrets are random: only whether and where they were made must agree.
         if let Planned::Send(send) = &mut planned {
-            let Outgoing {
+            let RowWrite {
                 record, secrets, ..
             } = &mut **send;
             for (name, _) in secrets.iter() {

@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::domain::Action;
 use crate::input::Layout;
 use crate::pbx::{ApiError, Connection, HttpRequest, Op, Protocol, Reply};
 use crate::run::throttle::Rate;
@@ -41,18 +42,18 @@ fn add(seq: u64, number: &str) -> PipelineItem {
         seq,
         offset: 0,
         raw: Some(ByteRecord::from(vec![number])),
-        step: Step::Send(RowWrite {
-            row: Some(seq + 2),
-            number: number.into(),
-            action: Action::Add,
-            record,
-            changed: String::new(),
-            note: String::new(),
-            secrets: Vec::new(),
-            after: Vec::new(),
-            done: None,
-            verify_first: false,
-        }),
+        step: Step::Send(Queued::new(
+            RowWrite {
+                row: Some(seq + 2),
+                number: number.into(),
+                action: Action::Add,
+                record,
+                changed: String::new(),
+                note: String::new(),
+                secrets: Vec::new(),
+            },
+            false,
+        )),
     }
 }
 

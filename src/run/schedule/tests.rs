@@ -1,5 +1,6 @@
 //! Unit tests of `run/schedule.rs` (kept beside it, in their own file, so the code reads in one screen).
 use super::*;
+use crate::domain::Record;
 
 fn order(adding: &[&str]) -> Order {
     order_for("yeastar-v2", adding)
@@ -28,22 +29,22 @@ fn row(seq: u64, number: &str, action: Action, target: Option<&str>) -> Pipeline
         seq,
         offset: 0,
         raw: None,
-        step: Step::Send(RowWrite {
-            row: Some(seq + 2),
-            number: number.into(),
-            action,
-            record,
-            changed: String::new(),
-            note: String::new(),
-            secrets: Vec::new(),
-            after: Vec::new(),
-            done: None,
-            verify_first: false,
-        }),
+        step: Step::Send(Queued::new(
+            RowWrite {
+                row: Some(seq + 2),
+                number: number.into(),
+                action,
+                record,
+                changed: String::new(),
+                note: String::new(),
+                secrets: Vec::new(),
+            },
+            false,
+        )),
     }
 }
 
-fn write(work: &PipelineItem) -> &RowWrite {
+fn write(work: &PipelineItem) -> &Queued {
     match &work.step {
         Step::Send(write) => write,
         Step::Decided(_) | Step::Replayed(_) => panic!("row {} is not sent", work.seq),
