@@ -167,13 +167,6 @@ impl Sheet {
     }
 
     /// What identifies the input's content, as its source defines it (for `--resume`).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "run/ still asks the pinned file; it moves here next"
-        )
-    )]
     pub(crate) fn fingerprint(&self) -> Result<Fingerprint, SheetError> {
         self.rows.fingerprint()
     }

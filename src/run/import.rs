@@ -220,7 +220,7 @@ fn open(
     let resumed = match settings.resume {
         true => Some(Journal::resume(
             &settings.report,
-            source.input().fingerprint()?,
+            &sheet.fingerprint()?,
             &settings.pins(),
         )?),
         false => None,

@@ -56,7 +56,7 @@ pub(crate) async fn run_plan(
     for notice in sheet.notices() {
         eprintln!("pbxbulk: {notice}");
     }
-    let fingerprint = source.input().fingerprint()?.clone();
+    let fingerprint = sheet.fingerprint()?;
     let keys =
         Keys::of_input(source.bytes()).with_context(|| format!("cannot read {}", source.name()))?;
     let client = Client::new(
