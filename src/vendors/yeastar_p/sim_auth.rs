@@ -9,7 +9,7 @@
 //! token is 10004; the refresh token of a renewed pair stops working. `--token-max-age-secs`
 //! shortens the access token's life (and the answer says so).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -33,8 +33,11 @@ pub(super) struct PState {
     refresh: HashMap<String, (Instant, String)>,
     /// The next extension id (ids are never reused).
     pub(super) next_id: u64,
-    /// Extension id → number.
-    pub(super) numbers: HashMap<u64, String>,
+    /// Extension id → number, in id order: a page sorted by id is a range of it.
+    pub(super) numbers: BTreeMap<u64, String>,
+    /// Every stored number that is an integer, in the order the list sorts numbers: a page
+    /// sorted by number is a range of it, not a sort of the whole store.
+    pub(super) by_number: BTreeSet<(u64, String)>,
     /// E-mail address (ASCII lower case) → the number of the extension that has it: the
     /// duplicate check of a create is one lookup, as a PBX's index makes it.
     pub(super) emails: HashMap<String, String>,

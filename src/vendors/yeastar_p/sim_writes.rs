@@ -8,7 +8,7 @@ use super::errcode;
 use super::json::{INTEGERS, from_wire};
 use super::sim::{Answer, Params, Refusal, log_name};
 use super::sim_auth::{state, state_of};
-use super::sim_records::{REQUIRED, SECRETS, by_id, email_key, file, id_of};
+use super::sim_records::{REQUIRED, SECRETS, by_id, email_key, file, id_of, sort_number};
 use crate::domain::{Code, Record};
 use crate::sim::{Sim, Store};
 
@@ -209,6 +209,9 @@ fn delete(sim: &Sim, id: Option<&str>) -> Answer {
         let email = s.extensions.remove(&number).as_ref().and_then(email_key);
         let p = state(s);
         p.numbers.remove(&id_of(&record));
+        if let Some(key) = sort_number(&number) {
+            p.by_number.remove(&key);
+        }
         if let Some(email) = email {
             p.emails.remove(&email);
         }
