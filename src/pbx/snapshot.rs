@@ -1,13 +1,18 @@
 //! The PBX's current extensions, read in chunks: the listing for the numbers (one answer, or
-//! page after page where the API lists in pages, the pages after the first read side by side),
-//! then queries of a hundred numbers at a time (never the API's `all`, which a large PBX
-//! answers slowly and in one huge body), up to `concurrency` of them in flight, as the writes
-//! are: read one chunk after another, a PBX far away makes the reading the run's longest part.
+//! page after page where the API lists in pages), and queries of a hundred numbers at a time
+//! (never the API's `all`, which a large PBX answers slowly and in one huge body). Pages and
+//! queries share `concurrency` slots: a query goes out as soon as the pages in hand name a
+//! hundred numbers not yet asked for, so records arrive from the first pages on and whoever
+//! takes them ([`Filing`]) can use each at once. Read one chunk after another, a PBX far away
+//! makes the reading the run's longest part.
 //! A record for a number the chunk did not ask for is left out and warned about: a PBX
 //! answering what nobody asked had it exported, and deleted by a prune. A listing far larger
 //! than what is plausible is refused before any query.
 
+use std::collections::HashSet;
+
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 
 use super::{ApiError, Client, Op, Protocol, Reply, RetryPolicy};
 use crate::domain::values::list_some;
@@ -30,6 +35,25 @@ pub(crate) trait ReadProgress {
     fn warn(&self, line: &str);
 }
 
+/// Where what is read goes, as it arrives: a snapshot, or rows decided meanwhile.
+pub(crate) trait Filing {
+    /// Numbers the listing names (a page of them; the same number may come twice).
+    fn listed(&mut self, _numbers: &[String]) {}
+    /// Every number the PBX lists has been passed to [`Filing::listed`].
+    fn all_listed(&mut self) {}
+    /// Records read, each under its snapshot key.
+    fn file(&mut self, records: Vec<(String, Record)>);
+}
+
+impl Filing for PbxSnapshot {
+    /// One by one: `BTreeMap::append` rebuilds the whole map, a hundred times for 10,000.
+    fn file(&mut self, records: Vec<(String, Record)>) {
+        for (key, record) in records {
+            self.insert(key, record);
+        }
+    }
+}
+
 /// Every extension on the PBX by number, with the fields the rule table knows; a listing of
 /// more than `most` extensions is refused as implausible.
 pub(crate) async fn fetch(
@@ -40,121 +64,242 @@ pub(crate) async fn fetch(
     most: usize,
     progress: Option<&dyn ReadProgress>,
 ) -> Result<PbxSnapshot, ApiError> {
-    let listed = match client.protocol().list_page_size() {
-        Some(size) => Reply::Numbers(list_pages(client, size, policy, concurrency, most).await?),
-        None => client.read(&Op::List, policy).await?,
-    };
-    let mut numbers = match listed {
-        Reply::Numbers(numbers) => numbers,
-        // Some APIs list whole records: nothing more to query.
-        Reply::Records(records) => {
-            let mut snapshot = PbxSnapshot::new();
-            index(&mut snapshot, records, table, client.protocol());
-            return Ok(snapshot);
-        }
-        other => return Err(unexpected(&other)),
-    };
-    numbers.sort();
-    numbers.dedup();
-    if numbers.len() > most {
-        return Err(implausible(numbers.len(), most));
-    }
-    if let Some(p) = progress {
-        p.set_length(numbers.len() as u64);
-    }
-    let queries = numbers.chunks(QUERY_CHUNK).map(|chunk| async move {
-        match client.query(chunk, policy).await {
-            Ok(Reply::Records(records)) => Ok((chunk, records)),
-            // An extension deleted between the listing and the query is simply gone.
-            Err(ApiError::Refused { .. }) if chunk.len() == 1 => Ok((chunk, Vec::new())),
-            Ok(other) => Err(unexpected(&other)),
-            Err(e) => Err(e),
-        }
-    });
-    // The snapshot is ordered by number whatever order the answers come in, so a chunk that
-    // needs a retry does not hold back the ones after it. The first error ends the reading
-    // (the queries still in flight are dropped).
-    let mut answers = futures::stream::iter(queries).buffer_unordered(concurrency.max(1));
     let mut snapshot = PbxSnapshot::new();
-    let mut unasked = Vec::new();
-    while let Some(answer) = answers.next().await {
-        let (chunk, records) = answer?;
-        let asked = |r: &Record| {
-            let key = r.get(client.protocol().record_key());
-            key.is_some_and(|k| chunk.binary_search(k).is_ok())
-        };
-        let (records, others): (Vec<Record>, Vec<Record>) = records.into_iter().partition(asked);
-        let key = client.protocol().record_key();
-        unasked.extend(
-            others
-                .iter()
-                .map(|r| r.get(key).cloned().unwrap_or_default()),
-        );
-        index(&mut snapshot, records, table, client.protocol());
-        if let Some(p) = progress {
-            p.inc(chunk.len() as u64);
-        }
-    }
-    if let (Some(p), false) = (progress, unasked.is_empty()) {
-        p.warn(&format!(
-            "the PBX answered {} record(s) for numbers its listing never named ({}); they \
-             were left out: not exported, compared or deleted",
-            unasked.len(),
-            list_some(&unasked, 5)
-        ));
-    }
+    let reader = Reader {
+        client,
+        table,
+        policy,
+        concurrency: concurrency.max(1),
+        most,
+        progress,
+    };
+    reader.read(&mut snapshot).await?;
     Ok(snapshot)
 }
 
-/// A listing of `listed` numbers, more than `most`, refused before any query.
-fn implausible(listed: usize, most: usize) -> ApiError {
-    ApiError::BadResponse(format!(
-        "the PBX lists {listed} extensions, more than the {most} pbxbulk takes as plausible \
-         here; nothing was queried (is --url the PBX?)"
-    ))
+/// How one reading of the PBX goes.
+pub(crate) struct Reader<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) table: &'a Table,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) concurrency: usize,
+    /// A listing of more extensions than this is refused as implausible.
+    pub(crate) most: usize,
+    pub(crate) progress: Option<&'a dyn ReadProgress>,
 }
 
-/// Every number of a paged listing: the first page says how many there are, the rest are
-/// read `concurrency` at a time.
-async fn list_pages(
-    client: &Client,
-    size: usize,
-    policy: RetryPolicy,
-    concurrency: usize,
-    most: usize,
-) -> Result<Vec<String>, ApiError> {
-    let page = |page: usize| async move {
-        match client.read(&Op::ListPage { page, size }, policy).await? {
+/// One request of the reading, and what it brought.
+enum Task {
+    Page(usize),
+    Query(Vec<String>),
+}
+
+enum Read {
+    Page(Vec<String>),
+    Query(Vec<String>, Vec<Record>),
+}
+
+/// The numbers listed so far, and those not yet asked for.
+#[derive(Default)]
+struct Listed {
+    seen: HashSet<String>,
+    waiting: Vec<String>,
+}
+
+impl Reader<'_> {
+    /// Reads every extension into `filing`.
+    pub(crate) async fn read(&self, filing: &mut dyn Filing) -> Result<(), ApiError> {
+        let (first, total, size) = match self.client.protocol().list_page_size() {
+            Some(size) => {
+                let (numbers, total) = self.page(1, size).await?;
+                (numbers, total, size)
+            }
+            None => match self.client.read(&Op::List, self.policy).await? {
+                Reply::Numbers(mut numbers) => {
+                    numbers.sort();
+                    numbers.dedup();
+                    let listed = numbers.len();
+                    (numbers, listed, listed.max(1))
+                }
+                // Some APIs list whole records: nothing more to query.
+                Reply::Records(records) => {
+                    filing.file(self.keyed(records));
+                    filing.all_listed();
+                    return Ok(());
+                }
+                other => return Err(unexpected(&other)),
+            },
+        };
+        if total > self.most {
+            return Err(implausible(total, self.most, "nothing was queried"));
+        }
+        if let Some(p) = self.progress {
+            p.set_length(total as u64);
+        }
+        let pages = total.div_ceil(size.max(1));
+        self.pages_and_queries(first, (pages, size), filing).await
+    }
+
+    /// The pages after the first and the queries, `concurrency` at a time: a query whenever a
+    /// hundred listed numbers wait for one (or the listing is in and some still wait), else
+    /// the next page. The first error ends the reading (what is in flight is dropped).
+    async fn pages_and_queries(
+        &self,
+        first: Vec<String>,
+        (pages, size): (usize, usize),
+        filing: &mut dyn Filing,
+    ) -> Result<(), ApiError> {
+        let mut listed = Listed::default();
+        listed.add(first, filing, self.most)?;
+        let (mut next, mut paging) = (2, 0);
+        if pages < next {
+            filing.all_listed();
+        }
+        let mut busy = FuturesUnordered::new();
+        let mut unasked = Vec::new();
+        loop {
+            while busy.len() < self.concurrency {
+                let task = match listed.chunk(next > pages && paging == 0) {
+                    Some(chunk) => Task::Query(chunk),
+                    None if next <= pages => {
+                        (next, paging) = (next + 1, paging + 1);
+                        Task::Page(next - 1)
+                    }
+                    None => break,
+                };
+                busy.push(self.send(task, size));
+            }
+            let Some(read) = busy.next().await else {
+                break;
+            };
+            match read? {
+                Read::Page(numbers) => {
+                    paging -= 1;
+                    listed.add(numbers, filing, self.most)?;
+                    if next > pages && paging == 0 {
+                        filing.all_listed();
+                    }
+                }
+                Read::Query(chunk, records) => self.file(&chunk, records, filing, &mut unasked),
+            }
+        }
+        self.warn_unasked(&unasked);
+        Ok(())
+    }
+
+    async fn send(&self, task: Task, size: usize) -> Result<Read, ApiError> {
+        match task {
+            Task::Page(page) => Ok(Read::Page(self.page(page, size).await?.0)),
+            Task::Query(chunk) => match self.client.query(&chunk, self.policy).await {
+                Ok(Reply::Records(records)) => Ok(Read::Query(chunk, records)),
+                // An extension deleted between the listing and the query is simply gone.
+                Err(ApiError::Refused { .. }) if chunk.len() == 1 => {
+                    Ok(Read::Query(chunk, Vec::new()))
+                }
+                Ok(other) => Err(unexpected(&other)),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// One page (from 1) of a paged listing, and how many extensions the listing holds.
+    async fn page(&self, page: usize, size: usize) -> Result<(Vec<String>, usize), ApiError> {
+        match self.client.read(&Op::ListPage { page, size }, self.policy).await? {
             Reply::Page { numbers, total } => Ok((numbers, total)),
             other => Err(unexpected(&other)),
         }
-    };
-    let (mut numbers, total) = page(1).await?;
-    if total > most {
-        return Err(implausible(total, most));
     }
-    let pages = total.div_ceil(size.max(1));
-    let mut rest =
-        futures::stream::iter((2..=pages).map(page)).buffer_unordered(concurrency.max(1));
-    while let Some(answer) = rest.next().await {
-        numbers.extend(answer?.0);
-    }
-    Ok(numbers)
-}
 
-/// Adds `records` to the snapshot under their keys (the number; Verba reading every tenant:
-/// tenant and number), each with only the fields the rule table knows. One by one:
-/// `BTreeMap::append` rebuilds the whole map, a hundred times for 10,000.
-fn index(snapshot: &mut PbxSnapshot, records: Vec<Record>, table: &Table, proto: &dyn Protocol) {
-    for mut record in records {
-        record.retain(|name, _| table.index(name).is_some());
-        // Each value in the one spelling the table sends: the PBX's `disable` is the sheet's
-        // `Disabled`.
-        table.canonicalise(&mut record);
-        if let Some(key) = proto.snapshot_key(&record) {
-            snapshot.insert(key, record);
+    /// Files the records of a query's answer; one for a number `chunk` did not ask for is
+    /// left out and named in `unasked`.
+    fn file(
+        &self,
+        chunk: &[String],
+        records: Vec<Record>,
+        filing: &mut dyn Filing,
+        unasked: &mut Vec<String>,
+    ) {
+        let key = self.client.protocol().record_key();
+        let asked = |r: &Record| r.get(key).is_some_and(|k| chunk.binary_search(k).is_ok());
+        let (records, others): (Vec<Record>, Vec<Record>) = records.into_iter().partition(asked);
+        unasked.extend(others.iter().map(|r| r.get(key).cloned().unwrap_or_default()));
+        filing.file(self.keyed(records));
+        if let Some(p) = self.progress {
+            p.inc(chunk.len() as u64);
         }
     }
+
+    /// `records` under their keys (the number; Verba reading every tenant: tenant and
+    /// number), each with only the fields the rule table knows.
+    fn keyed(&self, records: Vec<Record>) -> Vec<(String, Record)> {
+        let proto: &dyn Protocol = self.client.protocol();
+        let mut keyed = Vec::with_capacity(records.len());
+        for mut record in records {
+            record.retain(|name, _| self.table.index(name).is_some());
+            // Each value in the one spelling the table sends: the PBX's `disable` is the
+            // sheet's `Disabled`.
+            self.table.canonicalise(&mut record);
+            if let Some(key) = proto.snapshot_key(&record) {
+                keyed.push((key, record));
+            }
+        }
+        keyed
+    }
+
+    fn warn_unasked(&self, unasked: &[String]) {
+        if let (Some(p), false) = (self.progress, unasked.is_empty()) {
+            p.warn(&format!(
+                "the PBX answered {} record(s) for numbers its listing never named ({}); they \
+                 were left out: not exported, compared or deleted",
+                unasked.len(),
+                list_some(unasked, 5)
+            ));
+        }
+    }
+}
+
+impl Listed {
+    /// Takes a page's numbers; a listing that names more than `most` is refused.
+    fn add(
+        &mut self,
+        numbers: Vec<String>,
+        filing: &mut dyn Filing,
+        most: usize,
+    ) -> Result<(), ApiError> {
+        let start = self.waiting.len();
+        for number in numbers {
+            if self.seen.insert(number.clone()) {
+                self.waiting.push(number);
+            }
+        }
+        filing.listed(&self.waiting[start..]);
+        match self.seen.len() > most {
+            true => Err(implausible(self.seen.len(), most, "the reading stopped there")),
+            false => Ok(()),
+        }
+    }
+
+    /// The next query's numbers, sorted: a full chunk, or with the listing in (`all`) what
+    /// is left.
+    fn chunk(&mut self, all: bool) -> Option<Vec<String>> {
+        let take = match self.waiting.len() {
+            n if n >= QUERY_CHUNK => QUERY_CHUNK,
+            n if all && n > 0 => n,
+            _ => return None,
+        };
+        let mut chunk: Vec<String> = self.waiting.drain(..take).collect();
+        chunk.sort();
+        Some(chunk)
+    }
+}
+
+/// A listing of `listed` numbers, more than `most`, refused (`then`: what became of the
+/// reading).
+fn implausible(listed: usize, most: usize, then: &str) -> ApiError {
+    ApiError::BadResponse(format!(
+        "the PBX lists {listed} extensions, more than the {most} pbxbulk takes as plausible \
+         here; {then} (is --url the PBX?)"
+    ))
 }
 
 fn unexpected(reply: &Reply) -> ApiError {
