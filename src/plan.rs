@@ -18,7 +18,7 @@ pub(crate) mod prune;
 pub(crate) mod roster;
 mod write;
 
-pub(crate) use feed::plan_sheet;
+pub(crate) use feed::{plan_sheet, plan_sheet_settled};
 pub(crate) use planner::{Planned, Planner};
 pub(crate) use prune::PruneSettings;
 pub(crate) use write::RowWrite;

@@ -3,6 +3,7 @@
 //! only print what they return.
 
 pub(crate) mod apply;
+mod arriving;
 mod engine;
 pub(crate) mod export;
 pub(crate) mod import;

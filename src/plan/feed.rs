@@ -3,13 +3,25 @@
 //! rules between rows need).
 
 use super::planner::{Planned, Planner};
-use crate::input::{RawRow, Sheet, SheetError};
+use crate::input::{RawRow, RowCells, Sheet, SheetError};
 
 /// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where
 /// it ends; stops early when `emit` returns false.
 pub(crate) fn plan_sheet(
     sheet: &mut Sheet,
     planner: &mut Planner,
+    emit: impl FnMut(u64, Planned, &csv::ByteRecord) -> bool,
+) -> Result<(), SheetError> {
+    plan_sheet_settled(sheet, planner, |_, _| true, emit)
+}
+
+/// [`plan_sheet`], with `settle` called before each row is planned: where the PBX is still
+/// being read, it gives the planner what the row is compared with (waiting for it if need
+/// be), or returns false to plan no further.
+pub(crate) fn plan_sheet_settled(
+    sheet: &mut Sheet,
+    planner: &mut Planner,
+    mut settle: impl FnMut(&mut Planner, &RowCells<'_>) -> bool,
     mut emit: impl FnMut(u64, Planned, &csv::ByteRecord) -> bool,
 ) -> Result<(), SheetError> {
     let mut raw = RawRow::default();
@@ -18,6 +30,9 @@ pub(crate) fn plan_sheet(
     sheet.check_as_read(planner.context());
     while let Some(row) = sheet.read(&mut raw)? {
         let cells = sheet.row(&raw, &mut mapped, spare);
+        if !settle(planner, &cells) {
+            break;
+        }
         let planned = planner.plan(row, &cells);
         spare = cells.recycle();
         let offset = sheet.offset();

@@ -13,7 +13,7 @@ use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
 use super::write::RowWrite;
-use crate::domain::{Action, Mode, PbxSnapshot, RowResult, Status};
+use crate::domain::{Action, Mode, PbxSnapshot, Record, RowResult, Status};
 use crate::input::RowCells;
 use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
 
@@ -92,6 +92,16 @@ impl Planner {
             leavers: Leavers::default(),
             strict: false,
             warned: String::new(),
+        }
+    }
+
+    /// The PBX's records as they arrive, while it is still being read: each row is planned
+    /// only once what it is compared with is here (see `plan_sheet_settled`).
+    pub(crate) fn learn(&mut self, records: Vec<(String, Record)>) {
+        // Nothing else holds the snapshot while it is being filled: no copy is made.
+        let current = Arc::make_mut(self.current.get_or_insert_default());
+        for (key, record) in records {
+            current.insert(key, record);
         }
     }
 

@@ -9,27 +9,27 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
-use tokio::sync::mpsc;
+use csv::ByteRecord;
 
+mod feeder;
 mod finish;
 mod prepare;
 
 use finish::{Sent, apply_and_read_back, finish, log_out};
-use prepare::read_and_prepare;
+use feeder::{Feeder, decide};
 pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
 
-use super::engine::{self, EngineSettings, PipelineItem};
+use super::engine::{self, EngineSettings};
 use super::journal::{Journal, Replay};
 pub(crate) use super::login::{login_failed, reason_of};
-use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
 use super::throttle::{Rate, Throttle};
 use crate::domain::{Mode, RunEnd, Stopped, Summary};
-use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
+use crate::input::{Layout, Mapping, ReadSettings, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
 use crate::pbx::{Client, Connection, RetryPolicy, WireOptions};
-use crate::plan::{Planner, PruneSettings};
+use crate::plan::PruneSettings;
 use crate::vendors::Vendor;
 
 /// Everything an import needs, validated (built by `settings` from the command line).
@@ -147,39 +147,28 @@ pub(crate) async fn run_gated(
     on_start();
     let heartbeat = client.spawn_heartbeat(settings.heartbeat);
     let (stop, signals) = listen_for_signals(settings)?;
-    let replay = resumed.as_ref().map(|(_, replay)| replay);
-    let planned = tokio::select! {
-        planned = read_and_prepare(settings, &source, &sheet, &client, (gate, replay)) => planned,
+    let (journal, replay) = resumed.unzip();
+    let head = (sheet.header().clone(), sheet.layout(), sheet.len());
+    let decided = tokio::select! {
+        decided = decide(settings, (&source, sheet), &client, (gate, replay), &stop) => decided,
         () = stop.stopped() => Err(Stopped::new(
             RunEnd::Interrupted,
             "interrupted while reading the PBX; nothing was sent",
         )
         .into()),
     };
-    let prepared = match planned {
-        Ok(prepared) => prepared,
+    let (feeder, would_refuse) = match decided {
+        Ok(decided) => decided,
         Err(e) => {
             signals.abort();
             let _ = tokio::time::timeout(Duration::from_secs(1), client.logout()).await;
             return Err(e);
         }
     };
-    let (mut report, lines) = create_report(settings, &sheet)?;
-    let (journal, replay) = open_journal(settings, &source, resumed)?;
-    let Prepared {
-        planner,
-        prune,
-        adding,
-        would_refuse,
-    } = prepared;
-    let plan = ScheduleInputs {
-        deletes: prune.deletes,
-        bad_numbers: prune.bad_numbers,
-        replay,
-        adding,
-    };
-    let rows = (sheet, planner, plan);
-    let (engine, read) = send_rows(settings, rows, journal, &client, &mut report, &stop).await?;
+    let (mut report, lines) = create_report(settings, &head)?;
+    let journal = open_journal(settings, &source, journal)?;
+    let (engine, read) =
+        send_rows(settings, (feeder, head.2), journal, &client, &mut report, &stop).await?;
     let read_back = apply_and_read_back(settings, &client, &engine, &stop, &report).await;
     log_out(&client, &stop).await;
     signals.abort();
@@ -264,42 +253,41 @@ fn listen_for_signals(
 
 /// The report, created once the login is accepted and the PBX read; with the path its lines
 /// go to (beside the workbook, when one is asked for).
-fn create_report(settings: &ImportSettings, sheet: &Sheet) -> anyhow::Result<(Report, PathBuf)> {
+fn create_report(
+    settings: &ImportSettings,
+    (header, layout, _): &Head,
+) -> anyhow::Result<(Report, PathBuf)> {
     let lines = match settings.report_format {
         ReportFormat::Csv => settings.report.clone(),
         ReportFormat::Xlsx => workbook::partial_path(&settings.report),
     };
-    let mut report = Report::create_beside(
-        &lines,
-        &settings.report,
-        sheet.header().clone(),
-        sheet.layout(),
-    )
-    .with_context(|| format!("cannot write the report {}", lines.display()))?;
+    let mut report = Report::create_beside(&lines, &settings.report, header.clone(), *layout)
+        .with_context(|| format!("cannot write the report {}", lines.display()))?;
     if settings.report_html.is_some() {
         report.collect_page();
     }
     Ok((report, lines))
 }
 
-/// The journal the rows are recorded in, and what the interrupted run finished. Created only
-/// now: a run refused at login or before any write leaves no journal.
+/// What the report needs of the sheet, kept as the sheet goes to the feeder: its header, its
+/// layout, and its length (for the progress bar).
+type Head = (ByteRecord, Layout, u64);
+
+/// The journal the rows are recorded in (with `--resume`, the interrupted run's). Created
+/// only now: a run refused at login or before any write leaves no journal.
 fn open_journal(
     settings: &ImportSettings,
     source: &Source,
-    resumed: Resumed,
-) -> anyhow::Result<(Option<Journal>, Replay)> {
+    resumed: Option<Journal>,
+) -> anyhow::Result<Option<Journal>> {
     Ok(match resumed {
-        Some((journal, replay)) => (Some(journal), replay),
-        None if settings.dry_run => (None, Replay::default()),
-        None => (
-            Some(Journal::create(
-                &settings.report,
-                source.input().fingerprint()?,
-                &settings.pins(),
-            )?),
-            Replay::default(),
-        ),
+        Some(journal) => Some(journal),
+        None if settings.dry_run => None,
+        None => Some(Journal::create(
+            &settings.report,
+            source.input().fingerprint()?,
+            &settings.pins(),
+        )?),
     })
 }
 
@@ -307,26 +295,14 @@ fn open_journal(
 /// written to `report`. Returns what the engine kept and how reading the file ended.
 async fn send_rows(
     settings: &ImportSettings,
-    (sheet, planner, plan): (Sheet, Planner, ScheduleInputs),
+    (feeder, file_len): (Feeder, u64),
     journal: Option<Journal>,
     client: &Arc<Client>,
     report: &mut Report,
     stop: &Arc<Stop>,
 ) -> anyhow::Result<(Arc<EngineSettings>, Result<(), SheetError>)> {
-    let progress = Progress::new(Some(sheet.len()), settings.progress_every);
-    let (tx, rx) = mpsc::channel::<PipelineItem>(1024);
-    let producer = {
-        let stop = stop.clone();
-        tokio::task::spawn_blocking(move || {
-            let read = schedule_rows(sheet, planner, plan, tx);
-            // Rows of a file that changed under the run may be rows of two files: none of
-            // those still queued is sent.
-            if let Err(e @ SheetError::Changed { .. }) = &read {
-                stop.stop(RunEnd::BadInput, e.to_string());
-            }
-            read
-        })
-    };
+    let progress = Progress::new(Some(file_len), settings.progress_every);
+    let (rx, producer) = feeder.rows();
     let engine_settings = Arc::new(EngineSettings {
         throttle: Throttle::new(settings.rate),
         journal,

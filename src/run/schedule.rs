@@ -18,11 +18,12 @@ use std::collections::{HashMap, HashSet};
 use csv::ByteRecord;
 use tokio::sync::{mpsc, watch};
 
+use super::arriving::Arrivals;
 use super::engine::{CREDENTIALS_MAYBE_LOST, PipelineItem, Queued, Step};
 use super::journal::Replay;
 use crate::domain::{Action, Code, RowResult, Status};
-use crate::input::{Sheet, SheetError};
-use crate::plan::{Planned, Planner, RowWrite, plan_sheet};
+use crate::input::{RowCells, Sheet, SheetError};
+use crate::plan::{Planned, Planner, RowWrite, plan_sheet_settled};
 use crate::rules::Table;
 
 /// What the feeder knows before it starts.
@@ -33,6 +34,8 @@ pub(crate) struct ScheduleInputs {
     pub(crate) replay: Replay,
     /// Numbers the file adds (for holding back rows that forward to a later one).
     pub(crate) adding: HashSet<String>,
+    /// The PBX's records, where they are still arriving as the rows are decided.
+    pub(crate) arriving: Option<Arrivals>,
 }
 
 /// Sends every row (and then the deletes) to the engine through `tx`; returning drops `tx`,
@@ -52,6 +55,7 @@ pub(crate) fn schedule_rows(
         bad_numbers,
         replay,
         adding,
+        mut arriving,
     } = plan;
     let mut rows = Rows {
         replay,
@@ -61,7 +65,10 @@ pub(crate) fn schedule_rows(
     let mut seq = 0;
     let dry_run = planner.is_dry_run();
     let mut open = true;
-    plan_sheet(&mut sheet, &mut planner, |offset, planned, raw| {
+    let settle = |planner: &mut Planner, cells: &RowCells<'_>| {
+        arriving.as_mut().is_none_or(|a| a.settle(planner, cells))
+    };
+    plan_sheet_settled(&mut sheet, &mut planner, settle, |offset, planned, raw| {
         let item = |step| PipelineItem {
             seq,
             offset,

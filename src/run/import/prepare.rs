@@ -11,7 +11,8 @@ use super::ImportSettings;
 use crate::domain::{Mode, PbxSnapshot, RunEnd, Stopped};
 use crate::input::{Mapping, Sheet, Source};
 use crate::output::Progress;
-use crate::pbx::{Client, snapshot};
+use crate::pbx::snapshot::{self, Filing};
+use crate::pbx::Client;
 use crate::plan::leavers::Leavers;
 use crate::plan::matching::People;
 use crate::plan::prune::PrunePlan;
@@ -81,24 +82,48 @@ pub(crate) async fn read_directory(
     client: &Client,
     sheet: &Sheet,
 ) -> anyhow::Result<PbxSnapshot> {
+    let mut directory = PbxSnapshot::new();
+    read_into(settings, client, sheet.len(), &mut directory).await?;
+    Ok(directory)
+}
+
+/// Every extension on the PBX into `filing`, as it arrives, for a file of `file_len` (bytes,
+/// or rows of a workbook), with a progress bar; an error here means nothing was sent.
+pub(crate) async fn read_into(
+    settings: &ImportSettings,
+    client: &Client,
+    file_len: u64,
+    filing: &mut dyn Filing,
+) -> anyhow::Result<()> {
     let url = &settings.connection.base_url;
     let progress = Progress::items("extensions read from the PBX", settings.progress_every);
     // A big file makes a big directory plausible: at most ten extensions listed for each of
     // its bytes (or rows, of a workbook), and never fewer than any real PBX holds.
-    let most = usize::try_from(sheet.len().saturating_mul(10))
+    let most = usize::try_from(file_len.saturating_mul(10))
         .unwrap_or(usize::MAX)
         .max(snapshot::MAX_LISTED);
-    let read = snapshot::fetch(
+    let reader = snapshot::Reader {
         client,
-        settings.api.table,
-        settings.retry,
-        settings.concurrency,
+        table: settings.api.table,
+        policy: settings.retry,
+        concurrency: settings.concurrency.max(1),
         most,
-        Some(&progress),
-    )
-    .await;
+        progress: Some(&progress),
+    };
+    let read = reader.read(filing).await;
     progress.finish();
     read.with_context(|| format!("cannot read the extensions on {url}; nothing was sent"))
+}
+
+/// Whether deciding needs the whole file read once ahead: for a prune, the links between rows
+/// (forward ordering), the matching of people or the numbers handed out, or a map's leavers.
+pub(crate) fn reads_the_file_ahead(settings: &ImportSettings, sheet: &Sheet) -> bool {
+    let table = settings.api.table;
+    let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
+        && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
+    let removes = settings.mapping.as_ref().is_some_and(Mapping::removes);
+    let keyed = settings.match_field.is_some() || !settings.assign.is_empty();
+    settings.prune.is_some() || links || keyed || removes
 }
 
 /// Decides before sending: the planner (given the PBX's extensions where the mode compares
@@ -115,9 +140,8 @@ pub(crate) fn prepare(
     let table = settings.api.table;
     let links = table.links.iter().any(|(link, _)| sheet.has_column(link))
         && matches!(settings.mode, Mode::Add | Mode::Upsert | Mode::Sync);
-    let removes = settings.mapping.as_ref().is_some_and(Mapping::removes);
     let keyed = settings.match_field.is_some() || !settings.assign.is_empty();
-    let mut roster = match settings.prune.is_some() || links || keyed || removes {
+    let mut roster = match reads_the_file_ahead(settings, sheet) {
         true => roster::read(
             Sheet::open(source, table, settings.mapping.as_ref())?,
             settings.match_field,
