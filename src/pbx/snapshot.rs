@@ -204,7 +204,11 @@ impl Reader<'_> {
 
     /// One page (from 1) of a paged listing, and how many extensions the listing holds.
     async fn page(&self, page: usize, size: usize) -> Result<(Vec<String>, usize), ApiError> {
-        match self.client.read(&Op::ListPage { page, size }, self.policy).await? {
+        match self
+            .client
+            .read(&Op::ListPage { page, size }, self.policy)
+            .await?
+        {
             Reply::Page { numbers, total } => Ok((numbers, total)),
             other => Err(unexpected(&other)),
         }
@@ -222,7 +226,11 @@ impl Reader<'_> {
         let key = self.client.protocol().record_key();
         let asked = |r: &Record| r.get(key).is_some_and(|k| chunk.binary_search(k).is_ok());
         let (records, others): (Vec<Record>, Vec<Record>) = records.into_iter().partition(asked);
-        unasked.extend(others.iter().map(|r| r.get(key).cloned().unwrap_or_default()));
+        unasked.extend(
+            others
+                .iter()
+                .map(|r| r.get(key).cloned().unwrap_or_default()),
+        );
         filing.file(self.keyed(records));
         if let Some(p) = self.progress {
             p.inc(chunk.len() as u64);
@@ -274,7 +282,11 @@ impl Listed {
         }
         filing.listed(&self.waiting[start..]);
         match self.seen.len() > most {
-            true => Err(implausible(self.seen.len(), most, "the reading stopped there")),
+            true => Err(implausible(
+                self.seen.len(),
+                most,
+                "the reading stopped there",
+            )),
             false => Ok(()),
         }
     }

@@ -94,7 +94,8 @@ impl Arrivals {
                 Ok(Arrival::Listed(numbers)) => self.listed.extend(numbers),
                 Ok(Arrival::AllListed) => self.all_listed = true,
                 Ok(Arrival::Filed(records)) => {
-                    self.filed.extend(records.iter().map(|(key, _)| key.clone()));
+                    self.filed
+                        .extend(records.iter().map(|(key, _)| key.clone()));
                     planner.learn(records);
                 }
                 Ok(Arrival::End) => self.ended = true,

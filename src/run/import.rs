@@ -15,8 +15,8 @@ mod feeder;
 mod finish;
 mod prepare;
 
-use finish::{Sent, apply_and_read_back, finish, log_out};
 use feeder::{Feeder, decide};
+use finish::{Sent, apply_and_read_back, finish, log_out};
 pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
 
 use super::engine::{self, EngineSettings};
@@ -167,8 +167,15 @@ pub(crate) async fn run_gated(
     };
     let (mut report, lines) = create_report(settings, &head)?;
     let journal = open_journal(settings, &source, journal)?;
-    let (engine, read) =
-        send_rows(settings, (feeder, head.2), journal, &client, &mut report, &stop).await?;
+    let (engine, read) = send_rows(
+        settings,
+        (feeder, head.2),
+        journal,
+        &client,
+        &mut report,
+        &stop,
+    )
+    .await?;
     let read_back = apply_and_read_back(settings, &client, &engine, &stop, &report).await;
     log_out(&client, &stop).await;
     signals.abort();

@@ -201,10 +201,7 @@ fn an_unchanged_sync_queries_each_page_as_it_comes_and_writes_nothing() {
         .args(&["--mode", "sync", "--concurrency", "1"])
         .ok();
     assert_eq!(synced.summary()["counts"]["none"]["unchanged"], 250);
-    let reads: Vec<String> = ops(&sim)
-        .into_iter()
-        .filter(|op| op != "login")
-        .collect();
+    let reads: Vec<String> = ops(&sim).into_iter().filter(|op| op != "login").collect();
     // Each page read once, and each extension asked for once (the list lacks the names and
     // registration fields the sheet has): a page's hundred numbers are asked for before the
     // next page, so the records come in while the listing is still read. No write.

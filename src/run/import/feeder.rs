@@ -82,9 +82,13 @@ pub(crate) async fn decide(
         && settings.mode.reads_the_pbx()
         && !reads_the_file_ahead(settings, &sheet);
     if ahead {
-        return Ok((decide_meanwhile(settings, (source, sheet), client, stop).await?, None));
+        return Ok((
+            decide_meanwhile(settings, (source, sheet), client, stop).await?,
+            None,
+        ));
     }
-    let prepared = read_and_prepare(settings, source, &sheet, client, (gate, replay.as_ref())).await?;
+    let prepared =
+        read_and_prepare(settings, source, &sheet, client, (gate, replay.as_ref())).await?;
     let would_refuse = prepared.would_refuse.clone();
     let feeder = start(sheet, prepared, (replay.unwrap_or_default(), None), stop);
     Ok((feeder, would_refuse))
