@@ -6,9 +6,10 @@
 //! time, each with the row number the spreadsheet program shows.
 //!
 //! What kind a workbook is, is told by its parts, and each way it can fail is said as it is: a
-//! damaged or cut-short archive, a ZIP that holds no workbook, a limit passed (`limits`
-//! checks every part before calamine reads it). calamine's own guess, trying each reader in
-//! turn, said only "Cannot detect file format". XLSX and XLSB sheets are streamed a row at a
+//! file with only a workbook's name (text, a web page), a damaged or cut-short archive, a
+//! ZIP that holds no workbook, a limit passed (`limits` checks every part before calamine
+//! reads it). calamine's own guess, trying each reader in turn, said only "Cannot detect file
+//! format". XLSX and XLSB sheets are streamed a row at a
 //! time on a thread of their own (`stream`), so a million rows take no more memory than ten;
 //! ODS and XLS sheets are read whole, an ODS only within `limits::MAX_WHOLE_CELLS` cells (an
 //! XLS sheet holds at most 65,536 × 256 by its format).
@@ -35,6 +36,11 @@ pub(crate) enum BookError {
     Empty,
     #[error("is damaged or cut short (an interrupted download or copy?): {0}")]
     Damaged(String),
+    #[error(
+        "is not a workbook, though its name says so: it starts neither as a ZIP archive \
+         (XLSX, XLSB, ODS) nor as an OLE file (XLS) does; if it is text (CSV), name it .csv"
+    )]
+    NotAWorkbook,
     #[error(
         "is a ZIP archive but no workbook (it has no xl/workbook.xml, xl/workbook.bin or content.xml)"
     )]
@@ -78,12 +84,14 @@ impl Book {
     where
         R: Read + Seek + Send + 'static,
     {
-        let mut head = [0u8; 8];
-        let ole = open().read_exact(&mut head).is_ok() && head == OLE_MAGIC;
-        let kind = if ole {
-            None
-        } else {
-            Some(limits::check(open())?)
+        let mut head = Vec::with_capacity(8);
+        let read_head = open().take(8).read_to_end(&mut head);
+        read_head.map_err(|e| BookError::Read(e.to_string()))?;
+        // Only a ZIP archive can be damaged as one; anything else only has the name.
+        let kind = match () {
+            () if head.starts_with(&OLE_MAGIC) => None,
+            () if ZIP_MAGIC.iter().any(|m| head.starts_with(*m)) => Some(limits::check(open())?),
+            () => return Err(BookError::NotAWorkbook),
         };
         let read = |e: &dyn std::fmt::Display| BookError::Read(e.to_string());
         match kind {
@@ -209,8 +217,10 @@ impl Book {
 
 /// The first bytes of an OLE compound file: an XLS workbook.
 const OLE_MAGIC: [u8; 8] = *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+/// The first bytes of a ZIP archive (XLSX, XLSB, ODS): a file's first entry, an empty
+/// archive, a spanned one.
+const ZIP_MAGIC: [&[u8; 4]; 3] = [b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"];
 
-/// The sheet called `wanted` (any case), or the first.
 /// The sheet of an ODS file, whole (calamine reads ODS no other way), and its name.
 fn ods_sheet<R: Read + Seek>(
     reader: R,
@@ -223,6 +233,7 @@ fn ods_sheet<R: Read + Seek>(
     Ok((range, name))
 }
 
+/// The sheet called `wanted` (any case), or the first.
 fn chosen(names: &[String], wanted: Option<&str>) -> Result<String, BookError> {
     match wanted {
         Some(wanted) => names
