@@ -59,6 +59,8 @@ pub(crate) fn text_cell(at: &str, text: &str) -> String {
 pub(crate) enum Bin<'a> {
     Text(&'a str),
     Number(f64),
+    /// An index into the workbook's shared strings (this workbook has none).
+    Shared(u32),
 }
 
 /// An XLSB of one sheet, "Staff": `rows` are (0-based row, [(0-based column, cell)]), and
@@ -95,6 +97,10 @@ pub(crate) fn xlsb(rows: &[(u32, Vec<(u32, Bin<'_>)>)], last: (u32, u32)) -> Vec
                 Bin::Number(n) => {
                     body.extend(n.to_le_bytes());
                     0x0005 // BrtCellReal
+                }
+                Bin::Shared(index) => {
+                    body.extend(index.to_le_bytes());
+                    0x0007 // BrtCellIsst
                 }
             };
             sheet.extend(record(kind, &body));
