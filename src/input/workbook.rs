@@ -24,7 +24,7 @@ use std::sync::mpsc::Receiver;
 use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx};
 
 use limits::Zipped;
-use stream::Row;
+use stream::{CellBook, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum BookError {
@@ -95,36 +95,8 @@ impl Book {
         };
         let read = |e: &dyn std::fmt::Display| BookError::Read(e.to_string());
         match kind {
-            Some(Zipped::Xlsx) => {
-                let mut book = Xlsx::new(open()).map_err(|e| read(&e))?;
-                let name = chosen(&book.sheet_names(), sheet)?;
-                let total = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| read(&e))?
-                    .dimensions()
-                    .end
-                    .0;
-                Ok(Book::streamed(
-                    stream::xlsx(book, name.clone()),
-                    name,
-                    total,
-                ))
-            }
-            Some(Zipped::Xlsb) => {
-                let mut book = Xlsb::new(open()).map_err(|e| read(&e))?;
-                let name = chosen(&book.sheet_names(), sheet)?;
-                let total = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| read(&e))?
-                    .dimensions()
-                    .end
-                    .0;
-                Ok(Book::streamed(
-                    stream::xlsb(book, name.clone()),
-                    name,
-                    total,
-                ))
-            }
+            Some(Zipped::Xlsx) => Book::streamed(Xlsx::new(open()).map_err(|e| read(&e))?, sheet),
+            Some(Zipped::Xlsb) => Book::streamed(Xlsb::new(open()).map_err(|e| read(&e))?, sheet),
             Some(Zipped::Ods) => {
                 let (range, name) = match ods_sheet(open(), sheet) {
                     Ok(read) => read,
@@ -145,13 +117,17 @@ impl Book {
         }
     }
 
-    fn streamed(rows: Receiver<Result<Row, BookError>>, sheet: String, total: u32) -> Book {
-        Book {
+    /// `sheet` (or the first) of an XLSX or XLSB workbook, read on a thread of its own.
+    fn streamed(mut book: impl CellBook, sheet: Option<&str>) -> Result<Book, BookError> {
+        let name = chosen(&book.names(), sheet)?;
+        let total = book.last_row(&name).map_err(BookError::Read)?;
+        let rows = stream::spawn(book, name.clone());
+        Ok(Book {
             rows: Rows::Streamed(rows),
             position: 0,
             total: u64::from(total) + 1,
-            sheet,
-        }
+            sheet: name,
+        })
     }
 
     fn whole(range: Range<Data>, sheet: String) -> Book {

@@ -5,7 +5,7 @@
 use std::io::{Read, Seek};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Cell, DataRef, Xlsb, Xlsx};
+use calamine::{Cell, DataRef, Reader, Xlsb, Xlsx};
 
 use super::{BookError, text};
 
@@ -15,38 +15,53 @@ pub(super) type Row = (u64, Vec<String>);
 /// Rows read ahead of the one in use.
 const AHEAD: usize = 64;
 
-/// The rows of `sheet`, read on a thread of their own.
-pub(super) fn xlsx<RS>(book: Xlsx<RS>, sheet: String) -> Receiver<Result<Row, BookError>>
-where
-    RS: Read + Seek + Send + 'static,
-{
-    let (tx, rx) = sync_channel(AHEAD);
-    std::thread::spawn(move || {
-        let mut book = book;
-        let sent = match book.worksheet_cells_reader(&sheet) {
-            Ok(mut cells) => rows(|| cells.next_cell().map_err(|e| e.to_string()), &tx),
-            Err(e) => Err(e.to_string()),
-        };
-        if let Err(e) = sent {
-            let _ = tx.send(Err(BookError::Read(e)));
-        }
-    });
-    rx
+/// A workbook calamine reads cell by cell: XLSX and XLSB, whose cell readers share no trait.
+pub(super) trait CellBook: Send + 'static {
+    fn names(&self) -> Vec<String>;
+    /// The sheet's last row, counted from 0.
+    fn last_row(&mut self, sheet: &str) -> Result<u32, String>;
+    /// Sends the sheet's rows down `tx` (see [`rows`]).
+    fn send_rows(
+        &mut self,
+        sheet: &str,
+        tx: &SyncSender<Result<Row, BookError>>,
+    ) -> Result<(), String>;
 }
 
-/// The same for an XLSB workbook.
-pub(super) fn xlsb<RS>(book: Xlsb<RS>, sheet: String) -> Receiver<Result<Row, BookError>>
-where
-    RS: Read + Seek + Send + 'static,
-{
+macro_rules! cell_book {
+    ($book:ident) => {
+        impl<RS: Read + Seek + Send + 'static> CellBook for $book<RS> {
+            fn names(&self) -> Vec<String> {
+                Reader::sheet_names(self)
+            }
+
+            fn last_row(&mut self, sheet: &str) -> Result<u32, String> {
+                let cells = self.worksheet_cells_reader(sheet);
+                Ok(cells.map_err(|e| e.to_string())?.dimensions().end.0)
+            }
+
+            fn send_rows(
+                &mut self,
+                sheet: &str,
+                tx: &SyncSender<Result<Row, BookError>>,
+            ) -> Result<(), String> {
+                let mut cells = self
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| e.to_string())?;
+                rows(|| cells.next_cell().map_err(|e| e.to_string()), tx)
+            }
+        }
+    };
+}
+
+cell_book!(Xlsx);
+cell_book!(Xlsb);
+
+/// The rows of `sheet`, read on a thread of their own.
+pub(super) fn spawn(mut book: impl CellBook, sheet: String) -> Receiver<Result<Row, BookError>> {
     let (tx, rx) = sync_channel(AHEAD);
     std::thread::spawn(move || {
-        let mut book = book;
-        let sent = match book.worksheet_cells_reader(&sheet) {
-            Ok(mut cells) => rows(|| cells.next_cell().map_err(|e| e.to_string()), &tx),
-            Err(e) => Err(e.to_string()),
-        };
-        if let Err(e) = sent {
+        if let Err(e) = book.send_rows(&sheet, &tx) {
             let _ = tx.send(Err(BookError::Read(e)));
         }
     });
