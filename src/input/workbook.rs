@@ -16,6 +16,8 @@
 
 mod limits;
 mod stream;
+
+pub(crate) use stream::READER;
 mod tidy;
 
 use std::io::{Read, Seek};

@@ -3,6 +3,7 @@
 //! rows ahead: a sheet is never held whole, so a million rows take no more memory than ten.
 
 use std::io::{Read, Seek};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use calamine::{Cell, DataRef, Reader, Xlsb, Xlsx};
@@ -57,15 +58,38 @@ macro_rules! cell_book {
 cell_book!(Xlsx);
 cell_book!(Xlsb);
 
-/// The rows of `sheet`, read on a thread of their own.
+/// The rows of `sheet`, read on a thread of their own. The last thing the receiver gets is
+/// the end of the sheet (the channel closing) or an error: a reader that stops on a record it
+/// cannot read (calamine indexes some XLSB records unchecked, and panics) is an error, never
+/// a sheet that merely looks shorter.
 pub(super) fn spawn(mut book: impl CellBook, sheet: String) -> Receiver<Result<Row, BookError>> {
     let (tx, rx) = sync_channel(AHEAD);
-    std::thread::spawn(move || {
-        if let Err(e) = book.send_rows(&sheet, &tx) {
-            let _ = tx.send(Err(BookError::Read(e)));
-        }
+    let on_failure = tx.clone();
+    let reader = std::thread::Builder::new().name(READER.into());
+    let spawned = reader.spawn(move || {
+        let error = match catch_unwind(AssertUnwindSafe(|| book.send_rows(&sheet, &tx))) {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e,
+            Err(panic) => damaged(&sheet, panic.as_ref()),
+        };
+        let _ = tx.send(Err(BookError::Read(error)));
     });
+    if let Err(e) = spawned {
+        let _ = on_failure.send(Err(BookError::Read(e.to_string())));
+    }
     rx
+}
+
+/// The name of the thread that reads a sheet: its panics are caught and said as a damaged
+/// sheet, so the process's panic hook stays quiet about them.
+pub(crate) const READER: &str = "pbxbulk workbook reader";
+
+/// What a reader that panicked met: calamine's own words, which name the record's fault.
+fn damaged(sheet: &str, panic: &(dyn std::any::Any + Send)) -> String {
+    let words = (panic.downcast_ref::<String>().map(String::as_str))
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no reason given");
+    format!("sheet {sheet:?} is damaged: one of its records cannot be read ({words})")
 }
 
 /// Gathers the cells `next` gives into rows and sends each row that has a value; stops when
