@@ -14,82 +14,23 @@ use csv::ByteRecord;
 mod feeder;
 mod finish;
 mod prepare;
+pub(super) mod settings;
 
 use feeder::{Feeder, decide};
 use finish::{Sent, apply_and_read_back, finish, log_out};
 pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
+pub(crate) use settings::{Columns, ImportSettings};
 
 use super::engine::{self, EngineSettings};
 use super::journal::{Journal, Replay};
 pub(crate) use super::login::{login_failed, reason_of};
 use super::stop::{self, Stop};
-use super::throttle::{Rate, Throttle};
+use super::throttle::Throttle;
 use crate::domain::{Mode, RunEnd, Stopped, Summary};
-use crate::input::{Layout, Mapping, ReadSettings, Sheet, SheetError, Source};
+use crate::input::{Fingerprint, Layout, Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
-use crate::pbx::{Client, Connection, RetryPolicy, WireOptions};
-use crate::plan::PruneSettings;
-use crate::vendors::Vendor;
-
-/// Everything an import needs, validated (built by `settings` from the command line).
-#[derive(Debug, Clone)]
-pub(crate) struct ImportSettings {
-    pub(crate) file: PathBuf,
-    pub(crate) api: &'static Vendor,
-    /// The file's columns go through this first (`--map`, or a conversion between APIs).
-    pub(crate) mapping: Option<Mapping>,
-    /// Where `mapping` came from, for a plan to say (and `apply` to read it again).
-    pub(crate) columns: Option<Columns>,
-    pub(crate) connection: Connection,
-    pub(crate) mode: Mode,
-    pub(crate) wire: WireOptions,
-    /// Deletes, with `--mode sync --prune`.
-    pub(crate) prune: Option<PruneSettings>,
-    /// `--prune-range`, `--max-delete`: what deletes may do, the prune's and the leavers'.
-    pub(crate) safeguards: PruneSettings,
-    /// `--match FIELD`: rows are matched to extensions by this field (its position).
-    pub(crate) match_field: Option<usize>,
-    /// `--assign-numbers`: a row with no number that matches nothing gets one of these.
-    pub(crate) assign: Vec<(u64, u64)>,
-    pub(crate) dry_run: bool,
-    /// Finish an interrupted run from its journal.
-    pub(crate) resume: bool,
-    pub(crate) rate: Rate,
-    pub(crate) concurrency: usize,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) report: PathBuf,
-    pub(crate) weak_passwords: bool,
-    /// `--strict`: an inferred rule refuses rather than warns.
-    pub(crate) strict: bool,
-    /// New extensions get the credentials their rows leave blank.
-    pub(crate) generate_passwords: bool,
-    /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).
-    pub(crate) update_secrets: bool,
-    pub(crate) heartbeat: Duration,
-    /// With stderr not a terminal: a progress line this often.
-    pub(crate) progress_every: Duration,
-    /// Where to write the JSON summary (`-`: standard output).
-    pub(crate) summary_json: Option<PathBuf>,
-    /// Where to write the page people read (`--report-html`).
-    pub(crate) report_html: Option<PathBuf>,
-    /// Read every written extension back at the end and compare (`--verify`).
-    pub(crate) verify: bool,
-    /// The command the run is, as the page names it (`import`, `migrate`, `apply`).
-    pub(crate) command: &'static str,
-    pub(crate) report_format: ReportFormat,
-    /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
-    pub(crate) read: ReadSettings,
-}
-
-/// Where a mapping of the file's columns comes from.
-#[derive(Debug, Clone)]
-pub(crate) enum Columns {
-    /// `--map FILE`.
-    Map(PathBuf),
-    /// `--from-api API`: the file is that API's export.
-    FromApi(&'static Vendor),
-}
+use crate::pbx::Client;
 
 /// How an import went.
 #[derive(Debug)]
@@ -149,6 +90,12 @@ pub(crate) async fn run_gated(
     let (stop, signals) = listen_for_signals(settings)?;
     let (journal, replay) = resumed.unzip();
     let head = (sheet.header().clone(), sheet.layout(), sheet.len());
+    // The journal and the page name the input; the sheet goes to the pipeline before either
+    // is written, so its fingerprint is taken now.
+    let fingerprint = match journal.is_none() && !settings.dry_run {
+        true => Some(sheet.fingerprint()?),
+        false => (settings.report_html.as_ref()).and_then(|_| sheet.fingerprint().ok()),
+    };
     let decided = tokio::select! {
         decided = decide(settings, (&source, sheet), &client, (gate, replay), &stop) => decided,
         () = stop.stopped() => Err(Stopped::new(
@@ -166,33 +113,22 @@ pub(crate) async fn run_gated(
         }
     };
     let (mut report, lines) = create_report(settings, &head)?;
-    let journal = open_journal(settings, &source, journal)?;
-    let (engine, read) = send_rows(
-        settings,
-        (feeder, head.2),
-        journal,
-        &client,
-        &mut report,
-        &stop,
-    )
-    .await?;
+    let journal = open_journal(settings, journal, fingerprint.as_ref())?;
+    let fingerprint = settings.report_html.as_ref().and(fingerprint);
+    let rows = (feeder, head.2);
+    let (engine, read) = send_rows(settings, rows, journal, &client, &mut report, &stop).await?;
     let read_back = apply_and_read_back(settings, &client, &engine, &stop, &report).await;
     log_out(&client, &stop).await;
     signals.abort();
     heartbeat.abort();
     let sent = Sent {
         engine: &engine,
+        fingerprint,
         read,
         read_back,
         would_refuse,
     };
-    finish(
-        settings,
-        (&source, &client, &stop),
-        started,
-        (report, &lines),
-        sent,
-    )
+    finish(settings, (&client, &stop), started, (report, &lines), sent)
 }
 
 /// With `--resume`: the interrupted run's journal, and what that run finished.
@@ -280,21 +216,23 @@ fn create_report(
 /// layout, and its length (for the progress bar).
 type Head = (ByteRecord, Layout, u64);
 
-/// The journal the rows are recorded in (with `--resume`, the interrupted run's). Created
-/// only now: a run refused at login or before any write leaves no journal.
+/// The journal the rows are recorded in (with `--resume`, the interrupted run's), for the
+/// input of `fingerprint`. Created only now: a run refused at login or before any write
+/// leaves no journal.
 fn open_journal(
     settings: &ImportSettings,
-    source: &Source,
     resumed: Option<Journal>,
+    fingerprint: Option<&Fingerprint>,
 ) -> anyhow::Result<Option<Journal>> {
-    Ok(match resumed {
-        Some(journal) => Some(journal),
-        None if settings.dry_run => None,
-        None => Some(Journal::create(
+    Ok(match (resumed, fingerprint) {
+        (Some(journal), _) => Some(journal),
+        (None, _) if settings.dry_run => None,
+        (None, Some(fingerprint)) => Some(Journal::create(
             &settings.report,
-            source.input().fingerprint()?,
+            fingerprint,
             &settings.pins(),
         )?),
+        (None, None) => None,
     })
 }
 

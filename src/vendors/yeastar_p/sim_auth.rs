@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::errcode;
-use super::sim::{Answer, Refusal};
+use super::sim_answer::{Answer, Refusal};
 use crate::sim::{LoginProblem, Sim, Store};
 
 const ACCESS_LIFE: Duration = Duration::from_secs(1800);
@@ -59,7 +59,7 @@ pub(super) fn state_of(store: &Store) -> &PState {
 }
 
 fn access_life(sim: &Sim) -> Duration {
-    sim.settings.token_max_age.unwrap_or(ACCESS_LIFE)
+    sim.settings.knobs.token_max_age.unwrap_or(ACCESS_LIFE)
 }
 
 fn text<'a>(body: &'a Map<String, Value>, name: &str) -> &'a str {
