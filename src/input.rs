@@ -31,3 +31,4 @@ pub(crate) use pinned::Input;
 pub(crate) use row_source::{Layout, LineEnd, RawRow};
 pub(crate) use sheet::{RowCells, Sheet, SheetError};
 pub(crate) use source::{ReadSettings, Source};
+pub(crate) use workbook::READER as WORKBOOK_READER;

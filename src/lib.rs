@@ -52,6 +52,12 @@ pub fn run(matches: &ArgMatches) -> anyhow::Result<Exit> {
     }
 }
 
+/// Whether the panic under way is one the code catches and says in its own words (a workbook
+/// reader meeting a damaged record), so the panic hook need not say it too.
+pub fn panic_is_caught() -> bool {
+    std::thread::current().name() == Some(input::WORKBOOK_READER)
+}
+
 /// A command line clap refused (`message`, its error): a command that writes a
 /// `--summary-json` still leaves one saying so, reason `bad_input`, in place of any old one.
 pub fn unparsed(args: &[std::ffi::OsString], message: &str) {

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A bug must still end in one line and exit code 2, never a stack trace.
     std::panic::set_hook(Box::new(|info| {
+        if pbxbulk::panic_is_caught() {
+            return;
+        }
         let _ = writeln!(
             std::io::stderr(),
             "pbxbulk: internal error ({info}); please report it"

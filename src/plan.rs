@@ -13,12 +13,14 @@ mod inferred;
 pub(crate) mod leavers;
 pub(crate) mod matching;
 pub(crate) mod passwords;
+mod planned;
 mod planner;
 pub(crate) mod prune;
 pub(crate) mod roster;
 mod write;
 
 pub(crate) use feed::plan_sheet;
-pub(crate) use planner::{Planned, Planner};
+pub(crate) use planned::Planned;
+pub(crate) use planner::Planner;
 pub(crate) use prune::PruneSettings;
 pub(crate) use write::RowWrite;

@@ -4,6 +4,8 @@
 //! rules that tie fields together. Validation (`validate`, `import`), `template --describe` and
 //! the simulator's own server-side checks all read these tables, so a rule is written once.
 
+mod broken;
+mod chars;
 mod check;
 mod columns;
 mod compiled;
@@ -14,6 +16,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use chars::Chars;
 pub(crate) use check::{
     Cells, CheckContext, Problem, check_cells, check_filled, check_whole_row, inferred_rule,
 };
@@ -56,21 +59,6 @@ pub(crate) enum Kind {
     Password(PasswordRule),
     /// Yes or no, written `1`/`0`, `true`/`false` or `yes`/`no` (any case); sent as `1`/`0`.
     Bool,
-}
-
-/// Character classes used by [`Kind::Text`] and [`Kind::Password`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Chars {
-    /// Anything printable.
-    Any,
-    /// ASCII letters and digits.
-    Alnum,
-    /// Letters of any script, digits and spaces: what people's names need.
-    Name,
-    /// ASCII letters, digits and the listed extras.
-    AlnumPlus(&'static str),
-    /// Anything printable except the listed characters.
-    Without(&'static str),
 }
 
 /// Length limits of a password under the PBX's strong (default) and weak policies.
@@ -361,40 +349,4 @@ impl Kind {
             }
         }
     }
-}
-
-impl Chars {
-    pub(crate) fn allows(&self, c: char) -> bool {
-        match self {
-            Chars::Any => !c.is_control(),
-            Chars::Alnum => c.is_ascii_alphanumeric(),
-            Chars::Name => c.is_alphanumeric() || c == ' ',
-            Chars::AlnumPlus(extra) => c.is_ascii_alphanumeric() || extra.contains(c),
-            Chars::Without(bad) => !c.is_control() && !bad.contains(c),
-        }
-    }
-
-    pub(crate) fn describe(&self) -> String {
-        match self {
-            Chars::Any => "text".into(),
-            Chars::Alnum => "letters and digits".into(),
-            Chars::Name => "letters, digits and spaces".into(),
-            Chars::AlnumPlus(extra) => format!("letters, digits and {}", spaced(extra)),
-            Chars::Without(bad) => format!("text without {}", spaced(bad)),
-        }
-    }
-}
-
-fn spaced(chars: &str) -> String {
-    chars
-        .chars()
-        .map(|c| {
-            if c == ' ' {
-                "space".to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -2,8 +2,8 @@
 //! the shell completions list the registry's names with each one's line.
 
 use clap::builder::{PossibleValue, TypedValueParser};
-use clap::error::{ContextKind, ContextValue, ErrorKind};
 
+use super::word::invalid_value;
 use crate::vendors::{self, VENDORS, Vendor};
 
 /// Parses an `--api` value (and `--from`, `--to`, `--from-api`).
@@ -21,28 +21,9 @@ impl TypedValueParser for ApiParser {
     ) -> Result<Self::Value, clap::Error> {
         let text = value.to_string_lossy();
         vendors::by_name(&text).map_err(|unknown| {
-            let mut e = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
-            if let Some(arg) = arg {
-                e.insert(
-                    ContextKind::InvalidArg,
-                    ContextValue::String(arg.to_string()),
-                );
-            }
-            e.insert(
-                ContextKind::InvalidValue,
-                ContextValue::String(text.to_string()),
-            );
-            e.insert(
-                ContextKind::ValidValue,
-                ContextValue::Strings(VENDORS.iter().map(|v| v.name().to_string()).collect()),
-            );
-            if let Some(closest) = unknown.closest {
-                e.insert(
-                    ContextKind::SuggestedValue,
-                    ContextValue::String(closest.to_string()),
-                );
-            }
-            e
+            let names = VENDORS.iter().map(|v| v.name().to_string()).collect();
+            let closest = unknown.closest.map(str::to_string);
+            invalid_value(cmd, arg, &text, names, closest)
         })
     }
 

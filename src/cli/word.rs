@@ -36,23 +36,8 @@ impl<T: Word + Send + Sync + Clone> TypedValueParser for WordParser<T> {
     ) -> Result<T, clap::Error> {
         let text = value.to_string_lossy();
         T::from_word(&text).ok_or_else(|| {
-            let mut e = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
-            if let Some(arg) = arg {
-                e.insert(
-                    ContextKind::InvalidArg,
-                    ContextValue::String(arg.to_string()),
-                );
-            }
-            e.insert(
-                ContextKind::InvalidValue,
-                ContextValue::String(text.to_string()),
-            );
             let words = T::WORDS.iter().map(|(word, _, _)| (*word).to_string());
-            e.insert(
-                ContextKind::ValidValue,
-                ContextValue::Strings(words.collect()),
-            );
-            e
+            invalid_value(cmd, arg, &text, words.collect(), None)
         })
     }
 
@@ -61,4 +46,27 @@ impl<T: Word + Send + Sync + Clone> TypedValueParser for WordParser<T> {
             PossibleValue::new(*word).help(*help)
         })))
     }
+}
+
+/// clap's own "invalid value" error for `text`, listing the `valid` words and, when there is
+/// one, the closest.
+pub(crate) fn invalid_value(
+    cmd: &clap::Command,
+    arg: Option<&clap::Arg>,
+    text: &str,
+    valid: Vec<String>,
+    closest: Option<String>,
+) -> clap::Error {
+    let mut e = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
+    if let Some(arg) = arg {
+        let arg = ContextValue::String(arg.to_string());
+        e.insert(ContextKind::InvalidArg, arg);
+    }
+    let text = ContextValue::String(text.to_string());
+    e.insert(ContextKind::InvalidValue, text);
+    e.insert(ContextKind::ValidValue, ContextValue::Strings(valid));
+    if let Some(closest) = closest {
+        e.insert(ContextKind::SuggestedValue, ContextValue::String(closest));
+    }
+    e
 }

@@ -6,15 +6,18 @@
 //! time, each with the row number the spreadsheet program shows.
 //!
 //! What kind a workbook is, is told by its parts, and each way it can fail is said as it is: a
-//! damaged or cut-short archive, a ZIP that holds no workbook, a limit passed (`limits`
-//! checks every part before calamine reads it). calamine's own guess, trying each reader in
-//! turn, said only "Cannot detect file format". XLSX and XLSB sheets are streamed a row at a
+//! file with only a workbook's name (text, a web page), a damaged or cut-short archive, a
+//! ZIP that holds no workbook, a limit passed (`limits` checks every part before calamine
+//! reads it). calamine's own guess, trying each reader in turn, said only "Cannot detect file
+//! format". XLSX and XLSB sheets are streamed a row at a
 //! time on a thread of their own (`stream`), so a million rows take no more memory than ten;
 //! ODS and XLS sheets are read whole, an ODS only within `limits::MAX_WHOLE_CELLS` cells (an
 //! XLS sheet holds at most 65,536 × 256 by its format).
 
 mod limits;
 mod stream;
+
+pub(crate) use stream::READER;
 mod tidy;
 
 use std::io::{Read, Seek};
@@ -23,7 +26,7 @@ use std::sync::mpsc::Receiver;
 use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx};
 
 use limits::Zipped;
-use stream::Row;
+use stream::{CellBook, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum BookError {
@@ -35,6 +38,11 @@ pub(crate) enum BookError {
     Empty,
     #[error("is damaged or cut short (an interrupted download or copy?): {0}")]
     Damaged(String),
+    #[error(
+        "is not a workbook, though its name says so: it starts neither as a ZIP archive \
+         (XLSX, XLSB, ODS) nor as an OLE file (XLS) does; if it is text (CSV), name it .csv"
+    )]
+    NotAWorkbook,
     #[error(
         "is a ZIP archive but no workbook (it has no xl/workbook.xml, xl/workbook.bin or content.xml)"
     )]
@@ -78,45 +86,19 @@ impl Book {
     where
         R: Read + Seek + Send + 'static,
     {
-        let mut head = [0u8; 8];
-        let ole = open().read_exact(&mut head).is_ok() && head == OLE_MAGIC;
-        let kind = if ole {
-            None
-        } else {
-            Some(limits::check(open())?)
+        let mut head = Vec::with_capacity(8);
+        let read_head = open().take(8).read_to_end(&mut head);
+        read_head.map_err(|e| BookError::Read(e.to_string()))?;
+        // Only a ZIP archive can be damaged as one; anything else only has the name.
+        let kind = match () {
+            () if head.starts_with(&OLE_MAGIC) => None,
+            () if ZIP_MAGIC.iter().any(|m| head.starts_with(*m)) => Some(limits::check(open())?),
+            () => return Err(BookError::NotAWorkbook),
         };
         let read = |e: &dyn std::fmt::Display| BookError::Read(e.to_string());
         match kind {
-            Some(Zipped::Xlsx) => {
-                let mut book = Xlsx::new(open()).map_err(|e| read(&e))?;
-                let name = chosen(&book.sheet_names(), sheet)?;
-                let total = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| read(&e))?
-                    .dimensions()
-                    .end
-                    .0;
-                Ok(Book::streamed(
-                    stream::xlsx(book, name.clone()),
-                    name,
-                    total,
-                ))
-            }
-            Some(Zipped::Xlsb) => {
-                let mut book = Xlsb::new(open()).map_err(|e| read(&e))?;
-                let name = chosen(&book.sheet_names(), sheet)?;
-                let total = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| read(&e))?
-                    .dimensions()
-                    .end
-                    .0;
-                Ok(Book::streamed(
-                    stream::xlsb(book, name.clone()),
-                    name,
-                    total,
-                ))
-            }
+            Some(Zipped::Xlsx) => Book::streamed(Xlsx::new(open()).map_err(|e| read(&e))?, sheet),
+            Some(Zipped::Xlsb) => Book::streamed(Xlsb::new(open()).map_err(|e| read(&e))?, sheet),
             Some(Zipped::Ods) => {
                 let (range, name) = match ods_sheet(open(), sheet) {
                     Ok(read) => read,
@@ -137,13 +119,17 @@ impl Book {
         }
     }
 
-    fn streamed(rows: Receiver<Result<Row, BookError>>, sheet: String, total: u32) -> Book {
-        Book {
+    /// `sheet` (or the first) of an XLSX or XLSB workbook, read on a thread of its own.
+    fn streamed(mut book: impl CellBook, sheet: Option<&str>) -> Result<Book, BookError> {
+        let name = chosen(&book.names(), sheet)?;
+        let total = book.last_row(&name).map_err(BookError::Read)?;
+        let rows = stream::spawn(book, name.clone());
+        Ok(Book {
             rows: Rows::Streamed(rows),
             position: 0,
             total: u64::from(total) + 1,
-            sheet,
-        }
+            sheet: name,
+        })
     }
 
     fn whole(range: Range<Data>, sheet: String) -> Book {
@@ -209,8 +195,10 @@ impl Book {
 
 /// The first bytes of an OLE compound file: an XLS workbook.
 const OLE_MAGIC: [u8; 8] = *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+/// The first bytes of a ZIP archive (XLSX, XLSB, ODS): a file's first entry, an empty
+/// archive, a spanned one.
+const ZIP_MAGIC: [&[u8; 4]; 3] = [b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"];
 
-/// The sheet called `wanted` (any case), or the first.
 /// The sheet of an ODS file, whole (calamine reads ODS no other way), and its name.
 fn ods_sheet<R: Read + Seek>(
     reader: R,
@@ -223,6 +211,7 @@ fn ods_sheet<R: Read + Seek>(
     Ok((range, name))
 }
 
+/// The sheet called `wanted` (any case), or the first.
 fn chosen(names: &[String], wanted: Option<&str>) -> Result<String, BookError> {
     match wanted {
         Some(wanted) => names

@@ -2,7 +2,8 @@
 //! hands each row's plan on as soon as it is made (rows stream; the planner keeps only what the
 //! rules between rows need).
 
-use super::planner::{Planned, Planner};
+use super::planned::Planned;
+use super::planner::Planner;
 use crate::input::{RawRow, Sheet, SheetError};
 
 /// Reads every record of `sheet`, plans it, and hands it to `emit` with the file offset where

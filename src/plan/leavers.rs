@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::matching::People;
-use super::planner::Planned;
+use super::planned::Planned;
 use super::write::RowWrite;
 use crate::domain::{Action, PbxSnapshot, RowResult, Status};
 use crate::rules::Cells;

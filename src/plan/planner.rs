@@ -12,38 +12,11 @@ use super::inferred;
 use super::leavers::Leavers;
 use super::matching::{Found, People};
 use super::passwords::{self, Generated};
+use super::planned::Planned;
 use super::write::RowWrite;
 use crate::domain::{Action, Mode, PbxSnapshot, RowResult, Status};
 use crate::input::RowCells;
 use crate::rules::{Cells, CheckContext, Filled, Problem, Table, check_filled, check_whole_row};
-
-/// A row's plan: either its final report line, or what to send.
-#[derive(Debug)]
-pub(crate) enum Planned {
-    /// Boxed: most rows of a big file are sent or valid, and a plan moves once a row.
-    Done(Box<RowResult>),
-    /// The row passes every rule (with [`Planner::check_only`]).
-    Valid {
-        row: u64,
-        number: String,
-        action: Action,
-        /// What reading normalised, for the row's message.
-        note: String,
-    },
-    /// Boxed too, so that a plan is small enough to move without a call to `memcpy`.
-    Send(Box<RowWrite>),
-}
-
-impl Planned {
-    /// The row and number the plan is for (the row of the file, `None` for none).
-    pub(crate) fn row_and_number(&self) -> (Option<u64>, &str) {
-        match self {
-            Planned::Done(result) => (result.row, &result.number),
-            Planned::Valid { row, number, .. } => (Some(*row), number),
-            Planned::Send(send) => (send.row, &send.number),
-        }
-    }
-}
 
 pub(crate) struct Planner {
     table: &'static Table,

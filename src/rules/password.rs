@@ -3,7 +3,7 @@
 //! one pass over the bytes for the passwords people (and `--generate-passwords`) write.
 
 use super::PasswordRule;
-use super::value::{Broken, allowed_len, len_broken};
+use super::broken::{Broken, allowed_len, len_broken};
 
 pub(super) fn password_broken(
     value: &str,

@@ -91,7 +91,10 @@ pub(crate) fn approve(
     let plan = &file.plan;
     let read = read_settings(plan)?;
     let source = Source::open(Path::new(&plan.input.path), &read)?;
-    if source.input().fingerprint()?.sha256 != plan.input.sha256 {
+    let import = import_settings(plan, read, settings)?;
+    // The fingerprint is the sheet's, as `plan` took it (the row source defines it).
+    let sheet = Sheet::open(&source, import.api.table, import.mapping.as_ref())?;
+    if sheet.fingerprint()?.sha256 != plan.input.sha256 {
         return Err(stale(format_args!(
             "the input {} is no longer the planned one (its SHA-256 differs)",
             plan.input.path
@@ -102,7 +105,6 @@ pub(crate) fn approve(
     if !keys.intact(plan, &file.integrity) {
         return Err(stale("the plan file was changed after it was made"));
     }
-    let import = import_settings(plan, read, settings)?;
     Ok((import, Approved { file, keys }, source))
 }
 

@@ -8,23 +8,21 @@
 //! in flight stay open for `--resume`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use csv::ByteRecord;
 use futures::StreamExt;
 use futures::future::{self, Either};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
-use super::journal::Journal;
 use super::send::not_finished;
 use super::stop::Stop;
-use super::throttle::Throttle;
 use super::verify::Written;
 use crate::domain::{Record, RowResult, RunEnd, Secret, Status};
 use crate::output::{Progress, Report};
-use crate::pbx::{Client, RetryPolicy};
-use crate::plan::RowWrite;
+use crate::pbx::Client;
+pub(crate) use settings::{EngineSettings, Queued};
 use task::spawn_row;
 
 /// Said of a row the interrupted run had sent unanswered under `--generate-passwords`: the
@@ -69,42 +67,6 @@ impl Step {
             Step::Send(queued) => Err(queued),
         }
     }
-}
-
-/// A planned write as the pipeline sends it: the plan's [`RowWrite`], with what the order of
-/// the rows and `--resume` add to it (the planner knows neither).
-pub(crate) struct Queued {
-    pub(crate) write: RowWrite,
-    /// Adds of earlier rows this row's forwards point at: wait for them before sending.
-    pub(crate) after: Vec<watch::Receiver<bool>>,
-    /// Told when this row is finished, if later rows forward to it.
-    pub(crate) done: Option<watch::Sender<bool>>,
-    /// A killed run had sent this row without learning the outcome: ask the PBX first.
-    pub(crate) verify_first: bool,
-}
-
-impl Queued {
-    /// `write`, waiting for nothing yet.
-    pub(crate) fn new(write: RowWrite, verify_first: bool) -> Self {
-        Queued {
-            write,
-            after: Vec::new(),
-            done: None,
-            verify_first,
-        }
-    }
-}
-
-pub(crate) struct EngineSettings {
-    pub(crate) throttle: Throttle,
-    /// Where each row's start and outcome are recorded, for `--resume`.
-    pub(crate) journal: Option<Journal>,
-    pub(crate) concurrency: usize,
-    pub(crate) retry: RetryPolicy,
-    /// An update whose extension turns out to be gone becomes an add (upsert, sync).
-    pub(crate) create_if_missing: bool,
-    /// With `--verify`: every row written, as sent, to be read back once all are.
-    pub(crate) written: Option<Mutex<Vec<Written>>>,
 }
 
 struct Finished {
@@ -298,6 +260,7 @@ impl Finished {
     }
 }
 
+pub(super) mod settings;
 mod task;
 #[cfg(test)]
 mod tests;

@@ -13,83 +13,25 @@ use tokio::sync::mpsc;
 
 mod finish;
 mod prepare;
+pub(super) mod settings;
 
 use finish::{Sent, apply_and_read_back, finish, log_out};
 use prepare::read_and_prepare;
 pub(crate) use prepare::{Decided, Gate, Prepared, prepare, read_directory};
+pub(crate) use settings::{Columns, ImportSettings};
 
 use super::engine::{self, EngineSettings, PipelineItem};
 use super::journal::{Journal, Replay};
 pub(crate) use super::login::{login_failed, reason_of};
 use super::schedule::{ScheduleInputs, schedule_rows};
 use super::stop::{self, Stop};
-use super::throttle::{Rate, Throttle};
+use super::throttle::Throttle;
 use crate::domain::{Mode, RunEnd, Stopped, Summary};
-use crate::input::{Mapping, ReadSettings, Sheet, SheetError, Source};
+use crate::input::{Sheet, SheetError, Source};
 use crate::output::workbook::{self, ReportFormat};
 use crate::output::{Progress, Report, ReportLock, beside_report, check_outputs, is_stdout};
-use crate::pbx::{Client, Connection, RetryPolicy, WireOptions};
-use crate::plan::{Planner, PruneSettings};
-use crate::vendors::Vendor;
-
-/// Everything an import needs, validated (built by `settings` from the command line).
-#[derive(Debug, Clone)]
-pub(crate) struct ImportSettings {
-    pub(crate) file: PathBuf,
-    pub(crate) api: &'static Vendor,
-    /// The file's columns go through this first (`--map`, or a conversion between APIs).
-    pub(crate) mapping: Option<Mapping>,
-    /// Where `mapping` came from, for a plan to say (and `apply` to read it again).
-    pub(crate) columns: Option<Columns>,
-    pub(crate) connection: Connection,
-    pub(crate) mode: Mode,
-    pub(crate) wire: WireOptions,
-    /// Deletes, with `--mode sync --prune`.
-    pub(crate) prune: Option<PruneSettings>,
-    /// `--prune-range`, `--max-delete`: what deletes may do, the prune's and the leavers'.
-    pub(crate) safeguards: PruneSettings,
-    /// `--match FIELD`: rows are matched to extensions by this field (its position).
-    pub(crate) match_field: Option<usize>,
-    /// `--assign-numbers`: a row with no number that matches nothing gets one of these.
-    pub(crate) assign: Vec<(u64, u64)>,
-    pub(crate) dry_run: bool,
-    /// Finish an interrupted run from its journal.
-    pub(crate) resume: bool,
-    pub(crate) rate: Rate,
-    pub(crate) concurrency: usize,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) report: PathBuf,
-    pub(crate) weak_passwords: bool,
-    /// `--strict`: an inferred rule refuses rather than warns.
-    pub(crate) strict: bool,
-    /// New extensions get the credentials their rows leave blank.
-    pub(crate) generate_passwords: bool,
-    /// Send secrets the PBX does not hand back for extensions that exist (`--update-secrets`).
-    pub(crate) update_secrets: bool,
-    pub(crate) heartbeat: Duration,
-    /// With stderr not a terminal: a progress line this often.
-    pub(crate) progress_every: Duration,
-    /// Where to write the JSON summary (`-`: standard output).
-    pub(crate) summary_json: Option<PathBuf>,
-    /// Where to write the page people read (`--report-html`).
-    pub(crate) report_html: Option<PathBuf>,
-    /// Read every written extension back at the end and compare (`--verify`).
-    pub(crate) verify: bool,
-    /// The command the run is, as the page names it (`import`, `migrate`, `apply`).
-    pub(crate) command: &'static str,
-    pub(crate) report_format: ReportFormat,
-    /// How to read the file (`--encoding`, `--sheet`, `--plus-prefix`).
-    pub(crate) read: ReadSettings,
-}
-
-/// Where a mapping of the file's columns comes from.
-#[derive(Debug, Clone)]
-pub(crate) enum Columns {
-    /// `--map FILE`.
-    Map(PathBuf),
-    /// `--from-api API`: the file is that API's export.
-    FromApi(&'static Vendor),
-}
+use crate::pbx::Client;
+use crate::plan::Planner;
 
 /// How an import went.
 #[derive(Debug)]
@@ -165,7 +107,12 @@ pub(crate) async fn run_gated(
         }
     };
     let (mut report, lines) = create_report(settings, &sheet)?;
-    let (journal, replay) = open_journal(settings, &source, resumed)?;
+    let (journal, replay) = open_journal(settings, &sheet, resumed)?;
+    // The page names the input; the sheet goes to the pipeline, so its fingerprint is taken now.
+    let fingerprint = settings
+        .report_html
+        .as_ref()
+        .and_then(|_| sheet.fingerprint().ok());
     let Prepared {
         planner,
         prune,
@@ -186,17 +133,12 @@ pub(crate) async fn run_gated(
     heartbeat.abort();
     let sent = Sent {
         engine: &engine,
+        fingerprint,
         read,
         read_back,
         would_refuse,
     };
-    finish(
-        settings,
-        (&source, &client, &stop),
-        started,
-        (report, &lines),
-        sent,
-    )
+    finish(settings, (&client, &stop), started, (report, &lines), sent)
 }
 
 /// With `--resume`: the interrupted run's journal, and what that run finished.
@@ -286,7 +228,7 @@ fn create_report(settings: &ImportSettings, sheet: &Sheet) -> anyhow::Result<(Re
 /// now: a run refused at login or before any write leaves no journal.
 fn open_journal(
     settings: &ImportSettings,
-    source: &Source,
+    sheet: &Sheet,
     resumed: Resumed,
 ) -> anyhow::Result<(Option<Journal>, Replay)> {
     Ok(match resumed {
@@ -295,7 +237,7 @@ fn open_journal(
         None => (
             Some(Journal::create(
                 &settings.report,
-                source.input().fingerprint()?,
+                &sheet.fingerprint()?,
                 &settings.pins(),
             )?),
             Replay::default(),

@@ -8,10 +8,10 @@ use std::time::SystemTime;
 
 use anyhow::Context;
 
-use super::import::ImportSettings;
+use super::import::settings::ImportSettings;
 use super::throttle::Rate;
 use crate::domain::{RunEnd, Summary};
-use crate::input::{SheetError, Source};
+use crate::input::{Fingerprint, SheetError};
 use crate::output::html::{self, InputFacts, Outcome, PageCollector, PageData, RunFacts};
 use crate::output::summary_json::without_credentials;
 use crate::plan::prune::MaxDelete;
@@ -28,13 +28,14 @@ pub(crate) struct Ending<'a> {
     pub(crate) broke: Option<&'a SheetError>,
     /// A dry run's prune over the limit: what the real run would refuse.
     pub(crate) refusing: Option<&'a str>,
+    /// The input's fingerprint, as its sheet defines it, when it could be taken.
+    pub(crate) fingerprint: Option<&'a Fingerprint>,
 }
 
 /// Writes the page of an import, if it was asked for (`rows` were gathered).
 pub(crate) fn write(
     settings: &ImportSettings,
     rows: Option<PageCollector>,
-    source: &Source,
     ending: Ending<'_>,
 ) -> anyhow::Result<()> {
     let (Some(path), Some(rows)) = (&settings.report_html, rows) else {
@@ -45,7 +46,6 @@ pub(crate) fn write(
         (None, Some(broke)) => Some((RunEnd::BadInput, broke.to_string())),
         (None, None) => None,
     };
-    let fingerprint = source.input().fingerprint().ok();
     let (reason, message) = match (stopped, ending.refusing) {
         (Some((reason, why)), _) => (reason, Some(why)),
         (None, Some(refuse)) => (RunEnd::Safeguard, Some(refuse.to_string())),
@@ -70,8 +70,8 @@ pub(crate) fn write(
             },
             input: InputFacts {
                 name,
-                sha256: fingerprint.map(|f| f.sha256.clone()),
-                bytes: fingerprint.map(|f| f.size),
+                sha256: ending.fingerprint.map(|f| f.sha256.clone()),
+                bytes: ending.fingerprint.map(|f| f.size),
             },
             settings: shown_settings(settings, ending.summary),
             rate_limit: match settings.rate {

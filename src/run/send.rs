@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::engine::{EngineSettings, Queued};
+use super::engine::settings::{EngineSettings, Queued};
 use super::stop::Stop;
 use crate::domain::{Action, Code, RowResult, RunEnd, Status};
 use crate::pbx::{ApiError, Client, ErrorClass, Op, Reply, RetryPolicy, hints};

@@ -7,6 +7,8 @@ mod fields;
 #[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_answer;
+mod sim_choices;
 mod sim_reads;
 mod sim_records;
 mod soap;
@@ -38,7 +40,7 @@ pub(crate) static VERBA: Vendor = Vendor {
         })
     },
     sim_wire: || Box::new(sim::Service),
-    sim_inferred: sim::CHOICES,
+    sim_inferred: sim_choices::CHOICES,
     holds: "recording settings, not phones",
     fills: &[],
     edition: None,

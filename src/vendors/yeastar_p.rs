@@ -14,6 +14,7 @@ mod json;
 #[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_answer;
 mod sim_auth;
 mod sim_records;
 mod sim_writes;

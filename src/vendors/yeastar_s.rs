@@ -13,6 +13,7 @@ mod openvox_rules;
 #[rustfmt::skip]
 mod rules;
 mod sim;
+mod sim_answer;
 mod sim_writes;
 // The layout is laid out as its document lists it.
 #[rustfmt::skip]

@@ -51,17 +51,8 @@ fn an_answer_nested_5000_deep_is_that_rows_bad_response_and_the_run_goes_on() {
 
 #[test]
 fn a_pbx_whose_tokens_never_last_stops_the_run_as_unreachable_within_a_login_budget() {
-    let pbx = FakePbx::start(|request, stream| {
-        if !yeastar_session(request, stream) {
-            // Every request: "no such token".
-            answer(
-                stream,
-                "200 OK",
-                &[],
-                r#"{"status":"Failed","errno":"20004"}"#,
-            );
-        }
-    });
+    // Every request: "no such token".
+    let pbx = FakePbx::yeastar_answering(r#"{"status":"Failed","errno":"20004"}"#);
     let mut file = String::from("number,username,registername,registerpassword\n");
     for n in 2001..2201 {
         file.push_str(&format!("{n},Staff {n},r{n},{STRONG}\n"));
@@ -79,10 +70,7 @@ fn a_pbx_whose_tokens_never_last_stops_the_run_as_unreachable_within_a_login_bud
 
 #[test]
 fn records_nobody_asked_for_are_left_out_warned_about_and_never_deleted() {
-    let pbx = FakePbx::start(|request, stream| {
-        if yeastar_session(request, stream) {
-            return;
-        }
+    let pbx = FakePbx::yeastar(|request, stream| {
         let body = if request.path.contains("/extension/list") {
             r#"{"status":"Success","extlist":[{"number":"1001"}]}"#
         } else if request.path.contains("/extension/query") {
@@ -115,10 +103,7 @@ fn a_listing_far_larger_than_any_pbx_is_refused_before_a_single_query() {
         r#"{{"status":"Success","extlist":[{}]}}"#,
         numbers.join(",")
     );
-    let pbx = FakePbx::start(move |request, stream| {
-        if yeastar_session(request, stream) {
-            return;
-        }
+    let pbx = FakePbx::yeastar(move |request, stream| {
         let body = match request.path.contains("/extension/list") {
             true => listing.as_str(),
             false => r#"{"status":"Success","extinfos":[]}"#,

@@ -142,6 +142,33 @@ fn an_api_without_passwords_has_no_password_policy_and_its_key_takes_an() {
 }
 
 #[test]
+fn a_mistyped_word_is_refused_naming_the_words_and_the_closest_api() {
+    let ran = Run::new(Command::Validate)
+        .file("number\n1001\n")
+        .args(&["--api", "yestar-v2"])
+        .incomplete("bad_input");
+    let said = &ran.stderr;
+    assert!(
+        said.contains("invalid value 'yestar-v2' for '--api"),
+        "{said}"
+    );
+    assert!(said.contains("yeastar-p]"), "every API is named: {said}");
+    assert!(
+        said.contains("a similar value exists: 'yeastar-v2'"),
+        "{said}"
+    );
+    let ran = Run::validate(Api::YeastarV2)
+        .file("number\n1001\n")
+        .args(&["--mode", "upsret"])
+        .incomplete("bad_input");
+    let said = &ran.stderr;
+    assert!(
+        said.contains("[possible values: add, update, upsert, sync]"),
+        "{said}"
+    );
+}
+
+#[test]
 fn the_committed_reference_is_what_the_code_generates() {
     let out = run::pbxbulk().arg("reference").output().unwrap();
     assert!(

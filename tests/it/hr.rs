@@ -89,6 +89,15 @@ fn nightly(sim: &Sim, dir: &Path, people: &[Person], night: u32) -> Run {
         ])
 }
 
+/// An import of the HR file `hr` through [`MAP`], people matched by e-mail, unpaced.
+fn by_email(sim: &Sim, dir: &Path, hr: &str) -> Run {
+    let map = write(dir, "hr.toml", MAP);
+    Run::import(sim)
+        .file_named("hr.csv", hr)
+        .args(&["--map", map.to_str().unwrap(), "--match", "email"])
+        .args(&["--rate", "0"])
+}
+
 /// The PBX before the first night: the lobby phone (outside the range) and the board
 /// member's own extension, which no run may touch.
 fn seed() -> String {
@@ -248,22 +257,12 @@ fn a_match_that_is_not_unique_is_a_row_error_naming_both_and_nothing_is_guessed(
          3001,Twin One,3001,{STRONG},twin@example.com\n3002,Twin Two,3002,{STRONG},TWIN@example.com\n"
     );
     let sim = Sim::with(Api::YeastarV2).seed(&seed).start();
-    let map = write(dir.path(), "hr.toml", MAP);
     let hr = "WorkerID,WorkerStatus,FirstName,LastName,Department,Email\n\
               W1,Active,Twin,One,Sales,twin@example.com\n\
               W2,Active,Ann,Lee,Sales,ann@example.com\n\
               W3,Active,Ann,Lee,Support,ANN@example.com\n\
               W4,Active,Bo,Ray,Sales,bo@example.com\n";
-    let ran = Run::import(&sim)
-        .file_named("hr.csv", hr)
-        .args(&[
-            "--map",
-            map.to_str().unwrap(),
-            "--match",
-            "email",
-            "--rate",
-            "0",
-        ])
+    let ran = by_email(&sim, dir.path(), hr)
         .args(&["--assign-numbers", "3001-3003", "--generate-passwords"])
         .rows_failed();
     let message = |row: &str| ran.row("row", row)["message"].clone();
@@ -285,21 +284,11 @@ fn a_match_that_is_not_unique_is_a_row_error_naming_both_and_nothing_is_guessed(
 fn running_out_of_numbers_is_a_row_error_and_the_run_goes_on() {
     let sim = Sim::start(Api::YeastarV2);
     let dir = tempfile::tempdir().unwrap();
-    let map = write(dir.path(), "hr.toml", MAP);
     let hr = "WorkerStatus,FirstName,LastName,Department,Email\n\
               Active,Ann,Lee,Sales,ann@example.com\n\
               Active,Bo,Ray,Sales,bo@example.com\n\
               Active,Cy,Ng,Sales,cy@example.com\n";
-    let ran = Run::import(&sim)
-        .file_named("hr.csv", hr)
-        .args(&[
-            "--map",
-            map.to_str().unwrap(),
-            "--match",
-            "email",
-            "--rate",
-            "0",
-        ])
+    let ran = by_email(&sim, dir.path(), hr)
         .args(&[
             "--assign-numbers",
             "5000-5001",
@@ -326,17 +315,11 @@ fn leavers_are_deleted_under_sync_without_prune_within_the_prune_safeguards() {
          4001,Cy Ng,4001,{STRONG},cy@example.com\n5001,Lobby,5001,{STRONG},\n"
     );
     let sim = Sim::with(Api::YeastarV2).seed(&seed).start();
-    let map = write(dir.path(), "hr.toml", MAP);
     let hr = "WorkerStatus,FirstName,LastName,Department,Email\n\
               Inactive,Ann,Lee,Sales,ann@example.com\n\
               Inactive,Bo,Ray,Sales,bo@example.com\n\
               Inactive,Cy,Ng,Sales,cy@example.com\n";
-    let file = write(dir.path(), "hr.csv", hr);
-    let sync = || {
-        (Run::import(&sim).input(&file))
-            .args(&["--map", map.to_str().unwrap(), "--mode", "sync"])
-            .args(&["--match", "email", "--rate", "0"])
-    };
+    let sync = || by_email(&sim, dir.path(), hr).args(&["--mode", "sync"]);
     // Three leavers are more deletes than --max-delete allows: nothing is written.
     let ran = sync().args(&["--max-delete", "2"]).incomplete("safeguard");
     assert!(ran.stderr.contains("--max-delete"), "{}", ran.stderr);

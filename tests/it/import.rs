@@ -324,11 +324,7 @@ fn an_unreachable_pbx_says_each_retry_then_one_line_naming_timeout_and_retries()
         .file("number,username\n1001,Ana\n")
         .args(&["--timeout", "3", "--retries", "2"])
         .incomplete("pbx_unreachable");
-    let lines: Vec<&str> = ran
-        .stderr
-        .lines()
-        .filter(|l| !l.contains("warning:"))
-        .collect();
+    let lines = ran.said();
     assert_eq!(lines.len(), 3, "{}", ran.stderr);
     assert!(
         lines[0].contains("try 1 of 3") && lines[1].contains("try 2 of 3"),
@@ -355,11 +351,7 @@ fn a_pbx_that_never_answers_says_each_retry_with_the_time_left() {
         .file("number,username\n1001,Ana\n")
         .args(&["--timeout", "0.5", "--retries", "1"])
         .incomplete("pbx_unreachable");
-    let lines: Vec<&str> = ran
-        .stderr
-        .lines()
-        .filter(|l| !l.contains("warning:"))
-        .collect();
+    let lines = ran.said();
     assert_eq!(lines.len(), 2, "{}", ran.stderr);
     // The one try left may take its whole timeout, after the pause said.
     assert!(

@@ -69,16 +69,7 @@ fn a_verba_password_echoed_xml_escaped_in_a_fault_is_hidden() {
 #[test]
 fn short_secrets_are_no_oracle_and_the_pbxs_words_stay_whole() {
     // The row's vmsecret is 1001; the PBX refuses the add with its errno 10017.
-    let pbx = FakePbx::start(|request, stream| {
-        if !yeastar_session(request, stream) {
-            answer(
-                stream,
-                "200 OK",
-                &[],
-                r#"{"status":"Failed","errno":"10017"}"#,
-            );
-        }
-    });
+    let pbx = FakePbx::yeastar_answering(r#"{"status":"Failed","errno":"10017"}"#);
     let ran = Run::import_at(Api::YeastarV2, &pbx.url)
         .file(&format!(
             "number,username,registername,registerpassword,vmsecret\n2001,Ana,r2001,{STRONG},1001\n"
@@ -230,12 +221,9 @@ fn an_exports_formulas_are_text_and_come_back_exactly_with_no_write() {
 
 #[test]
 fn control_characters_from_the_pbx_reach_neither_terminal_nor_report_raw() {
-    let pbx = FakePbx::start(|request, stream| {
-        if !yeastar_session(request, stream) {
-            let body = r#"{"status":"Failed","errno":"\u001b[2J\u001b]0;owned\u0007 bad"}"#;
-            answer(stream, "200 OK", &[], body);
-        }
-    });
+    let pbx = FakePbx::yeastar_answering(
+        r#"{"status":"Failed","errno":"\u001b[2J\u001b]0;owned\u0007 bad"}"#,
+    );
     let ran = Run::import_at(Api::YeastarV2, &pbx.url)
         .file(&format!(
             "number,username,registername,registerpassword\n2001,Ana,r2001,{STRONG}\n"

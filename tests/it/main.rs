@@ -34,4 +34,5 @@ mod sync;
 mod typed;
 mod verba;
 mod verify;
+mod workbooks;
 mod yeastar_p;

@@ -64,7 +64,8 @@ pub(super) fn check<R: Read + Seek>(reader: R) -> Result<Zipped, BookError> {
         }
         let run = count.longest.max(count.run);
         if run > MAX_RUN && !name.ends_with(".bin") {
-            return Err(too_big(name, "a stretch between two tags", run, MAX_RUN));
+            let what = "bytes in a stretch between two tags";
+            return Err(too_big(name, what, run, MAX_RUN));
         }
         if !streamed && count.bytes > MAX_PART {
             return Err(too_big(name, "bytes unpacked", count.bytes, MAX_PART));
@@ -88,7 +89,7 @@ pub(super) fn check<R: Read + Seek>(reader: R) -> Result<Zipped, BookError> {
             if cells > MAX_WHOLE_CELLS {
                 return Err(too_big(
                     "content.xml",
-                    "a sheet of cells",
+                    "cells in one sheet",
                     cells,
                     MAX_WHOLE_CELLS,
                 ));

@@ -3,7 +3,8 @@
 //! fields it sends.
 
 use super::super::diff::changed_fields;
-use super::{Planned, Planner};
+use super::super::planned::Planned;
+use super::Planner;
 use crate::domain::{Action, Code, Mode, Record, RowResult, Status};
 use crate::rules::{Cells, Problem, Table};
 

@@ -2,10 +2,11 @@
 //! short string over an alphabet that hits each branch.
 
 use super::*;
+use crate::rules::broken::allowed_len;
 use crate::rules::compiled::ascii_mask;
 use crate::rules::contains::contains_ignoring_case;
 use crate::rules::password::password_is_strong;
-use crate::rules::value::{allowed_len, ascii_email, is_email, is_email_text};
+use crate::rules::value::{ascii_email, is_email, is_email_text};
 use crate::rules::{Chars, Kind};
 
 /// Every string of up to `len` characters drawn from `alphabet`.

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use csv::ByteRecord;
 
-use super::{CREDENTIALS_MAYBE_LOST, EngineSettings, Finished, Queued};
+use super::settings::{EngineSettings, Queued};
+use super::{CREDENTIALS_MAYBE_LOST, Finished};
 use crate::domain::{Code, RowResult, Secret, Status};
 use crate::pbx::Client;
 use crate::run::send::{Sent, abandoned, execute};

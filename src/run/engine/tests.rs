@@ -3,8 +3,9 @@ use std::time::Duration;
 use super::*;
 use crate::domain::Action;
 use crate::input::Layout;
-use crate::pbx::{ApiError, Connection, HttpRequest, Op, Protocol, Reply};
-use crate::run::throttle::Rate;
+use crate::pbx::{ApiError, Connection, HttpRequest, Op, Protocol, Reply, RetryPolicy};
+use crate::plan::RowWrite;
+use crate::run::throttle::{Rate, Throttle};
 
 /// A wire format with a bug: encoding the add of 1002 panics; every other request is
 /// refused before anything is sent.

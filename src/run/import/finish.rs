@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{ImportOutcome, ImportSettings, reason_of};
+use super::settings::ImportSettings;
+use super::{ImportOutcome, reason_of};
 use crate::domain::{RunEnd, Summary};
-use crate::input::{SheetError, Source};
+use crate::input::{Fingerprint, SheetError};
 use crate::output::Report;
 use crate::output::html::PageCollector;
 use crate::output::workbook::{self, ReportFormat};
@@ -21,6 +22,8 @@ use crate::run::verify::ReadBack;
 /// What the pipeline left for the ending.
 pub(super) struct Sent<'a> {
     pub(super) engine: &'a EngineSettings,
+    /// The input's fingerprint, for the page (taken only when a page is written).
+    pub(super) fingerprint: Option<Fingerprint>,
     /// How reading the file ended.
     pub(super) read: Result<(), SheetError>,
     pub(super) read_back: Option<ReadBack>,
@@ -71,13 +74,14 @@ pub(super) async fn log_out(client: &Client, stop: &Stop) {
 /// Closes the report, settles the journal, writes the page, and says how the run went.
 pub(super) fn finish(
     settings: &ImportSettings,
-    (source, client, stop): (&Source, &Arc<Client>, &Arc<Stop>),
+    (client, stop): (&Arc<Client>, &Arc<Stop>),
     (started, started_at): (Instant, SystemTime),
     (mut report, lines): (Report, &Path),
     sent: Sent<'_>,
 ) -> anyhow::Result<ImportOutcome> {
     let Sent {
         engine,
+        fingerprint,
         read,
         read_back,
         would_refuse,
@@ -104,8 +108,9 @@ pub(super) fn finish(
         stopped: stopped.as_ref().map(|(r, why)| (*r, why.as_str())),
         broke,
         refusing,
+        fingerprint: fingerprint.as_ref(),
     };
-    page::write(settings, page, source, ending)?;
+    page::write(settings, page, ending)?;
     Ok(ImportOutcome {
         summary,
         stopped,

@@ -10,7 +10,7 @@
 //! `<user>` deletes the user link), records per tenant, ListUsers by login name with
 //! `ERROR_NOT_FOUND` when none matches, ListEnvironments.
 //!
-//! Inferred, each switchable with `--inferred` (see `inferred.rs`): booleans left out become
+//! Inferred, each switchable with `--inferred` (see `sim_choices.rs`): booleans left out become
 //! false; getExtension of a missing extension answers OK with no `<extension>` (no not-found
 //! code is documented for it); an unknown user id or tenant is `ERROR_ILLEGAL_ARGUMENT`; an
 //! update of a missing extension `ERROR_GENERAL`; tokens of tenant `0000` see every tenant, others
@@ -24,6 +24,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::codec::NS;
+use super::sim_answer::{Answer, arg, ok_data, op_name, sub, text};
+use super::sim_choices::PROVIDER_EID;
 use super::sim_reads as reads;
 use super::sim_records as records;
 use super::soap;
@@ -31,50 +33,9 @@ use super::tenants::{self, tenants, tenants_mut};
 use crate::domain::Record;
 use crate::pbx::xml::Element;
 use crate::rules::Table;
-use crate::sim::inferred::is_status;
-use crate::sim::{Choice, Request, Sim, SimSettings, Store, Wire};
+use crate::sim::{Request, Sim, SimSettings, Store, Wire};
 
 const UNAUTHORIZED: &str = "This token is expired or never got authenticated.";
-
-/// The tenant whose tokens see every tenant (the provider's own; every documented example
-/// uses `0000`); a token of another tenant sees only its own.
-pub(super) const PROVIDER_EID: &str = "verba-provider-eid";
-/// What getExtension answers for an extension it does not have: OK with no `<extension>`
-/// (docs/vendor/verba-api.md §4.3 lists no not-found code), or this status code.
-pub(super) const GET_MISSING: &str = "verba-get-missing";
-/// The status of a create/update naming a user id that does not exist
-/// (docs/vendor/verba-api.md §9.2: ERROR_ILLEGAL_ARGUMENT or ERROR_GENERAL).
-pub(super) const UNKNOWN_USER: &str = "verba-unknown-user";
-/// The status of an updateExtension of an extension that does not exist (undocumented).
-pub(super) const UPDATE_MISSING: &str = "verba-update-missing";
-
-/// The simulator's choices where the documents are silent.
-pub(super) const CHOICES: &[Choice] = &[
-    Choice {
-        key: GET_MISSING,
-        shown: "ok-empty|STATUS",
-        default: "ok-empty",
-        accepts: |v| v == "ok-empty" || is_status(v),
-    },
-    Choice {
-        key: UNKNOWN_USER,
-        shown: "STATUS",
-        default: "ERROR_ILLEGAL_ARGUMENT",
-        accepts: is_status,
-    },
-    Choice {
-        key: UPDATE_MISSING,
-        shown: "STATUS",
-        default: "ERROR_GENERAL",
-        accepts: is_status,
-    },
-    Choice {
-        key: PROVIDER_EID,
-        shown: "EID",
-        default: "0000",
-        accepts: |v| !v.is_empty(),
-    },
-];
 
 /// The simulated service.
 pub(super) struct Service;
@@ -107,15 +68,6 @@ impl Wire for Service {
         store.extensions.insert(key, record);
         Ok(())
     }
-}
-
-/// What a call answers: its `<return>`, or a fault.
-pub(super) enum Answer {
-    /// A bare status (write calls): `<return><statusCode>…`.
-    Status(String, String),
-    /// Data with a nested status: `<return><status>…</status>…data`.
-    Data(String, String, Map<String, Value>),
-    Fault(StatusCode, &'static str, String),
 }
 
 fn handle(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Response {
@@ -191,19 +143,6 @@ fn status_of(code: &str, message: &str) -> Value {
     Value::Object(status)
 }
 
-/// The unqualified child `name` (qualified children count as missing, as JAXB reads them).
-pub(super) fn arg<'a>(op: &'a Element, name: &str) -> Option<&'a Element> {
-    op.children
-        .iter()
-        .find(|c| c.name == name && c.ns.is_none())
-}
-
-pub(super) fn text(op: &Element, name: &str) -> String {
-    arg(op, name)
-        .map(|e| e.text.trim().to_string())
-        .unwrap_or_default()
-}
-
 fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
     let data_call = matches!(
         op.name.as_str(),
@@ -259,19 +198,6 @@ fn call(sim: &Sim, ip: IpAddr, op: &Element) -> Answer {
             format!("Cannot find dispatch method for {{{NS}}}{other}"),
         ),
     }
-}
-
-pub(super) fn ok_data(name: &str, value: Value) -> Answer {
-    Answer::Data(
-        "OK".into(),
-        String::new(),
-        Map::from_iter([(name.to_string(), value)]),
-    )
-}
-
-/// The text of `filter`'s child `name`, `""` when either is absent.
-pub(super) fn sub(filter: Option<&Element>, name: &str) -> String {
-    filter.map(|f| text(f, name)).unwrap_or_default()
 }
 
 /// `eid`, `loginName` and `password` are all mandatory (docs/vendor/verba-api.md §2.1).
@@ -338,13 +264,4 @@ fn list_users(sim: &Sim, op: &Element, token: &str) -> Answer {
         );
     }
     ok_data("users", Value::Array(users))
-}
-
-pub(super) fn op_name(operation: &str) -> &'static str {
-    match operation {
-        "createExtension" => "add",
-        "updateExtension" => "update",
-        "getExtension" => "query",
-        _ => "other",
-    }
 }

@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::sim::{Answer, GET_MISSING, arg, ok_data, sub, text};
+use super::sim_answer::{Answer, arg, ok_data, sub, text};
+use super::sim_choices::GET_MISSING;
 use super::sim_records::view;
 use super::tenants::{self, tenants};
 use crate::pbx::xml::Element;

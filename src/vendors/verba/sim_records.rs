@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::codec::{BOOLEANS, FIELDS, from_wire, to_wire};
-use super::sim::{Answer, PROVIDER_EID, UNKNOWN_USER, UPDATE_MISSING, arg, op_name};
+use super::sim_answer::{Answer, arg, op_name};
+use super::sim_choices::{PROVIDER_EID, UNKNOWN_USER, UPDATE_MISSING};
 use super::tenants::{self, DEFAULT_TENANT, tenants, tenants_mut};
 use crate::domain::Record;
 use crate::pbx::xml::Element;

@@ -13,8 +13,8 @@ use super::envelope::envelope;
 use super::errcode;
 use super::ids::{Ids, query_known, resolve};
 use super::json::{CREATE_DEFAULTS, PAGE_SIZE, PREFIX, from_wire, get, post, to_wire, typed};
-use crate::domain::{Code, Record};
-use crate::pbx::{ApiError, ErrorClass, HttpRequest, Op, Protocol, Reply, Session, SessionToken};
+use crate::domain::Record;
+use crate::pbx::{ApiError, HttpRequest, Op, Protocol, Reply, Session, SessionToken};
 
 pub(super) struct YeastarP {
     /// Send the Linkus welcome e-mail to each extension added (`--welcome-email`).
@@ -272,15 +272,6 @@ fn session(map: &Map<String, Value>) -> Result<Reply, ApiError> {
             .and_then(Value::as_u64)
             .map(std::time::Duration::from_secs),
     }))
-}
-
-/// The refusal for a number the PBX does not have (no id to name it by).
-pub(super) fn not_found(number: &str) -> ApiError {
-    ApiError::Refused {
-        code: Code::NotFound.to_string(),
-        meaning: format!("extension {number} is not on the PBX (a search for it found nothing)"),
-        class: ErrorClass::Permanent,
-    }
 }
 
 #[cfg(test)]

@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::codec::not_found;
-use crate::domain::Record;
-use crate::pbx::{ApiError, Op, Reply, Session};
+use crate::domain::{Code, Record};
+use crate::pbx::{ApiError, ErrorClass, Op, Reply, Session};
 
 #[derive(Default)]
 pub(super) struct Ids {
@@ -82,4 +81,13 @@ pub(super) async fn query_known(
         return Ok(Reply::Records(Vec::new()));
     }
     session.call(&Op::Query(numbers)).await
+}
+
+/// The refusal for a number the PBX does not have (no id to name it by).
+fn not_found(number: &str) -> ApiError {
+    ApiError::Refused {
+        code: Code::NotFound.to_string(),
+        meaning: format!("extension {number} is not on the PBX (a search for it found nothing)"),
+        class: ErrorClass::Permanent,
+    }
 }

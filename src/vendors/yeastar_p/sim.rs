@@ -16,8 +16,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::errcode::{self, errmsg};
+use super::sim_answer::{Answer, Params, Refusal, log_name};
 use super::sim_auth::{self, PState};
-use super::sim_records;
+use super::{sim_records, sim_writes};
 use crate::sim::{Choice, Request, Sim, SimSettings, Wire};
 
 /// A request without a User-Agent: refused with 10005, or served.
@@ -29,41 +30,6 @@ pub(super) const CHOICES: &[Choice] = &[Choice {
     default: "refuse",
     accepts: |v| matches!(v, "refuse" | "ignore"),
 }];
-
-/// What a call answers: the fields beside `errcode` and `errmsg`, or a refusal.
-pub(super) type Answer = Result<Map<String, Value>, Refusal>;
-
-/// An `errcode` other than 0, with the lists that say why.
-#[derive(Debug)]
-pub(super) struct Refusal {
-    pub(super) code: &'static str,
-    pub(super) extra: Map<String, Value>,
-}
-
-impl Refusal {
-    pub(super) fn plain(code: &'static str) -> Refusal {
-        Refusal {
-            code,
-            extra: Map::new(),
-        }
-    }
-
-    /// 40002 naming one field: its value, or that it is required.
-    pub(super) fn field(field: &str, value: Option<&str>) -> Refusal {
-        let item = match value {
-            Some(v) => json!({ "field": field, "value": v }),
-            None => json!({ "field": field, "validation_type": "required" }),
-        };
-        Refusal::list(errcode::PARAMETER, "invalid_param_list", vec![item])
-    }
-
-    pub(super) fn list(code: &'static str, name: &str, items: Vec<Value>) -> Refusal {
-        Refusal {
-            code,
-            extra: Map::from_iter([(name.to_string(), Value::Array(items))]),
-        }
-    }
-}
 
 /// The simulated PBX's API.
 pub(super) struct PbxApi;
@@ -165,7 +131,12 @@ fn call(sim: &Sim, ip: IpAddr, method: &Method, uri: &Uri, body: &[u8]) -> Answe
         sim.log(log_name(endpoint), "", errcode::INTERNAL);
         return Err(Refusal::plain(errcode::INTERNAL));
     }
-    sim_records::call(sim, endpoint, &params, &body)
+    match endpoint {
+        "extension/create" | "extension/update" | "extension/delete" => {
+            sim_writes::write(sim, endpoint, &params, &body)
+        }
+        _ => sim_records::call(sim, endpoint, &params, &body),
+    }
 }
 
 /// Whether `headers` would be refused for a missing User-Agent.
@@ -203,57 +174,5 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(Refusal::plain(errcode::SYNTAX)),
-    }
-}
-
-/// The query string's parameters.
-pub(super) struct Params<'a>(&'a Uri);
-
-impl Params<'_> {
-    pub(super) fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .query()?
-            .split('&')
-            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
-    }
-
-    /// A parameter percent-decoded.
-    pub(super) fn text(&self, name: &str) -> Option<String> {
-        let raw = self.get(name)?;
-        let bytes = raw.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match (bytes[i], bytes.get(i + 1..i + 3)) {
-                (b'%', Some(hex)) => {
-                    let text = std::str::from_utf8(hex).ok()?;
-                    out.push(u8::from_str_radix(text, 16).ok()?);
-                    i += 3;
-                }
-                (b'+', _) => {
-                    out.push(b' ');
-                    i += 1;
-                }
-                (b, _) => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
-        String::from_utf8(out).ok()
-    }
-}
-
-/// The request log's name for an endpoint.
-pub(super) fn log_name(endpoint: &str) -> &'static str {
-    match endpoint {
-        "extension/create" => "add",
-        "extension/update" => "update",
-        "extension/delete" => "delete",
-        "extension/query" | "extension/get" => "query",
-        "extension/list" => "list",
-        "extension/search" => "find",
-        "extension/send_welcome_email" => "welcome",
-        _ => "other",
     }
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::errcode;
-use super::sim::{Answer, Refusal};
+use super::sim_answer::{Answer, Refusal};
 use crate::sim::{LoginProblem, Sim, Store};
 
 const ACCESS_LIFE: Duration = Duration::from_secs(1800);

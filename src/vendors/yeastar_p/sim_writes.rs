@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::errcode;
 use super::json::{INTEGERS, from_wire};
-use super::sim::{Answer, Params, Refusal, log_name};
+use super::sim_answer::{Answer, Params, Refusal, log_name};
 use super::sim_auth::{state, state_of};
 use super::sim_records::{REQUIRED, SECRETS, by_id, email_key, file, id_of};
 use crate::domain::{Code, Record};

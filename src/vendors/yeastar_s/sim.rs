@@ -24,17 +24,15 @@ use serde_json::{Map, Value, json};
 use axum::http::header;
 
 use super::codec::{Dialect, errno};
+use super::sim_answer::{Answer, text};
 use super::sim_writes::write;
 use crate::domain::Record;
 use crate::domain::values::md5_hex;
-use crate::pbx::value_text;
 use crate::pbx::xml::{parse, to_xml};
 use crate::sim::{LoginProblem, Request, Sim, TokenProblem, Wire};
 
 /// The transient errnos `--fail-rate` answers with.
 const FAULTS: &[&str] = &[errno::APISRV_HANDOFF, errno::API_CODES, errno::APISRV_DOWN];
-
-pub(super) type Answer = Result<Value, &'static str>;
 
 /// The simulated member of the family that `dialect` describes.
 pub(super) struct Family {
@@ -278,8 +276,4 @@ fn op_name(endpoint: &str) -> &'static str {
         "heartbeat" => "heartbeat",
         _ => "other",
     }
-}
-
-pub(super) fn text(value: Option<&Value>) -> String {
-    value.map(value_text).unwrap_or_default()
 }

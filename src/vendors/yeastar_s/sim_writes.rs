@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::codec::{Dialect, errno};
-use super::sim::{Answer, text};
+use super::sim_answer::{Answer, text};
 use crate::domain::{Code, Record};
 use crate::sim::{Sim, Store};
 

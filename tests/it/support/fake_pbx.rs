@@ -40,6 +40,23 @@ impl FakePbx {
         FakePbx { url, seen }
     }
 
+    /// A Yeastar v2 PBX whose login, logout and heartbeat work; every other request goes to
+    /// `handler`.
+    pub(crate) fn yeastar(
+        handler: impl Fn(&Request, &mut TcpStream) + Send + Sync + 'static,
+    ) -> FakePbx {
+        FakePbx::start(move |request, stream| {
+            if !yeastar_session(request, stream) {
+                handler(request, stream);
+            }
+        })
+    }
+
+    /// A Yeastar v2 PBX that answers every request past the login with `200 OK` and `body`.
+    pub(crate) fn yeastar_answering(body: &'static str) -> FakePbx {
+        FakePbx::yeastar(move |_, stream| answer(stream, "200 OK", &[], body))
+    }
+
     /// A PBX that answers nothing but counts who came: the target of a redirect.
     pub(crate) fn trap() -> FakePbx {
         FakePbx::start(|_, stream| answer(stream, "500 Internal Server Error", &[], ""))

@@ -3,6 +3,7 @@
 //! ([`fake_pbx`]), and std-only HTTP and XML to check the wire.
 
 pub(crate) mod api;
+pub(crate) mod books;
 pub(crate) mod fake_pbx;
 pub(crate) mod http;
 pub(crate) mod openapi;

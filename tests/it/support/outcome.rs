@@ -199,6 +199,12 @@ impl Ran {
         format!("{}{}{report}", self.stdout, self.stderr)
     }
 
+    /// The lines of stderr that are not warnings: what the run said of itself.
+    pub(crate) fn said(&self) -> Vec<&str> {
+        let lines = self.stderr.lines();
+        lines.filter(|l| !l.contains("warning:")).collect()
+    }
+
     /// What it printed, for a failed check.
     fn printed(&self) -> String {
         format!("stdout: {}\nstderr: {}", self.stdout, self.stderr)

@@ -185,8 +185,12 @@ impl Run {
     /// An import from `api` at `url`: a PBX played by the test, a URL nobody answers, or a
     /// simulator of another API.
     pub(crate) fn import_at(api: Api, url: &str) -> Run {
-        Run::new(Command::Import)
-            .args(&["--api", api.name(), "--url", url, "--user", USER])
+        Run::new(Command::Import).connected(api, url)
+    }
+
+    /// `--api API --url URL --user api`, the password in the environment.
+    fn connected(self, api: Api, url: &str) -> Run {
+        self.args(&["--api", api.name(), "--url", url, "--user", USER])
             .env("PBXBULK_PASSWORD", PASSWORD)
     }
 
@@ -194,11 +198,9 @@ impl Run {
     /// environment. The plan names its input by path: give one that outlives this run
     /// ([`Run::input`]).
     pub(crate) fn plan(sim: &Sim, out: &Path) -> Run {
-        let (api, url) = (sim.api.name(), sim.api_url());
         Run::new(Command::Plan)
-            .args(&["--api", api, "--url", &url, "--user", USER])
+            .connected(sim.api, &sim.api_url())
             .args(&["--out", &shown(out)])
-            .env("PBXBULK_PASSWORD", PASSWORD)
     }
 
     /// `pbxbulk apply PLAN`, the password in the environment.
@@ -215,9 +217,7 @@ impl Run {
 
     /// An export from `api` at `url` (a PBX played by the test).
     pub(crate) fn export_at(api: Api, url: &str) -> Run {
-        Run::new(Command::Export)
-            .args(&["--api", api.name(), "--url", url, "--user", USER])
-            .env("PBXBULK_PASSWORD", PASSWORD)
+        Run::new(Command::Export).connected(api, url)
     }
 
     /// `pbxbulk migrate` from one simulator to the other, both passwords in the environment.

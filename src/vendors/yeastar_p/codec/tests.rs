@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::{Secret, record_of};
-use crate::pbx::Method;
+use crate::pbx::{ErrorClass, Method};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "n9lRd1ejSkrkc8AukPxYXTUt3wz5p7a2";
