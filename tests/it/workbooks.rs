@@ -107,7 +107,11 @@ fn an_xlsb_record_the_reader_cannot_read_stops_the_run_instead_of_ending_the_she
     // The sheet read, then the one line that says why the run stopped.
     let said = ran.said();
     assert_eq!(said.len(), 2, "{}", ran.stderr);
-    assert!(said[1].contains("sheet \"Staff\" is damaged"), "{}", said[1]);
+    assert!(
+        said[1].contains("sheet \"Staff\" is damaged"),
+        "{}",
+        said[1]
+    );
     assert!(
         !ran.shown().contains("1003"),
         "nothing past it is called read"
