@@ -14,6 +14,8 @@ pub(crate) use log::{LogEntry, Stats};
 mod faults;
 pub(crate) mod inferred;
 pub(crate) use inferred::{Choice, Inferred};
+mod settings;
+pub(crate) use settings::{Knobs, SimSettings};
 mod tls;
 mod wire;
 pub(crate) use wire::{Request, SimApi, Wire};
@@ -31,44 +33,9 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::domain::{Record, Secret};
+use crate::domain::Record;
 use crate::input::{RawRow, ReadSettings, RowCells, Sheet, Source};
 use crate::rules::{self, Cells, CheckContext, Problem, Table};
-
-#[derive(Debug, Clone)]
-pub(crate) struct SimSettings {
-    /// The API simulated: its rules, its answers, its choices.
-    pub(crate) api: SimApi,
-    pub(crate) listen: String,
-    pub(crate) user: String,
-    pub(crate) password: Secret,
-    pub(crate) seed: Option<PathBuf>,
-    /// How to read the seed (`--encoding`, `--sheet`, `--plus-prefix`), as import would.
-    pub(crate) read: ReadSettings,
-    pub(crate) latency: Duration,
-    pub(crate) fail_rate: f64,
-    /// Share of requests whose connection is dropped after the PBX acted, with no answer.
-    pub(crate) drop_rate: f64,
-    /// Share of requests answered only after `slow`.
-    pub(crate) slow_rate: f64,
-    pub(crate) slow: Duration,
-    pub(crate) token_ttl: Duration,
-    pub(crate) token_max_age: Option<Duration>,
-    pub(crate) token_max_uses: Option<u64>,
-    pub(crate) max_writes_per_sec: Option<u32>,
-    pub(crate) weak_passwords: bool,
-    pub(crate) random_seed: Option<u64>,
-    /// Serve HTTPS with a certificate made at start.
-    pub(crate) tls: bool,
-    /// Where to write that certificate's PEM (default: the temporary directory).
-    pub(crate) tls_cert: Option<PathBuf>,
-    /// The choices made where the documents are silent (`--inferred`).
-    pub(crate) inferred: Inferred,
-    /// Tenants beyond the API's own and those of the seed: (eid, short name).
-    pub(crate) tenants: Vec<(String, String)>,
-    /// Users beyond those the seed names: a CSV of `id,loginname,eid`.
-    pub(crate) users: Option<PathBuf>,
-}
 
 pub(crate) struct Sim {
     pub(crate) settings: SimSettings,
@@ -125,9 +92,7 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
         tokens: HashMap::new(),
         lockouts: HashMap::new(),
         recent_writes: VecDeque::new(),
-        rng: settings
-            .random_seed
-            .map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
+        rng: (settings.knobs.random_seed).map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed),
         stats: Stats::default(),
         log: Vec::new(),
         drop_field: match settings.inferred.get(inferred::DROP_FIELD.key) {
@@ -135,12 +100,12 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
             field => Some(field.to_string()),
         },
     };
-    if let Some(seed) = &settings.seed {
+    if let Some(seed) = &settings.knobs.seed {
         load_seed(&mut state, wire.as_ref(), table, seed, &settings.read)?;
     }
-    let listener = tokio::net::TcpListener::bind(&settings.listen)
+    let listener = tokio::net::TcpListener::bind(&settings.knobs.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        .with_context(|| format!("cannot listen on {}", settings.knobs.listen))?;
     let addr = listener.local_addr()?;
     let sim = Arc::new(Sim {
         settings,
@@ -155,8 +120,8 @@ pub(crate) async fn start(settings: SimSettings) -> anyhow::Result<SimServer> {
         .fallback(handle)
         .with_state(sim.clone())
         .into_make_service_with_connect_info::<SocketAddr>();
-    let (task, cert) = if sim.settings.tls {
-        let (config, cert) = tls::self_signed(addr, sim.settings.tls_cert.as_deref()).await?;
+    let (task, cert) = if sim.settings.knobs.tls {
+        let (config, cert) = tls::self_signed(addr, sim.settings.knobs.tls_cert.as_deref()).await?;
         let listener = listener.into_std()?;
         let server = axum_server::from_tcp_rustls(listener, config)?;
         let task = tokio::spawn(async move {
@@ -225,8 +190,8 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let arrived = sim.elapsed_ms();
-    if !sim.settings.latency.is_zero() {
-        tokio::time::sleep(sim.settings.latency).await;
+    if !sim.settings.knobs.latency.is_zero() {
+        tokio::time::sleep(sim.settings.knobs.latency).await;
     }
     let mut response = if method == Method::GET && uri.path() == "/_sim/stats" {
         axum::Json(sim.stats()).into_response()
@@ -252,7 +217,7 @@ async fn handle(
             };
             faults::with(delivery, || sim.wire.handle(&sim, &request))
         });
-        faults::deliver(delivery, response, sim.settings.slow).await
+        faults::deliver(delivery, response, sim.settings.knobs.slow).await
     };
     let headers = response.headers_mut();
     // Like the real PBX: one request per connection, and the headers of its examples.
@@ -286,7 +251,7 @@ impl Sim {
     }
 
     pub(crate) fn inject_fault(&self) -> bool {
-        let rate = self.settings.fail_rate;
+        let rate = self.settings.knobs.fail_rate;
         rate > 0.0
             && !self.is_calm()
             && self.with_state(|s| {
@@ -305,7 +270,7 @@ impl Sim {
     /// Counts a write request and says whether the write-rate ceiling lets it through.
     pub(crate) fn admit_write(&self) -> bool {
         let now = Instant::now();
-        let ceiling = self.settings.max_writes_per_sec;
+        let ceiling = self.settings.knobs.max_writes_per_sec;
         self.with_state(|s| {
             s.stats.write_requests += 1;
             let Some(ceiling) = ceiling else { return true };
@@ -335,7 +300,7 @@ impl Sim {
         let cells = Cells::of_record(self.table, record);
         let ctx = CheckContext {
             adding,
-            weak_passwords: self.settings.weak_passwords,
+            weak_passwords: self.settings.knobs.weak_passwords,
             // A PBX compares spellings; the lenient reading of a sheet is the client's.
             exact_spelling: self.settings.inferred.is(inferred::SPELLING.key, "exact"),
         };

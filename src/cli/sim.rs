@@ -10,7 +10,7 @@ use super::origins::Origins;
 use super::shared::ReadArgs;
 use crate::settings::defaults::{self, env};
 use crate::settings::{Given, Origin, SimFlags, values};
-use crate::sim::inferred;
+use crate::sim::{Knobs, inferred};
 use crate::vendors::{VENDORS, Vendor};
 
 #[derive(Debug, Args)]
@@ -122,26 +122,28 @@ impl SimArgs {
             read: crate::settings::read_settings(&self.read.options(at), self.api?),
             api: self.api?,
             edition: self.edition,
-            listen: self.listen,
-            user: self.user,
             password,
-            seed: self.seed,
-            latency_ms: self.latency_ms,
-            fail_rate: self.fail_rate,
-            drop_rate: self.drop_rate,
-            slow_rate: self.slow_rate,
-            slow_ms: self.slow_ms,
-            token_ttl: self.token_ttl_secs,
-            token_max_age: self.token_max_age_secs,
-            token_max_uses: self.token_max_uses,
-            max_writes_per_sec: self.max_writes_per_sec,
-            weak_passwords: self.weak_passwords,
-            random_seed: self.random_seed,
-            tls: self.tls,
-            tls_cert: self.tls_cert,
             inferred: self.inferred,
             tenant: self.tenant,
-            users: self.users,
+            knobs: Knobs {
+                listen: self.listen,
+                user: self.user,
+                seed: self.seed,
+                latency: Duration::from_millis(self.latency_ms),
+                fail_rate: self.fail_rate,
+                drop_rate: self.drop_rate,
+                slow_rate: self.slow_rate,
+                slow: Duration::from_millis(self.slow_ms),
+                token_ttl: self.token_ttl_secs,
+                token_max_age: self.token_max_age_secs,
+                token_max_uses: self.token_max_uses,
+                max_writes_per_sec: self.max_writes_per_sec,
+                weak_passwords: self.weak_passwords,
+                random_seed: self.random_seed,
+                tls: self.tls,
+                tls_cert: self.tls_cert,
+                users: self.users,
+            },
         })
     }
 }

@@ -17,7 +17,7 @@ use crate::run::ImportSettings;
 use crate::run::import::run_import;
 use crate::run::throttle::Rate;
 use crate::settings::DemoSettings;
-use crate::sim::{self, Inferred, SimSettings};
+use crate::sim::{self, Inferred, Knobs, SimSettings};
 use crate::vendors::DEMO;
 
 /// The bundled sample, built into the binary so the demo runs from any directory.
@@ -79,28 +79,30 @@ async fn demo(args: DemoSettings) -> anyhow::Result<Exit> {
 fn simulator(password: Secret) -> SimSettings {
     SimSettings {
         api: DEMO.sim(),
-        listen: "127.0.0.1:0".into(),
-        user: "demo".into(),
         password,
-        seed: None,
         read: ReadSettings::default(),
-        latency: Duration::from_millis(5),
-        // A few passing failures, to show that retries absorb them.
-        fail_rate: 0.05,
-        drop_rate: 0.0,
-        slow_rate: 0.0,
-        slow: Duration::ZERO,
-        token_ttl: Duration::from_secs(1800),
-        token_max_age: None,
-        token_max_uses: None,
-        max_writes_per_sec: None,
-        weak_passwords: false,
-        random_seed: None,
-        tls: false,
-        tls_cert: None,
         inferred: Inferred::new(DEMO.sim_inferred),
         tenants: Vec::new(),
-        users: None,
+        knobs: Knobs {
+            listen: "127.0.0.1:0".into(),
+            user: "demo".into(),
+            seed: None,
+            latency: Duration::from_millis(5),
+            // A few passing failures, to show that retries absorb them.
+            fail_rate: 0.05,
+            drop_rate: 0.0,
+            slow_rate: 0.0,
+            slow: Duration::ZERO,
+            token_ttl: Duration::from_secs(1800),
+            token_max_age: None,
+            token_max_uses: None,
+            max_writes_per_sec: None,
+            weak_passwords: false,
+            random_seed: None,
+            tls: false,
+            tls_cert: None,
+            users: None,
+        },
     }
 }
 

@@ -74,7 +74,7 @@ impl Sim {
             let lock = s.lockouts.entry(ip).or_default();
             let result = if rule.is_some() && lock.locked(now) {
                 Err(LoginProblem::Locked)
-            } else if user == self.settings.user && password_ok {
+            } else if user == self.settings.knobs.user && password_ok {
                 *lock = Lockout::default();
                 Ok(())
             } else {
@@ -123,8 +123,11 @@ impl Sim {
     pub(crate) fn check_token(&self, token: Option<&str>) -> Result<(), TokenProblem> {
         let token = token.filter(|t| !t.is_empty()).ok_or(TokenProblem::Blank)?;
         let now = Instant::now();
-        let (ttl, max_age) = (self.settings.token_ttl, self.settings.token_max_age);
-        let max_uses = self.settings.token_max_uses;
+        let (ttl, max_age) = (
+            self.settings.knobs.token_ttl,
+            self.settings.knobs.token_max_age,
+        );
+        let max_uses = self.settings.knobs.token_max_uses;
         self.with_state(|s| {
             let t = s.tokens.get_mut(token).ok_or(TokenProblem::Unknown)?;
             t.uses += 1;

@@ -36,7 +36,7 @@ pub(crate) fn with<T>(delivery: Delivery, handle: impl FnOnce() -> T) -> T {
 
 /// Draws the delivery of one request from the knobs, and counts it.
 pub(crate) fn choose(sim: &Sim) -> Delivery {
-    let (drop, slow) = (sim.settings.drop_rate, sim.settings.slow_rate);
+    let (drop, slow) = (sim.settings.knobs.drop_rate, sim.settings.knobs.slow_rate);
     if (drop <= 0.0 && slow <= 0.0) || sim.is_calm() {
         return Delivery::Normal;
     }

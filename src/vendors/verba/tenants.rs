@@ -55,7 +55,7 @@ pub(crate) fn prepare(settings: &SimSettings) -> anyhow::Result<Tenants> {
     for (eid, name) in &settings.tenants {
         known.add_tenant(eid, name);
     }
-    if let Some(users) = &settings.users {
+    if let Some(users) = &settings.knobs.users {
         known.load_users(users)?;
     }
     Ok(known)

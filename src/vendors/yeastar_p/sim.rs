@@ -80,7 +80,7 @@ impl Wire for PbxApi {
     fn banner(&self, sim: &Sim) -> Vec<String> {
         vec![format!(
             "P-Series OpenAPI at {}/openapi/v1.0/ (Client ID {:?}; the Client Secret is --password)",
-            sim.addr, sim.settings.user
+            sim.addr, sim.settings.knobs.user
         )]
     }
 }

@@ -56,7 +56,7 @@ pub(super) fn state_of(store: &Store) -> &PState {
 }
 
 fn access_life(sim: &Sim) -> Duration {
-    sim.settings.token_max_age.unwrap_or(ACCESS_LIFE)
+    sim.settings.knobs.token_max_age.unwrap_or(ACCESS_LIFE)
 }
 
 fn text<'a>(body: &'a Map<String, Value>, name: &str) -> &'a str {
