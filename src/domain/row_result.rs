@@ -20,6 +20,15 @@ pub(crate) enum Action {
 
 impl Action {
     pub(crate) const ALL: [Action; 4] = [Action::Add, Action::Update, Action::Delete, Action::None];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Update => "update",
+            Action::Delete => "delete",
+            Action::None => "none",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -40,6 +49,16 @@ impl Status {
         Status::Failed,
         Status::Skipped,
     ];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Unchanged => "unchanged",
+            Status::Invalid => "invalid",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
 }
 
 /// Our own error codes. The API's codes (`10006`, `ERROR_ILLEGAL_ARGUMENT`) are passed through
@@ -275,34 +294,17 @@ impl Code {
     }
 }
 
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Action::Add => "add",
-            Action::Update => "update",
-            Action::Delete => "delete",
-            Action::None => "none",
-        })
-    }
+// Each is written as its report spelling (which a report line takes without formatting).
+macro_rules! display_as_str {
+    ($($kind:ty),*) => {$(
+        impl fmt::Display for $kind {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
 }
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Status::Ok => "ok",
-            Status::Unchanged => "unchanged",
-            Status::Invalid => "invalid",
-            Status::Failed => "failed",
-            Status::Skipped => "skipped",
-        })
-    }
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+display_as_str!(Action, Status, Code);
 
 /// The report line of one input row (or of one delete the plan added).
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 use encoding_rs::UTF_8;
+use itoa::Buffer as Number;
 
 use super::files::{PrivateFile, private_append, private_file};
 use super::html::PageCollector;
@@ -182,26 +183,25 @@ impl Report {
         raw: Option<&ByteRecord>,
         unfinished: bool,
     ) -> io::Result<()> {
-        let row = result.row.map(|r| r.to_string()).unwrap_or_default();
-        let action = result.action.to_string();
-        let status = result.status.to_string();
-        let attempts = result.attempts.to_string();
-        let latency = result.latency_ms.to_string();
+        // Each cell goes straight into the writer's buffer: no String is made for a line.
+        let (mut row, mut attempts, mut latency) = (Number::new(), Number::new(), Number::new());
         let cells = [
-            row.as_str(),
+            result.row.map_or("", |r| row.format(r)),
             &result.number,
-            &action,
-            &status,
+            result.action.as_str(),
+            result.status.as_str(),
             &result.error_code,
             &result.message,
             &result.field,
             &result.changed,
-            &attempts,
-            &latency,
+            attempts.format(result.attempts),
+            latency.format(result.latency_ms),
             "",
         ];
-        self.out
-            .write_record(cells.iter().map(|c| defuse(c).into_owned()))?;
+        for cell in cells {
+            self.out.write_field(defuse(cell).as_bytes())?;
+        }
+        self.out.write_record(None::<&[u8]>)?;
         if self.flush_each {
             self.out.flush()?;
         }
