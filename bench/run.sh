@@ -26,7 +26,8 @@
 #      without, in pairs; and the time headless Chromium takes to load and render the page's
 #      first 1280x2000 pixels vs an empty page, in pairs (apt-get installs chromium if needed)
 #   g. yeastar-p: import of 10,000 and a sync of them unchanged against sim --latency-ms 50,
-#      --concurrency 8, vs the bound requests x latency / concurrency + login
+#      --concurrency 8, vs the bound requests x latency / concurrency + login (G_WHAT=sync: the
+#      sync alone)
 #   h. an HR extract of 200,000 people (bench/gen_hr.py) through a map with filters, vs the same
 #      file through the same map without filters, in pairs: validate (offline), and
 #      import --mode sync --dry-run --match email --assign-numbers against a simulator seeded
@@ -348,7 +349,7 @@ if want g; then
 say "g. yeastar-p: import of 10,000 and a sync of them unchanged, sim --latency-ms 50, --concurrency 8"
 f=$OUT/p-10000.csv
 python3 "$ROOT/bench/gen.py" 10000 "$f" --api yeastar-p
-for what in import sync; do
+for what in ${G_WHAT:-import sync}; do
     ratios=() walls=()
     for r in $(seq "$REPEATS"); do
         if [ "$what" = import ]; then

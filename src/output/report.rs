@@ -17,6 +17,10 @@ use csv::ByteRecord;
 use encoding_rs::UTF_8;
 use itoa::Buffer as Number;
 
+mod lines;
+
+use lines::Lines;
+
 use super::files::{PrivateFile, private_append, private_file};
 use super::html::PageCollector;
 use super::paths::{credentials_path, rejects_path_for};
@@ -43,7 +47,7 @@ pub(crate) const COLUMNS: [&str; 11] = [
 /// Writes the report and the rejects file.
 pub(crate) struct Report {
     path: PathBuf,
-    out: csv::Writer<File>,
+    out: Lines,
     rejects: Rejects,
     /// Flush every line as it is written (off once only lines no journal needs are left).
     flush_each: bool,
@@ -98,7 +102,7 @@ impl Report {
         out.write_record(COLUMNS)?;
         out.flush()?;
         drop(out);
-        let out = csv::Writer::from_writer(file.commit()?);
+        let out = Lines::new(file.commit()?);
         // Both kinds: a workbook's rejects left beside a CSV run's report would be taken for
         // this run's.
         for workbook in [false, true] {
@@ -200,10 +204,7 @@ impl Report {
             latency.format(result.latency_ms),
             "",
         ];
-        for cell in cells {
-            self.out.write_field(defuse(cell).as_bytes())?;
-        }
-        self.out.write_record(None::<&[u8]>)?;
+        self.out.write(&cells)?;
         // Only a row that went to the PBX changed anything a killed run must show; the others
         // (unchanged, invalid, skipped) are decided again by `--resume`, so they go out in
         // blocks: an unchanged sync of 10,000 rows is not 10,000 write system calls.
@@ -405,7 +406,10 @@ mod tests {
             let unchanged = line(row, crate::domain::Action::None, Status::Unchanged);
             report.write(&unchanged, None, false).unwrap();
         }
-        assert!(!on_disk().contains("1099"), "unchanged lines wait for a block");
+        assert!(
+            !on_disk().contains("1099"),
+            "unchanged lines wait for a block"
+        );
         let added = line(100, crate::domain::Action::Add, Status::Ok);
         report.write(&added, None, false).unwrap();
         // What a killed run leaves: every line up to the last change, in order.
