@@ -236,6 +236,20 @@ impl Mapping {
         Ok(mapping)
     }
 
+    /// What decides the fields sent, for a resume to compare: the rules, not where they were
+    /// written (the file's path as typed, each rule's line).
+    pub(crate) fn meaning(&self) -> String {
+        let mut rules = self.clone();
+        rules.origin.clear();
+        rules.renames.iter_mut().for_each(|r| r.line = 0);
+        rules.templates.iter_mut().for_each(|t| t.line = 0);
+        rules.constants.iter_mut().for_each(|c| c.line = 0);
+        rules.values.iter_mut().for_each(|v| v.line = 0);
+        let conditions = rules.skip.iter_mut().chain(&mut rules.remove);
+        conditions.for_each(|c| c.line = 0);
+        format!("{rules:?}")
+    }
+
     /// Whether this mapping decides what to delete by itself (`remove` conditions).
     pub(crate) fn removes(&self) -> bool {
         !self.remove.is_empty()

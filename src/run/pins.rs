@@ -33,7 +33,7 @@ impl ImportSettings {
         // A mapping decides every field sent: known by its content, not its file's name.
         let mapping = self.mapping.as_ref().map_or_else(
             || "none".to_string(),
-            |m| hex::encode(&Sha256::digest(format!("{m:?}"))[..8]),
+            |m| hex::encode(&Sha256::digest(m.meaning())[..8]),
         );
         let read = &self.read;
         [

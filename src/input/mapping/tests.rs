@@ -284,3 +284,14 @@ fn dropped_columns_are_noted_not_lost() {
     let (m, _) = row(&b, &["1", "", ""]);
     assert_eq!(m, Mapped::Row { note: None });
 }
+
+#[test]
+fn a_mappings_meaning_is_its_rules_not_its_path_or_its_lines() {
+    let mut here = parse(HR).unwrap();
+    here.origin = "./hr.toml".into();
+    let mut moved = parse(&format!("# the same rules, one line lower\n{HR}")).unwrap();
+    moved.origin = "/etc/pbxbulk/hr.toml".into();
+    assert_eq!(here.meaning(), moved.meaning());
+    let changed = parse(&HR.replace("Interns", "Temps")).unwrap();
+    assert_ne!(here.meaning(), changed.meaning());
+}
