@@ -78,6 +78,11 @@ impl Planner {
         }
     }
 
+    /// Whether the PBX's record for `key` is here (see [`Planner::learn`]).
+    pub(crate) fn knows(&self, key: &str) -> bool {
+        self.current.as_ref().is_some_and(|c| c.contains_key(key))
+    }
+
     /// Rows may leave the number to `people` (matched, or handed out).
     pub(crate) fn people(mut self, people: Option<People>) -> Self {
         self.people = people;

@@ -30,7 +30,6 @@ pub(crate) struct Arrivals {
     from: Receiver<Arrival>,
     table: &'static Table,
     listed: HashSet<String>,
-    filed: HashSet<String>,
     all_listed: bool,
     ended: bool,
 }
@@ -42,7 +41,6 @@ pub(crate) fn hand_over(table: &'static Table) -> (Handing, Arrivals) {
         from,
         table,
         listed: HashSet::new(),
-        filed: HashSet::new(),
         all_listed: false,
         ended: false,
     };
@@ -85,7 +83,7 @@ impl Arrivals {
         loop {
             let settled = self.ended
                 || number.is_none_or(|n| {
-                    self.filed.contains(n) || (self.all_listed && !self.listed.contains(n))
+                    planner.knows(n) || (self.all_listed && !self.listed.contains(n))
                 });
             if settled {
                 return true;
@@ -93,11 +91,7 @@ impl Arrivals {
             match self.from.recv() {
                 Ok(Arrival::Listed(numbers)) => self.listed.extend(numbers),
                 Ok(Arrival::AllListed) => self.all_listed = true,
-                Ok(Arrival::Filed(records)) => {
-                    self.filed
-                        .extend(records.iter().map(|(key, _)| key.clone()));
-                    planner.learn(records);
-                }
+                Ok(Arrival::Filed(records)) => planner.learn(records),
                 Ok(Arrival::End) => self.ended = true,
                 Err(_) => return false,
             }
