@@ -52,7 +52,7 @@ fn no_link(path: &Path) -> io::Result<()> {
 }
 
 /// Options that create a file private (0600) and never open one through a link.
-fn private_options() -> OpenOptions {
+pub(super) fn private_options() -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {

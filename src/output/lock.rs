@@ -2,11 +2,11 @@
 //! OS drops it when the process ends, however it ends, so a killed run never blocks
 //! `--resume`.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::files::refuse_link;
+use super::files::{private_options, refuse_link};
 use super::paths::lock_path;
 
 /// Held for the whole of a run that writes a report; released by the OS when the process ends.
@@ -39,13 +39,8 @@ impl ReportLock {
         // removes it: locking a file that is no longer at the path would lock nothing.
         loop {
             refuse_link(&lock).map_err(|e| io(io::Error::new(io::ErrorKind::InvalidInput, e)))?;
-            let mut options = OpenOptions::new();
+            let mut options = private_options();
             options.write(true).create(true).truncate(false);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-            }
             let file = options.open(&lock).map_err(io)?;
             match file.try_lock() {
                 Ok(()) => {}

@@ -10,24 +10,24 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
-use encoding_rs::UTF_8;
 use itoa::Buffer as Number;
 
 mod lines;
+mod rejects;
 
 use lines::Lines;
+use rejects::Rejects;
 
-use super::files::{PrivateFile, private_append, private_file};
+use super::files::{PrivateFile, private_append};
 use super::html::PageCollector;
 use super::paths::{credentials_path, rejects_path_for};
-use super::sheet_writer::SheetWriter;
 use crate::domain::formula::defuse;
 use crate::domain::{RowResult, Secret, Status, Summary};
-use crate::input::{Layout, LineEnd, bom as input_bom, encode};
+use crate::input::Layout;
 
 /// `verify` is filled at the end of a run with `--verify` ([`fill_verify`]), blank otherwise.
 pub(crate) const COLUMNS: [&str; 11] = [
@@ -59,23 +59,6 @@ pub(crate) struct Report {
     /// The rows' part of `--report-html`, when the run writes the page.
     page: Option<PageCollector>,
     pub(crate) summary: Summary,
-}
-
-/// The rejects file is written as the input was (a workbook, or text in the input's
-/// encoding, byte-order mark and delimiter), so it opens in the same program the same way.
-struct Rejects {
-    path: PathBuf,
-    header: ByteRecord,
-    layout: Layout,
-    out: Option<RejectsOut>,
-}
-
-enum RejectsOut {
-    /// Flushed line by line while the report's lines are, so a killed run leaves every reject
-    /// written so far.
-    Text(BufWriter<File>),
-    /// A workbook is whole only once saved, when the run ends (`--resume` writes it again).
-    Book(Box<SheetWriter>),
 }
 
 impl Report {
@@ -115,12 +98,7 @@ impl Report {
         Ok(Report {
             path: report.to_owned(),
             out,
-            rejects: Rejects {
-                path: rejects_path_for(report, layout),
-                header,
-                layout,
-                out: None,
-            },
+            rejects: Rejects::new(rejects_path_for(report, layout), header, layout),
             flush_each: true,
             credentials: None,
             broken: false,
@@ -150,10 +128,7 @@ impl Report {
 
     /// The rejects file, if any row went into it.
     pub(crate) fn rejects_path(&self) -> Option<&Path> {
-        self.rejects
-            .out
-            .as_ref()
-            .map(|_| self.rejects.path.as_path())
+        self.rejects.written()
     }
 
     /// Writes one row's line; `raw` is the input record, copied to the rejects file when the
@@ -245,72 +220,8 @@ impl Report {
 
     /// Flushes the report and closes the rejects file; the counts whether or not that works.
     pub(crate) fn finish(mut self) -> (Summary, io::Result<()>) {
-        let closed = (|| {
-            self.out.flush()?;
-            match self.rejects.out.take() {
-                Some(RejectsOut::Text(mut out)) => out.flush(),
-                Some(RejectsOut::Book(out)) => out.finish(),
-                None => Ok(()),
-            }
-        })();
+        let closed = self.out.flush().and_then(|()| self.rejects.finish());
         (self.summary, closed)
-    }
-}
-
-impl Rejects {
-    fn write(&mut self, raw: &ByteRecord, flush: bool) -> io::Result<()> {
-        let cells = |record: &ByteRecord| -> Vec<String> {
-            record
-                .iter()
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect()
-        };
-        if self.out.is_none() {
-            self.out = Some(if self.layout.workbook {
-                let header = cells(&self.header);
-                let header: Vec<&str> = header.iter().map(String::as_str).collect();
-                RejectsOut::Book(Box::new(SheetWriter::create(&self.path, &header)?))
-            } else {
-                let mut file = private_file(&self.path, bom(self.layout))?;
-                file.write_all(&self.encoded(&self.header)?)?;
-                RejectsOut::Text(BufWriter::new(file))
-            });
-        }
-        let line = match &self.out {
-            Some(RejectsOut::Text(_)) => self.encoded(raw)?,
-            _ => Vec::new(),
-        };
-        match self.out.as_mut().expect("opened above") {
-            RejectsOut::Text(out) => {
-                out.write_all(&line)?;
-                if flush { out.flush() } else { Ok(()) }
-            }
-            RejectsOut::Book(out) => {
-                let row = cells(raw);
-                out.row(&row.iter().map(String::as_str).collect::<Vec<_>>())
-            }
-        }
-    }
-
-    /// One record as a CSV line in the input's encoding.
-    fn encoded(&self, record: &ByteRecord) -> io::Result<Vec<u8>> {
-        let terminator = match self.layout.line_end {
-            LineEnd::CrLf => csv::Terminator::CRLF,
-            end => csv::Terminator::Any(end.bytes()[0]),
-        };
-        let mut line = csv::WriterBuilder::new()
-            .delimiter(self.layout.delimiter)
-            .terminator(terminator)
-            .flexible(true)
-            .from_writer(Vec::new());
-        line.write_byte_record(record)?;
-        let utf8 = line.into_inner().map_err(csv::IntoInnerError::into_error)?;
-        Ok(if self.layout.encoding == UTF_8 {
-            utf8
-        } else {
-            // Records come from text decoded from this encoding, so they encode back whole.
-            encode(self.layout.encoding, &String::from_utf8_lossy(&utf8))
-        })
     }
 }
 
@@ -351,16 +262,6 @@ pub(crate) fn fill_verify(lines: &Path, verdicts: &HashMap<u64, String>) -> io::
     drop(out);
     file.commit()?;
     Ok(())
-}
-
-/// The byte-order mark the rejects file starts with: the input's, if it had one (a file
-/// re-imported must read as the input did, byte for byte where the row is unchanged).
-fn bom(layout: Layout) -> &'static [u8] {
-    if layout.bom {
-        input_bom(layout.encoding)
-    } else {
-        b""
-    }
 }
 
 #[cfg(test)]
