@@ -89,10 +89,12 @@ pub(crate) fn deletes(
     let key = table
         .field(table.key)
         .expect("the key is a field of its table");
+    // Looked up once per extension of the directory: a set, not a scan of the list.
+    let removed: HashSet<&String> = removing.iter().collect();
     let (deletes, bad_numbers): (Vec<String>, Vec<String>) = directory
         .keys()
         .filter(|n| listed.is_some_and(|listed| !listed.contains(*n)) && in_range(n))
-        .filter(|n| !removing.contains(n))
+        .filter(|n| !removed.contains(n))
         .cloned()
         .partition(|n| {
             !n.is_empty()

@@ -229,7 +229,7 @@ fn unsent(work: PipelineItem, stop: &Stop) -> Finished {
     let (result, journal, unfinished) = match work.step.known() {
         Ok((result, journal)) => (result, journal, false),
         Err(Queued { write, .. }) => {
-            let why = stop.reason().map_or("", |(_, why)| why);
+            let why = stop.why();
             let line = RowResult::new(write.row, &write.number, write.action, Status::Skipped);
             (not_finished(line, why, false), false, true)
         }

@@ -59,7 +59,7 @@ pub(super) async fn execute(
         // A closed channel means that row was never sent; this one goes ahead regardless.
         tokio::select! {
             biased;
-            () = stop.stopped() => return (not_finished(result, &why(stop), false), Sent::NotAttempted),
+            () = stop.stopped() => return (not_finished(result, stop.why(), false), Sent::NotAttempted),
             _ = earlier.wait_for(|done| *done) => {}
         }
     }
@@ -75,11 +75,6 @@ pub(super) async fn execute(
         Tried::Done(result, sent) => (result, sent),
         Tried::Failed(failed) => failed.line(write, client, settings.retry).await,
     }
-}
-
-/// Why the run stopped, for the line of a row it did not finish.
-fn why(stop: &Stop) -> String {
-    stop.reason().map_or("", |(_, why)| why).to_string()
 }
 
 /// How the tries of a row ended.
@@ -181,7 +176,7 @@ async fn take_turn(
         () = settings.throttle.ready() => {}
     }
     if stop.is_stopped() {
-        return Err(why(stop));
+        return Err(stop.why().to_string());
     }
     if let (1, Some(journal)) = (attempt, &settings.journal)
         && let Err(e) = journal.started(seq, write.row, &write.number, write.action)

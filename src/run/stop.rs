@@ -40,6 +40,11 @@ impl Stop {
         self.why.get().map(|(r, why)| (*r, why.as_str()))
     }
 
+    /// Why the run stopped, for the line of a row it did not finish ("" while it goes on).
+    pub(crate) fn why(&self) -> &str {
+        self.reason().map_or("", |(_, why)| why)
+    }
+
     pub(crate) fn is_stopped(&self) -> bool {
         self.halt.is_cancelled()
     }
