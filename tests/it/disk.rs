@@ -4,23 +4,6 @@
 
 use crate::support::*;
 
-/// `n` rows of one length each (numbers `first`…), in the sim's simplest columns.
-fn simple_rows(first: u32, n: u32) -> String {
-    let mut csv = String::from("number,username,registername,registerpassword\n");
-    for number in first..first + n {
-        csv.push_str(&format!("{number},Staff {number},r{number},{STRONG}\n"));
-    }
-    csv
-}
-
-/// Adds to `sim` from `file`, the report at `report`.
-fn adds(sim: &Sim, file: &std::path::Path, report: &std::path::Path) -> Run {
-    Run::import(sim)
-        .input(file)
-        .report(report)
-        .args(&["--mode", "add"])
-}
-
 #[test]
 fn resume_refuses_a_same_size_edit_and_a_resorted_copy_and_takes_the_same_bytes_on_stdin() {
     let sim = Sim::with(Api::YeastarV2)

@@ -149,15 +149,7 @@ fn a_bare_number_as_the_configs_password_is_never_shown() {
     );
     #[cfg(unix)]
     std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-    let ran = Run::new(Command::Config)
-        .args(&[
-            "show",
-            "--config",
-            config.to_str().unwrap(),
-            "--profile",
-            "hq",
-        ])
-        .ok();
+    let ran = Run::config_show(&config, "hq").ok();
     // A number is taken as the text a flag would be given; it shows nowhere.
     assert!(ran.stdout.contains("(hidden)"), "{}", ran.stdout);
     for out in [&ran.stdout, &ran.stderr] {

@@ -25,15 +25,7 @@ fn shown(ran: &Ran) -> HashMap<String, String> {
 
 /// `pbxbulk config show --config CONFIG --profile hq` plus `args`.
 fn config_show(config: &Path, args: &[&str]) -> Run {
-    Run::new(Command::Config)
-        .args(&[
-            "show",
-            "--config",
-            config.to_str().unwrap(),
-            "--profile",
-            "hq",
-        ])
-        .args(args)
+    Run::config_show(config, "hq").args(args)
 }
 
 #[test]

@@ -6,23 +6,6 @@ use std::path::Path;
 
 use crate::support::*;
 
-/// `n` rows of one length each (numbers `first`…), in the sim's simplest columns.
-fn simple_rows(first: u32, n: u32) -> String {
-    let mut csv = String::from("number,username,registername,registerpassword\n");
-    for number in first..first + n {
-        csv.push_str(&format!("{number},Staff {number},r{number},{STRONG}\n"));
-    }
-    csv
-}
-
-/// Adds to `sim` from `file`, the report at `report`.
-fn adds(sim: &Sim, file: &Path, report: &Path) -> Run {
-    Run::import(sim)
-        .input(file)
-        .report(report)
-        .args(&["--mode", "add"])
-}
-
 /// Makes `path` a pipe whose reader takes `lines` lines and goes away, as a disk that fills
 /// up does: every write after that fails.
 #[cfg(unix)]

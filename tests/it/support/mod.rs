@@ -55,6 +55,23 @@ pub(crate) fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/extensions.csv")
 }
 
+/// `n` rows of one length each (numbers `first`…), in the sim's simplest columns.
+pub(crate) fn simple_rows(first: u32, n: u32) -> String {
+    let mut csv = String::from("number,username,registername,registerpassword\n");
+    for number in first..first + n {
+        csv.push_str(&format!("{number},Staff {number},r{number},{STRONG}\n"));
+    }
+    csv
+}
+
+/// Adds to `sim` from `file`, the report at `report`.
+pub(crate) fn adds(sim: &Sim, file: &Path, report: &Path) -> Run {
+    Run::import(sim)
+        .input(file)
+        .report(report)
+        .args(&["--mode", "add"])
+}
+
 /// Writes `content` to a file in `dir` and returns its path.
 pub(crate) fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);

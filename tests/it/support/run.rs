@@ -203,6 +203,13 @@ impl Run {
             .args(&["--out", &shown(out)])
     }
 
+    /// `pbxbulk config show --config CONFIG --profile PROFILE`.
+    pub(crate) fn config_show(config: &Path, profile: &str) -> Run {
+        Run::new(Command::Config)
+            .args(&["show", "--config", &shown(config)])
+            .args(&["--profile", profile])
+    }
+
     /// `pbxbulk apply PLAN`, the password in the environment.
     pub(crate) fn apply(plan: &Path) -> Run {
         Run::new(Command::Apply)
