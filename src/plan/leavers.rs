@@ -10,7 +10,6 @@ use super::matching::People;
 use super::planned::Planned;
 use super::write::RowWrite;
 use crate::domain::{Action, PbxSnapshot, RowResult, Status};
-use crate::rules::Cells;
 
 /// The deletes leavers' rows may do in this run.
 #[derive(Debug, Default)]
@@ -22,17 +21,17 @@ pub(crate) struct Leavers {
 }
 
 impl Leavers {
-    /// The extension a leaver's row names (`number`) or matches (through `people`), if the
-    /// PBX (`current`) has it.
+    /// The extension a leaver's row names (`number`) or matches (its `--match` `key`,
+    /// through `people`), if the PBX (`current`) has it: the one rule both the planner and
+    /// the safeguards' count of deletes follow.
     pub(crate) fn target(
         people: Option<&People>,
-        current: Option<&PbxSnapshot>,
+        current: &PbxSnapshot,
         number: &str,
-        cells: &Cells<'_>,
+        key: &str,
     ) -> Option<String> {
-        let current = current?;
         match people {
-            Some(people) => people.target(number, &people.key(cells), current),
+            Some(people) => people.target(number, key, current),
             None => current.contains_key(number).then(|| number.to_string()),
         }
     }

@@ -163,7 +163,8 @@ impl Planner {
             ),
             RowCells::Removed { number, why, cells } => {
                 let (people, current) = (self.people.as_ref(), self.current.as_ref());
-                let target = Leavers::target(people, current.map(|c| &**c), number, cells);
+                let key = people.map(|p| p.key(cells)).unwrap_or_default();
+                let target = current.and_then(|c| Leavers::target(people, c, number, &key));
                 return self.leavers.plan(row, target, why, self.dry_run);
             }
             RowCells::Skipped { number, why, .. } => {

@@ -201,10 +201,7 @@ fn deletes(
     };
     let removing: Vec<String> = match settings.mode {
         Mode::Sync => (roster.removes.iter())
-            .filter_map(|(_, number, key)| match people {
-                Some(people) => people.target(number, key, current),
-                None => current.contains_key(number).then(|| number.clone()),
-            })
+            .filter_map(|(_, number, key)| Leavers::target(people, current, number, key))
             .collect(),
         Mode::Add | Mode::Update | Mode::Upsert => Vec::new(),
     };
