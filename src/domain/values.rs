@@ -26,12 +26,17 @@ pub(crate) fn bool_canonical(value: &str) -> &str {
 /// `text` cut to `max` characters, saying how much was left out: one odd input (a binary
 /// header, an echoing PBX) may not turn an error line into a megabyte.
 pub(crate) fn shorten(text: &str, max: usize) -> String {
+    match cut(text, max) {
+        (head, None) => head.to_string(),
+        (head, Some(rest)) => format!("{head}… ({rest} more characters)"),
+    }
+}
+
+/// The first `max` characters of `text`, and how many more there are, if any.
+fn cut(text: &str, max: usize) -> (&str, Option<usize>) {
     match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((end, _)) => {
-            let rest = text[end..].chars().count();
-            format!("{}… ({rest} more characters)", &text[..end])
-        }
+        None => (text, None),
+        Some((end, _)) => (&text[..end], Some(text[end..].chars().count())),
     }
 }
 
@@ -42,12 +47,9 @@ pub(crate) const QUOTED: usize = 200;
 /// A value from a file or a PBX as a message shows it: quoted and escaped like Rust's `{:?}`,
 /// cut at [`QUOTED`] characters, saying how many more there were.
 pub(crate) fn quoted(value: &str) -> String {
-    match value.char_indices().nth(QUOTED) {
-        None => format!("{value:?}"),
-        Some((end, _)) => {
-            let rest = value[end..].chars().count();
-            format!("{:?}… ({rest} more characters)", &value[..end])
-        }
+    match cut(value, QUOTED) {
+        (head, None) => format!("{head:?}"),
+        (head, Some(rest)) => format!("{head:?}… ({rest} more characters)"),
     }
 }
 
