@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::workbook::partial_path;
-use crate::input::Layout;
 
 /// `dir/report.csv` → `dir/report.credentials.csv`: the secrets `--generate-passwords` made.
 pub(crate) fn credentials_path(report: &Path) -> PathBuf {
@@ -19,23 +18,19 @@ pub(crate) fn source_path(report: &Path) -> PathBuf {
 
 /// `dir/report.csv` → `dir/report.rejects.csv`: the failed and invalid rows, re-importable.
 pub(crate) fn rejects_path(report: &Path) -> PathBuf {
-    rejects_path_for(report, Layout::default())
+    rejects_path_for(report, false)
 }
 
-/// The same, `.xlsx` when the input was a workbook.
-pub(crate) fn rejects_path_for(report: &Path, layout: Layout) -> PathBuf {
+/// The same, `.xlsx` when the input was a `workbook`.
+pub(crate) fn rejects_path_for(report: &Path, workbook: bool) -> PathBuf {
     let stem = report.file_stem().unwrap_or_default().to_string_lossy();
-    let ext = if layout.workbook { "xlsx" } else { "csv" };
+    let ext = if workbook { "xlsx" } else { "csv" };
     report.with_file_name(format!("{stem}.rejects.{ext}"))
 }
 
 /// The rejects file a run wrote beside `report` (a workbook's, or the CSV one).
 pub(crate) fn rejects_written(report: &Path) -> PathBuf {
-    let book = Layout {
-        workbook: true,
-        ..Layout::default()
-    };
-    let book = rejects_path_for(report, book);
+    let book = rejects_path_for(report, true);
     if book.exists() {
         return book;
     }
@@ -55,13 +50,9 @@ pub(crate) fn journal_path(report: &Path) -> PathBuf {
 /// The rejects files a run with this report may write (CSV for text input, a workbook's for
 /// a workbook): both are claimed, since the input's kind is known only once it is open.
 pub(crate) fn rejects_beside(report: &Path) -> Vec<(&'static str, PathBuf)> {
-    let book = Layout {
-        workbook: true,
-        ..Layout::default()
-    };
     vec![
         ("the rejects file", rejects_path(report)),
-        ("the workbook rejects file", rejects_path_for(report, book)),
+        ("the workbook rejects file", rejects_path_for(report, true)),
     ]
 }
 

@@ -89,7 +89,7 @@ impl Report {
         // Both kinds: a workbook's rejects left beside a CSV run's report would be taken for
         // this run's.
         for workbook in [false, true] {
-            let old = rejects_path_for(report, Layout { workbook, ..layout });
+            let old = rejects_path_for(report, workbook);
             match std::fs::remove_file(&old) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
@@ -98,7 +98,7 @@ impl Report {
         Ok(Report {
             path: report.to_owned(),
             out,
-            rejects: Rejects::new(rejects_path_for(report, layout), header, layout),
+            rejects: Rejects::new(rejects_path_for(report, layout.workbook), header, layout),
             flush_each: true,
             credentials: None,
             broken: false,
