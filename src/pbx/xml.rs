@@ -113,6 +113,21 @@ pub(crate) fn from_xml(bytes: &[u8]) -> Result<Value, String> {
 /// Deepest nesting read: the vendors' answers need about eight levels.
 pub(crate) const MAX_DEPTH: usize = 64;
 
+/// `&amp;`, `&#233;`: the text an entity stands for.
+pub(crate) fn entity(reference: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    let name = reference.xml10_content();
+    let resolved = if reference.is_char_ref() {
+        reference
+            .resolve_char_ref()
+            .ok()
+            .flatten()
+            .map(String::from)
+    } else {
+        quick_xml::escape::resolve_predefined_entity(&name).map(String::from)
+    };
+    resolved.ok_or_else(|| format!("unknown entity &{name};"))
+}
+
 /// The document's root element, namespaces resolved.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Element, String> {
     let mut reader = NsReader::from_reader(bytes);
@@ -158,18 +173,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, String> {
                 }
             }
             Event::GeneralRef(reference) => {
-                let resolved = if reference.is_char_ref() {
-                    reference
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .map(String::from)
-                } else {
-                    quick_xml::escape::resolve_predefined_entity(&reference.xml10_content())
-                        .map(String::from)
-                };
-                let resolved = resolved
-                    .ok_or_else(|| format!("unknown entity &{};", reference.xml10_content()))?;
+                let resolved = entity(&reference)?;
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&resolved);
                 }

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::{Map, Value};
 
 use crate::pbx::value_text;
-use crate::pbx::xml::MAX_DEPTH;
+use crate::pbx::xml::{MAX_DEPTH, entity};
 
 /// Which list of the answer to keep, and how much of each item.
 #[derive(Clone, Copy)]
@@ -305,21 +305,6 @@ fn closed(
         }
         _ => {}
     }
-}
-
-/// `&amp;`, `&#233;`: the text an entity stands for.
-fn entity(reference: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
-    let name = reference.xml10_content();
-    let resolved = if reference.is_char_ref() {
-        reference
-            .resolve_char_ref()
-            .ok()
-            .flatten()
-            .map(String::from)
-    } else {
-        quick_xml::escape::resolve_predefined_entity(&name).map(String::from)
-    };
-    resolved.ok_or_else(|| format!("unknown entity &{name};"))
 }
 
 #[cfg(test)]
