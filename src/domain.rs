@@ -18,7 +18,7 @@ pub(crate) use mode::Mode;
 #[cfg(test)]
 pub(crate) use record::record_of;
 pub(crate) use record::{PbxSnapshot, Record, Secret};
-pub(crate) use row_result::{Action, Code, RowResult, Status};
+pub(crate) use row_result::{Action, Code, RowResult, Status, VALID};
 pub(crate) use run_end::{RunEnd, Stopped};
 pub use summary::Exit;
 pub(crate) use summary::{Summary, VerifyCounts, rows};

@@ -18,6 +18,7 @@ use crate::plan::matching::People;
 use crate::plan::roster;
 use crate::plan::{Planned, Planner, plan_sheet};
 use crate::settings::{self, Options, ValidateSettings, get};
+use csv::ByteRecord;
 
 /// How many invalid rows are listed on the terminal before only counting the rest.
 const SHOWN: u64 = 50;
@@ -119,14 +120,17 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
         Mode::Upsert | Mode::Sync => Action::None,
         Mode::Add | Mode::Update => action,
     };
-    let valid = |row: Option<u64>, number: String, action, note: &str| {
-        RowResult::new(row, number, shown(action), Status::Ok)
-            .with_error("", "valid")
-            .with_note(note)
-    };
     plan_sheet(&mut sheet, &mut planner, |_, planned, raw| {
-        let result = match planned {
-            Planned::Done(result) => *result,
+        let (row, number, action, note) = match planned {
+            Planned::Done(result) => {
+                return done(
+                    &result,
+                    raw,
+                    &mut summary,
+                    report.as_mut(),
+                    &mut write_error,
+                );
+            }
             // Without a report a valid row needs only counting: the fast path of a big file.
             Planned::Valid { action, .. } if report.is_none() => {
                 summary.add_row(shown(action), Status::Ok, 0);
@@ -137,23 +141,15 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
                 number,
                 action,
                 note,
-            } => valid(Some(row), number, action, &note),
+            } => (Some(row), number, action, note),
             // Validation plans nothing to send; a row that would be sent passed every rule.
-            Planned::Send(send) => valid(send.row, send.number, send.action, &send.note),
+            Planned::Send(send) => (send.row, send.number, send.action, send.note),
         };
-        summary.add_row(result.action, result.status, 0);
-        if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
-            // At most SHOWN lines of at most SHOWN_LINE characters, whatever the file holds.
-            let message = shorten(&result.message, SHOWN_LINE);
-            eprintln!("row {}: {message}", result.row.unwrap_or(0));
-        }
-        match report.as_mut().map(|r| r.write(&result, Some(raw), false)) {
-            Some(Err(e)) => {
-                write_error = Some(e);
-                false
-            }
-            _ => true,
-        }
+        summary.add_row(shown(action), Status::Ok, 0);
+        let written = report
+            .as_mut()
+            .map(|r| r.write_valid(row, &number, shown(action), &note));
+        kept(written, &mut write_error)
     })?;
     if let Some(e) = write_error {
         return Err(e).context("cannot write the report");
@@ -161,6 +157,39 @@ fn validate(settings: &ValidateSettings) -> anyhow::Result<Summary> {
     summary.elapsed = started.elapsed();
     finish(settings, report, &summary)?;
     Ok(summary)
+}
+
+/// Counts a row decided without a valid verdict (invalid, skipped) and reports it: on the
+/// terminal while few, else only in the report. False once the report cannot be written.
+fn done(
+    result: &RowResult,
+    raw: &ByteRecord,
+    summary: &mut Summary,
+    report: Option<&mut Report>,
+    write_error: &mut Option<std::io::Error>,
+) -> bool {
+    summary.add_row(result.action, result.status, 0);
+    if result.status == Status::Invalid && summary.invalid <= SHOWN && report.is_none() {
+        // At most SHOWN lines of at most SHOWN_LINE characters, whatever the file holds.
+        let message = shorten(&result.message, SHOWN_LINE);
+        eprintln!("row {}: {message}", result.row.unwrap_or(0));
+    }
+    kept(
+        report.map(|r| r.write(result, Some(raw), false)),
+        write_error,
+    )
+}
+
+/// Whether the run goes on after a line was (or was not) written: not after a write error,
+/// which is kept to be said.
+fn kept(written: Option<std::io::Result<()>>, write_error: &mut Option<std::io::Error>) -> bool {
+    match written {
+        Some(Err(e)) => {
+            *write_error = Some(e);
+            false
+        }
+        _ => true,
+    }
 }
 
 /// The per-row report, when one is asked for.

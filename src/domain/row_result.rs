@@ -306,6 +306,9 @@ macro_rules! display_as_str {
 }
 display_as_str!(Action, Status, Code);
 
+/// The message of a row that passed every rule ([`RowResult::valid`]).
+pub(crate) const VALID: &str = "valid";
+
 /// The report line of one input row (or of one delete the plan added).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RowResult {
@@ -377,6 +380,18 @@ impl RowResult {
     pub(crate) fn with_note(mut self, note: &str) -> Self {
         self.add_note(note);
         self
+    }
+
+    /// A row that passed every rule, when only checking: `action` is what it would do.
+    pub(crate) fn valid(
+        row: Option<u64>,
+        number: impl Into<String>,
+        action: Action,
+        note: &str,
+    ) -> Self {
+        RowResult::new(row, number, action, Status::Ok)
+            .with_error("", VALID)
+            .with_note(note)
     }
 }
 

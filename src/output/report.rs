@@ -26,7 +26,7 @@ use super::files::{PrivateFile, private_append};
 use super::html::PageCollector;
 use super::paths::{credentials_path, rejects_path_for};
 use crate::domain::formula::defuse;
-use crate::domain::{RowResult, Secret, Status, Summary};
+use crate::domain::{Action, RowResult, Secret, Status, Summary, VALID};
 use crate::input::Layout;
 
 /// `verify` is filled at the end of a run with `--verify` ([`fill_verify`]), blank otherwise.
@@ -59,6 +59,18 @@ pub(crate) struct Report {
     /// The rows' part of `--report-html`, when the run writes the page.
     page: Option<PageCollector>,
     pub(crate) summary: Summary,
+}
+
+/// A report line's cells before they are text, borrowed from wherever the row's result is.
+struct Line<'a> {
+    row: Option<u64>,
+    number: &'a str,
+    action: Action,
+    status: Status,
+    /// `error_code`, `message`, `field`, `changed`.
+    words: [&'a str; 4],
+    attempts: u32,
+    latency_ms: u64,
 }
 
 impl Report {
@@ -140,17 +152,49 @@ impl Report {
         raw: Option<&ByteRecord>,
         unfinished: bool,
     ) -> io::Result<()> {
-        self.summary
-            .add_row(result.action, result.status, result.attempts);
         if let Some(page) = &mut self.page {
             page.add(result);
         }
-        if self.broken {
-            return Ok(());
+        let line = Line {
+            row: result.row,
+            number: &result.number,
+            action: result.action,
+            status: result.status,
+            words: [
+                &result.error_code,
+                &result.message,
+                &result.field,
+                &result.changed,
+            ],
+            attempts: result.attempts,
+            latency_ms: result.latency_ms,
+        };
+        self.write_counted(&line, raw, unfinished)
+    }
+
+    /// Writes the line of a row that passed every rule ([`RowResult::valid`]) without making
+    /// the result first: a big file's check is mostly such rows, and each was two Strings
+    /// made and freed.
+    pub(crate) fn write_valid(
+        &mut self,
+        row: Option<u64>,
+        number: &str,
+        action: Action,
+        note: &str,
+    ) -> io::Result<()> {
+        if self.page.is_some() || !note.is_empty() {
+            return self.write(&RowResult::valid(row, number, action, note), None, false);
         }
-        let written = self.write_line(result, raw, unfinished);
-        self.broken = written.is_err();
-        written
+        let line = Line {
+            row,
+            number,
+            action,
+            status: Status::Ok,
+            words: ["", VALID, "", ""],
+            attempts: 0,
+            latency_ms: 0,
+        };
+        self.write_counted(&line, None, false)
     }
 
     /// Whether a line could not be written.
@@ -158,36 +202,53 @@ impl Report {
         self.broken
     }
 
-    fn write_line(
+    fn write_counted(
         &mut self,
-        result: &RowResult,
+        line: &Line<'_>,
         raw: Option<&ByteRecord>,
         unfinished: bool,
     ) -> io::Result<()> {
-        // Each cell goes straight into the writer's buffer: no String is made for a line.
+        self.summary
+            .add_row(line.action, line.status, line.attempts);
+        if self.broken {
+            return Ok(());
+        }
+        let written = self.write_line(line, raw, unfinished);
+        self.broken = written.is_err();
+        written
+    }
+
+    fn write_line(
+        &mut self,
+        line: &Line<'_>,
+        raw: Option<&ByteRecord>,
+        unfinished: bool,
+    ) -> io::Result<()> {
+        // Each cell is borrowed, the numbers made on the stack: no String is made for a line.
         let (mut row, mut attempts, mut latency) = (Number::new(), Number::new(), Number::new());
+        let [error_code, message, field, changed] = line.words;
         let cells = [
-            result.row.map_or("", |r| row.format(r)),
-            &result.number,
-            result.action.as_str(),
-            result.status.as_str(),
-            &result.error_code,
-            &result.message,
-            &result.field,
-            &result.changed,
-            attempts.format(result.attempts),
-            latency.format(result.latency_ms),
+            line.row.map_or("", |r| row.format(r)),
+            line.number,
+            line.action.as_str(),
+            line.status.as_str(),
+            error_code,
+            message,
+            field,
+            changed,
+            attempts.format(line.attempts),
+            latency.format(line.latency_ms),
             "",
         ];
         self.out.write(&cells)?;
         // Only a row that went to the PBX changed anything a killed run must show; the others
         // (unchanged, invalid, skipped) are decided again by `--resume`, so they go out in
         // blocks: an unchanged sync of 10,000 rows is not 10,000 write system calls.
-        let flush = self.flush_each && matches!(result.status, Status::Ok | Status::Failed);
+        let flush = self.flush_each && matches!(line.status, Status::Ok | Status::Failed);
         if flush {
             self.out.flush()?;
         }
-        let reject = unfinished || matches!(result.status, Status::Failed | Status::Invalid);
+        let reject = unfinished || matches!(line.status, Status::Failed | Status::Invalid);
         if let (true, Some(raw)) = (reject, raw) {
             self.rejects.write(raw, flush)?;
         }
@@ -274,13 +335,8 @@ mod tests {
         let path = dir.path().join("r.csv");
         let mut report = Report::create(&path, ByteRecord::new(), Layout::default()).unwrap();
         for (row, message) in [(2, "a, b"), (3, "=1+1"), (4, "")] {
-            let line = RowResult::new(
-                Some(row),
-                format!("100{row}"),
-                crate::domain::Action::Add,
-                Status::Ok,
-            )
-            .with_error("", message);
+            let line = RowResult::new(Some(row), format!("100{row}"), Action::Add, Status::Ok)
+                .with_error("", message);
             report.write(&line, None, false).unwrap();
         }
         report.finish().1.unwrap();
@@ -304,18 +360,47 @@ mod tests {
         };
         let on_disk = || std::fs::read_to_string(&path).unwrap();
         for row in 2..100 {
-            let unchanged = line(row, crate::domain::Action::None, Status::Unchanged);
+            let unchanged = line(row, Action::None, Status::Unchanged);
             report.write(&unchanged, None, false).unwrap();
         }
         assert!(
             !on_disk().contains("1099"),
             "unchanged lines wait for a block"
         );
-        let added = line(100, crate::domain::Action::Add, Status::Ok);
+        let added = line(100, Action::Add, Status::Ok);
         report.write(&added, None, false).unwrap();
         // What a killed run leaves: every line up to the last change, in order.
         let text = on_disk();
         assert!(text.ends_with("100,1100,add,ok,,,,,0,0,\n"), "{text}");
         assert_eq!(text.lines().count(), 1 + 99);
+    }
+
+    #[test]
+    fn a_valid_rows_line_is_the_line_of_its_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let (by_result, direct) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        let mut one = Report::create(&by_result, ByteRecord::new(), Layout::default()).unwrap();
+        let mut two = Report::create(&direct, ByteRecord::new(), Layout::default()).unwrap();
+        let rows = [
+            (Some(2), "1001", Action::Add, ""),
+            (Some(3), "=1002", Action::None, ""),
+            (Some(4), "1,003", Action::Update, ""),
+            (None, "", Action::Add, "the number was read as 1004"),
+        ];
+        for (row, number, action, note) in rows {
+            one.write(&RowResult::valid(row, number, action, note), None, false)
+                .unwrap();
+            two.write_valid(row, number, action, note).unwrap();
+        }
+        let (counted, written) = (one.finish(), two.finish());
+        counted.1.unwrap();
+        written.1.unwrap();
+        assert_eq!(counted.0.ok, written.0.ok);
+        assert_eq!(counted.0.count(Action::Add, Status::Ok), 2);
+        let (a, b) = (
+            std::fs::read(&by_result).unwrap(),
+            std::fs::read(&direct).unwrap(),
+        );
+        assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
     }
 }

@@ -1,25 +1,29 @@
-//! The report's lines into a buffered file. Most lines need no quoting (numbers, fixed words,
-//! plain names and messages without a comma), and those are copied cell by cell; a line with
-//! a cell the csv crate would quote goes through the csv crate, so every line is exactly what
-//! it would write. The csv crate looks at each byte of each cell through its writer's state
-//! machine, which was most of what a report line cost.
+//! The report's lines into a file, a block at a time. Most lines need no quoting (numbers,
+//! fixed words, plain names and messages without a comma): their cells are copied straight
+//! into the block and the line checked once, whole. A line with a cell the csv crate would
+//! quote is made again by the csv crate, so every line is exactly what it would write. The
+//! csv crate looks at each byte of each cell through its writer's state machine, which was
+//! most of what a report line cost (docs/BENCHMARKS.md, "The report writer").
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
 use crate::domain::formula::{defuse, runs_as_formula};
 
-/// Where the lines go, and the line being made (kept, so no line allocates).
+/// Bytes of lines gathered before they go to the file in one write.
+const BLOCK: usize = 1 << 16;
+
+/// Where the lines go, and those not written yet.
 pub(super) struct Lines {
-    out: BufWriter<File>,
-    line: Vec<u8>,
+    file: File,
+    block: Vec<u8>,
 }
 
 impl Lines {
     pub(super) fn new(file: File) -> Lines {
         Lines {
-            out: BufWriter::with_capacity(1 << 16, file),
-            line: Vec::new(),
+            file,
+            block: Vec::with_capacity(BLOCK + 1024),
         }
     }
 
@@ -30,46 +34,59 @@ impl Lines {
         if cells.len() < 2 {
             return self.quoted(cells);
         }
-        self.line.clear();
+        let start = self.block.len();
         for (at, cell) in cells.iter().enumerate() {
-            if !plain(cell.as_bytes()) {
-                return self.quoted(cells);
-            }
             if at > 0 {
-                self.line.push(b',');
+                self.block.push(b',');
             }
             // The apostrophe `defuse` adds is no reason to quote.
             if runs_as_formula(cell) {
-                self.line.push(b'\'');
+                self.block.push(b'\'');
             }
-            self.line.extend_from_slice(cell.as_bytes());
+            self.block.extend_from_slice(cell.as_bytes());
         }
-        self.line.push(b'\n');
-        self.out.write_all(&self.line)
+        if !plain(&self.block[start..], cells.len() - 1) {
+            self.block.truncate(start);
+            return self.quoted(cells);
+        }
+        self.block.push(b'\n');
+        match self.block.len() >= BLOCK {
+            true => self.flush(),
+            false => Ok(()),
+        }
     }
 
     /// A line with a cell to quote, through the csv crate. A writer of its own: such lines
     /// are few, and csv's writer cannot be emptied.
     fn quoted(&mut self, cells: &[&str]) -> io::Result<()> {
-        let mut quoted = csv::Writer::from_writer(Vec::new());
+        let mut quoted = csv::Writer::from_writer(&mut self.block);
         quoted.write_record(cells.iter().map(|cell| defuse(cell).into_owned()))?;
-        let line = quoted
-            .into_inner()
-            .map_err(csv::IntoInnerError::into_error)?;
-        self.out.write_all(&line)
+        quoted.flush()
     }
 
+    /// Writes the lines gathered so far to the file.
     pub(super) fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        let written = self.file.write_all(&self.block);
+        self.block.clear();
+        written
     }
 }
 
-/// Whether the csv crate writes `cell` as it is (its default `QuoteStyle::Necessary`): no
-/// delimiter, quote or line end in it.
-fn plain(cell: &[u8]) -> bool {
-    !cell
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+/// Lines gathered are written when the report is dropped unfinished too (a run that
+/// returned early), as a `BufWriter` would; whoever must know that they were calls `flush`.
+impl Drop for Lines {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// Whether the csv crate writes each cell of `line` as it is (its default
+/// `QuoteStyle::Necessary`): no quote or line end anywhere, and no delimiter but the
+/// `delimiters` between the cells. Two vector searches of the whole line, cheaper than
+/// looking at each byte of each cell.
+fn plain(line: &[u8], delimiters: usize) -> bool {
+    memchr::memchr3(b'"', b'\n', b'\r', line).is_none()
+        && memchr::memchr_iter(b',', line).count() == delimiters
 }
 
 #[cfg(test)]
