@@ -10,9 +10,12 @@
 //! than what is plausible is refused before any query.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use futures::StreamExt;
+use futures::future::join_all;
 use futures::stream::FuturesUnordered;
+use tokio_util::task::AbortOnDropHandle;
 
 use super::{ApiError, Client, Op, Protocol, Reply, RetryPolicy};
 use crate::domain::values::list_some;
@@ -21,6 +24,10 @@ use crate::rules::Table;
 
 /// Numbers per `extension/query`.
 const QUERY_CHUNK: usize = 100;
+
+/// Pages asked for at once before the listing's size is known, at most: one round of the
+/// slots, and no more than a few answers past the end of a small listing, thrown away.
+const MAX_FIRST_PAGES: usize = 8;
 
 /// The most extensions a listing may name when nothing bigger makes more plausible: no PBX
 /// pbxbulk speaks holds more. A listing of 1.3 million numbers (29 MiB) once sent 13,000
@@ -57,7 +64,7 @@ impl Filing for PbxSnapshot {
 /// Every extension on the PBX by number, with the fields the rule table knows; a listing of
 /// more than `most` extensions is refused as implausible.
 pub(crate) async fn fetch(
-    client: &Client,
+    client: &Arc<Client>,
     table: &Table,
     policy: RetryPolicy,
     concurrency: usize,
@@ -79,7 +86,7 @@ pub(crate) async fn fetch(
 
 /// How one reading of the PBX goes.
 pub(crate) struct Reader<'a> {
-    pub(crate) client: &'a Client,
+    pub(crate) client: &'a Arc<Client>,
     pub(crate) table: &'a Table,
     pub(crate) policy: RetryPolicy,
     pub(crate) concurrency: usize,
@@ -109,27 +116,15 @@ struct Listed {
 impl Reader<'_> {
     /// Reads every extension into `filing`.
     pub(crate) async fn read(&self, filing: &mut dyn Filing) -> Result<(), ApiError> {
-        let (first, total, size) = match self.client.protocol().list_page_size() {
-            Some(size) => {
-                let (numbers, total) = self.page(1, size).await?;
-                (numbers, total, size)
-            }
-            None => match self.client.read(&Op::List, self.policy).await? {
-                Reply::Numbers(mut numbers) => {
-                    numbers.sort();
-                    numbers.dedup();
-                    let listed = numbers.len();
-                    (numbers, listed, listed.max(1))
-                }
-                // Some APIs list whole records: nothing more to query.
-                Reply::Records(records) => {
-                    filing.file(self.keyed(records));
-                    filing.all_listed();
-                    return Ok(());
-                }
-                other => return Err(unexpected(&other)),
-            },
+        let Some(size) = self.client.protocol().list_page_size() else {
+            return self.read_whole(filing).await;
         };
+        // The first round is as many pages as there are slots: only the first page says how
+        // many there are, and waiting for it alone is one round of the PBX's latency more.
+        let first = self.concurrency.clamp(1, MAX_FIRST_PAGES);
+        let guesses = join_all((2..=first).map(|page| self.page(page, size)));
+        let (answer, guesses) = futures::join!(self.page(1, size), guesses);
+        let (numbers, total) = answer?;
         if total > self.most {
             return Err(implausible(total, self.most, "nothing was queried"));
         }
@@ -137,21 +132,56 @@ impl Reader<'_> {
             p.set_length(total as u64);
         }
         let pages = total.div_ceil(size.max(1));
-        self.pages_and_queries(first, (pages, size), filing).await
+        let mut listed = Listed::default();
+        listed.add(numbers, filing, self.most)?;
+        // A page past the end was only a guess: whatever it answered (nothing, or a refusal
+        // of a page that does not exist) says nothing.
+        for answer in guesses.into_iter().take(pages.saturating_sub(1)) {
+            listed.add(answer?.0, filing, self.most)?;
+        }
+        self.pages_and_queries(listed, (first + 1, pages, size), filing)
+            .await
     }
 
-    /// The pages after the first and the queries, `concurrency` at a time: a query whenever a
-    /// hundred listed numbers wait for one (or the listing is in and some still wait), else
-    /// the next page. The first error ends the reading (what is in flight is dropped).
+    /// An API that lists in one answer: its numbers, then the queries; or its records.
+    async fn read_whole(&self, filing: &mut dyn Filing) -> Result<(), ApiError> {
+        let mut numbers = match self.client.read(&Op::List, self.policy).await? {
+            Reply::Numbers(numbers) => numbers,
+            // Some APIs list whole records: nothing more to query.
+            Reply::Records(records) => {
+                filing.file(self.keyed(records));
+                filing.all_listed();
+                return Ok(());
+            }
+            other => return Err(unexpected(&other)),
+        };
+        numbers.sort();
+        numbers.dedup();
+        let total = numbers.len();
+        if total > self.most {
+            return Err(implausible(total, self.most, "nothing was queried"));
+        }
+        if let Some(p) = self.progress {
+            p.set_length(total as u64);
+        }
+        let mut listed = Listed::default();
+        listed.add(numbers, filing, self.most)?;
+        self.pages_and_queries(listed, (1, 0, total.max(1)), filing)
+            .await
+    }
+
+    /// The pages from `next` to `pages` and the queries, `concurrency` at a time: the pages
+    /// first, then a query of each hundred listed numbers (and of what is left once the
+    /// listing is in). Pages first, so that the last page does not come in at the end and
+    /// hold its query back a round more; the rows wait for their records either way. The
+    /// first error ends the reading (what is in flight is dropped).
     async fn pages_and_queries(
         &self,
-        first: Vec<String>,
-        (pages, size): (usize, usize),
+        mut listed: Listed,
+        (mut next, pages, size): (usize, usize, usize),
         filing: &mut dyn Filing,
     ) -> Result<(), ApiError> {
-        let mut listed = Listed::default();
-        listed.add(first, filing, self.most)?;
-        let (mut next, mut paging) = (2, 0);
+        let mut paging = 0;
         if pages < next {
             filing.all_listed();
         }
@@ -159,13 +189,13 @@ impl Reader<'_> {
         let mut unasked = Vec::new();
         loop {
             while busy.len() < self.concurrency {
-                let task = match listed.chunk(next > pages && paging == 0) {
-                    Some(chunk) => Task::Query(chunk),
-                    None if next <= pages => {
-                        (next, paging) = (next + 1, paging + 1);
-                        Task::Page(next - 1)
-                    }
-                    None => break,
+                let task = if next <= pages {
+                    (next, paging) = (next + 1, paging + 1);
+                    Task::Page(next - 1)
+                } else if let Some(chunk) = listed.chunk(paging == 0) {
+                    Task::Query(chunk)
+                } else {
+                    break;
                 };
                 busy.push(self.send(task, size));
             }
@@ -187,31 +217,32 @@ impl Reader<'_> {
         Ok(())
     }
 
-    async fn send(&self, task: Task, size: usize) -> Result<Read, ApiError> {
-        match task {
-            Task::Page(page) => Ok(Read::Page(self.page(page, size).await?.0)),
-            Task::Query(chunk) => match self.client.query(&chunk, self.policy).await {
-                Ok(Reply::Records(records)) => Ok(Read::Query(chunk, records)),
-                // An extension deleted between the listing and the query is simply gone.
-                Err(ApiError::Refused { .. }) if chunk.len() == 1 => {
-                    Ok(Read::Query(chunk, Vec::new()))
-                }
-                Ok(other) => Err(unexpected(&other)),
-                Err(e) => Err(e),
-            },
+    /// Sends `task` on a task of its own, which connects, sends, reads and parses its answer
+    /// while the others are filed: in one task, the requests that replace a round's answers
+    /// went out only once every answer of the round was parsed, a round slower by that much
+    /// (docs/BENCHMARKS.md, section g.). Dropped unfinished, the request is dropped too.
+    fn send(&self, task: Task, size: usize) -> impl Future<Output = Result<Read, ApiError>> {
+        let (client, policy) = (Arc::clone(self.client), self.policy);
+        let sent = AbortOnDropHandle::new(tokio::spawn(async move {
+            match task {
+                Task::Page(page) => Ok(Read::Page(page_of(&client, policy, page, size).await?.0)),
+                Task::Query(chunk) => query(&client, policy, chunk).await,
+            }
+        }));
+        async move {
+            match sent.await {
+                Ok(read) => read,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => Err(ApiError::BadResponse(format!(
+                    "the request was dropped: {e}"
+                ))),
+            }
         }
     }
 
     /// One page (from 1) of a paged listing, and how many extensions the listing holds.
     async fn page(&self, page: usize, size: usize) -> Result<(Vec<String>, usize), ApiError> {
-        match self
-            .client
-            .read(&Op::ListPage { page, size }, self.policy)
-            .await?
-        {
-            Reply::Page { numbers, total } => Ok((numbers, total)),
-            other => Err(unexpected(&other)),
-        }
+        page_of(self.client, self.policy, page, size).await
     }
 
     /// Files the records of a query's answer; one for a number `chunk` did not ask for is
@@ -263,6 +294,30 @@ impl Reader<'_> {
                 list_some(unasked, 5)
             ));
         }
+    }
+}
+
+/// One page (from 1) of a paged listing, and how many extensions the listing holds.
+async fn page_of(
+    client: &Client,
+    policy: RetryPolicy,
+    page: usize,
+    size: usize,
+) -> Result<(Vec<String>, usize), ApiError> {
+    match client.read(&Op::ListPage { page, size }, policy).await? {
+        Reply::Page { numbers, total } => Ok((numbers, total)),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// The records of the extensions numbered `chunk`.
+async fn query(client: &Client, policy: RetryPolicy, chunk: Vec<String>) -> Result<Read, ApiError> {
+    match client.query(&chunk, policy).await {
+        Ok(Reply::Records(records)) => Ok(Read::Query(chunk, records)),
+        // An extension deleted between the listing and the query is simply gone.
+        Err(ApiError::Refused { .. }) if chunk.len() == 1 => Ok(Read::Query(chunk, Vec::new())),
+        Ok(other) => Err(unexpected(&other)),
+        Err(e) => Err(e),
     }
 }
 

@@ -9,6 +9,7 @@
 //! is exported like the SIP one.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -83,9 +84,11 @@ pub(crate) async fn read_directory(
 ) -> anyhow::Result<PbxSnapshot> {
     let table = api.table;
     let url = &connection.base_url;
-    let client = Client::new((api.codec)(wire), table, connection.clone())?
-        .login_retries(retry)
-        .saying(|line| eprintln!("pbxbulk: {line}"));
+    let client = Arc::new(
+        Client::new((api.codec)(wire), table, connection.clone())?
+            .login_retries(retry)
+            .saying(|line| eprintln!("pbxbulk: {line}")),
+    );
     client
         .login()
         .await

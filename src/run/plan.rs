@@ -59,13 +59,15 @@ pub(crate) async fn run_plan(
     let fingerprint = sheet.fingerprint()?;
     let keys =
         Keys::of_input(source.bytes()).with_context(|| format!("cannot read {}", source.name()))?;
-    let client = Client::new(
-        (settings.api.codec)(&settings.wire),
-        table,
-        settings.connection.clone(),
-    )?
-    .login_retries(settings.retry)
-    .saying(|line| eprintln!("pbxbulk: {line}"));
+    let client = Arc::new(
+        Client::new(
+            (settings.api.codec)(&settings.wire),
+            table,
+            settings.connection.clone(),
+        )?
+        .login_retries(settings.retry)
+        .saying(|line| eprintln!("pbxbulk: {line}")),
+    );
     client
         .login()
         .await

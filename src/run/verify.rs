@@ -13,7 +13,7 @@
 //! whose records it no longer has: they are not read back.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::domain::values::md5_hex;
 use crate::domain::{Action, PbxSnapshot, Record, RowResult, Status, Summary, VerifyCounts};
@@ -138,7 +138,7 @@ pub(crate) enum ReadBack {
 impl ReadBack {
     /// Reads back every row the run wrote (`written`, gathered by the engine).
     pub(crate) async fn of(
-        client: &Client,
+        client: &Arc<Client>,
         table: &Table,
         (retry, concurrency): (RetryPolicy, usize),
         written: &Mutex<Vec<Written>>,
@@ -183,7 +183,7 @@ impl ReadBack {
 
 /// Reads the PBX and judges every written row; an error means it could not be read.
 async fn read_back(
-    client: &Client,
+    client: &Arc<Client>,
     table: &Table,
     retry: RetryPolicy,
     concurrency: usize,

@@ -193,7 +193,7 @@ fn import_adds_a_sync_of_the_export_writes_nothing_and_changes_go_by_id() {
 }
 
 #[test]
-fn an_unchanged_sync_queries_each_page_as_it_comes_and_writes_nothing() {
+fn an_unchanged_sync_reads_every_page_then_queries_each_extension_once_and_writes_nothing() {
     let sheet = rows(1000..1250);
     let sim = Sim::with(Api::YeastarP).seed(&sheet).start();
     let synced = Run::import(&sim)
@@ -203,9 +203,48 @@ fn an_unchanged_sync_queries_each_page_as_it_comes_and_writes_nothing() {
     assert_eq!(synced.summary()["counts"]["none"]["unchanged"], 250);
     let reads: Vec<String> = ops(&sim).into_iter().filter(|op| op != "login").collect();
     // Each page read once, and each extension asked for once (the list lacks the names and
-    // registration fields the sheet has): a page's hundred numbers are asked for before the
-    // next page, so the records come in while the listing is still read. No write.
-    assert_eq!(reads, ["list", "query", "list", "query", "list", "query"]);
+    // registration fields the sheet has). The pages go first, so the last page's hundred
+    // numbers are not left to a round of their own at the end. No write.
+    assert_eq!(reads, ["list", "list", "list", "query", "query", "query"]);
+}
+
+#[test]
+fn the_first_round_guesses_pages_and_a_page_past_the_end_is_ignored_however_answered() {
+    let sheet = rows(1000..1250);
+    for past_the_end in ["empty", "refuse"] {
+        let sim = Sim::with(Api::YeastarP)
+            .seed(&sheet)
+            .args(&[
+                "--inferred",
+                &format!("yeastar-p-past-the-end={past_the_end}"),
+            ])
+            .start();
+        let synced = Run::import(&sim)
+            .file(&sheet)
+            .args(&["--mode", "sync", "--concurrency", "8"])
+            .ok();
+        assert_eq!(
+            synced.summary()["counts"]["none"]["unchanged"],
+            250,
+            "{past_the_end}"
+        );
+        let reads: Vec<String> = ops(&sim).into_iter().filter(|op| op != "login").collect();
+        // Eight pages at once before the size is known (three hold the 250; five are past
+        // the end, their answers thrown away), then one query for each hundred.
+        let count = |op: &str| reads.iter().filter(|r| r.as_str() == op).count();
+        assert_eq!(
+            (count("list"), count("query")),
+            (8, 3),
+            "{past_the_end}: {reads:?}"
+        );
+        assert_eq!(writes(&sim), 0);
+        // The simulator does refuse such a page when told to: the test would see it.
+        if past_the_end == "refuse" {
+            let api = OpenApi::login(&sim);
+            let page = api.get("extension/list", "page=9&page_size=100");
+            assert_eq!(page["errcode"], 40002, "{page}");
+        }
+    }
 }
 
 #[test]

@@ -73,7 +73,7 @@ impl Feeder {
 pub(crate) async fn decide(
     settings: &ImportSettings,
     (source, sheet): (&Source, Sheet),
-    client: &Client,
+    client: &Arc<Client>,
     (gate, replay): (Option<Box<dyn Gate>>, Option<Replay>),
     stop: &Arc<Stop>,
 ) -> anyhow::Result<(Feeder, Option<String>)> {
@@ -99,7 +99,7 @@ pub(crate) async fn decide(
 async fn decide_meanwhile(
     settings: &ImportSettings,
     (source, sheet): (&Source, Sheet),
-    client: &Client,
+    client: &Arc<Client>,
     stop: &Arc<Stop>,
 ) -> anyhow::Result<Feeder> {
     let file_len = sheet.len();

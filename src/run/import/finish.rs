@@ -35,7 +35,7 @@ pub(super) struct Sent<'a> {
 /// reads every written extension back; neither once the run has stopped.
 pub(super) async fn apply_and_read_back(
     settings: &ImportSettings,
-    client: &Client,
+    client: &Arc<Client>,
     engine: &EngineSettings,
     stop: &Stop,
     report: &Report,

@@ -54,7 +54,7 @@ pub(super) async fn read_and_prepare(
     settings: &ImportSettings,
     source: &Source,
     sheet: &Sheet,
-    client: &Client,
+    client: &Arc<Client>,
     (gate, replay): (Option<Box<dyn Gate>>, Option<&Replay>),
 ) -> anyhow::Result<Prepared> {
     let reads = settings.mode.reads_the_pbx();
@@ -79,7 +79,7 @@ pub(super) async fn read_and_prepare(
 /// Every extension on the PBX, with a progress bar; an error here means nothing was sent.
 pub(crate) async fn read_directory(
     settings: &ImportSettings,
-    client: &Client,
+    client: &Arc<Client>,
     sheet: &Sheet,
 ) -> anyhow::Result<PbxSnapshot> {
     let mut directory = PbxSnapshot::new();
@@ -91,7 +91,7 @@ pub(crate) async fn read_directory(
 /// or rows of a workbook), with a progress bar; an error here means nothing was sent.
 pub(crate) async fn read_into(
     settings: &ImportSettings,
-    client: &Client,
+    client: &Arc<Client>,
     file_len: u64,
     filing: &mut dyn Filing,
 ) -> anyhow::Result<()> {

@@ -6,7 +6,8 @@
 //! Inferred, each switchable with `--inferred` (see [`CHOICES`]): a request without a
 //! User-Agent is refused with 10005; another API version is 10003, an unknown endpoint or the
 //! wrong method 10001; a body that is not a JSON object 40001; a write over the write-rate
-//! ceiling 70082. Paths outside `/openapi/` are HTTP 404.
+//! ceiling 70082; a page past the end of the listing answered empty. Paths outside `/openapi/`
+//! are HTTP 404.
 
 use std::any::Any;
 use std::net::IpAddr;
@@ -24,12 +25,23 @@ use crate::sim::{Choice, Request, Sim, SimSettings, Wire};
 /// A request without a User-Agent: refused with 10005, or served.
 pub(super) const USER_AGENT: &str = "yeastar-p-user-agent";
 
-pub(super) const CHOICES: &[Choice] = &[Choice {
-    key: USER_AGENT,
-    shown: "refuse|ignore",
-    default: "refuse",
-    accepts: |v| matches!(v, "refuse" | "ignore"),
-}];
+/// A page past the end of the listing: answered empty, or refused as a bad `page` (40002).
+pub(super) const PAST_THE_END: &str = "yeastar-p-past-the-end";
+
+pub(super) const CHOICES: &[Choice] = &[
+    Choice {
+        key: USER_AGENT,
+        shown: "refuse|ignore",
+        default: "refuse",
+        accepts: |v| matches!(v, "refuse" | "ignore"),
+    },
+    Choice {
+        key: PAST_THE_END,
+        shown: "empty|refuse",
+        default: "empty",
+        accepts: |v| matches!(v, "empty" | "refuse"),
+    },
+];
 
 /// The simulated PBX's API.
 pub(super) struct PbxApi;

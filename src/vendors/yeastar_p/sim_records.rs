@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::errcode;
 use super::json::to_wire;
+use super::sim::PAST_THE_END;
 use super::sim_answer::{Answer, Params, Refusal, log_name};
 use super::sim_auth::{state, state_of};
 use crate::domain::Record;
@@ -81,8 +82,23 @@ pub(super) fn seed(store: &mut Store, table: &Table, mut record: Record) -> Resu
 }
 
 /// The list's (or a search's) page: `page` from 1, `page_size` (20 by default), sorted by
-/// `sort_by` (id) in `order_by` (asc) order; past the end, an empty page.
+/// `sort_by` (id) in `order_by` (asc) order; past the end, an empty page, or with
+/// `--inferred yeastar-p-past-the-end=refuse` a refusal of the page asked for.
 fn page(sim: &Sim, params: &Params<'_>, wanted: Option<&str>) -> Answer {
+    let listed = listed_page(sim, params, wanted)?;
+    let empty = listed
+        .get("data")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty);
+    match params.get("page") {
+        Some(page) if empty && page != "1" && sim.settings.inferred.is(PAST_THE_END, "refuse") => {
+            Err(Refusal::field("page", Some(page)))
+        }
+        _ => Ok(listed),
+    }
+}
+
+fn listed_page(sim: &Sim, params: &Params<'_>, wanted: Option<&str>) -> Answer {
     let number = |name: &str, default: usize| match params.get(name) {
         None => Ok(default),
         Some(v) => v
@@ -237,11 +253,9 @@ pub(super) fn id_of(record: &Record) -> u64 {
 
 /// An extension as the list shows it (Ext_Basicinfo).
 fn basic(record: &Record) -> Map<String, Value> {
-    let field = |name: &str| record.get(name).cloned().unwrap_or_default();
+    let field = |name: &str| record.get(name).map_or("", String::as_str);
     let offline = json!({ "status": 0, "ext_dev_type": "" });
-    let name = format!("{} {}", field("first_name"), field("last_name"))
-        .trim()
-        .to_string();
+    let name = format!("{} {}", field("first_name"), field("last_name"));
     Map::from_iter([
         ("id".into(), json!(id_of(record))),
         (
@@ -250,7 +264,7 @@ fn basic(record: &Record) -> Map<String, Value> {
         ),
         ("presence_status".into(), json!(field("presence_status"))),
         ("number".into(), json!(field("number"))),
-        ("caller_id_name".into(), json!(name)),
+        ("caller_id_name".into(), json!(name.trim())),
         ("role_name".into(), json!("")),
         ("email_addr".into(), json!(field("email_addr"))),
         ("mobile_number".into(), json!(field("mobile_number"))),
@@ -260,12 +274,8 @@ fn basic(record: &Record) -> Map<String, Value> {
 /// An extension as get and query show it (Ext_DetailInfo): every stored field but the
 /// passwords, typed as the API types them.
 fn detail(record: &Record) -> Value {
-    let shown: Record = record
-        .iter()
-        .filter(|(n, _)| !SECRETS.contains(&n.as_str()) && n.as_str() != "id")
-        .map(|(n, v)| (n.clone(), v.clone()))
-        .collect();
-    let mut map = to_wire(&shown, &[]);
+    let [user, reg, vm] = SECRETS;
+    let mut map = to_wire(record, &[user, reg, vm, "id"]);
     map.insert("id".into(), json!(id_of(record)));
     Value::Object(map)
 }
@@ -284,11 +294,16 @@ pub(super) fn by_id(sim: &Sim, id: Option<&str>) -> Result<Record, Refusal> {
 
 /// `extension/query?ids=`: the extensions of the ids known, in the order asked.
 fn query(sim: &Sim, ids: &str) -> Map<String, Value> {
-    let found: Vec<Value> = ids
-        .split(',')
-        .filter_map(|id| by_id(sim, Some(id.trim())).ok())
-        .map(|r| detail(&r))
-        .collect();
+    // Under one hold of the store, each record shown where it is: a hundred ids are a
+    // hundred records, not a hundred locks and copies.
+    let found: Vec<Value> = sim.with_state(|s| {
+        ids.split(',')
+            .filter_map(|id| id.trim().parse::<u64>().ok())
+            .filter_map(|id| state_of(s).numbers.get(&id))
+            .filter_map(|number| s.extensions.get(number))
+            .map(detail)
+            .collect()
+    });
     data(Value::Array(found))
 }
 
