@@ -58,6 +58,8 @@ pub(crate) struct Report {
     broken: bool,
     /// The rows' part of `--report-html`, when the run writes the page.
     page: Option<PageCollector>,
+    /// What follows the first three cells of a valid row's line, made once.
+    valid_tail: Vec<u8>,
     pub(crate) summary: Summary,
 }
 
@@ -71,6 +73,47 @@ struct Line<'a> {
     words: [&'a str; 4],
     attempts: u32,
     latency_ms: u64,
+}
+
+/// The line of a row that passed every rule, but for its row, number and action.
+const VALID_LINE: Line<'static> = Line {
+    row: None,
+    number: "",
+    action: Action::None,
+    status: Status::Ok,
+    words: ["", VALID, "", ""],
+    attempts: 0,
+    latency_ms: 0,
+};
+
+impl<'a> Line<'a> {
+    /// The line's cells, in the report's columns; its numbers are made in `numbers`.
+    fn cells<'b>(&self, numbers: &'b mut [Number; 3]) -> [&'b str; 11]
+    where
+        'a: 'b,
+    {
+        let [row, attempts, latency] = numbers;
+        let [error_code, message, field, changed] = self.words;
+        [
+            self.row.map_or("", |r| row.format(r)),
+            self.number,
+            self.action.as_str(),
+            self.status.as_str(),
+            error_code,
+            message,
+            field,
+            changed,
+            attempts.format(self.attempts),
+            latency.format(self.latency_ms),
+            "",
+        ]
+    }
+
+    /// Whether its cells after the first three are those of `other`.
+    fn ends_as(&self, other: &Line<'_>) -> bool {
+        (self.status, self.words, self.attempts, self.latency_ms)
+            == (other.status, other.words, other.attempts, other.latency_ms)
+    }
 }
 
 impl Report {
@@ -115,6 +158,9 @@ impl Report {
             credentials: None,
             broken: false,
             page: None,
+            valid_tail: Lines::tail(
+                &VALID_LINE.cells(&mut [Number::new(), Number::new(), Number::new()])[3..],
+            ),
             summary: Summary::default(),
         })
     }
@@ -189,10 +235,7 @@ impl Report {
             row,
             number,
             action,
-            status: Status::Ok,
-            words: ["", VALID, "", ""],
-            attempts: 0,
-            latency_ms: 0,
+            ..VALID_LINE
         };
         self.write_counted(&line, None, false)
     }
@@ -225,22 +268,15 @@ impl Report {
         unfinished: bool,
     ) -> io::Result<()> {
         // Each cell is borrowed, the numbers made on the stack: no String is made for a line.
-        let (mut row, mut attempts, mut latency) = (Number::new(), Number::new(), Number::new());
-        let [error_code, message, field, changed] = line.words;
-        let cells = [
-            line.row.map_or("", |r| row.format(r)),
-            line.number,
-            line.action.as_str(),
-            line.status.as_str(),
-            error_code,
-            message,
-            field,
-            changed,
-            attempts.format(line.attempts),
-            latency.format(line.latency_ms),
-            "",
-        ];
-        self.out.write(&cells)?;
+        let mut numbers = [Number::new(), Number::new(), Number::new()];
+        let cells = line.cells(&mut numbers);
+        // A valid row's line is its first three cells and then the same tail every time.
+        let done = line.ends_as(&VALID_LINE)
+            && !self.valid_tail.is_empty()
+            && self.out.write_with_tail(&cells[..3], &self.valid_tail)?;
+        if !done {
+            self.out.write(&cells)?;
+        }
         // Only a row that went to the PBX changed anything a killed run must show; the others
         // (unchanged, invalid, skipped) are decided again by `--resume`, so they go out in
         // blocks: an unchanged sync of 10,000 rows is not 10,000 write system calls.
@@ -326,81 +362,4 @@ pub(crate) fn fill_verify(lines: &Path, verdicts: &HashMap<u64, String>) -> io::
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_verify_column_is_filled_line_by_line_and_the_rest_kept_as_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.csv");
-        let mut report = Report::create(&path, ByteRecord::new(), Layout::default()).unwrap();
-        for (row, message) in [(2, "a, b"), (3, "=1+1"), (4, "")] {
-            let line = RowResult::new(Some(row), format!("100{row}"), Action::Add, Status::Ok)
-                .with_error("", message);
-            report.write(&line, None, false).unwrap();
-        }
-        report.finish().1.unwrap();
-        let verdicts = HashMap::from([(0, "verified".to_string()), (2, "mismatch: x".to_string())]);
-        fill_verify(&path, &verdicts).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines[0], COLUMNS.join(","));
-        assert_eq!(lines[1], "2,1002,add,ok,,\"a, b\",,,0,0,verified");
-        assert_eq!(lines[2], "3,1003,add,ok,,'=1+1,,,0,0,");
-        assert_eq!(lines[3], "4,1004,add,ok,,,,,0,0,mismatch: x");
-    }
-
-    #[test]
-    fn a_change_reaches_the_disk_at_once_and_unchanged_lines_in_blocks() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.csv");
-        let mut report = Report::create(&path, ByteRecord::new(), Layout::default()).unwrap();
-        let line = |row: u64, action, status| {
-            RowResult::new(Some(row), format!("{}", 1000 + row), action, status)
-        };
-        let on_disk = || std::fs::read_to_string(&path).unwrap();
-        for row in 2..100 {
-            let unchanged = line(row, Action::None, Status::Unchanged);
-            report.write(&unchanged, None, false).unwrap();
-        }
-        assert!(
-            !on_disk().contains("1099"),
-            "unchanged lines wait for a block"
-        );
-        let added = line(100, Action::Add, Status::Ok);
-        report.write(&added, None, false).unwrap();
-        // What a killed run leaves: every line up to the last change, in order.
-        let text = on_disk();
-        assert!(text.ends_with("100,1100,add,ok,,,,,0,0,\n"), "{text}");
-        assert_eq!(text.lines().count(), 1 + 99);
-    }
-
-    #[test]
-    fn a_valid_rows_line_is_the_line_of_its_result() {
-        let dir = tempfile::tempdir().unwrap();
-        let (by_result, direct) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
-        let mut one = Report::create(&by_result, ByteRecord::new(), Layout::default()).unwrap();
-        let mut two = Report::create(&direct, ByteRecord::new(), Layout::default()).unwrap();
-        let rows = [
-            (Some(2), "1001", Action::Add, ""),
-            (Some(3), "=1002", Action::None, ""),
-            (Some(4), "1,003", Action::Update, ""),
-            (None, "", Action::Add, "the number was read as 1004"),
-        ];
-        for (row, number, action, note) in rows {
-            one.write(&RowResult::valid(row, number, action, note), None, false)
-                .unwrap();
-            two.write_valid(row, number, action, note).unwrap();
-        }
-        let (counted, written) = (one.finish(), two.finish());
-        counted.1.unwrap();
-        written.1.unwrap();
-        assert_eq!(counted.0.ok, written.0.ok);
-        assert_eq!(counted.0.count(Action::Add, Status::Ok), 2);
-        let (a, b) = (
-            std::fs::read(&by_result).unwrap(),
-            std::fs::read(&direct).unwrap(),
-        );
-        assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
-    }
-}
+mod tests;

@@ -31,25 +31,35 @@ impl Lines {
     /// CSV line, as `csv::Writer::write_record` would.
     pub(super) fn write(&mut self, cells: &[&str]) -> io::Result<()> {
         // A single empty cell is quoted by csv (`""`), so an empty line is never a record.
-        if cells.len() < 2 {
-            return self.quoted(cells);
-        }
-        let start = self.block.len();
-        for (at, cell) in cells.iter().enumerate() {
-            if at > 0 {
-                self.block.push(b',');
-            }
-            // The apostrophe `defuse` adds is no reason to quote.
-            if runs_as_formula(cell) {
-                self.block.push(b'\'');
-            }
-            self.block.extend_from_slice(cell.as_bytes());
-        }
-        if !plain(&self.block[start..], cells.len() - 1) {
-            self.block.truncate(start);
+        if cells.len() < 2 || !plain_line(&mut self.block, cells) {
             return self.quoted(cells);
         }
         self.block.push(b'\n');
+        self.flush_if_full()
+    }
+
+    /// Writes the line made of `head` and then `tail` ([`Lines::tail`] of the other cells),
+    /// and says true; or, when a cell of `head` needs quoting, writes nothing and says false.
+    pub(super) fn write_with_tail(&mut self, head: &[&str], tail: &[u8]) -> io::Result<bool> {
+        if !plain_line(&mut self.block, head) {
+            return Ok(false);
+        }
+        self.block.extend_from_slice(tail);
+        self.flush_if_full().map(|()| true)
+    }
+
+    /// The end of a line whose last cells are `cells`, made once for many lines: the
+    /// delimiter before them, the cells, the line's end. Cells that need quoting have none.
+    pub(super) fn tail(cells: &[&str]) -> Vec<u8> {
+        let mut tail = vec![b','];
+        match plain_line(&mut tail, cells) {
+            true => tail.push(b'\n'),
+            false => tail.clear(),
+        }
+        tail
+    }
+
+    fn flush_if_full(&mut self) -> io::Result<()> {
         match self.block.len() >= BLOCK {
             true => self.flush(),
             false => Ok(()),
@@ -78,6 +88,28 @@ impl Drop for Lines {
     fn drop(&mut self) {
         let _ = self.flush();
     }
+}
+
+/// Adds `cells`, each made text where a spreadsheet would run it, to `into` as a line without
+/// its end, when the csv crate would write each as it is; otherwise leaves `into` as it was
+/// and says false.
+fn plain_line(into: &mut Vec<u8>, cells: &[&str]) -> bool {
+    let start = into.len();
+    for (at, cell) in cells.iter().enumerate() {
+        if at > 0 {
+            into.push(b',');
+        }
+        // The apostrophe `defuse` adds is no reason to quote.
+        if runs_as_formula(cell) {
+            into.push(b'\'');
+        }
+        into.extend_from_slice(cell.as_bytes());
+    }
+    let plain = plain(&into[start..], cells.len().saturating_sub(1));
+    if !plain {
+        into.truncate(start);
+    }
+    plain
 }
 
 /// Whether the csv crate writes each cell of `line` as it is (its default
