@@ -125,12 +125,7 @@ impl Reader<'_> {
         let guesses = join_all((2..=first).map(|page| self.page(page, size)));
         let (answer, guesses) = futures::join!(self.page(1, size), guesses);
         let (numbers, total) = answer?;
-        if total > self.most {
-            return Err(implausible(total, self.most, "nothing was queried"));
-        }
-        if let Some(p) = self.progress {
-            p.set_length(total as u64);
-        }
+        self.expect(total)?;
         let pages = total.div_ceil(size.max(1));
         let mut listed = Listed::default();
         listed.add(numbers, filing, self.most)?;
@@ -158,16 +153,22 @@ impl Reader<'_> {
         numbers.sort();
         numbers.dedup();
         let total = numbers.len();
+        self.expect(total)?;
+        let mut listed = Listed::default();
+        listed.add(numbers, filing, self.most)?;
+        self.pages_and_queries(listed, (1, 0, total.max(1)), filing)
+            .await
+    }
+
+    /// Takes the size of the listing: refused when implausible, else the progress bar's.
+    fn expect(&self, total: usize) -> Result<(), ApiError> {
         if total > self.most {
             return Err(implausible(total, self.most, "nothing was queried"));
         }
         if let Some(p) = self.progress {
             p.set_length(total as u64);
         }
-        let mut listed = Listed::default();
-        listed.add(numbers, filing, self.most)?;
-        self.pages_and_queries(listed, (1, 0, total.max(1)), filing)
-            .await
+        Ok(())
     }
 
     /// The pages from `next` to `pages` and the queries, `concurrency` at a time: the pages
