@@ -25,9 +25,6 @@ use crate::sim::{Choice, Request, Sim, SimSettings, Wire};
 /// A request without a User-Agent: refused with 10005, or served.
 pub(super) const USER_AGENT: &str = "yeastar-p-user-agent";
 
-/// A page past the end of the listing: answered empty, or refused as a bad `page` (40002).
-pub(super) const PAST_THE_END: &str = "yeastar-p-past-the-end";
-
 pub(super) const CHOICES: &[Choice] = &[
     Choice {
         key: USER_AGENT,
@@ -36,7 +33,7 @@ pub(super) const CHOICES: &[Choice] = &[
         accepts: |v| matches!(v, "refuse" | "ignore"),
     },
     Choice {
-        key: PAST_THE_END,
+        key: sim_records::PAST_THE_END,
         shown: "empty|refuse",
         default: "empty",
         accepts: |v| matches!(v, "empty" | "refuse"),

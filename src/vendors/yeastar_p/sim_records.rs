@@ -15,7 +15,6 @@ use serde_json::{Map, Value, json};
 
 use super::errcode;
 use super::json::to_wire;
-use super::sim::PAST_THE_END;
 use super::sim_answer::{Answer, Params, Refusal, log_name};
 use super::sim_auth::{state, state_of};
 use crate::domain::Record;
@@ -80,6 +79,10 @@ pub(super) fn seed(store: &mut Store, table: &Table, mut record: Record) -> Resu
     store.extensions.insert(number, record);
     Ok(())
 }
+
+/// `--inferred` key: a page past the end of the listing answered empty, or refused as a bad
+/// `page` (40002).
+pub(super) const PAST_THE_END: &str = "yeastar-p-past-the-end";
 
 /// The list's (or a search's) page: `page` from 1, `page_size` (20 by default), sorted by
 /// `sort_by` (id) in `order_by` (asc) order; past the end, an empty page, or with
