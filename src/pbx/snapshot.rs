@@ -1,10 +1,10 @@
 //! The PBX's current extensions, read in chunks: the listing for the numbers (one answer, or
 //! page after page where the API lists in pages), and queries of a hundred numbers at a time
 //! (never the API's `all`, which a large PBX answers slowly and in one huge body). Pages and
-//! queries share `concurrency` slots: a query goes out as soon as the pages in hand name a
-//! hundred numbers not yet asked for, so records arrive from the first pages on and whoever
-//! takes them ([`Filing`]) can use each at once. Read one chunk after another, a PBX far away
-//! makes the reading the run's longest part.
+//! queries share `concurrency` slots, each request on a task of its own: the first round
+//! guesses as many pages as there are slots, the pages go before the queries, and whoever
+//! takes the records ([`Filing`]) can use each as it arrives. Read one chunk after another, a
+//! PBX far away makes the reading the run's longest part (docs/BENCHMARKS.md, section g.).
 //! A record for a number the chunk did not ask for is left out and warned about: a PBX
 //! answering what nobody asked had it exported, and deleted by a prune. A listing far larger
 //! than what is plausible is refused before any query.
