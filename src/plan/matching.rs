@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::assign::Assigner;
-use super::roster::{Roster, key_of};
+use super::roster::{Roster, key_in, key_of};
 use crate::domain::{Code, PbxSnapshot};
 use crate::rules::{Cells, Problem, Table};
 
@@ -89,9 +89,7 @@ impl People {
 
     /// The row's key, as compared (blank without `--match`).
     pub(crate) fn key(&self, cells: &Cells<'_>) -> String {
-        self.field.map_or(String::new(), |f| {
-            key_of(cells.values.get(f).copied().unwrap_or(""))
-        })
+        key_in(cells, self.field)
     }
 
     /// Where the number of the row `row` with `cells` comes from, or why it has none.
@@ -140,7 +138,7 @@ impl People {
             return Ok(None);
         };
         let name = self.table.fields[field].name;
-        let key = key_of(cells.values[field]);
+        let key = self.key(cells);
         if key.is_empty() {
             return Ok(None);
         }

@@ -27,6 +27,13 @@ pub(crate) fn key_of(value: &str) -> String {
     value.trim().to_lowercase()
 }
 
+/// The `--match` key a row's `cells` hold in the `--match` field `field` (blank without one).
+pub(crate) fn key_in(cells: &Cells<'_>, field: Option<usize>) -> String {
+    field.map_or(String::new(), |f| {
+        key_of(cells.values.get(f).copied().unwrap_or(""))
+    })
+}
+
 /// Reads every row of `sheet`; `field` is the `--match` field's position, if any.
 pub(crate) fn read(mut sheet: Sheet, field: Option<usize>) -> Result<Roster, SheetError> {
     let table = sheet.table();
@@ -40,10 +47,7 @@ pub(crate) fn read(mut sheet: Sheet, field: Option<usize>) -> Result<Roster, She
             | RowCells::Removed { number, cells, .. }
             | RowCells::Invalid { number, cells, .. } => (number.as_str(), Some(cells)),
         };
-        let key = match (field, values) {
-            (Some(f), Some(Cells { values })) => key_of(values.get(f).copied().unwrap_or("")),
-            _ => String::new(),
-        };
+        let key = values.map_or(String::new(), |cells| key_in(cells, field));
         roster.named.insert(number.to_string());
         if let (Some(rename), Some(values)) = (table.rename, values) {
             roster.named.insert(values.get(table, rename).to_string());
