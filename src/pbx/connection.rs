@@ -21,11 +21,17 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
+    /// Whether the address is plain `http://`: nothing is encrypted, and no certificate is
+    /// ever checked.
+    pub(crate) fn is_plain_http(&self) -> bool {
+        self.base_url.starts_with("http://")
+    }
+
     /// What about this connection a person should know before trusting it: one line each for
     /// a plain `http://` address (given with the flag `url_flag`) and for `--insecure`.
     pub(crate) fn warnings(&self, url_flag: &str) -> Vec<String> {
         let mut warnings = Vec::new();
-        if self.base_url.starts_with("http://") {
+        if self.is_plain_http() {
             warnings.push(format!(
                 "{url_flag} is http://: the API password (or its hash), the token and the \
                  extensions' passwords cross the network unencrypted"

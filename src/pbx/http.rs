@@ -37,7 +37,7 @@ pub(crate) fn client(conn: &Connection) -> Result<reqwest::Client, String> {
         .connect_timeout(conn.timeout.min(Duration::from_secs(10)))
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy();
-    if conn.base_url.starts_with("http://") {
+    if conn.is_plain_http() {
         // No certificate is ever checked (no redirect is followed): the system's store,
         // which the platform verifier reads file by file, was most of a run's start
         // (docs/BENCHMARKS.md, section g.).

@@ -1,10 +1,11 @@
 //! The PBX's current extensions, read in chunks: the listing for the numbers (one answer, or
 //! page after page where the API lists in pages), and queries of a hundred numbers at a time
 //! (never the API's `all`, which a large PBX answers slowly and in one huge body). Pages and
-//! queries share `concurrency` slots, each request on a task of its own: the first round
-//! guesses as many pages as there are slots, the pages go before the queries, and whoever
-//! takes the records ([`Filing`]) can use each as it arrives. Read one chunk after another, a
-//! PBX far away makes the reading the run's longest part (docs/BENCHMARKS.md, section g.).
+//! queries share `concurrency` slots: the first round guesses as many pages as there are
+//! slots; after it each request runs on a task of its own, the pages before the queries, and
+//! whoever takes the records ([`Filing`]) can use each as it arrives. Read one chunk after
+//! another, a PBX far away makes the reading the run's longest part (docs/BENCHMARKS.md,
+//! section g.).
 //! A record for a number the chunk did not ask for is left out and warned about: a PBX
 //! answering what nobody asked had it exported, and deleted by a prune. A listing far larger
 //! than what is plausible is refused before any query.
@@ -122,8 +123,8 @@ impl Reader<'_> {
         // The first round is as many pages as there are slots: only the first page says how
         // many there are, and waiting for it alone is one round of the PBX's latency more.
         let first = self.concurrency.clamp(1, MAX_FIRST_PAGES);
-        let guesses = join_all((2..=first).map(|page| self.page(page, size)));
-        let (answer, guesses) = futures::join!(self.page(1, size), guesses);
+        let page = |page| page_of(self.client, self.policy, page, size);
+        let (answer, guesses) = futures::join!(page(1), join_all((2..=first).map(page)));
         let (numbers, total) = answer?;
         self.expect(total)?;
         let pages = total.div_ceil(size.max(1));
@@ -239,11 +240,6 @@ impl Reader<'_> {
                 ))),
             }
         }
-    }
-
-    /// One page (from 1) of a paged listing, and how many extensions the listing holds.
-    async fn page(&self, page: usize, size: usize) -> Result<(Vec<String>, usize), ApiError> {
-        page_of(self.client, self.policy, page, size).await
     }
 
     /// Files the records of a query's answer; one for a number `chunk` did not ask for is

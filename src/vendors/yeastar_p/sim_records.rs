@@ -93,8 +93,13 @@ fn page(sim: &Sim, params: &Params<'_>, wanted: Option<&str>) -> Answer {
         .get("data")
         .and_then(Value::as_array)
         .is_some_and(Vec::is_empty);
+    // `listed_page` took the page number, so it is one.
     match params.get("page") {
-        Some(page) if empty && page != "1" && sim.settings.inferred.is(PAST_THE_END, "refuse") => {
+        Some(page)
+            if empty
+                && page.parse::<usize>().is_ok_and(|p| p > 1)
+                && sim.settings.inferred.is(PAST_THE_END, "refuse") =>
+        {
             Err(Refusal::field("page", Some(page)))
         }
         _ => Ok(listed),
@@ -288,11 +293,16 @@ pub(super) fn by_id(sim: &Sim, id: Option<&str>) -> Result<Record, Refusal> {
         .filter(|i| !i.is_empty())
         .ok_or_else(|| Refusal::field("id", None))?;
     let id: u64 = id.parse().map_err(|_| Refusal::field("id", Some(id)))?;
-    sim.with_state(|s| {
-        let number = state(s).numbers.get(&id).cloned();
-        number.and_then(|n| s.extensions.get(&n).cloned())
-    })
-    .ok_or_else(|| Refusal::plain(errcode::NOT_FOUND))
+    sim.with_state(|s| stored(s, id).cloned())
+        .ok_or_else(|| Refusal::plain(errcode::NOT_FOUND))
+}
+
+/// The record of the extension with the id `id`, where the store holds it.
+fn stored(s: &Store, id: u64) -> Option<&Record> {
+    state_of(s)
+        .numbers
+        .get(&id)
+        .and_then(|n| s.extensions.get(n))
 }
 
 /// `extension/query?ids=`: the extensions of the ids known, in the order asked.
@@ -302,8 +312,7 @@ fn query(sim: &Sim, ids: &str) -> Map<String, Value> {
     let found: Vec<Value> = sim.with_state(|s| {
         ids.split(',')
             .filter_map(|id| id.trim().parse::<u64>().ok())
-            .filter_map(|id| state_of(s).numbers.get(&id))
-            .filter_map(|number| s.extensions.get(number))
+            .filter_map(|id| stored(s, id))
             .map(detail)
             .collect()
     });
